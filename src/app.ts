@@ -1,0 +1,87 @@
+/**
+ * createApp(): the middleware stack and the feature routers, read top to bottom. It never listens;
+ * server.ts and the tests build it with their own database.
+ */
+import path from 'node:path';
+import express, { type Express } from 'express';
+import session from 'express-session';
+import type { Knex } from 'knex';
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import { createAuthController } from './features/auth/auth.controller.js';
+import { authRoutes } from './features/auth/routes.js';
+import { healthRoutes, metricsRoutes } from './features/health/routes.js';
+import { homeRoutes } from './features/home/routes.js';
+import type { Clock } from './lib/clock.js';
+import { createHttpLogger } from './logger.js';
+import { createMetrics } from './metrics.js';
+import { createPassport } from './middleware/auth.js';
+import { createCsrf } from './middleware/csrf.js';
+import { errorHandler, notFound } from './middleware/errors.js';
+import { locals } from './middleware/locals.js';
+import { loginRateLimiter } from './middleware/rateLimit.js';
+import { cspNonce, noStoreWhenAuthenticated, securityHeaders } from './middleware/security.js';
+import { createSessionMiddleware, KnexSessionStore } from './middleware/session.js';
+import { forcePasswordChange, sessionTimeouts } from './middleware/sessionPolicy.js';
+import type { Services } from './services.js';
+
+export const APP_NAME = 'Cơ sở dữ liệu hội và tổ chức phi chính phủ';
+
+export interface AppDeps {
+  config: Readonly<Config>;
+  db: Knex;
+  services: Services;
+  logger: Logger;
+  clock: Clock;
+}
+
+export interface App extends Express {
+  locals: Express['locals'] & { sessionStore: session.Store };
+}
+
+export function createApp({ config, db, services, logger, clock }: AppDeps): App {
+  const app = express() as App;
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+  app.set('query parser', 'simple');
+  app.set('views', path.join(config.rootDir, 'views'));
+  app.set('view engine', 'ejs');
+  if (config.isProduction) app.enable('view cache');
+
+  const metrics = createMetrics(db);
+  const store = config.session.store === 'memory' ? new session.MemoryStore() : new KnexSessionStore(db, config.session.idleMs, logger);
+  app.locals.sessionStore = store;
+  const passport = createPassport(services.users);
+  const csrf = createCsrf();
+
+  // 1. Request id and structured log, metrics.
+  app.use(createHttpLogger(logger));
+  app.use(metrics.middleware);
+  // 2. Security headers on every response, static files included.
+  app.use(cspNonce());
+  app.use(securityHeaders(config.isProduction));
+  // 3. Static assets: our own and vendored copies from node_modules (no CDN on the intranet).
+  const staticOptions = { index: false, fallthrough: true, maxAge: config.isProduction ? '7d' : 0 } as const;
+  app.use('/static/vendor/bootstrap', express.static(path.join(config.rootDir, 'node_modules/bootstrap/dist'), staticOptions));
+  app.use('/static', express.static(path.join(config.rootDir, 'public'), staticOptions));
+  // 4. Health probes answer before sessions are touched.
+  app.use(healthRoutes({ db }));
+  // 5. Body, session, passport, CSRF.
+  app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 2000 }));
+  app.use(createSessionMiddleware(config, store));
+  app.use(passport.initialize());
+  app.use(passport.session());
+  app.use(csrf.csrfSynchronisedProtection);
+  app.use(sessionTimeouts(config, clock, services.audit));
+  app.use(forcePasswordChange());
+  app.use(noStoreWhenAuthenticated());
+  app.use(locals(csrf, APP_NAME));
+  // 6. Feature routers; each route declares its guard.
+  app.use(authRoutes(createAuthController({ auth: services.auth, clock, config }), loginRateLimiter(config)));
+  app.use(homeRoutes());
+  app.use(metricsRoutes({ registry: metrics.registry, metricsToken: config.metricsToken }));
+  // 7. Not found and errors.
+  app.use(notFound());
+  app.use(errorHandler(logger, services.audit));
+  return app;
+}

@@ -1,0 +1,186 @@
+/**
+ * Configuration: the only module that reads process.env. Every variable is validated with zod,
+ * every bad one is reported at once, and the result is frozen.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+import { projectRoot } from './lib/paths.js';
+
+export const DEFAULT_SESSION_SECRET = 'dev-only-session-secret-change-me-0123456789';
+export const DEFAULT_DEMO_PASSWORD = 'Demo-CSDL-Hoi-2026';
+export const DEFAULT_DEMO_TOTP_SECRET = 'JBSWY3DPEHPK3PXP';
+
+const bool = (fallback: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], {
+      error: 'phải là true hoặc false',
+    })
+    .optional()
+    .transform((v) => (v === undefined ? fallback : ['true', '1', 'yes', 'on'].includes(v)));
+
+const int = (fallback: number, min: number, max: number) =>
+  z.coerce
+    .number({ error: 'phải là một số nguyên' })
+    .int({ error: 'phải là một số nguyên' })
+    .min(min, { error: `phải từ ${min} trở lên` })
+    .max(max, { error: `phải không quá ${max}` })
+    .optional()
+    .transform((v) => v ?? fallback);
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).optional().default('development'),
+  PORT: int(3000, 0, 65535),
+  HOST: z.string().min(1).optional().default('0.0.0.0'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, { error: 'phải là một URL postgres://…' })
+    .optional(),
+  DATABASE_POOL_MAX: int(10, 1, 200),
+  DATA_DIR: z.string().min(1).optional().default('./data'),
+  SESSION_SECRET: z.string().optional(),
+  SESSION_STORE: z.enum(['database', 'memory']).optional().default('database'),
+  SESSION_IDLE_MINUTES: int(30, 1, 24 * 60),
+  SESSION_ABSOLUTE_HOURS: int(12, 1, 7 * 24),
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(false|true|\d{1,2}|[0-9a-f.:/, ]+|loopback|uniquelocal|linklocal)$/i, {
+      error: 'phải là false, số bước proxy, hoặc danh sách địa chỉ/subnet',
+    })
+    .optional()
+    .default('false'),
+  LOGIN_MAX_FAILURES: int(10, 3, 100),
+  LOGIN_LOCK_MINUTES: int(15, 1, 24 * 60),
+  LOGIN_RATE_LIMIT: int(30, 5, 10_000),
+  LOGIN_RATE_WINDOW_MINUTES: int(15, 1, 24 * 60),
+  SEED_DEMO: z.enum(['true', 'false', '1', '0']).optional(),
+  DEMO_PASSWORD: z.string().min(12, { error: 'phải có ít nhất 12 ký tự' }).optional(),
+  DEMO_TOTP_SECRET: z
+    .string()
+    .regex(/^[A-Z2-7]{16,64}$/, { error: 'phải là chuỗi base32 (A–Z, 2–7), 16–64 ký tự' })
+    .optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional().default('info'),
+  METRICS_TOKEN: z.string().min(24, { error: 'phải có ít nhất 24 ký tự' }).optional(),
+  PUBLIC_URL: z.url({ error: 'phải là một URL' }).optional(),
+  SECURE_COOKIES: bool(false),
+});
+
+export type Env = z.input<typeof envSchema>;
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  isProduction: boolean;
+  port: number;
+  host: string;
+  database: { backend: 'postgres'; url: string; poolMax: number } | { backend: 'pglite'; dataDir: string | null };
+  dataDir: string;
+  rootDir: string;
+  session: {
+    secret: string;
+    store: 'database' | 'memory';
+    idleMs: number;
+    absoluteMs: number;
+    secureCookie: boolean;
+  };
+  trustProxy: boolean | number | string;
+  login: {
+    maxFailures: number;
+    lockMs: number;
+    rateLimit: number;
+    rateWindowMs: number;
+  };
+  demo: { enabled: boolean; password: string; totpSecret: string };
+  logLevel: string;
+  metricsToken: string | null;
+  publicUrl: string | null;
+}
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Cấu hình không hợp lệ:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function parseTrustProxy(raw: string): boolean | number | string {
+  if (raw === 'false') return false;
+  if (raw === 'true') return true;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  return raw;
+}
+
+/** Build the configuration from an environment (process.env by default). Throws ConfigError listing every problem. */
+export function loadConfig(source: Record<string, string | undefined> = process.env): Readonly<Config> {
+  // Empty strings count as unset, as in most .env files.
+  const env = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(env);
+  const problems: string[] = [];
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      problems.push(`${issue.path.join('.')}: ${issue.message}`);
+    }
+    throw new ConfigError(problems);
+  }
+  const e = parsed.data;
+  const isProduction = e.NODE_ENV === 'production';
+  const rootDir = projectRoot();
+  const dataDir = path.resolve(rootDir, e.DATA_DIR);
+
+  if (isProduction) {
+    if (!e.SESSION_SECRET) problems.push('SESSION_SECRET: bắt buộc trong môi trường production');
+    else if (e.SESSION_SECRET === DEFAULT_SESSION_SECRET)
+      problems.push('SESSION_SECRET: không được dùng giá trị mặc định trong production');
+    else if (e.SESSION_SECRET.length < 32) problems.push('SESSION_SECRET: phải có ít nhất 32 ký tự');
+    if (e.SESSION_STORE === 'memory') problems.push('SESSION_STORE: production không được lưu phiên trong bộ nhớ (dùng database)');
+    if (e.DEMO_PASSWORD === DEFAULT_DEMO_PASSWORD) problems.push('DEMO_PASSWORD: không được dùng mật khẩu demo mặc định trong production');
+    if (e.DEMO_TOTP_SECRET === DEFAULT_DEMO_TOTP_SECRET)
+      problems.push('DEMO_TOTP_SECRET: không được dùng khóa TOTP demo mặc định trong production');
+    if (e.SEED_DEMO === 'true' || e.SEED_DEMO === '1') problems.push('SEED_DEMO: không được nạp dữ liệu demo trong production');
+  } else if (e.SESSION_SECRET && e.SESSION_SECRET.length < 32) {
+    problems.push('SESSION_SECRET: phải có ít nhất 32 ký tự');
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const seedDemo = e.SEED_DEMO === undefined ? !isProduction : e.SEED_DEMO === 'true' || e.SEED_DEMO === '1';
+
+  const config: Config = {
+    env: e.NODE_ENV,
+    isProduction,
+    port: e.PORT,
+    host: e.HOST,
+    database: e.DATABASE_URL
+      ? { backend: 'postgres', url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX }
+      : { backend: 'pglite', dataDir: path.join(dataDir, 'pglite') },
+    dataDir,
+    rootDir,
+    session: {
+      secret: e.SESSION_SECRET ?? DEFAULT_SESSION_SECRET,
+      store: e.SESSION_STORE,
+      idleMs: e.SESSION_IDLE_MINUTES * 60_000,
+      absoluteMs: e.SESSION_ABSOLUTE_HOURS * 3_600_000,
+      secureCookie: isProduction || e.SECURE_COOKIES,
+    },
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    login: {
+      maxFailures: e.LOGIN_MAX_FAILURES,
+      lockMs: e.LOGIN_LOCK_MINUTES * 60_000,
+      rateLimit: e.LOGIN_RATE_LIMIT,
+      rateWindowMs: e.LOGIN_RATE_WINDOW_MINUTES * 60_000,
+    },
+    demo: {
+      enabled: seedDemo,
+      password: e.DEMO_PASSWORD ?? DEFAULT_DEMO_PASSWORD,
+      totpSecret: e.DEMO_TOTP_SECRET ?? DEFAULT_DEMO_TOTP_SECRET,
+    },
+    logLevel: e.LOG_LEVEL,
+    metricsToken: e.METRICS_TOKEN ?? null,
+    publicUrl: e.PUBLIC_URL ?? null,
+  };
+  return deepFreeze(config);
+}
+
+function deepFreeze<T>(obj: T): Readonly<T> {
+  for (const value of Object.values(obj as object)) {
+    if (value && typeof value === 'object') deepFreeze(value);
+  }
+  return Object.freeze(obj);
+}

@@ -1,0 +1,89 @@
+/**
+ * One Knex instance over either backend:
+ *  - PostgreSQL (15+) through `pg` when DATABASE_URL is set: pooled, with an error listener on every client;
+ *  - embedded PGlite (PostgreSQL compiled to WASM) otherwise, with unaccent and pg_trgm loaded.
+ * Both run the same migrations and the same queries.
+ */
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
+import knexFactory, { type Knex } from 'knex';
+import ClientPgLite from 'knex-pglite';
+import pg from 'pg';
+import type { Logger } from 'pino';
+
+export type Backend = 'postgres' | 'pglite';
+
+export interface Database {
+  knex: Knex;
+  backend: Backend;
+  /** The embedded instance, when the backend is PGlite (used by backup and test helpers). */
+  pglite: PGlite | null;
+  close(): Promise<void>;
+}
+
+export type DatabaseOptions =
+  | { backend: 'postgres'; url: string; poolMax?: number; logger?: Logger }
+  | { backend: 'pglite'; dataDir: string | null; loadDataDir?: Blob | File; logger?: Logger };
+
+// Return bigint (int8) columns such as count(*) and bigserial ids as JS numbers: every id and count
+// in this application stays far below 2^53.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number.parseInt(v, 10));
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number.parseFloat(v));
+
+export const PGLITE_EXTENSIONS = { unaccent, pg_trgm };
+
+export async function createPglite(dataDir: string | null, loadDataDir?: Blob | File): Promise<PGlite> {
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  return PGlite.create({
+    ...(dataDir ? { dataDir } : {}),
+    ...(loadDataDir ? { loadDataDir } : {}),
+    extensions: PGLITE_EXTENSIONS,
+    parsers: {
+      20: (v: string) => Number.parseInt(v, 10),
+      1700: (v: string) => Number.parseFloat(v),
+    },
+  });
+}
+
+export async function createDatabase(options: DatabaseOptions): Promise<Database> {
+  if (options.backend === 'postgres') {
+    const logger = options.logger;
+    const knex = knexFactory({
+      client: 'pg',
+      connection: { connectionString: options.url, application_name: 'csdl-hoi' },
+      pool: {
+        min: 0,
+        max: options.poolMax ?? 10,
+        // RELIABILITY rule 7: an idle client that loses its server must not crash the process.
+        afterCreate(conn: pg.Client, done: (err: Error | null, conn: pg.Client) => void) {
+          conn.on('error', (err) => logger?.error({ err }, 'postgres client error'));
+          done(null, conn);
+        },
+      },
+      acquireConnectionTimeout: 10_000,
+    });
+    return {
+      knex,
+      backend: 'postgres',
+      pglite: null,
+      close: () => knex.destroy(),
+    };
+  }
+  const pglite = await createPglite(options.dataDir, options.loadDataDir);
+  const knex = knexFactory({
+    client: ClientPgLite as unknown as typeof knexFactory.Client,
+    dialect: 'postgres',
+    connection: () => ({ pglite }) as object,
+  } as Knex.Config);
+  return {
+    knex,
+    backend: 'pglite',
+    pglite,
+    close: async () => {
+      await knex.destroy();
+      if (!pglite.closed) await pglite.close();
+    },
+  };
+}

@@ -1,0 +1,57 @@
+/**
+ * The migration list. Migrations are imported (not discovered on disk) so the same code runs from src/ under
+ * vitest and from dist/ in production. Landed migrations are immutable: add a new file, append it here.
+ */
+import type { Knex } from 'knex';
+import * as m20261129000100 from '../../migrations/20261129000100_create_extensions.js';
+import * as m20261129000200 from '../../migrations/20261129000200_create_users.js';
+import * as m20261129000300 from '../../migrations/20261129000300_create_sessions.js';
+import * as m20261129000400 from '../../migrations/20261129000400_create_audit_events.js';
+
+interface MigrationModule {
+  up(knex: Knex): Promise<void>;
+  down(knex: Knex): Promise<void>;
+}
+
+export const MIGRATIONS: ReadonlyArray<readonly [string, MigrationModule]> = [
+  ['20261129000100_create_extensions', m20261129000100],
+  ['20261129000200_create_users', m20261129000200],
+  ['20261129000300_create_sessions', m20261129000300],
+  ['20261129000400_create_audit_events', m20261129000400],
+];
+
+class ListMigrationSource implements Knex.MigrationSource<string> {
+  getMigrations(): Promise<string[]> {
+    return Promise.resolve(MIGRATIONS.map(([name]) => name));
+  }
+  getMigrationName(name: string): string {
+    return name;
+  }
+  getMigration(name: string): Promise<Knex.Migration> {
+    const found = MIGRATIONS.find(([n]) => n === name);
+    if (!found) throw new Error(`Unknown migration ${name}`);
+    return Promise.resolve(found[1]);
+  }
+}
+
+export const migrationConfig: Knex.MigratorConfig = {
+  migrationSource: new ListMigrationSource(),
+  tableName: 'knex_migrations',
+};
+
+/** Run every pending migration. Knex's migration lock makes two instances starting together safe. */
+export async function migrateLatest(knex: Knex): Promise<string[]> {
+  const [, names] = (await knex.migrate.latest(migrationConfig)) as [number, string[]];
+  return names;
+}
+
+export async function rollback(knex: Knex, all = false): Promise<string[]> {
+  const [, names] = (await knex.migrate.rollback(migrationConfig, all)) as [number, string[]];
+  return names;
+}
+
+/** Names of migrations not yet applied (for /readyz). */
+export async function pendingMigrations(knex: Knex): Promise<string[]> {
+  const [, pending] = (await knex.migrate.list(migrationConfig)) as [unknown[], Array<{ file: string } | string>];
+  return pending.map((p) => (typeof p === 'string' ? p : p.file));
+}

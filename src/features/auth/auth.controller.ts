@@ -1,0 +1,190 @@
+import type { NextFunction, Request, Response } from 'express';
+import type { Config } from '../../config.js';
+import type { Clock } from '../../lib/clock.js';
+import { ValidationError } from '../../lib/errors.js';
+import { fieldErrors, keptValues, safeReturnTo } from '../../lib/forms.js';
+import { hasAnyRole, STAFF_ROLES } from '../../lib/roles.js';
+import { type AuthUser, toAuthUser } from '../../middleware/auth.js';
+import { flash } from '../../middleware/locals.js';
+import { actorFromRequest } from '../audit/audit.service.js';
+import { changePasswordSchema, codeSchema, loginSchema } from './auth.schemas.js';
+import type { AuthService } from './auth.service.js';
+import { newTotpSecret, qrDataUrl, totpUri } from './totp.js';
+import type { UserRow } from './users.repository.js';
+
+const GENERIC_FAILURE = 'Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đang tạm khóa. Vui lòng thử lại sau ít phút.';
+const CODE_FAILURE = 'Mã xác thực không đúng hoặc đã được dùng. Hãy nhập mã mới trên ứng dụng xác thực.';
+const PENDING_TTL_MS = 5 * 60_000;
+
+export function homeFor(user: Pick<AuthUser, 'roles'>): string {
+  if (hasAnyRole(user.roles, STAFF_ROLES)) return '/quan-tri/';
+  if (hasAnyRole(user.roles, ['association'])) return '/hoi-cua-toi/';
+  if (hasAnyRole(user.roles, ['org_manager', 'exploiter'])) return '/khai-thac/';
+  return '/';
+}
+
+function regenerate(req: Request): Promise<void> {
+  return new Promise((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
+}
+
+function login(req: Request, user: UserRow): Promise<void> {
+  // Passport 0.7 regenerates the session id here (RELIABILITY check 1).
+  return new Promise((resolve, reject) => req.login(toAuthUser(user), (err) => (err ? reject(err) : resolve())));
+}
+
+export function createAuthController(deps: { auth: AuthService; clock: Clock; config: Pick<Config, 'demo'> }) {
+  const { auth, clock, config } = deps;
+
+  function renderLogin(req: Request, res: Response, status: number, extra: Record<string, unknown> = {}) {
+    res.status(status).render('auth/login', {
+      title: 'Đăng nhập',
+      values: { username: '', tiep: safeReturnTo(req.query.tiep, '') },
+      errors: {},
+      expired: req.query['het-han'] === '1',
+      demo: config.demo.enabled,
+      ...extra,
+    });
+  }
+
+  async function finishLogin(req: Request, _res: Response, user: UserRow, returnTo: string, method: 'password' | 'totp') {
+    await login(req, user);
+    const now = clock.now().getTime();
+    req.session.authAt = now;
+    req.session.seenAt = now;
+    await auth.loginSucceeded(actorFromRequest(req), user, method);
+    return safeReturnTo(returnTo, '') || homeFor(toAuthUser(user));
+  }
+
+  /** A pending first factor, still fresh, whose user generation has not moved. */
+  function pending(req: Request) {
+    const p = req.session.pendingLogin;
+    if (!p || clock.now().getTime() - p.at > PENDING_TTL_MS) return null;
+    return p;
+  }
+
+  return {
+    showLogin(req: Request, res: Response) {
+      if (req.user) return res.redirect(303, homeFor(req.user));
+      renderLogin(req, res, 200);
+    },
+
+    async login(req: Request, res: Response) {
+      const parsed = loginSchema.safeParse(req.body);
+      const values = { username: keptValues(req.body).username ?? '', tiep: safeReturnTo(keptValues(req.body).tiep, '') };
+      if (!parsed.success) return renderLogin(req, res, 400, { values, errors: fieldErrors(parsed.error) });
+      const { username, password } = parsed.data;
+      const outcome = await auth.checkPassword(actorFromRequest(req), username, password);
+      if (!outcome.ok) {
+        return renderLogin(req, res, 401, { values, errors: { _form: GENERIC_FAILURE } });
+      }
+      const returnTo = values.tiep;
+      if (outcome.secondFactor === 'none') {
+        return res.redirect(303, await finishLogin(req, res, outcome.user, returnTo, 'password'));
+      }
+      // Staff: a fresh session holds only the pending first factor until the TOTP step.
+      await regenerate(req);
+      req.session.pendingLogin = {
+        userId: outcome.user.id,
+        gen: outcome.user.session_generation,
+        at: clock.now().getTime(),
+        returnTo,
+        ...(outcome.secondFactor === 'enrol' ? { enrolSecret: newTotpSecret() } : {}),
+      };
+      res.redirect(303, outcome.secondFactor === 'enrol' ? '/dang-nhap/dang-ky-xac-thuc' : '/dang-nhap/ma-xac-thuc');
+    },
+
+    showCode(req: Request, res: Response) {
+      const p = pending(req);
+      if (!p || p.enrolSecret) return res.redirect(303, '/dang-nhap');
+      res.render('auth/totp', { title: 'Xác thực hai bước', errors: {} });
+    },
+
+    async verifyCode(req: Request, res: Response) {
+      const p = pending(req);
+      if (!p || p.enrolSecret) return res.redirect(303, '/dang-nhap?het-han=1');
+      const parsed = codeSchema.safeParse(req.body);
+      if (!parsed.success) return res.status(400).render('auth/totp', { title: 'Xác thực hai bước', errors: fieldErrors(parsed.error) });
+      const user = await auth.checkSecondFactor(actorFromRequest(req), p.userId, parsed.data.code);
+      if (!user || user.session_generation !== p.gen) {
+        return res.status(401).render('auth/totp', { title: 'Xác thực hai bước', errors: { code: CODE_FAILURE } });
+      }
+      const target = await finishLogin(req, res, user, p.returnTo, 'totp');
+      const left = await auth.unusedRecoveryCodes(user.id);
+      if (left <= 2) flash(req, 'warning', `Bạn chỉ còn ${left} mã khôi phục. Hãy liên hệ Trung tâm Thông tin để cấp lại.`);
+      res.redirect(303, target);
+    },
+
+    async showEnrol(req: Request, res: Response) {
+      const p = pending(req);
+      if (!p?.enrolSecret) return res.redirect(303, '/dang-nhap');
+      await renderEnrol(req, res, 200, {});
+    },
+
+    async enrol(req: Request, res: Response) {
+      const p = pending(req);
+      if (!p?.enrolSecret) return res.redirect(303, '/dang-nhap?het-han=1');
+      const parsed = codeSchema.safeParse(req.body);
+      if (!parsed.success) return renderEnrol(req, res, 400, fieldErrors(parsed.error));
+      const result = await auth.enrolTotp(actorFromRequest(req), p.userId, p.enrolSecret, parsed.data.code);
+      if (!result) return renderEnrol(req, res, 401, { code: CODE_FAILURE });
+      const target = await finishLogin(req, res, result.user, p.returnTo, 'totp');
+      res.setHeader('Cache-Control', 'no-store');
+      res.render('auth/recovery-codes', { title: 'Mã khôi phục', codes: result.recoveryCodes, next: target });
+    },
+
+    logout(req: Request, res: Response, next: NextFunction) {
+      const actor = actorFromRequest(req);
+      req.logout((err) => {
+        if (err) return next(err);
+        // Passport regenerated the session; remove that one too so nothing of this browser stays server-side.
+        req.session.destroy((destroyErr) => {
+          if (destroyErr) return next(destroyErr);
+          res.clearCookie('csdl.sid', { path: '/' });
+          auth
+            .logout(actor)
+            .then(() => res.redirect(303, '/dang-nhap?da-dang-xuat=1'))
+            .catch(next);
+        });
+      });
+    },
+
+    showChangePassword(req: Request, res: Response) {
+      res.render('auth/change-password', { title: 'Đổi mật khẩu', errors: {}, forced: req.user?.mustChangePassword ?? false });
+    },
+
+    async changePassword(req: Request, res: Response) {
+      const user = req.user as AuthUser;
+      const render400 = (errors: Record<string, string>) =>
+        res.status(400).render('auth/change-password', { title: 'Đổi mật khẩu', errors, forced: user.mustChangePassword });
+      const parsed = changePasswordSchema.safeParse(req.body);
+      if (!parsed.success) return render400(fieldErrors(parsed.error));
+      const { currentPassword, newPassword, confirmPassword } = parsed.data;
+      try {
+        const fresh = await auth.changePassword(actorFromRequest(req), user.id, currentPassword, newPassword, confirmPassword);
+        // Every session of the user ended (RELIABILITY check 4); this browser continues on a new one.
+        const authAt = req.session.authAt;
+        await login(req, fresh);
+        req.session.authAt = authAt ?? clock.now().getTime();
+        req.session.seenAt = clock.now().getTime();
+        flash(req, 'success', 'Đã đổi mật khẩu. Các phiên đăng nhập khác của tài khoản đã được kết thúc.');
+        res.redirect(303, homeFor(fresh as unknown as AuthUser));
+      } catch (err) {
+        if (err instanceof ValidationError) return render400(err.fieldErrors);
+        throw err;
+      }
+    },
+  };
+
+  async function renderEnrol(req: Request, res: Response, status: number, errors: Record<string, string>) {
+    const p = pending(req);
+    if (!p?.enrolSecret) return res.redirect(303, '/dang-nhap');
+    const user = await auth.userForPending(p.userId);
+    const uri = totpUri(p.enrolSecret, user?.username ?? 'user');
+    res.status(status).render('auth/totp-enrol', {
+      title: 'Đăng ký xác thực hai bước',
+      errors,
+      secret: p.enrolSecret.replace(/(.{4})/g, '$1 ').trim(),
+      qr: await qrDataUrl(uri),
+    });
+  }
+}

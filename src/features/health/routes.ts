@@ -1,0 +1,58 @@
+/** Liveness, readiness and Prometheus metrics. */
+import { timingSafeEqual } from 'node:crypto';
+import { type Request, Router } from 'express';
+import type { Knex } from 'knex';
+import type { Registry } from 'prom-client';
+import { pendingMigrations } from '../../db/migrations.js';
+import { mark, publicAccess, requireRole } from '../../middleware/auth.js';
+
+function bearerMatches(req: Request, token: string | null): boolean {
+  if (!token) return false;
+  const header = req.headers.authorization ?? '';
+  const given = Buffer.from(header.replace(/^Bearer\s+/i, ''));
+  const wanted = Buffer.from(token);
+  return given.length === wanted.length && timingSafeEqual(given, wanted);
+}
+
+/** /healthz and /readyz: mounted before the session middleware, they never touch sessions. */
+export function healthRoutes(deps: { db: Knex }): Router {
+  const r = Router();
+  r.get('/healthz', publicAccess, (_req, res) => {
+    res.json({ status: 'ok', uptimeSeconds: Math.round(process.uptime()) });
+  });
+  r.get('/readyz', publicAccess, async (_req, res) => {
+    const checks: Record<string, { ok: boolean; detail?: string | string[] }> = {};
+    try {
+      await deps.db.raw('select 1');
+      checks.database = { ok: true };
+      const pending = await pendingMigrations(deps.db);
+      checks.migrations = pending.length === 0 ? { ok: true } : { ok: false, detail: pending };
+    } catch {
+      checks.database = { ok: false, detail: 'không kết nối được cơ sở dữ liệu' };
+    }
+    const ready = Object.values(checks).every((c) => c.ok);
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks });
+  });
+  return r;
+}
+
+/** Not public: a scraper presents METRICS_TOKEN; a signed-in IT administrator may look too. */
+export function metricsRoutes(deps: { registry: Registry; metricsToken: string | null }): Router {
+  const r = Router();
+  r.get('/metrics', metricsGuard(deps.metricsToken), async (_req, res) => {
+    res.setHeader('Content-Type', deps.registry.contentType);
+    res.send(await deps.registry.metrics());
+  });
+  return r;
+
+  function metricsGuard(token: string | null) {
+    const asAdmin = requireRole('it_admin');
+    return mark(
+      (req, res, next) => {
+        if (bearerMatches(req, token)) return next();
+        asAdmin(req, res, next);
+      },
+      { kind: 'roles', roles: ['it_admin'] },
+    );
+  }
+}

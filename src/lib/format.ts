@@ -1,0 +1,46 @@
+/** Vietnamese formatting: dates dd/mm/yyyy, numbers 1.234.567, money in VND. Time zone Asia/Ho_Chi_Minh. */
+export const TIME_ZONE = 'Asia/Ho_Chi_Minh';
+
+const numberFmt = new Intl.NumberFormat('vi-VN');
+const dateFmt = new Intl.DateTimeFormat('vi-VN', { timeZone: TIME_ZONE, day: '2-digit', month: '2-digit', year: 'numeric' });
+const timeFmt = new Intl.DateTimeFormat('vi-VN', { timeZone: TIME_ZONE, hour: '2-digit', minute: '2-digit', hour12: false });
+
+function toDate(value: Date | string | number | null | undefined): Date | null {
+  if (value === null || value === undefined || value === '') return null;
+  const d = value instanceof Date ? value : new Date(value);
+  return Number.isNaN(d.getTime()) ? null : d;
+}
+
+function parts(d: Date): { day: string; month: string; year: string } {
+  const p = Object.fromEntries(dateFmt.formatToParts(d).map((x) => [x.type, x.value]));
+  return { day: p.day ?? '', month: p.month ?? '', year: p.year ?? '' };
+}
+
+/** 05/02/2013 */
+export function formatDate(value: Date | string | number | null | undefined): string {
+  const d = toDate(value);
+  if (!d) return '';
+  const { day, month, year } = parts(d);
+  return `${day}/${month}/${year}`;
+}
+
+/** 05/02/2013 14:30 */
+export function formatDateTime(value: Date | string | number | null | undefined): string {
+  const d = toDate(value);
+  if (!d) return '';
+  return `${formatDate(d)} ${timeFmt.format(d)}`;
+}
+
+/** 1.234.567 */
+export function formatNumber(value: number | string | bigint | null | undefined): string {
+  if (value === null || value === undefined || value === '') return '';
+  const n = typeof value === 'string' ? Number(value) : value;
+  if (typeof n === 'number' && Number.isNaN(n)) return '';
+  return numberFmt.format(n);
+}
+
+/** 1.234.567 đ */
+export function formatVnd(value: number | string | bigint | null | undefined): string {
+  const s = formatNumber(value);
+  return s === '' ? '' : `${s} đ`;
+}

@@ -1,0 +1,47 @@
+/** The only middleware that writes res.locals: what every view may use. */
+import type { RequestHandler } from 'express';
+import { formatDate, formatDateTime, formatNumber, formatVnd } from '../lib/format.js';
+import { hasAnyRole, ROLE_LABELS, type Role } from '../lib/roles.js';
+import type { Csrf } from './csrf.js';
+
+export interface NavItem {
+  href: string;
+  label: string;
+}
+
+/** Navigation by role: links only where the guard would let the user in. */
+export function navigationFor(roles: readonly Role[]): NavItem[] {
+  const items: NavItem[] = [];
+  if (hasAnyRole(roles, ['ngo_staff', 'ngo_lead', 'it_admin', 'leader'])) items.push({ href: '/quan-tri/', label: 'Trang quản trị' });
+  if (hasAnyRole(roles, ['association'])) items.push({ href: '/hoi-cua-toi/', label: 'Hội của tôi' });
+  if (hasAnyRole(roles, ['org_manager', 'exploiter'])) items.push({ href: '/khai-thac/', label: 'Khai thác dữ liệu' });
+  items.push({ href: '/tai-khoan/doi-mat-khau', label: 'Đổi mật khẩu' });
+  return items;
+}
+
+export function locals(csrf: Csrf, appName: string): RequestHandler {
+  return (req, res, next) => {
+    const user = req.user ?? null;
+    res.locals.currentUser = user;
+    res.locals.currentPath = req.path;
+    res.locals.appName = appName;
+    res.locals.nav = user ? navigationFor(user.roles) : [];
+    res.locals.roleLabels = ROLE_LABELS;
+    // A token is made (and a session created) only when a page renders a form: anonymous browsing stays sessionless.
+    res.locals.csrfToken = () => csrf.generateToken(req);
+    res.locals.fmt = { date: formatDate, dateTime: formatDateTime, number: formatNumber, vnd: formatVnd };
+    res.locals.requestId = req.id;
+    // Flash messages are read once.
+    if (req.session?.flash?.length) {
+      res.locals.flash = req.session.flash;
+      req.session.flash = [];
+    } else {
+      res.locals.flash = [];
+    }
+    next();
+  };
+}
+
+export function flash(req: Express.Request, type: 'success' | 'info' | 'warning' | 'error', text: string): void {
+  req.session.flash = [...(req.session.flash ?? []), { type, text }];
+}

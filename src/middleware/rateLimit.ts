@@ -1,0 +1,27 @@
+/**
+ * Per-IP limiter for the login steps (RELIABILITY check 5). `req.ip` honours TRUST_PROXY only, so a forged
+ * X-Forwarded-For does not give an attacker a fresh budget.
+ */
+import type { RequestHandler } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import type { Config } from '../config.js';
+
+export function loginRateLimiter(config: Pick<Config, 'login'>): RequestHandler {
+  return rateLimit({
+    windowMs: config.login.rateWindowMs,
+    limit: config.login.rateLimit,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    // Our own proxy settings decide req.ip; a header the proxy did not vouch for is simply ignored.
+    validate: { xForwardedForHeader: false, trustProxy: false },
+    handler: (_req, res, _next, options) => {
+      res.status(options.statusCode);
+      res.render('errors/generic', {
+        title: 'Quá nhiều yêu cầu',
+        status: 429,
+        message: 'Bạn đã thử đăng nhập quá nhiều lần từ địa chỉ này. Vui lòng đợi ít phút rồi thử lại.',
+        requestId: String(_req.id ?? ''),
+      });
+    },
+  });
+}

@@ -1,0 +1,52 @@
+/**
+ * Session timeouts (RELIABILITY check 3: idle 30 min, absolute 12 h, by the application clock so tests can move
+ * time) and the forced password change of accounts flagged so (one-time passwords, RELIABILITY check 8).
+ */
+import type { RequestHandler } from 'express';
+import type { Config } from '../config.js';
+import type { AuditService } from '../features/audit/audit.service.js';
+import { actorFromRequest } from '../features/audit/audit.service.js';
+import type { Clock } from '../lib/clock.js';
+
+export function sessionTimeouts(config: Pick<Config, 'session'>, clock: Clock, audit: AuditService): RequestHandler {
+  return (req, res, next) => {
+    if (!req.user) return next();
+    const now = clock.now().getTime();
+    const s = req.session;
+    const idle = s.seenAt !== undefined && now - s.seenAt > config.session.idleMs;
+    const absolute = s.authAt === undefined || now - s.authAt > config.session.absoluteMs;
+    if (idle || absolute) {
+      const actor = actorFromRequest(req);
+      req.logout({ keepSessionInfo: false }, (err) => {
+        if (err) return next(err);
+        audit
+          .record(actor, {
+            action: 'session.expired',
+            targetType: 'user',
+            targetId: actor.userId,
+            details: { reason: idle ? 'idle' : 'absolute' },
+          })
+          .then(() => {
+            if (req.method === 'GET') return res.redirect(303, `/dang-nhap?het-han=1&tiep=${encodeURIComponent(req.originalUrl)}`);
+            res.redirect(303, '/dang-nhap?het-han=1');
+          })
+          .catch(next);
+      });
+      return;
+    }
+    // Record activity at most once a minute to keep session writes rare.
+    if (s.seenAt === undefined || now - s.seenAt > 60_000) s.seenAt = now;
+    next();
+  };
+}
+
+const ALLOWED_WHILE_CHANGING = new Set(['/tai-khoan/doi-mat-khau', '/dang-xuat', '/healthz', '/readyz']);
+
+export function forcePasswordChange(): RequestHandler {
+  return (req, res, next) => {
+    if (req.user?.mustChangePassword && !ALLOWED_WHILE_CHANGING.has(req.path)) {
+      return res.redirect(303, '/tai-khoan/doi-mat-khau');
+    }
+    next();
+  };
+}

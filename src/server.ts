@@ -1,0 +1,82 @@
+/**
+ * Entry point: config → database (PostgreSQL or embedded PGlite) → migrate and seed → services → app → listen.
+ * Graceful shutdown on SIGTERM/SIGINT: stop accepting, finish requests in flight (≤ 25 s), close the database.
+ */
+import type { Server } from 'node:http';
+import { DEMO_ACCOUNTS } from '../seeds/demo/users.js';
+import { createApp } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { openDatabase, prepareDatabase } from './db/setup.js';
+import { systemClock } from './lib/clock.js';
+import { createLogger } from './logger.js';
+import { KnexSessionStore } from './middleware/session.js';
+import { createServices } from './services.js';
+
+async function main(): Promise<void> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const logger = createLogger(config.logLevel);
+  const database = await openDatabase(config, logger);
+  await prepareDatabase(database, config, logger);
+
+  const clock = systemClock;
+  const services = createServices({ db: database.knex, config, clock, logger });
+  const app = createApp({ config, db: database.knex, services, logger, clock });
+  const store = app.locals.sessionStore;
+  if (store instanceof KnexSessionStore) store.startPruning();
+
+  const server: Server = app.listen(config.port, config.host, () => {
+    const url = config.publicUrl ?? `http://localhost:${config.port}`;
+    const backend =
+      database.backend === 'pglite'
+        ? `PGlite nhúng (${config.database.backend === 'pglite' ? config.database.dataDir : ''})`
+        : 'PostgreSQL';
+    const lines = ['', `  CSDL hội và tổ chức phi chính phủ đang chạy: ${url}`, `  Cơ sở dữ liệu: ${backend}`];
+    if (config.demo.enabled) {
+      lines.push(
+        '',
+        `  Tài khoản demo (mật khẩu: ${config.demo.password}):`,
+        ...DEMO_ACCOUNTS.map((a) => `    ${a.username.padEnd(12)} ${a.roles.join(', ')}${a.totp ? '  (TOTP)' : ''}`),
+        `  Cán bộ Bộ (TOTP) dùng khóa bí mật base32: ${config.demo.totpSecret}`,
+        '',
+      );
+    }
+    console.log(lines.join('\n'));
+  });
+  server.keepAliveTimeout = 65_000;
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => {
+      logger.error('shutdown timed out; exiting');
+      process.exit(1);
+    }, 25_000);
+    force.unref();
+    server.close(async () => {
+      if (store instanceof KnexSessionStore) store.stopPruning();
+      await database.close().catch((err: unknown) => logger.error({ err }, 'closing the database failed'));
+      logger.info('stopped');
+      process.exit(0);
+    });
+    server.closeIdleConnections();
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection'));
+}
+
+main().catch((err: unknown) => {
+  console.error('Không khởi động được ứng dụng:', err);
+  process.exit(1);
+});

@@ -1,0 +1,25 @@
+/** Composition root: repositories(db) → services(repos, config). */
+import type { Knex } from 'knex';
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import { createAuditRepository } from './features/audit/audit.repository.js';
+import { createAuditService } from './features/audit/audit.service.js';
+import { createAuthService } from './features/auth/auth.service.js';
+import { createUsersRepository } from './features/auth/users.repository.js';
+import type { Clock } from './lib/clock.js';
+
+export interface ServiceDeps {
+  db: Knex;
+  config: Readonly<Config>;
+  clock: Clock;
+  logger: Logger;
+}
+
+export function createServices({ db, config, clock }: ServiceDeps) {
+  const users = createUsersRepository(db);
+  const audit = createAuditService(createAuditRepository(db));
+  const auth = createAuthService({ db, users, audit, clock, config });
+  return { users, audit, auth };
+}
+
+export type Services = ReturnType<typeof createServices>;
