@@ -1,0 +1,36 @@
+/** The real app on a fresh database, as server.ts builds it, with a controllable clock and silent logs. */
+import { Writable } from 'node:stream';
+import { type App, createApp } from '../../src/app.js';
+import { type Config, loadConfig } from '../../src/config.js';
+import { createFakeClock, type FakeClock } from '../../src/lib/clock.js';
+import { createLogger } from '../../src/logger.js';
+import { createServices, type Services } from '../../src/services.js';
+import { createTestDatabase, type TestDatabase } from './db.js';
+
+export interface TestContext {
+  app: App;
+  db: TestDatabase;
+  services: Services;
+  clock: FakeClock;
+  config: Readonly<Config>;
+  /** Everything the app logged, one JSON line each (to check redaction). */
+  logLines: string[];
+}
+
+export async function buildTestApp(env: Record<string, string> = {}): Promise<TestContext> {
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'info', SEED_DEMO: 'false', ...env });
+  const db = await createTestDatabase();
+  const clock = createFakeClock(new Date());
+  const logLines: string[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, cb) {
+      logLines.push(...String(chunk).split('\n').filter(Boolean));
+      if (logLines.length > 5000) logLines.splice(0, logLines.length - 5000);
+      cb();
+    },
+  });
+  const logger = createLogger(config.logLevel, sink);
+  const services = createServices({ db: db.knex, config, clock, logger });
+  const app = createApp({ config, db: db.knex, services, logger, clock });
+  return { app, db, services, clock, config, logLines };
+}

@@ -1,0 +1,109 @@
+/** Login, TOTP and logout through the real forms (RELIABILITY checks 1, 2, 7; SPEC §6). */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { totpCode } from '../../src/features/auth/totp.js';
+import { buildTestApp, type TestContext } from '../helpers/app.js';
+import { agent, csrfFrom, csrfToken, currentCode, login, sessionCookie } from '../helpers/http.js';
+import { createUser, type TestUser } from '../helpers/users.js';
+
+let t: TestContext;
+let officer: TestUser;
+let staff: TestUser;
+
+beforeAll(async () => {
+  t = await buildTestApp();
+  officer = await createUser(t.db.knex, ['association']);
+  staff = await createUser(t.db.knex, ['ngo_staff']);
+});
+afterAll(() => t.db.destroy());
+
+describe('login', () => {
+  it('rotates the session id at login and the old id gives no authenticated page (check 1)', async () => {
+    const a = agent(t);
+    const page = await a.get('/dang-nhap');
+    const before = sessionCookie(page);
+    expect(before).toBeDefined();
+    const res = await a
+      .post('/dang-nhap')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), username: officer.username, password: officer.password });
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe('/hoi-cua-toi/');
+    const after = sessionCookie(res);
+    expect(after).toBeDefined();
+    expect(after).not.toBe(before);
+    expect((await a.get('/hoi-cua-toi/')).status).toBe(200);
+    const stale = await agent(t).get('/hoi-cua-toi/').set('Cookie', `csdl.sid=${before}`);
+    expect(stale.status).toBe(303);
+    expect(stale.headers.location).toMatch(/^\/dang-nhap/);
+  });
+
+  it('refuses a wrong password with a generic 401 and keeps the username', async () => {
+    const a = agent(t);
+    const token = await csrfToken(a, '/dang-nhap');
+    const res = await a
+      .post('/dang-nhap')
+      .type('form')
+      .send({ _csrf: token, username: officer.username, password: 'sai mật khẩu rồi nhé' });
+    expect(res.status).toBe(401);
+    expect(res.text).toContain('Tên đăng nhập hoặc mật khẩu không đúng');
+    expect(res.text).toContain(`value="${officer.username}"`);
+  });
+
+  it('answers a login without a CSRF token with 403', async () => {
+    const res = await agent(t).post('/dang-nhap').type('form').send({ username: officer.username, password: officer.password });
+    expect(res.status).toBe(403);
+  });
+
+  it('gives staff the TOTP step before /quan-tri/ and refuses a replayed code (check 7)', async () => {
+    const a = agent(t);
+    const token = await csrfToken(a, '/dang-nhap');
+    const res = await a.post('/dang-nhap').type('form').send({ _csrf: token, username: staff.username, password: staff.password });
+    expect(res.headers.location).toBe('/dang-nhap/ma-xac-thuc');
+    // Not yet signed in: the staff home sends back to the login page.
+    expect((await a.get('/quan-tri/')).status).toBe(303);
+    const codePage = await a.get('/dang-nhap/ma-xac-thuc');
+    const wrong = await a
+      .post('/dang-nhap/ma-xac-thuc')
+      .type('form')
+      .send({ _csrf: csrfFrom(codePage.text), code: '000000' });
+    expect(wrong.status).toBe(401);
+    const code = await currentCode(t, staff.totpSecret as string);
+    const ok = await a
+      .post('/dang-nhap/ma-xac-thuc')
+      .type('form')
+      .send({ _csrf: csrfFrom(wrong.text), code });
+    expect(ok.status).toBe(303);
+    expect(ok.headers.location).toBe('/quan-tri/');
+    expect((await a.get('/quan-tri/')).status).toBe(200);
+
+    // The same code, same time step, from another browser: refused.
+    const b = agent(t);
+    const t2 = await csrfToken(b, '/dang-nhap');
+    await b.post('/dang-nhap').type('form').send({ _csrf: t2, username: staff.username, password: staff.password });
+    const p2 = await b.get('/dang-nhap/ma-xac-thuc');
+    const replay = await b
+      .post('/dang-nhap/ma-xac-thuc')
+      .type('form')
+      .send({ _csrf: csrfFrom(p2.text), code });
+    expect(replay.status).toBe(401);
+    expect(await totpCode(staff.totpSecret as string, t.clock.now())).toBe(code);
+  });
+
+  it('logs out server-side: the old cookie is refused (check 2)', async () => {
+    const a = agent(t);
+    const res = await login(t, a, officer);
+    const cookie = sessionCookie(res);
+    const home = await a.get('/hoi-cua-toi/');
+    const out = await a
+      .post('/dang-xuat')
+      .type('form')
+      .send({ _csrf: csrfFrom(home.text) });
+    expect(out.status).toBe(303);
+    const reuse = await agent(t).get('/hoi-cua-toi/').set('Cookie', `csdl.sid=${cookie}`);
+    expect(reuse.status).toBe(303);
+    const sid = decodeURIComponent(cookie as string)
+      .slice(2)
+      .split('.')[0];
+    expect(await t.db.knex('sessions').where({ sid }).first()).toBeUndefined();
+  });
+});
