@@ -109,8 +109,10 @@ export function createAuthController(deps: { auth: AuthService; clock: Clock; co
         return res.status(401).render('auth/totp', { title: 'Xác thực hai bước', errors: { code: CODE_FAILURE } });
       }
       const target = await finishLogin(req, res, user, p.returnTo, 'totp');
-      const left = await auth.unusedRecoveryCodes(user.id);
-      if (left <= 2) flash(req, 'warning', `Bạn chỉ còn ${left} mã khôi phục. Hãy liên hệ Trung tâm Thông tin để cấp lại.`);
+      const codes = await auth.recoveryCodes(user.id);
+      if (codes.total > 0 && codes.unused <= 2) {
+        flash(req, 'warning', `Bạn chỉ còn ${codes.unused} mã khôi phục chưa dùng. Hãy liên hệ Trung tâm Thông tin để cấp lại.`);
+      }
       res.redirect(303, target);
     },
 

@@ -138,8 +138,8 @@ export function createAuthService({ db, users, audit, clock, config }: AuthServi
       );
     },
 
-    unusedRecoveryCodes(userId: number): Promise<number> {
-      return users.countUnusedRecoveryCodes(userId);
+    recoveryCodes(userId: number): Promise<{ total: number; unused: number }> {
+      return users.countRecoveryCodes(userId);
     },
 
     userForPending(userId: number): Promise<UserRow | undefined> {

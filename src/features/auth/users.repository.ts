@@ -155,13 +155,12 @@ export function createUsersRepository(db: Knex) {
       const n = await trx('user_recovery_codes').where({ user_id: id, code_hash: hash }).whereNull('used_at').update({ used_at: at });
       return n === 1;
     },
-    async countUnusedRecoveryCodes(id: number): Promise<number> {
+    async countRecoveryCodes(id: number): Promise<{ total: number; unused: number }> {
       const row = await db('user_recovery_codes')
         .where({ user_id: id })
-        .whereNull('used_at')
-        .count<{ count: number }[]>('* as count')
-        .first();
-      return Number(row?.count ?? 0);
+        .select(db.raw('count(*)::int AS total'), db.raw('count(*) FILTER (WHERE used_at IS NULL)::int AS unused'))
+        .first<{ total: number; unused: number }>();
+      return { total: Number(row?.total ?? 0), unused: Number(row?.unused ?? 0) };
     },
   };
 }
