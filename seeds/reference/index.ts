@@ -1,12 +1,12 @@
 /**
  * Reference data for every environment: idempotent upserts, safe to run at every start.
- * The catalogues of FORM-1.md (provinces, ministries, fields, natures …) are added here with the register.
  */
 import type { Knex } from 'knex';
+import { seedCatalogues } from './catalogues.js';
 
 export type ReferenceSeed = (knex: Knex) => Promise<void>;
 
-export const REFERENCE_SEEDS: ReadonlyArray<readonly [string, ReferenceSeed]> = [];
+export const REFERENCE_SEEDS: ReadonlyArray<readonly [string, ReferenceSeed]> = [['catalogues', seedCatalogues]];
 
 export async function seedReference(knex: Knex): Promise<string[]> {
   const done: string[] = [];

@@ -31,6 +31,8 @@ export type DatabaseOptions =
 // in this application stays far below 2^53.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number.parseInt(v, 10));
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number.parseFloat(v));
+// DATE stays the calendar day 'YYYY-MM-DD' it is: no time zone shifts (dates are shown as dd/mm/yyyy).
+pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
 
 export const PGLITE_EXTENSIONS = { unaccent, pg_trgm };
 
@@ -43,6 +45,7 @@ export async function createPglite(dataDir: string | null, loadDataDir?: Blob | 
     parsers: {
       20: (v: string) => Number.parseInt(v, 10),
       1700: (v: string) => Number.parseFloat(v),
+      1082: (v: string) => v,
     },
   });
 }

@@ -7,6 +7,8 @@ import * as m20261129000100 from '../../migrations/20261129000100_create_extensi
 import * as m20261129000200 from '../../migrations/20261129000200_create_users.js';
 import * as m20261129000300 from '../../migrations/20261129000300_create_sessions.js';
 import * as m20261129000400 from '../../migrations/20261129000400_create_audit_events.js';
+import * as m20261129010000 from '../../migrations/20261129010000_create_catalogues.js';
+import * as m20261129010100 from '../../migrations/20261129010100_create_associations.js';
 
 interface MigrationModule {
   up(knex: Knex): Promise<void>;
@@ -18,6 +20,8 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, MigrationModule]> = [
   ['20261129000200_create_users', m20261129000200],
   ['20261129000300_create_sessions', m20261129000300],
   ['20261129000400_create_audit_events', m20261129000400],
+  ['20261129010000_create_catalogues', m20261129010000],
+  ['20261129010100_create_associations', m20261129010100],
 ];
 
 class ListMigrationSource implements Knex.MigrationSource<string> {
