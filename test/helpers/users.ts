@@ -28,7 +28,8 @@ export async function createUser(
   }> = {},
 ): Promise<TestUser> {
   const password = overrides.password ?? TEST_PASSWORD;
-  const passwordHash = overrides.password ? await hashPassword(password) : await (hashed ??= hashPassword(TEST_PASSWORD));
+  hashed ??= hashPassword(TEST_PASSWORD);
+  const passwordHash = overrides.password ? await hashPassword(password) : await hashed;
   const staff = needsMfa(roles);
   const enrolled = staff && overrides.enrolled !== false;
   const username = overrides.username ?? `${roles[0] ?? 'user'}.${randomBytes(3).toString('hex')}`;
