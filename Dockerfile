@@ -1,0 +1,50 @@
+# csdl-hoi — production image.
+#   docker build -t csdl-hoi .      (or: docker compose build; see docs/deployment.md)
+# Stage 1 compiles TypeScript with the dev dependencies; stage 2 installs production dependencies only;
+# the runtime image holds dist/, views/, public/, package files and production node_modules, runs as a
+# non-root user, and never needs npm, a compiler or curl.
+
+ARG NODE_IMAGE=node:20-bookworm-slim
+
+# ---- build: npm ci (with dev dependencies) + tsc → dist/
+FROM ${NODE_IMAGE} AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+COPY migrations ./migrations
+COPY seeds ./seeds
+RUN npm run build
+
+# ---- deps: production dependencies only (bootstrap is one: its dist/ is served from node_modules)
+FROM ${NODE_IMAGE} AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+
+# ---- runtime
+FROM ${NODE_IMAGE} AS runtime
+ENV NODE_ENV=production \
+    HOST=0.0.0.0 \
+    PORT=3000 \
+    DATA_DIR=/app/data
+WORKDIR /app
+# The project root is the folder with package.json: the app reads <root>/views, <root>/public and
+# <root>/node_modules/bootstrap/dist. Code stays owned by root (read-only for the app user).
+COPY package.json package-lock.json ./
+COPY --from=deps /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY views ./views
+COPY public ./public
+# Writable places only: DATA_DIR (uploads; the embedded database if DATABASE_URL is unset) and backups.
+# Created here so that fresh named volumes mounted on them start owned by the app user.
+RUN mkdir -p /app/data/uploads /app/backups \
+ && chown -R node:node /app/data /app/backups
+USER node
+EXPOSE 3000
+# Liveness only (/healthz); docker-compose.yml checks readiness (/readyz: database and migrations).
+HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/healthz', { signal: AbortSignal.timeout(4000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+# node is PID 1 and handles SIGTERM itself (graceful shutdown within 25 s).
+CMD ["node", "dist/src/server.js"]
