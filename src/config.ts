@@ -101,6 +101,26 @@ export class ConfigError extends Error {
   }
 }
 
+/** Production refuses default or missing secrets and an in-memory session store (RELIABILITY check 44). */
+function secretProblems(env: Record<string, string | undefined>): string[] {
+  const problems: string[] = [];
+  const secret = env.SESSION_SECRET;
+  if (env.NODE_ENV === 'production') {
+    if (!secret) problems.push('SESSION_SECRET: bắt buộc trong môi trường production');
+    else if (secret === DEFAULT_SESSION_SECRET) problems.push('SESSION_SECRET: không được dùng giá trị mặc định trong production');
+    else if (secret.length < 32) problems.push('SESSION_SECRET: phải có ít nhất 32 ký tự');
+    if (env.SESSION_STORE === 'memory') problems.push('SESSION_STORE: production không được lưu phiên trong bộ nhớ (dùng database)');
+    if (env.DEMO_PASSWORD === DEFAULT_DEMO_PASSWORD)
+      problems.push('DEMO_PASSWORD: không được dùng mật khẩu demo mặc định trong production');
+    if (env.DEMO_TOTP_SECRET === DEFAULT_DEMO_TOTP_SECRET)
+      problems.push('DEMO_TOTP_SECRET: không được dùng khóa TOTP demo mặc định trong production');
+    if (env.SEED_DEMO === 'true' || env.SEED_DEMO === '1') problems.push('SEED_DEMO: không được nạp dữ liệu demo trong production');
+  } else if (secret && secret.length < 32) {
+    problems.push('SESSION_SECRET: phải có ít nhất 32 ký tự');
+  }
+  return problems;
+}
+
 function parseTrustProxy(raw: string): boolean | number | string {
   if (raw === 'false') return false;
   if (raw === 'true') return true;
@@ -118,27 +138,14 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     for (const issue of parsed.error.issues) {
       problems.push(`${issue.path.join('.')}: ${issue.message}`);
     }
-    throw new ConfigError(problems);
   }
+  // The secret and demo rules read the raw values, so they are reported together with any malformed variable.
+  problems.push(...secretProblems(env));
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
   const isProduction = e.NODE_ENV === 'production';
   const rootDir = projectRoot();
   const dataDir = path.resolve(rootDir, e.DATA_DIR);
-
-  if (isProduction) {
-    if (!e.SESSION_SECRET) problems.push('SESSION_SECRET: bắt buộc trong môi trường production');
-    else if (e.SESSION_SECRET === DEFAULT_SESSION_SECRET)
-      problems.push('SESSION_SECRET: không được dùng giá trị mặc định trong production');
-    else if (e.SESSION_SECRET.length < 32) problems.push('SESSION_SECRET: phải có ít nhất 32 ký tự');
-    if (e.SESSION_STORE === 'memory') problems.push('SESSION_STORE: production không được lưu phiên trong bộ nhớ (dùng database)');
-    if (e.DEMO_PASSWORD === DEFAULT_DEMO_PASSWORD) problems.push('DEMO_PASSWORD: không được dùng mật khẩu demo mặc định trong production');
-    if (e.DEMO_TOTP_SECRET === DEFAULT_DEMO_TOTP_SECRET)
-      problems.push('DEMO_TOTP_SECRET: không được dùng khóa TOTP demo mặc định trong production');
-    if (e.SEED_DEMO === 'true' || e.SEED_DEMO === '1') problems.push('SEED_DEMO: không được nạp dữ liệu demo trong production');
-  } else if (e.SESSION_SECRET && e.SESSION_SECRET.length < 32) {
-    problems.push('SESSION_SECRET: phải có ít nhất 32 ký tự');
-  }
-  if (problems.length > 0) throw new ConfigError(problems);
 
   const seedDemo = e.SEED_DEMO === undefined ? !isProduction : e.SEED_DEMO === 'true' || e.SEED_DEMO === '1';
 

@@ -30,6 +30,8 @@ export function safeReturnTo(value: unknown, fallback = '/'): string {
   try {
     const u = new URL(value, 'http://local.invalid');
     if (u.origin !== 'http://local.invalid') return fallback;
+    // Dot segments can normalise to a protocol-relative path: `/..//evil.example` becomes `//evil.example`.
+    if (u.pathname.startsWith('//')) return fallback;
     return u.pathname + u.search;
   } catch {
     return fallback;

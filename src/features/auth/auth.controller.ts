@@ -127,7 +127,7 @@ export function createAuthController(deps: { auth: AuthService; clock: Clock; co
       if (!p?.enrolSecret) return res.redirect(303, '/dang-nhap?het-han=1');
       const parsed = codeSchema.safeParse(req.body);
       if (!parsed.success) return renderEnrol(req, res, 400, fieldErrors(parsed.error));
-      const result = await auth.enrolTotp(actorFromRequest(req), p.userId, p.enrolSecret, parsed.data.code);
+      const result = await auth.enrolTotp(actorFromRequest(req), p.userId, p.enrolSecret, parsed.data.code, p.gen);
       if (!result) return renderEnrol(req, res, 401, { code: CODE_FAILURE });
       const target = await finishLogin(req, res, result.user, p.returnTo, 'totp');
       res.setHeader('Cache-Control', 'no-store');

@@ -108,11 +108,22 @@ export function createAuthService({ db, users, audit, clock, config }: AuthServi
       userId: number,
       secret: string,
       code: string,
+      expectedGeneration?: number,
     ): Promise<{ user: UserRow; recoveryCodes: string[] } | null> {
       const now = clock.now();
-      const step = await verifyTotp(secret, code.replace(/\s/g, ''), now);
       const user = await users.findById(userId);
-      if (!user || step === null) {
+      // The account may have changed since the password step: disabled, locked, sessions ended, or enrolled from
+      // another browser. None of these may end in a new second factor (RELIABILITY check 4).
+      if (!user || user.disabled_at || (user.locked_until && user.locked_until > now)) {
+        await fail(actor, user, !user ? 'unknown' : user.disabled_at ? 'disabled' : 'locked', 'totp');
+        return null;
+      }
+      if (user.totp_enabled_at || (expectedGeneration !== undefined && user.session_generation !== expectedGeneration)) {
+        await fail(actor, user, 'stale_enrolment', 'totp');
+        return null;
+      }
+      const step = await verifyTotp(secret, code.replace(/\s/g, ''), now);
+      if (step === null) {
         await fail(actor, user, 'bad_code', 'totp');
         return null;
       }
