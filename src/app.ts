@@ -3,7 +3,7 @@
  * server.ts and the tests build it with their own database.
  */
 import path from 'node:path';
-import express, { type Express } from 'express';
+import express, { type Express, type Router } from 'express';
 import session from 'express-session';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
@@ -19,6 +19,7 @@ import { createPassport } from './middleware/auth.js';
 import { createCsrf } from './middleware/csrf.js';
 import { errorHandler, notFound } from './middleware/errors.js';
 import { locals } from './middleware/locals.js';
+import { rejectPollutedParameters } from './middleware/parameters.js';
 import { loginRateLimiter } from './middleware/rateLimit.js';
 import { cspNonce, noStoreWhenAuthenticated, securityHeaders } from './middleware/security.js';
 import { createSessionMiddleware, KnexSessionStore } from './middleware/session.js';
@@ -33,19 +34,23 @@ export interface AppDeps {
   services: Services;
   logger: Logger;
   clock: Clock;
+  /** Extra routes mounted after the feature routers (tests only: e.g. a handler that throws). */
+  extraRoutes?: Router;
 }
 
 export interface App extends Express {
   locals: Express['locals'] & { sessionStore: session.Store };
 }
 
-export function createApp({ config, db, services, logger, clock }: AppDeps): App {
+export function createApp({ config, db, services, logger, clock, extraRoutes }: AppDeps): App {
   const app = express() as App;
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
   app.set('query parser', 'simple');
   app.set('views', path.join(config.rootDir, 'views'));
   app.set('view engine', 'ejs');
+  // Error pages render even when the request failed before the locals middleware ran (bad CSRF token, body too large).
+  app.locals.appName = APP_NAME;
   if (config.isProduction) app.enable('view cache');
 
   const metrics = createMetrics(db);
@@ -68,6 +73,7 @@ export function createApp({ config, db, services, logger, clock }: AppDeps): App
   app.use(healthRoutes({ db }));
   // 5. Body, session, passport, CSRF.
   app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 2000 }));
+  app.use(rejectPollutedParameters());
   app.use(createSessionMiddleware(config, store));
   app.use(passport.initialize());
   app.use(passport.session());
@@ -80,6 +86,7 @@ export function createApp({ config, db, services, logger, clock }: AppDeps): App
   app.use(authRoutes(createAuthController({ auth: services.auth, clock, config }), loginRateLimiter(config)));
   app.use(homeRoutes());
   app.use(metricsRoutes({ registry: metrics.registry, metricsToken: config.metricsToken }));
+  if (extraRoutes) app.use(extraRoutes);
   // 7. Not found and errors.
   app.use(notFound());
   app.use(errorHandler(logger, services.audit));

@@ -20,6 +20,15 @@ export class ForbiddenError extends AppError {
   }
 }
 
+/** A request whose shape no form produces (parameter or prototype pollution): 400, never 500. */
+export class BadRequestError extends AppError {
+  override readonly status = 400;
+  constructor(public override readonly publicMessage = 'Yêu cầu gửi lên không đúng định dạng.') {
+    super(publicMessage);
+    this.name = 'BadRequestError';
+  }
+}
+
 export class StaleVersionError extends AppError {
   override readonly status = 409;
   constructor(

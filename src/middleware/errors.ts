@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { AuditService } from '../features/audit/audit.service.js';
 import { AppError, NotFoundError } from '../lib/errors.js';
 import { auditDenied } from './auth.js';
+import { errorPageLocals } from './locals.js';
 
 export function notFound(): RequestHandler {
   return (_req, _res, next) => next(new NotFoundError());
@@ -61,6 +62,7 @@ export function errorHandler(logger: Logger, audit: AuditService): ErrorRequestH
         res.json({ error: TITLES[status] ?? 'Lỗi', message: message ?? null, requestId });
         return;
       }
+      errorPageLocals(req, res);
       const view = [403, 404, 409, 500].includes(status) ? `errors/${status}` : 'errors/generic';
       res.render(
         view,

@@ -1,5 +1,5 @@
 /** The only middleware that writes res.locals: what every view may use. */
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { formatDate, formatDateTime, formatNumber, formatVnd } from '../lib/format.js';
 import { hasAnyRole, ROLE_LABELS, type Role } from '../lib/roles.js';
 import type { Csrf } from './csrf.js';
@@ -44,4 +44,19 @@ export function locals(csrf: Csrf, appName: string): RequestHandler {
 
 export function flash(req: Express.Request, type: 'success' | 'info' | 'warning' | 'error', text: string): void {
   req.session.flash = [...(req.session.flash ?? []), { type, text }];
+}
+
+/**
+ * For the error handler: the locals every page needs, when the request failed before `locals` ran (a bad CSRF
+ * token, a body too large, a polluted parameter). Without them the Vietnamese error page cannot render.
+ */
+export function errorPageLocals(req: Request, res: Response): void {
+  if (res.locals.nav !== undefined) return;
+  res.locals.currentUser = null;
+  res.locals.currentPath = req.path;
+  res.locals.nav = [];
+  res.locals.roleLabels = ROLE_LABELS;
+  res.locals.fmt = { date: formatDate, dateTime: formatDateTime, number: formatNumber, vnd: formatVnd };
+  res.locals.requestId = req.id;
+  res.locals.flash = [];
 }

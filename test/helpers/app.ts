@@ -1,5 +1,6 @@
 /** The real app on a fresh database, as server.ts builds it, with a controllable clock and silent logs. */
 import { Writable } from 'node:stream';
+import type { Router } from 'express';
 import { type App, createApp } from '../../src/app.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import { createFakeClock, type FakeClock } from '../../src/lib/clock.js';
@@ -17,7 +18,8 @@ export interface TestContext {
   logLines: string[];
 }
 
-export async function buildTestApp(env: Record<string, string> = {}): Promise<TestContext> {
+/** `extraRoutes` (e.g. a handler that throws) are mounted after the feature routers, before not-found and errors. */
+export async function buildTestApp(env: Record<string, string> = {}, options: { extraRoutes?: Router } = {}): Promise<TestContext> {
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'info', SEED_DEMO: 'false', ...env });
   const db = await createTestDatabase();
   const clock = createFakeClock(new Date());
@@ -31,6 +33,13 @@ export async function buildTestApp(env: Record<string, string> = {}): Promise<Te
   });
   const logger = createLogger(config.logLevel, sink);
   const services = createServices({ db: db.knex, config, clock, logger });
-  const app = createApp({ config, db: db.knex, services, logger, clock });
+  const app = createApp({
+    config,
+    db: db.knex,
+    services,
+    logger,
+    clock,
+    ...(options.extraRoutes ? { extraRoutes: options.extraRoutes } : {}),
+  });
   return { app, db, services, clock, config, logLines };
 }
