@@ -97,6 +97,11 @@ export function createAssociationsService(deps: { db: Knex; repo: AssociationsRe
           `Quyết định và sự kiện pháp lý, dòng ${i + 1}: hội liên quan phải là một hội khác.`;
       else d.related_association_id = id;
     });
+    // The managing ministry defaults to the main field's (FORM-1.md: each field has a default ministry).
+    if (!input.record.managing_ministry_code && input.record.main_field_code) {
+      const field = await trx('fields').where({ code: input.record.main_field_code }).first('default_ministry_code');
+      input.record.managing_ministry_code = field?.default_ministry_code ?? null;
+    }
     const name = String(input.record.name ?? '');
     if (LIVE.has(String(input.record.status)) && name) {
       const clash = await trx('associations')
