@@ -2,8 +2,6 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    // The backend is PGlite unless DATABASE_URL (or TEST_DATABASE_URL) names a PostgreSQL server; CI runs both.
-    globalSetup: ['test/helpers/global-setup.ts'],
     pool: 'forks',
     maxWorkers: 2,
     testTimeout: 30_000,
@@ -11,7 +9,16 @@ export default defineConfig({
     reporters: ['default'],
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
-      { extends: true, test: { name: 'integration', include: ['test/integration/**/*.test.ts'] } },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts'],
+          // One migrated template database per run, copied per test file. The backend is PGlite unless
+          // TEST_DATABASE_URL or DATABASE_URL names a PostgreSQL server; CI runs both.
+          globalSetup: ['test/helpers/global-setup.ts'],
+        },
+      },
     ],
   },
 });

@@ -8,6 +8,8 @@ import session from 'express-session';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
+import { createAssociationsController } from './features/associations/associations.controller.js';
+import { associationsRoutes } from './features/associations/routes.js';
 import { createAuthController } from './features/auth/auth.controller.js';
 import { authRoutes } from './features/auth/routes.js';
 import { healthRoutes, metricsRoutes } from './features/health/routes.js';
@@ -85,6 +87,7 @@ export function createApp({ config, db, services, logger, clock, extraRoutes }: 
   // 6. Feature routers; each route declares its guard.
   app.use(authRoutes(createAuthController({ auth: services.auth, clock, config }), loginRateLimiter(config)));
   app.use(homeRoutes());
+  app.use(associationsRoutes(createAssociationsController(services.associations)));
   app.use(metricsRoutes({ registry: metrics.registry, metricsToken: config.metricsToken }));
   if (extraRoutes) app.use(extraRoutes);
   // 7. Not found and errors.

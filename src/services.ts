@@ -2,6 +2,8 @@
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
+import { createAssociationsRepository } from './features/associations/associations.repository.js';
+import { createAssociationsService } from './features/associations/associations.service.js';
 import { createAuditRepository } from './features/audit/audit.repository.js';
 import { createAuditService } from './features/audit/audit.service.js';
 import { createAuthService } from './features/auth/auth.service.js';
@@ -19,7 +21,8 @@ export function createServices({ db, config, clock }: ServiceDeps) {
   const users = createUsersRepository(db);
   const audit = createAuditService(createAuditRepository(db));
   const auth = createAuthService({ db, users, audit, clock, config });
-  return { users, audit, auth };
+  const associations = createAssociationsService({ db, repo: createAssociationsRepository(db), audit, clock });
+  return { users, audit, auth, associations };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -1,5 +1,5 @@
 /**
- * Builds one migrated template database per run; every test file then gets its own copy (fast isolation):
+ * Builds one migrated template database with the reference catalogues per run; every test file then gets its own copy (fast isolation):
  *  - PostgreSQL: CREATE DATABASE … TEMPLATE csdl_hoi_test_template;
  *  - PGlite: a data-directory dump loaded into a fresh in-memory instance.
  */
@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
+import { seedReference } from '../../seeds/reference/index.js';
 import { createDatabase } from '../../src/db/knex.js';
 import { migrateLatest } from '../../src/db/migrations.js';
 import { TEMPLATE_DB, testServerUrl, withDatabase } from './backend.js';
@@ -36,6 +37,7 @@ export default async function setup(project: TestProject) {
     await adminQuery(serverUrl, `CREATE DATABASE ${TEMPLATE_DB}`);
     const db = await createDatabase({ backend: 'postgres', url: withDatabase(serverUrl, TEMPLATE_DB), poolMax: 1 });
     await migrateLatest(db.knex);
+    await seedReference(db.knex);
     await db.close();
     project.provide('serverUrl', serverUrl);
     project.provide('pgliteTemplate', null);
@@ -52,6 +54,7 @@ export default async function setup(project: TestProject) {
   mkdirSync(dir, { recursive: true });
   const db = await createDatabase({ backend: 'pglite', dataDir: null });
   await migrateLatest(db.knex);
+  await seedReference(db.knex);
   if (!db.pglite) throw new Error('PGlite expected');
   const dump = await db.pglite.dumpDataDir('none');
   const file = path.join(dir, 'template.tar');

@@ -1,0 +1,309 @@
+/** SQL for association records (Knex only). Callers pass a transaction for every write. */
+import type { Knex } from 'knex';
+import { RECORD_COLUMNS, SUBLISTS, type SubListDef } from './form-definition.js';
+import type { ListRow, ScalarValue } from './form-schema.js';
+
+export interface AssociationRow {
+  id: number;
+  code: string;
+  name: string;
+  abbreviation: string | null;
+  status: string;
+  scope: string;
+  main_field_code: string;
+  managing_ministry_code: string | null;
+  hq_province_code: string | null;
+  data_level: 'raw' | 'basic' | 'advanced';
+  published: boolean;
+  paper_dossier_ref: string | null;
+  paper_checked_at: Date | null;
+  paper_checked_by: number | null;
+  version: number;
+  created_at: Date;
+  created_by: number | null;
+  updated_at: Date;
+  updated_by: number | null;
+  [column: string]: unknown;
+}
+
+export interface FullRecord {
+  record: AssociationRow & { other_field_codes: string[] };
+  lists: Record<string, Array<Record<string, unknown>>>;
+}
+
+export interface ListFilters {
+  q?: string;
+  field?: string;
+  ministry?: string;
+  scope?: string;
+  province?: string;
+  nature?: string;
+  status?: string;
+  dataLevel?: string;
+  published?: boolean;
+  leader?: string;
+}
+
+export const SORTS = {
+  ten: [{ column: 'a.name', order: 'asc' }],
+  ma: [{ column: 'a.code', order: 'asc' }],
+  'cap-nhat': [{ column: 'a.updated_at', order: 'desc' }],
+} as const;
+export type SortKey = keyof typeof SORTS;
+
+export interface ListItem {
+  id: number;
+  code: string;
+  name: string;
+  abbreviation: string | null;
+  scope: string;
+  status: string;
+  status_name: string;
+  field_name: string;
+  ministry_name: string | null;
+  province_name: string | null;
+  data_level: string;
+  published: boolean;
+  updated_at: Date;
+}
+
+/** Escape LIKE wildcards in user text. */
+function likeEscape(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+export function createAssociationsRepository(db: Knex) {
+  return {
+    async nextCode(trx: Knex): Promise<string> {
+      const res = await trx.raw<{ rows: Array<{ n: number }> }>("SELECT nextval('association_code_seq')::int AS n");
+      const n = res.rows[0]?.n ?? 0;
+      return `H${String(n).padStart(6, '0')}`;
+    },
+
+    async insert(trx: Knex, code: string, record: Record<string, ScalarValue>, actorId: number | null, at: Date): Promise<AssociationRow> {
+      const [row] = await trx<AssociationRow>('associations')
+        .insert({ ...pickColumns(record), code, version: 1, created_by: actorId, updated_by: actorId, created_at: at, updated_at: at })
+        .returning('*');
+      if (!row) throw new Error('insert returned no row');
+      return row;
+    },
+
+    /** Optimistic locking: the update happens only if the row is still at `expectedVersion`. */
+    async updateIfVersion(
+      trx: Knex,
+      id: number,
+      expectedVersion: number,
+      patch: Record<string, unknown>,
+      actorId: number | null,
+      at: Date,
+    ): Promise<AssociationRow | null> {
+      const [row] = await trx<AssociationRow>('associations')
+        .where({ id, version: expectedVersion })
+        .update({ ...patch, version: expectedVersion + 1, updated_by: actorId, updated_at: at })
+        .returning('*');
+      return row ?? null;
+    },
+
+    async replaceOtherFields(trx: Knex, id: number, codes: readonly string[]): Promise<void> {
+      await trx('association_other_fields').where({ association_id: id }).delete();
+      if (codes.length) await trx('association_other_fields').insert(codes.map((field_code) => ({ association_id: id, field_code })));
+    },
+
+    /**
+     * Bring a sub-list to the posted rows: rows posted with an id are updated (only if they belong to this
+     * association), rows of the association not posted are deleted, rows without id are inserted.
+     */
+    async syncList(trx: Knex, def: SubListDef, associationId: number, rows: ListRow[]): Promise<void> {
+      const keep = rows.filter((r) => r.id !== undefined).map((r) => r.id as number);
+      await trx(def.table)
+        .where({ association_id: associationId })
+        .modify((q) => {
+          if (keep.length) q.whereNotIn('id', keep);
+        })
+        .delete();
+      for (const row of rows) {
+        const values = listColumns(def, row);
+        if (row.id !== undefined) {
+          await trx(def.table).where({ id: row.id, association_id: associationId }).update(values);
+        } else {
+          await trx(def.table).insert({ ...values, association_id: associationId });
+        }
+      }
+    },
+
+    async idsForCodes(codes: readonly string[], trx: Knex = db): Promise<Map<string, number>> {
+      if (!codes.length) return new Map();
+      const rows = await trx('associations')
+        .whereIn('code', [...codes])
+        .select('id', 'code');
+      return new Map(rows.map((r: { id: number; code: string }) => [r.code, r.id]));
+    },
+
+    findByCode(code: string, trx: Knex = db): Promise<AssociationRow | undefined> {
+      return trx<AssociationRow>('associations').where({ code }).first();
+    },
+
+    /** The whole record with its sub-lists, in a stable order (used for pages, snapshots and diffs). */
+    async loadFull(id: number, trx: Knex = db): Promise<FullRecord | null> {
+      const record = await trx<AssociationRow>('associations').where({ id }).first();
+      if (!record) return null;
+      const other = await trx('association_other_fields').where({ association_id: id }).orderBy('field_code').pluck('field_code');
+      const lists: FullRecord['lists'] = {};
+      for (const def of SUBLISTS) {
+        const q = trx(`${def.table} as t`).where('t.association_id', id).select('t.*');
+        if (def.table === 'decisions') {
+          q.leftJoin('associations as r', 'r.id', 't.related_association_id').select(
+            'r.code as related_association_code',
+            'r.name as related_association_name',
+          );
+        }
+        for (const col of def.orderBy) q.orderByRaw(`t.${col} ASC NULLS FIRST`);
+        q.orderBy('t.id');
+        lists[def.name] = await q;
+      }
+      return { record: { ...record, other_field_codes: other as string[] }, lists };
+    },
+
+    async list(filters: ListFilters, sort: SortKey, page: number, pageSize: number): Promise<{ rows: ListItem[]; total: number }> {
+      const base = db('associations as a');
+      if (filters.q) {
+        const term = `%${likeEscape(filters.q)}%`;
+        base.where((w) =>
+          w
+            .whereRaw('f_unaccent(a.name) LIKE f_unaccent(?)', [term])
+            .orWhereRaw("f_unaccent(coalesce(a.abbreviation, '')) LIKE f_unaccent(?)", [term])
+            .orWhere('a.code', filters.q?.toUpperCase() ?? ''),
+        );
+      }
+      if (filters.field)
+        base.where((w) =>
+          w.where('a.main_field_code', filters.field as string).orWhereExists(
+            db('association_other_fields as o')
+              .whereRaw('o.association_id = a.id')
+              .andWhere('o.field_code', filters.field as string),
+          ),
+        );
+      if (filters.ministry) base.where('a.managing_ministry_code', filters.ministry);
+      if (filters.scope) base.where('a.scope', filters.scope);
+      // A current province also finds records still filed under a former province it succeeded.
+      if (filters.province)
+        base.where((w) =>
+          w.where('a.hq_province_code', filters.province as string).orWhereIn(
+            'a.hq_province_code',
+            db('provinces')
+              .where('successor_code', filters.province as string)
+              .select('code'),
+          ),
+        );
+      if (filters.nature) base.where('a.nature_code', filters.nature);
+      if (filters.status) base.where('a.status', filters.status);
+      if (filters.dataLevel) base.where('a.data_level', filters.dataLevel);
+      if (filters.published !== undefined) base.where('a.published', filters.published);
+      if (filters.leader) {
+        const term = `%${likeEscape(filters.leader)}%`;
+        base.whereExists(
+          db('leaders as l').whereRaw('l.association_id = a.id').andWhereRaw('f_unaccent(l.full_name) LIKE f_unaccent(?)', [term]),
+        );
+      }
+      const countRow = await base.clone().count<{ count: number }[]>('* as count').first();
+      const rows = await base
+        .clone()
+        .leftJoin('statuses as s', 's.code', 'a.status')
+        .leftJoin('fields as f', 'f.code', 'a.main_field_code')
+        .leftJoin('ministries as m', 'm.code', 'a.managing_ministry_code')
+        .leftJoin('provinces as p', 'p.code', 'a.hq_province_code')
+        .select(
+          'a.id',
+          'a.code',
+          'a.name',
+          'a.abbreviation',
+          'a.scope',
+          'a.status',
+          's.name as status_name',
+          'f.name as field_name',
+          'm.name as ministry_name',
+          'p.name as province_name',
+          'a.data_level',
+          'a.published',
+          'a.updated_at',
+        )
+        .orderBy([...SORTS[sort]].map((s) => ({ column: s.column, order: s.order })))
+        .orderBy('a.id')
+        .limit(pageSize)
+        .offset((page - 1) * pageSize);
+      return { rows: rows as ListItem[], total: Number(countRow?.count ?? 0) };
+    },
+
+    async insertVersion(
+      trx: Knex,
+      v: {
+        associationId: number;
+        version: number;
+        snapshot: unknown;
+        source: string;
+        reason: string | null;
+        actorId: number | null;
+        at: Date;
+      },
+    ): Promise<void> {
+      await trx('association_versions').insert({
+        association_id: v.associationId,
+        version: v.version,
+        snapshot: JSON.stringify(v.snapshot),
+        source: v.source,
+        reason: v.reason,
+        created_by: v.actorId,
+        created_at: v.at,
+      });
+    },
+
+    versions(
+      associationId: number,
+    ): Promise<Array<{ version: number; source: string; reason: string | null; created_at: Date; created_by_name: string | null }>> {
+      return db('association_versions as v')
+        .leftJoin('users as u', 'u.id', 'v.created_by')
+        .where('v.association_id', associationId)
+        .orderBy('v.version', 'desc')
+        .select('v.version', 'v.source', 'v.reason', 'v.created_at', 'u.display_name as created_by_name');
+    },
+
+    async version(
+      associationId: number,
+      version: number,
+    ): Promise<{ version: number; snapshot: FullRecord; created_at: Date; source: string; created_by_name: string | null } | undefined> {
+      const row = await db('association_versions as v')
+        .leftJoin('users as u', 'u.id', 'v.created_by')
+        .where({ 'v.association_id': associationId, 'v.version': version })
+        .select('v.version', 'v.snapshot', 'v.created_at', 'v.source', 'u.display_name as created_by_name')
+        .first();
+      if (!row) return undefined;
+      return { ...row, snapshot: typeof row.snapshot === 'string' ? JSON.parse(row.snapshot) : row.snapshot };
+    },
+
+    userName(id: number | null): Promise<string | null> {
+      if (id === null) return Promise.resolve(null);
+      return db('users')
+        .where({ id })
+        .first('display_name')
+        .then((r: { display_name: string } | undefined) => r?.display_name ?? null);
+    },
+  };
+}
+
+function pickColumns(record: Record<string, ScalarValue>): Record<string, ScalarValue> {
+  const out: Record<string, ScalarValue> = {};
+  for (const col of RECORD_COLUMNS) if (col in record) out[col] = record[col] ?? null;
+  return out;
+}
+
+function listColumns(def: SubListDef, row: ListRow): Record<string, ScalarValue> {
+  const out: Record<string, ScalarValue> = {};
+  for (const f of def.fields) {
+    if (f.name === 'related_association_code') continue;
+    out[f.name] = row[f.name] ?? null;
+  }
+  if (def.table === 'decisions') out.related_association_id = (row.related_association_id as number | null | undefined) ?? null;
+  return out;
+}
+
+export type AssociationsRepository = ReturnType<typeof createAssociationsRepository>;

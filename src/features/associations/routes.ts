@@ -1,0 +1,20 @@
+/** Staff pages of the register under /quan-tri/hoi. */
+import { Router } from 'express';
+import { requireRole } from '../../middleware/auth.js';
+import { type createAssociationsController, EDIT_ROLES, READ_ROLES } from './associations.controller.js';
+
+export function associationsRoutes(c: ReturnType<typeof createAssociationsController>): Router {
+  const r = Router();
+  const read = requireRole(...READ_ROLES);
+  const edit = requireRole(...EDIT_ROLES);
+  r.get('/quan-tri/hoi', read, c.list);
+  r.get('/quan-tri/hoi/moi', edit, c.newForm);
+  r.post('/quan-tri/hoi/moi', edit, c.create);
+  r.get('/quan-tri/hoi/:code', read, c.show);
+  r.get('/quan-tri/hoi/:code/sua', edit, c.editForm);
+  r.post('/quan-tri/hoi/:code/sua', edit, c.update);
+  r.post('/quan-tri/hoi/:code/cong-khai', edit, c.publish);
+  r.post('/quan-tri/hoi/:code/doi-chieu-giay', edit, c.paperCheck);
+  r.get('/quan-tri/hoi/:code/lich-su', read, c.history);
+  return r;
+}
