@@ -13,6 +13,8 @@ import { createUser, type TestUser } from '../helpers/users.js';
 type Access = 'public' | readonly Role[];
 
 const STAFF: readonly Role[] = ['ngo_staff', 'ngo_lead', 'it_admin', 'leader'];
+const REGISTER_READ: readonly Role[] = ['ngo_staff', 'ngo_lead', 'leader'];
+const REGISTER_EDIT: readonly Role[] = ['ngo_staff', 'ngo_lead'];
 const SIGNED_IN: readonly Role[] = ['ngo_staff', 'ngo_lead', 'it_admin', 'leader', 'association', 'org_manager', 'exploiter'];
 
 /** Who may use each route. `public` includes anonymous visitors; a role list means signed in with one of those roles. */
@@ -32,6 +34,16 @@ const MATRIX: Record<string, Access> = {
   'GET /hoi-cua-toi/': ['association'],
   'GET /khai-thac/': ['org_manager', 'exploiter'],
   'GET /metrics': ['it_admin'],
+  // The register (R-3, R-5, R-7.4): leaders read, NGO Department staff edit.
+  'GET /quan-tri/hoi': REGISTER_READ,
+  'GET /quan-tri/hoi/moi': REGISTER_EDIT,
+  'POST /quan-tri/hoi/moi': REGISTER_EDIT,
+  'GET /quan-tri/hoi/:code': REGISTER_READ,
+  'GET /quan-tri/hoi/:code/sua': REGISTER_EDIT,
+  'POST /quan-tri/hoi/:code/sua': REGISTER_EDIT,
+  'POST /quan-tri/hoi/:code/cong-khai': REGISTER_EDIT,
+  'POST /quan-tri/hoi/:code/doi-chieu-giay': REGISTER_EDIT,
+  'GET /quan-tri/hoi/:code/lich-su': REGISTER_READ,
   // Last: it ends the session of whoever is allowed to use it.
   'POST /dang-xuat': SIGNED_IN,
 };

@@ -23,11 +23,15 @@ describe('Biểu mẫu 1 parsing', () => {
     expect(convertField({ name: 'm', label: 'Tiền', type: 'money', min: 0, max: 1e15 }, '1.500.000', {})).toEqual([1_500_000, null]);
     expect(convertField({ name: 'a', label: 'Diện tích', type: 'decimal', min: 0, max: 1e6 }, '1.250,75', {})).toEqual([1250.75, null]);
     expect(convertField({ name: 'a', label: 'Diện tích', type: 'decimal', min: 0, max: 1e6 }, '120.5', {})).toEqual([120.5, null]);
-    expect(convertField({ name: 'n', label: 'Số ủy viên', type: 'int', min: 0, max: 100 }, '101', {})[1]).toBe('Số ủy viên phải từ 0 đến 100.');
+    expect(convertField({ name: 'n', label: 'Số ủy viên', type: 'int', min: 0, max: 100 }, '101', {})[1]).toBe(
+      'Số ủy viên phải từ 0 đến 100.',
+    );
   });
 
   it('refuses values outside a catalogue and arrays where one value is expected', () => {
-    expect(convertField({ name: 'f', label: 'Lĩnh vực', type: 'select', options: { catalogue: 'fields' } }, 'XYZ', catalogues)[1]).toBe('Lĩnh vực: chọn một mục trong danh sách.');
+    expect(convertField({ name: 'f', label: 'Lĩnh vực', type: 'select', options: { catalogue: 'fields' } }, 'XYZ', catalogues)[1]).toBe(
+      'Lĩnh vực: chọn một mục trong danh sách.',
+    );
     expect(convertField({ name: 'n', label: 'Tên', type: 'text' }, ['a', 'b'], catalogues)[1]).toBe('Tên không hợp lệ.');
   });
 
@@ -51,7 +55,7 @@ describe('Biểu mẫu 1 parsing', () => {
         'leaders.3.id': '9',
         'leaders.3._delete': 'on',
         'leaders.4.__proto__': 'x',
-        'other_field_codes': ['YTE', 'KHCN'],
+        other_field_codes: ['YTE', 'KHCN'],
       },
       catalogues,
     );

@@ -24,7 +24,9 @@ describe('termInfo', () => {
     expect(termInfo([congress('2021-05-10')], ext, '2026-08-01')).toMatchObject({ state: 'dang_gia_han', deadline: '2026-12-31' });
     expect(termInfo([congress('2021-05-10')], ext, '2027-01-01')?.state).toBe('qua_han_gia_han');
     // An extension from before the last congress does not count.
-    expect(termInfo([congress('2021-05-10')], [{ decided_on: '2016-01-01', new_deadline: '2030-01-01' }], '2026-08-01')?.state).toBe('qua_han');
+    expect(termInfo([congress('2021-05-10')], [{ decided_on: '2016-01-01', new_deadline: '2030-01-01' }], '2026-08-01')?.state).toBe(
+      'qua_han',
+    );
   });
   it('handles 29 February', () => {
     expect(termInfo([congress('2020-02-29', 5)], [], '2024-01-01')?.termEnd).toBe('2025-02-28');
