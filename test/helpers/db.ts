@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { createDatabase, type Database } from '../../src/db/knex.js';
-import { TEMPLATE_DB, withDatabase } from './backend.js';
+import { runPrefix, templateName, withDatabase } from './backend.js';
 
 export interface TestDatabase extends Database {
   /** The server URL of this copy (PostgreSQL) or null (PGlite). */
@@ -15,10 +15,11 @@ export interface TestDatabase extends Database {
 export async function createTestDatabase(): Promise<TestDatabase> {
   const serverUrl = inject('serverUrl');
   if (serverUrl) {
-    const name = `csdl_hoi_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+    const runId = inject('runId');
+    const name = `${runPrefix(runId)}_${randomBytes(4).toString('hex')}`;
     const admin = new pg.Client({ connectionString: serverUrl });
     await admin.connect();
-    await admin.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DB}`);
+    await admin.query(`CREATE DATABASE ${name} TEMPLATE ${templateName(runId)}`);
     await admin.end();
     const url = withDatabase(serverUrl, name);
     const db = await createDatabase({ backend: 'postgres', url, poolMax: 10 });

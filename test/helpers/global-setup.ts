@@ -1,6 +1,6 @@
 /**
  * Builds one migrated template database with the reference catalogues per run; every test file then gets its own copy (fast isolation):
- *  - PostgreSQL: CREATE DATABASE … TEMPLATE csdl_hoi_test_template;
+ *  - PostgreSQL: CREATE DATABASE … TEMPLATE csdl_hoi_test_<run>_template;
  *  - PGlite: a data-directory dump loaded into a fresh in-memory instance.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,12 +11,13 @@ import type { TestProject } from 'vitest/node';
 import { seedReference } from '../../seeds/reference/index.js';
 import { createDatabase } from '../../src/db/knex.js';
 import { migrateLatest } from '../../src/db/migrations.js';
-import { TEMPLATE_DB, testServerUrl, withDatabase } from './backend.js';
+import { runPrefix, templateName, testServerUrl, withDatabase } from './backend.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     pgliteTemplate: string | null;
     serverUrl: string | null;
+    runId: string;
   }
 }
 
@@ -32,10 +33,12 @@ async function adminQuery(url: string, sql: string): Promise<void> {
 
 export default async function setup(project: TestProject) {
   const serverUrl = testServerUrl();
+  const runId = `${process.pid}${Date.now().toString(36)}`;
+  project.provide('runId', runId);
   if (serverUrl) {
-    await adminQuery(serverUrl, `DROP DATABASE IF EXISTS ${TEMPLATE_DB} WITH (FORCE)`);
-    await adminQuery(serverUrl, `CREATE DATABASE ${TEMPLATE_DB}`);
-    const db = await createDatabase({ backend: 'postgres', url: withDatabase(serverUrl, TEMPLATE_DB), poolMax: 1 });
+    const template = templateName(runId);
+    await adminQuery(serverUrl, `CREATE DATABASE ${template}`);
+    const db = await createDatabase({ backend: 'postgres', url: withDatabase(serverUrl, template), poolMax: 1 });
     await migrateLatest(db.knex);
     await seedReference(db.knex);
     await db.close();
@@ -45,7 +48,9 @@ export default async function setup(project: TestProject) {
       // Drop what the run made: the template and any per-file database a crashed worker left behind.
       const client = new pg.Client({ connectionString: serverUrl });
       await client.connect();
-      const { rows } = await client.query<{ datname: string }>("SELECT datname FROM pg_database WHERE datname LIKE 'csdl_hoi_test_%'");
+      const { rows } = await client.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname LIKE $1', [
+        `${runPrefix(runId)}_%`,
+      ]);
       for (const { datname } of rows) await client.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
       await client.end();
     };
