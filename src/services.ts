@@ -6,6 +6,8 @@ import { createAuditRepository } from './features/audit/audit.repository.js';
 import { createAuditService } from './features/audit/audit.service.js';
 import { createAuthService } from './features/auth/auth.service.js';
 import { createUsersRepository } from './features/auth/users.repository.js';
+import { createCataloguesRepository } from './features/catalogues/catalogues.repository.js';
+import { createCataloguesService } from './features/catalogues/catalogues.service.js';
 import type { Clock } from './lib/clock.js';
 
 export interface ServiceDeps {
@@ -19,7 +21,8 @@ export function createServices({ db, config, clock }: ServiceDeps) {
   const users = createUsersRepository(db);
   const audit = createAuditService(createAuditRepository(db));
   const auth = createAuthService({ db, users, audit, clock, config });
-  return { users, audit, auth };
+  const catalogues = createCataloguesService({ db, repo: createCataloguesRepository(db), audit, clock });
+  return { users, audit, auth, catalogues };
 }
 
 export type Services = ReturnType<typeof createServices>;
