@@ -12,6 +12,8 @@ import { createAssociationsController } from './features/associations/associatio
 import { associationsRoutes } from './features/associations/routes.js';
 import { createAuthController } from './features/auth/auth.controller.js';
 import { authRoutes } from './features/auth/routes.js';
+import { createCataloguesController } from './features/catalogues/catalogues.controller.js';
+import { catalogueRoutes } from './features/catalogues/routes.js';
 import { healthRoutes, metricsRoutes } from './features/health/routes.js';
 import { homeRoutes } from './features/home/routes.js';
 import type { Clock } from './lib/clock.js';
@@ -88,6 +90,7 @@ export function createApp({ config, db, services, logger, clock, extraRoutes }: 
   app.use(authRoutes(createAuthController({ auth: services.auth, clock, config }), loginRateLimiter(config)));
   app.use(homeRoutes());
   app.use(associationsRoutes(createAssociationsController(services.associations)));
+  app.use(catalogueRoutes(createCataloguesController({ catalogues: services.catalogues })));
   app.use(metricsRoutes({ registry: metrics.registry, metricsToken: config.metricsToken }));
   if (extraRoutes) app.use(extraRoutes);
   // 7. Not found and errors.

@@ -8,6 +8,8 @@ import { createAuditRepository } from './features/audit/audit.repository.js';
 import { createAuditService } from './features/audit/audit.service.js';
 import { createAuthService } from './features/auth/auth.service.js';
 import { createUsersRepository } from './features/auth/users.repository.js';
+import { createCataloguesRepository } from './features/catalogues/catalogues.repository.js';
+import { createCataloguesService } from './features/catalogues/catalogues.service.js';
 import type { Clock } from './lib/clock.js';
 
 export interface ServiceDeps {
@@ -21,8 +23,9 @@ export function createServices({ db, config, clock }: ServiceDeps) {
   const users = createUsersRepository(db);
   const audit = createAuditService(createAuditRepository(db));
   const auth = createAuthService({ db, users, audit, clock, config });
+  const catalogues = createCataloguesService({ db, repo: createCataloguesRepository(db), audit, clock });
   const associations = createAssociationsService({ db, repo: createAssociationsRepository(db), audit, clock });
-  return { users, audit, auth, associations };
+  return { users, audit, auth, catalogues, associations };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -44,6 +44,13 @@ const MATRIX: Record<string, Access> = {
   'POST /quan-tri/hoi/:code/cong-khai': REGISTER_EDIT,
   'POST /quan-tri/hoi/:code/doi-chieu-giay': REGISTER_EDIT,
   'GET /quan-tri/hoi/:code/lich-su': REGISTER_READ,
+  // Catalogues: only the NGO Department.
+  'GET /quan-tri/danh-muc': REGISTER_EDIT,
+  'GET /quan-tri/danh-muc/:kind': REGISTER_EDIT,
+  'GET /quan-tri/danh-muc/:kind/moi': REGISTER_EDIT,
+  'POST /quan-tri/danh-muc/:kind/moi': REGISTER_EDIT,
+  'GET /quan-tri/danh-muc/:kind/:code/sua': REGISTER_EDIT,
+  'POST /quan-tri/danh-muc/:kind/:code/sua': REGISTER_EDIT,
   // Last: it ends the session of whoever is allowed to use it.
   'POST /dang-xuat': SIGNED_IN,
 };

@@ -4,16 +4,31 @@
  * 01/03/2025). Only NGO Department staff edit them. One definition here drives the migration, the seeds,
  * the editing pages and the form options.
  */
+export const CATALOGUE_TABLES = [
+  'provinces',
+  'ministries',
+  'fields',
+  'natures',
+  'association_kinds',
+  'leader_positions',
+  'hq_origins',
+  'document_types',
+  'statuses',
+] as const;
+export type CatalogueTable = (typeof CATALOGUE_TABLES)[number];
+
 export interface CatalogueKind {
   /** URL segment and key. */
   slug: string;
-  table: string;
+  table: CatalogueTable;
   label: string;
   /** Singular noun for messages. */
   itemLabel: string;
   hint: string;
   /** Whether entries can point to a successor in the same catalogue. */
   successor: boolean;
+  /** Label of the successor field and column (when `successor`). */
+  successorLabel?: string;
   /** Codes the application's rules depend on: their names can be edited, the entries cannot be retired. */
   fixedCodes?: boolean;
   /** Extra column: a field's default managing ministry. */
@@ -28,6 +43,7 @@ export const CATALOGUE_KINDS: readonly CatalogueKind[] = [
     itemLabel: 'tỉnh, thành phố',
     hint: '34 đơn vị hành chính cấp tỉnh từ 01/07/2025 và 63 tỉnh, thành phố trước đó (đã hết hiệu lực, liên kết tới đơn vị kế thừa).',
     successor: true,
+    successorLabel: 'Đơn vị kế thừa',
   },
   {
     slug: 'bo-nganh',
@@ -36,6 +52,7 @@ export const CATALOGUE_KINDS: readonly CatalogueKind[] = [
     itemLabel: 'bộ, ngành',
     hint: 'Các bộ, cơ quan ngang bộ từ 01/03/2025 và các bộ trước đó (liên kết tới cơ quan kế thừa).',
     successor: true,
+    successorLabel: 'Cơ quan kế thừa',
   },
   {
     slug: 'linh-vuc',
@@ -44,6 +61,7 @@ export const CATALOGUE_KINDS: readonly CatalogueKind[] = [
     itemLabel: 'lĩnh vực',
     hint: 'Mỗi lĩnh vực có bộ, ngành quản lý mặc định.',
     successor: true,
+    successorLabel: 'Lĩnh vực thay thế',
     defaultMinistry: true,
   },
   {
@@ -53,6 +71,7 @@ export const CATALOGUE_KINDS: readonly CatalogueKind[] = [
     itemLabel: 'tính chất',
     hint: 'Phân loại theo tính chất, dùng cho báo cáo (l).',
     successor: true,
+    successorLabel: 'Tính chất thay thế',
   },
   {
     slug: 'loai-hinh',

@@ -1,0 +1,122 @@
+/**
+ * Catalogue tables (Knex only). The table name always comes from CATALOGUE_KINDS, never from a request; each
+ * function checks it again so a wrong name can never reach SQL.
+ */
+import type { Knex } from 'knex';
+import { CATALOGUE_TABLES, type CatalogueTable } from './catalogue-kinds.js';
+
+export interface CatalogueRow {
+  code: string;
+  name: string;
+  sort_order: number;
+  /** 'YYYY-MM-DD' (DATE columns are returned as the calendar day, see src/db/knex.ts). */
+  valid_from: string | null;
+  valid_to: string | null;
+  successor_code: string | null;
+  note: string | null;
+  /** Only in `fields`. */
+  default_ministry_code?: string | null;
+  updated_at: Date;
+  updated_by: number | null;
+}
+
+/** The writable columns. */
+export interface CatalogueValues {
+  name: string;
+  sort_order: number;
+  valid_from: string | null;
+  valid_to: string | null;
+  successor_code: string | null;
+  note: string | null;
+  default_ministry_code?: string | null;
+}
+
+export interface CatalogueCounts {
+  current: number;
+  expired: number;
+  upcoming: number;
+}
+
+function checked(table: CatalogueTable): CatalogueTable {
+  if (!(CATALOGUE_TABLES as readonly string[]).includes(table)) throw new Error(`Not a catalogue table: ${table}`);
+  return table;
+}
+
+/** SQL for "in force on ?": no start or started, and no end or not yet ended. */
+const CURRENT_SQL = '(valid_from IS NULL OR valid_from <= ?::date) AND (valid_to IS NULL OR valid_to >= ?::date)';
+
+export function createCataloguesRepository(db: Knex) {
+  return {
+    /** Every entry, in force first (on `today`), then by order and name. */
+    async list(table: CatalogueTable, today: string, trx: Knex = db): Promise<Array<CatalogueRow & { current: boolean }>> {
+      return trx(checked(table))
+        .select('*', trx.raw(`(${CURRENT_SQL}) AS current`, [today, today]))
+        .orderByRaw(`(${CURRENT_SQL}) DESC, sort_order, name, code`, [today, today]);
+    },
+
+    async find(table: CatalogueTable, code: string, trx: Knex = db): Promise<CatalogueRow | undefined> {
+      return trx(checked(table)).where({ code }).first();
+    },
+
+    /** The stored code equal to `code` ignoring case ("abc" and "ABC" would be confusing twins). */
+    async findCodeIgnoringCase(table: CatalogueTable, code: string, trx: Knex = db): Promise<string | undefined> {
+      const row = await trx(checked(table)).whereRaw('lower(code) = lower(?)', [code]).first('code');
+      return row?.code;
+    },
+
+    /** Lock the row for the rest of the transaction; returns it as it is now. */
+    async findForUpdate(table: CatalogueTable, code: string, trx: Knex): Promise<CatalogueRow | undefined> {
+      return trx(checked(table)).where({ code }).forUpdate().first();
+    },
+
+    async counts(table: CatalogueTable, today: string): Promise<CatalogueCounts> {
+      const row = await db(checked(table))
+        .select(
+          db.raw(`count(*) FILTER (WHERE ${CURRENT_SQL})::int AS current`, [today, today]),
+          db.raw('count(*) FILTER (WHERE valid_to < ?::date)::int AS expired', [today]),
+          db.raw('count(*) FILTER (WHERE valid_from > ?::date AND (valid_to IS NULL OR valid_to >= ?::date))::int AS upcoming', [
+            today,
+            today,
+          ]),
+        )
+        .first();
+      return { current: Number(row?.current ?? 0), expired: Number(row?.expired ?? 0), upcoming: Number(row?.upcoming ?? 0) };
+    },
+
+    async nextSortOrder(table: CatalogueTable, trx: Knex = db): Promise<number> {
+      const row = await trx(checked(table)).max({ max: 'sort_order' }).first();
+      return Number(row?.max ?? 0) + 1;
+    },
+
+    async insert(
+      table: CatalogueTable,
+      code: string,
+      values: CatalogueValues,
+      updatedBy: number | null,
+      now: Date,
+      trx: Knex,
+    ): Promise<CatalogueRow> {
+      const [row] = await trx(checked(table))
+        .insert({ code, ...values, updated_by: updatedBy, updated_at: now })
+        .returning('*');
+      return row as CatalogueRow;
+    },
+
+    async update(
+      table: CatalogueTable,
+      code: string,
+      values: Partial<CatalogueValues>,
+      updatedBy: number | null,
+      now: Date,
+      trx: Knex,
+    ): Promise<CatalogueRow> {
+      const [row] = await trx(checked(table))
+        .where({ code })
+        .update({ ...values, updated_by: updatedBy, updated_at: now })
+        .returning('*');
+      return row as CatalogueRow;
+    },
+  };
+}
+
+export type CataloguesRepository = ReturnType<typeof createCataloguesRepository>;
