@@ -128,15 +128,20 @@ export function createAuthService({ db, users, audit, clock, config }: AuthServi
         return null;
       }
       const recoveryCodes = newRecoveryCodes();
-      await db.transaction(async (trx) => {
-        await users.enableTotp(user.id, secret, step, now, trx);
+      const enrolled = await db.transaction(async (trx) => {
+        if (!(await users.enableTotp(user.id, secret, step, now, trx))) return false;
         await users.replaceRecoveryCodes(user.id, recoveryCodes.map(hashRecoveryCode), trx);
         await audit.record(
           { ...actor, userId: user.id, username: user.username },
           { action: 'totp.enrol', targetType: 'user', targetId: user.id },
           trx,
         );
+        return true;
       });
+      if (!enrolled) {
+        await fail(actor, user, 'stale_enrolment', 'totp');
+        return null;
+      }
       const fresh = await users.findById(user.id);
       return fresh ? { user: fresh, recoveryCodes } : null;
     },

@@ -114,8 +114,13 @@ export function createUsersRepository(db: Knex) {
         .update({ totp_last_step: step });
       return n === 1;
     },
-    async enableTotp(id: number, secret: string, step: number, at: Date, trx: Knex = db): Promise<void> {
-      await trx('users').where({ id }).update({ totp_secret: secret, totp_enabled_at: at, totp_last_step: step, updated_at: at });
+    /** Enrol a second factor, only if none is enrolled yet (two racing enrolments: one wins). */
+    async enableTotp(id: number, secret: string, step: number, at: Date, trx: Knex = db): Promise<boolean> {
+      const n = await trx('users')
+        .where({ id })
+        .whereNull('totp_enabled_at')
+        .update({ totp_secret: secret, totp_enabled_at: at, totp_last_step: step, updated_at: at });
+      return n === 1;
     },
     /** Set a new password and end every session of the user (RELIABILITY check 4). Returns the new generation. */
     async setPassword(id: number, passwordHash: string, at: Date, trx: Knex = db): Promise<number> {
