@@ -24,7 +24,7 @@ export function createServices({ db, config, clock }: ServiceDeps) {
   const audit = createAuditService(createAuditRepository(db));
   const auth = createAuthService({ db, users, audit, clock, config });
   const catalogues = createCataloguesService({ db, repo: createCataloguesRepository(db), audit, clock });
-  const associations = createAssociationsService({ db, repo: createAssociationsRepository(db), audit, clock });
+  const associations = createAssociationsService({ db, repo: createAssociationsRepository(db), audit, clock, catalogues });
   return { users, audit, auth, catalogues, associations };
 }
 

@@ -44,3 +44,10 @@ export function formatVnd(value: number | string | bigint | null | undefined): s
   const s = formatNumber(value);
   return s === '' ? '' : `${s} đ`;
 }
+
+const isoDay = new Intl.DateTimeFormat('en-CA', { timeZone: TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
+
+/** The calendar day in Viet Nam at `now`, as 'YYYY-MM-DD' (validity dates, congress deadlines). */
+export function vietnamToday(now: Date): string {
+  return isoDay.format(now);
+}

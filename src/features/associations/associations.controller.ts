@@ -193,22 +193,33 @@ export function createAssociationsController(service: AssociationsService) {
       const parsed = parseAssociationForm(req.body, service.codesOf(options));
       const reason = reasonOf(req.body);
       const v = versionSchema.safeParse(req.body);
-      const current = await service.get(code);
       if (!v.success) throw new ValidationError({ version: 'Thiếu phiên bản của hồ sơ. Hãy mở lại trang sửa.' });
-      const base = { mode: 'edit' as const, values: parsed.values, record: current.record, version: v.data.version, reason: reason ?? '' };
-      if (!parsed.ok) return renderForm(res, 400, { ...base, errors: parsed.errors });
+      const rerender = async (status: number, errors: Record<string, string>) => {
+        const current = await service.get(code);
+        return renderForm(res, status, {
+          mode: 'edit',
+          values: parsed.values,
+          record: current.record,
+          version: v.data.version,
+          reason: reason ?? '',
+          errors,
+        });
+      };
+      if (!parsed.ok) return rerender(400, parsed.errors);
       try {
         await service.update(actorFromRequest(req), code, parsed.input, v.data.version, reason);
         flash(req, 'success', 'Đã lưu hồ sơ hội.');
         res.redirect(303, `/quan-tri/hoi/${code}`);
       } catch (err) {
-        if (err instanceof ValidationError) return renderForm(res, 400, { ...base, errors: err.fieldErrors });
+        if (err instanceof ValidationError) return rerender(400, err.fieldErrors);
         if (err instanceof StaleVersionError) {
           // No lost update: keep what the user typed and show what the other person changed meanwhile.
           const latest = await service.get(code);
           const conflict = await service.diff(code, v.data.version, latest.record.version).catch(() => null);
           return renderForm(res, 409, {
-            ...base,
+            mode: 'edit',
+            values: parsed.values,
+            reason: reason ?? '',
             errors: {
               _form:
                 'Hồ sơ đã được người khác lưu sau khi bạn mở trang. Thay đổi của bạn CHƯA được lưu. Xem thay đổi của họ bên dưới, rồi lưu lại nếu vẫn muốn.',

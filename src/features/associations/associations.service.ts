@@ -6,7 +6,6 @@ import type { Knex } from 'knex';
 import type { Clock } from '../../lib/clock.js';
 import { NotFoundError, StaleVersionError, ValidationError } from '../../lib/errors.js';
 import type { Actor, AuditService } from '../audit/audit.service.js';
-import { CATALOGUE_KINDS } from '../catalogues/catalogue-kinds.js';
 import type { AssociationRow, AssociationsRepository, FullRecord, ListFilters, SortKey } from './associations.repository.js';
 import { termInfo, vietnamToday } from './congress-term.js';
 import { type FieldDef, fixedOptionLabel, GROUPS, SUBLISTS } from './form-definition.js';
@@ -37,25 +36,18 @@ export interface Diff {
 
 const LIVE = new Set(['dang_thanh_lap', 'hoat_dong', 'dinh_chi_co_thoi_han', 'cho_giai_the']);
 
-export function createAssociationsService(deps: { db: Knex; repo: AssociationsRepository; audit: AuditService; clock: Clock }) {
-  const { db, repo, audit, clock } = deps;
+export function createAssociationsService(deps: {
+  db: Knex;
+  repo: AssociationsRepository;
+  audit: AuditService;
+  clock: Clock;
+  /** Catalogue options for forms and display (the catalogues feature). */
+  catalogues: { loadAll(): Promise<CatalogueOptions> };
+}) {
+  const { db, repo, audit, clock, catalogues } = deps;
 
-  async function catalogueOptions(trx: Knex = db): Promise<CatalogueOptions> {
-    const today = vietnamToday(clock.now());
-    const out: CatalogueOptions = {};
-    for (const kind of CATALOGUE_KINDS) {
-      const rows: Array<{ code: string; name: string; valid_from: string | null; valid_to: string | null }> = await trx(kind.table)
-        .select('code', 'name', 'valid_from', 'valid_to')
-        .orderBy('sort_order')
-        .orderBy('code');
-      const opts = rows.map((r) => ({
-        code: r.code,
-        name: r.name,
-        current: (!r.valid_from || r.valid_from <= today) && (!r.valid_to || r.valid_to >= today),
-      }));
-      out[kind.table] = [...opts.filter((o) => o.current), ...opts.filter((o) => !o.current)];
-    }
-    return out;
+  function catalogueOptions(): Promise<CatalogueOptions> {
+    return catalogues.loadAll();
   }
 
   function codesOf(options: CatalogueOptions): CatalogueCodes {

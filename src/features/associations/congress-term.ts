@@ -49,10 +49,7 @@ function addMonths(iso: string, months: number): string {
   return date.toISOString().slice(0, 10);
 }
 
-/** Today's date in Vietnam as 'YYYY-MM-DD'. */
-export function vietnamToday(now: Date): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
-}
+export { vietnamToday } from '../../lib/format.js';
 
 /** null when the record has no founding or term congress yet. */
 export function termInfo(congresses: readonly CongressLike[], extensions: readonly ExtensionLike[], today: string): TermInfo | null {

@@ -7,7 +7,7 @@
 import type { Knex } from 'knex';
 import type { Clock } from '../../lib/clock.js';
 import { ForbiddenError, NotFoundError, StaleVersionError, ValidationError } from '../../lib/errors.js';
-import { TIME_ZONE } from '../../lib/format.js';
+import { vietnamToday } from '../../lib/format.js';
 import type { Actor, AuditService } from '../audit/audit.service.js';
 import { CATALOGUE_KINDS, type CatalogueKind, type CatalogueTable, catalogueBySlug, catalogueByTable } from './catalogue-kinds.js';
 import type { CatalogueCounts, CatalogueRow, CataloguesRepository, CatalogueValues } from './catalogues.repository.js';
@@ -38,11 +38,9 @@ export interface CataloguesServiceDeps {
   clock: Clock;
 }
 
-const isoDay = new Intl.DateTimeFormat('en-CA', { timeZone: TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
-
 /** Today's calendar day in Viet Nam, 'YYYY-MM-DD'. */
 export function todayIn(clock: Clock): string {
-  return isoDay.format(clock.now());
+  return vietnamToday(clock.now());
 }
 
 export function entryStatus(row: Pick<CatalogueRow, 'valid_from' | 'valid_to'>, today: string): EntryStatus {
