@@ -10,6 +10,8 @@ import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { createAuthController } from './features/auth/auth.controller.js';
 import { authRoutes } from './features/auth/routes.js';
+import { createDocumentsController } from './features/documents/documents.controller.js';
+import { documentsRoutes } from './features/documents/routes.js';
 import { healthRoutes, metricsRoutes } from './features/health/routes.js';
 import { homeRoutes } from './features/home/routes.js';
 import type { Clock } from './lib/clock.js';
@@ -79,6 +81,7 @@ export function createApp({ config, db, services, logger, clock }: AppDeps): App
   // 6. Feature routers; each route declares its guard.
   app.use(authRoutes(createAuthController({ auth: services.auth, clock, config }), loginRateLimiter(config)));
   app.use(homeRoutes());
+  app.use(documentsRoutes(createDocumentsController({ documents: services.documents, storage: services.documentStorage, config })));
   app.use(metricsRoutes({ registry: metrics.registry, metricsToken: config.metricsToken }));
   // 7. Not found and errors.
   app.use(notFound());

@@ -6,6 +6,9 @@ import { createAuditRepository } from './features/audit/audit.repository.js';
 import { createAuditService } from './features/audit/audit.service.js';
 import { createAuthService } from './features/auth/auth.service.js';
 import { createUsersRepository } from './features/auth/users.repository.js';
+import { createDocumentsRepository } from './features/documents/documents.repository.js';
+import { createDocumentsService } from './features/documents/documents.service.js';
+import { createDocumentStorage } from './features/documents/documents.storage.js';
 import type { Clock } from './lib/clock.js';
 
 export interface ServiceDeps {
@@ -15,11 +18,13 @@ export interface ServiceDeps {
   logger: Logger;
 }
 
-export function createServices({ db, config, clock }: ServiceDeps) {
+export function createServices({ db, config, clock, logger }: ServiceDeps) {
   const users = createUsersRepository(db);
   const audit = createAuditService(createAuditRepository(db));
   const auth = createAuthService({ db, users, audit, clock, config });
-  return { users, audit, auth };
+  const documentStorage = createDocumentStorage(config.uploads.dir);
+  const documents = createDocumentsService({ db, repo: createDocumentsRepository(db), storage: documentStorage, audit, clock, logger });
+  return { users, audit, auth, documentStorage, documents };
 }
 
 export type Services = ReturnType<typeof createServices>;
