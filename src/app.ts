@@ -14,6 +14,8 @@ import { createAuthController } from './features/auth/auth.controller.js';
 import { authRoutes } from './features/auth/routes.js';
 import { createCataloguesController } from './features/catalogues/catalogues.controller.js';
 import { catalogueRoutes } from './features/catalogues/routes.js';
+import { createDocumentsController } from './features/documents/documents.controller.js';
+import { documentsRoutes } from './features/documents/routes.js';
 import { healthRoutes, metricsRoutes } from './features/health/routes.js';
 import { homeRoutes } from './features/home/routes.js';
 import type { Clock } from './lib/clock.js';
@@ -89,8 +91,9 @@ export function createApp({ config, db, services, logger, clock, extraRoutes }: 
   // 6. Feature routers; each route declares its guard.
   app.use(authRoutes(createAuthController({ auth: services.auth, clock, config }), loginRateLimiter(config)));
   app.use(homeRoutes());
-  app.use(associationsRoutes(createAssociationsController(services.associations)));
+  app.use(associationsRoutes(createAssociationsController(services.associations, services.documents)));
   app.use(catalogueRoutes(createCataloguesController({ catalogues: services.catalogues })));
+  app.use(documentsRoutes(createDocumentsController({ documents: services.documents, storage: services.documentStorage, config })));
   app.use(metricsRoutes({ registry: metrics.registry, metricsToken: config.metricsToken }));
   if (extraRoutes) app.use(extraRoutes);
   // 7. Not found and errors.

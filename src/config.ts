@@ -37,6 +37,8 @@ const envSchema = z.object({
     .optional(),
   DATABASE_POOL_MAX: int(10, 1, 200),
   DATA_DIR: z.string().min(1).optional().default('./data'),
+  UPLOAD_DIR: z.string().min(1).optional(),
+  UPLOAD_MAX_MB: int(20, 1, 1024),
   SESSION_SECRET: z.string().optional(),
   SESSION_STORE: z.enum(['database', 'memory']).optional().default('database'),
   SESSION_IDLE_MINUTES: int(30, 1, 24 * 60),
@@ -74,6 +76,8 @@ export interface Config {
   database: { backend: 'postgres'; url: string; poolMax: number } | { backend: 'pglite'; dataDir: string | null };
   dataDir: string;
   rootDir: string;
+  /** Raw files (R-20.2): kept outside every static root, never served directly. */
+  uploads: { dir: string; maxMb: number; maxBytes: number };
   session: {
     secret: string;
     store: 'database' | 'memory';
@@ -146,6 +150,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   const isProduction = e.NODE_ENV === 'production';
   const rootDir = projectRoot();
   const dataDir = path.resolve(rootDir, e.DATA_DIR);
+  const uploadDir = e.UPLOAD_DIR ? path.resolve(rootDir, e.UPLOAD_DIR) : path.join(dataDir, 'uploads');
+  const publicDir = path.join(rootDir, 'public');
+  if (uploadDir === publicDir || uploadDir.startsWith(`${publicDir}${path.sep}`) || publicDir.startsWith(`${uploadDir}${path.sep}`)) {
+    problems.push('UPLOAD_DIR: không được nằm trong (hoặc chứa) thư mục public/ — tệp tải lên không bao giờ được phục vụ trực tiếp');
+  }
 
   const seedDemo = e.SEED_DEMO === undefined ? !isProduction : e.SEED_DEMO === 'true' || e.SEED_DEMO === '1';
 
@@ -159,6 +168,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       : { backend: 'pglite', dataDir: path.join(dataDir, 'pglite') },
     dataDir,
     rootDir,
+    uploads: { dir: uploadDir, maxMb: e.UPLOAD_MAX_MB, maxBytes: e.UPLOAD_MAX_MB * 1024 * 1024 },
     session: {
       secret: e.SESSION_SECRET ?? DEFAULT_SESSION_SECRET,
       store: e.SESSION_STORE,

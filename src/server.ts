@@ -30,6 +30,9 @@ async function main(): Promise<void> {
   const clock = systemClock;
   const services = createServices({ db: database.knex, config, clock, logger });
   const app = createApp({ config, db: database.knex, services, logger, clock });
+  // Temp files of uploads cut off by a previous stop (RELIABILITY check 37).
+  const swept = await services.documentStorage.sweepTemp(clock.now());
+  if (swept > 0) logger.info({ swept }, 'removed unfinished upload temp files');
   const store = app.locals.sessionStore;
   if (store instanceof KnexSessionStore) store.startPruning();
 

@@ -10,6 +10,9 @@ import { createAuthService } from './features/auth/auth.service.js';
 import { createUsersRepository } from './features/auth/users.repository.js';
 import { createCataloguesRepository } from './features/catalogues/catalogues.repository.js';
 import { createCataloguesService } from './features/catalogues/catalogues.service.js';
+import { createDocumentsRepository } from './features/documents/documents.repository.js';
+import { createDocumentsService } from './features/documents/documents.service.js';
+import { createDocumentStorage } from './features/documents/documents.storage.js';
 import type { Clock } from './lib/clock.js';
 
 export interface ServiceDeps {
@@ -19,13 +22,15 @@ export interface ServiceDeps {
   logger: Logger;
 }
 
-export function createServices({ db, config, clock }: ServiceDeps) {
+export function createServices({ db, config, clock, logger }: ServiceDeps) {
   const users = createUsersRepository(db);
   const audit = createAuditService(createAuditRepository(db));
   const auth = createAuthService({ db, users, audit, clock, config });
   const catalogues = createCataloguesService({ db, repo: createCataloguesRepository(db), audit, clock });
   const associations = createAssociationsService({ db, repo: createAssociationsRepository(db), audit, clock, catalogues });
-  return { users, audit, auth, catalogues, associations };
+  const documentStorage = createDocumentStorage(config.uploads.dir);
+  const documents = createDocumentsService({ db, repo: createDocumentsRepository(db), storage: documentStorage, audit, clock, logger });
+  return { users, audit, auth, catalogues, associations, documentStorage, documents };
 }
 
 export type Services = ReturnType<typeof createServices>;

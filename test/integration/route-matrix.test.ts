@@ -44,6 +44,10 @@ const MATRIX: Record<string, Access> = {
   'POST /quan-tri/hoi/:code/cong-khai': REGISTER_EDIT,
   'POST /quan-tri/hoi/:code/doi-chieu-giay': REGISTER_EDIT,
   'GET /quan-tri/hoi/:code/lich-su': REGISTER_READ,
+  // Documents: read with the register, upload by the NGO Department.
+  'GET /quan-tri/hoi/:code/tai-lieu': REGISTER_READ,
+  'POST /quan-tri/hoi/:code/tai-lieu': REGISTER_EDIT,
+  'GET /quan-tri/hoi/:code/tai-lieu/:id': REGISTER_READ,
   // Catalogues: only the NGO Department.
   'GET /quan-tri/danh-muc': REGISTER_EDIT,
   'GET /quan-tri/danh-muc/:kind': REGISTER_EDIT,

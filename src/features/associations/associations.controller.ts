@@ -63,7 +63,10 @@ function reasonOf(body: unknown): string | null {
   return typeof r === 'string' && r.trim() ? r.trim().slice(0, 500) : null;
 }
 
-export function createAssociationsController(service: AssociationsService) {
+export function createAssociationsController(
+  service: AssociationsService,
+  documents: { listForAssociation(associationId: number): Promise<unknown[]> },
+) {
   const formView = {
     groups: GROUPS,
     sublists: SUBLISTS,
@@ -141,6 +144,7 @@ export function createAssociationsController(service: AssociationsService) {
       res.render('associations/show', {
         title: full.record.name,
         full,
+        documents: await documents.listForAssociation(full.record.id),
         options,
         ...formView,
         termLabels: TERM_STATE_LABELS,

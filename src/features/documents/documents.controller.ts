@@ -1,0 +1,133 @@
+import { pipeline } from 'node:stream/promises';
+import type { Request, Response } from 'express';
+import type { Config } from '../../config.js';
+import { ValidationError } from '../../lib/errors.js';
+import { fieldErrors, keptValues } from '../../lib/forms.js';
+import { hasAnyRole } from '../../lib/roles.js';
+import { flash } from '../../middleware/locals.js';
+import { actorFromRequest } from '../audit/audit.service.js';
+import { ACCEPT_ATTRIBUTE, attachmentDisposition, detectAllowedType, extensionForMime, sanitizeOriginalName } from './documents.files.js';
+import type { AssociationRef } from './documents.repository.js';
+import { CLASSIFICATIONS, CLASSIFIED_REFUSAL, declaresClassified, uploadSchema } from './documents.schemas.js';
+import type { DocumentsService } from './documents.service.js';
+import { createUploadReceiver, type DocumentStorage, type ReceivedFile } from './documents.storage.js';
+
+export const UPLOAD_ROLES = ['ngo_staff', 'ngo_lead'] as const;
+export const READ_ROLES = ['ngo_staff', 'ngo_lead', 'leader'] as const;
+
+const WRONG_TYPE =
+  'Tệp không thuộc định dạng được phép (PDF, JPEG, PNG, TIFF, DOCX, XLSX). Định dạng được xác định theo nội dung tệp, không theo tên tệp. Tệp chưa được lưu.';
+
+export function documentsPath(code: string): string {
+  return `/quan-tri/hoi/${encodeURIComponent(code)}/tai-lieu`;
+}
+
+export function createDocumentsController(deps: {
+  documents: DocumentsService;
+  storage: DocumentStorage;
+  config: Pick<Config, 'uploads'>;
+}) {
+  const { documents, storage, config } = deps;
+  const receive = createUploadReceiver(storage, {
+    field: 'file',
+    maxBytes: config.uploads.maxBytes,
+    maxMb: config.uploads.maxMb,
+    maxFields: 6,
+    // The form puts the declaration first: a classified one means not one byte of the file is written.
+    acceptFile: (fields) => !declaresClassified(fields),
+  });
+
+  async function renderPage(
+    req: Request,
+    res: Response,
+    association: AssociationRef,
+    status: number,
+    form: { values?: Record<string, string>; errors?: Record<string, string> } = {},
+  ) {
+    const [list, documentTypes] = await Promise.all([documents.listForAssociation(association.id), documents.documentTypes()]);
+    res.status(status).render('documents/index', {
+      title: `Tài liệu đính kèm — ${association.name}`,
+      association,
+      documents: list,
+      documentTypes,
+      classifications: CLASSIFICATIONS,
+      canUpload: hasAnyRole(req.user?.roles ?? [], [...UPLOAD_ROLES]),
+      values: form.values ?? {},
+      errors: form.errors ?? {},
+      maxMb: config.uploads.maxMb,
+      accept: ACCEPT_ATTRIBUTE,
+    });
+  }
+
+  return {
+    async show(req: Request<{ code: string }>, res: Response) {
+      const association = await documents.findAssociation(req.params.code);
+      await renderPage(req, res, association, 200);
+    },
+
+    async upload(req: Request<{ code: string }>, res: Response) {
+      // Unknown association: 404 before a byte of the body is read.
+      const association = await documents.findAssociation(req.params.code);
+      await receive(req, res);
+      const file = req.file as ReceivedFile | undefined;
+      try {
+        const body = (req.body ?? {}) as Record<string, unknown>;
+        const values = keptValues(body);
+        const parsed = uploadSchema.safeParse(body);
+        const errors = parsed.success ? {} : fieldErrors(parsed.error);
+        const classified = errors.classification === CLASSIFIED_REFUSAL;
+        let type = null;
+        if (!file) {
+          if (!classified) errors.file = 'Chọn tệp tài liệu cần tải lên.';
+        } else if (file.size === 0) {
+          errors.file = 'Tệp rỗng. Chọn lại tệp tài liệu.';
+        } else {
+          type = await detectAllowedType(file.path);
+          if (!type) errors.file = WRONG_TYPE;
+        }
+        if (!parsed.success || !file || !type || Object.keys(errors).length > 0) {
+          const actor = actorFromRequest(req);
+          if (classified) await documents.recordRefusal(actor, association, 'classified');
+          else if (errors.file === WRONG_TYPE) await documents.recordRefusal(actor, association, 'file_type');
+          return await renderPage(req, res, association, 400, { values, errors });
+        }
+        try {
+          await documents.upload(
+            actorFromRequest(req),
+            association,
+            { documentTypeCode: parsed.data.document_type_code, title: parsed.data.title, supersedesId: parsed.data.supersedes_id },
+            { tempPath: file.path, size: file.size, sha256: file.sha256, originalName: sanitizeOriginalName(file.originalname), type },
+          );
+        } catch (err) {
+          if (err instanceof ValidationError) return await renderPage(req, res, association, 400, { values, errors: err.fieldErrors });
+          throw err;
+        }
+        flash(req, 'success', `Đã lưu tài liệu «${parsed.data.title}».`);
+        res.redirect(303, documentsPath(association.code));
+      } finally {
+        // Whatever happened, no temp file outlives the request.
+        await storage.discardTemp(file?.path);
+      }
+    },
+
+    async download(req: Request<{ code: string; id: string }>, res: Response) {
+      const { row, handle } = await documents.openForDownload(actorFromRequest(req), req.params.code, req.params.id);
+      const stream = handle.createReadStream();
+      res.status(200);
+      res.setHeader('Content-Type', row.mime_type);
+      res.setHeader('Content-Length', String(row.size_bytes));
+      res.setHeader('Content-Disposition', attachmentDisposition(row.original_name, extensionForMime(row.mime_type)));
+      res.setHeader('X-Content-Type-Options', 'nosniff');
+      res.setHeader('Content-Security-Policy', 'sandbox');
+      res.setHeader('Cache-Control', 'no-store');
+      try {
+        await pipeline(stream, res);
+      } catch (err) {
+        // Most often the browser went away mid-download; the headers are gone, nothing else to answer.
+        req.log?.warn({ err, attachmentId: row.id }, 'download interrupted');
+      }
+    },
+  };
+}
+
+export type DocumentsController = ReturnType<typeof createDocumentsController>;
