@@ -155,6 +155,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   if (uploadDir === publicDir || uploadDir.startsWith(`${publicDir}${path.sep}`) || publicDir.startsWith(`${uploadDir}${path.sep}`)) {
     problems.push('UPLOAD_DIR: không được nằm trong (hoặc chứa) thư mục public/ — tệp tải lên không bao giờ được phục vụ trực tiếp');
   }
+  if (problems.length > 0) throw new ConfigError(problems);
 
   const seedDemo = e.SEED_DEMO === undefined ? !isProduction : e.SEED_DEMO === 'true' || e.SEED_DEMO === '1';
 

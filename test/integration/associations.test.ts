@@ -202,7 +202,7 @@ describe('the register', () => {
     expect(await t.db.knex('association_versions').where({ association_id: after.id }).count<{ c: number }[]>('* as c')).toEqual([
       { c: after.version },
     ]);
-  });
+  }, 180_000);
 
   it('answers bad input with 400, the Vietnamese message next to the field, values kept, nothing saved (check 19)', async () => {
     const before = await t.db.knex('associations').count<{ c: number }[]>('* as c');
