@@ -4,7 +4,7 @@ import { seedDemo } from '../../seeds/demo/index.js';
 import { seedReference } from '../../seeds/reference/index.js';
 import { loadConfig } from '../config.js';
 import { migrateLatest, pendingMigrations, rollback } from '../db/migrations.js';
-import { openDatabase } from '../db/setup.js';
+import { demoSeedDeps, openDatabase } from '../db/setup.js';
 import { createLogger } from '../logger.js';
 
 async function main(): Promise<void> {
@@ -30,8 +30,8 @@ async function main(): Promise<void> {
         const reference = await seedReference(database.knex);
         console.log(`Danh mục tham chiếu: ${reference.length} nhóm.`);
         if (config.demo.enabled) {
-          const { users } = await seedDemo(database.knex, config);
-          console.log(`Dữ liệu demo: ${users} tài khoản mới.`);
+          const { users, associations } = await seedDemo(database.knex, config, demoSeedDeps(database.knex));
+          console.log(`Dữ liệu demo: ${users} tài khoản mới, ${associations} hội mới.`);
         }
         break;
       }

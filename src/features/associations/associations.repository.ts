@@ -104,8 +104,9 @@ export function createAssociationsRepository(db: Knex) {
       return row ?? null;
     },
 
-    async replaceOtherFields(trx: Knex, id: number, codes: readonly string[]): Promise<void> {
-      await trx('association_other_fields').where({ association_id: id }).delete();
+    /** `fresh`: the record was just inserted, so there is nothing to delete first. */
+    async replaceOtherFields(trx: Knex, id: number, codes: readonly string[], fresh = false): Promise<void> {
+      if (!fresh) await trx('association_other_fields').where({ association_id: id }).delete();
       if (codes.length) await trx('association_other_fields').insert(codes.map((field_code) => ({ association_id: id, field_code })));
     },
 
@@ -113,22 +114,26 @@ export function createAssociationsRepository(db: Knex) {
      * Bring a sub-list to the posted rows: rows posted with an id are updated (only if they belong to this
      * association), rows of the association not posted are deleted, rows without id are inserted.
      */
-    async syncList(trx: Knex, def: SubListDef, associationId: number, rows: ListRow[]): Promise<void> {
+    async syncList(trx: Knex, def: SubListDef, associationId: number, rows: ListRow[], fresh = false): Promise<void> {
       const keep = rows.filter((r) => r.id !== undefined).map((r) => r.id as number);
-      await trx(def.table)
-        .where({ association_id: associationId })
-        .modify((q) => {
-          if (keep.length) q.whereNotIn('id', keep);
-        })
-        .delete();
+      if (!fresh)
+        await trx(def.table)
+          .where({ association_id: associationId })
+          .modify((q) => {
+            if (keep.length) q.whereNotIn('id', keep);
+          })
+          .delete();
+      const added: Array<Record<string, ScalarValue>> = [];
       for (const row of rows) {
         const values = listColumns(def, row);
         if (row.id !== undefined) {
           await trx(def.table).where({ id: row.id, association_id: associationId }).update(values);
         } else {
-          await trx(def.table).insert({ ...values, association_id: associationId });
+          added.push({ ...values, association_id: associationId });
         }
       }
+      // New rows in one statement, in the posted order (ids follow it).
+      if (added.length) await trx(def.table).insert(added);
     },
 
     async idsForCodes(codes: readonly string[], trx: Knex = db): Promise<Map<string, number>> {

@@ -108,9 +108,10 @@ export function createAssociationsService(deps: {
     if (Object.keys(errors).length) throw new ValidationError(errors);
   }
 
-  async function writeLists(trx: Knex, id: number, input: AssociationInput): Promise<void> {
-    await repo.replaceOtherFields(trx, id, input.other_field_codes);
-    for (const def of SUBLISTS) await repo.syncList(trx, def, id, input.lists[def.name] ?? []);
+  /** `fresh`: a record inserted in this transaction (nothing of it to delete). */
+  async function writeLists(trx: Knex, id: number, input: AssociationInput, fresh = false): Promise<void> {
+    await repo.replaceOtherFields(trx, id, input.other_field_codes, fresh);
+    for (const def of SUBLISTS) await repo.syncList(trx, def, id, input.lists[def.name] ?? [], fresh);
   }
 
   async function snapshot(trx: Knex, id: number): Promise<FullRecord> {
@@ -182,7 +183,7 @@ export function createAssociationsService(deps: {
           await resolve(input, null, trx);
           const code = await repo.nextCode(trx);
           const row = await repo.insert(trx, code, input.record, actor.userId, at);
-          await writeLists(trx, row.id, input);
+          await writeLists(trx, row.id, input, true);
           await repo.insertVersion(trx, {
             associationId: row.id,
             version: 1,
