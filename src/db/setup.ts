@@ -8,6 +8,8 @@ import { createAssociationsRepository } from '../features/associations/associati
 import { createAssociationsService } from '../features/associations/associations.service.js';
 import { createAuditRepository } from '../features/audit/audit.repository.js';
 import { createAuditService } from '../features/audit/audit.service.js';
+import { createCataloguesRepository } from '../features/catalogues/catalogues.repository.js';
+import { createCataloguesService } from '../features/catalogues/catalogues.service.js';
 import { type Clock, systemClock } from '../lib/clock.js';
 import { createDatabase, type Database } from './knex.js';
 import { migrateLatest } from './migrations.js';
@@ -21,7 +23,11 @@ export function openDatabase(config: Pick<Config, 'database'>, logger?: Logger):
 /** What the demo seed writes through: the associations service, so demo records get versions and audit rows. */
 export function demoSeedDeps(knex: Knex, clock: Clock = systemClock) {
   const audit = createAuditService(createAuditRepository(knex));
-  return { associations: createAssociationsService({ db: knex, repo: createAssociationsRepository(knex), audit, clock }), clock };
+  const catalogues = createCataloguesService({ db: knex, repo: createCataloguesRepository(knex), audit, clock });
+  return {
+    associations: createAssociationsService({ db: knex, repo: createAssociationsRepository(knex), audit, clock, catalogues }),
+    clock,
+  };
 }
 
 export async function prepareDatabase(database: Database, config: Pick<Config, 'isProduction' | 'demo'>, logger: Logger): Promise<void> {
