@@ -1,50 +1,46 @@
 /** Typed domain errors; the error handler maps each to a status and a Vietnamese page. */
 export class AppError extends Error {
-  readonly status: number = 500;
-  readonly publicMessage: string = 'Đã có lỗi xảy ra.';
+  constructor(
+    readonly status: number,
+    readonly publicMessage: string,
+  ) {
+    super(publicMessage);
+    this.name = new.target.name;
+  }
 }
 
 export class NotFoundError extends AppError {
-  override readonly status = 404;
-  constructor(public override readonly publicMessage = 'Không tìm thấy trang hoặc dữ liệu bạn yêu cầu.') {
-    super(publicMessage);
-    this.name = 'NotFoundError';
+  constructor(message = 'Không tìm thấy trang hoặc dữ liệu bạn yêu cầu.') {
+    super(404, message);
   }
 }
 
 export class ForbiddenError extends AppError {
-  override readonly status = 403;
-  constructor(public override readonly publicMessage = 'Bạn không có quyền truy cập trang này.') {
-    super(publicMessage);
-    this.name = 'ForbiddenError';
+  constructor(message = 'Bạn không có quyền truy cập trang này.') {
+    super(403, message);
   }
 }
 
 /** A request whose shape no form produces (parameter or prototype pollution): 400, never 500. */
 export class BadRequestError extends AppError {
-  override readonly status = 400;
-  constructor(public override readonly publicMessage = 'Yêu cầu gửi lên không đúng định dạng.') {
-    super(publicMessage);
-    this.name = 'BadRequestError';
+  constructor(message = 'Yêu cầu gửi lên không đúng định dạng.') {
+    super(400, message);
   }
 }
 
+/** A save on a version someone else replaced first (optimistic locking): 409, nothing overwritten. */
 export class StaleVersionError extends AppError {
-  override readonly status = 409;
   constructor(
-    public readonly current: unknown = null,
-    public override readonly publicMessage = 'Dữ liệu đã được người khác thay đổi sau khi bạn mở trang. Thay đổi của bạn chưa được lưu.',
+    readonly current: unknown = null,
+    message = 'Dữ liệu đã được người khác thay đổi sau khi bạn mở trang. Thay đổi của bạn chưa được lưu.',
   ) {
-    super(publicMessage);
-    this.name = 'StaleVersionError';
+    super(409, message);
   }
 }
 
 export class ConflictError extends AppError {
-  override readonly status = 409;
-  constructor(public override readonly publicMessage = 'Yêu cầu xung đột với trạng thái hiện tại của dữ liệu.') {
-    super(publicMessage);
-    this.name = 'ConflictError';
+  constructor(message = 'Yêu cầu xung đột với trạng thái hiện tại của dữ liệu.') {
+    super(409, message);
   }
 }
 
@@ -52,20 +48,16 @@ export type FieldErrors = Record<string, string>;
 
 /** Bad input: carries field-level Vietnamese messages for the form. */
 export class ValidationError extends AppError {
-  override readonly status = 400;
   constructor(
-    public readonly fieldErrors: FieldErrors,
-    public override readonly publicMessage = 'Dữ liệu nhập chưa hợp lệ.',
+    readonly fieldErrors: FieldErrors,
+    message = 'Dữ liệu nhập chưa hợp lệ.',
   ) {
-    super(publicMessage);
-    this.name = 'ValidationError';
+    super(400, message);
   }
 }
 
 export class ServiceUnavailableError extends AppError {
-  override readonly status = 503;
-  constructor(public override readonly publicMessage = 'Hệ thống tạm thời không phục vụ được. Vui lòng thử lại sau ít phút.') {
-    super(publicMessage);
-    this.name = 'ServiceUnavailableError';
+  constructor(message = 'Hệ thống tạm thời không phục vụ được. Vui lòng thử lại sau ít phút.') {
+    super(503, message);
   }
 }

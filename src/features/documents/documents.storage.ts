@@ -26,20 +26,14 @@ export interface ReceivedFile extends Express.Multer.File {
 }
 
 export class UploadTooLargeError extends AppError {
-  override readonly status = 413;
-  constructor(public override readonly publicMessage: string) {
-    super(publicMessage);
-    this.name = 'UploadTooLargeError';
+  constructor(message: string) {
+    super(413, message);
   }
 }
 
 export class MalformedUploadError extends AppError {
-  override readonly status = 400;
-  constructor(
-    public override readonly publicMessage = 'Dữ liệu tải lên bị gián đoạn hoặc không đúng định dạng. Tệp chưa được lưu; vui lòng thử lại.',
-  ) {
-    super(publicMessage);
-    this.name = 'MalformedUploadError';
+  constructor(message = 'Dữ liệu tải lên bị gián đoạn hoặc không đúng định dạng. Tệp chưa được lưu; vui lòng thử lại.') {
+    super(400, message);
   }
 }
 
