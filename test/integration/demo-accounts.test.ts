@@ -50,7 +50,7 @@ describe('demo accounts (SPEC §6)', () => {
       expect(res.headers.location).toBe(home);
     }
     expect((await a.get(home)).status).toBe(200);
-    // Nobody outside the NGO Department reaches the register.
+    // Only the NGO Department (and the ministry's leadership, read-only) reaches the register.
     expect((await a.get('/quan-tri/hoi')).status).toBe(['ngo.staff', 'ngo.lead', 'leader'].includes(username) ? 200 : 403);
   });
 });
