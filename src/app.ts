@@ -16,8 +16,12 @@ import { createCataloguesController } from './features/catalogues/catalogues.con
 import { catalogueRoutes } from './features/catalogues/routes.js';
 import { createDocumentsController } from './features/documents/documents.controller.js';
 import { documentsRoutes } from './features/documents/routes.js';
+import { createGuideController } from './features/guide/guide.controller.js';
+import { guideRoutes } from './features/guide/routes.js';
 import { healthRoutes, metricsRoutes } from './features/health/routes.js';
 import { homeRoutes } from './features/home/routes.js';
+import { createPublicController } from './features/public/public.controller.js';
+import { publicRoutes } from './features/public/routes.js';
 import type { Clock } from './lib/clock.js';
 import { createHttpLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
@@ -90,6 +94,8 @@ export function createApp({ config, db, services, logger, clock, extraRoutes }: 
   app.use(locals(csrf, APP_NAME));
   // 6. Feature routers; each route declares its guard.
   app.use(authRoutes(createAuthController({ auth: services.auth, clock, config }), loginRateLimiter(config)));
+  app.use(publicRoutes(createPublicController(services.publicData, config.publicUrl)));
+  app.use(guideRoutes(createGuideController(services.guide)));
   app.use(homeRoutes());
   app.use(associationsRoutes(createAssociationsController(services.associations, services.documents)));
   app.use(catalogueRoutes(createCataloguesController({ catalogues: services.catalogues })));

@@ -13,6 +13,9 @@ import { createCataloguesService } from './features/catalogues/catalogues.servic
 import { createDocumentsRepository } from './features/documents/documents.repository.js';
 import { createDocumentsService } from './features/documents/documents.service.js';
 import { createDocumentStorage } from './features/documents/documents.storage.js';
+import { createGuideService } from './features/guide/guide.service.js';
+import { createPublicRepository } from './features/public/public.repository.js';
+import { createPublicService } from './features/public/public.service.js';
 import type { Clock } from './lib/clock.js';
 
 export interface ServiceDeps {
@@ -30,7 +33,9 @@ export function createServices({ db, config, clock, logger }: ServiceDeps) {
   const associations = createAssociationsService({ db, repo: createAssociationsRepository(db), audit, clock, catalogues });
   const documentStorage = createDocumentStorage(config.uploads.dir);
   const documents = createDocumentsService({ db, repo: createDocumentsRepository(db), storage: documentStorage, audit, clock, logger });
-  return { users, audit, auth, catalogues, associations, documentStorage, documents };
+  const publicData = createPublicService({ repo: createPublicRepository(db), regime: config.publicFieldsRegime, clock });
+  const guide = createGuideService(config.rootDir);
+  return { users, audit, auth, catalogues, associations, documentStorage, documents, publicData, guide };
 }
 
 export type Services = ReturnType<typeof createServices>;

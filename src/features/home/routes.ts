@@ -1,15 +1,12 @@
 /**
- * Home pages: the public home and the role homes that later features fill (staff, association officer,
- * exploiting organisation).
+ * Role homes that later features fill (staff, association officer, exploiting organisation). The public home
+ * is in features/public.
  */
 import { Router } from 'express';
-import { publicAccess, requireRole } from '../../middleware/auth.js';
+import { requireRole } from '../../middleware/auth.js';
 
 export function homeRoutes(): Router {
   const r = Router();
-  r.get('/', publicAccess, (_req, res) => {
-    res.render('home/public', { title: 'Trang chủ' });
-  });
   r.get('/quan-tri/', requireRole('ngo_staff', 'ngo_lead', 'it_admin', 'leader'), (_req, res) => {
     res.render('home/staff', { title: 'Trang quản trị' });
   });
