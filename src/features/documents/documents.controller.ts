@@ -89,6 +89,8 @@ export function createDocumentsController(deps: {
           const actor = actorFromRequest(req);
           if (classified) await documents.recordRefusal(actor, association, 'classified');
           else if (errors.file === WRONG_TYPE) await documents.recordRefusal(actor, association, 'file_type');
+          // The temp file goes before the answer does: once the user sees the refusal, nothing of the file is left.
+          await storage.discardTemp(file?.path);
           return await renderPage(req, res, association, 400, { values, errors });
         }
         try {
@@ -99,7 +101,10 @@ export function createDocumentsController(deps: {
             { tempPath: file.path, size: file.size, sha256: file.sha256, originalName: sanitizeOriginalName(file.originalname), type },
           );
         } catch (err) {
-          if (err instanceof ValidationError) return await renderPage(req, res, association, 400, { values, errors: err.fieldErrors });
+          if (err instanceof ValidationError) {
+            await storage.discardTemp(file?.path);
+            return await renderPage(req, res, association, 400, { values, errors: err.fieldErrors });
+          }
           throw err;
         }
         flash(req, 'success', `Đã lưu tài liệu «${parsed.data.title}».`);
