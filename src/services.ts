@@ -13,6 +13,10 @@ import { createCataloguesService } from './features/catalogues/catalogues.servic
 import { createDocumentsRepository } from './features/documents/documents.repository.js';
 import { createDocumentsService } from './features/documents/documents.service.js';
 import { createDocumentStorage } from './features/documents/documents.storage.js';
+import { createLegalDocumentsRepository } from './features/legal-documents/legal-documents.repository.js';
+import { createLegalDocumentsService } from './features/legal-documents/legal-documents.service.js';
+import { createReportsRepository } from './features/reports/reports.repository.js';
+import { createReportsService } from './features/reports/reports.service.js';
 import type { Clock } from './lib/clock.js';
 
 export interface ServiceDeps {
@@ -30,7 +34,17 @@ export function createServices({ db, config, clock, logger }: ServiceDeps) {
   const associations = createAssociationsService({ db, repo: createAssociationsRepository(db), audit, clock, catalogues });
   const documentStorage = createDocumentStorage(config.uploads.dir);
   const documents = createDocumentsService({ db, repo: createDocumentsRepository(db), storage: documentStorage, audit, clock, logger });
-  return { users, audit, auth, catalogues, associations, documentStorage, documents };
+  const legalDocumentsRepo = createLegalDocumentsRepository(db);
+  const legalDocuments = createLegalDocumentsService({ db, repo: legalDocumentsRepo, audit, clock });
+  const reports = createReportsService({
+    db,
+    repo: createReportsRepository(db),
+    legalDocuments: legalDocumentsRepo,
+    audit,
+    clock,
+    catalogues,
+  });
+  return { users, audit, auth, catalogues, associations, documentStorage, documents, legalDocuments, reports };
 }
 
 export type Services = ReturnType<typeof createServices>;
