@@ -31,8 +31,8 @@ export function createLegalDocumentsRepository(db: Knex) {
       return q.orderBy('issued_on', 'desc').orderBy('id', 'desc');
     },
 
-    find(id: number): Promise<LegalDocumentRow | undefined> {
-      return db<LegalDocumentRow>('legal_documents').where({ id }).first();
+    find(id: number, trx: Knex = db): Promise<LegalDocumentRow | undefined> {
+      return trx<LegalDocumentRow>('legal_documents').where({ id }).first();
     },
 
     async insert(trx: Knex, input: LegalDocumentInput, actorId: number | null, at: Date): Promise<LegalDocumentRow> {

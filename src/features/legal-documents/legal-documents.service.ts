@@ -33,7 +33,7 @@ export function createLegalDocumentsService(deps: { db: Knex; repo: LegalDocumen
       return db.transaction(async (trx) => {
         const row = await repo.updateIfVersion(trx, id, version, input, actor.userId, clock.now());
         if (!row) {
-          if (!(await repo.find(id))) throw new NotFoundError('Không tìm thấy văn bản này.');
+          if (!(await repo.find(id, trx))) throw new NotFoundError('Không tìm thấy văn bản này.');
           throw new StaleVersionError();
         }
         await audit.record(

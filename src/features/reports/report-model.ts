@@ -1,5 +1,6 @@
 /** What a report is once computed: tables with typed columns, totals and an optional chart (HTML, CSV, Excel, print). */
-export type ColumnType = 'text' | 'int' | 'decimal' | 'money' | 'date' | 'bool';
+/** `year`: a number printed without thousands separators (2024, a birth year). */
+export type ColumnType = 'text' | 'int' | 'year' | 'decimal' | 'money' | 'date' | 'bool';
 
 export interface ReportColumn {
   key: string;

@@ -25,6 +25,7 @@ export function csvValue(col: ReportColumn, value: unknown): string {
   if (value === null || value === undefined || value === '') return '';
   switch (col.type) {
     case 'int':
+    case 'year':
     case 'decimal':
     case 'money':
       return Number.isFinite(Number(value)) ? String(Number(value)) : '';
@@ -70,6 +71,7 @@ function excelValue(col: ReportColumn, value: unknown): ExcelJS.CellValue {
   if (value === null || value === undefined || value === '') return null;
   switch (col.type) {
     case 'int':
+    case 'year':
     case 'decimal':
     case 'money': {
       const n = Number(value);
@@ -90,6 +92,7 @@ const NUM_FMT: Partial<Record<ReportColumn['type'], string>> = {
   int: '#,##0',
   money: '#,##0',
   decimal: '#,##0.00',
+  year: '0',
   date: 'dd/mm/yyyy',
 };
 

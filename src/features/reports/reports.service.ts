@@ -51,8 +51,9 @@ export interface Paging {
 function columnType(def: FieldDef): ColumnType {
   switch (def.type) {
     case 'int':
-    case 'year':
       return 'int';
+    case 'year':
+      return 'year';
     case 'decimal':
       return 'decimal';
     case 'money':
@@ -587,7 +588,7 @@ export function createReportsService(deps: {
     ];
     if (personal)
       columns.push(
-        { key: 'birth_year', label: 'Năm sinh', type: 'int' },
+        { key: 'birth_year', label: 'Năm sinh', type: 'year' },
         { key: 'gender', label: 'Giới tính', type: 'text' },
         { key: 'academic_title', label: 'Học hàm, học vị', type: 'text' },
         { key: 'outside_position', label: 'Chức vụ, đơn vị công tác ngoài hội', type: 'text' },
