@@ -16,10 +16,14 @@ import { createCataloguesController } from './features/catalogues/catalogues.con
 import { catalogueRoutes } from './features/catalogues/routes.js';
 import { createDocumentsController } from './features/documents/documents.controller.js';
 import { documentsRoutes } from './features/documents/routes.js';
+import { createGuideController } from './features/guide/guide.controller.js';
+import { guideRoutes } from './features/guide/routes.js';
 import { healthRoutes, metricsRoutes } from './features/health/routes.js';
 import { homeRoutes } from './features/home/routes.js';
 import { createLegalDocumentsController } from './features/legal-documents/legal-documents.controller.js';
 import { legalDocumentsRoutes } from './features/legal-documents/routes.js';
+import { createPublicController } from './features/public/public.controller.js';
+import { publicRoutes } from './features/public/routes.js';
 import { createReportsController } from './features/reports/reports.controller.js';
 import { reportsRoutes } from './features/reports/routes.js';
 import type { Clock } from './lib/clock.js';
@@ -95,6 +99,8 @@ export function createApp({ config, db, services, logger, clock, extraRoutes }: 
   app.use(locals(csrf, APP_NAME));
   // 6. Feature routers; each route declares its guard.
   app.use(authRoutes(createAuthController({ auth: services.auth, clock, config }), loginRateLimiter(config)));
+  app.use(publicRoutes(createPublicController(services.publicData, config.publicUrl)));
+  app.use(guideRoutes(createGuideController(services.guide)));
   app.use(homeRoutes({ reports: services.reports }));
   app.use(associationsRoutes(createAssociationsController(services.associations, services.documents)));
   app.use(catalogueRoutes(createCataloguesController({ catalogues: services.catalogues })));

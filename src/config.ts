@@ -64,6 +64,10 @@ const envSchema = z.object({
   METRICS_TOKEN: z.string().min(24, { error: 'phải có ít nhất 24 ký tự' }).optional(),
   PUBLIC_URL: z.url({ error: 'phải là một URL' }).optional(),
   SECURE_COOKIES: bool(false),
+  PUBLIC_FIELDS_REGIME: z
+    .enum(['113', '79-2022'], { error: 'phải là 113 (chỉ thông tin chung, mặc định) hoặc 79-2022 (thêm thông tin cơ bản)' })
+    .optional()
+    .default('113'),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -96,6 +100,11 @@ export interface Config {
   logLevel: string;
   metricsToken: string | null;
   publicUrl: string | null;
+  /**
+   * Which fields of a published association the public pages and open data show (SPEC §6, R-3.2, R-17.2):
+   * '113' = general information only (Quyết định 113/QĐ-BNV), '79-2022' = basic information (79/QĐ-BNV, 2022).
+   */
+  publicFieldsRegime: '113' | '79-2022';
 }
 
 export class ConfigError extends Error {
@@ -192,6 +201,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     logLevel: e.LOG_LEVEL,
     metricsToken: e.METRICS_TOKEN ?? null,
     publicUrl: e.PUBLIC_URL ?? null,
+    publicFieldsRegime: e.PUBLIC_FIELDS_REGIME,
   };
   return deepFreeze(config);
 }

@@ -13,8 +13,11 @@ import { createCataloguesService } from './features/catalogues/catalogues.servic
 import { createDocumentsRepository } from './features/documents/documents.repository.js';
 import { createDocumentsService } from './features/documents/documents.service.js';
 import { createDocumentStorage } from './features/documents/documents.storage.js';
+import { createGuideService } from './features/guide/guide.service.js';
 import { createLegalDocumentsRepository } from './features/legal-documents/legal-documents.repository.js';
 import { createLegalDocumentsService } from './features/legal-documents/legal-documents.service.js';
+import { createPublicRepository } from './features/public/public.repository.js';
+import { createPublicService } from './features/public/public.service.js';
 import { createReportsRepository } from './features/reports/reports.repository.js';
 import { createReportsService } from './features/reports/reports.service.js';
 import type { Clock } from './lib/clock.js';
@@ -34,6 +37,8 @@ export function createServices({ db, config, clock, logger }: ServiceDeps) {
   const associations = createAssociationsService({ db, repo: createAssociationsRepository(db), audit, clock, catalogues });
   const documentStorage = createDocumentStorage(config.uploads.dir);
   const documents = createDocumentsService({ db, repo: createDocumentsRepository(db), storage: documentStorage, audit, clock, logger });
+  const publicData = createPublicService({ repo: createPublicRepository(db), regime: config.publicFieldsRegime, clock });
+  const guide = createGuideService(config.rootDir);
   const legalDocumentsRepo = createLegalDocumentsRepository(db);
   const legalDocuments = createLegalDocumentsService({ db, repo: legalDocumentsRepo, audit, clock });
   const reports = createReportsService({
@@ -44,7 +49,7 @@ export function createServices({ db, config, clock, logger }: ServiceDeps) {
     clock,
     catalogues,
   });
-  return { users, audit, auth, catalogues, associations, documentStorage, documents, legalDocuments, reports };
+  return { users, audit, auth, catalogues, associations, documentStorage, documents, legalDocuments, reports, publicData, guide };
 }
 
 export type Services = ReturnType<typeof createServices>;

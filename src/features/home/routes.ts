@@ -1,19 +1,16 @@
 /**
- * Home pages: the public home and the role homes that later features fill (staff, association officer,
- * exploiting organisation).
+ * Role homes that later features fill (staff, association officer, exploiting organisation). The public home
+ * is in features/public.
  */
 import { Router } from 'express';
 import { hasAnyRole } from '../../lib/roles.js';
-import { publicAccess, requireRole } from '../../middleware/auth.js';
+import { requireRole } from '../../middleware/auth.js';
 import { REPORT_ROLES } from '../reports/categories.js';
 import type { ReportsService } from '../reports/reports.service.js';
 
 /** The staff and leaders' home shows the headline figures of the reports (R-17.1) with links into them. */
 export function homeRoutes(deps: { reports: Pick<ReportsService, 'dashboard'> }): Router {
   const r = Router();
-  r.get('/', publicAccess, (_req, res) => {
-    res.render('home/public', { title: 'Trang chủ' });
-  });
   r.get('/quan-tri/', requireRole('ngo_staff', 'ngo_lead', 'it_admin', 'leader'), async (req, res) => {
     const roles = req.user?.roles ?? [];
     const figures = hasAnyRole(roles, REPORT_ROLES) ? await deps.reports.dashboard() : null;

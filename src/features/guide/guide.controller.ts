@@ -1,0 +1,14 @@
+import type { Request, Response } from 'express';
+import type { GuideService } from './guide.service.js';
+
+export function createGuideController(guides: GuideService) {
+  return {
+    index(_req: Request, res: Response) {
+      res.render('guide/index', { title: 'Hướng dẫn sử dụng', guides: guides.list() });
+    },
+    async show(req: Request, res: Response) {
+      const guide = await guides.get(String(req.params.slug ?? ''));
+      res.render('guide/show', { title: `Hướng dẫn: ${guide.title}`, guide, guides: guides.list() });
+    },
+  };
+}

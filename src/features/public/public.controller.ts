@@ -1,0 +1,166 @@
+/**
+ * Public pages (SPEC §5, §6): home, list with search and filters, record page, list by field, open data.
+ * No page here renders a form that needs a CSRF token, so anonymous browsing creates no session (RELIABILITY 10).
+ */
+import { once } from 'node:events';
+import type { Request, Response } from 'express';
+import { z } from 'zod';
+import { NotFoundError, ValidationError } from '../../lib/errors.js';
+import { SCOPES } from '../associations/form-definition.js';
+import { BOM, csvHeader, csvRow, jsonMetadata, openApi } from './open-data.js';
+import type { PublicFilters, PublicSort } from './public.repository.js';
+import type { PublicService } from './public.service.js';
+import { PUBLIC_GROUP_TITLES, PUBLIC_REGIMES, type PublicGroup } from './public-fields.js';
+
+export const PAGE_SIZE = 20;
+const CODE = /^H\d{6}$/;
+const CATALOGUE_CODE = /^[A-Za-z0-9_.-]{1,40}$/;
+const BAD_QUERY = 'Điều kiện tìm kiếm không hợp lệ. Hãy kiểm tra lại từ khóa, lĩnh vực, phạm vi, tỉnh hoặc số trang.';
+
+const catalogueCode = z.string().regex(CATALOGUE_CODE, { error: 'Mã danh mục không hợp lệ.' }).optional();
+const listQuery = z.object({
+  // Control characters (NUL included) become spaces: PostgreSQL refuses NUL in text.
+  q: z
+    .string()
+    .max(200, { error: 'Từ khóa tìm kiếm quá dài (tối đa 200 ký tự).' })
+    .transform(
+      (v) =>
+        v
+          .replace(/\p{Cc}/gu, ' ')
+          .replace(/\s+/g, ' ')
+          .trim() || undefined,
+    )
+    .optional(),
+  'linh-vuc': catalogueCode,
+  'pham-vi': z.enum(SCOPES.map(([c]) => c) as [string, ...string[]], { error: 'Phạm vi hoạt động không hợp lệ.' }).optional(),
+  tinh: catalogueCode,
+  'sap-xep': z.enum(['phu-hop', 'ten', 'ma'], { error: 'Cách sắp xếp không hợp lệ.' }).optional(),
+  trang: z.coerce.number({ error: 'Số trang không hợp lệ.' }).int().min(1).max(10_000).optional(),
+});
+type ListQuery = z.output<typeof listQuery>;
+
+/** The query without empty values (a form submits "Tất cả" as an empty string); 400 on anything malformed. */
+function parseQuery(req: Request): ListQuery {
+  const raw = Object.fromEntries(Object.entries(req.query).filter(([, v]) => v !== ''));
+  const parsed = listQuery.safeParse(raw);
+  if (!parsed.success) throw new ValidationError({ q: parsed.error.issues[0]?.message ?? BAD_QUERY }, BAD_QUERY);
+  return parsed.data;
+}
+
+function filtersOf(q: ListQuery): PublicFilters {
+  return {
+    ...(q.q ? { q: q.q } : {}),
+    ...(q['linh-vuc'] ? { field: q['linh-vuc'] } : {}),
+    ...(q['pham-vi'] ? { scope: q['pham-vi'] } : {}),
+    ...(q.tinh ? { province: q.tinh } : {}),
+  };
+}
+
+function sortOf(q: ListQuery): PublicSort {
+  return q['sap-xep'] ?? (q.q ? 'phu-hop' : 'ten');
+}
+
+/** The current query as link parameters (without the page). */
+function linkQuery(q: ListQuery): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(q)
+      .filter(([k, v]) => v !== undefined && k !== 'trang')
+      .map(([k, v]) => [k, String(v)]),
+  );
+}
+
+/** Open data may be cached by browsers and proxies; a signed-in user's responses stay no-store (RELIABILITY 26). */
+function openDataCache(req: Request, res: Response): void {
+  if (!req.user) res.setHeader('Cache-Control', 'public, max-age=300');
+}
+
+/** Writes text, waiting when the client reads slowly; false when the client has gone. */
+async function write(res: Response, text: string): Promise<boolean> {
+  if (res.destroyed) return false;
+  if (!res.write(text)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+  return !res.destroyed;
+}
+
+export function createPublicController(service: PublicService, publicUrl: string | null) {
+  const regime = PUBLIC_REGIMES[service.regime];
+  const groups = (Object.keys(PUBLIC_GROUP_TITLES) as PublicGroup[])
+    .map((g) => ({ key: g, title: PUBLIC_GROUP_TITLES[g], fields: service.fields.filter((f) => f.group === g) }))
+    .filter((g) => g.fields.length > 0);
+
+  return {
+    async home(_req: Request, res: Response) {
+      const home = await service.home();
+      res.render('public/home', { title: 'Trang chủ', ...home });
+    },
+
+    async list(req: Request, res: Response) {
+      const q = parseQuery(req);
+      const page = q.trang ?? 1;
+      const [{ rows, total }, options] = await Promise.all([
+        service.list(filtersOf(q), sortOf(q), page, PAGE_SIZE),
+        service.filterOptions(),
+      ]);
+      const query = linkQuery(q);
+      res.render('public/list', {
+        title: q.q ? `Tìm hội: ${q.q}` : 'Danh sách hội',
+        rows,
+        total,
+        page,
+        pages: Math.max(1, Math.ceil(total / PAGE_SIZE)),
+        query,
+        sort: sortOf(q),
+        options,
+        scopes: SCOPES,
+        csvHref: `/du-lieu-mo/hoi.csv${Object.keys(query).length ? `?${new URLSearchParams(query).toString()}` : ''}`,
+        jsonHref: `/du-lieu-mo/hoi.json${Object.keys(query).length ? `?${new URLSearchParams(query).toString()}` : ''}`,
+      });
+    },
+
+    async show(req: Request, res: Response) {
+      const code = String(req.params.code ?? '').toUpperCase();
+      if (!CODE.test(code)) throw new NotFoundError('Không tìm thấy hội với mã này trong danh sách công khai.');
+      const record = await service.detail(code);
+      res.render('public/show', { title: record.name, record, groups, regime });
+    },
+
+    async fields(_req: Request, res: Response) {
+      const byField = await service.fieldCounts();
+      res.render('public/fields', { title: 'Hội theo lĩnh vực hoạt động', byField });
+    },
+
+    async csv(req: Request, res: Response) {
+      const q = parseQuery(req);
+      const data = await service.openData(filtersOf(q), sortOf(q));
+      openDataCache(req, res);
+      res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+      res.setHeader('Content-Disposition', 'attachment; filename="hoi-cong-khai.csv"');
+      if (!(await write(res, BOM + csvHeader(service.fields)))) return;
+      for await (const chunk of data.chunks()) {
+        if (!(await write(res, chunk.map((r) => csvRow(service.fields, r)).join('')))) return;
+      }
+      res.end();
+    },
+
+    async json(req: Request, res: Response) {
+      const q = parseQuery(req);
+      const data = await service.openData(filtersOf(q), sortOf(q));
+      openDataCache(req, res);
+      res.setHeader('Content-Type', 'application/json; charset=utf-8');
+      const metadata = jsonMetadata(service.regime, service.fields, data.count, data.generatedAt);
+      if (!(await write(res, `{"metadata":${JSON.stringify(metadata)},"data":[`))) return;
+      let first = true;
+      for await (const chunk of data.chunks()) {
+        if (chunk.length === 0) continue;
+        const text = chunk.map((r) => JSON.stringify(r)).join(',');
+        if (!(await write(res, first ? text : `,${text}`))) return;
+        first = false;
+      }
+      res.end(']}');
+    },
+
+    openApi(req: Request, res: Response) {
+      openDataCache(req, res);
+      res.json(openApi(service.regime, service.fields, publicUrl));
+    },
+  };
+}
