@@ -13,8 +13,8 @@ import { contentDisposition, toCsv, writeXlsx } from './reports.export.js';
 import { columnsFromQuery, filtersFromQuery, queryFromFilters, type ReportQuery, reportQuery, savedReportForm } from './reports.schemas.js';
 import type { ReportsService } from './reports.service.js';
 
-function categoryOf(req: Request): CategoryDef {
-  const category = categoryByKey(String(req.params.category ?? ''));
+function categoryOf(req: Request, key: string = String(req.params.category ?? '')): CategoryDef {
+  const category = categoryByKey(key);
   if (!category) throw new NotFoundError('Không có loại báo cáo này.');
   // The one place a per-category grant is checked (exploiters' scopes, R-14).
   if (!canReadCategory(req.user, category.key)) throw new ForbiddenError('Bạn chưa được cấp quyền khai thác loại thông tin này.');
@@ -129,7 +129,7 @@ export function createReportsController(deps: { reports: ReportsService; clock: 
 
     /** POST /bao-cao/n/mau: save the custom list's columns and filters under a name (owner only). */
     async saveCustom(req: Request, res: Response) {
-      const category = categoryOf({ ...req, params: { category: 'n' } } as unknown as Request);
+      const category = categoryOf(req, 'n');
       const body = req.body as Record<string, unknown>;
       const q = parseQuery({ ...body, format: undefined, print: undefined, mau: undefined, trang: undefined });
       const columns = columnsFromQuery(body, reports.customNames);
