@@ -20,8 +20,12 @@ import { createGuideController } from './features/guide/guide.controller.js';
 import { guideRoutes } from './features/guide/routes.js';
 import { healthRoutes, metricsRoutes } from './features/health/routes.js';
 import { homeRoutes } from './features/home/routes.js';
+import { createLegalDocumentsController } from './features/legal-documents/legal-documents.controller.js';
+import { legalDocumentsRoutes } from './features/legal-documents/routes.js';
 import { createPublicController } from './features/public/public.controller.js';
 import { publicRoutes } from './features/public/routes.js';
+import { createReportsController } from './features/reports/reports.controller.js';
+import { reportsRoutes } from './features/reports/routes.js';
 import type { Clock } from './lib/clock.js';
 import { createHttpLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
@@ -78,6 +82,7 @@ export function createApp({ config, db, services, logger, clock, extraRoutes }: 
   // 3. Static assets: our own and vendored copies from node_modules (no CDN on the intranet).
   const staticOptions = { index: false, fallthrough: true, maxAge: config.isProduction ? '7d' : 0 } as const;
   app.use('/static/vendor/bootstrap', express.static(path.join(config.rootDir, 'node_modules/bootstrap/dist'), staticOptions));
+  app.use('/static/vendor/chartjs', express.static(path.join(config.rootDir, 'node_modules/chart.js/dist'), staticOptions));
   app.use('/static', express.static(path.join(config.rootDir, 'public'), staticOptions));
   // 4. Health probes answer before sessions are touched.
   app.use(healthRoutes({ db }));
@@ -96,10 +101,12 @@ export function createApp({ config, db, services, logger, clock, extraRoutes }: 
   app.use(authRoutes(createAuthController({ auth: services.auth, clock, config }), loginRateLimiter(config)));
   app.use(publicRoutes(createPublicController(services.publicData, config.publicUrl)));
   app.use(guideRoutes(createGuideController(services.guide)));
-  app.use(homeRoutes());
+  app.use(homeRoutes({ reports: services.reports }));
   app.use(associationsRoutes(createAssociationsController(services.associations, services.documents)));
   app.use(catalogueRoutes(createCataloguesController({ catalogues: services.catalogues })));
   app.use(documentsRoutes(createDocumentsController({ documents: services.documents, storage: services.documentStorage, config })));
+  app.use(reportsRoutes(createReportsController({ reports: services.reports, clock })));
+  app.use(legalDocumentsRoutes(createLegalDocumentsController(services.legalDocuments)));
   app.use(metricsRoutes({ registry: metrics.registry, metricsToken: config.metricsToken }));
   if (extraRoutes) app.use(extraRoutes);
   // 7. Not found and errors.

@@ -14,8 +14,12 @@ import { createDocumentsRepository } from './features/documents/documents.reposi
 import { createDocumentsService } from './features/documents/documents.service.js';
 import { createDocumentStorage } from './features/documents/documents.storage.js';
 import { createGuideService } from './features/guide/guide.service.js';
+import { createLegalDocumentsRepository } from './features/legal-documents/legal-documents.repository.js';
+import { createLegalDocumentsService } from './features/legal-documents/legal-documents.service.js';
 import { createPublicRepository } from './features/public/public.repository.js';
 import { createPublicService } from './features/public/public.service.js';
+import { createReportsRepository } from './features/reports/reports.repository.js';
+import { createReportsService } from './features/reports/reports.service.js';
 import type { Clock } from './lib/clock.js';
 
 export interface ServiceDeps {
@@ -35,7 +39,17 @@ export function createServices({ db, config, clock, logger }: ServiceDeps) {
   const documents = createDocumentsService({ db, repo: createDocumentsRepository(db), storage: documentStorage, audit, clock, logger });
   const publicData = createPublicService({ repo: createPublicRepository(db), regime: config.publicFieldsRegime, clock });
   const guide = createGuideService(config.rootDir);
-  return { users, audit, auth, catalogues, associations, documentStorage, documents, publicData, guide };
+  const legalDocumentsRepo = createLegalDocumentsRepository(db);
+  const legalDocuments = createLegalDocumentsService({ db, repo: legalDocumentsRepo, audit, clock });
+  const reports = createReportsService({
+    db,
+    repo: createReportsRepository(db),
+    legalDocuments: legalDocumentsRepo,
+    audit,
+    clock,
+    catalogues,
+  });
+  return { users, audit, auth, catalogues, associations, documentStorage, documents, legalDocuments, reports, publicData, guide };
 }
 
 export type Services = ReturnType<typeof createServices>;

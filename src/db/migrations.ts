@@ -9,6 +9,8 @@ import * as m20261129000300 from '../../migrations/20261129000300_create_session
 import * as m20261129000400 from '../../migrations/20261129000400_create_audit_events.js';
 import * as m20261129010000 from '../../migrations/20261129010000_create_catalogues.js';
 import * as m20261129010100 from '../../migrations/20261129010100_create_associations.js';
+import * as m20261206010000 from '../../migrations/20261206010000_create_legal_documents.js';
+import * as m20261206010100 from '../../migrations/20261206010100_create_saved_reports.js';
 
 interface MigrationModule {
   up(knex: Knex): Promise<void>;
@@ -22,6 +24,8 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, MigrationModule]> = [
   ['20261129000400_create_audit_events', m20261129000400],
   ['20261129010000_create_catalogues', m20261129010000],
   ['20261129010100_create_associations', m20261129010100],
+  ['20261206010000_create_legal_documents', m20261206010000],
+  ['20261206010100_create_saved_reports', m20261206010100],
 ];
 
 class ListMigrationSource implements Knex.MigrationSource<string> {

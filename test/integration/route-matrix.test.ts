@@ -64,6 +64,16 @@ const MATRIX: Record<string, Access> = {
   'POST /quan-tri/danh-muc/:kind/moi': REGISTER_EDIT,
   'GET /quan-tri/danh-muc/:kind/:code/sua': REGISTER_EDIT,
   'POST /quan-tri/danh-muc/:kind/:code/sua': REGISTER_EDIT,
+  // Reports R-17.1 (a–n) and exports: NGO Department staff and leaders (exploiters' grants come later).
+  'GET /bao-cao': REGISTER_READ,
+  'GET /bao-cao/:category': REGISTER_READ,
+  'POST /bao-cao/n/mau': REGISTER_READ,
+  // The catalogue of legal documents on associations (report m): kept by the NGO Department.
+  'GET /quan-tri/van-ban': REGISTER_EDIT,
+  'GET /quan-tri/van-ban/moi': REGISTER_EDIT,
+  'POST /quan-tri/van-ban/moi': REGISTER_EDIT,
+  'GET /quan-tri/van-ban/:id/sua': REGISTER_EDIT,
+  'POST /quan-tri/van-ban/:id/sua': REGISTER_EDIT,
   // Last: it ends the session of whoever is allowed to use it.
   'POST /dang-xuat': SIGNED_IN,
 };

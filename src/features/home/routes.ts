@@ -3,12 +3,18 @@
  * is in features/public.
  */
 import { Router } from 'express';
+import { hasAnyRole } from '../../lib/roles.js';
 import { requireRole } from '../../middleware/auth.js';
+import { REPORT_ROLES } from '../reports/categories.js';
+import type { ReportsService } from '../reports/reports.service.js';
 
-export function homeRoutes(): Router {
+/** The staff and leaders' home shows the headline figures of the reports (R-17.1) with links into them. */
+export function homeRoutes(deps: { reports: Pick<ReportsService, 'dashboard'> }): Router {
   const r = Router();
-  r.get('/quan-tri/', requireRole('ngo_staff', 'ngo_lead', 'it_admin', 'leader'), (_req, res) => {
-    res.render('home/staff', { title: 'Trang quản trị' });
+  r.get('/quan-tri/', requireRole('ngo_staff', 'ngo_lead', 'it_admin', 'leader'), async (req, res) => {
+    const roles = req.user?.roles ?? [];
+    const figures = hasAnyRole(roles, REPORT_ROLES) ? await deps.reports.dashboard() : null;
+    res.render('home/staff', { title: 'Trang quản trị', figures, isLeader: hasAnyRole(roles, ['leader']) });
   });
   r.get('/hoi-cua-toi/', requireRole('association'), (_req, res) => {
     res.render('home/association', { title: 'Hội của tôi' });

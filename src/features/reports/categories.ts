@@ -1,0 +1,166 @@
+/**
+ * The R-17.1 report categories (SPEC §4): the one list the index, the routes, the filters, the exports and the
+ * access check read. `canReadCategory` is the single place a later per-category grant (exploiters, R-14) hooks in.
+ */
+
+import { hasAnyRole, type Role } from '../../lib/roles.js';
+import type { AuthUser } from '../../middleware/auth.js';
+
+export type FilterKey =
+  | 'ma'
+  | 'linh-vuc'
+  | 'bo-nganh'
+  | 'pham-vi'
+  | 'tinh'
+  | 'tinh-chat'
+  | 'trang-thai'
+  | 'nam'
+  | 'giao-nhiem-vu'
+  | 'chuc-vu'
+  | 'tinh-trang'
+  | 'qua-han'
+  | 'trong-n-thang'
+  | 'loai'
+  | 'sap-xep';
+
+export type CategoryKey = 'a' | 'b' | 'c' | 'd' | 'dd' | 'e' | 'h' | 'i' | 'k' | 'l' | 'm' | 'n';
+
+export interface CategoryDef {
+  key: CategoryKey;
+  /** As printed: a, b, c, d, đ … */
+  letter: string;
+  title: string;
+  description: string;
+  filters: readonly FilterKey[];
+  /** Numbers are compared: the page draws a chart from the first table. */
+  chart: boolean;
+  /** Shows personal data of leaders (birth year, gender …): audited as a personal-data view. */
+  personal?: boolean;
+}
+
+const ASSOC: readonly FilterKey[] = ['linh-vuc', 'bo-nganh', 'pham-vi', 'tinh', 'tinh-chat', 'trang-thai'];
+
+export const CATEGORIES: readonly CategoryDef[] = [
+  {
+    key: 'a',
+    letter: 'a',
+    title: 'Thông tin chung của một hội',
+    description: 'Toàn bộ thông tin chung của một hội theo Biểu mẫu 1, tra cứu theo mã hội.',
+    filters: ['ma'],
+    chart: false,
+  },
+  {
+    key: 'b',
+    letter: 'b',
+    title: 'Danh sách hội theo lĩnh vực hoạt động',
+    description: 'Số hội theo lĩnh vực hoạt động chính và phạm vi; chọn một lĩnh vực để xem danh sách hội.',
+    filters: ASSOC,
+    chart: true,
+  },
+  {
+    key: 'c',
+    letter: 'c',
+    title: 'Danh sách hội theo bộ, ngành quản lý nhà nước',
+    description: 'Số hội theo bộ, ngành quản lý nhà nước về lĩnh vực chính; chọn một bộ, ngành để xem danh sách hội.',
+    filters: ASSOC,
+    chart: true,
+  },
+  {
+    key: 'd',
+    letter: 'd',
+    title: 'Danh sách lãnh đạo chủ chốt',
+    description: 'Những người đang giữ chức vụ lãnh đạo của hội: họ tên, chức vụ, nhiệm kỳ.',
+    filters: [...ASSOC, 'chuc-vu', 'sap-xep'],
+    chart: false,
+    personal: true,
+  },
+  {
+    key: 'dd',
+    letter: 'đ',
+    title: 'Danh sách Chủ tịch hội',
+    description: 'Chủ tịch đương nhiệm của các hội.',
+    filters: [...ASSOC, 'sap-xep'],
+    chart: false,
+    personal: true,
+  },
+  {
+    key: 'e',
+    letter: 'e',
+    title: 'Theo dõi đại hội nhiệm kỳ',
+    description: 'Hạn đại hội nhiệm kỳ của từng hội, hội quá hạn và hội sắp đến hạn trong N tháng.',
+    filters: [...ASSOC, 'tinh-trang', 'qua-han', 'trong-n-thang'],
+    chart: true,
+  },
+  {
+    key: 'h',
+    letter: 'h',
+    title: 'Thống kê biên chế được giao',
+    description: 'Biên chế nhà nước giao cho hội theo năm: số được giao, đang sử dụng, người làm việc.',
+    filters: [...ASSOC, 'giao-nhiem-vu', 'nam'],
+    chart: true,
+  },
+  {
+    key: 'i',
+    letter: 'i',
+    title: 'Thống kê kinh phí hoạt động',
+    description: 'Kinh phí hoạt động của hội theo năm và theo nguồn (đồng).',
+    filters: [...ASSOC, 'giao-nhiem-vu', 'nam'],
+    chart: true,
+  },
+  {
+    key: 'k',
+    letter: 'k',
+    title: 'Thống kê diện tích và nguồn gốc trụ sở',
+    description: 'Số hội, tổng và bình quân diện tích trụ sở theo nguồn gốc trụ sở.',
+    filters: ASSOC,
+    chart: true,
+  },
+  {
+    key: 'l',
+    letter: 'l',
+    title: 'Thống kê hội theo tính chất',
+    description: 'Số hội theo tính chất, trong đó hội được Đảng, Nhà nước giao nhiệm vụ.',
+    filters: [...ASSOC, 'giao-nhiem-vu'],
+    chart: true,
+  },
+  {
+    key: 'm',
+    letter: 'm',
+    title: 'Danh mục văn bản về hội',
+    description: 'Danh mục các văn bản quan trọng của Đảng, Nhà nước về hội do Vụ Tổ chức phi chính phủ cập nhật.',
+    filters: ['loai', 'nam'],
+    chart: false,
+  },
+  {
+    key: 'n',
+    letter: 'n',
+    title: 'Danh sách tùy chọn',
+    description: 'Tự chọn cột và điều kiện lọc theo chỉ đạo của lãnh đạo; lưu lại mẫu để dùng lại.',
+    filters: [...ASSOC, 'giao-nhiem-vu', 'sap-xep'],
+    chart: false,
+  },
+];
+
+export const CATEGORY_KEYS = CATEGORIES.map((c) => c.key) as readonly CategoryKey[];
+
+export function categoryByKey(key: string): CategoryDef | undefined {
+  return CATEGORIES.find((c) => c.key === key);
+}
+
+/** Roles that read every category today (SPEC §1). */
+export const REPORT_ROLES: readonly Role[] = ['ngo_staff', 'ngo_lead', 'leader'];
+/** Roles that see leaders' personal fields (birth year, gender, qualifications …) in reports d and đ. */
+export const PERSONAL_ROLES: readonly Role[] = ['ngo_staff', 'ngo_lead', 'leader'];
+
+/**
+ * Whether a user may read a category. The route guard already limits reports to REPORT_ROLES; exploiters' grants
+ * (categories per organisation, R-14) will be checked here, and the index lists only what this allows.
+ */
+export function canReadCategory(user: Pick<AuthUser, 'roles'> | null | undefined, _category: CategoryKey): boolean {
+  if (!user) return false;
+  return hasAnyRole(user.roles, REPORT_ROLES);
+}
+
+export function canSeePersonal(user: Pick<AuthUser, 'roles'> | null | undefined): boolean {
+  return !!user && hasAnyRole(user.roles, PERSONAL_ROLES);
+}

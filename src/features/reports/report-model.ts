@@ -1,0 +1,48 @@
+/** What a report is once computed: tables with typed columns, totals and an optional chart (HTML, CSV, Excel, print). */
+/** `year`: a number printed without thousands separators (2024, a birth year). */
+export type ColumnType = 'text' | 'int' | 'year' | 'decimal' | 'money' | 'date' | 'bool';
+
+export interface ReportColumn {
+  key: string;
+  label: string;
+  type: ColumnType;
+  /** The cell links to the association's record page (its value is the association code). */
+  link?: 'association';
+}
+
+export type ReportRow = Record<string, unknown>;
+
+export interface ReportTable {
+  id: string;
+  title: string;
+  columns: ReportColumn[];
+  rows: ReportRow[];
+  totals: ReportRow | null;
+  /** Paged lists: every matching row's count (the page shows `rows`). */
+  count?: number;
+  page?: number;
+  pages?: number;
+  note?: string;
+}
+
+export interface ChartSpec {
+  type: 'bar' | 'doughnut';
+  labels: string[];
+  datasets: Array<{ label: string; data: number[] }>;
+  stacked?: boolean;
+  horizontal?: boolean;
+  /** Alternative text: what the chart shows (the table stays the accessible source). */
+  description: string;
+}
+
+export interface Report {
+  category: string;
+  title: string;
+  /** Human-readable filters applied ("Lĩnh vực: Y tế …"). */
+  filterText: Array<[string, string]>;
+  tables: ReportTable[];
+  chart: ChartSpec | null;
+  /** Rows in the report (for the audit of exports). */
+  rowCount: number;
+  message?: string;
+}

@@ -1,0 +1,155 @@
+import type { Request, Response } from 'express';
+import type { Clock } from '../../lib/clock.js';
+import { ForbiddenError, NotFoundError, ValidationError } from '../../lib/errors.js';
+import { vietnamToday } from '../../lib/format.js';
+import { fieldErrors } from '../../lib/forms.js';
+import { TERM_STATE_LABELS } from '../associations/congress-term.js';
+import { SCOPES } from '../associations/form-definition.js';
+import { actorFromRequest } from '../audit/audit.service.js';
+import { LEGAL_DOC_TYPES } from '../legal-documents/legal-documents.schemas.js';
+import { CATEGORIES, type CategoryDef, canReadCategory, canSeePersonal, categoryByKey } from './categories.js';
+import type { Report } from './report-model.js';
+import { contentDisposition, toCsv, writeXlsx } from './reports.export.js';
+import { columnsFromQuery, filtersFromQuery, queryFromFilters, type ReportQuery, reportQuery, savedReportForm } from './reports.schemas.js';
+import type { ReportsService } from './reports.service.js';
+
+function categoryOf(req: Request, key: string = String(req.params.category ?? '')): CategoryDef {
+  const category = categoryByKey(key);
+  if (!category) throw new NotFoundError('Không có loại báo cáo này.');
+  // The one place a per-category grant is checked (exploiters' scopes, R-14).
+  if (!canReadCategory(req.user, category.key)) throw new ForbiddenError('Bạn chưa được cấp quyền khai thác loại thông tin này.');
+  return category;
+}
+
+function parseQuery(query: unknown): ReportQuery {
+  const parsed = reportQuery.safeParse(query);
+  if (!parsed.success) throw new ValidationError(fieldErrors(parsed.error), 'Điều kiện lọc của báo cáo không hợp lệ.');
+  return parsed.data;
+}
+
+/** 12/05/2026 → "ngày 12 tháng 05 năm 2026" (Decree 30/2020 place-and-date line). */
+function vietnameseDateLine(iso: string): string {
+  return `ngày ${iso.slice(8, 10)} tháng ${iso.slice(5, 7)} năm ${iso.slice(0, 4)}`;
+}
+
+export function createReportsController(deps: { reports: ReportsService; clock: Clock }) {
+  const { reports, clock } = deps;
+
+  async function render(
+    req: Request,
+    res: Response,
+    category: CategoryDef,
+    q: ReportQuery,
+    extra: { status?: number; errors?: Record<string, string>; saveName?: string } = {},
+  ) {
+    const user = req.user;
+    let filters = filtersFromQuery(q);
+    let columns: string[] | undefined;
+    let template: { id: number; name: string } | null = null;
+    if (category.key === 'n') {
+      if (q.mau && user) {
+        const saved = await reports.savedReport(user.id, q.mau);
+        template = { id: saved.id, name: saved.name };
+        filters = filtersFromQuery(parseQuery(saved.query));
+        columns = saved.columns;
+      } else {
+        const chosen = columnsFromQuery(
+          req.method === 'POST' ? (req.body as Record<string, unknown>) : (req.query as Record<string, unknown>),
+          reports.customNames,
+        );
+        if (chosen === null) throw new ValidationError({ cot: 'Cột được chọn không hợp lệ.' }, 'Cột được chọn không hợp lệ.');
+        columns = chosen;
+      }
+    }
+    const exporting = q.format !== undefined || q.print !== undefined;
+    const personal = canSeePersonal(user);
+    const { report, options } = await reports.build(
+      category,
+      filters,
+      { page: exporting ? null : (q.trang ?? 1) },
+      { personal, ownerId: user?.id ?? null, ...(columns ? { columns } : {}) },
+    );
+    const query = { ...queryFromFilters(filters), ...Object.fromEntries((columns ?? []).map((c) => [`cot.${c}`, '1'])) };
+    const actor = actorFromRequest(req);
+    const today = vietnamToday(clock.now());
+    const fileBase = `Báo cáo ${category.letter} - ${category.title} - ${today}`;
+
+    if (q.format === 'csv') {
+      await reports.recordExport(actor, category.key, query, report.rowCount, 'csv');
+      res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+      res.setHeader('Content-Disposition', contentDisposition(`${fileBase}.csv`));
+      res.send(toCsv(report.tables));
+      return;
+    }
+    if (q.format === 'xlsx') {
+      await reports.recordExport(actor, category.key, query, report.rowCount, 'xlsx');
+      res.setHeader('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+      res.setHeader('Content-Disposition', contentDisposition(`${fileBase}.xlsx`));
+      await writeXlsx(report.tables, res, { title: category.title, creator: 'CSDL hội — Bộ Nội vụ' });
+      res.end();
+      return;
+    }
+    if (category.personal && personal && report.rowCount > 0)
+      await reports.recordPersonalDataView(actor, category.key, query, report.rowCount);
+    if (q.print) {
+      await reports.recordExport(actor, category.key, query, report.rowCount, 'print');
+      res.render('reports/print', { title: category.title, category, report, dateLine: vietnameseDateLine(today) });
+      return;
+    }
+    const qs = new URLSearchParams(query).toString();
+    res.status(extra.status ?? 200).render('reports/report', {
+      title: `Báo cáo (${category.letter}): ${category.title}`,
+      category,
+      report: report as Report,
+      options,
+      query,
+      qs,
+      scopes: SCOPES,
+      termStates: Object.entries(TERM_STATE_LABELS),
+      docTypes: LEGAL_DOC_TYPES,
+      customColumns: reports.customColumns,
+      chosenColumns: columns ?? [],
+      savedReports: category.key === 'n' && user ? await reports.savedReports(user.id) : [],
+      template,
+      saveName: extra.saveName ?? template?.name ?? '',
+      errors: extra.errors ?? {},
+      canEditDocuments: !!user && user.roles.some((r) => r === 'ngo_staff' || r === 'ngo_lead'),
+    });
+  }
+
+  return {
+    index(req: Request, res: Response) {
+      res.render('reports/index', { title: 'Báo cáo, thống kê', categories: CATEGORIES.filter((c) => canReadCategory(req.user, c.key)) });
+    },
+
+    async show(req: Request, res: Response) {
+      const category = categoryOf(req);
+      await render(req, res, category, parseQuery(req.query));
+    },
+
+    /** POST /bao-cao/n/mau: save the custom list's columns and filters under a name (owner only). */
+    async saveCustom(req: Request, res: Response) {
+      const category = categoryOf(req, 'n');
+      const body = req.body as Record<string, unknown>;
+      const q = parseQuery({ ...body, format: undefined, print: undefined, mau: undefined, trang: undefined });
+      const columns = columnsFromQuery(body, reports.customNames);
+      if (columns === null) throw new ValidationError({ cot: 'Cột được chọn không hợp lệ.' });
+      const name = savedReportForm.safeParse(body);
+      const errors: Record<string, string> = {};
+      if (!name.success) Object.assign(errors, fieldErrors(name.error));
+      if (columns.length === 0) errors.cot = 'Chọn ít nhất một cột trước khi lưu mẫu.';
+      if (Object.keys(errors).length || !name.success) {
+        return render(req, res, category, q, { status: 400, errors, saveName: typeof body.name === 'string' ? body.name : '' });
+      }
+      const user = req.user;
+      if (!user) throw new ForbiddenError();
+      const id = await reports.saveReport(
+        { ...actorFromRequest(req), userId: user.id },
+        name.data.name,
+        columns,
+        queryFromFilters(filtersFromQuery(q)),
+      );
+      res.redirect(303, `/bao-cao/n?mau=${id}`);
+    },
+  };
+}

@@ -1,0 +1,162 @@
+/**
+ * CSV and Excel renderings of a report (R-17.1). CSV: UTF-8 with BOM, CRLF, RFC 4180 quoting. Both neutralise
+ * formula injection (RELIABILITY check 20): a text cell starting with = + - @ tab or CR gets a leading apostrophe.
+ * Excel: typed numeric and date cells, bold frozen header row with an autofilter, streamed to the response.
+ */
+import type { Writable } from 'node:stream';
+import ExcelJS from 'exceljs';
+import type { ReportColumn, ReportRow, ReportTable } from './report-model.js';
+
+const DANGEROUS_START = /^[=+\-@\t\r]/;
+
+export function neutralise(text: string): string {
+  return DANGEROUS_START.test(text) ? `'${text}` : text;
+}
+
+function isoDate(value: unknown): string | null {
+  if (value === null || value === undefined || value === '') return null;
+  if (value instanceof Date) return value.toISOString().slice(0, 10);
+  const s = String(value);
+  return /^\d{4}-\d{2}-\d{2}/.test(s) ? s.slice(0, 10) : null;
+}
+
+/** The text of a cell in CSV (numbers plain, dates dd/mm/yyyy, text neutralised). */
+export function csvValue(col: ReportColumn, value: unknown): string {
+  if (value === null || value === undefined || value === '') return '';
+  switch (col.type) {
+    case 'int':
+    case 'year':
+    case 'decimal':
+    case 'money':
+      return Number.isFinite(Number(value)) ? String(Number(value)) : '';
+    case 'date': {
+      const iso = isoDate(value);
+      return iso ? `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}` : '';
+    }
+    case 'bool':
+      return value ? 'Có' : 'Không';
+    default:
+      return neutralise(String(value));
+  }
+}
+
+function quote(s: string): string {
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+function csvLine(cells: string[]): string {
+  return `${cells.map(quote).join(',')}\r\n`;
+}
+
+function rowCells(table: ReportTable, row: ReportRow): string[] {
+  return table.columns.map((c) => csvValue(c, row[c.key]));
+}
+
+export function toCsv(tables: readonly ReportTable[]): string {
+  let out = '\uFEFF';
+  const several = tables.length > 1;
+  tables.forEach((table, i) => {
+    if (several) {
+      if (i > 0) out += '\r\n';
+      out += csvLine([neutralise(table.title)]);
+    }
+    out += csvLine(table.columns.map((c) => neutralise(c.label)));
+    for (const row of table.rows) out += csvLine(rowCells(table, row));
+    if (table.totals) out += csvLine(rowCells(table, table.totals));
+  });
+  return out;
+}
+
+function excelValue(col: ReportColumn, value: unknown): ExcelJS.CellValue {
+  if (value === null || value === undefined || value === '') return null;
+  switch (col.type) {
+    case 'int':
+    case 'year':
+    case 'decimal':
+    case 'money': {
+      const n = Number(value);
+      return Number.isFinite(n) ? n : null;
+    }
+    case 'date': {
+      const iso = isoDate(value);
+      return iso ? new Date(`${iso}T00:00:00Z`) : null;
+    }
+    case 'bool':
+      return value ? 'Có' : 'Không';
+    default:
+      return neutralise(String(value));
+  }
+}
+
+const NUM_FMT: Partial<Record<ReportColumn['type'], string>> = {
+  int: '#,##0',
+  money: '#,##0',
+  decimal: '#,##0.00',
+  year: '0',
+  date: 'dd/mm/yyyy',
+};
+
+/** Excel sheet names: at most 31 characters, none of : \ / ? * [ ]. */
+export function sheetName(title: string, index: number, used: Set<string>): string {
+  let base =
+    title
+      .replace(/[:\\/?*[\]]/g, ' ')
+      .trim()
+      .slice(0, 28) || `Bang ${index + 1}`;
+  while (used.has(base)) base = `${base.slice(0, 26)} ${index + 1}`;
+  used.add(base);
+  return base;
+}
+
+function columnLetter(n: number): string {
+  let s = '';
+  let x = n;
+  while (x > 0) {
+    const m = (x - 1) % 26;
+    s = String.fromCharCode(65 + m) + s;
+    x = Math.floor((x - 1) / 26);
+  }
+  return s;
+}
+
+/** Streams the workbook to `stream` (one sheet per table) and resolves when it is written. */
+export async function writeXlsx(tables: readonly ReportTable[], stream: Writable, meta: { title: string; creator: string }): Promise<void> {
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream, useStyles: true, useSharedStrings: false });
+  workbook.creator = meta.creator;
+  workbook.title = meta.title;
+  workbook.created = new Date();
+  const used = new Set<string>();
+  tables.forEach((table, index) => {
+    const sheet = workbook.addWorksheet(sheetName(table.title, index, used), { views: [{ state: 'frozen', ySplit: 1 }] });
+    sheet.columns = table.columns.map((c) => ({
+      header: c.label,
+      key: c.key,
+      width: c.type === 'text' ? 36 : 16,
+      style: NUM_FMT[c.type] ? { numFmt: NUM_FMT[c.type] as string } : {},
+    }));
+    sheet.getRow(1).font = { bold: true };
+    sheet.autoFilter = `A1:${columnLetter(table.columns.length)}1`;
+    const add = (row: ReportRow, bold = false) => {
+      const r = sheet.addRow(table.columns.map((c) => excelValue(c, row[c.key])));
+      if (bold) r.font = { bold: true };
+      r.commit();
+    };
+    for (const row of table.rows) add(row);
+    if (table.totals) add(table.totals, true);
+    sheet.commit();
+  });
+  await workbook.commit();
+}
+
+/** `attachment; filename="…"; filename*=UTF-8''…` (RFC 6266 / RFC 5987) with an ASCII fallback. */
+export function contentDisposition(vietnameseName: string): string {
+  const ascii = vietnameseName
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/đ/g, 'd')
+    .replace(/Đ/g, 'D')
+    .replace(/[^A-Za-z0-9._-]+/g, '-')
+    .replace(/-+/g, '-');
+  const encoded = encodeURIComponent(vietnameseName).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
+}

@@ -1,0 +1,295 @@
+/**
+ * SQL of the reports (Knex only). Every filter value is bound; sort keys come from an allow-list; the columns of
+ * the custom list (n) come from the field catalogue, never from the request.
+ */
+import type { Knex } from 'knex';
+import type { ListSort, ReportFilters } from './reports.schemas.js';
+
+export interface CountRow {
+  key: string | null;
+  scope: string;
+  n: number;
+}
+
+const LIST_SORT_SQL: Record<ListSort, string[]> = {
+  'ten-hoi': ['a.name', 'a.code'],
+  'ma-hoi': ['a.code'],
+  'ho-ten': ['l.full_name', 'a.name'],
+};
+
+/** Whitelisted groupings of the count reports. */
+const GROUP_COLUMNS = {
+  field: 'a.main_field_code',
+  ministry: 'a.managing_ministry_code',
+  nature: 'a.nature_code',
+  origin: 'a.hq_origin_code',
+  status: 'a.status',
+  scope: 'a.scope',
+} as const;
+export type GroupKey = keyof typeof GROUP_COLUMNS;
+
+const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
+
+export function createReportsRepository(db: Knex) {
+  /** The association filters every report shares. */
+  function applyFilters(q: Knex.QueryBuilder, f: ReportFilters): Knex.QueryBuilder {
+    if (f.field) q.where('a.main_field_code', f.field);
+    if (f.ministry) q.where('a.managing_ministry_code', f.ministry);
+    if (f.scope) q.where('a.scope', f.scope);
+    // A current province also finds records still filed under a former province it succeeded.
+    if (f.province) {
+      const province = f.province;
+      q.where((w) =>
+        w
+          .where('a.hq_province_code', province)
+          .orWhereIn('a.hq_province_code', db('provinces').where('successor_code', province).select('code')),
+      );
+    }
+    if (f.nature) q.where('a.nature_code', f.nature);
+    if (f.status) q.where('a.status', f.status);
+    if (f.tasked !== undefined) q.where('a.party_state_tasked', f.tasked);
+    return q;
+  }
+
+  function associations(f: ReportFilters): Knex.QueryBuilder {
+    return applyFilters(db('associations as a'), f);
+  }
+
+  return {
+    /** Number of associations per group value and scope. */
+    async countBy(group: GroupKey, f: ReportFilters): Promise<CountRow[]> {
+      const col = GROUP_COLUMNS[group];
+      const rows = await associations(f)
+        .select(db.raw(`${col} as key`), 'a.scope')
+        .count<{ key: string | null; scope: string; n: string | number }[]>('* as n')
+        .groupByRaw(`${col}, a.scope`);
+      return rows.map((r) => ({ key: r.key, scope: r.scope, n: num(r.n) }));
+    },
+
+    async countTotal(f: ReportFilters): Promise<number> {
+      const row = await associations(f).count<{ n: number }[]>('* as n').first();
+      return num(row?.n);
+    },
+
+    /** Associations (code, name …) matching the filters: the detail lists of b, c, l. */
+    async listAssociations(f: ReportFilters, limit: number | null, offset: number): Promise<Array<Record<string, unknown>>> {
+      const q = associations(f)
+        .leftJoin('provinces as p', 'p.code', 'a.hq_province_code')
+        .leftJoin('statuses as s', 's.code', 'a.status')
+        .leftJoin('fields as fi', 'fi.code', 'a.main_field_code')
+        .leftJoin('ministries as m', 'm.code', 'a.managing_ministry_code')
+        .leftJoin('natures as na', 'na.code', 'a.nature_code')
+        .select(
+          'a.code',
+          'a.name',
+          'a.scope',
+          'p.name as province',
+          'fi.name as field',
+          'm.name as ministry',
+          'na.name as nature',
+          'a.party_state_tasked',
+          's.name as status',
+        );
+      for (const col of LIST_SORT_SQL[f.sort === 'ma-hoi' ? 'ma-hoi' : 'ten-hoi']) q.orderBy(col);
+      if (limit !== null) q.limit(limit).offset(offset);
+      return q;
+    },
+
+    /** The association row and its decisions (report a). */
+    async general(
+      code: string,
+    ): Promise<{ record: Record<string, unknown>; otherFields: string[]; decisions: Array<Record<string, unknown>> } | null> {
+      const record = await db('associations').where({ code }).first();
+      if (!record) return null;
+      const otherFields = await db('association_other_fields')
+        .where({ association_id: record.id })
+        .orderBy('field_code')
+        .pluck('field_code');
+      const decisions = await db('decisions')
+        .where({ association_id: record.id })
+        .orderByRaw('signed_on ASC NULLS FIRST')
+        .orderBy('id')
+        .select('event_type', 'number', 'signed_on', 'issuer', 'summary');
+      return { record, otherFields, decisions };
+    },
+
+    /** Leaders in office (no leaving date) of the filtered associations: reports d and đ. */
+    leadersQuery(f: ReportFilters, position: string | undefined): Knex.QueryBuilder {
+      const q = associations(f).join('leaders as l', 'l.association_id', 'a.id').whereNull('l.left_on');
+      if (position) q.where('l.position_code', position);
+      return q;
+    },
+
+    async countLeaders(f: ReportFilters, position: string | undefined): Promise<number> {
+      const row = await this.leadersQuery(f, position).count<{ n: number }[]>('* as n').first();
+      return num(row?.n);
+    },
+
+    async leaders(
+      f: ReportFilters,
+      position: string | undefined,
+      limit: number | null,
+      offset: number,
+    ): Promise<Array<Record<string, unknown>>> {
+      const q = this.leadersQuery(f, position)
+        .leftJoin('leader_positions as lp', 'lp.code', 'l.position_code')
+        .select(
+          'a.code',
+          'a.name as association',
+          'l.full_name',
+          'lp.name as position',
+          'l.term_number',
+          'l.elected_on',
+          'l.birth_year',
+          'l.gender',
+          'l.academic_title',
+          'l.qualification',
+          'l.outside_position',
+          'l.official_status',
+          'l.full_time',
+        );
+      const sort = f.sort ?? 'ten-hoi';
+      for (const col of LIST_SORT_SQL[sort]) q.orderBy(col);
+      q.orderBy('lp.sort_order').orderBy('l.id');
+      if (limit !== null) q.limit(limit).offset(offset);
+      return q;
+    },
+
+    /** The filtered associations with their term and extraordinary congresses and extensions (report e). */
+    async congressData(f: ReportFilters): Promise<{
+      associations: Array<{ id: number; code: string; name: string; scope: string; status: string }>;
+      congresses: Array<{ association_id: number; held_on: string; term_years: number; congress_type: string; term_number: number }>;
+      extensions: Array<{ association_id: number; decided_on: string; new_deadline: string; decision_number: string }>;
+    }> {
+      const ids = associations(f).whereExists(db('congresses as c').whereRaw('c.association_id = a.id')).select('a.id');
+      const [assocs, congresses, extensions] = await Promise.all([
+        associations(f)
+          .leftJoin('statuses as s', 's.code', 'a.status')
+          .whereExists(db('congresses as c').whereRaw('c.association_id = a.id'))
+          .select('a.id', 'a.code', 'a.name', 'a.scope', 's.name as status')
+          .orderBy('a.code'),
+        db('congresses')
+          .whereIn('association_id', ids.clone())
+          .select('association_id', 'held_on', 'term_years', 'congress_type', 'term_number'),
+        db('congress_extensions')
+          .whereIn('association_id', ids.clone())
+          .select('association_id', 'decided_on', 'new_deadline', 'decision_number'),
+      ]);
+      return { associations: assocs, congresses, extensions };
+    },
+
+    /** State staff quota per year (report h). */
+    async quotaByYear(f: ReportFilters): Promise<Array<Record<string, number>>> {
+      const q = associations(f)
+        .join('staff_quotas as q', 'q.association_id', 'a.id')
+        .select('q.year')
+        .countDistinct<Array<Record<string, unknown>>>('a.id as associations')
+        .sum('q.quota as quota')
+        .sum('q.in_use as in_use')
+        .sum('q.on_quota as on_quota')
+        .sum('q.on_contract as on_contract')
+        .sum('q.elected_retirees as elected_retirees')
+        .groupBy('q.year')
+        .orderBy('q.year');
+      if (f.year) q.where('q.year', f.year);
+      const rows = await q;
+      return rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, num(v)])));
+    },
+
+    async quotaDetail(f: ReportFilters, year: number): Promise<Array<Record<string, unknown>>> {
+      return associations(f)
+        .join('staff_quotas as q', 'q.association_id', 'a.id')
+        .where('q.year', year)
+        .select('a.code', 'a.name', 'q.quota', 'q.deciding_document', 'q.in_use', 'q.on_quota', 'q.on_contract', 'q.elected_retirees')
+        .orderBy('a.name');
+    },
+
+    /** Operating funds per year and source (report i). */
+    async fundsByYearSource(f: ReportFilters): Promise<Array<{ year: number; source: string; amount: number; associations: number }>> {
+      const q = associations(f)
+        .join('funds as fu', 'fu.association_id', 'a.id')
+        .select('fu.year', 'fu.source')
+        .sum<Array<Record<string, unknown>>>('fu.amount_vnd as amount')
+        .countDistinct('a.id as associations')
+        .groupBy('fu.year', 'fu.source')
+        .orderBy('fu.year');
+      if (f.year) q.where('fu.year', f.year);
+      const rows = await q;
+      return rows.map((r) => ({ year: num(r.year), source: String(r.source), amount: num(r.amount), associations: num(r.associations) }));
+    },
+
+    async fundsDetail(f: ReportFilters, year: number): Promise<Array<{ code: string; name: string; source: string; amount: number }>> {
+      const rows = await associations(f)
+        .join('funds as fu', 'fu.association_id', 'a.id')
+        .where('fu.year', year)
+        .select('a.code', 'a.name', 'fu.source', 'fu.amount_vnd as amount')
+        .orderBy('a.name');
+      return rows.map((r: Record<string, unknown>) => ({
+        code: String(r.code),
+        name: String(r.name),
+        source: String(r.source),
+        amount: num(r.amount),
+      }));
+    },
+
+    /** Headquarters area and origin (report k). */
+    async hqByOrigin(f: ReportFilters): Promise<Array<{ key: string | null; n: number; with_area: number; area: number }>> {
+      const rows = await associations(f)
+        .select(db.raw('a.hq_origin_code as key'))
+        .count<Array<Record<string, unknown>>>('* as n')
+        .count('a.hq_area_m2 as with_area')
+        .sum('a.hq_area_m2 as area')
+        .groupBy('a.hq_origin_code');
+      return rows.map((r) => ({ key: (r.key as string | null) ?? null, n: num(r.n), with_area: num(r.with_area), area: num(r.area) }));
+    },
+
+    /** Associations by nature, with the Party/State-tasked ones (report l). */
+    async byNature(f: ReportFilters): Promise<Array<{ key: string | null; n: number; tasked: number }>> {
+      const rows = await associations(f)
+        .select(db.raw('a.nature_code as key'))
+        .count<Array<Record<string, unknown>>>('* as n')
+        .select(db.raw('sum(case when a.party_state_tasked then 1 else 0 end) as tasked'))
+        .groupBy('a.nature_code');
+      return rows.map((r) => ({ key: (r.key as string | null) ?? null, n: num(r.n), tasked: num(r.tasked) }));
+    },
+
+    /** Custom list (n): `columns` are field-catalogue names checked by the service. */
+    async custom(
+      columns: readonly string[],
+      f: ReportFilters,
+      limit: number | null,
+      offset: number,
+    ): Promise<Array<Record<string, unknown>>> {
+      const q = associations(f).select(['a.code', ...columns.filter((c) => c !== 'code').map((c) => `a.${c}`)]);
+      for (const col of LIST_SORT_SQL[f.sort === 'ma-hoi' ? 'ma-hoi' : 'ten-hoi']) q.orderBy(col);
+      if (limit !== null) q.limit(limit).offset(offset);
+      return q;
+    },
+
+    savedReports(ownerId: number): Promise<Array<{ id: number; name: string; definition: unknown; updated_at: Date }>> {
+      return db('saved_reports').where({ owner_user_id: ownerId }).orderBy('name').select('id', 'name', 'definition', 'updated_at');
+    },
+
+    savedReport(ownerId: number, id: number): Promise<{ id: number; name: string; definition: unknown } | undefined> {
+      return db('saved_reports').where({ owner_user_id: ownerId, id }).first('id', 'name', 'definition');
+    },
+
+    /** Insert or replace the owner's definition of that name; returns its id. */
+    async saveReport(trx: Knex, ownerId: number, name: string, definition: unknown, at: Date): Promise<number> {
+      const [row] = await trx('saved_reports')
+        .insert({ owner_user_id: ownerId, name, definition: JSON.stringify(definition), created_at: at, updated_at: at })
+        .onConflict(['owner_user_id', 'name'])
+        .merge({ definition: JSON.stringify(definition), updated_at: at })
+        .returning('id');
+      return Number((row as { id: number }).id);
+    },
+
+    /** Dashboard: records not saved since `since`. */
+    async countNotUpdatedSince(since: Date): Promise<number> {
+      const row = await db('associations').where('updated_at', '<', since).count<{ n: number }[]>('* as n').first();
+      return num(row?.n);
+    },
+  };
+}
+
+export type ReportsRepository = ReturnType<typeof createReportsRepository>;

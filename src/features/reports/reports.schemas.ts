@@ -1,0 +1,126 @@
+/**
+ * Query and form schemas of the reports (zod, Vietnamese messages). Every value a filter can take is checked here
+ * or against a catalogue in the service; a bad value is a 400, never a 500 (RELIABILITY checks 16, 18).
+ */
+import { z } from 'zod';
+import { TERM_STATE_LABELS, type TermState } from '../associations/congress-term.js';
+import { SCOPES } from '../associations/form-definition.js';
+
+const blankToUndefined = (v: unknown) => (v === '' ? undefined : v);
+const code = z.preprocess(
+  blankToUndefined,
+  z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,40}$/, 'Mã danh mục không hợp lệ.')
+    .optional(),
+);
+const flag = z.preprocess(blankToUndefined, z.enum(['co', 'khong']).optional());
+
+export const LIST_SORTS = ['ten-hoi', 'ma-hoi', 'ho-ten'] as const;
+export type ListSort = (typeof LIST_SORTS)[number];
+
+export const reportQuery = z.object({
+  ma: z.preprocess(
+    (v) => (typeof v === 'string' ? v.trim().toUpperCase() || undefined : v),
+    z
+      .string()
+      .regex(/^H\d{6}$/, 'Mã hội có dạng H000123.')
+      .optional(),
+  ),
+  'linh-vuc': code,
+  'bo-nganh': code,
+  'pham-vi': z.preprocess(blankToUndefined, z.enum(SCOPES.map(([c]) => c) as [string, ...string[]]).optional()),
+  tinh: code,
+  'tinh-chat': code,
+  'trang-thai': code,
+  nam: z.preprocess(blankToUndefined, z.coerce.number().int().min(1945).max(2100).optional()),
+  'giao-nhiem-vu': flag,
+  'chuc-vu': code,
+  'tinh-trang': z.preprocess(blankToUndefined, z.enum(Object.keys(TERM_STATE_LABELS) as [TermState, ...TermState[]]).optional()),
+  'qua-han': z.preprocess(blankToUndefined, z.enum(['1']).optional()),
+  'trong-n-thang': z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(120).optional()),
+  loai: code,
+  'sap-xep': z.preprocess(blankToUndefined, z.enum(LIST_SORTS).optional()),
+  trang: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(100_000).optional()),
+  format: z.preprocess(blankToUndefined, z.enum(['csv', 'xlsx']).optional()),
+  print: z.preprocess(blankToUndefined, z.enum(['1']).optional()),
+  mau: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).optional()),
+});
+export type ReportQuery = z.infer<typeof reportQuery>;
+
+/** Report filters in domain terms (the query's Vietnamese names mapped once, here). */
+export interface ReportFilters {
+  code?: string;
+  field?: string;
+  ministry?: string;
+  scope?: string;
+  province?: string;
+  nature?: string;
+  status?: string;
+  year?: number;
+  tasked?: boolean;
+  position?: string;
+  termState?: TermState;
+  overdue?: boolean;
+  withinMonths?: number;
+  docType?: string;
+  sort?: ListSort;
+}
+
+export function filtersFromQuery(q: ReportQuery): ReportFilters {
+  const f: ReportFilters = {};
+  if (q.ma) f.code = q.ma;
+  if (q['linh-vuc']) f.field = q['linh-vuc'];
+  if (q['bo-nganh']) f.ministry = q['bo-nganh'];
+  if (q['pham-vi']) f.scope = q['pham-vi'];
+  if (q.tinh) f.province = q.tinh;
+  if (q['tinh-chat']) f.nature = q['tinh-chat'];
+  if (q['trang-thai']) f.status = q['trang-thai'];
+  if (q.nam) f.year = q.nam;
+  if (q['giao-nhiem-vu']) f.tasked = q['giao-nhiem-vu'] === 'co';
+  if (q['chuc-vu']) f.position = q['chuc-vu'];
+  if (q['tinh-trang']) f.termState = q['tinh-trang'];
+  if (q['qua-han']) f.overdue = true;
+  if (q['trong-n-thang']) f.withinMonths = q['trong-n-thang'];
+  if (q.loai) f.docType = q.loai;
+  if (q['sap-xep']) f.sort = q['sap-xep'];
+  return f;
+}
+
+/** The query string back from filters (links, exports, saved custom lists). */
+export function queryFromFilters(f: ReportFilters): Record<string, string> {
+  const q: Record<string, string> = {};
+  if (f.code) q.ma = f.code;
+  if (f.field) q['linh-vuc'] = f.field;
+  if (f.ministry) q['bo-nganh'] = f.ministry;
+  if (f.scope) q['pham-vi'] = f.scope;
+  if (f.province) q.tinh = f.province;
+  if (f.nature) q['tinh-chat'] = f.nature;
+  if (f.status) q['trang-thai'] = f.status;
+  if (f.year) q.nam = String(f.year);
+  if (f.tasked !== undefined) q['giao-nhiem-vu'] = f.tasked ? 'co' : 'khong';
+  if (f.position) q['chuc-vu'] = f.position;
+  if (f.termState) q['tinh-trang'] = f.termState;
+  if (f.overdue) q['qua-han'] = '1';
+  if (f.withinMonths) q['trong-n-thang'] = String(f.withinMonths);
+  if (f.docType) q.loai = f.docType;
+  if (f.sort) q['sap-xep'] = f.sort;
+  return q;
+}
+
+/** Custom list (n): the chosen columns arrive as `cot.<field>=1` (flat names: no duplicated keys, check 16). */
+export function columnsFromQuery(query: Record<string, unknown>, allowed: readonly string[]): string[] | null {
+  const chosen: string[] = [];
+  for (const [key, value] of Object.entries(query)) {
+    if (!key.startsWith('cot.')) continue;
+    const name = key.slice(4);
+    if (!allowed.includes(name) || (value !== '1' && value !== 'on')) return null;
+    chosen.push(name);
+  }
+  // Catalogue order, whatever the order of the query.
+  return allowed.filter((c) => chosen.includes(c));
+}
+
+export const savedReportForm = z.object({
+  name: z.string().trim().min(1, 'Hãy đặt tên cho mẫu danh sách.').max(120, 'Tên mẫu tối đa 120 ký tự.'),
+});

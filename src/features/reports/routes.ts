@@ -1,0 +1,17 @@
+/**
+ * Reports R-17.1 (a–n) under /bao-cao. The guard admits NGO Department staff and the ministry's leaders; the
+ * controller then asks categories.canReadCategory for the category itself (where exploiters' grants will hook in).
+ */
+import { Router } from 'express';
+import { requireRole } from '../../middleware/auth.js';
+import { REPORT_ROLES } from './categories.js';
+import type { createReportsController } from './reports.controller.js';
+
+export function reportsRoutes(c: ReturnType<typeof createReportsController>): Router {
+  const r = Router();
+  const read = requireRole(...REPORT_ROLES);
+  r.get('/bao-cao', read, c.index);
+  r.post('/bao-cao/n/mau', read, c.saveCustom);
+  r.get('/bao-cao/:category', read, c.show);
+  return r;
+}
