@@ -1,5 +1,6 @@
 /** SQL for association records (Knex only). Callers pass a transaction for every write. */
 import type { Knex } from 'knex';
+import { whereInProvince } from '../../db/filters.js';
 import { RECORD_COLUMNS, SUBLISTS, type SubListDef } from './form-definition.js';
 import type { ListRow, ScalarValue } from './form-schema.js';
 
@@ -190,16 +191,7 @@ export function createAssociationsRepository(db: Knex) {
         );
       if (filters.ministry) base.where('a.managing_ministry_code', filters.ministry);
       if (filters.scope) base.where('a.scope', filters.scope);
-      // A current province also finds records still filed under a former province it succeeded.
-      if (filters.province)
-        base.where((w) =>
-          w.where('a.hq_province_code', filters.province as string).orWhereIn(
-            'a.hq_province_code',
-            db('provinces')
-              .where('successor_code', filters.province as string)
-              .select('code'),
-          ),
-        );
+      if (filters.province) whereInProvince(db, base, filters.province);
       if (filters.nature) base.where('a.nature_code', filters.nature);
       if (filters.status) base.where('a.status', filters.status);
       if (filters.dataLevel) base.where('a.data_level', filters.dataLevel);

@@ -9,6 +9,7 @@
  * unaccented substring (or exact abbreviation), every word present at a word start, then trigram similarity.
  */
 import type { Knex } from 'knex';
+import { whereInProvince } from '../../db/filters.js';
 
 export interface PublicFilters {
   q?: string;
@@ -123,15 +124,7 @@ export function createPublicRepository(db: Knex) {
       );
     }
     if (filters.scope) base.where('a.scope', filters.scope);
-    // A current province also finds records still filed under a former province it succeeded.
-    if (filters.province) {
-      const province = filters.province;
-      base.where((w) =>
-        w
-          .where('a.hq_province_code', province)
-          .orWhereIn('a.hq_province_code', db('provinces').where('successor_code', province).select('code')),
-      );
-    }
+    if (filters.province) whereInProvince(db, base, filters.province);
     return base;
   }
 

@@ -3,6 +3,7 @@
  * the custom list (n) come from the field catalogue, never from the request.
  */
 import type { Knex } from 'knex';
+import { whereInProvince } from '../../db/filters.js';
 import type { ListSort, ReportFilters } from './reports.schemas.js';
 
 export interface CountRow {
@@ -37,14 +38,7 @@ export function createReportsRepository(db: Knex) {
     if (f.ministry) q.where('a.managing_ministry_code', f.ministry);
     if (f.scope) q.where('a.scope', f.scope);
     // A current province also finds records still filed under a former province it succeeded.
-    if (f.province) {
-      const province = f.province;
-      q.where((w) =>
-        w
-          .where('a.hq_province_code', province)
-          .orWhereIn('a.hq_province_code', db('provinces').where('successor_code', province).select('code')),
-      );
-    }
+    if (f.province) whereInProvince(db, q, f.province);
     if (f.nature) q.where('a.nature_code', f.nature);
     if (f.status) q.where('a.status', f.status);
     if (f.tasked !== undefined) q.where('a.party_state_tasked', f.tasked);
