@@ -22,6 +22,8 @@ import { healthRoutes, metricsRoutes } from './features/health/routes.js';
 import { homeRoutes } from './features/home/routes.js';
 import { createLegalDocumentsController } from './features/legal-documents/legal-documents.controller.js';
 import { legalDocumentsRoutes } from './features/legal-documents/routes.js';
+import { createNotificationsController } from './features/notifications/notifications.controller.js';
+import { notificationsRoutes } from './features/notifications/routes.js';
 import { createPublicController } from './features/public/public.controller.js';
 import { publicRoutes } from './features/public/routes.js';
 import { createReportsController } from './features/reports/reports.controller.js';
@@ -97,6 +99,8 @@ export function createApp({ config, db, services, logger, clock, extraRoutes }: 
   app.use(forcePasswordChange());
   app.use(noStoreWhenAuthenticated());
   app.use(locals(csrf, APP_NAME));
+  const notificationsController = createNotificationsController({ notifications: services.notifications, clock });
+  app.use(notificationsController.unreadBadge);
   // 6. Feature routers; each route declares its guard.
   app.use(authRoutes(createAuthController({ auth: services.auth, clock, config }), loginRateLimiter(config)));
   app.use(publicRoutes(createPublicController(services.publicData, config.publicUrl)));
@@ -106,6 +110,7 @@ export function createApp({ config, db, services, logger, clock, extraRoutes }: 
   app.use(catalogueRoutes(createCataloguesController({ catalogues: services.catalogues })));
   app.use(documentsRoutes(createDocumentsController({ documents: services.documents, storage: services.documentStorage, config })));
   app.use(reportsRoutes(createReportsController({ reports: services.reports, clock })));
+  app.use(notificationsRoutes(notificationsController));
   app.use(legalDocumentsRoutes(createLegalDocumentsController(services.legalDocuments)));
   app.use(metricsRoutes({ registry: metrics.registry, metricsToken: config.metricsToken }));
   if (extraRoutes) app.use(extraRoutes);

@@ -16,6 +16,7 @@ import { createDocumentStorage } from './features/documents/documents.storage.js
 import { createGuideService } from './features/guide/guide.service.js';
 import { createLegalDocumentsRepository } from './features/legal-documents/legal-documents.repository.js';
 import { createLegalDocumentsService } from './features/legal-documents/legal-documents.service.js';
+import { createNotificationsService } from './features/notifications/notifications.service.js';
 import { createPublicRepository } from './features/public/public.repository.js';
 import { createPublicService } from './features/public/public.service.js';
 import { createReportsRepository } from './features/reports/reports.repository.js';
@@ -38,6 +39,7 @@ export function createServices({ db, config, clock, logger }: ServiceDeps) {
   const documentStorage = createDocumentStorage(config.uploads.dir);
   const documents = createDocumentsService({ db, repo: createDocumentsRepository(db), storage: documentStorage, audit, clock, logger });
   const publicData = createPublicService({ repo: createPublicRepository(db), regime: config.publicFieldsRegime, clock });
+  const notifications = createNotificationsService(db);
   const guide = createGuideService(config.rootDir);
   const legalDocumentsRepo = createLegalDocumentsRepository(db);
   const legalDocuments = createLegalDocumentsService({ db, repo: legalDocumentsRepo, audit, clock });
@@ -49,7 +51,20 @@ export function createServices({ db, config, clock, logger }: ServiceDeps) {
     clock,
     catalogues,
   });
-  return { users, audit, auth, catalogues, associations, documentStorage, documents, legalDocuments, reports, publicData, guide };
+  return {
+    users,
+    audit,
+    auth,
+    catalogues,
+    associations,
+    documentStorage,
+    documents,
+    legalDocuments,
+    reports,
+    publicData,
+    guide,
+    notifications,
+  };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -43,6 +43,10 @@ const MATRIX: Record<string, Access> = {
   'GET /hoi-cua-toi/': ['association'],
   'GET /khai-thac/': ['org_manager', 'exploiter'],
   'GET /metrics': ['it_admin'],
+  // Each user's own notices (issue 5 §4).
+  'GET /thong-bao': SIGNED_IN,
+  'POST /thong-bao/da-doc-tat-ca': SIGNED_IN,
+  'POST /thong-bao/:id/mo': SIGNED_IN,
   // The register: leaders read, NGO Department staff edit.
   'GET /quan-tri/hoi': REGISTER_READ,
   'GET /quan-tri/hoi/moi': REGISTER_EDIT,
