@@ -12,6 +12,7 @@ import * as m20261129010100 from '../../migrations/20261129010100_create_associa
 import * as m20261206010000 from '../../migrations/20261206010000_create_legal_documents.js';
 import * as m20261206010100 from '../../migrations/20261206010100_create_saved_reports.js';
 import * as m20261213000100 from '../../migrations/20261213000100_create_notifications.js';
+import * as m20261213000200 from '../../migrations/20261213000200_create_organisations.js';
 
 interface MigrationModule {
   up(knex: Knex): Promise<void>;
@@ -28,6 +29,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, MigrationModule]> = [
   ['20261206010000_create_legal_documents', m20261206010000],
   ['20261206010100_create_saved_reports', m20261206010100],
   ['20261213000100_create_notifications', m20261213000100],
+  ['20261213000200_create_organisations', m20261213000200],
 ];
 
 class ListMigrationSource implements Knex.MigrationSource<string> {
