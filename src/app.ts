@@ -16,6 +16,8 @@ import { createCataloguesController } from './features/catalogues/catalogues.con
 import { catalogueRoutes } from './features/catalogues/routes.js';
 import { createDocumentsController } from './features/documents/documents.controller.js';
 import { documentsRoutes } from './features/documents/routes.js';
+import { createFeesController } from './features/fees/fees.controller.js';
+import { feesRoutes } from './features/fees/routes.js';
 import { createGuideController } from './features/guide/guide.controller.js';
 import { guideRoutes } from './features/guide/routes.js';
 import { healthRoutes, metricsRoutes } from './features/health/routes.js';
@@ -112,6 +114,7 @@ export function createApp({ config, db, services, logger, clock, extraRoutes }: 
   app.use(reportsRoutes(createReportsController({ reports: services.reports, clock })));
   app.use(notificationsRoutes(notificationsController));
   app.use(legalDocumentsRoutes(createLegalDocumentsController(services.legalDocuments)));
+  app.use(feesRoutes(createFeesController({ fees: services.fees })));
   app.use(metricsRoutes({ registry: metrics.registry, metricsToken: config.metricsToken }));
   if (extraRoutes) app.use(extraRoutes);
   // 7. Not found and errors.

@@ -13,6 +13,8 @@ import { createCataloguesService } from './features/catalogues/catalogues.servic
 import { createDocumentsRepository } from './features/documents/documents.repository.js';
 import { createDocumentsService } from './features/documents/documents.service.js';
 import { createDocumentStorage } from './features/documents/documents.storage.js';
+import { createFeesRepository } from './features/fees/fees.repository.js';
+import { createFeesService } from './features/fees/fees.service.js';
 import { createGuideService } from './features/guide/guide.service.js';
 import { createLegalDocumentsRepository } from './features/legal-documents/legal-documents.repository.js';
 import { createLegalDocumentsService } from './features/legal-documents/legal-documents.service.js';
@@ -51,6 +53,7 @@ export function createServices({ db, config, clock, logger }: ServiceDeps) {
     clock,
     catalogues,
   });
+  const fees = createFeesService({ db, repo: createFeesRepository(db), audit, clock });
   return {
     users,
     audit,
@@ -64,6 +67,7 @@ export function createServices({ db, config, clock, logger }: ServiceDeps) {
     publicData,
     guide,
     notifications,
+    fees,
   };
 }
 
