@@ -23,6 +23,8 @@ import { createPublicRepository } from './features/public/public.repository.js';
 import { createPublicService } from './features/public/public.service.js';
 import { createReportsRepository } from './features/reports/reports.repository.js';
 import { createReportsService } from './features/reports/reports.service.js';
+import { createViolationsRepository } from './features/violations/violations.repository.js';
+import { createViolationsService } from './features/violations/violations.service.js';
 import type { Clock } from './lib/clock.js';
 
 export interface ServiceDeps {
@@ -54,6 +56,15 @@ export function createServices({ db, config, clock, logger }: ServiceDeps) {
     catalogues,
   });
   const fees = createFeesService({ db, repo: createFeesRepository(db), audit, clock });
+  const violations = createViolationsService({
+    db,
+    repo: createViolationsRepository(db),
+    audit,
+    clock,
+    notifications,
+    storage: documentStorage,
+    logger,
+  });
   return {
     users,
     audit,
@@ -68,6 +79,7 @@ export function createServices({ db, config, clock, logger }: ServiceDeps) {
     guide,
     notifications,
     fees,
+    violations,
   };
 }
 
