@@ -18,7 +18,9 @@ export async function up(knex: Knex): Promise<void> {
     t.index(['asker_user_id', 'last_message_at']);
     t.index(['status', 'last_message_at']);
   });
-  await knex.raw("ALTER TABLE support_threads ADD CONSTRAINT support_threads_status_known CHECK (status IN ('open', 'answered', 'closed'))");
+  await knex.raw(
+    "ALTER TABLE support_threads ADD CONSTRAINT support_threads_status_known CHECK (status IN ('open', 'answered', 'closed'))",
+  );
 
   await knex.schema.createTable('support_messages', (t) => {
     t.increments('id').primary();

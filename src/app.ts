@@ -30,6 +30,8 @@ import { createPublicController } from './features/public/public.controller.js';
 import { publicRoutes } from './features/public/routes.js';
 import { createReportsController } from './features/reports/reports.controller.js';
 import { reportsRoutes } from './features/reports/routes.js';
+import { supportRoutes } from './features/support/routes.js';
+import { createSupportController } from './features/support/support.controller.js';
 import { violationsRoutes } from './features/violations/routes.js';
 import { createViolationsController } from './features/violations/violations.controller.js';
 import type { Clock } from './lib/clock.js';
@@ -117,9 +119,8 @@ export function createApp({ config, db, services, logger, clock, extraRoutes }: 
   app.use(notificationsRoutes(notificationsController));
   app.use(legalDocumentsRoutes(createLegalDocumentsController(services.legalDocuments)));
   app.use(feesRoutes(createFeesController({ fees: services.fees })));
-  app.use(
-    violationsRoutes(createViolationsController({ violations: services.violations, storage: services.documentStorage, config })),
-  );
+  app.use(violationsRoutes(createViolationsController({ violations: services.violations, storage: services.documentStorage, config })));
+  app.use(supportRoutes(createSupportController({ support: services.support })));
   app.use(metricsRoutes({ registry: metrics.registry, metricsToken: config.metricsToken }));
   if (extraRoutes) app.use(extraRoutes);
   // 7. Not found and errors.

@@ -23,6 +23,8 @@ import { createPublicRepository } from './features/public/public.repository.js';
 import { createPublicService } from './features/public/public.service.js';
 import { createReportsRepository } from './features/reports/reports.repository.js';
 import { createReportsService } from './features/reports/reports.service.js';
+import { createSupportRepository } from './features/support/support.repository.js';
+import { createSupportService } from './features/support/support.service.js';
 import { createViolationsRepository } from './features/violations/violations.repository.js';
 import { createViolationsService } from './features/violations/violations.service.js';
 import type { Clock } from './lib/clock.js';
@@ -65,6 +67,7 @@ export function createServices({ db, config, clock, logger }: ServiceDeps) {
     storage: documentStorage,
     logger,
   });
+  const support = createSupportService({ db, repo: createSupportRepository(db), audit, clock, notifications });
   return {
     users,
     audit,
@@ -80,6 +83,7 @@ export function createServices({ db, config, clock, logger }: ServiceDeps) {
     notifications,
     fees,
     violations,
+    support,
   };
 }
 

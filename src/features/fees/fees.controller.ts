@@ -135,7 +135,8 @@ export function createFeesController(deps: { fees: FeesService }) {
 
     async createSchedule(req: Request, res: Response) {
       const parsed = scheduleForm.safeParse(req.body);
-      if (!parsed.success) return scheduleFormPage(res, 400, { mode: 'create', values: formValues(req.body), errors: fieldErrors(parsed.error) });
+      if (!parsed.success)
+        return scheduleFormPage(res, 400, { mode: 'create', values: formValues(req.body), errors: fieldErrors(parsed.error) });
       await fees.createSchedule(actorFromRequest(req), parsed.data);
       flash(req, 'success', 'Đã thêm biểu phí.');
       res.redirect(303, BASE);
@@ -152,7 +153,8 @@ export function createFeesController(deps: { fees: FeesService }) {
       const v = versionField.safeParse(req.body);
       if (!v.success) throw new ValidationError({ version: 'Thiếu phiên bản của biểu phí. Hãy mở lại trang sửa.' });
       const parsed = scheduleForm.safeParse(req.body);
-      if (!parsed.success) return scheduleFormPage(res, 400, { mode: 'edit', id, values: formValues(req.body), errors: fieldErrors(parsed.error) });
+      if (!parsed.success)
+        return scheduleFormPage(res, 400, { mode: 'edit', id, values: formValues(req.body), errors: fieldErrors(parsed.error) });
       await fees.updateSchedule(actorFromRequest(req), id, v.data.version, parsed.data);
       flash(req, 'success', 'Đã lưu biểu phí.');
       res.redirect(303, BASE);

@@ -125,7 +125,10 @@ export function createFeesRepository(db: Knex) {
     },
 
     listOrganisations(): Promise<OrganisationRef[]> {
-      return db<OrganisationRef>('organisations').select('id', 'name', 'kind', 'identifier', 'address').orderByRaw('lower(name)').limit(2000);
+      return db<OrganisationRef>('organisations')
+        .select('id', 'name', 'kind', 'identifier', 'address')
+        .orderByRaw('lower(name)')
+        .limit(2000);
     },
   };
 }

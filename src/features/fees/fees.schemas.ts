@@ -27,21 +27,22 @@ export const text = (label: string, max: number) =>
 export function dateField(label: string, required: true): z.ZodType<string, unknown>;
 export function dateField(label: string, required: false): z.ZodType<string | null, unknown>;
 export function dateField(label: string, required: boolean): z.ZodType<string | null, unknown> {
-  return str
-    .optional()
-    .transform((v, ctx) => {
-      const iso = parseVietnameseDate(v ?? '');
-      if (iso === null) {
-        if (!required) return null;
-        ctx.addIssue({ code: 'custom', message: `Hãy nhập ${label}.` });
-        return z.NEVER;
-      }
-      if (iso === undefined) {
-        ctx.addIssue({ code: 'custom', message: `${label[0]?.toUpperCase()}${label.slice(1)} phải là một ngày có thật, dạng ngày/tháng/năm (ví dụ 05/02/2027).` });
-        return z.NEVER;
-      }
-      return iso;
-    });
+  return str.optional().transform((v, ctx) => {
+    const iso = parseVietnameseDate(v ?? '');
+    if (iso === null) {
+      if (!required) return null;
+      ctx.addIssue({ code: 'custom', message: `Hãy nhập ${label}.` });
+      return z.NEVER;
+    }
+    if (iso === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `${label[0]?.toUpperCase()}${label.slice(1)} phải là một ngày có thật, dạng ngày/tháng/năm (ví dụ 05/02/2027).`,
+      });
+      return z.NEVER;
+    }
+    return iso;
+  });
 }
 
 /** Whole VND, written as 1.500.000 or 1500000. */
@@ -98,25 +99,21 @@ export type ScheduleInput = z.infer<typeof scheduleForm>;
 export const versionField = z.object({ version: z.coerce.number().int().min(1) });
 
 export const contractForm = z.object({
-  organisation_id: str
-    .optional()
-    .transform((v, ctx) => {
-      if (!v || !/^\d{1,9}$/.test(v)) {
-        ctx.addIssue({ code: 'custom', message: 'Hãy chọn tổ chức khai thác.' });
-        return z.NEVER;
-      }
-      return Number(v);
-    }),
-  schedule_id: str
-    .optional()
-    .transform((v, ctx) => {
-      if (!v) return null;
-      if (!/^\d{1,9}$/.test(v)) {
-        ctx.addIssue({ code: 'custom', message: 'Biểu phí đã chọn không hợp lệ.' });
-        return z.NEVER;
-      }
-      return Number(v);
-    }),
+  organisation_id: str.optional().transform((v, ctx) => {
+    if (!v || !/^\d{1,9}$/.test(v)) {
+      ctx.addIssue({ code: 'custom', message: 'Hãy chọn tổ chức khai thác.' });
+      return z.NEVER;
+    }
+    return Number(v);
+  }),
+  schedule_id: str.optional().transform((v, ctx) => {
+    if (!v) return null;
+    if (!/^\d{1,9}$/.test(v)) {
+      ctx.addIssue({ code: 'custom', message: 'Biểu phí đã chọn không hợp lệ.' });
+      return z.NEVER;
+    }
+    return Number(v);
+  }),
   description: text('số và nội dung hợp đồng', 1000),
   amount_vnd: vndField('số tiền', 1),
   legal_basis: str.trim().max(2000, 'Căn cứ pháp lý tối đa 2000 ký tự.').optional().default(''),
@@ -128,7 +125,9 @@ function periodDate(label: string) {
   return str.optional().transform((v, ctx) => {
     const s = (v ?? '').trim();
     if (s === '') return null;
-    const iso = /^\d{4}-\d{2}-\d{2}$/.test(s) ? parseVietnameseDate(`${s.slice(8, 10)}/${s.slice(5, 7)}/${s.slice(0, 4)}`) : parseVietnameseDate(s);
+    const iso = /^\d{4}-\d{2}-\d{2}$/.test(s)
+      ? parseVietnameseDate(`${s.slice(8, 10)}/${s.slice(5, 7)}/${s.slice(0, 4)}`)
+      : parseVietnameseDate(s);
     if (!iso) {
       ctx.addIssue({ code: 'custom', message: `${label} phải là một ngày có thật, dạng ngày/tháng/năm.` });
       return z.NEVER;
@@ -137,11 +136,9 @@ function periodDate(label: string) {
   });
 }
 
-export const periodQuery = z
-  .object({ tu: periodDate('Từ ngày'), den: periodDate('Đến ngày') })
-  .superRefine((v, ctx) => {
-    if (v.tu && v.den && v.den < v.tu) ctx.addIssue({ code: 'custom', path: ['den'], message: 'Đến ngày phải bằng hoặc sau Từ ngày.' });
-  });
+export const periodQuery = z.object({ tu: periodDate('Từ ngày'), den: periodDate('Đến ngày') }).superRefine((v, ctx) => {
+  if (v.tu && v.den && v.den < v.tu) ctx.addIssue({ code: 'custom', path: ['den'], message: 'Đến ngày phải bằng hoặc sau Từ ngày.' });
+});
 
 export const pageQuery = z.object({
   trang: z

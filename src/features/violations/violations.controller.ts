@@ -6,7 +6,13 @@ import { fieldErrors, keptValues } from '../../lib/forms.js';
 import { hasAnyRole } from '../../lib/roles.js';
 import { flash } from '../../middleware/locals.js';
 import { actorFromRequest } from '../audit/audit.service.js';
-import { ACCEPT_ATTRIBUTE, attachmentDisposition, detectAllowedType, extensionForMime, sanitizeOriginalName } from '../documents/documents.files.js';
+import {
+  ACCEPT_ATTRIBUTE,
+  attachmentDisposition,
+  detectAllowedType,
+  extensionForMime,
+  sanitizeOriginalName,
+} from '../documents/documents.files.js';
 import { CLASSIFICATIONS, declaresClassified } from '../documents/documents.schemas.js';
 import { createUploadReceiver, type DocumentStorage, type ReceivedFile } from '../documents/documents.storage.js';
 import { ACTION_LABELS, ACTIONS, actionForm, liftForm, listQuery, TARGET_TYPES, violationForm } from './violations.schemas.js';
@@ -22,7 +28,11 @@ function idParam(req: Request): number {
   return Number(raw);
 }
 
-export function createViolationsController(deps: { violations: ViolationsService; storage: DocumentStorage; config: Pick<Config, 'uploads'> }) {
+export function createViolationsController(deps: {
+  violations: ViolationsService;
+  storage: DocumentStorage;
+  config: Pick<Config, 'uploads'>;
+}) {
   const { violations, storage, config } = deps;
   const receive = createUploadReceiver(storage, {
     field: 'evidence_file',
@@ -45,7 +55,13 @@ export function createViolationsController(deps: { violations: ViolationsService
       errors,
     });
 
-  async function showPage(req: Request, res: Response, id: number, status = 200, form: { values?: Record<string, string>; errors?: Record<string, string>; liftErrors?: Record<string, string> } = {}) {
+  async function showPage(
+    req: Request,
+    res: Response,
+    id: number,
+    status = 200,
+    form: { values?: Record<string, string>; errors?: Record<string, string>; liftErrors?: Record<string, string> } = {},
+  ) {
     const v = await violations.get(id);
     const [actions, related] = await Promise.all([violations.actions(v.id), violations.related(v)]);
     res.status(status).render('violations/show', {
@@ -109,7 +125,9 @@ export function createViolationsController(deps: { violations: ViolationsService
           const row = await violations.record(
             actorFromRequest(req),
             parsed.data,
-            file && type ? { tempPath: file.path, size: file.size, sha256: file.sha256, originalName: sanitizeOriginalName(file.originalname), type } : null,
+            file && type
+              ? { tempPath: file.path, size: file.size, sha256: file.sha256, originalName: sanitizeOriginalName(file.originalname), type }
+              : null,
           );
           flash(req, 'success', `Đã ghi nhận vi phạm số ${row.id}.`);
           res.redirect(303, `${BASE}/${row.id}`);

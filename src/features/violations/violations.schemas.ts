@@ -1,6 +1,6 @@
 /** Forms of a violation and of the action taken on it: zod, Vietnamese messages next to each field. */
 import { z } from 'zod';
-import { CLASSIFIED_REFUSAL, CLASSIFICATIONS } from '../documents/documents.schemas.js';
+import { CLASSIFICATIONS, CLASSIFIED_REFUSAL } from '../documents/documents.schemas.js';
 import { dateField, text } from '../fees/fees.schemas.js';
 
 const str = z.string({ error: 'Giá trị không hợp lệ.' });

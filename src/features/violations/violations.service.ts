@@ -14,8 +14,8 @@ import { ConflictError, NotFoundError, ValidationError } from '../../lib/errors.
 import { vietnamToday } from '../../lib/format.js';
 import { hasAnyRole } from '../../lib/roles.js';
 import type { Actor, AuditService } from '../audit/audit.service.js';
-import type { DocumentStorage } from '../documents/documents.storage.js';
 import type { ReceivedUpload } from '../documents/documents.service.js';
+import type { DocumentStorage } from '../documents/documents.storage.js';
 import { addDays, vietnamDayStart } from '../fees/fees.service.js';
 import type { NotificationsService } from '../notifications/notifications.service.js';
 import type { ViolationRow, ViolationsRepository } from './violations.repository.js';
