@@ -66,14 +66,17 @@ describe('fees (R-8.7)', () => {
   it('refuses a bad schedule with messages next to the fields and the values kept', async () => {
     const form = await leadAgent.get('/quan-tri/phi/moi');
     expect(form.status).toBe(200);
-    const res = await leadAgent.post('/quan-tri/phi/moi').type('form').send({
-      _csrf: csrfFrom(form.text),
-      legal_basis: 'Thông tư thử <b>nghiệm</b>',
-      valid_from: '31/02/2027',
-      valid_to: '',
-      unit: 'export',
-      unit_price_vnd: 'năm mươi nghìn',
-    });
+    const res = await leadAgent
+      .post('/quan-tri/phi/moi')
+      .type('form')
+      .send({
+        _csrf: csrfFrom(form.text),
+        legal_basis: 'Thông tư thử <b>nghiệm</b>',
+        valid_from: '31/02/2027',
+        valid_to: '',
+        unit: 'export',
+        unit_price_vnd: 'năm mươi nghìn',
+      });
     expect(res.status).toBe(400);
     expect(res.text).toContain('<title>Lỗi: ');
     expect(res.text).toContain('Ngày bắt đầu áp dụng phải là một ngày có thật');
@@ -82,28 +85,34 @@ describe('fees (R-8.7)', () => {
     expect(res.text).toContain('Thông tư thử &lt;b&gt;nghiệm&lt;/b&gt;');
     expect(res.text).toContain('value="năm mươi nghìn"');
 
-    const res2 = await leadAgent.post('/quan-tri/phi/moi').type('form').send({
-      _csrf: csrfFrom(form.text),
-      legal_basis: '',
-      valid_from: '01/06/2027',
-      valid_to: '01/01/2027',
-      unit: 'per_row',
-      unit_price_vnd: '1000',
-      categories: ['a', 'zz'],
-    });
+    const res2 = await leadAgent
+      .post('/quan-tri/phi/moi')
+      .type('form')
+      .send({
+        _csrf: csrfFrom(form.text),
+        legal_basis: '',
+        valid_from: '01/06/2027',
+        valid_to: '01/01/2027',
+        unit: 'per_row',
+        unit_price_vnd: '1000',
+        categories: ['a', 'zz'],
+      });
     expect(res2.status).toBe(400);
     expect(res2.text).toContain('Hãy nhập căn cứ pháp lý.');
     expect(res2.text).toContain('Hãy chọn đơn vị tính phí.');
     expect(res2.text).toContain('Loại thông tin không có trong danh mục');
-    const res3 = await leadAgent.post('/quan-tri/phi/moi').type('form').send({
-      _csrf: csrfFrom(form.text),
-      legal_basis: 'Thông tư',
-      valid_from: '01/06/2027',
-      valid_to: '01/01/2027',
-      unit: 'export',
-      unit_price_vnd: '1000',
-      categories: 'a',
-    });
+    const res3 = await leadAgent
+      .post('/quan-tri/phi/moi')
+      .type('form')
+      .send({
+        _csrf: csrfFrom(form.text),
+        legal_basis: 'Thông tư',
+        valid_from: '01/06/2027',
+        valid_to: '01/01/2027',
+        unit: 'export',
+        unit_price_vnd: '1000',
+        categories: 'a',
+      });
     expect(res3.status).toBe(400);
     expect(res3.text).toContain('Ngày hết hiệu lực phải bằng hoặc sau ngày bắt đầu áp dụng.');
     expect(res3.text).toMatch(/name="categories"[^>]*value="a"\s*checked/);
@@ -119,23 +128,42 @@ describe('fees (R-8.7)', () => {
 
   it('charges per export within the validity dates and only for the categories listed', async () => {
     const form = await leadAgent.get('/quan-tri/phi/moi');
-    const res = await leadAgent.post('/quan-tri/phi/moi').type('form').send({
-      _csrf: csrfFrom(form.text),
-      legal_basis: 'Thông tư số 01/2027/TT-BTC',
-      valid_from: '01/01/2027',
-      valid_to: '30/06/2027',
-      unit: 'export',
-      unit_price_vnd: '50.000',
-      categories: ['a', 'b'],
-      note: 'Phí xuất dữ liệu',
-    });
+    const res = await leadAgent
+      .post('/quan-tri/phi/moi')
+      .type('form')
+      .send({
+        _csrf: csrfFrom(form.text),
+        legal_basis: 'Thông tư số 01/2027/TT-BTC',
+        valid_from: '01/01/2027',
+        valid_to: '30/06/2027',
+        unit: 'export',
+        unit_price_vnd: '50.000',
+        categories: ['a', 'b'],
+        note: 'Phí xuất dữ liệu',
+      });
     expect(res.status).toBe(303);
     const [schedule] = await t.db.knex('fee_schedules').select('*');
-    expect(schedule).toMatchObject({ unit: 'export', unit_price_vnd: 50000, categories: ['a', 'b'], valid_from: '2027-01-01', valid_to: '2027-06-30' });
+    expect(schedule).toMatchObject({
+      unit: 'export',
+      unit_price_vnd: 50000,
+      categories: ['a', 'b'],
+      valid_from: '2027-01-01',
+      valid_to: '2027-06-30',
+    });
     expect(await t.db.knex('audit_events').where({ action: 'fee_schedule.create' }).count({ n: '*' }).first()).toEqual({ n: 1 });
 
     const row = await charge('a', 12, vn('2027-03-15'));
-    expect(row).toMatchObject({ organisation_id: orgA, user_id: exploiter.id, kind: 'export', category: 'a', rows: 12, format: 'xlsx', amount_vnd: 50000, schedule_id: schedule.id, legal_basis: 'Thông tư số 01/2027/TT-BTC' });
+    expect(row).toMatchObject({
+      organisation_id: orgA,
+      user_id: exploiter.id,
+      kind: 'export',
+      category: 'a',
+      rows: 12,
+      format: 'xlsx',
+      amount_vnd: 50000,
+      schedule_id: schedule.id,
+      legal_basis: 'Thông tư số 01/2027/TT-BTC',
+    });
     // Category not listed, day before the start, day after the end: no fee.
     expect(await charge('e', 12, vn('2027-03-15'))).toBeNull();
     expect(await charge('a', 12, vn('2026-12-31', '23:59'))).toBeNull();
@@ -147,15 +175,18 @@ describe('fees (R-8.7)', () => {
   });
 
   it('charges per started 1.000 rows; a zero price charges nothing; a newer schedule replaces an older one', async () => {
-    await t.services.fees.createSchedule({ userId: lead.id, username: lead.username, roles: ['ngo_lead'], ip: null, requestId: null }, {
-      legal_basis: 'Quyết định phí theo dòng',
-      valid_from: '2027-01-01',
-      valid_to: null,
-      unit: 'rows_1000',
-      unit_price_vnd: 20000,
-      categories: ['d', 'dd'],
-      note: '',
-    });
+    await t.services.fees.createSchedule(
+      { userId: lead.id, username: lead.username, roles: ['ngo_lead'], ip: null, requestId: null },
+      {
+        legal_basis: 'Quyết định phí theo dòng',
+        valid_from: '2027-01-01',
+        valid_to: null,
+        unit: 'rows_1000',
+        unit_price_vnd: 20000,
+        categories: ['d', 'dd'],
+        note: '',
+      },
+    );
     expect((await charge('d', 1, vn('2027-02-01')))?.amount_vnd).toBe(20000);
     expect((await charge('d', 1000, vn('2027-02-01')))?.amount_vnd).toBe(20000);
     expect((await charge('dd', 1001, vn('2027-02-01')))?.amount_vnd).toBe(40000);
@@ -163,15 +194,18 @@ describe('fees (R-8.7)', () => {
     expect(await charge('d', 0, vn('2027-02-01'))).toBeNull();
 
     // From 01/05/2027 the same categories are free (price 0 with a note): no ledger row.
-    await t.services.fees.createSchedule({ userId: lead.id, username: lead.username, roles: ['ngo_lead'], ip: null, requestId: null }, {
-      legal_basis: 'Quyết định miễn phí',
-      valid_from: '2027-05-01',
-      valid_to: null,
-      unit: 'rows_1000',
-      unit_price_vnd: 0,
-      categories: ['d'],
-      note: 'Miễn phí cho cơ quan nhà nước',
-    });
+    await t.services.fees.createSchedule(
+      { userId: lead.id, username: lead.username, roles: ['ngo_lead'], ip: null, requestId: null },
+      {
+        legal_basis: 'Quyết định miễn phí',
+        valid_from: '2027-05-01',
+        valid_to: null,
+        unit: 'rows_1000',
+        unit_price_vnd: 0,
+        categories: ['d'],
+        note: 'Miễn phí cho cơ quan nhà nước',
+      },
+    );
     const before = Number((await t.db.knex('fee_ledger').count({ n: '*' }).first())?.n);
     expect(await charge('d', 5000, vn('2027-05-02'))).toBeNull();
     expect((await charge('dd', 5000, vn('2027-05-02')))?.amount_vnd).toBe(100000);
@@ -197,44 +231,60 @@ describe('fees (R-8.7)', () => {
     expect((await leadAgent.post(`/quan-tri/phi/${schedule.id}/sua`).type('form').send(body)).status).toBe(409);
     expect((await charge('a', 1, vn('2027-04-01')))?.amount_vnd).toBe(60000);
     // Already charged rows keep their amount and legal basis snapshot.
-    expect(await t.db.knex('fee_ledger').where({ schedule_id: schedule.id, amount_vnd: 50000 }).count({ n: '*' }).first()).toEqual({ n: 3 });
+    expect(await t.db.knex('fee_ledger').where({ schedule_id: schedule.id, amount_vnd: 50000 }).count({ n: '*' }).first()).toEqual({
+      n: 3,
+    });
     expect((await leadAgent.get('/quan-tri/phi/999999/sua')).status).toBe(404);
   });
 
   it('records a contract fee by hand, with validation messages and values kept', async () => {
     const form = await leadAgent.get('/quan-tri/phi/hop-dong/moi');
     expect(form.status).toBe(200);
-    const bad = await leadAgent.post('/quan-tri/phi/hop-dong/moi').type('form').send({
-      _csrf: csrfFrom(form.text),
-      organisation_id: '',
-      description: 'Hợp đồng 12/2027',
-      amount_vnd: '0',
-      legal_basis: '',
-    });
+    const bad = await leadAgent
+      .post('/quan-tri/phi/hop-dong/moi')
+      .type('form')
+      .send({
+        _csrf: csrfFrom(form.text),
+        organisation_id: '',
+        description: 'Hợp đồng 12/2027',
+        amount_vnd: '0',
+        legal_basis: '',
+      });
     expect(bad.status).toBe(400);
     expect(bad.text).toContain('Hãy chọn tổ chức khai thác.');
     expect(bad.text).toContain('Số tiền phải là số nguyên đồng từ 1');
     expect(bad.text).toContain('value="Hợp đồng 12/2027"');
-    const noBasis = await leadAgent.post('/quan-tri/phi/hop-dong/moi').type('form').send({
-      _csrf: csrfFrom(form.text),
-      organisation_id: String(orgB),
-      description: 'Hợp đồng 12/2027',
-      amount_vnd: '2.000.000',
-    });
+    const noBasis = await leadAgent
+      .post('/quan-tri/phi/hop-dong/moi')
+      .type('form')
+      .send({
+        _csrf: csrfFrom(form.text),
+        organisation_id: String(orgB),
+        description: 'Hợp đồng 12/2027',
+        amount_vnd: '2.000.000',
+      });
     expect(noBasis.status).toBe(400);
     expect(noBasis.text).toContain('Hãy nhập căn cứ pháp lý hoặc chọn biểu phí.');
 
-    const ok = await leadAgent.post('/quan-tri/phi/hop-dong/moi').type('form').send({
-      _csrf: csrfFrom(form.text),
-      organisation_id: String(orgB),
-      description: 'Hợp đồng 12/2027/HĐ-TCPCP',
-      amount_vnd: '2.000.000',
-      legal_basis: 'Nghị định 47/2020/NĐ-CP',
-    });
+    const ok = await leadAgent
+      .post('/quan-tri/phi/hop-dong/moi')
+      .type('form')
+      .send({
+        _csrf: csrfFrom(form.text),
+        organisation_id: String(orgB),
+        description: 'Hợp đồng 12/2027/HĐ-TCPCP',
+        amount_vnd: '2.000.000',
+        legal_basis: 'Nghị định 47/2020/NĐ-CP',
+      });
     expect(ok.status).toBe(303);
     expect(ok.headers.location).toBe(`/quan-tri/phi/to-chuc/${orgB}`);
     const row = await t.db.knex('fee_ledger').where({ kind: 'contract' }).first();
-    expect(row).toMatchObject({ organisation_id: orgB, amount_vnd: 2000000, description: 'Hợp đồng 12/2027/HĐ-TCPCP', created_by: lead.id });
+    expect(row).toMatchObject({
+      organisation_id: orgB,
+      amount_vnd: 2000000,
+      description: 'Hợp đồng 12/2027/HĐ-TCPCP',
+      created_by: lead.id,
+    });
     expect(await t.db.knex('audit_events').where({ action: 'fee.contract' }).count({ n: '*' }).first()).toEqual({ n: 1 });
   });
 
@@ -247,7 +297,13 @@ describe('fees (R-8.7)', () => {
     // January–March: 50.000 (a, 15/03) + 50.000 (a, 01/01) + 20.000 + 20.000 + 40.000 + 520.000 (rows, 01/02).
     expect(res.text).toMatch(/id="tong-phi">700\.000\s?đ</);
     expect(res.text).not.toContain('Hợp đồng 12/2027/HĐ-TCPCP');
-    expect(await t.db.knex('audit_events').where({ action: 'fee.statement.view', target_id: String(orgA) }).count({ n: '*' }).first()).toEqual({ n: 1 });
+    expect(
+      await t.db
+        .knex('audit_events')
+        .where({ action: 'fee.statement.view', target_id: String(orgA) })
+        .count({ n: '*' })
+        .first(),
+    ).toEqual({ n: 1 });
 
     const iso = await staffAgent.get(`/quan-tri/phi/to-chuc/${orgB}?tu=2026-01-01&den=2026-12-31`);
     expect(iso.status).toBe(200);

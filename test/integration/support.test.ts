@@ -39,12 +39,18 @@ describe('support questions (R-15)', () => {
   it('refuses an empty question with messages, values kept', async () => {
     const form = await askerAgent.get('/hoi-dap/moi');
     expect(form.status).toBe(200);
-    const res = await askerAgent.post('/hoi-dap/moi').type('form').send({ _csrf: csrfFrom(form.text), subject: 'Xuất Excel <b>lỗi</b>', body: '   ' });
+    const res = await askerAgent
+      .post('/hoi-dap/moi')
+      .type('form')
+      .send({ _csrf: csrfFrom(form.text), subject: 'Xuất Excel <b>lỗi</b>', body: '   ' });
     expect(res.status).toBe(400);
     expect(res.text).toContain('<title>Lỗi: ');
     expect(res.text).toContain('Hãy nhập nội dung câu hỏi.');
     expect(res.text).toContain('value="Xuất Excel &lt;b&gt;lỗi&lt;/b&gt;"');
-    const long = await askerAgent.post('/hoi-dap/moi').type('form').send({ _csrf: csrfFrom(form.text), subject: 'x'.repeat(201), body: 'b' });
+    const long = await askerAgent
+      .post('/hoi-dap/moi')
+      .type('form')
+      .send({ _csrf: csrfFrom(form.text), subject: 'x'.repeat(201), body: 'b' });
     expect(long.status).toBe(400);
     expect(long.text).toContain('Tiêu đề câu hỏi tối đa 200 ký tự.');
     expect(await count('support_threads', {})).toBe(0);
@@ -76,13 +82,19 @@ describe('support questions (R-15)', () => {
     expect((await officerAgent.get('/hoi-dap')).text).not.toContain('Cách xuất báo cáo (b)');
     expect((await officerAgent.get(`/hoi-dap/${threadId}`)).status).toBe(404);
     const form = await officerAgent.get('/hoi-dap/moi');
-    const reply = await officerAgent.post(`/hoi-dap/${threadId}/tra-loi`).type('form').send({ _csrf: csrfFrom(form.text), body: 'chen ngang' });
+    const reply = await officerAgent
+      .post(`/hoi-dap/${threadId}/tra-loi`)
+      .type('form')
+      .send({ _csrf: csrfFrom(form.text), body: 'chen ngang' });
     expect(reply.status).toBe(404);
     expect(await count('support_messages', { thread_id: threadId })).toBe(1);
     expect((await askerAgent.get('/hoi-dap/999999')).status).toBe(404);
     expect((await askerAgent.get('/hoi-dap/abc')).status).toBe(404);
     // The officer's own question is separate.
-    const mine = await officerAgent.post('/hoi-dap/moi').type('form').send({ _csrf: csrfFrom(form.text), subject: 'Cập nhật trụ sở', body: 'Hỏi' });
+    const mine = await officerAgent
+      .post('/hoi-dap/moi')
+      .type('form')
+      .send({ _csrf: csrfFrom(form.text), subject: 'Cập nhật trụ sở', body: 'Hỏi' });
     expect(mine.status).toBe(303);
     expect((await askerAgent.get('/hoi-dap')).text).not.toContain('Cập nhật trụ sở');
   });
@@ -91,7 +103,10 @@ describe('support questions (R-15)', () => {
     const page = await staffAgent.get(`/quan-tri/hoi-dap/${threadId}`);
     expect(page.status).toBe(200);
     expect(page.text).toContain('Tôi không thấy nút xuất Excel.');
-    const empty = await staffAgent.post(`/quan-tri/hoi-dap/${threadId}/tra-loi`).type('form').send({ _csrf: csrfFrom(page.text), body: '' });
+    const empty = await staffAgent
+      .post(`/quan-tri/hoi-dap/${threadId}/tra-loi`)
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), body: '' });
     expect(empty.status).toBe(400);
     expect(empty.text).toContain('Hãy nhập nội dung trả lời.');
     const ok = await staffAgent
@@ -106,18 +121,27 @@ describe('support questions (R-15)', () => {
     const thread = await askerAgent.get(`/hoi-dap/${threadId}`);
     expect(thread.text).toContain('Nút «Tải Excel» ở cuối trang báo cáo.');
     expect(thread.text).toContain('Đã trả lời');
-    const reply = await askerAgent.post(`/hoi-dap/${threadId}/tra-loi`).type('form').send({ _csrf: csrfFrom(thread.text), body: 'Cảm ơn, đã thấy.' });
+    const reply = await askerAgent
+      .post(`/hoi-dap/${threadId}/tra-loi`)
+      .type('form')
+      .send({ _csrf: csrfFrom(thread.text), body: 'Cảm ơn, đã thấy.' });
     expect(reply.status).toBe(303);
     expect((await t.db.knex('support_threads').where({ id: threadId }).first()).status).toBe('open');
     // The staff member who answered hears of the reply.
     expect(await count('notifications', { user_id: staff.id, kind: 'support.reply' })).toBe(1);
 
-    const close = await staffAgent.post(`/quan-tri/hoi-dap/${threadId}/dong`).type('form').send({ _csrf: csrfFrom(page.text) });
+    const close = await staffAgent
+      .post(`/quan-tri/hoi-dap/${threadId}/dong`)
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text) });
     expect(close.status).toBe(303);
-    expect((await t.db.knex('support_threads').where({ id: threadId }).first())).toMatchObject({ status: 'closed', closed_by: staff.id });
+    expect(await t.db.knex('support_threads').where({ id: threadId }).first()).toMatchObject({ status: 'closed', closed_by: staff.id });
     const closed = await askerAgent.get(`/hoi-dap/${threadId}`);
     expect(closed.text).toContain('Câu hỏi đã đóng');
-    const late = await askerAgent.post(`/hoi-dap/${threadId}/tra-loi`).type('form').send({ _csrf: csrfFrom(thread.text), body: 'Hỏi thêm' });
+    const late = await askerAgent
+      .post(`/hoi-dap/${threadId}/tra-loi`)
+      .type('form')
+      .send({ _csrf: csrfFrom(thread.text), body: 'Hỏi thêm' });
     expect(late.status).toBe(409);
     expect(late.text).toContain('Câu hỏi này đã đóng.');
     expect((await staffAgent.get('/quan-tri/hoi-dap?trang-thai=closed')).text).toContain('Cách xuất báo cáo (b)');

@@ -109,7 +109,14 @@ describe('violations (R-8.10)', () => {
 
     const wrongFile = await record(
       staffAgent,
-      { classification: 'khong_mat', target_type: 'organisation', organisation_id: String(orgA), description: 'x', occurred_on: vnDate(t.clock.now(), 0), reporter: 'y' },
+      {
+        classification: 'khong_mat',
+        target_type: 'organisation',
+        organisation_id: String(orgA),
+        description: 'x',
+        occurred_on: vnDate(t.clock.now(), 0),
+        reporter: 'y',
+      },
       { name: 'bien-ban.pdf', data: Buffer.from('<html><script>alert(1)</script></html>') },
     );
     expect(wrongFile.status).toBe(400);
@@ -136,9 +143,24 @@ describe('violations (R-8.10)', () => {
     expect(res.status).toBe(303);
     orgViolation = Number(/\/quan-tri\/vi-pham\/(\d+)$/.exec(String(res.headers.location))?.[1]);
     const row = await t.db.knex('violations').where({ id: orgViolation }).first();
-    expect(row).toMatchObject({ target_type: 'organisation', organisation_id: orgA, user_id: null, created_by: staff.id, evidence_original_name: 'Biên bản.pdf', evidence_mime_type: 'application/pdf' });
-    expect(await t.db.knex('audit_events').where({ action: 'violation.record', target_id: String(orgViolation) }).count({ n: '*' }).first()).toEqual({ n: 1 });
-    expect(await t.db.knex('notifications').where({ user_id: lead.id, kind: 'violation.recorded' }).count({ n: '*' }).first()).toEqual({ n: 1 });
+    expect(row).toMatchObject({
+      target_type: 'organisation',
+      organisation_id: orgA,
+      user_id: null,
+      created_by: staff.id,
+      evidence_original_name: 'Biên bản.pdf',
+      evidence_mime_type: 'application/pdf',
+    });
+    expect(
+      await t.db
+        .knex('audit_events')
+        .where({ action: 'violation.record', target_id: String(orgViolation) })
+        .count({ n: '*' })
+        .first(),
+    ).toEqual({ n: 1 });
+    expect(await t.db.knex('notifications').where({ user_id: lead.id, kind: 'violation.recorded' }).count({ n: '*' }).first()).toEqual({
+      n: 1,
+    });
 
     const page = await staffAgent.get(`/quan-tri/vi-pham/${orgViolation}`);
     expect(page.status).toBe(200);
@@ -195,16 +217,26 @@ describe('violations (R-8.10)', () => {
     const org = await t.db.knex('organisations').where({ id: orgA }).first();
     // Suspended to the end of the chosen day, Viet Nam time.
     const [d, m, y] = until.split('/');
-    expect(new Date(org.suspended_until).toISOString()).toBe(new Date(new Date(`${y}-${m}-${d}T00:00:00+07:00`).getTime() + 86_400_000).toISOString());
+    expect(new Date(org.suspended_until).toISOString()).toBe(
+      new Date(new Date(`${y}-${m}-${d}T00:00:00+07:00`).getTime() + 86_400_000).toISOString(),
+    );
     expect(org.access_revoked_at).toBeNull();
 
     // The officer's next request to a signed-in page is refused: the session has ended.
     const next = await officerAgent.get('/khai-thac/');
     expect(next.status).toBe(303);
     expect(next.headers.location).toBe('/dang-nhap?tiep=%2Fkhai-thac%2F');
-    expect(await t.db.knex('notifications').where({ user_id: manager.id, kind: 'violation.suspension' }).count({ n: '*' }).first()).toEqual({ n: 1 });
+    expect(await t.db.knex('notifications').where({ user_id: manager.id, kind: 'violation.suspension' }).count({ n: '*' }).first()).toEqual(
+      { n: 1 },
+    );
     expect(await t.db.knex('notifications').where({ user_id: other.id }).count({ n: '*' }).first()).toEqual({ n: 0 });
-    expect(await t.db.knex('audit_events').where({ action: 'violation.suspension', target_id: String(orgA) }).count({ n: '*' }).first()).toEqual({ n: 1 });
+    expect(
+      await t.db
+        .knex('audit_events')
+        .where({ action: 'violation.suspension', target_id: String(orgA) })
+        .count({ n: '*' })
+        .first(),
+    ).toEqual({ n: 1 });
     const detail = await leadAgent.get(`/quan-tri/vi-pham/${orgViolation}`);
     expect(detail.text).toContain('Tạm đình chỉ');
     expect(detail.text).toContain(until);
@@ -212,7 +244,10 @@ describe('violations (R-8.10)', () => {
 
   it('the lead lifts the suspension early; lifting again is a conflict', async () => {
     const page = await leadAgent.get(`/quan-tri/vi-pham/${orgViolation}`);
-    const empty = await leadAgent.post(`/quan-tri/vi-pham/${orgViolation}/cham-dut-dinh-chi`).type('form').send({ _csrf: csrfFrom(page.text), note: '' });
+    const empty = await leadAgent
+      .post(`/quan-tri/vi-pham/${orgViolation}/cham-dut-dinh-chi`)
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), note: '' });
     expect(empty.status).toBe(400);
     expect(empty.text).toContain('Hãy nhập lý do chấm dứt tạm đình chỉ.');
     const ok = await leadAgent
@@ -258,15 +293,25 @@ describe('violations (R-8.10)', () => {
     });
     expect(res.status).toBe(303);
     const id = Number(/(\d+)$/.exec(String(res.headers.location))?.[1]);
-    expect(await t.db.knex('violations').where({ id }).first()).toMatchObject({ target_type: 'user', user_id: other.id, organisation_id: null, evidence_storage_name: null });
+    expect(await t.db.knex('violations').where({ id }).first()).toMatchObject({
+      target_type: 'user',
+      user_id: other.id,
+      organisation_id: null,
+      evidence_storage_name: null,
+    });
 
     const otherAgent = await loggedInAgent(t, other);
     const page = await leadAgent.get(`/quan-tri/vi-pham/${id}`);
-    const warn = await leadAgent.post(`/quan-tri/vi-pham/${id}/xu-ly`).type('form').send({ _csrf: csrfFrom(page.text), action: 'warning', note: 'Nhắc nhở lần 1' });
+    const warn = await leadAgent
+      .post(`/quan-tri/vi-pham/${id}/xu-ly`)
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), action: 'warning', note: 'Nhắc nhở lần 1' });
     expect(warn.status).toBe(303);
     // A warning leaves access alone.
     expect((await otherAgent.get('/khai-thac/')).status).toBe(200);
-    expect(await t.db.knex('notifications').where({ user_id: other.id, kind: 'violation.warning' }).count({ n: '*' }).first()).toEqual({ n: 1 });
+    expect(await t.db.knex('notifications').where({ user_id: other.id, kind: 'violation.warning' }).count({ n: '*' }).first()).toEqual({
+      n: 1,
+    });
 
     const generation = (await t.db.knex('users').where({ id: other.id }).first()).session_generation;
     const susp = await leadAgent
@@ -280,13 +325,20 @@ describe('violations (R-8.10)', () => {
     expect(afterSusp.session_generation).toBe(generation + 1);
     expect((await otherAgent.get('/khai-thac/')).status).toBe(303);
 
-    const rev = await leadAgent.post(`/quan-tri/vi-pham/${id}/xu-ly`).type('form').send({ _csrf: csrfFrom(page.text), action: 'revocation', note: 'Thu hồi' });
+    const rev = await leadAgent
+      .post(`/quan-tri/vi-pham/${id}/xu-ly`)
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), action: 'revocation', note: 'Thu hồi' });
     expect(rev.status).toBe(303);
     expect((await t.db.knex('users').where({ id: other.id }).first()).disabled_at).not.toBeNull();
     // The account cannot sign in again.
     const fresh = agent(t);
     await expect(login(t, fresh, other)).rejects.toThrow(/login failed/);
-    expect(await t.db.knex('violation_actions').where({ violation_id: id }).pluck('action')).toEqual(['warning', 'suspension', 'revocation']);
+    expect(await t.db.knex('violation_actions').where({ violation_id: id }).pluck('action')).toEqual([
+      'warning',
+      'suspension',
+      'revocation',
+    ]);
     const list = await staffAgent.get('/quan-tri/vi-pham?doi-tuong=user');
     expect(list.text).toContain(`Vi phạm số ${id}`);
     expect(list.text).not.toContain(`Vi phạm số ${orgViolation}<`);

@@ -133,8 +133,7 @@ export function createFeesService(deps: { db: Knex; repo: FeesRepository; audit:
         let legalBasis = input.legal_basis;
         if (input.schedule_id !== null) {
           const schedule = await repo.findSchedule(input.schedule_id, trx);
-          if (!schedule || schedule.unit !== 'contract')
-            throw new ValidationError({ schedule_id: 'Hãy chọn một biểu phí tính theo hợp đồng.' });
+          if (schedule?.unit !== 'contract') throw new ValidationError({ schedule_id: 'Hãy chọn một biểu phí tính theo hợp đồng.' });
           legalBasis ||= schedule.legal_basis;
         }
         if (!legalBasis) throw new ValidationError({ legal_basis: 'Hãy nhập căn cứ pháp lý hoặc chọn biểu phí.' });
