@@ -120,8 +120,8 @@ export function createFeesRepository(db: Knex) {
       return { rows, total: Number(count?.n ?? 0) };
     },
 
-    findOrganisation(id: number): Promise<OrganisationRef | undefined> {
-      return db<OrganisationRef>('organisations').where({ id }).select('id', 'name', 'kind', 'identifier', 'address').first();
+    findOrganisation(id: number, trx: Knex = db): Promise<OrganisationRef | undefined> {
+      return trx<OrganisationRef>('organisations').where({ id }).select('id', 'name', 'kind', 'identifier', 'address').first();
     },
 
     listOrganisations(): Promise<OrganisationRef[]> {

@@ -128,7 +128,7 @@ export function createFeesService(deps: { db: Knex; repo: FeesRepository; audit:
     /** A contract fee recorded by hand: the schedule (if any) gives the legal basis snapshot. */
     recordContract(actor: Actor, input: ContractInput) {
       return db.transaction(async (trx) => {
-        const org = await repo.findOrganisation(input.organisation_id);
+        const org = await repo.findOrganisation(input.organisation_id, trx);
         if (!org) throw new ValidationError({ organisation_id: 'Hãy chọn tổ chức khai thác.' });
         let legalBasis = input.legal_basis;
         if (input.schedule_id !== null) {
