@@ -16,6 +16,8 @@ import { createCataloguesController } from './features/catalogues/catalogues.con
 import { catalogueRoutes } from './features/catalogues/routes.js';
 import { createDocumentsController } from './features/documents/documents.controller.js';
 import { documentsRoutes } from './features/documents/routes.js';
+import { createFeesController } from './features/fees/fees.controller.js';
+import { feesRoutes } from './features/fees/routes.js';
 import { createGuideController } from './features/guide/guide.controller.js';
 import { guideRoutes } from './features/guide/routes.js';
 import { healthRoutes, metricsRoutes } from './features/health/routes.js';
@@ -28,6 +30,10 @@ import { createPublicController } from './features/public/public.controller.js';
 import { publicRoutes } from './features/public/routes.js';
 import { createReportsController } from './features/reports/reports.controller.js';
 import { reportsRoutes } from './features/reports/routes.js';
+import { supportRoutes } from './features/support/routes.js';
+import { createSupportController } from './features/support/support.controller.js';
+import { violationsRoutes } from './features/violations/routes.js';
+import { createViolationsController } from './features/violations/violations.controller.js';
 import type { Clock } from './lib/clock.js';
 import { createHttpLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
@@ -112,6 +118,9 @@ export function createApp({ config, db, services, logger, clock, extraRoutes }: 
   app.use(reportsRoutes(createReportsController({ reports: services.reports, clock })));
   app.use(notificationsRoutes(notificationsController));
   app.use(legalDocumentsRoutes(createLegalDocumentsController(services.legalDocuments)));
+  app.use(feesRoutes(createFeesController({ fees: services.fees })));
+  app.use(violationsRoutes(createViolationsController({ violations: services.violations, storage: services.documentStorage, config })));
+  app.use(supportRoutes(createSupportController({ support: services.support })));
   app.use(metricsRoutes({ registry: metrics.registry, metricsToken: config.metricsToken }));
   if (extraRoutes) app.use(extraRoutes);
   // 7. Not found and errors.

@@ -13,6 +13,8 @@ import { createCataloguesService } from './features/catalogues/catalogues.servic
 import { createDocumentsRepository } from './features/documents/documents.repository.js';
 import { createDocumentsService } from './features/documents/documents.service.js';
 import { createDocumentStorage } from './features/documents/documents.storage.js';
+import { createFeesRepository } from './features/fees/fees.repository.js';
+import { createFeesService } from './features/fees/fees.service.js';
 import { createGuideService } from './features/guide/guide.service.js';
 import { createLegalDocumentsRepository } from './features/legal-documents/legal-documents.repository.js';
 import { createLegalDocumentsService } from './features/legal-documents/legal-documents.service.js';
@@ -21,6 +23,10 @@ import { createPublicRepository } from './features/public/public.repository.js';
 import { createPublicService } from './features/public/public.service.js';
 import { createReportsRepository } from './features/reports/reports.repository.js';
 import { createReportsService } from './features/reports/reports.service.js';
+import { createSupportRepository } from './features/support/support.repository.js';
+import { createSupportService } from './features/support/support.service.js';
+import { createViolationsRepository } from './features/violations/violations.repository.js';
+import { createViolationsService } from './features/violations/violations.service.js';
 import type { Clock } from './lib/clock.js';
 
 export interface ServiceDeps {
@@ -51,6 +57,17 @@ export function createServices({ db, config, clock, logger }: ServiceDeps) {
     clock,
     catalogues,
   });
+  const fees = createFeesService({ db, repo: createFeesRepository(db), audit, clock });
+  const violations = createViolationsService({
+    db,
+    repo: createViolationsRepository(db),
+    audit,
+    clock,
+    notifications,
+    storage: documentStorage,
+    logger,
+  });
+  const support = createSupportService({ db, repo: createSupportRepository(db), audit, clock, notifications });
   return {
     users,
     audit,
@@ -64,6 +81,9 @@ export function createServices({ db, config, clock, logger }: ServiceDeps) {
     publicData,
     guide,
     notifications,
+    fees,
+    violations,
+    support,
   };
 }
 

@@ -78,6 +78,35 @@ const MATRIX: Record<string, Access> = {
   'POST /quan-tri/van-ban/moi': REGISTER_EDIT,
   'GET /quan-tri/van-ban/:id/sua': REGISTER_EDIT,
   'POST /quan-tri/van-ban/:id/sua': REGISTER_EDIT,
+  // Fees: the NGO Department's lead edits the schedule and records contract fees; staff read; an
+  // organisation's manager sees their own statement.
+  'GET /quan-tri/phi': REGISTER_EDIT,
+  'GET /quan-tri/phi/moi': ['ngo_lead'],
+  'POST /quan-tri/phi/moi': ['ngo_lead'],
+  'GET /quan-tri/phi/hop-dong/moi': ['ngo_lead'],
+  'POST /quan-tri/phi/hop-dong/moi': ['ngo_lead'],
+  'GET /quan-tri/phi/to-chuc/:id': REGISTER_EDIT,
+  'GET /quan-tri/phi/:id/sua': ['ngo_lead'],
+  'POST /quan-tri/phi/:id/sua': ['ngo_lead'],
+  'GET /khai-thac/phi': ['org_manager'],
+  // Violations: staff record, the lead decides the action.
+  'GET /quan-tri/vi-pham': REGISTER_EDIT,
+  'GET /quan-tri/vi-pham/moi': REGISTER_EDIT,
+  'POST /quan-tri/vi-pham/moi': REGISTER_EDIT,
+  'GET /quan-tri/vi-pham/:id': REGISTER_EDIT,
+  'GET /quan-tri/vi-pham/:id/chung-cu': REGISTER_EDIT,
+  'POST /quan-tri/vi-pham/:id/xu-ly': ['ngo_lead'],
+  'POST /quan-tri/vi-pham/:id/cham-dut-dinh-chi': ['ngo_lead'],
+  // Support questions: askers see their own threads; NGO Department staff answer.
+  'GET /hoi-dap': ['association', 'org_manager', 'exploiter'],
+  'GET /hoi-dap/moi': ['association', 'org_manager', 'exploiter'],
+  'POST /hoi-dap/moi': ['association', 'org_manager', 'exploiter'],
+  'GET /hoi-dap/:id': ['association', 'org_manager', 'exploiter'],
+  'POST /hoi-dap/:id/tra-loi': ['association', 'org_manager', 'exploiter'],
+  'GET /quan-tri/hoi-dap': REGISTER_EDIT,
+  'GET /quan-tri/hoi-dap/:id': REGISTER_EDIT,
+  'POST /quan-tri/hoi-dap/:id/tra-loi': REGISTER_EDIT,
+  'POST /quan-tri/hoi-dap/:id/dong': REGISTER_EDIT,
   // Last: it ends the session of whoever is allowed to use it.
   'POST /dang-xuat': SIGNED_IN,
 };

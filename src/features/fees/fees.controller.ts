@@ -1,0 +1,193 @@
+import type { Request, Response } from 'express';
+import { NotFoundError, ValidationError } from '../../lib/errors.js';
+import { fieldErrors, keptValues } from '../../lib/forms.js';
+import { hasAnyRole } from '../../lib/roles.js';
+import { flash } from '../../middleware/locals.js';
+import { actorFromRequest } from '../audit/audit.service.js';
+import { isoToVietnamese } from '../catalogues/catalogues.schemas.js';
+import { CATEGORIES } from '../reports/categories.js';
+import type { FeeScheduleRow } from './fees.repository.js';
+import { contractForm, FEE_UNIT_LABELS, FEE_UNITS, pageQuery, periodQuery, scheduleForm, versionField } from './fees.schemas.js';
+import type { FeesService } from './fees.service.js';
+
+const BASE = '/quan-tri/phi';
+const CATEGORY_LABELS: Record<string, string> = Object.fromEntries(CATEGORIES.map((c) => [c.key, `(${c.letter}) ${c.title}`]));
+const CATEGORY_LETTERS: Record<string, string> = Object.fromEntries(CATEGORIES.map((c) => [c.key, c.letter]));
+
+function idParam(req: Request, what = 'biểu phí'): number {
+  const raw = String(req.params.id ?? '');
+  if (!/^\d{1,9}$/.test(raw)) throw new NotFoundError(`Không tìm thấy ${what} này.`);
+  return Number(raw);
+}
+
+function valuesOf(row: FeeScheduleRow): Record<string, string | string[]> {
+  return {
+    legal_basis: row.legal_basis,
+    valid_from: isoToVietnamese(row.valid_from),
+    valid_to: isoToVietnamese(row.valid_to),
+    unit: row.unit,
+    unit_price_vnd: String(row.unit_price_vnd),
+    categories: row.categories,
+    note: row.note,
+    version: String(row.version),
+  };
+}
+
+/** keptValues plus the multi-valued categories field. */
+function formValues(body: unknown): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = keptValues(body);
+  const cats = (body as Record<string, unknown> | undefined)?.categories;
+  if (Array.isArray(cats)) out.categories = cats.filter((c): c is string => typeof c === 'string');
+  return out;
+}
+
+export function createFeesController(deps: { fees: FeesService }) {
+  const { fees } = deps;
+
+  const scheduleFormPage = (
+    res: Response,
+    status: number,
+    locals: { mode: 'create' | 'edit'; id?: number; values: Record<string, string | string[]>; errors: Record<string, string> },
+  ) =>
+    res.status(status).render('fees/schedule-form', {
+      title: locals.mode === 'create' ? 'Thêm biểu phí khai thác' : 'Sửa biểu phí khai thác',
+      basePath: BASE,
+      units: FEE_UNITS,
+      categories: CATEGORIES,
+      id: null,
+      ...locals,
+    });
+
+  const contractPage = async (res: Response, status: number, values: Record<string, string>, errors: Record<string, string>) => {
+    const [organisations, schedules] = await Promise.all([fees.listOrganisations(), fees.listSchedules()]);
+    res.status(status).render('fees/contract-form', {
+      title: 'Ghi phí theo hợp đồng',
+      basePath: BASE,
+      organisations,
+      schedules: schedules.filter((s) => s.unit === 'contract'),
+      values,
+      errors,
+    });
+  };
+
+  /** Renders a statement page (staff: any organisation; org_manager: their own, fixed by the session). */
+  async function renderStatement(req: Request, res: Response, organisationId: number, view: 'staff' | 'organisation') {
+    const parsed = periodQuery.safeParse(req.query);
+    const errors = parsed.success ? {} : fieldErrors(parsed.error);
+    const defaults = fees.defaultPeriod();
+    const period = parsed.success ? { from: parsed.data.tu ?? defaults.from, to: parsed.data.den ?? defaults.to } : defaults;
+    if (!parsed.success) {
+      // The organisation is still checked first: someone else's id is a 404, not a form error.
+      const org = await fees.organisation(organisationId);
+      return res.status(400).render('fees/statement', {
+        title: `Bảng kê phí khai thác — ${org.name}`,
+        org,
+        rows: [],
+        total: 0,
+        period,
+        values: keptValues(req.query),
+        errors,
+        view,
+        actionPath: req.path,
+        unitLabels: FEE_UNIT_LABELS,
+        categoryLetters: CATEGORY_LETTERS,
+      });
+    }
+    const { org, rows, total } = await fees.statement(actorFromRequest(req), organisationId, period);
+    res.render('fees/statement', {
+      title: `Bảng kê phí khai thác — ${org.name}`,
+      org,
+      rows,
+      total,
+      period,
+      values: { tu: isoToVietnamese(period.from), den: isoToVietnamese(period.to) },
+      errors: {},
+      view,
+      actionPath: req.path,
+      unitLabels: FEE_UNIT_LABELS,
+      categoryLetters: CATEGORY_LETTERS,
+    });
+  }
+
+  return {
+    async index(req: Request, res: Response) {
+      const q = pageQuery.safeParse(req.query);
+      const page = q.success ? q.data.trang : 1;
+      const [schedules, ledger, organisations] = await Promise.all([fees.listSchedules(), fees.ledgerPage(page), fees.listOrganisations()]);
+      res.render('fees/index', {
+        title: 'Phí khai thác dữ liệu',
+        basePath: BASE,
+        schedules,
+        ledger: ledger.rows,
+        page,
+        pages: Math.max(1, Math.ceil(ledger.total / 50)),
+        organisations,
+        unitLabels: FEE_UNIT_LABELS,
+        categoryLabels: CATEGORY_LABELS,
+        categoryLetters: CATEGORY_LETTERS,
+        canEdit: hasAnyRole(req.user?.roles ?? [], ['ngo_lead']),
+      });
+    },
+
+    newSchedule(_req: Request, res: Response) {
+      scheduleFormPage(res, 200, { mode: 'create', values: { unit: 'export' }, errors: {} });
+    },
+
+    async createSchedule(req: Request, res: Response) {
+      const parsed = scheduleForm.safeParse(req.body);
+      if (!parsed.success)
+        return scheduleFormPage(res, 400, { mode: 'create', values: formValues(req.body), errors: fieldErrors(parsed.error) });
+      await fees.createSchedule(actorFromRequest(req), parsed.data);
+      flash(req, 'success', 'Đã thêm biểu phí.');
+      res.redirect(303, BASE);
+    },
+
+    async editSchedule(req: Request, res: Response) {
+      const id = idParam(req);
+      scheduleFormPage(res, 200, { mode: 'edit', id, values: valuesOf(await fees.getSchedule(id)), errors: {} });
+    },
+
+    async updateSchedule(req: Request, res: Response) {
+      const id = idParam(req);
+      await fees.getSchedule(id);
+      const v = versionField.safeParse(req.body);
+      if (!v.success) throw new ValidationError({ version: 'Thiếu phiên bản của biểu phí. Hãy mở lại trang sửa.' });
+      const parsed = scheduleForm.safeParse(req.body);
+      if (!parsed.success)
+        return scheduleFormPage(res, 400, { mode: 'edit', id, values: formValues(req.body), errors: fieldErrors(parsed.error) });
+      await fees.updateSchedule(actorFromRequest(req), id, v.data.version, parsed.data);
+      flash(req, 'success', 'Đã lưu biểu phí.');
+      res.redirect(303, BASE);
+    },
+
+    async newContract(_req: Request, res: Response) {
+      await contractPage(res, 200, {}, {});
+    },
+
+    async createContract(req: Request, res: Response) {
+      const parsed = contractForm.safeParse(req.body);
+      if (!parsed.success) return contractPage(res, 400, keptValues(req.body), fieldErrors(parsed.error));
+      try {
+        const { org } = await fees.recordContract(actorFromRequest(req), parsed.data);
+        flash(req, 'success', `Đã ghi phí hợp đồng của ${org.name}.`);
+        res.redirect(303, `${BASE}/to-chuc/${org.id}`);
+      } catch (err) {
+        if (err instanceof ValidationError) return contractPage(res, 400, keptValues(req.body), err.fieldErrors);
+        throw err;
+      }
+    },
+
+    async staffStatement(req: Request, res: Response) {
+      await renderStatement(req, res, idParam(req, 'tổ chức'), 'staff');
+    },
+
+    /** /khai-thac/phi: the organisation comes from the session, never from the request (R-16.1). */
+    async ownStatement(req: Request, res: Response) {
+      const organisationId = req.user?.organisationId;
+      if (!organisationId) throw new NotFoundError('Tài khoản của bạn chưa gắn với tổ chức khai thác nào.');
+      await renderStatement(req, res, organisationId, 'organisation');
+    },
+  };
+}
+
+export type FeesController = ReturnType<typeof createFeesController>;

@@ -1,0 +1,202 @@
+import { pipeline } from 'node:stream/promises';
+import type { Request, Response } from 'express';
+import type { Config } from '../../config.js';
+import { ConflictError, NotFoundError, ValidationError } from '../../lib/errors.js';
+import { fieldErrors, keptValues } from '../../lib/forms.js';
+import { hasAnyRole } from '../../lib/roles.js';
+import { flash } from '../../middleware/locals.js';
+import { actorFromRequest } from '../audit/audit.service.js';
+import {
+  ACCEPT_ATTRIBUTE,
+  attachmentDisposition,
+  detectAllowedType,
+  extensionForMime,
+  sanitizeOriginalName,
+} from '../documents/documents.files.js';
+import { CLASSIFICATIONS, declaresClassified } from '../documents/documents.schemas.js';
+import { createUploadReceiver, type DocumentStorage, type ReceivedFile } from '../documents/documents.storage.js';
+import { ACTION_LABELS, ACTIONS, actionForm, liftForm, listQuery, TARGET_TYPES, violationForm } from './violations.schemas.js';
+import type { ViolationsService } from './violations.service.js';
+
+const BASE = '/quan-tri/vi-pham';
+const WRONG_TYPE =
+  'Tệp không thuộc định dạng được phép (PDF, JPEG, PNG, TIFF, DOCX, XLSX). Định dạng được xác định theo nội dung tệp, không theo tên tệp. Tệp chưa được lưu.';
+
+function idParam(req: Request): number {
+  const raw = String(req.params.id ?? '');
+  if (!/^\d{1,9}$/.test(raw)) throw new NotFoundError('Không tìm thấy vi phạm này.');
+  return Number(raw);
+}
+
+export function createViolationsController(deps: {
+  violations: ViolationsService;
+  storage: DocumentStorage;
+  config: Pick<Config, 'uploads'>;
+}) {
+  const { violations, storage, config } = deps;
+  const receive = createUploadReceiver(storage, {
+    field: 'evidence_file',
+    maxBytes: config.uploads.maxBytes,
+    maxMb: config.uploads.maxMb,
+    maxFields: 10,
+    acceptFile: (fields) => !declaresClassified(fields),
+  });
+
+  const formPage = async (res: Response, status: number, values: Record<string, string>, errors: Record<string, string>) =>
+    res.status(status).render('violations/form', {
+      title: 'Ghi nhận vi phạm',
+      basePath: BASE,
+      organisations: await violations.listOrganisations(),
+      targetTypes: TARGET_TYPES,
+      classifications: CLASSIFICATIONS,
+      accept: ACCEPT_ATTRIBUTE,
+      maxMb: config.uploads.maxMb,
+      values,
+      errors,
+    });
+
+  async function showPage(
+    req: Request,
+    res: Response,
+    id: number,
+    status = 200,
+    form: { values?: Record<string, string>; errors?: Record<string, string>; liftErrors?: Record<string, string> } = {},
+  ) {
+    const v = await violations.get(id);
+    const [actions, related] = await Promise.all([violations.actions(v.id), violations.related(v)]);
+    res.status(status).render('violations/show', {
+      title: `Vi phạm số ${v.id}`,
+      basePath: BASE,
+      v,
+      actions,
+      related,
+      actionOptions: ACTIONS,
+      actionLabels: ACTION_LABELS,
+      canDecide: hasAnyRole(req.user?.roles ?? [], ['ngo_lead']),
+      values: form.values ?? {},
+      // One error summary for the page; the lift form's field is `lift_note`.
+      errors: { ...(form.errors ?? {}), ...(form.liftErrors ?? {}) },
+    });
+  }
+
+  return {
+    async list(req: Request, res: Response) {
+      const parsed = listQuery.safeParse(req.query);
+      const f = parsed.success ? parsed.data : { q: '', 'doi-tuong': '' as const, trang: 1 };
+      const { rows, total } = await violations.list({ q: f.q.trim(), targetType: f['doi-tuong'], page: f.trang });
+      res.render('violations/list', {
+        title: 'Vi phạm quy chế khai thác',
+        basePath: BASE,
+        rows,
+        query: { q: f.q, 'doi-tuong': f['doi-tuong'] },
+        page: f.trang,
+        pages: Math.max(1, Math.ceil(total / 30)),
+        total,
+        actionLabels: ACTION_LABELS,
+      });
+    },
+
+    async newForm(req: Request, res: Response) {
+      await formPage(res, 200, { target_type: 'organisation', reporter: req.user?.displayName ?? '', classification: 'khong_mat' }, {});
+    },
+
+    async create(req: Request, res: Response) {
+      await receive(req, res);
+      const file = req.file as ReceivedFile | undefined;
+      try {
+        const body = (req.body ?? {}) as Record<string, unknown>;
+        const values = keptValues(body);
+        const parsed = violationForm.safeParse(body);
+        const errors = parsed.success ? {} : fieldErrors(parsed.error);
+        let type = null;
+        if (file) {
+          if (file.size === 0) errors.evidence_file = 'Tệp rỗng. Chọn lại tệp chứng cứ.';
+          else {
+            type = await detectAllowedType(file.path);
+            if (!type) errors.evidence_file = WRONG_TYPE;
+          }
+          if (body.classification !== 'khong_mat' && !errors.classification) errors.classification = 'Hãy chọn độ mật của tệp chứng cứ.';
+        }
+        if (!parsed.success || Object.keys(errors).length > 0) {
+          await storage.discardTemp(file?.path);
+          return await formPage(res, 400, values, errors);
+        }
+        try {
+          const row = await violations.record(
+            actorFromRequest(req),
+            parsed.data,
+            file && type
+              ? { tempPath: file.path, size: file.size, sha256: file.sha256, originalName: sanitizeOriginalName(file.originalname), type }
+              : null,
+          );
+          flash(req, 'success', `Đã ghi nhận vi phạm số ${row.id}.`);
+          res.redirect(303, `${BASE}/${row.id}`);
+        } catch (err) {
+          if (err instanceof ValidationError) {
+            await storage.discardTemp(file?.path);
+            return await formPage(res, 400, values, err.fieldErrors);
+          }
+          throw err;
+        }
+      } finally {
+        await storage.discardTemp(file?.path);
+      }
+    },
+
+    async show(req: Request, res: Response) {
+      await showPage(req, res, idParam(req));
+    },
+
+    async act(req: Request, res: Response) {
+      const id = idParam(req);
+      await violations.get(id);
+      const parsed = actionForm.safeParse(req.body);
+      if (!parsed.success) return showPage(req, res, id, 400, { values: keptValues(req.body), errors: fieldErrors(parsed.error) });
+      try {
+        await violations.act(actorFromRequest(req), id, parsed.data);
+      } catch (err) {
+        if (err instanceof ValidationError) return showPage(req, res, id, 400, { values: keptValues(req.body), errors: err.fieldErrors });
+        throw err;
+      }
+      flash(req, 'success', `Đã ghi quyết định: ${ACTION_LABELS[parsed.data.action]}. Quyết định có hiệu lực ngay.`);
+      res.redirect(303, `${BASE}/${id}`);
+    },
+
+    async lift(req: Request, res: Response) {
+      const id = idParam(req);
+      await violations.get(id);
+      const parsed = liftForm.safeParse(req.body);
+      if (!parsed.success) {
+        const e = fieldErrors(parsed.error);
+        return showPage(req, res, id, 400, { liftErrors: { lift_note: e.note ?? 'Dữ liệu chưa hợp lệ.' } });
+      }
+      try {
+        await violations.lift(actorFromRequest(req), id, parsed.data.note);
+      } catch (err) {
+        if (err instanceof ConflictError) return showPage(req, res, id, 409, { liftErrors: { lift_note: err.publicMessage } });
+        throw err;
+      }
+      flash(req, 'success', 'Đã chấm dứt tạm đình chỉ. Quyền truy cập được khôi phục ngay.');
+      res.redirect(303, `${BASE}/${id}`);
+    },
+
+    async evidence(req: Request, res: Response) {
+      const { row, handle } = await violations.openEvidence(actorFromRequest(req), idParam(req));
+      const mime = row.evidence_mime_type ?? 'application/octet-stream';
+      res.status(200);
+      res.setHeader('Content-Type', mime);
+      if (row.evidence_size_bytes !== null) res.setHeader('Content-Length', String(row.evidence_size_bytes));
+      res.setHeader('Content-Disposition', attachmentDisposition(row.evidence_original_name ?? 'chung-cu', extensionForMime(mime)));
+      res.setHeader('X-Content-Type-Options', 'nosniff');
+      res.setHeader('Content-Security-Policy', 'sandbox');
+      res.setHeader('Cache-Control', 'no-store');
+      try {
+        await pipeline(handle.createReadStream(), res);
+      } catch (err) {
+        req.log?.warn({ err, violationId: row.id }, 'download interrupted');
+      }
+    },
+  };
+}
+
+export type ViolationsController = ReturnType<typeof createViolationsController>;
