@@ -28,6 +28,8 @@ import { createPublicController } from './features/public/public.controller.js';
 import { publicRoutes } from './features/public/routes.js';
 import { createReportsController } from './features/reports/reports.controller.js';
 import { reportsRoutes } from './features/reports/routes.js';
+import { submissionsRoutes } from './features/submissions/routes.js';
+import { createSubmissionsController } from './features/submissions/submissions.controller.js';
 import type { Clock } from './lib/clock.js';
 import { createHttpLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
@@ -111,6 +113,16 @@ export function createApp({ config, db, services, logger, clock, extraRoutes }: 
   app.use(documentsRoutes(createDocumentsController({ documents: services.documents, storage: services.documentStorage, config })));
   app.use(reportsRoutes(createReportsController({ reports: services.reports, clock })));
   app.use(notificationsRoutes(notificationsController));
+  app.use(
+    submissionsRoutes(
+      createSubmissionsController({
+        submissions: services.submissions,
+        documents: services.documents,
+        storage: services.documentStorage,
+        config,
+      }),
+    ),
+  );
   app.use(legalDocumentsRoutes(createLegalDocumentsController(services.legalDocuments)));
   app.use(metricsRoutes({ registry: metrics.registry, metricsToken: config.metricsToken }));
   if (extraRoutes) app.use(extraRoutes);
