@@ -43,6 +43,8 @@ const MATRIX: Record<string, Access> = {
   'GET /hoi-cua-toi/': ['association'],
   // Biểu mẫu 1 online (issue 5): the association's officer files; NGO Department staff review (officers never).
   'POST /hoi-cua-toi/bieu-mau': ['association'],
+  'GET /hoi-cua-toi/bieu-mau/mau.xlsx': ['association'],
+  'POST /hoi-cua-toi/bieu-mau/tai-len': ['association'],
   'GET /hoi-cua-toi/bieu-mau/:id': ['association'],
   'POST /hoi-cua-toi/bieu-mau/:id': ['association'],
   'POST /hoi-cua-toi/bieu-mau/:id/tai-lieu': ['association'],

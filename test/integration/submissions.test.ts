@@ -7,7 +7,9 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAIN_SHEET, readFormWorkbook } from '../../src/features/imports/workbook.js';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
 import { formFields } from '../helpers/forms.js';
 import { type Agent, csrfFrom, loggedInAgent } from '../helpers/http.js';
@@ -436,5 +438,83 @@ describe('two reviewers approving at once', () => {
     const record = await t.db.knex('associations').where({ id: idA }).first();
     expect(record.phone).toBeNull();
     expect(await t.db.knex('notifications').where({ user_id: officerAUser.id, kind: 'submission.rejected' }).first()).toBeDefined();
+  });
+});
+
+describe('Excel: the ministry template of Biểu mẫu 1, filled offline and uploaded as the draft (issue 5 §1)', () => {
+  async function download(a: Agent): Promise<Buffer> {
+    const res = await a
+      .get('/hoi-cua-toi/bieu-mau/mau.xlsx')
+      .buffer(true)
+      .parse((r, cb) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => cb(null, Buffer.concat(chunks)));
+      });
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toContain('spreadsheetml');
+    return res.body as Buffer;
+  }
+
+  async function setCell(buffer: Buffer, key: string, value: string | number): Promise<Buffer> {
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(buffer as unknown as ExcelJS.Buffer);
+    const ws = wb.getWorksheet(MAIN_SHEET);
+    let found = false;
+    ws?.eachRow((row) => {
+      if (String(row.getCell(4).value ?? '') === key) {
+        row.getCell(2).value = value;
+        found = true;
+      }
+    });
+    expect(found, key).toBe(true);
+    return Buffer.from(await wb.xlsx.writeBuffer());
+  }
+
+  async function upload(a: Agent, file: Buffer, name = 'bieu-mau-1.xlsx') {
+    const home = await a.get('/hoi-cua-toi/');
+    const token = decodeURIComponent(/tai-len\?_csrf=([^"&]+)"/.exec(home.text)?.[1] ?? '');
+    return a.post(`/hoi-cua-toi/bieu-mau/tai-len?_csrf=${encodeURIComponent(token)}`).attach('file', file, name);
+  }
+
+  it('downloads the template pre-filled from the record; an uploaded filled copy becomes the draft', async () => {
+    const template = await download(officerA);
+    const read = await readFormWorkbook(template);
+    expect(read.ok).toBe(true);
+    if (!read.ok) return;
+    expect(read.values.name).toBe('Hội Người cao tuổi Việt Nam');
+    expect(read.values.code).toBe(codeA);
+    expect(read.values['leaders.0.full_name']).toBe('Nguyễn Văn An');
+
+    const filled = await setCell(template, 'members_total', 10_000_000);
+    const res = await upload(officerA, filled);
+    expect(res.status, res.text.slice(0, 2000)).toBe(303);
+    const id = Number(/\/hoi-cua-toi\/bieu-mau\/(\d+)$/.exec(String(res.headers.location))?.[1]);
+    const row = await submission(id);
+    expect(row.status).toBe('draft');
+    expect(row.origin).toBe('excel');
+    // Reviewed and submitted as usual.
+    const { page, fields } = await officerForm(officerA, id);
+    expect(fields.members_total).toBe('10.000.000');
+    expect(fields['leaders.0.full_name']).toBe('Nguyễn Văn An');
+    expect(page.text).toMatch(/9\.800\.000<\/td><td class="diff-after">10\.000\.000/);
+    const sent = await officerA
+      .post(`/hoi-cua-toi/bieu-mau/${id}`)
+      .type('form')
+      .send({ ...fields, action: 'gui', declaration: 'on' });
+    expect(sent.status, sent.text.slice(0, 2000)).toBe(303);
+    expect((await submission(id)).status).toBe('submitted');
+  });
+
+  it("refuses a file that is not a workbook, and another association's workbook (400, nothing stored)", async () => {
+    const before = await t.db.knex('submissions').count<{ n: number }[]>('* as n').first();
+    const pdf = await upload(officerB, readFileSync(path.join(FIXTURES, 'sample.pdf')), 'x.xlsx');
+    expect(pdf.status).toBe(400);
+    expect(pdf.text).toContain('không phải là tệp Excel');
+    const other = await upload(officerB, await download(officerA));
+    expect(other.status).toBe(400);
+    expect(other.text).toContain(`không phải của hội bạn`);
+    const after = await t.db.knex('submissions').count<{ n: number }[]>('* as n').first();
+    expect(Number(after?.n)).toBe(Number(before?.n));
   });
 });

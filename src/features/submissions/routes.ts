@@ -17,10 +17,9 @@ export function submissionsRoutes(
   const review = requireRole(...REVIEW_ROLES);
   r.get('/hoi-cua-toi/', officer, c.home);
   r.post('/hoi-cua-toi/bieu-mau', officer, c.start);
-  if (excel) {
-    r.get('/hoi-cua-toi/bieu-mau/mau.xlsx', officer, excel.template);
-    r.post('/hoi-cua-toi/bieu-mau/tai-len', officer, excel.upload);
-  }
+  // The ministry's Excel template of Biểu mẫu 1 (pre-filled) and a filled one uploaded as the draft.
+  r.get('/hoi-cua-toi/bieu-mau/mau.xlsx', officer, c.template);
+  r.post('/hoi-cua-toi/bieu-mau/tai-len', officer, c.uploadWorkbook);
   r.get('/hoi-cua-toi/bieu-mau/:id', officer, c.show);
   r.post('/hoi-cua-toi/bieu-mau/:id', officer, c.save);
   r.post('/hoi-cua-toi/bieu-mau/:id/tai-lieu', officer, c.attach);

@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { Config } from '../../config.js';
@@ -6,10 +7,11 @@ import { fieldErrors, keptValues } from '../../lib/forms.js';
 import { flash } from '../../middleware/locals.js';
 import { GROUPS, SECTIONS, SUBLISTS } from '../associations/form-definition.js';
 import { actorFromRequest } from '../audit/audit.service.js';
-import { ACCEPT_ATTRIBUTE, detectAllowedType, sanitizeOriginalName } from '../documents/documents.files.js';
+import { ACCEPT_ATTRIBUTE, attachmentDisposition, detectAllowedType, sanitizeOriginalName } from '../documents/documents.files.js';
 import { CLASSIFICATIONS, CLASSIFIED_REFUSAL, declaresClassified, uploadSchema } from '../documents/documents.schemas.js';
 import type { DocumentsService } from '../documents/documents.service.js';
 import { createUploadReceiver, type DocumentStorage, type ReceivedFile } from '../documents/documents.storage.js';
+import { CODE_KEY, flattenFormValues, formBody, formTemplateWorkbook, readFormWorkbook } from '../imports/workbook.js';
 import { type FlatBody, knownIds, rowKeys, STAFF_ONLY_GROUP, valuesOf } from './submission-form.js';
 import { EVENT_LABELS, type ReviewAction, STATUS_LABELS, type SubmissionsService } from './submissions.service.js';
 
@@ -50,6 +52,12 @@ export function createSubmissionsController(deps: {
   config: Pick<Config, 'uploads'>;
 }) {
   const { submissions, documents, storage, config } = deps;
+  const receiveWorkbook = createUploadReceiver(storage, {
+    field: 'file',
+    maxBytes: config.uploads.maxBytes,
+    maxMb: config.uploads.maxMb,
+    maxFields: 2,
+  });
   const receive = createUploadReceiver(storage, {
     field: 'file',
     maxBytes: config.uploads.maxBytes,
@@ -254,6 +262,45 @@ export function createSubmissionsController(deps: {
         }
         flash(req, 'success', `Đã đính kèm tài liệu «${parsed.data.title}» vào biểu mẫu.`);
         res.redirect(303, `/hoi-cua-toi/bieu-mau/${id}#tai-lieu`);
+      } finally {
+        await storage.discardTemp(file?.path);
+      }
+    },
+
+    /** The ministry's Excel template of Biểu mẫu 1, pre-filled with the open draft or the current record. */
+    async template(req: Request, res: Response) {
+      const { workbook, code } = await submissions.templateValues(req.user?.associationId ?? null, actorFromRequest(req));
+      const buffer = await formTemplateWorkbook(
+        { catalogues: workbook.options, title: workbook.name },
+        { ...flattenFormValues(workbook.values), [CODE_KEY]: code },
+      );
+      res.setHeader('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+      res.setHeader('Content-Disposition', attachmentDisposition(`Bieu-mau-1-${code}.xlsx`, 'xlsx'));
+      res.setHeader('Cache-Control', 'no-store');
+      res.send(buffer);
+    },
+
+    /** A filled template uploaded: read with the same field definitions, it becomes (or refreshes) the draft. */
+    async uploadWorkbook(req: Request, res: Response) {
+      const associationId = req.user?.associationId ?? null;
+      const { code } = await submissions.templateValues(associationId); // 404 before reading the body when not linked
+      await receiveWorkbook(req, res);
+      const file = req.file as ReceivedFile | undefined;
+      try {
+        const fail = (errors: string[]) =>
+          res.status(400).render('submissions/upload-errors', { title: 'Không nạp được tệp Excel', uploadErrors: errors });
+        if (!file || file.size === 0) return fail(['Chọn tệp Excel (.xlsx) Biểu mẫu 1 đã điền.']);
+        const type = await detectAllowedType(file.path);
+        if (type?.ext !== 'xlsx') return fail(['Tệp không phải là tệp Excel (.xlsx). Hãy dùng mẫu tải về từ hệ thống.']);
+        const options = await submissions.catalogueOptions();
+        const read = await readFormWorkbook(await readFile(file.path), { catalogues: options });
+        if (!read.ok) return fail(read.errors);
+        const fileCode = read.values[CODE_KEY];
+        if (fileCode && fileCode !== code) return fail([`Tệp là Biểu mẫu 1 của hội mã ${fileCode}, không phải của hội bạn (mã ${code}).`]);
+        const { [CODE_KEY]: _code, ...values } = read.values;
+        const sub = await submissions.draftFromWorkbook(actorFromRequest(req), associationId, formBody(values));
+        flash(req, 'success', 'Đã nạp tệp Excel vào bản nháp. Kiểm tra lại nội dung dưới đây rồi gửi biểu mẫu.');
+        res.redirect(303, `/hoi-cua-toi/bieu-mau/${sub.id}`);
       } finally {
         await storage.discardTemp(file?.path);
       }

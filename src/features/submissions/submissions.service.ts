@@ -23,6 +23,7 @@ import {
   mergeReturned,
   normalizeBody,
   parseSubmission,
+  valuesOf,
 } from './submission-form.js';
 import {
   type Decisions,
@@ -254,6 +255,27 @@ export function createSubmissionsService(deps: {
         return row;
       });
       return { ok: true, sub: updated };
+    },
+
+    catalogueOptions: () => associations.catalogueOptions(),
+
+    /** What the Excel template is pre-filled with: the open draft, else the current record. */
+    async templateValues(associationId: number | null, exportedBy?: Actor) {
+      const assoc = await requireAssociation(associationId);
+      const full = await recordOf(assoc);
+      // The template carries the leaders' personal data: an export, audited (RELIABILITY check 30).
+      if (exportedBy)
+        await audit.record(exportedBy, {
+          action: 'submission.template_export',
+          targetType: 'association',
+          targetId: full.record.code,
+          details: { format: 'xlsx' },
+        });
+      const open = await repo.openFor(assoc);
+      const options = await associations.catalogueOptions();
+      const body = open?.status === 'draft' ? open.body : bodyFromRecord(full);
+      const values = valuesOf(body, associations.codesOf(options));
+      return { code: full.record.code, workbook: { name: full.record.name, options, values } };
     },
 
     /** Create or refresh the draft from a filled Excel workbook (the officer then reviews and submits as usual). */
