@@ -8,10 +8,7 @@ import { requireRole } from '../../middleware/auth.js';
 import type { SubmissionsController } from './submissions.controller.js';
 import { REVIEW_ROLES } from './submissions.service.js';
 
-export function submissionsRoutes(
-  c: SubmissionsController,
-  excel?: { template: SubmissionsController['home']; upload: SubmissionsController['home'] },
-): Router {
+export function submissionsRoutes(c: SubmissionsController): Router {
   const r = Router();
   const officer = requireRole('association');
   const review = requireRole(...REVIEW_ROLES);
