@@ -416,7 +416,9 @@ export function createSubmissionsService(deps: {
           WAITING_STATUSES,
           {
             status,
-            decisions: { ...locked.decisions, ...decisions },
+            // The decisions on this round's items replace the earlier ones (an item the association took back has
+            // none any more); a rejection keeps the history as it was.
+            decisions: input.action === 'reject' ? { ...locked.decisions, ...decisions } : decisions,
             reviewed_at: at,
             reviewed_by: actor.userId,
             review_comment: comment || null,
