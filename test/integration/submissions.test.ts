@@ -518,3 +518,47 @@ describe('Excel: the ministry template of Biểu mẫu 1, filled offline and upl
     expect(Number(after?.n)).toBe(Number(before?.n));
   });
 });
+
+describe('staff edits made while a draft was open are neither shown as the association’s nor undone', () => {
+  it('compares with the version the form was filled from and keeps the newer staff changes on approval', async () => {
+    const id = await startSubmission(officerB);
+    const { fields } = await officerForm(officerB, id);
+    const b = await t.db.knex('associations').where({ name: 'Hội Khuyến học Việt Nam' }).first();
+    // Meanwhile staff change the phone and add a leader through the register.
+    const edit = await staff.get(`/quan-tri/hoi/${b.code}/sua`);
+    const staffFields = formFields(edit.text, `/quan-tri/hoi/${b.code}/sua`);
+    const res = await staff
+      .post(`/quan-tri/hoi/${b.code}/sua`)
+      .type('form')
+      .send({
+        ...staffFields,
+        phone: '024 1111 2222',
+        'leaders.2.full_name': 'Trần Văn Mới',
+        'leaders.2.position_code': 'TTK',
+        'leaders.2.official_status': 'khong',
+      });
+    expect(res.status, res.text.slice(0, 1500)).toBe(303);
+    // The officer, on the form filled before, changes the website only.
+    const sent = await officerB
+      .post(`/hoi-cua-toi/bieu-mau/${id}`)
+      .type('form')
+      .send({ ...fields, website: 'khuyenhoc.vn', action: 'gui', declaration: 'on' });
+    expect(sent.status, sent.text.slice(0, 1500)).toBe(303);
+    const { page, fields: review } = await reviewPage(staff, id);
+    expect(page.text).toContain('https://khuyenhoc.vn');
+    expect(page.text).toContain('Hồ sơ hội đã được lưu thêm sau khi hội lập biểu mẫu');
+    expect(page.text).not.toContain('Trần Văn Mới');
+    expect(page.text).not.toContain('024 1111 2222');
+    expect(page.text).toContain('Các thay đổi hội đề nghị (1)');
+    const approve = await staff
+      .post(`/quan-tri/bieu-mau/${id}`)
+      .type('form')
+      .send({ ...review, 'decision.website': 'accepted', action: 'approve' });
+    expect(approve.status, approve.text.slice(0, 1500)).toBe(303);
+    const after = await t.db.knex('associations').where({ id: b.id }).first();
+    expect(after.website).toBe('https://khuyenhoc.vn');
+    expect(after.phone).toBe('024 1111 2222');
+    const leaders = await t.db.knex('leaders').where({ association_id: b.id }).orderBy('id').pluck('full_name');
+    expect(leaders).toContain('Trần Văn Mới');
+  });
+});

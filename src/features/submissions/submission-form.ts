@@ -6,7 +6,8 @@
  * returned submission (only the returned items change) and applying the accepted changes.
  *
  * Item keys: a record field by its name (`purpose`), a sub-list row by `<list>.<row id>` (`leaders.12`), a row the
- * association adds by `<list>.new<k>` (k = its order among the added rows of that list).
+ * association adds by `<list>.new<k>` (k = its order among the added rows of that list), a row of the form that
+ * the record no longer has (removed by staff since the form was filled) by `<list>.was<old id>`.
  */
 import type { FullRecord } from '../associations/associations.repository.js';
 import type { Diff, FieldChange } from '../associations/associations.service.js';
@@ -86,6 +87,7 @@ export function rowKeys(values: FormValues, list: string, known: Set<string>): s
   return (values.lists[list] ?? []).map((r, i) => {
     if (r.id && known.has(r.id)) return `${list}.${r.id}`;
     if (r._delete) return `${list}.gone${i}`;
+    if (r.id) return `${list}.was${r.id}`; // a row removed from the record since the form was filled
     return `${list}.new${k++}`;
   });
 }
@@ -96,7 +98,7 @@ function keyed(input: AssociationInput, known: Record<string, Set<string>>): Key
     let k = 0;
     const ids = known[list.name] ?? new Set<string>();
     lists[list.name] = (input.lists[list.name] ?? []).map((r) => {
-      const id = r.id !== undefined && ids.has(String(r.id)) ? r.id : `new${k++}`;
+      const id = r.id === undefined ? `new${k++}` : ids.has(String(r.id)) ? r.id : `was${r.id}`;
       return { ...r, id };
     });
   }
@@ -130,12 +132,36 @@ export interface Comparison {
  * Every change the submission makes to the current record: fields, and sub-list rows added, removed or changed.
  * `diff` is the register's diffSnapshots (display values, labels and keys).
  */
-export function compare(full: FullRecord, body: FlatBody, codes: CatalogueCodes, diff: (a: FullRecord, b: FullRecord) => Diff): Comparison {
+export function compare(
+  full: FullRecord,
+  body: FlatBody,
+  codes: CatalogueCodes,
+  diff: (a: FullRecord, b: FullRecord) => Diff,
+  base: FullRecord | null = null,
+): Comparison {
   const known = knownIds(full);
   const current = keyed(parseSubmission(bodyFromRecord(full), full.record, codes).input, known);
   const parsed = parseSubmission(body, full.record, codes);
   const submitted = keyed(parsed.input, known);
   const d = diff(asSnapshot(current), asSnapshot(submitted));
+  if (base) {
+    // Only what the association changed from the version its form was filled from: a change staff made to the
+    // record meanwhile (a field edited, a leader added) is neither shown as the association's nor undone on approval.
+    const baseKnown = knownIds(base);
+    const fromBase = diff(
+      asSnapshot(keyed(parseSubmission(bodyFromRecord(base), base.record, codes).input, baseKnown)),
+      asSnapshot(keyed(parsed.input, baseKnown)),
+    );
+    const changed = new Set<string>([...fromBase.fields.map((c) => c.key ?? c.label), ...fromBase.lists.map((l) => l.key)]);
+    d.fields = d.fields.filter((c) => changed.has(c.key ?? c.label));
+    d.lists = d.lists.filter((l) => {
+      const dot = l.key.indexOf('.');
+      const [list, id] = [l.key.slice(0, dot), l.key.slice(dot + 1)];
+      if (id.startsWith('new')) return true;
+      if (id.startsWith('was')) return changed.has(`${list}.${id.slice(3)}`);
+      return changed.has(l.key);
+    });
+  }
   const items: ChangeItem[] = [
     ...d.fields.map((c) => ({
       key: c.key ?? c.label,
@@ -177,7 +203,7 @@ export function applyAccepted(cmp: Comparison, accepted: ReadonlySet<string>): A
       // else: removed
     }
     for (const [key, r] of proposed) {
-      if (String(r.id).startsWith('new') && accepted.has(key)) {
+      if (/^(new|was)/.test(String(r.id)) && accepted.has(key)) {
         const { id: _new, ...rest } = r;
         rows.push(rest);
       }

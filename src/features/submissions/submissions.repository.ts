@@ -1,5 +1,6 @@
 /** SQL for Biểu mẫu 1 submissions (Knex only). Every officer query is scoped by the association in the WHERE. */
 import type { Knex } from 'knex';
+import type { FullRecord } from '../associations/associations.repository.js';
 import type { FlatBody } from './submission-form.js';
 
 export const SUBMISSION_STATUSES = ['draft', 'submitted', 'returned', 'resubmitted', 'approved', 'rejected'] as const;
@@ -174,6 +175,12 @@ export function createSubmissionsRepository(db: Knex) {
     async associationCode(associationId: number, trx: Knex = db): Promise<string | undefined> {
       const row = await trx('associations').where({ id: associationId }).first('code');
       return row?.code;
+    },
+
+    /** The record as it was at the version the form was filled from (association_versions' snapshot). */
+    async recordAtVersion(associationId: number, version: number): Promise<FullRecord | null> {
+      const row = await db('association_versions').where({ association_id: associationId, version }).first('snapshot');
+      return row ? json<FullRecord | null>(row.snapshot, null) : null;
     },
 
     /** Attachments the association sent with this submission (provenance `submission:<id>`). */

@@ -94,9 +94,11 @@ export function createSubmissionsService(deps: {
     return associations.get(code);
   }
 
-  async function comparison(full: FullRecord, body: FlatBody): Promise<{ cmp: Comparison; options: CatalogueOptions }> {
+  /** The submission against the current record, limited to what the association changed from its base version. */
+  async function comparison(full: FullRecord, sub: SubmissionRow): Promise<{ cmp: Comparison; options: CatalogueOptions }> {
     const options = await associations.catalogueOptions();
-    const cmp = compare(full, body, associations.codesOf(options), (a, b) => associations.diffSnapshots(a, b, options));
+    const base = sub.base_version === full.record.version ? null : await repo.recordAtVersion(sub.association_id, sub.base_version);
+    const cmp = compare(full, sub.body, associations.codesOf(options), (a, b) => associations.diffSnapshots(a, b, options), base);
     return { cmp, options };
   }
 
@@ -187,7 +189,7 @@ export function createSubmissionsService(deps: {
     async forOfficer(associationId: number | null, id: number) {
       const sub = await own(associationId, id);
       const full = await recordOf(sub.association_id);
-      const { cmp, options } = await comparison(full, sub.body);
+      const { cmp, options } = await comparison(full, sub);
       const events = await repo.events(sub.id);
       return { sub, full, cmp, options, events, returned: returnedKeys(sub) };
     },
@@ -323,7 +325,7 @@ export function createSubmissionsService(deps: {
       const sub = await repo.find(id);
       if (!sub || sub.status === 'draft') throw new NotFoundError('Không tìm thấy biểu mẫu này.');
       const full = await recordOf(sub.association_id);
-      const { cmp, options } = await comparison(full, sub.body);
+      const { cmp, options } = await comparison(full, sub);
       const items: ReviewItem[] = cmp.items.map((item) => {
         const d = sub.decisions[item.key];
         return {
@@ -359,7 +361,7 @@ export function createSubmissionsService(deps: {
       const full = await recordOf(sub.association_id);
       if (full.record.version !== input.recordVersion)
         throw new StaleVersionError(null, 'Hồ sơ hội đã được lưu sau khi bạn mở trang xét duyệt. Tải lại trang để xem thay đổi mới nhất.');
-      const { cmp } = await comparison(full, sub.body);
+      const { cmp } = await comparison(full, sub);
 
       const errors: Record<string, string> = {};
       const decisions: Decisions = {};
