@@ -30,6 +30,8 @@ import { createPublicController } from './features/public/public.controller.js';
 import { publicRoutes } from './features/public/routes.js';
 import { createReportsController } from './features/reports/reports.controller.js';
 import { reportsRoutes } from './features/reports/routes.js';
+import { submissionsRoutes } from './features/submissions/routes.js';
+import { createSubmissionsController } from './features/submissions/submissions.controller.js';
 import { supportRoutes } from './features/support/routes.js';
 import { createSupportController } from './features/support/support.controller.js';
 import { violationsRoutes } from './features/violations/routes.js';
@@ -117,6 +119,16 @@ export function createApp({ config, db, services, logger, clock, extraRoutes }: 
   app.use(documentsRoutes(createDocumentsController({ documents: services.documents, storage: services.documentStorage, config })));
   app.use(reportsRoutes(createReportsController({ reports: services.reports, clock })));
   app.use(notificationsRoutes(notificationsController));
+  app.use(
+    submissionsRoutes(
+      createSubmissionsController({
+        submissions: services.submissions,
+        documents: services.documents,
+        storage: services.documentStorage,
+        config,
+      }),
+    ),
+  );
   app.use(legalDocumentsRoutes(createLegalDocumentsController(services.legalDocuments)));
   app.use(feesRoutes(createFeesController({ fees: services.fees })));
   app.use(violationsRoutes(createViolationsController({ violations: services.violations, storage: services.documentStorage, config })));

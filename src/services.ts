@@ -23,6 +23,8 @@ import { createPublicRepository } from './features/public/public.repository.js';
 import { createPublicService } from './features/public/public.service.js';
 import { createReportsRepository } from './features/reports/reports.repository.js';
 import { createReportsService } from './features/reports/reports.service.js';
+import { createSubmissionsRepository } from './features/submissions/submissions.repository.js';
+import { createSubmissionsService } from './features/submissions/submissions.service.js';
 import { createSupportRepository } from './features/support/support.repository.js';
 import { createSupportService } from './features/support/support.service.js';
 import { createViolationsRepository } from './features/violations/violations.repository.js';
@@ -46,6 +48,14 @@ export function createServices({ db, config, clock, logger }: ServiceDeps) {
   const documents = createDocumentsService({ db, repo: createDocumentsRepository(db), storage: documentStorage, audit, clock, logger });
   const publicData = createPublicService({ repo: createPublicRepository(db), regime: config.publicFieldsRegime, clock });
   const notifications = createNotificationsService(db);
+  const submissions = createSubmissionsService({
+    db,
+    repo: createSubmissionsRepository(db),
+    associations,
+    notifications,
+    audit,
+    clock,
+  });
   const guide = createGuideService(config.rootDir);
   const legalDocumentsRepo = createLegalDocumentsRepository(db);
   const legalDocuments = createLegalDocumentsService({ db, repo: legalDocumentsRepo, audit, clock });
@@ -84,6 +94,7 @@ export function createServices({ db, config, clock, logger }: ServiceDeps) {
     fees,
     violations,
     support,
+    submissions,
   };
 }
 

@@ -2,6 +2,7 @@
 import type { Knex } from 'knex';
 import type { Config } from '../../src/config.js';
 import { DEMO_HOI_DEMO_ASSOCIATION, type DemoAssociationsDeps, seedDemoAssociations } from './associations.js';
+import { seedDemoSubmission } from './submissions.js';
 import { seedDemoUsers } from './users.js';
 
 export interface DemoSeedResult {
@@ -29,5 +30,6 @@ export async function seedDemo(
   if (association) {
     await knex('users').where({ username: 'hoi.demo' }).whereNull('association_id').update({ association_id: association.id });
   }
+  await seedDemoSubmission(knex, deps.clock);
   return { users, associations: created, ms: Math.round(performance.now() - started) };
 }

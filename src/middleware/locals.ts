@@ -15,6 +15,7 @@ export function navigationFor(roles: readonly Role[]): NavItem[] {
   if (hasAnyRole(roles, ['ngo_staff', 'ngo_lead', 'it_admin', 'leader'])) items.push({ href: '/quan-tri/', label: 'Trang quản trị' });
   if (hasAnyRole(roles, ['ngo_staff', 'ngo_lead', 'leader'])) items.push({ href: '/quan-tri/hoi', label: 'Sổ đăng ký hội' });
   if (hasAnyRole(roles, ['ngo_staff', 'ngo_lead', 'leader'])) items.push({ href: '/bao-cao', label: 'Báo cáo' });
+  if (hasAnyRole(roles, ['ngo_staff', 'ngo_lead'])) items.push({ href: '/quan-tri/bieu-mau', label: 'Biểu mẫu 1' });
   if (hasAnyRole(roles, ['ngo_staff', 'ngo_lead'])) items.push({ href: '/quan-tri/danh-muc', label: 'Danh mục' });
   if (hasAnyRole(roles, ['ngo_staff', 'ngo_lead'])) items.push({ href: '/quan-tri/hoi-dap', label: 'Hỏi đáp' });
   if (hasAnyRole(roles, ['association'])) items.push({ href: '/hoi-cua-toi/', label: 'Hội của tôi' });

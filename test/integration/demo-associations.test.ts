@@ -84,6 +84,9 @@ describe('demo associations', () => {
     const again2 = await seedDemo(a.knex, config, demoSeedDeps(a.knex, clock), { associations: COUNT });
     expect(again2).toMatchObject({ users: 0, associations: 0 });
     expect((await a.knex('associations').count<{ n: number }[]>('* as n'))[0]?.n).toEqual(COUNT);
+    // Issue 5: exactly one demo Biểu mẫu 1 waits in the review queue, not for hoi.demo's association.
+    const waiting = await a.knex('submissions as s').join('associations as x', 'x.id', 's.association_id').select('s.status', 'x.name');
+    expect(waiting).toEqual([{ status: 'submitted', name: 'Hội Chữ thập đỏ Việt Nam' }]);
   });
 
   it('is deterministic: two fresh databases get the same records', async () => {

@@ -41,6 +41,16 @@ const MATRIX: Record<string, Access> = {
   'GET /huong-dan/:slug': 'public',
   'GET /quan-tri/': STAFF,
   'GET /hoi-cua-toi/': ['association'],
+  // Biểu mẫu 1 online (issue 5): the association's officer files; NGO Department staff review (officers never).
+  'POST /hoi-cua-toi/bieu-mau': ['association'],
+  'GET /hoi-cua-toi/bieu-mau/mau.xlsx': ['association'],
+  'POST /hoi-cua-toi/bieu-mau/tai-len': ['association'],
+  'GET /hoi-cua-toi/bieu-mau/:id': ['association'],
+  'POST /hoi-cua-toi/bieu-mau/:id': ['association'],
+  'POST /hoi-cua-toi/bieu-mau/:id/tai-lieu': ['association'],
+  'GET /quan-tri/bieu-mau': REGISTER_EDIT,
+  'GET /quan-tri/bieu-mau/:id': REGISTER_EDIT,
+  'POST /quan-tri/bieu-mau/:id': REGISTER_EDIT,
   'GET /khai-thac/': ['org_manager', 'exploiter'],
   'GET /metrics': ['it_admin'],
   // Each user's own notices (issue 5 §4).

@@ -19,11 +19,15 @@ export interface CatalogueOption {
 export type CatalogueOptions = Record<string, CatalogueOption[]>;
 
 export interface FieldChange {
+  /** The field's name (top-level fields of the record; absent inside a sub-list row). */
+  key?: string;
   label: string;
   before: string;
   after: string;
 }
 export interface ListChange {
+  /** `<list>.<row id>`: identifies the row (used by the submissions review to accept or return each change). */
+  key: string;
   title: string;
   kind: 'added' | 'removed' | 'changed';
   row: string;
@@ -143,10 +147,12 @@ export function createAssociationsService(deps: {
     source: string,
     reason: string | null,
     write: (trx: Knex, row: AssociationRow, at: Date) => Promise<AssociationRow | null>,
+    outer?: Knex.Transaction,
   ): Promise<AssociationRow> {
     const at = clock.now();
     try {
-      return await db.transaction(async (trx) => {
+      // Inside a caller's transaction (e.g. a submission's approval) this is a savepoint: one commit for both.
+      return await (outer ?? db).transaction(async (trx) => {
         const row = await requireRecord(code, trx);
         const updated = row.version === expectedVersion ? await write(trx, row, at) : null;
         if (!updated) throw new StaleVersionError({ code, version: row.version });
@@ -205,7 +211,10 @@ export function createAssociationsService(deps: {
       }
     },
 
-    /** Save the whole form. `source` is 'edit', or 'submission:<id>' / 'import:<id>' for later features. */
+    /**
+     * Save the whole form. `source` is 'edit', or 'submission:<id>' / 'import:<id>' for later features; `outer`:
+     * the caller's transaction, so the record's new version commits together with the caller's own rows.
+     */
     update(
       actor: Actor,
       code: string,
@@ -213,13 +222,23 @@ export function createAssociationsService(deps: {
       expectedVersion: number,
       reason: string | null,
       source = 'edit',
+      outer?: Knex.Transaction,
     ): Promise<AssociationRow> {
-      return versionedWrite(actor, code, expectedVersion, 'association.update', source, reason, async (trx, row, at) => {
-        await resolve(input, row.id, trx);
-        const updated = await repo.updateIfVersion(trx, row.id, expectedVersion, pick(input.record), actor.userId, at);
-        if (updated) await writeLists(trx, row.id, input);
-        return updated;
-      });
+      return versionedWrite(
+        actor,
+        code,
+        expectedVersion,
+        'association.update',
+        source,
+        reason,
+        async (trx, row, at) => {
+          await resolve(input, row.id, trx);
+          const updated = await repo.updateIfVersion(trx, row.id, expectedVersion, pick(input.record), actor.userId, at);
+          if (updated) await writeLists(trx, row.id, input);
+          return updated;
+        },
+        outer,
+      );
     },
 
     setPublished(actor: Actor, code: string, published: boolean, expectedVersion: number): Promise<AssociationRow> {
@@ -307,7 +326,7 @@ export function createAssociationsService(deps: {
         const key = def.type === 'multiselect' ? 'other_field_codes' : def.name;
         const before = display(def, ra[key], options);
         const after = display(def, rb[key], options);
-        if (before !== after) fields.push({ label: def.label, before, after });
+        if (before !== after) fields.push({ key: def.name, label: def.label, before, after });
       }
     }
     const extra: Array<[string, string, (v: unknown) => string]> = [
@@ -319,7 +338,7 @@ export function createAssociationsService(deps: {
       ],
     ];
     for (const [key, label, fmt] of extra) {
-      if (fmt(ra[key]) !== fmt(rb[key])) fields.push({ label, before: fmt(ra[key]), after: fmt(rb[key]) });
+      if (fmt(ra[key]) !== fmt(rb[key])) fields.push({ key, label, before: fmt(ra[key]), after: fmt(rb[key]) });
     }
     const lists: ListChange[] = [];
     for (const def of SUBLISTS) {
@@ -336,6 +355,7 @@ export function createAssociationsService(deps: {
         const ra2 = byId.get(rb2.id);
         if (!ra2) {
           lists.push({
+            key: `${def.name}.${String(rb2.id)}`,
             title: def.title,
             kind: 'added',
             row: label(rb2),
@@ -349,10 +369,12 @@ export function createAssociationsService(deps: {
         const changes = def.fields
           .map((f) => ({ label: f.label, before: display(f, ra2[f.name], options), after: display(f, rb2[f.name], options) }))
           .filter((c) => c.before !== c.after);
-        if (changes.length) lists.push({ title: def.title, kind: 'changed', row: label(rb2), changes });
+        if (changes.length)
+          lists.push({ key: `${def.name}.${String(rb2.id)}`, title: def.title, kind: 'changed', row: label(rb2), changes });
       }
       for (const gone of byId.values()) {
         lists.push({
+          key: `${def.name}.${String(gone.id)}`,
           title: def.title,
           kind: 'removed',
           row: label(gone),

@@ -32,6 +32,8 @@ export interface UploadInput {
   documentTypeCode: string;
   title: string;
   supersedesId: number | null;
+  /** Provenance of the file: 'edit' (staff upload, the default) or 'submission:<id>'. */
+  source?: string;
 }
 
 /** A file received into the temp folder and checked by content. */
@@ -143,7 +145,7 @@ export function createDocumentsService({ db, repo, storage, audit, clock, logger
               size_bytes: file.size,
               sha256: file.sha256,
               supersedes_id: input.supersedesId,
-              source: 'edit',
+              source: input.source ?? 'edit',
               uploaded_by: actor.userId,
               uploaded_at: now,
             },
@@ -162,6 +164,7 @@ export function createDocumentsService({ db, repo, storage, audit, clock, logger
                 size: file.size,
                 sha256: file.sha256,
                 supersedes: input.supersedesId,
+                source: input.source ?? 'edit',
               },
             },
             trx,

@@ -1,0 +1,371 @@
+import { readFile } from 'node:fs/promises';
+import type { Request, Response } from 'express';
+import { z } from 'zod';
+import type { Config } from '../../config.js';
+import { NotFoundError, StaleVersionError, ValidationError } from '../../lib/errors.js';
+import { fieldErrors, keptValues } from '../../lib/forms.js';
+import { flash } from '../../middleware/locals.js';
+import { GROUPS, SECTIONS, SUBLISTS } from '../associations/form-definition.js';
+import { actorFromRequest } from '../audit/audit.service.js';
+import { ACCEPT_ATTRIBUTE, attachmentDisposition, detectAllowedType, sanitizeOriginalName } from '../documents/documents.files.js';
+import { CLASSIFICATIONS, CLASSIFIED_REFUSAL, declaresClassified, uploadSchema } from '../documents/documents.schemas.js';
+import type { DocumentsService } from '../documents/documents.service.js';
+import { createUploadReceiver, type DocumentStorage, type ReceivedFile } from '../documents/documents.storage.js';
+import { CODE_KEY, flattenFormValues, formBody, formTemplateWorkbook, readFormWorkbook } from '../imports/workbook.js';
+import { type FlatBody, knownIds, rowKeys, STAFF_ONLY_GROUP, valuesOf } from './submission-form.js';
+import { EVENT_LABELS, type ReviewAction, STATUS_LABELS, type SubmissionsService } from './submissions.service.js';
+
+const PAGE_SIZE = 25;
+const ID = /^[1-9]\d{0,8}$/;
+const DAY_MS = 86_400_000;
+
+const WRONG_TYPE =
+  'Tệp không thuộc định dạng được phép (PDF, JPEG, PNG, TIFF, DOCX, XLSX). Định dạng được xác định theo nội dung tệp, không theo tên tệp. Tệp chưa được lưu.';
+
+function idParam(req: Request): number {
+  const raw = String(req.params.id ?? '');
+  if (!ID.test(raw)) throw new NotFoundError('Không tìm thấy biểu mẫu này.');
+  return Number(raw);
+}
+
+const versionSchema = z.object({ version: z.coerce.number().int().min(1).max(1_000_000) });
+const reviewSchema = z.object({
+  version: z.coerce.number().int().min(1),
+  record_version: z.coerce.number().int().min(1),
+  action: z.enum(['approve', 'return', 'reject']),
+  review_comment: z.string().max(4000).optional().default(''),
+});
+const queueSchema = z.object({
+  trang: z.coerce.number().int().min(1).max(100_000).optional(),
+  'tat-ca': z.enum(['1']).optional(),
+});
+
+/** The officer's form sections: every group of Biểu mẫu 1 except record management (staff only). */
+const OFFICER_SECTIONS = SECTIONS.filter((s) => s.key !== STAFF_ONLY_GROUP);
+const FIELD_BY_NAME = new Map(GROUPS.flatMap((g) => g.fields).map((f) => [f.name, f]));
+const LIST_BY_NAME = new Map(SUBLISTS.map((l) => [l.name, l]));
+
+export function createSubmissionsController(deps: {
+  submissions: SubmissionsService;
+  documents: DocumentsService;
+  storage: DocumentStorage;
+  config: Pick<Config, 'uploads'>;
+}) {
+  const { submissions, documents, storage, config } = deps;
+  const receiveWorkbook = createUploadReceiver(storage, {
+    field: 'file',
+    maxBytes: config.uploads.maxBytes,
+    maxMb: config.uploads.maxMb,
+    maxFields: 2,
+  });
+  const receive = createUploadReceiver(storage, {
+    field: 'file',
+    maxBytes: config.uploads.maxBytes,
+    maxMb: config.uploads.maxMb,
+    maxFields: 5,
+    acceptFile: (fields) => !declaresClassified(fields),
+  });
+
+  /** The officer's page for one submission: the full form (draft), the returned items (returned), or read-only. */
+  async function renderOfficer(
+    req: Request,
+    res: Response,
+    id: number,
+    status: number,
+    form: {
+      body?: FlatBody;
+      errors?: Record<string, string>;
+      upload?: { values: Record<string, string>; errors: Record<string, string> };
+    } = {},
+  ) {
+    const data = await submissions.forOfficer(req.user?.associationId ?? null, id);
+    const { sub, full, cmp, options, events, returned } = data;
+    const codes = Object.fromEntries(Object.entries(options).map(([t, list]) => [t, new Set(list.map((o) => o.code))]));
+    const values = valuesOf(form.body ?? sub.body, codes);
+    const known = knownIds(full);
+    // Returned items as the form edits them: a field, or a sub-list row under its index in the stored body.
+    const returnedItems = [...returned].map((key) => {
+      const item = cmp.items.find((i) => i.key === key);
+      const decision = sub.decisions[key];
+      if (FIELD_BY_NAME.has(key))
+        return { key, kind: 'field' as const, def: FIELD_BY_NAME.get(key), item, comment: decision?.comment ?? '' };
+      const listName = key.slice(0, key.indexOf('.'));
+      const list = LIST_BY_NAME.get(listName);
+      const index = list ? rowKeys(values, listName, known[listName] ?? new Set()).indexOf(key) : -1;
+      return {
+        key,
+        kind: 'row' as const,
+        list,
+        index,
+        row: index >= 0 ? values.lists[listName]?.[index] : undefined,
+        item,
+        comment: decision?.comment ?? '',
+      };
+    });
+    const accepted = Object.entries(sub.decisions)
+      .filter(([, d]) => d.decision === 'accepted')
+      .map(([key, d]) => ({ key, comment: d.comment }));
+    const attachments = (await documents.listForAssociation(sub.association_id)).filter((d) => d.source === `submission:${sub.id}`);
+    res.status(status).render('submissions/form', {
+      title: `Biểu mẫu 1 số ${sub.id}`,
+      sub,
+      record: full.record,
+      statusLabels: STATUS_LABELS,
+      eventLabels: EVENT_LABELS,
+      events,
+      items: cmp.items,
+      values,
+      errors: form.errors ?? {},
+      options,
+      groups: GROUPS,
+      sublists: SUBLISTS,
+      sections: OFFICER_SECTIONS,
+      returnedItems,
+      accepted,
+      attachments,
+      documentTypes: await documents.documentTypes(),
+      classifications: CLASSIFICATIONS,
+      upload: form.upload ?? { values: {}, errors: {} },
+      maxMb: config.uploads.maxMb,
+      accept: ACCEPT_ATTRIBUTE,
+      declared: form.body ? Boolean((req.body as Record<string, unknown>)?.declaration) : false,
+    });
+  }
+
+  async function renderReview(
+    req: Request,
+    res: Response,
+    id: number,
+    status: number,
+    form: { errors?: Record<string, string>; body?: Record<string, unknown> } = {},
+  ) {
+    const data = await submissions.forReview(id);
+    const { sub, full, items } = data;
+    if (items.some((i) => i.key.startsWith('leaders.')))
+      await submissions.recordPersonalDataView(actorFromRequest(req), sub.id, full.record.code);
+    const posted = form.body ?? {};
+    const chosen = (key: string) => {
+      const v = posted[`decision.${key}`];
+      if (typeof v === 'string') return v;
+      const prev = items.find((i) => i.key === key)?.previous;
+      return prev?.decision === 'accepted' && prev.still ? 'accepted' : '';
+    };
+    const commentOf = (key: string) => {
+      const v = posted[`comment.${key}`];
+      return typeof v === 'string' ? v : '';
+    };
+    const attachments = (await documents.listForAssociation(sub.association_id)).filter((d) => data.attachmentIds.has(d.id));
+    res.status(status).render('submissions/review', {
+      title: `Xét duyệt Biểu mẫu 1 số ${sub.id}`,
+      sub,
+      record: full.record,
+      items,
+      invalid: data.errors,
+      events: data.events,
+      statusLabels: STATUS_LABELS,
+      eventLabels: EVENT_LABELS,
+      waiting: sub.status === 'submitted' || sub.status === 'resubmitted',
+      errors: form.errors ?? {},
+      chosen,
+      commentOf,
+      reviewComment: typeof posted.review_comment === 'string' ? posted.review_comment : '',
+      attachments,
+    });
+  }
+
+  return {
+    /** The officer's home (replaces the placeholder): the record, its submissions and the way into the form. */
+    async home(req: Request, res: Response) {
+      const data = await submissions.home(req.user?.associationId ?? null);
+      res.render('submissions/home', { title: 'Hội của tôi', data, statusLabels: STATUS_LABELS, groups: GROUPS, sublists: SUBLISTS });
+    },
+
+    async start(req: Request, res: Response) {
+      const sub = await submissions.start(actorFromRequest(req), req.user?.associationId ?? null);
+      res.redirect(303, `/hoi-cua-toi/bieu-mau/${sub.id}`);
+    },
+
+    async show(req: Request, res: Response) {
+      await renderOfficer(req, res, idParam(req), 200);
+    },
+
+    async save(req: Request, res: Response) {
+      const id = idParam(req);
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      const v = versionSchema.safeParse(body);
+      if (!v.success) throw new ValidationError({ version: 'Thiếu phiên bản của biểu mẫu. Hãy mở lại biểu mẫu.' });
+      const submit = body.action === 'gui';
+      const result = await submissions.saveByOfficer(actorFromRequest(req), req.user?.associationId ?? null, id, {
+        version: v.data.version,
+        body,
+        submit,
+        declared: body.declaration === 'on',
+      });
+      if (!result.ok) return renderOfficer(req, res, id, 400, { body: result.body, errors: result.errors });
+      flash(
+        req,
+        'success',
+        submit
+          ? 'Đã gửi Biểu mẫu 1 đến Vụ Tổ chức phi chính phủ. Hội sẽ nhận thông báo khi có kết quả xét duyệt.'
+          : 'Đã lưu bản nháp. Có thể quay lại hoàn thiện và gửi sau.',
+      );
+      res.redirect(303, submit ? '/hoi-cua-toi/' : `/hoi-cua-toi/bieu-mau/${id}`);
+    },
+
+    /** A document attached to the submission: the register's upload rules (type by content, size, R-4 declaration). */
+    async attach(req: Request, res: Response) {
+      const id = idParam(req);
+      // Not the officer's submission (or no longer open): refused before a byte of the body is read.
+      const { sub, code, name } = await submissions.attachable(req.user?.associationId ?? null, id);
+      await receive(req, res);
+      const file = req.file as ReceivedFile | undefined;
+      try {
+        const body = (req.body ?? {}) as Record<string, unknown>;
+        const values = keptValues(body);
+        const parsed = uploadSchema.safeParse({ ...body, supersedes_id: '' });
+        const errors = parsed.success ? {} : fieldErrors(parsed.error);
+        const classified = errors.classification === CLASSIFIED_REFUSAL;
+        let type = null;
+        if (!file) {
+          if (!classified) errors.file = 'Chọn tệp tài liệu cần tải lên.';
+        } else if (file.size === 0) {
+          errors.file = 'Tệp rỗng. Chọn lại tệp tài liệu.';
+        } else {
+          type = await detectAllowedType(file.path);
+          if (!type) errors.file = WRONG_TYPE;
+        }
+        const ref = { id: sub.association_id, code, name };
+        if (!parsed.success || !file || !type || Object.keys(errors).length > 0) {
+          if (classified) await documents.recordRefusal(actorFromRequest(req), ref, 'classified');
+          else if (errors.file === WRONG_TYPE) await documents.recordRefusal(actorFromRequest(req), ref, 'file_type');
+          await storage.discardTemp(file?.path);
+          return await renderOfficer(req, res, id, 400, { upload: { values, errors } });
+        }
+        try {
+          await documents.upload(
+            actorFromRequest(req),
+            ref,
+            {
+              documentTypeCode: parsed.data.document_type_code,
+              title: parsed.data.title,
+              supersedesId: null,
+              source: `submission:${sub.id}`,
+            },
+            { tempPath: file.path, size: file.size, sha256: file.sha256, originalName: sanitizeOriginalName(file.originalname), type },
+          );
+        } catch (err) {
+          if (err instanceof ValidationError) {
+            await storage.discardTemp(file?.path);
+            return await renderOfficer(req, res, id, 400, { upload: { values, errors: err.fieldErrors } });
+          }
+          throw err;
+        }
+        flash(req, 'success', `Đã đính kèm tài liệu «${parsed.data.title}» vào biểu mẫu.`);
+        res.redirect(303, `/hoi-cua-toi/bieu-mau/${id}#tai-lieu`);
+      } finally {
+        await storage.discardTemp(file?.path);
+      }
+    },
+
+    /** The ministry's Excel template of Biểu mẫu 1, pre-filled with the open draft or the current record. */
+    async template(req: Request, res: Response) {
+      const { workbook, code } = await submissions.templateValues(req.user?.associationId ?? null, actorFromRequest(req));
+      const buffer = await formTemplateWorkbook(
+        { catalogues: workbook.options, title: workbook.name },
+        { ...flattenFormValues(workbook.values), [CODE_KEY]: code },
+      );
+      res.setHeader('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+      res.setHeader('Content-Disposition', attachmentDisposition(`Bieu-mau-1-${code}.xlsx`, 'xlsx'));
+      res.setHeader('Cache-Control', 'no-store');
+      res.send(buffer);
+    },
+
+    /** A filled template uploaded: read with the same field definitions, it becomes (or refreshes) the draft. */
+    async uploadWorkbook(req: Request, res: Response) {
+      const associationId = req.user?.associationId ?? null;
+      const { code } = await submissions.templateValues(associationId); // 404 before reading the body when not linked
+      await receiveWorkbook(req, res);
+      const file = req.file as ReceivedFile | undefined;
+      try {
+        const fail = (errors: string[]) =>
+          res.status(400).render('submissions/upload-errors', { title: 'Không nạp được tệp Excel', uploadErrors: errors });
+        if (!file || file.size === 0) return fail(['Chọn tệp Excel (.xlsx) Biểu mẫu 1 đã điền.']);
+        const type = await detectAllowedType(file.path);
+        if (type?.ext !== 'xlsx') return fail(['Tệp không phải là tệp Excel (.xlsx). Hãy dùng mẫu tải về từ hệ thống.']);
+        const options = await submissions.catalogueOptions();
+        const read = await readFormWorkbook(await readFile(file.path), { catalogues: options });
+        if (!read.ok) return fail(read.errors);
+        const fileCode = read.values[CODE_KEY];
+        if (fileCode && fileCode !== code) return fail([`Tệp là Biểu mẫu 1 của hội mã ${fileCode}, không phải của hội bạn (mã ${code}).`]);
+        const { [CODE_KEY]: _code, ...values } = read.values;
+        const sub = await submissions.draftFromWorkbook(actorFromRequest(req), associationId, formBody(values));
+        flash(req, 'success', 'Đã nạp tệp Excel vào bản nháp. Kiểm tra lại nội dung dưới đây rồi gửi biểu mẫu.');
+        res.redirect(303, `/hoi-cua-toi/bieu-mau/${sub.id}`);
+      } finally {
+        await storage.discardTemp(file?.path);
+      }
+    },
+
+    async queue(req: Request, res: Response) {
+      const q = queueSchema.safeParse(req.query);
+      if (!q.success) throw new ValidationError({ trang: 'Trang không hợp lệ.' });
+      const all = q.data['tat-ca'] === '1';
+      const page = q.data.trang ?? 1;
+      const { rows, total } = await submissions.queue(all, page, PAGE_SIZE);
+      const now = Date.now();
+      res.render('submissions/queue', {
+        title: 'Biểu mẫu 1 chờ xét duyệt',
+        rows: rows.map((r) => ({ ...r, ageDays: Math.max(0, Math.floor((now - new Date(r.submitted_at).getTime()) / DAY_MS)) })),
+        total,
+        page,
+        pages: Math.max(1, Math.ceil(total / PAGE_SIZE)),
+        all,
+        statusLabels: STATUS_LABELS,
+      });
+    },
+
+    async review(req: Request, res: Response) {
+      await renderReview(req, res, idParam(req), 200);
+    },
+
+    async decide(req: Request, res: Response) {
+      const id = idParam(req);
+      const body = (req.body ?? {}) as Record<string, unknown>;
+      const parsed = reviewSchema.safeParse(body);
+      if (!parsed.success) throw new ValidationError({ action: 'Chọn một quyết định: duyệt, trả lại hoặc từ chối.' });
+      const decisions: Record<string, { decision: string; comment: string }> = {};
+      for (const [k, v] of Object.entries(body)) {
+        if (k.startsWith('decision.') && typeof v === 'string') {
+          const key = k.slice('decision.'.length);
+          const c = body[`comment.${key}`];
+          decisions[key] = { decision: v, comment: typeof c === 'string' ? c : '' };
+        } else if (k.startsWith('comment.') && typeof v === 'string') {
+          const key = k.slice('comment.'.length);
+          decisions[key] ??= { decision: '', comment: v };
+        }
+      }
+      try {
+        await submissions.decide(actorFromRequest(req), id, {
+          version: parsed.data.version,
+          recordVersion: parsed.data.record_version,
+          action: parsed.data.action as ReviewAction,
+          decisions,
+          comment: parsed.data.review_comment,
+        });
+      } catch (err) {
+        if (err instanceof ValidationError && !(err instanceof StaleVersionError))
+          return renderReview(req, res, id, 400, { errors: err.fieldErrors, body });
+        throw err;
+      }
+      const done: Record<string, string> = {
+        approve: 'Đã duyệt biểu mẫu: các thay đổi được chấp nhận đã cập nhật vào hồ sơ hội.',
+        return: 'Đã trả lại biểu mẫu cho hội kèm ý kiến.',
+        reject: 'Đã từ chối biểu mẫu.',
+      };
+      flash(req, 'success', done[parsed.data.action] ?? 'Đã lưu.');
+      res.redirect(303, '/quan-tri/bieu-mau');
+    },
+  };
+}
+
+export type SubmissionsController = ReturnType<typeof createSubmissionsController>;
