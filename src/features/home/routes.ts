@@ -1,6 +1,6 @@
 /**
- * Role homes that later features fill (staff, association officer, exploiting organisation). The public home
- * is in features/public.
+ * Role homes that later features fill (staff, association officer). The exploiting organisation's home
+ * (/khai-thac/) is in features/access; the public home is in features/public.
  */
 import { Router } from 'express';
 import { hasAnyRole } from '../../lib/roles.js';
@@ -18,9 +18,6 @@ export function homeRoutes(deps: { reports: Pick<ReportsService, 'dashboard'> })
   });
   r.get('/hoi-cua-toi/', requireRole('association'), (_req, res) => {
     res.render('home/association', { title: 'Hội của tôi' });
-  });
-  r.get('/khai-thac/', requireRole('org_manager', 'exploiter'), (_req, res) => {
-    res.render('home/exploiter', { title: 'Khai thác dữ liệu' });
   });
   return r;
 }

@@ -555,9 +555,12 @@ export function createReportsService(deps: {
                 type: d.options ? 'text' : columnType(d),
                 ...(d.name === 'code' ? { link: 'association' as const } : {}),
               })),
-              rows: rows.map((r) =>
-                Object.fromEntries(defs.map((d) => [d.name, d.name === 'code' ? r.code : fieldValue(d, r[d.name], options)])),
-              ),
+              // Every row carries its association code even when `code` is not a chosen column: the exploitation log
+              // (R-16) records which associations a list touched. Renderers and exports print only `columns`.
+              rows: rows.map((r) => ({
+                code: r.code,
+                ...Object.fromEntries(defs.map((d) => [d.name, d.name === 'code' ? r.code : fieldValue(d, r[d.name], options)])),
+              })),
               totals: null,
             },
             count,
