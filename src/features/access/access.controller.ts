@@ -177,16 +177,14 @@ export function createAccessController(deps: { access: AccessService; log: Explo
       const ref = String(req.params.ref ?? '').slice(0, 40);
       const parsed = statusLookupForm.safeParse(req.body);
       const render = (status: number, errors: Record<string, string>, registration: unknown = null) =>
-        res
-          .status(status)
-          .render('access/status', {
-            title: `Tình trạng phiếu đăng ký ${ref}`,
-            ref,
-            registration,
-            errors,
-            statusLabels: STATUS_LABELS,
-            categoryLetters,
-          });
+        res.status(status).render('access/status', {
+          title: `Tình trạng phiếu đăng ký ${ref}`,
+          ref,
+          registration,
+          errors,
+          statusLabels: STATUS_LABELS,
+          categoryLetters,
+        });
       if (!parsed.success) return render(400, fieldErrors(parsed.error));
       const registration = await access.registrationStatus(ref, parsed.data.token);
       // Same answer for an unknown reference and a wrong token: a guessed reference tells nothing.
