@@ -389,10 +389,10 @@ export function createAccessController(deps: { access: AccessService; log: Explo
 
     /** An association's officer: which organisations read its rows, scoped to req.user.associationId. */
     async associationReaders(req: Request, res: Response) {
-      const associationId = req.user?.associationId;
-      if (!associationId) throw new ForbiddenError('Tài khoản của bạn chưa gắn với hội nào.');
+      // Scope: only the officer's own association, from the account, never from the request.
+      const associationId = req.user?.associationId ?? null;
       const page = pageParam(req);
-      const result = await log.readersOfAssociation(associationId, page);
+      const result = associationId ? await log.readersOfAssociation(associationId, page) : { total: 0, rows: [] };
       res.render('access/association-readers', {
         title: 'Tổ chức đã khai thác dữ liệu của hội',
         result,
