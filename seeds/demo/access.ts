@@ -12,7 +12,14 @@ export async function seedDemoAccess(knex: Knex, now: Date = new Date()): Promis
   let created = false;
   if (!organisation) {
     const [o] = await knex('organisations')
-      .insert({ kind: 'organisation', name: DEMO_ORGANISATION, identifier: '0100000000', address: 'Hà Nội', email: 'lienhe@demo.csdl-hoi.local', phone: '024 0000 0000' })
+      .insert({
+        kind: 'organisation',
+        name: DEMO_ORGANISATION,
+        identifier: '0100000000',
+        address: 'Hà Nội',
+        email: 'lienhe@demo.csdl-hoi.local',
+        phone: '024 0000 0000',
+      })
       .returning<{ id: number }[]>('id');
     if (!o) throw new Error('insert returned no row');
     organisation = o;

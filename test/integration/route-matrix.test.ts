@@ -122,7 +122,10 @@ beforeAll(async () => {
     valid_from: new Date(Date.now() - 86_400_000),
     expires_at: new Date(Date.now() + 365 * 86_400_000),
   });
-  await t.db.knex('users').whereIn('id', [users.get('org_manager')?.id, users.get('exploiter')?.id] as number[]).update({ organisation_id: org?.id });
+  await t.db
+    .knex('users')
+    .whereIn('id', [users.get('org_manager')?.id, users.get('exploiter')?.id] as number[])
+    .update({ organisation_id: org?.id });
 });
 afterAll(() => t.db.destroy());
 

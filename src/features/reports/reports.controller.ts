@@ -138,7 +138,8 @@ export function createReportsController(deps: { reports: ReportsService; exploit
     index(req: Request, res: Response) {
       const categories = CATEGORIES.filter((c) => canReadCategory(req.user, c.key));
       // An exploiter whose grant expired, was revoked or suspended reads nothing: 403, not an empty page.
-      if (categories.length === 0) throw new ForbiddenError('Bạn chưa được cấp quyền khai thác loại thông tin nào, hoặc quyền đã hết hiệu lực.');
+      if (categories.length === 0)
+        throw new ForbiddenError('Bạn chưa được cấp quyền khai thác loại thông tin nào, hoặc quyền đã hết hiệu lực.');
       res.render('reports/index', { title: 'Báo cáo, thống kê', categories });
     },
 
