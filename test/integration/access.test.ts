@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CATEGORY_KEYS } from '../../src/features/reports/categories.js';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
 import { type Agent, agent, csrfFrom, loggedInAgent } from '../helpers/http.js';
-import { createUser, type TestUser } from '../helpers/users.js';
+import { createUser } from '../helpers/users.js';
 
 let t: TestContext;
 let lead: Agent;
@@ -617,7 +617,7 @@ describe('refusal and rate limit', () => {
   it('the public form is rate limited per IP (429)', async () => {
     const limited = await buildTestApp({ ACCESS_REGISTRATION_RATE_LIMIT: '2' });
     try {
-      const a = request(limited);
+      const a = agent(limited);
       const token = await formToken(a, '/dang-ky-khai-thac');
       const statuses: number[] = [];
       for (let i = 0; i < 3; i++) statuses.push((await a.post('/dang-ky-khai-thac').type('form').send({ _csrf: token })).status);
@@ -627,9 +627,3 @@ describe('refusal and rate limit', () => {
     }
   });
 });
-
-function request(ctx: TestContext): Agent {
-  return agent(ctx);
-}
-
-export type { TestUser };
