@@ -212,8 +212,8 @@ export function createAccessRepository(db: Knex) {
       return { ...row, grants };
     },
     /** Users of an organisation (manager and officers), with their use counted from the log. */
-    members(organisationId: number) {
-      return db('users as u')
+    members(organisationId: number, trx: Knex = db) {
+      return trx('users as u')
         .where('u.organisation_id', organisationId)
         .select(
           'u.id',
@@ -225,9 +225,9 @@ export function createAccessRepository(db: Knex) {
           'u.suspended_until',
           'u.must_change_password',
           'u.last_login_at',
-          db.raw("(SELECT count(*)::int FROM exploitation_log l WHERE l.user_id = u.id AND l.format = 'html') AS reads"),
-          db.raw("(SELECT count(*)::int FROM exploitation_log l WHERE l.user_id = u.id AND l.format <> 'html') AS exports"),
-          db.raw('(SELECT max(l.at) FROM exploitation_log l WHERE l.user_id = u.id) AS last_use'),
+          trx.raw("(SELECT count(*)::int FROM exploitation_log l WHERE l.user_id = u.id AND l.format = 'html') AS reads"),
+          trx.raw("(SELECT count(*)::int FROM exploitation_log l WHERE l.user_id = u.id AND l.format <> 'html') AS exports"),
+          trx.raw('(SELECT max(l.at) FROM exploitation_log l WHERE l.user_id = u.id) AS last_use'),
         )
         .orderBy('u.display_name') as Promise<
         Array<{

@@ -312,7 +312,7 @@ export function createAccessService(deps: {
           },
           trx,
         );
-        const members = (await repo.members(grant.organisation_id)).filter((m) => !m.disabled_at).map((m) => m.id);
+        const members = (await repo.members(grant.organisation_id, trx)).filter((m) => !m.disabled_at).map((m) => m.id);
         await notifications.notifyUsers(trx, members, {
           kind: 'access_grant.revoked',
           title: 'Quyền khai thác dữ liệu của tổ chức đã bị thu hồi',
