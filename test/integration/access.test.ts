@@ -614,6 +614,26 @@ describe('refusal and rate limit', () => {
     expect(await t.db.knex('organisations').where({ name: 'Công ty Bị Từ Chối' }).first()).toBeUndefined();
   });
 
+  it('extra fields are ignored (check 14) and stored text renders escaped (check 15)', async () => {
+    const lead = await loggedInAgent(t, await createUser(t.db.knex, ['ngo_lead']));
+    const a = agent(t);
+    const csrf = await formToken(a, '/dang-ky-khai-thac');
+    const xss = '<script>alert("dk")</script> Viện';
+    const res = await a
+      .post('/dang-ky-khai-thac')
+      .type('form')
+      .send(registrationBody(csrf, { name: xss, status: 'approved', organisation_id: '1', decided_by: '1', reference: 'DK-0000-000001' }));
+    expect(res.status).toBe(201);
+    const row = await t.db.knex('access_registrations').where({ name: xss }).first();
+    expect(row).toMatchObject({ status: 'pending', organisation_id: null, decided_by: null });
+    expect(row.reference).not.toBe('DK-0000-000001');
+    for (const url of ['/quan-tri/dang-ky-khai-thac', `/quan-tri/dang-ky-khai-thac/${row.id}`]) {
+      const page = await lead.get(url);
+      expect(page.text, url).not.toContain('<script>alert("dk")');
+      expect(page.text, url).toContain('&lt;script&gt;');
+    }
+  });
+
   it('the public form is rate limited per IP (429)', async () => {
     const limited = await buildTestApp({ ACCESS_REGISTRATION_RATE_LIMIT: '2' });
     try {
