@@ -634,6 +634,31 @@ describe('refusal and rate limit', () => {
     }
   });
 
+  it('concurrent approvals of one registration: one succeeds, the others get 409, one organisation (cf. check 32)', async () => {
+    const lead = await loggedInAgent(t, await createUser(t.db.knex, ['ngo_lead']));
+    const a = agent(t);
+    const csrf = await formToken(a, '/dang-ky-khai-thac');
+    await a
+      .post('/dang-ky-khai-thac')
+      .type('form')
+      .send(registrationBody(csrf, { name: 'Tổ chức Duyệt Đồng Thời' }));
+    const row = await t.db.knex('access_registrations').where({ name: 'Tổ chức Duyệt Đồng Thời' }).first();
+    const detail = await lead.get(`/quan-tri/dang-ky-khai-thac/${row.id}`);
+    const body = { _csrf: csrfFrom(detail.text), 'cat.a': '1', expires_on: `31/12/${nextYear()}` };
+    const results = await Promise.all(
+      Array.from({ length: 6 }, () => lead.post(`/quan-tri/dang-ky-khai-thac/${row.id}/duyet`).type('form').send(body)),
+    );
+    expect(results.map((r) => r.status).sort()).toEqual([200, 409, 409, 409, 409, 409]);
+    const orgs = await t.db.knex('organisations').where({ name: 'Tổ chức Duyệt Đồng Thời' });
+    expect(orgs).toHaveLength(1);
+    const approvals = await t.db
+      .knex('audit_events')
+      .where({ action: 'access_registration.approve', target_id: String(row.id) })
+      .count<{ n: string }[]>('* as n')
+      .first();
+    expect(Number(approvals?.n)).toBe(1);
+  });
+
   it('the public form is rate limited per IP (429)', async () => {
     const limited = await buildTestApp({ ACCESS_REGISTRATION_RATE_LIMIT: '2' });
     try {

@@ -580,7 +580,10 @@ export function createReportsService(deps: {
     paging: Paging,
     personal: boolean,
   ): Promise<ReportTable> {
-    const [count, rows] = await Promise.all([repo.countLeaders(f, position), repo.leaders(f, position, limitOf(paging), offsetOf(paging), personal)]);
+    const [count, rows] = await Promise.all([
+      repo.countLeaders(f, position),
+      repo.leaders(f, position, limitOf(paging), offsetOf(paging), personal),
+    ]);
     const columns: ReportColumn[] = [
       { key: 'full_name', label: 'Họ và tên', type: 'text' },
       { key: 'position', label: 'Chức vụ trong hội', type: 'text' },
