@@ -314,7 +314,11 @@ describe('scope enforced on every page, filter and export (R-8.5, check 12)', ()
     ]) {
       const res = await o.get(url);
       expect(res.status, url).toBe(200);
+      // No link into staff pages the officer cannot open.
+      if (!url.includes('format=')) expect(res.text, url).not.toContain('href="/quan-tri/');
     }
+    // A listed association links to report a (granted), not to the staff record page.
+    expect((await o.get('/bao-cao/b?linh-vuc=YTE')).text).toContain(`href="/bao-cao/a?ma=${codes.yhoc}"`);
   });
 
   it('every other category answers 403 for page, filters, export, print and saved reports; nothing is logged', async () => {

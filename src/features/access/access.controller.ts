@@ -162,7 +162,7 @@ export function createAccessController(deps: { access: AccessService; log: Explo
     },
 
     statusForm(req: Request, res: Response) {
-      const ref = String(req.params.ref ?? '');
+      const ref = String(req.params.ref ?? '').slice(0, 40);
       res.render('access/status', {
         title: `Tình trạng phiếu đăng ký ${ref}`,
         ref,
