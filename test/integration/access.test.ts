@@ -8,6 +8,7 @@
  * (leaders' personal fields only when granted: a planted sentinel searched in every response).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_ORGANISATION, seedDemoAccess } from '../../seeds/demo/access.js';
 import { CATEGORY_KEYS } from '../../src/features/reports/categories.js';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
 import { type Agent, agent, csrfFrom, loggedInAgent } from '../helpers/http.js';
@@ -674,5 +675,23 @@ describe('refusal and rate limit', () => {
     } finally {
       await limited.db.destroy();
     }
+  });
+});
+
+describe('demo data', () => {
+  it('links org.manager and exploiter to a demo organisation with a grant of a, b, e; idempotent', async () => {
+    const k = t.db.knex;
+    const manager = await createUser(k, ['org_manager'], { username: 'org.manager' });
+    const officer = await createUser(k, ['exploiter'], { username: 'exploiter' });
+    await seedDemoAccess(k, t.clock.now());
+    await seedDemoAccess(k, t.clock.now());
+    const orgs = await k('organisations').where({ name: DEMO_ORGANISATION });
+    expect(orgs).toHaveLength(1);
+    const grants = await k('access_grants').where({ organisation_id: orgs[0].id });
+    expect(grants.map((g) => g.categories)).toEqual([['a', 'b', 'e']]);
+    for (const u of [manager, officer]) expect((await k('users').where({ id: u.id }).first()).organisation_id).toBe(orgs[0].id);
+    const a = await loggedInAgent(t, officer);
+    expect((await a.get('/bao-cao/e')).status).toBe(200);
+    expect((await a.get('/bao-cao/c')).status).toBe(403);
   });
 });
