@@ -56,7 +56,13 @@ export function createServices({ db, config, clock, logger }: ServiceDeps) {
     catalogues,
   });
   const access = createAccessService({ db, repo: createAccessRepository(db), users, audit, notifications, clock });
-  const exploitationLog = createExploitationLogService({ repo: createExploitationLogRepository(db), audit, clock });
+  const exploitationLog = createExploitationLogService({
+    db,
+    repo: createExploitationLogRepository(db),
+    audit,
+    clock,
+    // The fees feature hooks in here: onExport: (trx, e) => fees.chargeExport(trx, e).
+  });
   return {
     users,
     access,

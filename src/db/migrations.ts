@@ -13,8 +13,8 @@ import * as m20261206010000 from '../../migrations/20261206010000_create_legal_d
 import * as m20261206010100 from '../../migrations/20261206010100_create_saved_reports.js';
 import * as m20261213000100 from '../../migrations/20261213000100_create_notifications.js';
 import * as m20261213000200 from '../../migrations/20261213000200_create_organisations.js';
-import * as m20261220000100 from '../../migrations/20261220000100_create_access_grants.js';
-import * as m20261220000200 from '../../migrations/20261220000200_create_exploitation_log.js';
+import * as m20261220000400 from '../../migrations/20261220000400_create_access_grants.js';
+import * as m20261220000500 from '../../migrations/20261220000500_create_exploitation_log.js';
 
 interface MigrationModule {
   up(knex: Knex): Promise<void>;
@@ -32,8 +32,8 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, MigrationModule]> = [
   ['20261206010100_create_saved_reports', m20261206010100],
   ['20261213000100_create_notifications', m20261213000100],
   ['20261213000200_create_organisations', m20261213000200],
-  ['20261220000100_create_access_grants', m20261220000100],
-  ['20261220000200_create_exploitation_log', m20261220000200],
+  ['20261220000400_create_access_grants', m20261220000400],
+  ['20261220000500_create_exploitation_log', m20261220000500],
 ];
 
 class ListMigrationSource implements Knex.MigrationSource<string> {

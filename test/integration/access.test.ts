@@ -9,6 +9,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ORGANISATION, seedDemoAccess } from '../../seeds/demo/access.js';
+import { createExploitationLogRepository } from '../../src/features/access/exploitation-log.repository.js';
+import { createExploitationLogService, type RecordedExport } from '../../src/features/access/exploitation-log.service.js';
 import { CATEGORY_KEYS } from '../../src/features/reports/categories.js';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
 import { type Agent, agent, csrfFrom, loggedInAgent } from '../helpers/http.js';
@@ -693,5 +695,44 @@ describe('demo data', () => {
     const a = await loggedInAgent(t, officer);
     expect((await a.get('/bao-cao/e')).status).toBe(200);
     expect((await a.get('/bao-cao/c')).status).toBe(403);
+  });
+});
+
+describe('the exploitation log entry point (R-16, fees hook R-8.7)', () => {
+  it('calls the export hook inside the log row transaction; a failing hook leaves no row; staff reads are not logged', async () => {
+    const k = t.db.knex;
+    const seen: RecordedExport[] = [];
+    const make = (fail: boolean) =>
+      createExploitationLogService({
+        db: k,
+        repo: createExploitationLogRepository(k),
+        audit: t.services.audit,
+        clock: t.clock,
+        onExport: async (trx, e) => {
+          seen.push(e);
+          // Visible inside the same transaction.
+          expect(await trx('exploitation_log').where({ user_id: e.userId, category: 'zz-test' }).first()).toBeDefined();
+          if (fail) throw new Error('ledger write failed');
+        },
+      });
+    const [org] = await k('organisations').insert({ name: 'Tổ chức kiểm thử nhật ký' }).returning<{ id: number }[]>('id');
+    const user = await createUser(k, ['exploiter']);
+    const entry = {
+      user: { id: user.id, roles: ['exploiter'], organisationId: org?.id ?? null },
+      category: 'zz-test',
+      filters: {},
+      rows: 1200,
+      associationCodes: [codes.yhoc as string],
+    };
+    expect(await make(false).record({ ...entry, format: 'csv' })).toBe(true);
+    expect(await make(false).record({ ...entry, format: 'html' })).toBe(true);
+    expect(seen.map((e) => e.format)).toEqual(['csv']);
+    await expect(make(true).record({ ...entry, format: 'xlsx' })).rejects.toThrow('ledger write failed');
+    const rows = await k('exploitation_log').where({ user_id: user.id }).orderBy('id');
+    expect(rows.map((r) => r.format)).toEqual(['csv', 'html']);
+    expect(rows[0].association_ids).toEqual([ids.yhoc]);
+    expect(await make(false).record({ ...entry, user: { id: user.id, roles: ['ngo_staff'], organisationId: null }, format: 'csv' })).toBe(
+      false,
+    );
   });
 });
