@@ -319,6 +319,8 @@ describe('scope enforced on every page, filter and export (R-8.5, check 12)', ()
       expect(res.status, url).toBe(200);
       // No link into staff pages the officer cannot open.
       if (!url.includes('format=')) expect(res.text, url).not.toContain('href="/quan-tri/');
+      // Check 13: the planted personal field is in no answer of this grant (text bodies; xlsx is zipped).
+      if (typeof res.text === 'string') expect(res.text, url).not.toContain(SENTINEL_TITLE);
     }
     // A listed association links to report a (granted), not to the staff record page.
     expect((await o.get('/bao-cao/b?linh-vuc=YTE')).text).toContain(`href="/bao-cao/a?ma=${codes.yhoc}"`);
