@@ -8,6 +8,9 @@ import session from 'express-session';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
+import { createAccessController } from './features/access/access.controller.js';
+import { loadEffectiveAccess } from './features/access/access.middleware.js';
+import { accessRoutes } from './features/access/routes.js';
 import { createAssociationsController } from './features/associations/associations.controller.js';
 import { associationsRoutes } from './features/associations/routes.js';
 import { createAuthController } from './features/auth/auth.controller.js';
@@ -44,7 +47,7 @@ import { createCsrf } from './middleware/csrf.js';
 import { errorHandler, notFound } from './middleware/errors.js';
 import { locals } from './middleware/locals.js';
 import { rejectPollutedParameters } from './middleware/parameters.js';
-import { loginRateLimiter } from './middleware/rateLimit.js';
+import { loginRateLimiter, registrationRateLimiter } from './middleware/rateLimit.js';
 import { cspNonce, noStoreWhenAuthenticated, securityHeaders } from './middleware/security.js';
 import { createSessionMiddleware, KnexSessionStore } from './middleware/session.js';
 import { forcePasswordChange, sessionTimeouts } from './middleware/sessionPolicy.js';
@@ -105,6 +108,8 @@ export function createApp({ config, db, services, logger, clock, extraRoutes }: 
   app.use(csrf.csrfSynchronisedProtection);
   app.use(sessionTimeouts(config, clock, services.audit));
   app.use(forcePasswordChange());
+  // The grant in force for org_manager / exploiter, read from the database on every request.
+  app.use(loadEffectiveAccess(services.access));
   app.use(noStoreWhenAuthenticated());
   app.use(locals(csrf, APP_NAME));
   const notificationsController = createNotificationsController({ notifications: services.notifications, clock });
@@ -117,7 +122,13 @@ export function createApp({ config, db, services, logger, clock, extraRoutes }: 
   app.use(associationsRoutes(createAssociationsController(services.associations, services.documents)));
   app.use(catalogueRoutes(createCataloguesController({ catalogues: services.catalogues })));
   app.use(documentsRoutes(createDocumentsController({ documents: services.documents, storage: services.documentStorage, config })));
-  app.use(reportsRoutes(createReportsController({ reports: services.reports, clock })));
+  app.use(reportsRoutes(createReportsController({ reports: services.reports, exploitationLog: services.exploitationLog, clock })));
+  app.use(
+    accessRoutes(
+      createAccessController({ access: services.access, log: services.exploitationLog, clock }),
+      registrationRateLimiter(config),
+    ),
+  );
   app.use(notificationsRoutes(notificationsController));
   app.use(
     submissionsRoutes(

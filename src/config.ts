@@ -54,6 +54,8 @@ const envSchema = z.object({
   LOGIN_LOCK_MINUTES: int(15, 1, 24 * 60),
   LOGIN_RATE_LIMIT: int(30, 5, 10_000),
   LOGIN_RATE_WINDOW_MINUTES: int(15, 1, 24 * 60),
+  ACCESS_REGISTRATION_RATE_LIMIT: int(10, 1, 10_000),
+  ACCESS_REGISTRATION_RATE_WINDOW_MINUTES: int(60, 1, 24 * 60),
   SEED_DEMO: z.enum(['true', 'false', '1', '0']).optional(),
   DEMO_PASSWORD: z.string().min(12, { error: 'phải có ít nhất 12 ký tự' }).optional(),
   DEMO_TOTP_SECRET: z
@@ -93,6 +95,10 @@ export interface Config {
   login: {
     maxFailures: number;
     lockMs: number;
+    rateLimit: number;
+    rateWindowMs: number;
+  };
+  accessRegistration: {
     rateLimit: number;
     rateWindowMs: number;
   };
@@ -192,6 +198,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       lockMs: e.LOGIN_LOCK_MINUTES * 60_000,
       rateLimit: e.LOGIN_RATE_LIMIT,
       rateWindowMs: e.LOGIN_RATE_WINDOW_MINUTES * 60_000,
+    },
+    accessRegistration: {
+      rateLimit: e.ACCESS_REGISTRATION_RATE_LIMIT,
+      rateWindowMs: e.ACCESS_REGISTRATION_RATE_WINDOW_MINUTES * 60_000,
     },
     demo: {
       enabled: seedDemo,

@@ -2,6 +2,10 @@
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
+import { createAccessRepository } from './features/access/access.repository.js';
+import { createAccessService } from './features/access/access.service.js';
+import { createExploitationLogRepository } from './features/access/exploitation-log.repository.js';
+import { createExploitationLogService } from './features/access/exploitation-log.service.js';
 import { createAssociationsRepository } from './features/associations/associations.repository.js';
 import { createAssociationsService } from './features/associations/associations.service.js';
 import { createAuditRepository } from './features/audit/audit.repository.js';
@@ -78,8 +82,19 @@ export function createServices({ db, config, clock, logger }: ServiceDeps) {
     logger,
   });
   const support = createSupportService({ db, repo: createSupportRepository(db), audit, clock, notifications });
+  const access = createAccessService({ db, repo: createAccessRepository(db), users, audit, notifications, clock });
+  const exploitationLog = createExploitationLogService({
+    db,
+    repo: createExploitationLogRepository(db),
+    audit,
+    clock,
+    // Every fee-bearing export gets its ledger row in the log row's transaction.
+    onExport: (trx, e) => fees.chargeExport(trx, e),
+  });
   return {
     users,
+    access,
+    exploitationLog,
     audit,
     auth,
     catalogues,

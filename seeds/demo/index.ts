@@ -1,6 +1,7 @@
 /** Demo data: refused in production. */
 import type { Knex } from 'knex';
 import type { Config } from '../../src/config.js';
+import { seedDemoAccess } from './access.js';
 import { DEMO_HOI_DEMO_ASSOCIATION, type DemoAssociationsDeps, seedDemoAssociations } from './associations.js';
 import { seedDemoSubmission } from './submissions.js';
 import { seedDemoUsers } from './users.js';
@@ -31,5 +32,7 @@ export async function seedDemo(
     await knex('users').where({ username: 'hoi.demo' }).whereNull('association_id').update({ association_id: association.id });
   }
   await seedDemoSubmission(knex, deps.clock);
+  // The demo organisation's grant (reports a, b, e) for org.manager and exploiter.
+  await knex.transaction((trx) => seedDemoAccess(trx));
   return { users, associations: created, ms: Math.round(performance.now() - started) };
 }

@@ -17,6 +17,8 @@ import * as m20261219000100 from '../../migrations/20261219000100_create_submiss
 import * as m20261220000100 from '../../migrations/20261220000100_create_fees.js';
 import * as m20261220000200 from '../../migrations/20261220000200_create_violations.js';
 import * as m20261220000300 from '../../migrations/20261220000300_create_support_threads.js';
+import * as m20261220000400 from '../../migrations/20261220000400_create_access_grants.js';
+import * as m20261220000500 from '../../migrations/20261220000500_create_exploitation_log.js';
 
 interface MigrationModule {
   up(knex: Knex): Promise<void>;
@@ -38,6 +40,8 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, MigrationModule]> = [
   ['20261220000100_create_fees', m20261220000100],
   ['20261220000200_create_violations', m20261220000200],
   ['20261220000300_create_support_threads', m20261220000300],
+  ['20261220000400_create_access_grants', m20261220000400],
+  ['20261220000500_create_exploitation_log', m20261220000500],
 ];
 
 class ListMigrationSource implements Knex.MigrationSource<string> {

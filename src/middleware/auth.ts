@@ -4,6 +4,7 @@
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import passport from 'passport';
+import type { EffectiveAccess } from '../features/access/effective-access.js';
 import type { AuditService } from '../features/audit/audit.service.js';
 import { actorFromRequest } from '../features/audit/audit.service.js';
 import type { UserRow, UsersRepository } from '../features/auth/users.repository.js';
@@ -21,6 +22,8 @@ export interface AuthUser {
   organisationId: number | null;
   mustChangePassword: boolean;
   sessionGeneration: number;
+  /** org_manager / exploiter: the grant in force, loaded from the database on every request (never from the session). */
+  access?: EffectiveAccess | null;
 }
 
 declare global {

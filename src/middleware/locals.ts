@@ -19,8 +19,12 @@ export function navigationFor(roles: readonly Role[]): NavItem[] {
   if (hasAnyRole(roles, ['ngo_staff', 'ngo_lead'])) items.push({ href: '/quan-tri/danh-muc', label: 'Danh mục' });
   if (hasAnyRole(roles, ['ngo_staff', 'ngo_lead'])) items.push({ href: '/quan-tri/hoi-dap', label: 'Hỏi đáp' });
   if (hasAnyRole(roles, ['association'])) items.push({ href: '/hoi-cua-toi/', label: 'Hội của tôi' });
+  if (hasAnyRole(roles, ['association'])) items.push({ href: '/hoi-cua-toi/khai-thac', label: 'Tổ chức khai thác dữ liệu của hội' });
   if (hasAnyRole(roles, ['org_manager', 'exploiter'])) items.push({ href: '/khai-thac/', label: 'Khai thác dữ liệu' });
   if (hasAnyRole(roles, ['association', 'org_manager', 'exploiter'])) items.push({ href: '/hoi-dap', label: 'Hỏi đáp' });
+  if (hasAnyRole(roles, ['org_manager', 'exploiter'])) items.push({ href: '/bao-cao', label: 'Báo cáo được cấp' });
+  if (hasAnyRole(roles, ['ngo_lead'])) items.push({ href: '/quan-tri/dang-ky-khai-thac', label: 'Đăng ký khai thác' });
+  if (hasAnyRole(roles, ['ngo_staff', 'ngo_lead'])) items.push({ href: '/quan-tri/nhat-ky-khai-thac', label: 'Nhật ký khai thác' });
   items.push({ href: '/tai-khoan/doi-mat-khau', label: 'Đổi mật khẩu' });
   return items;
 }

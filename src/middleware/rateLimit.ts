@@ -25,3 +25,23 @@ export function loginRateLimiter(config: Pick<Config, 'login'>): RequestHandler 
     },
   });
 }
+
+/** Per-IP limiter of the public access registration form and its status look-up (R-14 anti-abuse). */
+export function registrationRateLimiter(config: Pick<Config, 'accessRegistration'>): RequestHandler {
+  return rateLimit({
+    windowMs: config.accessRegistration.rateWindowMs,
+    limit: config.accessRegistration.rateLimit,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    validate: { xForwardedForHeader: false, trustProxy: false },
+    handler: (req, res, _next, options) => {
+      res.status(options.statusCode);
+      res.render('errors/generic', {
+        title: 'Quá nhiều yêu cầu',
+        status: 429,
+        message: 'Bạn đã gửi quá nhiều phiếu đăng ký hoặc yêu cầu tra cứu từ địa chỉ này. Vui lòng thử lại sau.',
+        requestId: String(req.id ?? ''),
+      });
+    },
+  });
+}

@@ -4,6 +4,7 @@
  * staff with TOTP), with a real CSRF token on POSTs.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CATEGORY_KEYS } from '../../src/features/reports/categories.js';
 import { ROLES, type Role } from '../../src/lib/roles.js';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
 import { type Agent, agent, csrfToken, login } from '../helpers/http.js';
@@ -15,6 +16,8 @@ type Access = 'public' | readonly Role[];
 const STAFF: readonly Role[] = ['ngo_staff', 'ngo_lead', 'it_admin', 'leader'];
 const REGISTER_READ: readonly Role[] = ['ngo_staff', 'ngo_lead', 'leader'];
 const REGISTER_EDIT: readonly Role[] = ['ngo_staff', 'ngo_lead'];
+/** Report readers: staff and leaders, and users of an exploiting organisation with a current grant (R-8.5). */
+const REPORT_READERS: readonly Role[] = ['ngo_staff', 'ngo_lead', 'leader', 'org_manager', 'exploiter'];
 const SIGNED_IN: readonly Role[] = ['ngo_staff', 'ngo_lead', 'it_admin', 'leader', 'association', 'org_manager', 'exploiter'];
 
 /** Who may use each route. `public` includes anonymous visitors; a role list means signed in with one of those roles. */
@@ -51,7 +54,25 @@ const MATRIX: Record<string, Access> = {
   'GET /quan-tri/bieu-mau': REGISTER_EDIT,
   'GET /quan-tri/bieu-mau/:id': REGISTER_EDIT,
   'POST /quan-tri/bieu-mau/:id': REGISTER_EDIT,
+  // Access to the data (R-14, R-8.6, R-16): the public registration form and status page, the lead's decisions,
+  // the organisation's page (manager acts, officers read), the log for staff, each association's readers.
   'GET /khai-thac/': ['org_manager', 'exploiter'],
+  'POST /khai-thac/can-bo': ['org_manager'],
+  'POST /khai-thac/can-bo/:id/khoa': ['org_manager'],
+  'POST /khai-thac/gia-han': ['org_manager'],
+  'GET /dang-ky-khai-thac': 'public',
+  'POST /dang-ky-khai-thac': 'public',
+  'GET /dang-ky-khai-thac/:ref': 'public',
+  'POST /dang-ky-khai-thac/:ref': 'public',
+  'GET /quan-tri/dang-ky-khai-thac': ['ngo_lead'],
+  'GET /quan-tri/dang-ky-khai-thac/:id': ['ngo_lead'],
+  'POST /quan-tri/dang-ky-khai-thac/:id/duyet': ['ngo_lead'],
+  'POST /quan-tri/dang-ky-khai-thac/:id/tu-choi': ['ngo_lead'],
+  'POST /quan-tri/quyen-khai-thac/:id/thu-hoi': ['ngo_lead'],
+  'POST /quan-tri/yeu-cau-khai-thac/:id/duyet': ['ngo_lead'],
+  'POST /quan-tri/yeu-cau-khai-thac/:id/tu-choi': ['ngo_lead'],
+  'GET /quan-tri/nhat-ky-khai-thac': REGISTER_EDIT,
+  'GET /hoi-cua-toi/khai-thac': ['association'],
   'GET /metrics': ['it_admin'],
   // Each user's own notices (issue 5 §4).
   'GET /thong-bao': SIGNED_IN,
@@ -78,10 +99,11 @@ const MATRIX: Record<string, Access> = {
   'POST /quan-tri/danh-muc/:kind/moi': REGISTER_EDIT,
   'GET /quan-tri/danh-muc/:kind/:code/sua': REGISTER_EDIT,
   'POST /quan-tri/danh-muc/:kind/:code/sua': REGISTER_EDIT,
-  // Reports R-17.1 (a–n) and exports: NGO Department staff and leaders (exploiters' grants come later).
-  'GET /bao-cao': REGISTER_READ,
-  'GET /bao-cao/:category': REGISTER_READ,
-  'POST /bao-cao/n/mau': REGISTER_READ,
+  // Reports R-17.1 (a–n) and exports: NGO Department staff and leaders; org_manager and exploiter within their
+  // organisation's grant (the matrix users hold a grant of every category; outside a grant: access.test.ts).
+  'GET /bao-cao': REPORT_READERS,
+  'GET /bao-cao/:category': REPORT_READERS,
+  'POST /bao-cao/n/mau': REPORT_READERS,
   // The catalogue of legal documents on associations (report m): kept by the NGO Department.
   'GET /quan-tri/van-ban': REGISTER_EDIT,
   'GET /quan-tri/van-ban/moi': REGISTER_EDIT,
@@ -128,8 +150,21 @@ const users = new Map<Role, TestUser>();
 
 beforeAll(async () => {
   // A generous per-IP login budget: this file logs in many times from one address (check 5 is tested elsewhere).
-  t = await buildTestApp({ METRICS_TOKEN, LOGIN_RATE_LIMIT: '10000' });
+  t = await buildTestApp({ METRICS_TOKEN, LOGIN_RATE_LIMIT: '10000', ACCESS_REGISTRATION_RATE_LIMIT: '10000' });
   for (const role of ROLES) users.set(role, await createUser(t.db.knex, [role]));
+  // The organisation's users hold a current grant of every category, so the matrix sees the guard, not the grant.
+  const [org] = await t.db.knex('organisations').insert({ name: 'Tổ chức thử ma trận' }).returning<{ id: number }[]>('id');
+  await t.db.knex('access_grants').insert({
+    organisation_id: org?.id,
+    categories: CATEGORY_KEYS as string[],
+    personal: true,
+    valid_from: new Date(Date.now() - 86_400_000),
+    expires_at: new Date(Date.now() + 365 * 86_400_000),
+  });
+  await t.db
+    .knex('users')
+    .whereIn('id', [users.get('org_manager')?.id, users.get('exploiter')?.id] as number[])
+    .update({ organisation_id: org?.id });
 });
 afterAll(() => t.db.destroy());
 

@@ -1,6 +1,6 @@
 /**
- * Role homes that later features fill (staff, exploiting organisation). The public home is in features/public;
- * the association officer's home (/hoi-cua-toi/) is in features/submissions.
+ * The staff home. Other role homes live with their features: /hoi-cua-toi/ in features/submissions, /khai-thac/ in
+ * features/access; the public home is in features/public.
  */
 import { Router } from 'express';
 import { hasAnyRole } from '../../lib/roles.js';
@@ -15,9 +15,6 @@ export function homeRoutes(deps: { reports: Pick<ReportsService, 'dashboard'> })
     const roles = req.user?.roles ?? [];
     const figures = hasAnyRole(roles, REPORT_ROLES) ? await deps.reports.dashboard() : null;
     res.render('home/staff', { title: 'Trang quản trị', figures, isLeader: hasAnyRole(roles, ['leader']) });
-  });
-  r.get('/khai-thac/', requireRole('org_manager', 'exploiter'), (_req, res) => {
-    res.render('home/exploiter', { title: 'Khai thác dữ liệu' });
   });
   return r;
 }

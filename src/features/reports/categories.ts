@@ -5,6 +5,7 @@
 
 import { hasAnyRole, type Role } from '../../lib/roles.js';
 import type { AuthUser } from '../../middleware/auth.js';
+import type { EffectiveAccess } from '../access/effective-access.js';
 
 export type FilterKey =
   | 'ma'
@@ -152,15 +153,33 @@ export const REPORT_ROLES: readonly Role[] = ['ngo_staff', 'ngo_lead', 'leader']
 /** Roles that see leaders' personal fields (birth year, gender, qualifications …) in reports d and đ. */
 export const PERSONAL_ROLES: readonly Role[] = ['ngo_staff', 'ngo_lead', 'leader'];
 
-/**
- * Whether a user may read a category. The route guard already limits reports to REPORT_ROLES; exploiters' grants
- * (categories per organisation, R-14) will be checked here, and the index lists only what this allows.
- */
-export function canReadCategory(user: Pick<AuthUser, 'roles'> | null | undefined, _category: CategoryKey): boolean {
-  if (!user) return false;
-  return hasAnyRole(user.roles, REPORT_ROLES);
+/** Roles whose reading is limited to their organisation's grant (R-8.5, R-14). */
+export const GRANT_ROLES: readonly Role[] = ['org_manager', 'exploiter'];
+/** Everyone the /bao-cao guard admits; the category check below then decides per category. */
+export const READER_ROLES: readonly Role[] = [...REPORT_ROLES, ...GRANT_ROLES];
+
+type Reader = (Pick<AuthUser, 'roles'> & { access?: EffectiveAccess | null | undefined }) | null | undefined;
+
+function usableGrant(user: Reader): EffectiveAccess | null {
+  if (!user || !hasAnyRole(user.roles, GRANT_ROLES)) return null;
+  const access = user.access;
+  return access && access.blocked === null ? access : null;
 }
 
-export function canSeePersonal(user: Pick<AuthUser, 'roles'> | null | undefined): boolean {
-  return !!user && hasAnyRole(user.roles, PERSONAL_ROLES);
+/**
+ * Whether a user may read a category. Staff and leaders read every category; an org_manager or exploiter reads a
+ * category only when a current grant of their organisation includes it and neither the organisation nor the user
+ * is suspended or revoked. `user.access` is loaded from the database on every request (access middleware).
+ */
+export function canReadCategory(user: Reader, category: CategoryKey): boolean {
+  if (!user) return false;
+  if (hasAnyRole(user.roles, REPORT_ROLES)) return true;
+  return usableGrant(user)?.categories.includes(category) ?? false;
+}
+
+/** Leaders' personal fields (birth year, gender, qualifications …): staff roles, or a grant that includes them. */
+export function canSeePersonal(user: Reader): boolean {
+  if (!user) return false;
+  if (hasAnyRole(user.roles, PERSONAL_ROLES)) return true;
+  return usableGrant(user)?.personal ?? false;
 }

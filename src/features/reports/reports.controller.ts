@@ -3,11 +3,13 @@ import type { Clock } from '../../lib/clock.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../lib/errors.js';
 import { vietnamToday } from '../../lib/format.js';
 import { fieldErrors } from '../../lib/forms.js';
+import { hasAnyRole } from '../../lib/roles.js';
+import { associationCodesOf, type ExploitationLogService } from '../access/exploitation-log.service.js';
 import { TERM_STATE_LABELS } from '../associations/congress-term.js';
 import { SCOPES } from '../associations/form-definition.js';
 import { actorFromRequest } from '../audit/audit.service.js';
 import { LEGAL_DOC_TYPES } from '../legal-documents/legal-documents.schemas.js';
-import { CATEGORIES, type CategoryDef, canReadCategory, canSeePersonal, categoryByKey } from './categories.js';
+import { CATEGORIES, type CategoryDef, canReadCategory, canSeePersonal, categoryByKey, REPORT_ROLES } from './categories.js';
 import type { Report } from './report-model.js';
 import { contentDisposition, toCsv, writeXlsx } from './reports.export.js';
 import { columnsFromQuery, filtersFromQuery, queryFromFilters, type ReportQuery, reportQuery, savedReportForm } from './reports.schemas.js';
@@ -32,8 +34,8 @@ function vietnameseDateLine(iso: string): string {
   return `ngày ${iso.slice(8, 10)} tháng ${iso.slice(5, 7)} năm ${iso.slice(0, 4)}`;
 }
 
-export function createReportsController(deps: { reports: ReportsService; clock: Clock }) {
-  const { reports, clock } = deps;
+export function createReportsController(deps: { reports: ReportsService; exploitationLog: ExploitationLogService; clock: Clock }) {
+  const { reports, exploitationLog, clock } = deps;
 
   async function render(
     req: Request,
@@ -73,9 +75,20 @@ export function createReportsController(deps: { reports: ReportsService; clock: 
     const actor = actorFromRequest(req);
     const today = vietnamToday(clock.now());
     const fileBase = `Báo cáo ${category.letter} - ${category.title} - ${today}`;
+    // R-16: every read and export by an exploiter or organisation manager goes through this one entry point.
+    const logUse = (format: 'html' | 'csv' | 'xlsx' | 'print') =>
+      exploitationLog.record({
+        user,
+        category: category.key,
+        filters: query,
+        rows: report.rowCount,
+        format,
+        associationCodes: associationCodesOf(report, query),
+      });
 
     if (q.format === 'csv') {
       await reports.recordExport(actor, category.key, query, report.rowCount, 'csv');
+      await logUse('csv');
       res.setHeader('Content-Type', 'text/csv; charset=utf-8');
       res.setHeader('Content-Disposition', contentDisposition(`${fileBase}.csv`));
       res.send(toCsv(report.tables));
@@ -83,6 +96,7 @@ export function createReportsController(deps: { reports: ReportsService; clock: 
     }
     if (q.format === 'xlsx') {
       await reports.recordExport(actor, category.key, query, report.rowCount, 'xlsx');
+      await logUse('xlsx');
       res.setHeader('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
       res.setHeader('Content-Disposition', contentDisposition(`${fileBase}.xlsx`));
       await writeXlsx(report.tables, res, { title: category.title, creator: 'CSDL hội — Bộ Nội vụ' });
@@ -93,9 +107,11 @@ export function createReportsController(deps: { reports: ReportsService; clock: 
       await reports.recordPersonalDataView(actor, category.key, query, report.rowCount);
     if (q.print) {
       await reports.recordExport(actor, category.key, query, report.rowCount, 'print');
+      await logUse('print');
       res.render('reports/print', { title: category.title, category, report, dateLine: vietnameseDateLine(today) });
       return;
     }
+    if ((extra.status ?? 200) === 200) await logUse('html');
     const qs = new URLSearchParams(query).toString();
     res.status(extra.status ?? 200).render('reports/report', {
       title: `Báo cáo (${category.letter}): ${category.title}`,
@@ -113,13 +129,18 @@ export function createReportsController(deps: { reports: ReportsService; clock: 
       template,
       saveName: extra.saveName ?? template?.name ?? '',
       errors: extra.errors ?? {},
+      associationHref: hasAnyRole(user?.roles ?? [], REPORT_ROLES) ? '/quan-tri/hoi/' : canReadCategory(user, 'a') ? '/bao-cao/a?ma=' : '',
       canEditDocuments: !!user && user.roles.some((r) => r === 'ngo_staff' || r === 'ngo_lead'),
     });
   }
 
   return {
     index(req: Request, res: Response) {
-      res.render('reports/index', { title: 'Báo cáo, thống kê', categories: CATEGORIES.filter((c) => canReadCategory(req.user, c.key)) });
+      const categories = CATEGORIES.filter((c) => canReadCategory(req.user, c.key));
+      // An exploiter whose grant expired, was revoked or suspended reads nothing: 403, not an empty page.
+      if (categories.length === 0)
+        throw new ForbiddenError('Bạn chưa được cấp quyền khai thác loại thông tin nào, hoặc quyền đã hết hiệu lực.');
+      res.render('reports/index', { title: 'Báo cáo, thống kê', categories });
     },
 
     async show(req: Request, res: Response) {

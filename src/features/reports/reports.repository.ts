@@ -124,7 +124,10 @@ export function createReportsRepository(db: Knex) {
       position: string | undefined,
       limit: number | null,
       offset: number,
+      personal = true,
     ): Promise<Array<Record<string, unknown>>> {
+      // Leaders' personal fields are selected only for readers entitled to them (R-8.5): an exploiter whose grant
+      // excludes them never has them in memory, let alone in a page or file.
       const q = this.leadersQuery(f, position)
         .leftJoin('leader_positions as lp', 'lp.code', 'l.position_code')
         .select(
@@ -134,11 +137,7 @@ export function createReportsRepository(db: Knex) {
           'lp.name as position',
           'l.term_number',
           'l.elected_on',
-          'l.birth_year',
-          'l.gender',
-          'l.academic_title',
-          'l.qualification',
-          'l.outside_position',
+          ...(personal ? ['l.birth_year', 'l.gender', 'l.academic_title', 'l.qualification', 'l.outside_position'] : []),
           'l.official_status',
           'l.full_time',
         );

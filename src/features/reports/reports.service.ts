@@ -555,9 +555,12 @@ export function createReportsService(deps: {
                 type: d.options ? 'text' : columnType(d),
                 ...(d.name === 'code' ? { link: 'association' as const } : {}),
               })),
-              rows: rows.map((r) =>
-                Object.fromEntries(defs.map((d) => [d.name, d.name === 'code' ? r.code : fieldValue(d, r[d.name], options)])),
-              ),
+              // Every row carries its association code even when `code` is not a chosen column: the exploitation log
+              // (R-16) records which associations a list touched. Renderers and exports print only `columns`.
+              rows: rows.map((r) => ({
+                code: r.code,
+                ...Object.fromEntries(defs.map((d) => [d.name, d.name === 'code' ? r.code : fieldValue(d, r[d.name], options)])),
+              })),
               totals: null,
             },
             count,
@@ -577,7 +580,10 @@ export function createReportsService(deps: {
     paging: Paging,
     personal: boolean,
   ): Promise<ReportTable> {
-    const [count, rows] = await Promise.all([repo.countLeaders(f, position), repo.leaders(f, position, limitOf(paging), offsetOf(paging))]);
+    const [count, rows] = await Promise.all([
+      repo.countLeaders(f, position),
+      repo.leaders(f, position, limitOf(paging), offsetOf(paging), personal),
+    ]);
     const columns: ReportColumn[] = [
       { key: 'full_name', label: 'Họ và tên', type: 'text' },
       { key: 'position', label: 'Chức vụ trong hội', type: 'text' },

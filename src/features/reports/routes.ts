@@ -4,12 +4,13 @@
  */
 import { Router } from 'express';
 import { requireRole } from '../../middleware/auth.js';
-import { REPORT_ROLES } from './categories.js';
+import { READER_ROLES } from './categories.js';
 import type { createReportsController } from './reports.controller.js';
 
 export function reportsRoutes(c: ReturnType<typeof createReportsController>): Router {
   const r = Router();
-  const read = requireRole(...REPORT_ROLES);
+  // Exploiters and organisation managers pass the guard; canReadCategory then limits them to their grant.
+  const read = requireRole(...READER_ROLES);
   r.get('/bao-cao', read, c.index);
   r.post('/bao-cao/n/mau', read, c.saveCustom);
   r.get('/bao-cao/:category', read, c.show);
