@@ -21,9 +21,7 @@ export async function up(knex: Knex): Promise<void> {
     t.timestamp('taken_at', { useTz: true }).notNullable();
     t.jsonb('data').notNullable();
   });
-  await knex.raw(
-    `ALTER TABLE quarter_snapshots ADD CONSTRAINT quarter_snapshots_quarter_format CHECK (quarter ~ '^[0-9]{4}-Q[1-4]$')`,
-  );
+  await knex.raw(`ALTER TABLE quarter_snapshots ADD CONSTRAINT quarter_snapshots_quarter_format CHECK (quarter ~ '^[0-9]{4}-Q[1-4]$')`);
 
   await knex.raw('CREATE INDEX association_versions_assoc_created_idx ON association_versions (association_id, created_at)');
   await knex.raw('CREATE INDEX association_versions_created_idx ON association_versions (created_at)');

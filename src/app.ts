@@ -20,6 +20,8 @@ import { createGuideController } from './features/guide/guide.controller.js';
 import { guideRoutes } from './features/guide/routes.js';
 import { healthRoutes, metricsRoutes } from './features/health/routes.js';
 import { homeRoutes } from './features/home/routes.js';
+import { createJobsController } from './features/jobs/jobs.controller.js';
+import { jobsRoutes } from './features/jobs/routes.js';
 import { createLegalDocumentsController } from './features/legal-documents/legal-documents.controller.js';
 import { legalDocumentsRoutes } from './features/legal-documents/routes.js';
 import { createNotificationsController } from './features/notifications/notifications.controller.js';
@@ -105,13 +107,14 @@ export function createApp({ config, db, services, logger, clock, extraRoutes }: 
   app.use(authRoutes(createAuthController({ auth: services.auth, clock, config }), loginRateLimiter(config)));
   app.use(publicRoutes(createPublicController(services.publicData, config.publicUrl)));
   app.use(guideRoutes(createGuideController(services.guide)));
-  app.use(homeRoutes({ reports: services.reports }));
+  app.use(homeRoutes({ reports: services.reports, jobs: services.jobs }));
   app.use(associationsRoutes(createAssociationsController(services.associations, services.documents)));
   app.use(catalogueRoutes(createCataloguesController({ catalogues: services.catalogues })));
   app.use(documentsRoutes(createDocumentsController({ documents: services.documents, storage: services.documentStorage, config })));
   app.use(reportsRoutes(createReportsController({ reports: services.reports, clock })));
   app.use(notificationsRoutes(notificationsController));
   app.use(legalDocumentsRoutes(createLegalDocumentsController(services.legalDocuments)));
+  app.use(jobsRoutes(createJobsController({ jobs: services.jobs, catalogues: services.catalogues, clock })));
   app.use(metricsRoutes({ registry: metrics.registry, metricsToken: config.metricsToken }));
   if (extraRoutes) app.use(extraRoutes);
   // 7. Not found and errors.

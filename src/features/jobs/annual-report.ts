@@ -181,7 +181,11 @@ export const exportsSection: Section = async (db, { from, to }) => {
       { label: 'Lượt xem dữ liệu cá nhân của người đứng đầu hội', value: personal },
     ],
     tables: [
-      { caption: 'Kết xuất theo định dạng', columns: ['Định dạng', 'Số lượt'], rows: byFormat.map((r) => [r.format.toUpperCase(), n(r.n)]) },
+      {
+        caption: 'Kết xuất theo định dạng',
+        columns: ['Định dạng', 'Số lượt'],
+        rows: byFormat.map((r) => [r.format.toUpperCase(), n(r.n)]),
+      },
       {
         caption: 'Kết xuất theo loại báo cáo (Điều 17)',
         columns: ['Loại báo cáo', 'Số lượt'],
@@ -249,8 +253,7 @@ export const accessSection: Section = async () =>
   pending('dang-ky-khai-thac', 'Đăng ký khai thác, cấp và thu hồi quyền', 'chức năng đăng ký và cấp quyền khai thác');
 
 /** 7. Violations recorded and actions taken (R-8.10). TODO(merge): `violations`. */
-export const violationsSection: Section = async () =>
-  pending('vi-pham', 'Vi phạm quy chế và biện pháp xử lý', 'sổ theo dõi vi phạm');
+export const violationsSection: Section = async () => pending('vi-pham', 'Vi phạm quy chế và biện pháp xử lý', 'sổ theo dõi vi phạm');
 
 /** 8. Reads and exports by exploiting organisations (R-14). TODO(merge): `exploitation_log`. */
 export const exploitationSection: Section = async () =>

@@ -73,7 +73,11 @@ export function createCyclesRepository(db: Knex) {
       const total = await one(trx('associations'));
       const live = await one(trx('associations').whereIn('status', LIVE_STATUSES));
       const published = await one(trx('associations').where('published', true));
-      const updated = await one(trx('associations as a').whereIn('a.status', LIVE_STATUSES).whereExists(updatedIn(trx, from, to)));
+      const updated = await one(
+        trx('associations as a')
+          .whereIn('a.status', LIVE_STATUSES)
+          .whereExists(updatedIn(trx, from, to)),
+      );
       return {
         total,
         live,
@@ -172,7 +176,10 @@ export function createCyclesRepository(db: Knex) {
       page: number,
       pageSize: number,
     ): Promise<{ rows: Array<{ code: string; name: string; status: string; updated_at: Date }>; total: number }> {
-      const base = () => db('associations as a').whereIn('a.status', LIVE_STATUSES).whereNotExists(updatedIn(db, from, to));
+      const base = () =>
+        db('associations as a')
+          .whereIn('a.status', LIVE_STATUSES)
+          .whereNotExists(updatedIn(db, from, to));
       const [rows, total] = await Promise.all([
         base()
           .orderBy([{ column: 'a.updated_at' }, { column: 'a.code' }])

@@ -79,13 +79,7 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
     return fired ? localStamp(fired) : null;
   }
 
-  async function record(
-    job: string,
-    period: string,
-    opts: RunOptions,
-    status: JobStatus,
-    reason: string,
-  ): Promise<RunResult> {
+  async function record(job: string, period: string, opts: RunOptions, status: JobStatus, reason: string): Promise<RunResult> {
     const now = clock.now();
     // Scheduled ticks that find nothing to do are not recorded (they would fill the table); manual ones are.
     let runId: number | null = null;
@@ -134,7 +128,15 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
       logger.info({ job: job.name, period, trigger: opts.trigger, runId }, 'job started');
       if (!services) throw new Error('job runner used before services were attached');
       try {
-        const counts = await job.run({ db, services, config, clock, logger: logger.child({ job: job.name }), period, trigger: opts.trigger });
+        const counts = await job.run({
+          db,
+          services,
+          config,
+          clock,
+          logger: logger.child({ job: job.name }),
+          period,
+          trigger: opts.trigger,
+        });
         await repo.finish(runId, 'succeeded', clock.now(), counts, null);
         logger.info({ job: job.name, period, runId, counts }, 'job succeeded');
         return { job: job.name, period, status: 'succeeded', runId, counts, reason: null };

@@ -6,7 +6,7 @@ import type { Knex } from 'knex';
 import type { Clock } from '../../lib/clock.js';
 import { NotFoundError } from '../../lib/errors.js';
 import { vietnamToday } from '../../lib/format.js';
-import { type TermInfo } from '../associations/congress-term.js';
+import type { TermInfo } from '../associations/congress-term.js';
 import type { Actor, AuditService } from '../audit/audit.service.js';
 import { buildAnnualReport } from './annual-report.js';
 import { termInfos } from './congress-alerts.job.js';

@@ -35,7 +35,10 @@ export const quarterlyCycleJob: JobDefinition = {
       // Frozen: taken once, never recomputed by a re-run.
       if (!(await trx('quarter_snapshots').where({ quarter }).first('quarter'))) {
         const data = await repo.snapshotData(trx, from, to);
-        await trx('quarter_snapshots').insert({ quarter, taken_at: clock.now(), data: JSON.stringify(data) }).onConflict('quarter').ignore();
+        await trx('quarter_snapshots')
+          .insert({ quarter, taken_at: clock.now(), data: JSON.stringify(data) })
+          .onConflict('quarter')
+          .ignore();
       }
       counts.staff_notices = await services.notifications.notifyRoles(trx, ['ngo_staff', 'ngo_lead'], {
         kind: 'cycle.quarterly',

@@ -33,7 +33,8 @@ export function createScheduler(runner: JobRunner, logger: Logger): Scheduler {
             if (stopped) return;
             try {
               const r = await runner.run(job.name, { trigger: 'schedule' });
-              if (r.status === 'skipped' || r.status === 'idle') logger.debug({ job: job.name, period: r.period, reason: r.reason }, 'job not run');
+              if (r.status === 'skipped' || r.status === 'idle')
+                logger.debug({ job: job.name, period: r.period, reason: r.reason }, 'job not run');
             } catch (err) {
               logger.error({ err, job: job.name }, 'scheduled job could not start');
             }
