@@ -45,6 +45,12 @@ export interface JobRunnerDeps {
 
 const MAX_ERROR = 2000;
 
+/**
+ * Jobs running in this process, per database handle: two runners sharing one handle (PGlite's single session, where
+ * advisory locks are re-entrant) must still exclude each other.
+ */
+const runningInProcess = new WeakMap<Knex, Set<string>>();
+
 /** Declared (not inferred): the runner and the services refer to each other. */
 export interface JobRunner {
   readonly jobs: readonly JobDefinition[];
@@ -60,7 +66,8 @@ export interface JobRunner {
 export function createJobRunner(deps: JobRunnerDeps): JobRunner {
   const { db, config, clock, logger, jobs } = deps;
   const repo = createJobRunsRepository(db);
-  const runningHere = new Set<string>();
+  const runningHere = runningInProcess.get(db) ?? new Set<string>();
+  runningInProcess.set(db, runningHere);
   const inFlight = new Set<Promise<unknown>>();
   const host = os.hostname();
   let services: Services | undefined = deps.services;
