@@ -114,7 +114,15 @@ describe('quarterly update cycle with e-mail (R-13.2, check 35)', () => {
     const second = await runner.run('quarterly-cycle', { trigger: 'schedule' });
     expect(second.status).toBe('succeeded');
     // Staff and lead + six officers with an address (the dissolved association's officer is not asked).
-    const expected = ['staff@bnv.test', 'lead@bnv.test', 'officer0@hoi.test', 'officer1@hoi.test', 'officer2@hoi.test', 'officer3@hoi.test', 'officer4@hoi.test'];
+    const expected = [
+      'staff@bnv.test',
+      'lead@bnv.test',
+      'officer0@hoi.test',
+      'officer1@hoi.test',
+      'officer2@hoi.test',
+      'officer3@hoi.test',
+      'officer4@hoi.test',
+    ];
     const recipients = smtp.messages.flatMap((m) => m.to).sort();
     expect(recipients).toEqual([...expected].sort());
     expect(new Set(smtp.messages.map((m) => m.messageId)).size).toBe(smtp.messages.length);
@@ -205,7 +213,9 @@ describe('runner: catch-up, interrupted runs, job runs page and "Chạy ngay"', 
   });
 
   it('a run left "running" by a killed process is marked failed by the next run', async () => {
-    await t.db.knex('job_runs').insert({ job: 'congress-alerts', period_key: '2027-01-06', trigger: 'schedule', status: 'running', host: 'x', pid: 1 });
+    await t.db
+      .knex('job_runs')
+      .insert({ job: 'congress-alerts', period_key: '2027-01-06', trigger: 'schedule', status: 'running', host: 'x', pid: 1 });
     t.clock.set(new Date('2027-01-06T02:00:00Z'));
     const r = await t.services.jobs.runner.run('congress-alerts', { trigger: 'schedule' });
     expect(r.status).toBe('succeeded');
@@ -238,7 +248,10 @@ describe('runner: catch-up, interrupted runs, job runs page and "Chạy ngay"', 
     const failed = await a.get('/quan-tri/he-thong/tac-vu?trang-thai=failed');
     expect(failed.text).toContain('2027-01-06');
     expect(failed.text).not.toContain('2026-Q4');
-    const bogus = await a.post('/quan-tri/he-thong/tac-vu/khong-co/chay').type('form').send({ _csrf: csrfFrom(page.text) });
+    const bogus = await a
+      .post('/quan-tri/he-thong/tac-vu/khong-co/chay')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text) });
     expect(bogus.status).toBe(404);
   });
 
@@ -268,9 +281,7 @@ describe('term-congress alerts (R-17.1 e)', () => {
     t.clock.set(new Date('2026-12-01T01:00:00Z'));
     const congress = async (key: string, held_on: string, term_years = 5) => {
       a[key] = await insertAssociation(t);
-      await t.db
-        .knex('congresses')
-        .insert({ association_id: a[key]?.id, term_number: 1, congress_type: 'nhiem_ky', held_on, term_years });
+      await t.db.knex('congresses').insert({ association_id: a[key]?.id, term_number: 1, congress_type: 'nhiem_ky', held_on, term_years });
     };
     await congress('oneMonth', '2021-12-20'); // term ends 20/12/2026
     await congress('sixMonths', '2022-05-01'); // 01/05/2027
