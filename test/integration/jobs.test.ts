@@ -166,12 +166,37 @@ describe('quarterly update cycle with e-mail (R-13.2, check 35)', () => {
     expect(new Set(recipients).size).toBe(7);
   });
 
+  it('an address the server refuses does not hold back the others; the next run sends only it', async () => {
+    t.clock.set(new Date('2027-06-30T01:00:00Z'));
+    const runner = t.services.jobs.runner;
+    const before = smtp.messages.length;
+    const refusing: Mailer = {
+      enabled: true,
+      async send(m) {
+        if (m.to === 'officer2@hoi.test') throw new Error('550 mailbox unavailable (injected)');
+        await t.services.mailer.send(m);
+      },
+      close() {},
+    };
+    runner.attachServices({ ...t.services, mailer: refusing });
+    const first = await runner.run('quarterly-cycle', { trigger: 'schedule' });
+    runner.attachServices(t.services);
+    expect(first.status).toBe('failed');
+    expect(first.reason).toMatch(/^1 thư nhắc chưa gửi được \(6 thư đã gửi/);
+    expect(smtp.messages.slice(before).flatMap((m) => m.to)).not.toContain('officer2@hoi.test');
+    expect(smtp.messages.length - before).toBe(6);
+    const second = await runner.run('quarterly-cycle', { trigger: 'schedule' });
+    expect(second.status).toBe('succeeded');
+    expect(smtp.messages.slice(before + 6).flatMap((m) => m.to)).toEqual(['officer2@hoi.test']);
+  });
+
   it('staff see the cycles, the records not updated in the quarter and the comparison of snapshots', async () => {
     const a = await loggedInAgent(t, staff);
     const list = await a.get('/quan-tri/chu-ky-cap-nhat');
     expect(list.status).toBe(200);
     expect(list.text).toContain('Quý IV/2026');
     expect(list.text).toContain('Quý I/2027');
+    expect(list.text).toContain('Quý II/2027');
     const q4 = await a.get('/quan-tri/chu-ky-cap-nhat/2026-Q4');
     expect(q4.status).toBe(200);
     for (const x of [assoc[0], assoc[2], assoc[3], assoc[4]]) expect(q4.text).toContain(`>${x?.code}<`);

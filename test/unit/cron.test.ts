@@ -35,6 +35,13 @@ describe('cron expressions', () => {
     expect(localStamp(previousFire('0 7 * * *', at('2026-11-29T00:00:00Z')) as Date)).toBe('2026-11-29T07:00:00');
   });
 
+  it('leaves no node-cron task behind', async () => {
+    const cron = (await import('node-cron')).default;
+    const before = cron.getTasks().size;
+    for (let i = 0; i < 5; i++) previousFire('0 2 * * 0', at('2026-11-29T08:40:00Z'));
+    expect(cron.getTasks().size).toBe(before);
+  });
+
   it('the AND semantics the validator guards against are real in node-cron 4', async () => {
     const cron = (await import('node-cron')).default;
     const task = cron.createTask('0 8 31 12 1', () => undefined, { timezone: 'Asia/Ho_Chi_Minh' });

@@ -113,6 +113,7 @@ export function createCyclesRepository(db: Knex) {
     /** The next notices of a cycle still to e-mail (recipient with an address, not disabled). */
     pendingEmails(
       prefix: string,
+      afterId: number,
       limit: number,
     ): Promise<Array<{ id: number; title: string; body: string; link: string | null; email: string; display_name: string }>> {
       return db('notifications as n')
@@ -123,6 +124,7 @@ export function createCyclesRepository(db: Knex) {
         .whereNull('u.disabled_at')
         .whereNotNull('u.email')
         .whereRaw("u.email <> ''")
+        .where('n.id', '>', afterId)
         .orderBy('n.id')
         .limit(limit)
         .select('n.id', 'n.title', 'n.body', 'n.link', 'u.email', 'u.display_name');

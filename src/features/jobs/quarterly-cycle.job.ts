@@ -14,13 +14,15 @@ import type { JobDefinition } from './registry.js';
 
 /** Associations notified per transaction. */
 const BATCH = 200;
+/** Consecutive refused e-mails after which the server is taken to be down and the run stops (to retry later). */
+const MAX_CONSECUTIVE_FAILURES = 5;
 
 export const quarterlyCycleJob: JobDefinition = {
   name: 'quarterly-cycle',
   description: 'Mở kỳ cập nhật dữ liệu hằng quý (ngày cuối quý), nhắc Vụ TCPCP và các hội, chốt số liệu thống kê của quý (R-13.2)',
   schedule: 'quarterly-cycle',
   period: dueQuarter,
-  async run({ db, services, clock, config, period: quarter }) {
+  async run({ db, services, clock, config, logger, period: quarter }) {
     const repo = createCyclesRepository(db);
     const { from, to, start, end } = quarterRange(quarter);
     const label = quarterLabel(quarter);
@@ -78,19 +80,40 @@ export const quarterlyCycleJob: JobDefinition = {
     const mailer = services.mailer;
     if (mailer.enabled) {
       const base = config.publicUrl ? config.publicUrl.replace(/\/$/, '') : null;
-      for (;;) {
-        const batch = await repo.pendingEmails(prefix, 100);
+      // Keyset over notice ids: a message refused by the server is left unmarked (retried by the next run) without
+      // stopping the others; the run fails when any is left, and gives up early when the server seems down.
+      let lastId = 0;
+      let failures = 0;
+      let consecutive = 0;
+      let lastError: unknown = null;
+      outer: for (;;) {
+        const batch = await repo.pendingEmails(prefix, lastId, 100);
         if (batch.length === 0) break;
         for (const n of batch) {
-          await mailer.send({
-            to: n.email,
-            subject: `[CSDL hội] ${n.title}`,
-            text: `Kính gửi ${n.display_name},\n\n${n.body}\n${base && n.link ? `\nXem tại: ${base}${n.link}\n` : ''}\nThư này được gửi tự động từ Cơ sở dữ liệu hội và tổ chức phi chính phủ, Bộ Nội vụ.`,
-            messageId: `<notification-${n.id}.${quarter}@csdl-hoi>`,
-          });
+          lastId = n.id;
+          try {
+            await mailer.send({
+              to: n.email,
+              subject: `[CSDL hội] ${n.title}`,
+              text: `Kính gửi ${n.display_name},\n\n${n.body}\n${base && n.link ? `\nXem tại: ${base}${n.link}\n` : ''}\nThư này được gửi tự động từ Cơ sở dữ liệu hội và tổ chức phi chính phủ, Bộ Nội vụ.`,
+              messageId: `<notification-${n.id}.${quarter}@csdl-hoi>`,
+            });
+          } catch (err) {
+            failures += 1;
+            consecutive += 1;
+            lastError = err;
+            logger.warn({ err, notification: n.id }, 'reminder e-mail not sent');
+            if (consecutive >= MAX_CONSECUTIVE_FAILURES) break outer;
+            continue;
+          }
+          consecutive = 0;
           await repo.markEmailed(n.id, clock.now());
           counts.emails_sent += 1;
         }
+      }
+      if (failures > 0) {
+        const why = lastError instanceof Error ? lastError.message : String(lastError);
+        throw new Error(`${failures} thư nhắc chưa gửi được (${counts.emails_sent} thư đã gửi; lần chạy sau gửi tiếp): ${why}`);
       }
       counts.emails_without_address = await repo.countWithoutAddress(prefix);
     }
