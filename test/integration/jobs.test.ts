@@ -211,6 +211,22 @@ describe('quarterly update cycle with e-mail (R-13.2, check 35)', () => {
     expect(cmp.text).toContain('Đã giải thể');
     expect((await a.get('/quan-tri/chu-ky-cap-nhat/so-sanh?theo=%3Cx%3E')).status).toBe(200);
   });
+
+  it('pages the records not updated (50 a page), the frozen snapshot unchanged', async () => {
+    for (let i = 0; i < 55; i++) await insertAssociation(t);
+    const a = await loggedInAgent(t, staff);
+    const p1 = await a.get('/quan-tri/chu-ky-cap-nhat/2026-Q4');
+    const p2 = await a.get('/quan-tri/chu-ky-cap-nhat/2026-Q4?trang=2');
+    const codes = (html: string) => [...html.matchAll(/<a href="\/quan-tri\/hoi\/(H\d+)">/g)].map((m) => m[1]);
+    expect(codes(p1.text)).toHaveLength(50);
+    expect(codes(p2.text)).toHaveLength(9);
+    expect(new Set([...codes(p1.text), ...codes(p2.text)]).size).toBe(59);
+    expect(p1.text).toMatch(/<strong>59<\/strong> \/ 60 hồ sơ/);
+    expect(p1.text).toContain('?trang=2');
+    const list = await a.get('/quan-tri/chu-ky-cap-nhat');
+    // The snapshot frozen at the cycle still says 6 records, 4 not updated.
+    expect(list.text).toMatch(/Quý IV\/2026[\s\S]*?<td class="text-end">6<\/td>\s*<td class="text-end">4<\/td>/);
+  });
 });
 
 describe('runner: catch-up, interrupted runs, job runs page and "Chạy ngay"', () => {
