@@ -80,3 +80,31 @@ describe('two schedulers on one database (check 35 with a fast schedule)', () =>
     for (const p of executed) expect(p).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/);
   });
 });
+
+describe('a period that succeeded elsewhere meanwhile', () => {
+  it('is recorded as skipped, never as a second success (partial unique index)', async () => {
+    const sneaky: JobDefinition = {
+      name: 'sneaky',
+      description: 'Tác vụ thử',
+      period: () => 'p1',
+      async run({ db }) {
+        // Another instance that lost track of the lock finishes the same period first.
+        await db('job_runs').insert({ job: 'sneaky', period_key: 'p1', trigger: 'schedule', status: 'succeeded' });
+        return { n: 1 };
+      },
+    };
+    const runner = createJobRunner({
+      db: t.db.knex,
+      config: t.config,
+      clock: systemClock,
+      logger: pino({ level: 'silent' }),
+      jobs: [sneaky],
+    });
+    runner.attachServices(t.services);
+    const r = await runner.run('sneaky', { trigger: 'schedule' });
+    expect(r.status).toBe('skipped');
+    // The runner's own row (inserted first) ends skipped; the other instance's success stays the only one.
+    const rows = await t.db.knex('job_runs').where({ job: 'sneaky' }).orderBy('id').select('status');
+    expect(rows.map((x) => x.status)).toEqual(['skipped', 'succeeded']);
+  });
+});

@@ -144,7 +144,15 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
           period,
           trigger: opts.trigger,
         });
-        await repo.finish(runId, 'succeeded', clock.now(), counts, null);
+        try {
+          await repo.finish(runId, 'succeeded', clock.now(), counts, null);
+        } catch (err) {
+          // The partial unique index: this period succeeded elsewhere meanwhile (cannot happen under the lock, unless
+          // the lock's connection was lost during the run).
+          if ((err as { code?: string }).code !== '23505') throw err;
+          await repo.finish(runId, 'skipped', clock.now(), counts, 'Kỳ này đã chạy thành công ở nơi khác.');
+          return { job: job.name, period, status: 'skipped', runId, counts, reason: 'duplicate' };
+        }
         logger.info({ job: job.name, period, runId, counts }, 'job succeeded');
         return { job: job.name, period, status: 'succeeded', runId, counts, reason: null };
       } catch (err) {
@@ -158,6 +166,7 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
     }
   }
 
+  /** Runs one job now (it may be skipped: period done, or running elsewhere). Never throws for a job failure. */
   async function run(name: string, opts: RunOptions): Promise<RunResult> {
     const job = jobs.find((j) => j.name === name);
     if (!job) throw new Error(`Unknown job ${name}`);
@@ -172,7 +181,6 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
     }
   }
 
-  /** Runs one job now (it may be skipped: period done, or running elsewhere). Never throws for a job failure. */
   return {
     jobs,
     run,
