@@ -25,6 +25,8 @@ import { createGuideController } from './features/guide/guide.controller.js';
 import { guideRoutes } from './features/guide/routes.js';
 import { healthRoutes, metricsRoutes } from './features/health/routes.js';
 import { homeRoutes } from './features/home/routes.js';
+import { createJobsController } from './features/jobs/jobs.controller.js';
+import { jobsRoutes } from './features/jobs/routes.js';
 import { createLegalDocumentsController } from './features/legal-documents/legal-documents.controller.js';
 import { legalDocumentsRoutes } from './features/legal-documents/routes.js';
 import { createNotificationsController } from './features/notifications/notifications.controller.js';
@@ -137,6 +139,7 @@ export function createApp({ config, db, services, logger, clock, extraRoutes }: 
         documents: services.documents,
         storage: services.documentStorage,
         config,
+        termOf: (id) => services.jobs.termOf(id),
       }),
     ),
   );
@@ -144,6 +147,7 @@ export function createApp({ config, db, services, logger, clock, extraRoutes }: 
   app.use(feesRoutes(createFeesController({ fees: services.fees })));
   app.use(violationsRoutes(createViolationsController({ violations: services.violations, storage: services.documentStorage, config })));
   app.use(supportRoutes(createSupportController({ support: services.support })));
+  app.use(jobsRoutes(createJobsController({ jobs: services.jobs, catalogues: services.catalogues, clock })));
   app.use(metricsRoutes({ registry: metrics.registry, metricsToken: config.metricsToken }));
   if (extraRoutes) app.use(extraRoutes);
   // 7. Not found and errors.

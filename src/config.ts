@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
+import { cronProblem } from './lib/cron.js';
 import { projectRoot } from './lib/paths.js';
 
 export const DEFAULT_SESSION_SECRET = 'dev-only-session-secret-change-me-0123456789';
@@ -26,6 +27,17 @@ const int = (fallback: number, min: number, max: number) =>
     .max(max, { error: `phải không quá ${max}` })
     .optional()
     .transform((v) => v ?? fallback);
+
+/** A cron expression for the scheduler (node-cron 4, Asia/Ho_Chi_Minh); see src/lib/cron.ts. */
+const cronExpr = (fallback: string) =>
+  z
+    .string()
+    .optional()
+    .transform((v) => v ?? fallback)
+    .superRefine((v, ctx) => {
+      const problem = cronProblem(v);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    });
 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).optional().default('development'),
@@ -70,6 +82,15 @@ const envSchema = z.object({
     .enum(['113', '79-2022'], { error: 'phải là 113 (chỉ thông tin chung, mặc định) hoặc 79-2022 (thêm thông tin cơ bản)' })
     .optional()
     .default('113'),
+  SCHEDULER: z.enum(['on', 'off'], { error: 'phải là on hoặc off' }).optional(),
+  SCHEDULE_QUARTERLY_CYCLE: cronExpr('0 7 * * *'),
+  SCHEDULE_CONGRESS_ALERTS: cronExpr('30 7 * * *'),
+  SCHEDULE_ANNUAL_REPORT_REMINDER: cronExpr('0 8 * 12 *'),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\/[^\s]+$/, { error: 'phải là một URL smtp://… hoặc smtps://…' })
+    .optional(),
+  MAIL_FROM: z.string().min(3).max(200).optional(),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -111,6 +132,13 @@ export interface Config {
    * '113' = general information only (Quyết định 113/QĐ-BNV), '79-2022' = basic information (79/QĐ-BNV, 2022).
    */
   publicFieldsRegime: '113' | '79-2022';
+  /**
+   * Scheduled jobs (issue 7): `scheduler` runs node-cron in this process (off for tests and extra instances);
+   * `schedules` are cron expressions keyed by job name (a JobDefinition's `schedule`).
+   */
+  jobs: { scheduler: boolean; schedules: Readonly<Record<string, string>> };
+  /** E-mail through nodemailer; null smtpUrl = in-app notifications only. */
+  mail: { smtpUrl: string | null; from: string | null };
 }
 
 export class ConfigError extends Error {
@@ -137,6 +165,7 @@ function secretProblems(env: Record<string, string | undefined>): string[] {
   } else if (secret && secret.length < 32) {
     problems.push('SESSION_SECRET: phải có ít nhất 32 ký tự');
   }
+  if (env.SMTP_URL && !env.MAIL_FROM) problems.push('MAIL_FROM: bắt buộc khi có SMTP_URL (địa chỉ người gửi thư)');
   return problems;
 }
 
@@ -212,6 +241,15 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     metricsToken: e.METRICS_TOKEN ?? null,
     publicUrl: e.PUBLIC_URL ?? null,
     publicFieldsRegime: e.PUBLIC_FIELDS_REGIME,
+    jobs: {
+      scheduler: e.SCHEDULER === undefined ? e.NODE_ENV !== 'test' : e.SCHEDULER === 'on',
+      schedules: {
+        'quarterly-cycle': e.SCHEDULE_QUARTERLY_CYCLE,
+        'congress-alerts': e.SCHEDULE_CONGRESS_ALERTS,
+        'annual-report-reminder': e.SCHEDULE_ANNUAL_REPORT_REMINDER,
+      },
+    },
+    mail: { smtpUrl: e.SMTP_URL ?? null, from: e.MAIL_FROM ?? null },
   };
   return deepFreeze(config);
 }

@@ -1,12 +1,14 @@
 /**
  * Entry point: config → database (PostgreSQL or embedded PGlite) → migrate and seed → services → app → listen.
- * Graceful shutdown on SIGTERM/SIGINT: stop accepting, finish requests in flight (≤ 25 s), close the database.
+ * Graceful shutdown on SIGTERM/SIGINT: stop accepting, finish requests in flight (≤ 25 s), stop the scheduler (a job
+ * in flight gets ≤ 15 s), close the database.
  */
 import type { Server } from 'node:http';
 import { DEMO_ACCOUNTS } from '../seeds/demo/users.js';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabase, prepareDatabase } from './db/setup.js';
+import { createScheduler } from './features/jobs/scheduler.js';
 import { systemClock } from './lib/clock.js';
 import { createLogger } from './logger.js';
 import { KnexSessionStore } from './middleware/session.js';
@@ -35,6 +37,9 @@ async function main(): Promise<void> {
   if (swept > 0) logger.info({ swept }, 'removed unfinished upload temp files');
   const store = app.locals.sessionStore;
   if (store instanceof KnexSessionStore) store.startPruning();
+  // Scheduled jobs (issue 7): node-cron in this process unless SCHEDULER=off; missed periods are caught up.
+  const scheduler = config.jobs.scheduler ? createScheduler(services.jobs.runner, logger) : null;
+  if (scheduler) await scheduler.start();
 
   const server: Server = app.listen(config.port, config.host, () => {
     const url = config.publicUrl ?? `http://localhost:${config.port}`;
@@ -68,6 +73,9 @@ async function main(): Promise<void> {
     force.unref();
     server.close(async () => {
       if (store instanceof KnexSessionStore) store.stopPruning();
+      // Stop the cron tasks and let a job in flight finish (≤ 15 s) before the database closes.
+      if (scheduler) await scheduler.stop(15_000).catch((err: unknown) => logger.error({ err }, 'stopping the scheduler failed'));
+      services.mailer.close();
       await database.close().catch((err: unknown) => logger.error({ err }, 'closing the database failed'));
       logger.info('stopped');
       process.exit(0);

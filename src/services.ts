@@ -20,6 +20,10 @@ import { createDocumentStorage } from './features/documents/documents.storage.js
 import { createFeesRepository } from './features/fees/fees.repository.js';
 import { createFeesService } from './features/fees/fees.service.js';
 import { createGuideService } from './features/guide/guide.service.js';
+import { createJobRunner } from './features/jobs/job-runner.js';
+import { createJobsService } from './features/jobs/jobs.service.js';
+import { createMailer } from './features/jobs/mailer.js';
+import { JOBS, type JobDefinition } from './features/jobs/registry.js';
 import { createLegalDocumentsRepository } from './features/legal-documents/legal-documents.repository.js';
 import { createLegalDocumentsService } from './features/legal-documents/legal-documents.service.js';
 import { createNotificationsService } from './features/notifications/notifications.service.js';
@@ -40,9 +44,11 @@ export interface ServiceDeps {
   config: Readonly<Config>;
   clock: Clock;
   logger: Logger;
+  /** The registered jobs (tests may pass their own). */
+  jobs?: readonly JobDefinition[];
 }
 
-export function createServices({ db, config, clock, logger }: ServiceDeps) {
+export function createServices({ db, config, clock, logger, jobs: jobDefinitions = JOBS }: ServiceDeps) {
   const users = createUsersRepository(db);
   const audit = createAuditService(createAuditRepository(db));
   const auth = createAuthService({ db, users, audit, clock, config });
@@ -91,7 +97,10 @@ export function createServices({ db, config, clock, logger }: ServiceDeps) {
     // Every fee-bearing export gets its ledger row in the log row's transaction (R-8.7).
     onExport: (trx, e) => fees.chargeExport(trx, e),
   });
-  return {
+  const mailer = createMailer(config.mail);
+  const jobRunner = createJobRunner({ db, config, clock, logger, jobs: jobDefinitions });
+  const jobs = createJobsService({ db, runner: jobRunner, audit, clock });
+  const services = {
     users,
     access,
     exploitationLog,
@@ -110,7 +119,12 @@ export function createServices({ db, config, clock, logger }: ServiceDeps) {
     violations,
     support,
     submissions,
+    mailer,
+    jobs,
   };
+  // The jobs run with the services (notifications, mailer …): attached once they exist.
+  jobRunner.attachServices(services);
+  return services;
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -19,6 +19,8 @@ import * as m20261220000200 from '../../migrations/20261220000200_create_violati
 import * as m20261220000300 from '../../migrations/20261220000300_create_support_threads.js';
 import * as m20261220000400 from '../../migrations/20261220000400_create_access_grants.js';
 import * as m20261220000500 from '../../migrations/20261220000500_create_exploitation_log.js';
+import * as m20261221000100 from '../../migrations/20261221000100_create_job_runs.js';
+import * as m20261221000200 from '../../migrations/20261221000200_create_update_cycles.js';
 
 interface MigrationModule {
   up(knex: Knex): Promise<void>;
@@ -42,6 +44,8 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, MigrationModule]> = [
   ['20261220000300_create_support_threads', m20261220000300],
   ['20261220000400_create_access_grants', m20261220000400],
   ['20261220000500_create_exploitation_log', m20261220000500],
+  ['20261221000100_create_job_runs', m20261221000100],
+  ['20261221000200_create_update_cycles', m20261221000200],
 ];
 
 class ListMigrationSource implements Knex.MigrationSource<string> {

@@ -139,6 +139,15 @@ const MATRIX: Record<string, Access> = {
   'GET /quan-tri/hoi-dap/:id': REGISTER_EDIT,
   'POST /quan-tri/hoi-dap/:id/tra-loi': REGISTER_EDIT,
   'POST /quan-tri/hoi-dap/:id/dong': REGISTER_EDIT,
+  // Scheduled work (issue 7): quarterly cycles and the annual report for the NGO Department and
+  // leaders; job runs and "Chạy ngay" for the IT Centre.
+  'GET /quan-tri/chu-ky-cap-nhat': REGISTER_READ,
+  'GET /quan-tri/chu-ky-cap-nhat/so-sanh': REGISTER_READ,
+  'GET /quan-tri/chu-ky-cap-nhat/:quarter': REGISTER_READ,
+  'GET /quan-tri/bao-cao-nam': REGISTER_READ,
+  'GET /quan-tri/bao-cao-nam/:year': REGISTER_READ,
+  'GET /quan-tri/he-thong/tac-vu': ['it_admin'],
+  'POST /quan-tri/he-thong/tac-vu/:job/chay': ['it_admin'],
   // Last: it ends the session of whoever is allowed to use it.
   'POST /dang-xuat': SIGNED_IN,
 };

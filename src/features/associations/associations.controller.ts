@@ -7,7 +7,7 @@ import { actorFromRequest } from '../audit/audit.service.js';
 import type { SortKey } from './associations.repository.js';
 import { SORTS } from './associations.repository.js';
 import type { AssociationsService } from './associations.service.js';
-import { TERM_STATE_LABELS } from './congress-term.js';
+import { TERM_COMPLIANCE, TERM_STATE_LABELS } from './congress-term.js';
 import { DATA_LEVELS, DECISION_EVENTS, FUND_SOURCES, GROUP_TITLES, GROUPS, SCOPES, SECTIONS, SUBLISTS } from './form-definition.js';
 import { type FormValues, parseAssociationForm, valuesFromRecord } from './form-schema.js';
 
@@ -148,6 +148,7 @@ export function createAssociationsController(
         options,
         ...formView,
         termLabels: TERM_STATE_LABELS,
+        termCompliance: TERM_COMPLIANCE,
         display: service.display,
         decisionEvents: DECISION_EVENTS,
         fundSources: FUND_SOURCES,

@@ -14,6 +14,18 @@ export const TERM_STATE_LABELS: Record<TermState, string> = {
   qua_han_gia_han: 'Quá hạn gia hạn',
 };
 
+/**
+ * The three-level badge of the register record and the officer's home (R-17.1 e): "Đúng hạn / Sắp đến hạn / Quá hạn
+ * đại hội". A running extension counts as "Sắp đến hạn" (the extended deadline approaches).
+ */
+export const TERM_COMPLIANCE: Record<TermState, { label: string; badge: string }> = {
+  chua_den_han: { label: 'Đúng hạn', badge: 'text-bg-success' },
+  sap_den_han: { label: 'Sắp đến hạn', badge: 'text-bg-warning' },
+  dang_gia_han: { label: 'Sắp đến hạn', badge: 'text-bg-warning' },
+  qua_han: { label: 'Quá hạn đại hội', badge: 'text-bg-danger' },
+  qua_han_gia_han: { label: 'Quá hạn đại hội', badge: 'text-bg-danger' },
+};
+
 export interface CongressLike {
   held_on: string;
   term_years: number;

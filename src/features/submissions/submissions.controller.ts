@@ -5,6 +5,7 @@ import type { Config } from '../../config.js';
 import { NotFoundError, StaleVersionError, ValidationError } from '../../lib/errors.js';
 import { fieldErrors, keptValues } from '../../lib/forms.js';
 import { flash } from '../../middleware/locals.js';
+import { TERM_COMPLIANCE, type TermInfo } from '../associations/congress-term.js';
 import { GROUPS, SECTIONS, SUBLISTS } from '../associations/form-definition.js';
 import { actorFromRequest } from '../audit/audit.service.js';
 import { ACCEPT_ATTRIBUTE, attachmentDisposition, detectAllowedType, sanitizeOriginalName } from '../documents/documents.files.js';
@@ -50,8 +51,10 @@ export function createSubmissionsController(deps: {
   documents: DocumentsService;
   storage: DocumentStorage;
   config: Pick<Config, 'uploads'>;
+  /** The e term-congress state of the officer's association (the jobs feature computes it). */
+  termOf: (associationId: number) => Promise<{ code: string; name: string; info: TermInfo | null } | null>;
 }) {
-  const { submissions, documents, storage, config } = deps;
+  const { submissions, documents, storage, config, termOf } = deps;
   const receiveWorkbook = createUploadReceiver(storage, {
     field: 'file',
     maxBytes: config.uploads.maxBytes,
@@ -176,8 +179,17 @@ export function createSubmissionsController(deps: {
   return {
     /** The officer's home (replaces the placeholder): the record, its submissions and the way into the form. */
     async home(req: Request, res: Response) {
-      const data = await submissions.home(req.user?.associationId ?? null);
-      res.render('submissions/home', { title: 'Hội của tôi', data, statusLabels: STATUS_LABELS, groups: GROUPS, sublists: SUBLISTS });
+      const associationId = req.user?.associationId ?? null;
+      const [data, term] = await Promise.all([submissions.home(associationId), associationId ? termOf(associationId) : null]);
+      res.render('submissions/home', {
+        title: 'Hội của tôi',
+        data,
+        term,
+        termCompliance: TERM_COMPLIANCE,
+        statusLabels: STATUS_LABELS,
+        groups: GROUPS,
+        sublists: SUBLISTS,
+      });
     },
 
     async start(req: Request, res: Response) {

@@ -1,0 +1,123 @@
+/**
+ * R-17.1 e — term-congress alerts, daily. An association whose term (or extension) ends within 6, 3 or 1 months, or
+ * is overdue, is alerted once per threshold and deadline (`congress_alerts` unique row + notice dedupe key): its
+ * officers get a notice each; NGO staff get one digest per day listing the new crossings. Everything of one run is
+ * committed in one transaction, so a killed run leaves nothing half-sent and its re-run does the whole thing once.
+ */
+import type { Knex } from 'knex';
+import { vietnamToday } from '../../lib/format.js';
+import { type CongressLike, type ExtensionLike, type TermInfo, termInfo } from '../associations/congress-term.js';
+import { LIVE_STATUSES } from './cycles.repository.js';
+import type { JobDefinition } from './registry.js';
+
+export type Threshold = '6m' | '3m' | '1m' | 'overdue';
+
+export const THRESHOLD_LABELS: Record<Threshold, string> = {
+  '6m': 'còn không quá 6 tháng',
+  '3m': 'còn không quá 3 tháng',
+  '1m': 'còn không quá 1 tháng',
+  overdue: 'đã quá hạn',
+};
+
+function addMonths(iso: string, months: number): string {
+  const [y, m, d] = iso.split('-').map(Number) as [number, number, number];
+  const date = new Date(Date.UTC(y, m - 1 + months, d));
+  if (date.getUTCDate() !== d) date.setUTCDate(0);
+  return date.toISOString().slice(0, 10);
+}
+
+/** The threshold a term is at today, or null (more than 6 months left). */
+export function thresholdOf(info: TermInfo, today: string): Threshold | null {
+  if (info.state === 'qua_han' || info.state === 'qua_han_gia_han') return 'overdue';
+  if (info.deadline <= addMonths(today, 1)) return '1m';
+  if (info.deadline <= addMonths(today, 3)) return '3m';
+  if (info.deadline <= addMonths(today, 6)) return '6m';
+  return null;
+}
+
+/** Term info of live associations with at least one congress (all, or one association). */
+export async function termInfos(
+  db: Knex,
+  today: string,
+  associationId?: number,
+): Promise<Array<{ id: number; code: string; name: string; info: TermInfo }>> {
+  const assocQ = db('associations as a')
+    .whereIn('a.status', LIVE_STATUSES)
+    .whereExists(db('congresses as c').whereRaw('c.association_id = a.id'))
+    .select('a.id', 'a.code', 'a.name')
+    .orderBy('a.id');
+  const congQ = db('congresses').select('association_id', 'held_on', 'term_years', 'congress_type');
+  const extQ = db('congress_extensions').select('association_id', 'decided_on', 'new_deadline');
+  if (associationId !== undefined) {
+    assocQ.where('a.id', associationId);
+    congQ.where('association_id', associationId);
+    extQ.where('association_id', associationId);
+  }
+  const [assocs, congresses, extensions] = await Promise.all([assocQ, congQ, extQ]);
+  const cs = new Map<number, CongressLike[]>();
+  for (const c of congresses) cs.set(c.association_id, [...(cs.get(c.association_id) ?? []), c]);
+  const es = new Map<number, ExtensionLike[]>();
+  for (const e of extensions) es.set(e.association_id, [...(es.get(e.association_id) ?? []), e]);
+  const out: Array<{ id: number; code: string; name: string; info: TermInfo }> = [];
+  for (const a of assocs as Array<{ id: number; code: string; name: string }>) {
+    const info = termInfo(cs.get(a.id) ?? [], es.get(a.id) ?? [], today);
+    if (info) out.push({ ...a, info });
+  }
+  return out;
+}
+
+export const congressAlertsJob: JobDefinition = {
+  name: 'congress-alerts',
+  description: 'Cảnh báo hạn đại hội nhiệm kỳ: còn 6, 3, 1 tháng và quá hạn (R-17.1 e), gửi cán bộ Vụ và cán bộ đầu mối của hội',
+  schedule: 'congress-alerts',
+  period: (now) => vietnamToday(now),
+  async run({ db, services, clock, period }) {
+    const today = period;
+    const terms = await termInfos(db, today);
+    const due = terms.flatMap((t) => {
+      const threshold = thresholdOf(t.info, today);
+      return threshold ? [{ ...t, threshold }] : [];
+    });
+    const counts = { checked: terms.length, due: due.length, new_alerts: 0, officer_notices: 0, staff_notices: 0 };
+    await db.transaction(async (trx) => {
+      const fresh: typeof due = [];
+      for (let i = 0; i < due.length; i += 500) {
+        const chunk = due.slice(i, i + 500);
+        const inserted = await trx('congress_alerts')
+          .insert(chunk.map((d) => ({ association_id: d.id, deadline: d.info.deadline, threshold: d.threshold, alerted_at: clock.now() })))
+          .onConflict(['association_id', 'deadline', 'threshold'])
+          .ignore()
+          .returning<{ association_id: number }[]>('association_id');
+        const ids = new Set(inserted.map((r) => r.association_id));
+        fresh.push(...chunk.filter((d) => ids.has(d.id)));
+      }
+      counts.new_alerts = fresh.length;
+      for (const d of fresh) {
+        const overdue = d.threshold === 'overdue';
+        counts.officer_notices += await services.notifications.notifyAssociation(trx, d.id, {
+          kind: 'congress.alert',
+          title: overdue ? 'Hội đã quá hạn tổ chức đại hội nhiệm kỳ' : 'Sắp đến hạn tổ chức đại hội nhiệm kỳ',
+          body: `${d.name} (mã ${d.code}): hạn tổ chức đại hội là ngày ${d.info.deadline.split('-').reverse().join('/')}, ${THRESHOLD_LABELS[d.threshold]}. Đề nghị hội chuẩn bị và báo cáo Bộ Nội vụ theo quy định.`,
+          link: '/hoi-cua-toi/',
+          dedupeKey: `congress:${d.id}:${d.info.deadline}:${d.threshold}`,
+        });
+      }
+      if (fresh.length > 0) {
+        const by = (t: Threshold) => fresh.filter((d) => d.threshold === t).length;
+        const parts = (['overdue', '1m', '3m', '6m'] as const).filter((t) => by(t) > 0).map((t) => `${by(t)} hội ${THRESHOLD_LABELS[t]}`);
+        const sample = fresh
+          .slice(0, 10)
+          .map((d) => d.code)
+          .join(', ');
+        counts.staff_notices = await services.notifications.notifyRoles(trx, ['ngo_staff', 'ngo_lead'], {
+          kind: 'congress.alert',
+          title: `Cảnh báo đại hội nhiệm kỳ: ${fresh.length} hội mới đến mốc`,
+          body: `${parts.join('; ')}. Ví dụ: ${sample}${fresh.length > 10 ? '…' : ''}.`,
+          link: '/bao-cao/e?trong-n-thang=6',
+          dedupeKey: `congress-digest:${today}`,
+        });
+      }
+    });
+    return counts;
+  },
+};

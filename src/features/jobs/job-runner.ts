@@ -1,0 +1,215 @@
+/**
+ * Runs registered jobs: at most one run of a job at a time across every app instance (advisory lock), at most one
+ * success per period (checked under the lock and enforced by a partial unique index), every run recorded in
+ * `job_runs` with its counts or error, host and pid. Used by the scheduler, the startup catch-up, `npm run job`
+ * and the "Chạy ngay" button.
+ */
+import os from 'node:os';
+import type { Knex } from 'knex';
+import type { Logger } from 'pino';
+import type { Config } from '../../config.js';
+import type { Clock } from '../../lib/clock.js';
+import { localStamp, previousFire } from '../../lib/cron.js';
+import type { Services } from '../../services.js';
+import { tryAdvisoryLock } from './advisory-lock.js';
+import { createJobRunsRepository, type JobRunsRepository, type JobStatus } from './job-runs.repository.js';
+import type { JobDefinition, JobTrigger } from './registry.js';
+
+export interface RunOptions {
+  trigger: JobTrigger;
+  /** User who pressed "Chạy ngay". */
+  requestedBy?: number | null;
+  /** Run for this period instead of the one due now. */
+  period?: string;
+}
+
+export interface RunResult {
+  job: string;
+  period: string | null;
+  /** `idle`: nothing due (no row recorded). */
+  status: JobStatus | 'idle';
+  runId: number | null;
+  counts: Record<string, number> | null;
+  reason: string | null;
+}
+
+export interface JobRunnerDeps {
+  db: Knex;
+  config: Readonly<Config>;
+  clock: Clock;
+  logger: Logger;
+  jobs: readonly JobDefinition[];
+  /** The services the jobs use (set after construction: the runner is itself one of the services). */
+  services?: Services;
+}
+
+const MAX_ERROR = 2000;
+
+/**
+ * Jobs running in this process, per database handle: two runners sharing one handle (PGlite's single session, where
+ * advisory locks are re-entrant) must still exclude each other.
+ */
+const runningInProcess = new WeakMap<Knex, Set<string>>();
+
+/** Declared (not inferred): the runner and the services refer to each other. */
+export interface JobRunner {
+  readonly jobs: readonly JobDefinition[];
+  readonly repo: JobRunsRepository;
+  scheduleOf(job: JobDefinition): string | null;
+  duePeriod(job: JobDefinition, now: Date, trigger: JobTrigger): string | null;
+  attachServices(s: Services): void;
+  run(name: string, opts: RunOptions): Promise<RunResult>;
+  catchUp(): Promise<RunResult[]>;
+  drain(timeoutMs: number): Promise<void>;
+}
+
+export function createJobRunner(deps: JobRunnerDeps): JobRunner {
+  const { db, config, clock, logger, jobs } = deps;
+  const repo = createJobRunsRepository(db);
+  const runningHere = runningInProcess.get(db) ?? new Set<string>();
+  runningInProcess.set(db, runningHere);
+  const inFlight = new Set<Promise<unknown>>();
+  const host = os.hostname();
+  let services: Services | undefined = deps.services;
+
+  function scheduleOf(job: JobDefinition): string | null {
+    return job.schedule ? (config.jobs.schedules[job.schedule] ?? null) : null;
+  }
+
+  /** The period due at `now`, or null (nothing due). */
+  function duePeriod(job: JobDefinition, now: Date, trigger: JobTrigger): string | null {
+    if (job.period) return job.period(now);
+    const schedule = scheduleOf(job);
+    // A job without a period of its own, run by hand: each manual run is its own period (a backup made on demand).
+    if (trigger === 'manual' || !schedule) return trigger === 'manual' ? `manual:${localStamp(now)}` : null;
+    const fired = previousFire(schedule, now);
+    return fired ? localStamp(fired) : null;
+  }
+
+  async function record(job: string, period: string, opts: RunOptions, status: JobStatus, reason: string): Promise<RunResult> {
+    const now = clock.now();
+    // Scheduled ticks that find nothing to do are not recorded (they would fill the table); manual ones are.
+    let runId: number | null = null;
+    if (opts.trigger === 'manual') {
+      runId = await repo.start({
+        job,
+        period_key: period,
+        trigger: opts.trigger,
+        status,
+        started_at: now,
+        finished_at: now,
+        error: reason,
+        host,
+        pid: process.pid,
+        requested_by: opts.requestedBy ?? null,
+      });
+    }
+    return { job, period, status, runId, counts: null, reason };
+  }
+
+  async function execute(job: JobDefinition, opts: RunOptions): Promise<RunResult> {
+    const period = opts.period ?? duePeriod(job, clock.now(), opts.trigger);
+    if (!period) {
+      if (opts.trigger === 'manual') return record(job.name, '-', opts, 'skipped', 'Chưa đến kỳ chạy của tác vụ này.');
+      return { job: job.name, period: null, status: 'idle', runId: null, counts: null, reason: 'nothing due' };
+    }
+    if (await repo.hasSucceeded(job.name, period)) return record(job.name, period, opts, 'skipped', 'Kỳ này đã chạy thành công.');
+    const lock = await tryAdvisoryLock(db, `job:${job.name}`);
+    if (!lock) return record(job.name, period, opts, 'skipped', 'Tác vụ đang chạy ở một tiến trình khác.');
+    let runId: number | null = null;
+    try {
+      // Under the lock: another instance may have just finished this period.
+      if (await repo.hasSucceeded(job.name, period)) return record(job.name, period, opts, 'skipped', 'Kỳ này đã chạy thành công.');
+      const stale = await repo.markInterrupted(job.name, clock.now());
+      if (stale > 0) logger.warn({ job: job.name, stale }, 'job runs left running by a stopped process marked failed');
+      runId = await repo.start({
+        job: job.name,
+        period_key: period,
+        trigger: opts.trigger,
+        status: 'running',
+        started_at: clock.now(),
+        host,
+        pid: process.pid,
+        requested_by: opts.requestedBy ?? null,
+      });
+      logger.info({ job: job.name, period, trigger: opts.trigger, runId }, 'job started');
+      if (!services) throw new Error('job runner used before services were attached');
+      try {
+        const counts = await job.run({
+          db,
+          services,
+          config,
+          clock,
+          logger: logger.child({ job: job.name }),
+          period,
+          trigger: opts.trigger,
+        });
+        try {
+          await repo.finish(runId, 'succeeded', clock.now(), counts, null);
+        } catch (err) {
+          // The partial unique index: this period succeeded elsewhere meanwhile (cannot happen under the lock, unless
+          // the lock's connection was lost during the run).
+          if ((err as { code?: string }).code !== '23505') throw err;
+          await repo.finish(runId, 'skipped', clock.now(), counts, 'Kỳ này đã chạy thành công ở nơi khác.');
+          return { job: job.name, period, status: 'skipped', runId, counts, reason: 'duplicate' };
+        }
+        logger.info({ job: job.name, period, runId, counts }, 'job succeeded');
+        return { job: job.name, period, status: 'succeeded', runId, counts, reason: null };
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        await repo.finish(runId, 'failed', clock.now(), null, message.slice(0, MAX_ERROR));
+        logger.error({ err, job: job.name, period, runId }, 'job failed');
+        return { job: job.name, period, status: 'failed', runId, counts: null, reason: message };
+      }
+    } finally {
+      await lock.release();
+    }
+  }
+
+  /** Runs one job now (it may be skipped: period done, or running elsewhere). Never throws for a job failure. */
+  async function run(name: string, opts: RunOptions): Promise<RunResult> {
+    const job = jobs.find((j) => j.name === name);
+    if (!job) throw new Error(`Unknown job ${name}`);
+    if (runningHere.has(name)) return record(name, opts.period ?? '-', opts, 'skipped', 'Tác vụ đang chạy trong tiến trình này.');
+    runningHere.add(name);
+    const p = execute(job, opts).finally(() => runningHere.delete(name));
+    inFlight.add(p);
+    try {
+      return await p;
+    } finally {
+      inFlight.delete(p);
+    }
+  }
+
+  return {
+    jobs,
+    run,
+    scheduleOf,
+    duePeriod,
+
+    attachServices(s: Services) {
+      services = s;
+    },
+
+    /** At startup: every scheduled job whose latest due period has no successful run is run now, one after another. */
+    async catchUp(): Promise<RunResult[]> {
+      const out: RunResult[] = [];
+      for (const job of jobs) {
+        if (!scheduleOf(job)) continue;
+        const period = duePeriod(job, clock.now(), 'startup');
+        if (!period || (await repo.hasSucceeded(job.name, period))) continue;
+        logger.info({ job: job.name, period }, 'catching up on a missed period');
+        out.push(await run(job.name, { trigger: 'startup', period }));
+      }
+      return out;
+    },
+
+    /** Resolves when the runs in flight have finished (or after `timeoutMs`). */
+    async drain(timeoutMs: number): Promise<void> {
+      if (inFlight.size === 0) return;
+      await Promise.race([Promise.allSettled([...inFlight]), new Promise((r) => setTimeout(r, timeoutMs).unref())]);
+    },
+
+    repo,
+  };
+}

@@ -1,0 +1,100 @@
+/** SQL of `job_runs` (Knex only). */
+import type { Knex } from 'knex';
+
+export type JobStatus = 'running' | 'succeeded' | 'failed' | 'skipped';
+
+export interface JobRunRow {
+  id: number;
+  job: string;
+  period_key: string;
+  trigger: string;
+  status: JobStatus;
+  started_at: Date;
+  finished_at: Date | null;
+  counts: Record<string, number> | null;
+  error: string | null;
+  host: string | null;
+  pid: number | null;
+  requested_by: number | null;
+  requested_by_name?: string | null;
+}
+
+export interface JobRunFilters {
+  job?: string;
+  status?: JobStatus;
+}
+
+export function createJobRunsRepository(db: Knex) {
+  return {
+    async hasSucceeded(job: string, period: string): Promise<boolean> {
+      const row = await db('job_runs').where({ job, period_key: period, status: 'succeeded' }).first('id');
+      return Boolean(row);
+    },
+
+    /** Rows left `running` by a process that died: only called while holding the job's lock. */
+    markInterrupted(job: string, at: Date): Promise<number> {
+      return db('job_runs')
+        .where({ job, status: 'running' })
+        .update({ status: 'failed', finished_at: at, error: 'Bị gián đoạn (tiến trình dừng khi tác vụ đang chạy).' });
+    },
+
+    async start(row: {
+      job: string;
+      period_key: string;
+      trigger: string;
+      status: JobStatus;
+      started_at: Date;
+      host: string;
+      pid: number;
+      requested_by: number | null;
+      finished_at?: Date | null;
+      error?: string | null;
+    }): Promise<number> {
+      const [r] = await db('job_runs').insert(row).returning<{ id: number }[]>('id');
+      return Number(r?.id);
+    },
+
+    async finish(id: number, status: JobStatus, at: Date, counts: Record<string, number> | null, error: string | null): Promise<void> {
+      await db('job_runs')
+        .where({ id })
+        .update({ status, finished_at: at, counts: counts ? JSON.stringify(counts) : null, error });
+    },
+
+    async list(f: JobRunFilters, page: number, pageSize: number): Promise<{ rows: JobRunRow[]; total: number }> {
+      const base = () => {
+        const q = db('job_runs as r');
+        if (f.job) q.where('r.job', f.job);
+        if (f.status) q.where('r.status', f.status);
+        return q;
+      };
+      const [rows, total] = await Promise.all([
+        base()
+          .leftJoin('users as u', 'u.id', 'r.requested_by')
+          .select<JobRunRow[]>('r.*', 'u.display_name as requested_by_name')
+          .orderBy([
+            { column: 'r.started_at', order: 'desc' },
+            { column: 'r.id', order: 'desc' },
+          ])
+          .limit(pageSize)
+          .offset((page - 1) * pageSize),
+        base().count<{ n: number }[]>('* as n').first(),
+      ]);
+      return { rows: rows.map((r) => ({ ...r, id: Number(r.id) })), total: Number(total?.n ?? 0) };
+    },
+
+    /** The latest run of each job (for the job list). */
+    async latestByJob(): Promise<Map<string, JobRunRow>> {
+      const rows = await db
+        .select<JobRunRow[]>('*')
+        .from(db('job_runs').select('*', db.raw('row_number() over (partition by job order by started_at desc, id desc) as rn')).as('x'))
+        .where('rn', 1);
+      return new Map(rows.map((r) => [r.job, r]));
+    },
+
+    find(id: number): Promise<JobRunRow | undefined> {
+      return db<JobRunRow>('job_runs').where({ id }).first();
+    },
+  };
+}
+
+export type JobRunsRepository = ReturnType<typeof createJobRunsRepository>;

@@ -1,0 +1,140 @@
+import type { Request, Response } from 'express';
+import type { Clock } from '../../lib/clock.js';
+import { NotFoundError } from '../../lib/errors.js';
+import { vietnamToday } from '../../lib/format.js';
+import { flash } from '../../middleware/locals.js';
+import { DATA_LEVELS, SCOPES } from '../associations/form-definition.js';
+import { actorFromRequest } from '../audit/audit.service.js';
+import type { CataloguesService } from '../catalogues/catalogues.service.js';
+import type { SnapshotDimension } from './cycles.repository.js';
+import { compareQuery, DIMENSION_LABELS, pageQuery, runsQuery, STATUS_LABELS, TRIGGER_LABELS } from './jobs.schemas.js';
+import type { JobsService } from './jobs.service.js';
+import { quarterLabel } from './quarters.js';
+
+const CYCLE_PAGE = 50;
+const RUNS_PAGE = 30;
+const FIRST_YEAR = 2013;
+
+const CATALOGUE_OF: Partial<Record<SnapshotDimension, string>> = {
+  status: 'statuses',
+  field: 'fields',
+  province: 'provinces',
+  kind: 'association_kinds',
+  nature: 'natures',
+};
+
+export function createJobsController(deps: { jobs: JobsService; catalogues: CataloguesService; clock: Clock }) {
+  const { jobs, catalogues, clock } = deps;
+  const currentYear = () => Number(vietnamToday(clock.now()).slice(0, 4));
+
+  async function labelsFor(dim: SnapshotDimension): Promise<Record<string, string>> {
+    if (dim === 'scope') return Object.fromEntries(SCOPES);
+    if (dim === 'data_level') return Object.fromEntries(DATA_LEVELS);
+    const table = CATALOGUE_OF[dim];
+    const all = (await catalogues.loadAll()) as Record<string, Array<{ code: string; name: string }>>;
+    return Object.fromEntries((table ? (all[table] ?? []) : []).map((o) => [o.code, o.name]));
+  }
+
+  function yearParam(req: Request): number {
+    const raw = String(req.params.year ?? '');
+    if (!/^\d{4}$/.test(raw)) throw new NotFoundError('Không có báo cáo năm này.');
+    const year = Number(raw);
+    if (year < FIRST_YEAR || year > currentYear()) throw new NotFoundError('Không có báo cáo năm này.');
+    return year;
+  }
+
+  return {
+    async cycles(_req: Request, res: Response) {
+      const current = jobs.currentQuarter();
+      res.render('jobs/cycles', {
+        title: 'Kỳ cập nhật dữ liệu hằng quý',
+        cycles: await jobs.listCycles(),
+        current,
+        quarterLabel,
+      });
+    },
+
+    async cycle(req: Request, res: Response) {
+      const quarter = String(req.params.quarter ?? '');
+      const q = pageQuery.safeParse(req.query);
+      const page = q.success ? (q.data.trang ?? 1) : 1;
+      const data = await jobs.notUpdated(quarter, page, CYCLE_PAGE);
+      const statuses = await labelsFor('status');
+      res.render('jobs/cycle', {
+        title: `Hồ sơ chưa cập nhật — ${quarterLabel(quarter)}`,
+        quarter,
+        quarterLabel,
+        statuses,
+        ...data,
+        page,
+        pages: Math.max(1, Math.ceil(data.total / CYCLE_PAGE)),
+      });
+    },
+
+    async compare(req: Request, res: Response) {
+      const q = compareQuery.safeParse(req.query);
+      const dimension: SnapshotDimension = q.success ? (q.data.theo ?? 'status') : 'status';
+      res.render('jobs/compare', {
+        title: 'So sánh số liệu các quý',
+        dimension,
+        dimensions: DIMENSION_LABELS,
+        labels: await labelsFor(dimension),
+        data: await jobs.compare(dimension),
+        quarterLabel,
+      });
+    },
+
+    annualCurrent(_req: Request, res: Response) {
+      res.redirect(303, `/quan-tri/bao-cao-nam/${currentYear()}`);
+    },
+
+    async annual(req: Request, res: Response) {
+      const year = yearParam(req);
+      const sections = await jobs.annualReport(year);
+      const years = Array.from({ length: currentYear() - FIRST_YEAR + 1 }, (_, i) => currentYear() - i);
+      if (req.query.print === '1') {
+        await jobs.recordAnnualPrint(actorFromRequest(req), year);
+        const today = vietnamToday(clock.now()).split('-');
+        return res.render('jobs/annual-print', {
+          title: `Báo cáo tình hình quản lý cơ sở dữ liệu hội năm ${year}`,
+          year,
+          sections,
+          dateLine: `ngày ${today[2]} tháng ${today[1]} năm ${today[0]}`,
+        });
+      }
+      res.render('jobs/annual', { title: `Báo cáo năm ${year}`, year, years, sections });
+    },
+
+    async runs(req: Request, res: Response) {
+      const q = runsQuery.safeParse(req.query);
+      const f = q.success ? q.data : {};
+      const page = f.trang ?? 1;
+      const filters = { ...(f['tac-vu'] ? { job: f['tac-vu'] } : {}), ...(f['trang-thai'] ? { status: f['trang-thai'] } : {}) };
+      const [{ rows, total }, latest] = await Promise.all([jobs.listRuns(filters, page, RUNS_PAGE), jobs.latestByJob()]);
+      res.render('jobs/runs', {
+        title: 'Tác vụ tự động',
+        jobList: jobs.runner.jobs.map((j) => ({
+          name: j.name,
+          description: j.description,
+          schedule: jobs.runner.scheduleOf(j),
+          latest: latest.get(j.name) ?? null,
+        })),
+        rows,
+        total,
+        page,
+        pages: Math.max(1, Math.ceil(total / RUNS_PAGE)),
+        query: { 'tac-vu': filters.job ?? '', 'trang-thai': filters.status ?? '' },
+        statusLabels: STATUS_LABELS,
+        triggerLabels: TRIGGER_LABELS,
+      });
+    },
+
+    async runNow(req: Request, res: Response) {
+      const name = String(req.params.job ?? '');
+      if (!/^[a-z0-9-]{1,60}$/.test(name)) throw new NotFoundError('Không có tác vụ này.');
+      await jobs.runNow(actorFromRequest(req), name);
+      flash(req, 'success', `Đã yêu cầu chạy tác vụ ${name}. Kết quả xuất hiện trong danh sách lượt chạy.`);
+      res.redirect(303, '/quan-tri/he-thong/tac-vu');
+    },
+  };
+}

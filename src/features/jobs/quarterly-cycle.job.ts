@@ -1,0 +1,122 @@
+/**
+ * R-13.2 — the quarterly update cycle. Runs daily; on the last day of March, June, September and December (Viet Nam
+ * time) — or within CATCH_UP_DAYS after it, if the app was down — it opens the quarter's cycle:
+ *  1. the cycle row and a statistics snapshot frozen once (both unique per quarter);
+ *  2. in-app notices to NGO staff and to each live association's officers (dedupe key per association and quarter);
+ *  3. when SMTP is configured, one e-mail per notice, one at a time: sent, then `emailed_at` set. A run killed or
+ *     failing midway leaves the rest unmarked and the re-run sends only those: exactly one e-mail per recipient per
+ *     quarter (RELIABILITY check 35). The only window for a duplicate is a process killed between the SMTP server's
+ *     acceptance and that one UPDATE; the Message-ID is stable per notice so a receiving side can drop it.
+ */
+import { createCyclesRepository } from './cycles.repository.js';
+import { dueQuarter, quarterLabel, quarterRange } from './quarters.js';
+import type { JobDefinition } from './registry.js';
+
+/** Associations notified per transaction. */
+const BATCH = 200;
+/** Consecutive refused e-mails after which the server is taken to be down and the run stops (to retry later). */
+const MAX_CONSECUTIVE_FAILURES = 5;
+
+export const quarterlyCycleJob: JobDefinition = {
+  name: 'quarterly-cycle',
+  description: 'Mở kỳ cập nhật dữ liệu hằng quý (ngày cuối quý), nhắc Vụ TCPCP và các hội, chốt số liệu thống kê của quý (R-13.2)',
+  schedule: 'quarterly-cycle',
+  period: dueQuarter,
+  async run({ db, services, clock, config, logger, period: quarter }) {
+    const repo = createCyclesRepository(db);
+    const { from, to, start, end } = quarterRange(quarter);
+    const label = quarterLabel(quarter);
+    const prefix = `cycle:${quarter}:`;
+    const counts = { associations: 0, officer_notices: 0, staff_notices: 0, emails_sent: 0, emails_without_address: 0, snapshot_total: 0 };
+
+    await db.transaction(async (trx) => {
+      await trx('update_cycles')
+        .insert({ quarter, period_start: start, period_end: end, opened_at: clock.now() })
+        .onConflict('quarter')
+        .ignore();
+      // Frozen: taken once, never recomputed by a re-run.
+      if (!(await trx('quarter_snapshots').where({ quarter }).first('quarter'))) {
+        const data = await repo.snapshotData(trx, from, to);
+        await trx('quarter_snapshots')
+          .insert({ quarter, taken_at: clock.now(), data: JSON.stringify(data) })
+          .onConflict('quarter')
+          .ignore();
+      }
+      counts.staff_notices = await services.notifications.notifyRoles(trx, ['ngo_staff', 'ngo_lead'], {
+        kind: 'cycle.quarterly',
+        title: `Kỳ cập nhật dữ liệu ${label} đã mở`,
+        body: `Hôm nay là ngày cuối ${label.toLowerCase()}: Vụ Tổ chức phi chính phủ cập nhật các thay đổi, bổ sung của hồ sơ hội. Danh sách hồ sơ chưa được cập nhật trong quý ở trang Kỳ cập nhật.`,
+        link: `/quan-tri/chu-ky-cap-nhat/${quarter}`,
+        dedupeKey: `${prefix}staff`,
+      });
+    });
+    const snapshot = await db('quarter_snapshots').where({ quarter }).first('data');
+    const data = typeof snapshot?.data === 'string' ? JSON.parse(snapshot.data) : snapshot?.data;
+    counts.snapshot_total = Number(data?.total ?? 0);
+
+    const officers = await repo.liveOfficers(db);
+    const byAssociation = new Map<number, { code: string; name: string; users: number[] }>();
+    for (const o of officers) {
+      const entry = byAssociation.get(o.association_id) ?? { code: o.code, name: o.name, users: [] };
+      entry.users.push(o.user_id);
+      byAssociation.set(o.association_id, entry);
+    }
+    const entries = [...byAssociation.entries()];
+    counts.associations = entries.length;
+    for (let i = 0; i < entries.length; i += BATCH) {
+      await db.transaction(async (trx) => {
+        for (const [associationId, a] of entries.slice(i, i + BATCH)) {
+          counts.officer_notices += await services.notifications.notifyUsers(trx, a.users, {
+            kind: 'cycle.quarterly',
+            title: `Đề nghị cập nhật thông tin của hội — ${label}`,
+            body: `Kỳ cập nhật dữ liệu ${label} đã mở. Đề nghị ${a.name} (mã ${a.code}) rà soát và gửi các thay đổi, bổ sung thông tin của hội (Biểu mẫu 1) cho Vụ Tổ chức phi chính phủ.`,
+            link: '/hoi-cua-toi/',
+            dedupeKey: `${prefix}assoc:${associationId}`,
+          });
+        }
+      });
+    }
+
+    const mailer = services.mailer;
+    if (mailer.enabled) {
+      const base = config.publicUrl ? config.publicUrl.replace(/\/$/, '') : null;
+      // Keyset over notice ids: a message refused by the server is left unmarked (retried by the next run) without
+      // stopping the others; the run fails when any is left, and gives up early when the server seems down.
+      let lastId = 0;
+      let failures = 0;
+      let consecutive = 0;
+      let lastError: unknown = null;
+      outer: for (;;) {
+        const batch = await repo.pendingEmails(prefix, lastId, 100);
+        if (batch.length === 0) break;
+        for (const n of batch) {
+          lastId = n.id;
+          try {
+            await mailer.send({
+              to: n.email,
+              subject: `[CSDL hội] ${n.title}`,
+              text: `Kính gửi ${n.display_name},\n\n${n.body}\n${base && n.link ? `\nXem tại: ${base}${n.link}\n` : ''}\nThư này được gửi tự động từ Cơ sở dữ liệu hội và tổ chức phi chính phủ, Bộ Nội vụ.`,
+              messageId: `<notification-${n.id}.${quarter}@csdl-hoi>`,
+            });
+          } catch (err) {
+            failures += 1;
+            consecutive += 1;
+            lastError = err;
+            logger.warn({ err, notification: n.id }, 'reminder e-mail not sent');
+            if (consecutive >= MAX_CONSECUTIVE_FAILURES) break outer;
+            continue;
+          }
+          consecutive = 0;
+          await repo.markEmailed(n.id, clock.now());
+          counts.emails_sent += 1;
+        }
+      }
+      if (failures > 0) {
+        const why = lastError instanceof Error ? lastError.message : String(lastError);
+        throw new Error(`${failures} thư nhắc chưa gửi được (${counts.emails_sent} thư đã gửi; lần chạy sau gửi tiếp): ${why}`);
+      }
+      counts.emails_without_address = await repo.countWithoutAddress(prefix);
+    }
+    return counts;
+  },
+};

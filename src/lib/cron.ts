@@ -1,0 +1,83 @@
+/**
+ * Cron expressions of the scheduler (node-cron 4, time zone Asia/Ho_Chi_Minh).
+ *
+ * node-cron 4 joins day-of-month and day-of-week with AND (classic cron uses OR): `0 8 31 12 1` fires only on a
+ * 31 December that is a Monday. An expression restricting both is refused at start with a clear message; a job
+ * that must run on "the last day of a quarter" runs daily and decides in code (RELIABILITY rule 6).
+ */
+import cron from 'node-cron';
+
+export const JOB_TIME_ZONE = 'Asia/Ho_Chi_Minh';
+/** Viet Nam has had no daylight saving time since 1975: local time is always UTC+7. */
+const OFFSET_MS = 7 * 3_600_000;
+const DAY_MS = 86_400_000;
+/** How far back a period missed while the app was down is looked for. */
+const LOOKBACK_DAYS = 400;
+
+function fields(expression: string): string[] {
+  return expression.trim().split(/\s+/);
+}
+
+/** null when the expression is usable; otherwise a Vietnamese explanation (for config errors). */
+export function cronProblem(expression: string): string | null {
+  const parts = fields(expression);
+  if (parts.length !== 5 && parts.length !== 6) return 'phải có 5 trường (phút giờ ngày tháng thứ) hoặc 6 trường (thêm giây ở đầu)';
+  if (!cron.validate(expression)) return 'không phải biểu thức cron hợp lệ';
+  const [dom, , dow] = parts.slice(-3);
+  const restricted = (v: string | undefined) => v !== undefined && v !== '*' && v !== '?';
+  if (restricted(dom) && restricted(dow)) {
+    return 'không được giới hạn đồng thời ngày trong tháng và thứ trong tuần: node-cron 4 ghép hai điều kiện bằng AND (chỉ chạy khi cả hai cùng đúng)';
+  }
+  if (previousFire(expression, new Date(Date.UTC(2031, 0, 1)), 4 * 366) === null) return 'không bao giờ đến lượt chạy';
+  return null;
+}
+
+/** Viet Nam local calendar parts of an instant. */
+function localParts(ms: number) {
+  const d = new Date(ms + OFFSET_MS);
+  return { y: d.getUTCFullYear(), m: d.getUTCMonth() + 1, d: d.getUTCDate() };
+}
+
+function instant(y: number, m: number, d: number, h: number, mi: number, s: number): number {
+  return Date.UTC(y, m - 1, d, h, mi, s) - OFFSET_MS;
+}
+
+/**
+ * The latest instant ≤ now at which the expression fires (Viet Nam time), or null if none within the look-back.
+ * Used for catching up on a run missed while the app was down and as the default period of a scheduled job.
+ */
+export function previousFire(expression: string, now: Date, lookbackDays = LOOKBACK_DAYS): Date | null {
+  const parsed = cron.parse(expression);
+  const seconds = [...parsed.second].sort((a, b) => b - a);
+  const minutes = [...parsed.minute].sort((a, b) => b - a);
+  const hours = [...parsed.hour].sort((a, b) => b - a);
+  const task = cron.createTask(expression, () => undefined, { timezone: JOB_TIME_ZONE });
+  try {
+    const nowMs = now.getTime();
+    const today = localParts(nowMs);
+    const startOfToday = instant(today.y, today.m, today.d, 0, 0, 0);
+    for (let i = 0; i <= lookbackDays; i++) {
+      const { y, m, d } = localParts(startOfToday - i * DAY_MS + OFFSET_MS / 2);
+      // Day fields and time fields are independent: the day matches iff its first valid time matches.
+      const probe = instant(y, m, d, hours.at(-1) ?? 0, minutes.at(-1) ?? 0, seconds.at(-1) ?? 0);
+      if (!task.match(new Date(probe))) continue;
+      for (const h of hours) {
+        if (i === 0 && instant(y, m, d, h, 0, 0) > nowMs) continue;
+        for (const mi of minutes) {
+          for (const s of seconds) {
+            const t = instant(y, m, d, h, mi, s);
+            if (t <= nowMs) return new Date(t);
+          }
+        }
+      }
+    }
+    return null;
+  } finally {
+    void task.destroy();
+  }
+}
+
+/** 'YYYY-MM-DDTHH:mm:ss' in Viet Nam time: the default period key of a scheduled job. */
+export function localStamp(date: Date): string {
+  return new Date(date.getTime() + OFFSET_MS).toISOString().slice(0, 19);
+}

@@ -1,0 +1,110 @@
+/**
+ * RELIABILITY rule 6: the advisory lock is held on one connection and excludes other sessions; two schedulers
+ * (two app instances: two pools on one PostgreSQL, or one handle on PGlite) firing the same fast schedule run each
+ * period exactly once; stop() ends the cron tasks.
+ */
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDatabase, type Database } from '../../src/db/knex.js';
+import { tryAdvisoryLock } from '../../src/features/jobs/advisory-lock.js';
+import { createJobRunner } from '../../src/features/jobs/job-runner.js';
+import type { JobDefinition } from '../../src/features/jobs/registry.js';
+import { createScheduler } from '../../src/features/jobs/scheduler.js';
+import { systemClock } from '../../src/lib/clock.js';
+import { buildTestApp, type TestContext } from '../helpers/app.js';
+
+let t: TestContext;
+let other: Database;
+
+beforeAll(async () => {
+  t = await buildTestApp();
+  other = t.db.url ? await createDatabase({ backend: 'postgres', url: t.db.url, poolMax: 4 }) : t.db;
+});
+afterAll(async () => {
+  if (other !== t.db) await other.close();
+  await t.db.destroy();
+});
+
+describe('advisory lock', () => {
+  it('excludes another session until released, and leaves no lock on a pooled connection', async () => {
+    const l1 = await tryAdvisoryLock(t.db.knex, 'job:lock-test');
+    expect(l1).not.toBeNull();
+    // The job's own queries keep using the pool while the lock is held.
+    await Promise.all(Array.from({ length: 12 }, () => t.db.knex.raw('select 1')));
+    if (t.db.url) {
+      expect(await tryAdvisoryLock(other.knex, 'job:lock-test')).toBeNull();
+    }
+    await l1?.release();
+    const l2 = await tryAdvisoryLock(other.knex, 'job:lock-test');
+    expect(l2).not.toBeNull();
+    await l2?.release();
+    const held = await t.db.knex.raw<{ rows: Array<{ n: number }> }>("select count(*)::int as n from pg_locks where locktype = 'advisory'");
+    expect(held.rows[0]?.n).toBe(0);
+  });
+});
+
+describe('two schedulers on one database (check 35 with a fast schedule)', () => {
+  it('run each one-second period exactly once', async () => {
+    const executed: string[] = [];
+    const tick: JobDefinition = {
+      name: 'tick',
+      description: 'Tác vụ thử mỗi giây',
+      schedule: 'tick',
+      async run({ period }) {
+        executed.push(period);
+        await new Promise((r) => setTimeout(r, 150));
+        return { ticks: 1 };
+      },
+    };
+    const config = { ...t.config, jobs: { scheduler: true, schedules: { tick: '* * * * * *' } } };
+    const logger = pino({ level: 'silent' });
+    const schedulers = [t.db, other].map((db) => {
+      const runner = createJobRunner({ db: db.knex, config, clock: systemClock, logger, jobs: [tick] });
+      runner.attachServices(t.services);
+      return createScheduler(runner, logger);
+    });
+    for (const s of schedulers) await s.start({ catchUp: false });
+    expect(schedulers.map((s) => s.tasks)).toEqual([1, 1]);
+    await new Promise((r) => setTimeout(r, 3_300));
+    for (const s of schedulers) await s.stop(5_000);
+    const after = executed.length;
+    await new Promise((r) => setTimeout(r, 1_200));
+    expect(executed.length, 'no firing after stop()').toBe(after);
+
+    expect(executed.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(executed).size).toBe(executed.length);
+    const rows = await t.db.knex('job_runs').where({ job: 'tick' }).select('period_key', 'status');
+    const succeeded = rows.filter((r) => r.status === 'succeeded').map((r) => r.period_key);
+    expect(succeeded.sort()).toEqual([...executed].sort());
+    expect(rows.every((r) => r.status === 'succeeded')).toBe(true);
+    for (const p of executed) expect(p).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/);
+  });
+});
+
+describe('a period that succeeded elsewhere meanwhile', () => {
+  it('is recorded as skipped, never as a second success (partial unique index)', async () => {
+    const sneaky: JobDefinition = {
+      name: 'sneaky',
+      description: 'Tác vụ thử',
+      period: () => 'p1',
+      async run({ db }) {
+        // Another instance that lost track of the lock finishes the same period first.
+        await db('job_runs').insert({ job: 'sneaky', period_key: 'p1', trigger: 'schedule', status: 'succeeded' });
+        return { n: 1 };
+      },
+    };
+    const runner = createJobRunner({
+      db: t.db.knex,
+      config: t.config,
+      clock: systemClock,
+      logger: pino({ level: 'silent' }),
+      jobs: [sneaky],
+    });
+    runner.attachServices(t.services);
+    const r = await runner.run('sneaky', { trigger: 'schedule' });
+    expect(r.status).toBe('skipped');
+    // The runner's own row (inserted first) ends skipped; the other instance's success stays the only one.
+    const rows = await t.db.knex('job_runs').where({ job: 'sneaky' }).orderBy('id').select('status');
+    expect(rows.map((x) => x.status)).toEqual(['skipped', 'succeeded']);
+  });
+});
