@@ -64,6 +64,12 @@ const envSchema = z.object({
   METRICS_TOKEN: z.string().min(24, { error: 'phải có ít nhất 24 ký tự' }).optional(),
   PUBLIC_URL: z.url({ error: 'phải là một URL' }).optional(),
   SECURE_COOKIES: bool(false),
+  BACKUP_DIR: z.string().min(1).optional().default('./backups'),
+  BACKUP_KEEP_WEEKLY: int(8, 1, 520),
+  BACKUP_KEEP_MONTHLY: int(12, 0, 1200),
+  BACKUP_MAX_AGE_DAYS: int(8, 1, 365),
+  BACKUP_DRILL_SAMPLE: int(50, 1, 100_000),
+  BACKUP_PG_BIN_DIR: z.string().min(1).optional(),
   PUBLIC_FIELDS_REGIME: z
     .enum(['113', '79-2022'], { error: 'phải là 113 (chỉ thông tin chung, mặc định) hoặc 79-2022 (thêm thông tin cơ bản)' })
     .optional()
@@ -105,6 +111,12 @@ export interface Config {
    * '113' = general information only (Quyết định 113/QĐ-BNV), '79-2022' = basic information (79/QĐ-BNV, 2022).
    */
   publicFieldsRegime: '113' | '79-2022';
+  /**
+   * Backups (R-20.1, RELIABILITY rule 5): where they go, retention (the newest backup of each of the last
+   * `keepWeekly` weeks and of the last `keepMonthly` months is kept), the age after which the IT Centre and /readyz
+   * warn, how many stored files a drill re-hashes, and where pg_dump/pg_restore live (null = PATH).
+   */
+  backup: { dir: string; keepWeekly: number; keepMonthly: number; maxAgeDays: number; drillSample: number; pgBinDir: string | null };
 }
 
 export class ConfigError extends Error {
@@ -202,6 +214,14 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     metricsToken: e.METRICS_TOKEN ?? null,
     publicUrl: e.PUBLIC_URL ?? null,
     publicFieldsRegime: e.PUBLIC_FIELDS_REGIME,
+    backup: {
+      dir: path.resolve(rootDir, e.BACKUP_DIR),
+      keepWeekly: e.BACKUP_KEEP_WEEKLY,
+      keepMonthly: e.BACKUP_KEEP_MONTHLY,
+      maxAgeDays: e.BACKUP_MAX_AGE_DAYS,
+      drillSample: e.BACKUP_DRILL_SAMPLE,
+      pgBinDir: e.BACKUP_PG_BIN_DIR ? path.resolve(rootDir, e.BACKUP_PG_BIN_DIR) : null,
+    },
   };
   return deepFreeze(config);
 }

@@ -13,6 +13,9 @@ import * as m20261206010000 from '../../migrations/20261206010000_create_legal_d
 import * as m20261206010100 from '../../migrations/20261206010100_create_saved_reports.js';
 import * as m20261213000100 from '../../migrations/20261213000100_create_notifications.js';
 import * as m20261213000200 from '../../migrations/20261213000200_create_organisations.js';
+import * as m20261220000100 from '../../migrations/20261220000100_create_backup_runs.js';
+import * as m20261220000200 from '../../migrations/20261220000200_create_error_events.js';
+import * as m20261220000300 from '../../migrations/20261220000300_create_incidents.js';
 
 interface MigrationModule {
   up(knex: Knex): Promise<void>;
@@ -30,6 +33,9 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, MigrationModule]> = [
   ['20261206010100_create_saved_reports', m20261206010100],
   ['20261213000100_create_notifications', m20261213000100],
   ['20261213000200_create_organisations', m20261213000200],
+  ['20261220000100_create_backup_runs', m20261220000100],
+  ['20261220000200_create_error_events', m20261220000200],
+  ['20261220000300_create_incidents', m20261220000300],
 ];
 
 class ListMigrationSource implements Knex.MigrationSource<string> {
