@@ -14,6 +14,10 @@ import { createDocumentsRepository } from './features/documents/documents.reposi
 import { createDocumentsService } from './features/documents/documents.service.js';
 import { createDocumentStorage } from './features/documents/documents.storage.js';
 import { createGuideService } from './features/guide/guide.service.js';
+import { createIncidentsRepository } from './features/incidents/incidents.repository.js';
+import { createIncidentsService } from './features/incidents/incidents.service.js';
+import { createItCentreRepository } from './features/it-centre/it-centre.repository.js';
+import { createItCentreService } from './features/it-centre/it-centre.service.js';
 import { createLegalDocumentsRepository } from './features/legal-documents/legal-documents.repository.js';
 import { createLegalDocumentsService } from './features/legal-documents/legal-documents.service.js';
 import { createNotificationsService } from './features/notifications/notifications.service.js';
@@ -51,6 +55,15 @@ export function createServices({ db, config, clock, logger }: ServiceDeps) {
     clock,
     catalogues,
   });
+  const itCentre = createItCentreService({
+    db,
+    repo: createItCentreRepository(db),
+    users,
+    audit,
+    clock,
+    maxBackupAgeDays: config.backup.maxAgeDays,
+  });
+  const incidents = createIncidentsService({ db, repo: createIncidentsRepository(db), audit, notifications, clock });
   return {
     users,
     audit,
@@ -64,6 +77,8 @@ export function createServices({ db, config, clock, logger }: ServiceDeps) {
     publicData,
     guide,
     notifications,
+    itCentre,
+    incidents,
   };
 }
 

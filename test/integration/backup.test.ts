@@ -14,6 +14,7 @@ import type { Knex } from 'knex';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { seedReference } from '../../seeds/reference/index.js';
+import { loadConfig } from '../../src/config.js';
 import { createDatabase, type Database } from '../../src/db/knex.js';
 import { migrateLatest, pendingMigrations } from '../../src/db/migrations.js';
 import {
@@ -29,7 +30,6 @@ import {
 import { backupDrillJob, backupJob } from '../../src/features/backup/jobs.js';
 import { snapshotDigest } from '../../src/features/backup/manifest.js';
 import { isoWeekKey, selectRetained } from '../../src/features/backup/retention.js';
-import { loadConfig } from '../../src/config.js';
 import { createFakeClock, type FakeClock } from '../../src/lib/clock.js';
 import { createLogger } from '../../src/logger.js';
 import { runPrefix, withDatabase } from '../helpers/backend.js';
@@ -56,7 +56,12 @@ async function seedSample(knex: Knex, uploadDir: string): Promise<string[]> {
     .insert({ ...base, code: `H9${randomBytes(2).toString('hex')}`, name: 'Hội Sao lưu “thử” <b>nghiệm</b> — Đà Nẵng' })
     .returning<{ id: number }[]>('id');
   const [user] = await knex('users')
-    .insert({ username: `u.${randomBytes(3).toString('hex')}`, display_name: 'Nguyễn Thị Ánh', password_hash: 'x', roles: ['ngo_staff', 'leader'] })
+    .insert({
+      username: `u.${randomBytes(3).toString('hex')}`,
+      display_name: 'Nguyễn Thị Ánh',
+      password_hash: 'x',
+      roles: ['ngo_staff', 'leader'],
+    })
     .returning<{ id: number }[]>('id');
   const storageNames: string[] = [];
   for (let i = 0; i < 3; i++) {
@@ -84,7 +89,12 @@ async function seedSample(knex: Knex, uploadDir: string): Promise<string[]> {
   ]);
   await knex('notifications').insert({ user_id: user?.id, kind: 'test', title: 'Thông báo', dedupe_key: 'k1' });
   // A session row: never carried by a backup (users sign in again after a restore).
-  await knex('sessions').insert({ sid: randomBytes(16).toString('hex'), sess: JSON.stringify({ cookie: {} }), expires_at: new Date(Date.now() + 3_600_000), user_id: user?.id });
+  await knex('sessions').insert({
+    sid: randomBytes(16).toString('hex'),
+    sess: JSON.stringify({ cookie: {} }),
+    expires_at: new Date(Date.now() + 3_600_000),
+    user_id: user?.id,
+  });
   return storageNames;
 }
 
@@ -194,7 +204,8 @@ describe.each(KINDS)('backup and restore on %s (R-20.1, check 38)', (kind) => {
       expect(again.tables.audit_events?.rows).toBe(3);
       expect(await pendingMigrations(target.knex)).toEqual([]);
       expect(await target.knex('sessions').count<{ n: number }[]>('* as n')).toEqual([{ n: 0 }]);
-      for (const f of r.manifest.files) expect(readFileSync(path.join(restoreUploads, f.path))).toEqual(readFileSync(path.join(dirs.uploadDir, f.path)));
+      for (const f of r.manifest.files)
+        expect(readFileSync(path.join(restoreUploads, f.path))).toEqual(readFileSync(path.join(dirs.uploadDir, f.path)));
       // The append-only audit trail is append-only again after the restore, and sequences continue.
       await expect(target.knex.raw('DELETE FROM audit_events')).rejects.toThrow(/append-only/);
       const [next] = await target.knex('audit_events').insert({ action: 'after.restore' }).returning<{ id: number }[]>('id');
@@ -348,11 +359,17 @@ describe('retention: N weekly and M monthly (R-20.1)', () => {
         const name = `csdl-hoi-${created.toISOString().replace(/[-:.]/g, '')}`;
         mkdirSync(path.join(backupDir, name));
         writeFileSync(path.join(backupDir, name, 'manifest.json'), JSON.stringify({ createdAt: created.toISOString() }));
-        await db.knex('backup_runs').insert({ kind: 'backup', status: 'succeeded', started_at: created, finished_at: created, path: path.join(backupDir, name) });
+        await db
+          .knex('backup_runs')
+          .insert({ kind: 'backup', status: 'succeeded', started_at: created, finished_at: created, path: path.join(backupDir, name) });
         names.push(name);
       }
       mkdirSync(path.join(backupDir, 'not-a-backup'));
-      const removed = await pruneBackups({ ...envFor('pglite', db, { backupDir, uploadDir: tmp('u') }, clock), keepWeekly: 4, keepMonthly: 3 });
+      const removed = await pruneBackups({
+        ...envFor('pglite', db, { backupDir, uploadDir: tmp('u') }, clock),
+        keepWeekly: 4,
+        keepMonthly: 3,
+      });
       const left = (await listArtefacts(backupDir)).map((a) => a.name);
       // Weeks 0–3 (4 weekly) plus the newest of October and September (monthly).
       expect(left.length).toBe(6);

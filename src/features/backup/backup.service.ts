@@ -166,7 +166,12 @@ export async function runBackup(env: BackupEnv): Promise<BackupResult> {
           excludeData: Object.keys(EXCLUDED_TABLES).filter((t) => t === 'sessions'),
         });
       } else {
-        const counts = await writeLogicalExport(trx, path.join(partial, dbFile), { migrations, sequences: digest.sequences }, Object.keys(digest.tables));
+        const counts = await writeLogicalExport(
+          trx,
+          path.join(partial, dbFile),
+          { migrations, sequences: digest.sequences },
+          Object.keys(digest.tables),
+        );
         for (const [t, d] of Object.entries(digest.tables)) {
           if (counts[t] !== d.rows) throw new Error(`Số dòng xuất của bảng ${t} (${counts[t]}) khác số đếm (${d.rows}).`);
         }
@@ -406,7 +411,15 @@ export async function restoreBackup(env: BackupEnv, target: string, opts: { forc
     details: JSON.stringify({ manifestHash: a.manifestHash, tables: comparison.length, files: a.manifest.files.length }),
   });
   const ok = comparison.every((c) => c.ok) && fileProblems.length === 0 && pendingAfter.length === 0;
-  return { comparison, fileProblems: [...new Set(fileProblems)], filesRestored, filesChecked: a.manifest.files.length, pendingAfter, seconds, ok };
+  return {
+    comparison,
+    fileProblems: [...new Set(fileProblems)],
+    filesRestored,
+    filesChecked: a.manifest.files.length,
+    pendingAfter,
+    seconds,
+    ok,
+  };
 }
 
 // ------------------------------------------------------------------------------------------------ drill
@@ -421,7 +434,8 @@ export interface DrillResult {
 }
 
 async function latestArtefactDir(env: BackupEnv): Promise<{ dir: string; runId: number | null }> {
-  const row = (await env.knex('backup_runs')
+  const row = (await env
+    .knex('backup_runs')
     .where({ kind: 'backup', status: 'succeeded' })
     .whereNull('pruned_at')
     .orderBy([
@@ -438,7 +452,8 @@ async function latestArtefactDir(env: BackupEnv): Promise<{ dir: string; runId: 
 /** A scratch database for the drill, dropped afterwards whatever happens. */
 async function withScratch<T>(env: BackupEnv, a: Artefact, fn: (scratch: { knex: Knex; url: string | null }) => Promise<T>): Promise<T> {
   if (a.manifest.database.format === 'pg_dump-custom') {
-    if (env.backend !== 'postgres' || !env.url) throw new DrillFailedError('Diễn tập một bản pg_dump cần máy chủ PostgreSQL (DATABASE_URL).');
+    if (env.backend !== 'postgres' || !env.url)
+      throw new DrillFailedError('Diễn tập một bản pg_dump cần máy chủ PostgreSQL (DATABASE_URL).');
     const name = `csdl_hoi_drill_${stampOf(env.clock.now()).toLowerCase()}_${randomBytes(3).toString('hex')}`;
     const u = new URL(env.url);
     u.pathname = `/${name}`;
@@ -456,7 +471,9 @@ async function withScratch<T>(env: BackupEnv, a: Artefact, fn: (scratch: { knex:
       await scratch.close().catch(() => undefined);
       const c = new pg.Client({ connectionString: env.url });
       await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch((err: unknown) => env.logger?.error({ err, name }, 'scratch drop failed'));
+      await c
+        .query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+        .catch((err: unknown) => env.logger?.error({ err, name }, 'scratch drop failed'));
       await c.end();
     }
   }
@@ -475,7 +492,9 @@ async function withScratch<T>(env: BackupEnv, a: Artefact, fn: (scratch: { knex:
  */
 export async function runDrill(env: BackupEnv, opts: { artefact?: string } = {}): Promise<DrillResult> {
   const startedAt = env.clock.now();
-  const found = opts.artefact ? { dir: path.resolve(opts.artefact), runId: null } : await latestArtefactDir(env).catch((err: unknown) => err as Error);
+  const found = opts.artefact
+    ? { dir: path.resolve(opts.artefact), runId: null }
+    : await latestArtefactDir(env).catch((err: unknown) => err as Error);
   const runId = await startRun(env.knex, 'drill', startedAt, {
     backend: env.backend,
     path: found instanceof Error ? null : found.dir,
@@ -485,8 +504,11 @@ export async function runDrill(env: BackupEnv, opts: { artefact?: string } = {})
     if (found instanceof Error) throw found;
     const a = await readArtefact(found.dir);
     if (found.runId !== null) {
-      const rec = (await env.knex('backup_runs').where({ id: found.runId }).first('manifest_hash')) as { manifest_hash: string | null } | undefined;
-      if (rec?.manifest_hash && rec.manifest_hash !== a.manifestHash) throw new DrillFailedError('manifest.json khác bản đã ghi khi sao lưu.');
+      const rec = (await env.knex('backup_runs').where({ id: found.runId }).first('manifest_hash')) as
+        | { manifest_hash: string | null }
+        | undefined;
+      if (rec?.manifest_hash && rec.manifest_hash !== a.manifestHash)
+        throw new DrillFailedError('manifest.json khác bản đã ghi khi sao lưu.');
     }
     const problems = await verifyDatabaseArtefacts(a);
     if (problems.length > 0) throw new DrillFailedError(`Bản sao lưu hỏng: ${problems.join('; ')}`);
@@ -501,7 +523,10 @@ export async function runDrill(env: BackupEnv, opts: { artefact?: string } = {})
       // Stored files must match the SHA-256 the restored register holds for them.
       if (checked.length > 0 && (await listTables(scratch.knex)).includes('attachments')) {
         const byName = new Map(checked.map((f) => [path.posix.basename(f.path), f]));
-        const rows = (await scratch.knex('attachments').whereIn('storage_name', [...byName.keys()]).select('storage_name', 'sha256')) as Array<{
+        const rows = (await scratch
+          .knex('attachments')
+          .whereIn('storage_name', [...byName.keys()])
+          .select('storage_name', 'sha256')) as Array<{
           storage_name: string;
           sha256: string;
         }>;
@@ -516,7 +541,10 @@ export async function runDrill(env: BackupEnv, opts: { artefact?: string } = {})
     });
     const bad = outcome.comparison.filter((c) => !c.ok);
     const errors = [
-      ...bad.map((c) => `bảng ${c.table}: ${c.expectedRows ?? '-'} dòng/${(c.expectedHash ?? '-').slice(0, 12)} ≠ ${c.actualRows ?? '-'}/${(c.actualHash ?? '-').slice(0, 12)}`),
+      ...bad.map(
+        (c) =>
+          `bảng ${c.table}: ${c.expectedRows ?? '-'} dòng/${(c.expectedHash ?? '-').slice(0, 12)} ≠ ${c.actualRows ?? '-'}/${(c.actualHash ?? '-').slice(0, 12)}`,
+      ),
       ...fileProblems,
       ...outcome.pending.map((p) => `migration chưa áp dụng: ${p}`),
     ];
@@ -529,7 +557,14 @@ export async function runDrill(env: BackupEnv, opts: { artefact?: string } = {})
       details: JSON.stringify({ tables: outcome.comparison.length, filesChecked: checked.length, filesTotal: a.manifest.files.length }),
     });
     env.logger?.info({ artefact: a.dir, restoreSeconds: outcome.restoreSeconds, filesChecked: checked.length }, 'restore drill passed');
-    return { runId, artefact: a.dir, comparison: outcome.comparison, filesChecked: checked.length, restoreSeconds: outcome.restoreSeconds, ok: true };
+    return {
+      runId,
+      artefact: a.dir,
+      comparison: outcome.comparison,
+      filesChecked: checked.length,
+      restoreSeconds: outcome.restoreSeconds,
+      ok: true,
+    };
   } catch (err) {
     await finishRun(env.knex, runId, { status: 'failed', finished_at: env.clock.now(), error: errorText(err) }).catch(() => undefined);
     env.logger?.error({ err }, 'restore drill FAILED');
@@ -552,7 +587,9 @@ export async function backupStatus(knex: Knex, now: Date, maxAgeDays: number): P
   const good = (await knex('backup_runs')
     .where({ kind: 'backup', status: 'succeeded' })
     .orderBy('finished_at', 'desc')
-    .first('finished_at', 'size_bytes', 'path')) as { finished_at: Date; size_bytes: number | string | null; path: string | null } | undefined;
+    .first('finished_at', 'size_bytes', 'path')) as
+    | { finished_at: Date; size_bytes: number | string | null; path: string | null }
+    | undefined;
   const drill = (await knex('backup_runs')
     .where({ kind: 'drill' })
     .whereNot({ status: 'running' })
@@ -566,7 +603,12 @@ export async function backupStatus(knex: Knex, now: Date, maxAgeDays: number): P
       ? { finishedAt: new Date(good.finished_at), sizeBytes: good.size_bytes === null ? null : Number(good.size_bytes), path: good.path }
       : null,
     lastDrill: drill
-      ? { finishedAt: drill.finished_at, status: drill.status, restoreSeconds: drill.restore_seconds === null ? null : Number(drill.restore_seconds), error: drill.error }
+      ? {
+          finishedAt: drill.finished_at,
+          status: drill.status,
+          restoreSeconds: drill.restore_seconds === null ? null : Number(drill.restore_seconds),
+          error: drill.error,
+        }
       : null,
     ageDays,
     stale: ageDays === null || ageDays > maxAgeDays,

@@ -130,9 +130,10 @@ export async function loadLogicalExport(knex: Knex, file: string): Promise<Recor
     let ended = false;
     const flush = async () => {
       if (!current || batch.length === 0) return;
-      await trx.raw(`INSERT INTO ${quoteIdent(current.table)} SELECT * FROM json_populate_recordset(NULL::${quoteIdent(current.table)}, ?::json)`, [
-        `[${batch.join(',')}]`,
-      ]);
+      await trx.raw(
+        `INSERT INTO ${quoteIdent(current.table)} SELECT * FROM json_populate_recordset(NULL::${quoteIdent(current.table)}, ?::json)`,
+        [`[${batch.join(',')}]`],
+      );
       batch = [];
     };
     let first = true;

@@ -38,6 +38,7 @@ type Db = Knex | Knex.Transaction;
 function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
+
 export { quoteIdent };
 
 async function rows<T>(db: Db, sql: string, bindings: readonly unknown[] = []): Promise<T[]> {
@@ -116,7 +117,10 @@ export async function sequenceStates(db: Db): Promise<Record<string, SequenceSta
   );
   const out: Record<string, SequenceState> = {};
   for (const { relname } of seqs) {
-    const [s] = await rows<{ last_value: number | string; is_called: boolean }>(db, `SELECT last_value, is_called FROM ${quoteIdent(relname)}`);
+    const [s] = await rows<{ last_value: number | string; is_called: boolean }>(
+      db,
+      `SELECT last_value, is_called FROM ${quoteIdent(relname)}`,
+    );
     if (s) out[relname] = { lastValue: Number(s.last_value), isCalled: s.is_called };
   }
   return out;
@@ -172,5 +176,7 @@ export function formatComparison(rowsIn: readonly TableComparison[]): string {
     (r) =>
       `${r.ok ? 'OK  ' : 'SAI '} ${r.table.padEnd(32)} ${String(r.expectedRows ?? '-').padStart(9)} ${String(r.actualRows ?? '-').padStart(9)}  ${(r.expectedHash ?? '-').slice(0, 12)} ${(r.actualHash ?? '-').slice(0, 12)}`,
   );
-  return [`     ${'bảng'.padEnd(32)} ${'sao lưu'.padStart(9)} ${'khôi phục'.padStart(9)}  hash sao lưu hash khôi phục`, ...lines].join('\n');
+  return [`     ${'bảng'.padEnd(32)} ${'sao lưu'.padStart(9)} ${'khôi phục'.padStart(9)}  hash sao lưu hash khôi phục`, ...lines].join(
+    '\n',
+  );
 }
