@@ -114,8 +114,9 @@ export function createItCentreRepository(db: Knex) {
       };
     },
 
-    async activeSessions(now: Date, page: number, pageSize: number): Promise<Page<SessionRow>> {
-      const q = db('sessions as s').join('users as u', 'u.id', 's.user_id').where('s.expires_at', '>', now);
+    /** Session expiry is kept by the session store in real time (not the application clock). */
+    async activeSessions(page: number, pageSize: number): Promise<Page<SessionRow>> {
+      const q = db('sessions as s').join('users as u', 'u.id', 's.user_id').where('s.expires_at', '>', db.fn.now());
       const rows = await q
         .clone()
         .orderBy('s.created_at', 'desc')
@@ -146,8 +147,8 @@ export function createItCentreRepository(db: Knex) {
       return rows[0]?.user_id ?? null;
     },
 
-    async countActiveSessions(now: Date): Promise<number> {
-      return count(db('sessions').whereNotNull('user_id').where('expires_at', '>', now));
+    async countActiveSessions(): Promise<number> {
+      return count(db('sessions').whereNotNull('user_id').where('expires_at', '>', db.fn.now()));
     },
 
     async errors(page: number, pageSize: number): Promise<Page<ErrorEventRow>> {
@@ -215,8 +216,8 @@ export function createItCentreRepository(db: Knex) {
       return trx('users').where({ id }).first<AdminUserRow>(USER_COLUMNS);
     },
 
-    async userSessionCount(id: number, now: Date): Promise<number> {
-      return count(db('sessions').where({ user_id: id }).where('expires_at', '>', now));
+    async userSessionCount(id: number): Promise<number> {
+      return count(db('sessions').where({ user_id: id }).where('expires_at', '>', db.fn.now()));
     },
 
     async unlock(id: number, trx: Knex = db): Promise<void> {

@@ -57,7 +57,7 @@ export function createItCentreService(deps: {
       const now = clock.now();
       const [backup, sessions, locked, errors24h] = await Promise.all([
         backupStatus(db, now, deps.maxBackupAgeDays),
-        repo.countActiveSessions(now),
+        repo.countActiveSessions(),
         repo.countLocked(now),
         repo.countErrorsSince(new Date(now.getTime() - 86_400_000)),
       ]);
@@ -66,7 +66,7 @@ export function createItCentreService(deps: {
 
     backupRuns: repo.backupRuns,
     errors: repo.errors,
-    activeSessions: (page: number, pageSize: number) => repo.activeSessions(clock.now(), page, pageSize),
+    activeSessions: (page: number, pageSize: number) => repo.activeSessions(page, pageSize),
     lockouts: () => repo.lockouts(clock.now()),
     users: (filters: UserFilters, page: number, pageSize: number) => repo.users(filters, clock.now(), page, pageSize),
 
@@ -74,7 +74,7 @@ export function createItCentreService(deps: {
     async user(actor: Actor, id: number) {
       const u = await target(id);
       await audit.record(actor, { action: 'user.view', targetType: 'user', targetId: id });
-      return { user: u, sessions: await repo.userSessionCount(id, clock.now()) };
+      return { user: u, sessions: await repo.userSessionCount(id) };
     },
 
     async revokeSession(actor: Actor, ref: string): Promise<void> {
