@@ -110,6 +110,12 @@ async function sourceDb(kind: 'postgres' | 'pglite'): Promise<Backend> {
     const db: TestDatabase = await createTestDatabase();
     return { knex: db.knex, url: db.url, close: () => db.destroy() };
   }
+  // On a PGlite run the migrated template is at hand (fast); on a server run, build one.
+  const template = inject('pgliteTemplate');
+  if (template) {
+    const db = await createTestDatabase();
+    return { knex: db.knex, url: null, close: () => db.destroy() };
+  }
   const db: Database = await createDatabase({ backend: 'pglite', dataDir: null });
   await migrateLatest(db.knex);
   await seedReference(db.knex);
@@ -223,7 +229,7 @@ describe.each(KINDS)('backup and restore on %s (R-20.1, check 38)', (kind) => {
     } finally {
       await target.close();
     }
-  }, 120_000);
+  }, 180_000);
 
   it('the drill restores the latest backup into a scratch database, passes and records the restore time', async () => {
     clock.advance(60_000);
@@ -243,7 +249,7 @@ describe.each(KINDS)('backup and restore on %s (R-20.1, check 38)', (kind) => {
       await c.end();
       expect(rows).toEqual([]);
     }
-  }, 120_000);
+  }, 180_000);
 
   it('the drill fails loudly when the database artefact has a flipped byte', async () => {
     clock.advance(60_000);
@@ -261,7 +267,7 @@ describe.each(KINDS)('backup and restore on %s (R-20.1, check 38)', (kind) => {
       logger: createLogger('silent'),
     };
     if (kind === 'pglite') await expect(backupDrillJob.run(ctx)).rejects.toThrow(/Diễn tập khôi phục thất bại|hỏng/);
-  }, 120_000);
+  }, 180_000);
 
   it('the drill fails loudly when a stored file of the backup has a flipped byte', async () => {
     clock.advance(60_000);
@@ -271,7 +277,7 @@ describe.each(KINDS)('backup and restore on %s (R-20.1, check 38)', (kind) => {
     flipByte(path.join(b.dir, f.path), 20);
     await expect(runDrill(envFor(kind, source, dirs, clock))).rejects.toThrow(/SHA-256 không khớp manifest/);
     expect((await source.knex('backup_runs').where({ kind: 'drill' }).orderBy('id', 'desc').first()).status).toBe('failed');
-  }, 120_000);
+  }, 180_000);
 
   it('the backup status flags a last good backup older than 8 days (check 39)', async () => {
     const fresh = await backupStatus(source.knex, clock.now(), 8);
@@ -305,7 +311,7 @@ describe('the backup job and refusals', () => {
     } finally {
       await b.close();
     }
-  }, 60_000);
+  }, 180_000);
 
   it.skipIf(!serverUrl)('refuses loudly a pg_dump older than the server', async () => {
     const src = await sourceDb('postgres');
@@ -349,7 +355,7 @@ describe('retention: N weekly and M monthly (R-20.1)', () => {
   });
 
   it('pruning deletes the folders outside the rule and marks their runs', async () => {
-    const db = await sourceDb('pglite');
+    const db = await createTestDatabase();
     try {
       const backupDir = tmp('prune');
       const clock = createFakeClock(new Date('2026-11-29T05:00:00Z'));
@@ -379,7 +385,7 @@ describe('retention: N weekly and M monthly (R-20.1)', () => {
       const pruned = await db.knex('backup_runs').whereNotNull('pruned_at').count<{ n: number }[]>('* as n');
       expect(pruned).toEqual([{ n: 4 }]);
     } finally {
-      await db.close();
+      await db.destroy();
     }
   }, 60_000);
 });
