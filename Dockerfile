@@ -25,6 +25,15 @@ RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
 # ---- runtime
 FROM ${NODE_IMAGE} AS runtime
+# pg_dump/pg_restore for the application's backups (R-20.1): their major version must be at least the server's
+# (docker-compose.yml runs postgres:16), so they come from the PostgreSQL project's apt repository, whose key
+# postgresql-common ships (no download tool needed for a known Debian release).
+ARG PG_MAJOR=16
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends postgresql-common ca-certificates \
+ && /usr/share/postgresql-common/pgdg/apt.postgresql.org.sh -y \
+ && apt-get install -y --no-install-recommends postgresql-client-${PG_MAJOR} \
+ && rm -rf /var/lib/apt/lists/*
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=3000 \

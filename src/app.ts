@@ -25,6 +25,10 @@ import { createGuideController } from './features/guide/guide.controller.js';
 import { guideRoutes } from './features/guide/routes.js';
 import { healthRoutes, metricsRoutes } from './features/health/routes.js';
 import { homeRoutes } from './features/home/routes.js';
+import { createIncidentsController } from './features/incidents/incidents.controller.js';
+import { incidentsRoutes } from './features/incidents/routes.js';
+import { createItCentreController } from './features/it-centre/it-centre.controller.js';
+import { itCentreRoutes } from './features/it-centre/routes.js';
 import { createJobsController } from './features/jobs/jobs.controller.js';
 import { jobsRoutes } from './features/jobs/routes.js';
 import { createLegalDocumentsController } from './features/legal-documents/legal-documents.controller.js';
@@ -100,7 +104,7 @@ export function createApp({ config, db, services, logger, clock, extraRoutes }: 
   app.use('/static/vendor/chartjs', express.static(path.join(config.rootDir, 'node_modules/chart.js/dist'), staticOptions));
   app.use('/static', express.static(path.join(config.rootDir, 'public'), staticOptions));
   // 4. Health probes answer before sessions are touched.
-  app.use(healthRoutes({ db }));
+  app.use(healthRoutes({ db, backupStatus: services.itCentre.backupStatus }));
   // 5. Body, session, passport, CSRF.
   app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 2000 }));
   app.use(rejectPollutedParameters());
@@ -148,10 +152,12 @@ export function createApp({ config, db, services, logger, clock, extraRoutes }: 
   app.use(violationsRoutes(createViolationsController({ violations: services.violations, storage: services.documentStorage, config })));
   app.use(supportRoutes(createSupportController({ support: services.support })));
   app.use(jobsRoutes(createJobsController({ jobs: services.jobs, catalogues: services.catalogues, clock })));
+  app.use(itCentreRoutes(createItCentreController(services.itCentre)));
+  app.use(incidentsRoutes(createIncidentsController(services.incidents)));
   app.use(metricsRoutes({ registry: metrics.registry, metricsToken: config.metricsToken }));
   if (extraRoutes) app.use(extraRoutes);
   // 7. Not found and errors.
   app.use(notFound());
-  app.use(errorHandler(logger, services.audit));
+  app.use(errorHandler(logger, services.audit, services.itCentre.recordError));
   return app;
 }

@@ -78,6 +78,12 @@ const envSchema = z.object({
   METRICS_TOKEN: z.string().min(24, { error: 'phải có ít nhất 24 ký tự' }).optional(),
   PUBLIC_URL: z.url({ error: 'phải là một URL' }).optional(),
   SECURE_COOKIES: bool(false),
+  BACKUP_DIR: z.string().min(1).optional().default('./backups'),
+  BACKUP_KEEP_WEEKLY: int(8, 1, 520),
+  BACKUP_KEEP_MONTHLY: int(12, 0, 1200),
+  BACKUP_MAX_AGE_DAYS: int(8, 1, 365),
+  BACKUP_DRILL_SAMPLE: int(50, 1, 100_000),
+  BACKUP_PG_BIN_DIR: z.string().min(1).optional(),
   PUBLIC_FIELDS_REGIME: z
     .enum(['113', '79-2022'], { error: 'phải là 113 (chỉ thông tin chung, mặc định) hoặc 79-2022 (thêm thông tin cơ bản)' })
     .optional()
@@ -86,6 +92,8 @@ const envSchema = z.object({
   SCHEDULE_QUARTERLY_CYCLE: cronExpr('0 7 * * *'),
   SCHEDULE_CONGRESS_ALERTS: cronExpr('30 7 * * *'),
   SCHEDULE_ANNUAL_REPORT_REMINDER: cronExpr('0 8 * 12 *'),
+  // Weekly by default (R-20.1: at least weekly): Sunday 02:00 Viet Nam time; the restore drill follows each backup.
+  SCHEDULE_BACKUP: cronExpr('0 2 * * 0'),
   SMTP_URL: z
     .string()
     .regex(/^smtps?:\/\/[^\s]+$/, { error: 'phải là một URL smtp://… hoặc smtps://…' })
@@ -139,6 +147,12 @@ export interface Config {
   jobs: { scheduler: boolean; schedules: Readonly<Record<string, string>> };
   /** E-mail through nodemailer; null smtpUrl = in-app notifications only. */
   mail: { smtpUrl: string | null; from: string | null };
+  /**
+   * Backups (R-20.1, RELIABILITY rule 5): where they go, retention (the newest backup of each of the last
+   * `keepWeekly` weeks and of the last `keepMonthly` months is kept), the age after which the IT Centre and /readyz
+   * warn, how many stored files a drill re-hashes, and where pg_dump/pg_restore live (null = PATH).
+   */
+  backup: { dir: string; keepWeekly: number; keepMonthly: number; maxAgeDays: number; drillSample: number; pgBinDir: string | null };
 }
 
 export class ConfigError extends Error {
@@ -247,9 +261,18 @@ export function loadConfig(source: Record<string, string | undefined> = process.
         'quarterly-cycle': e.SCHEDULE_QUARTERLY_CYCLE,
         'congress-alerts': e.SCHEDULE_CONGRESS_ALERTS,
         'annual-report-reminder': e.SCHEDULE_ANNUAL_REPORT_REMINDER,
+        backup: e.SCHEDULE_BACKUP,
       },
     },
     mail: { smtpUrl: e.SMTP_URL ?? null, from: e.MAIL_FROM ?? null },
+    backup: {
+      dir: path.resolve(rootDir, e.BACKUP_DIR),
+      keepWeekly: e.BACKUP_KEEP_WEEKLY,
+      keepMonthly: e.BACKUP_KEEP_MONTHLY,
+      maxAgeDays: e.BACKUP_MAX_AGE_DAYS,
+      drillSample: e.BACKUP_DRILL_SAMPLE,
+      pgBinDir: e.BACKUP_PG_BIN_DIR ? path.resolve(rootDir, e.BACKUP_PG_BIN_DIR) : null,
+    },
   };
   return deepFreeze(config);
 }

@@ -20,6 +20,10 @@ import { createDocumentStorage } from './features/documents/documents.storage.js
 import { createFeesRepository } from './features/fees/fees.repository.js';
 import { createFeesService } from './features/fees/fees.service.js';
 import { createGuideService } from './features/guide/guide.service.js';
+import { createIncidentsRepository } from './features/incidents/incidents.repository.js';
+import { createIncidentsService } from './features/incidents/incidents.service.js';
+import { createItCentreRepository } from './features/it-centre/it-centre.repository.js';
+import { createItCentreService } from './features/it-centre/it-centre.service.js';
 import { createJobRunner } from './features/jobs/job-runner.js';
 import { createJobsService } from './features/jobs/jobs.service.js';
 import { createMailer } from './features/jobs/mailer.js';
@@ -100,6 +104,15 @@ export function createServices({ db, config, clock, logger, jobs: jobDefinitions
   const mailer = createMailer(config.mail);
   const jobRunner = createJobRunner({ db, config, clock, logger, jobs: jobDefinitions });
   const jobs = createJobsService({ db, runner: jobRunner, audit, clock });
+  const itCentre = createItCentreService({
+    db,
+    repo: createItCentreRepository(db),
+    users,
+    audit,
+    clock,
+    maxBackupAgeDays: config.backup.maxAgeDays,
+  });
+  const incidents = createIncidentsService({ db, repo: createIncidentsRepository(db), audit, notifications, clock });
   const services = {
     users,
     access,
@@ -121,6 +134,8 @@ export function createServices({ db, config, clock, logger, jobs: jobDefinitions
     submissions,
     mailer,
     jobs,
+    itCentre,
+    incidents,
   };
   // The jobs run with the services (notifications, mailer …): attached once they exist.
   jobRunner.attachServices(services);

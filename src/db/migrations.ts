@@ -21,6 +21,9 @@ import * as m20261220000400 from '../../migrations/20261220000400_create_access_
 import * as m20261220000500 from '../../migrations/20261220000500_create_exploitation_log.js';
 import * as m20261221000100 from '../../migrations/20261221000100_create_job_runs.js';
 import * as m20261221000200 from '../../migrations/20261221000200_create_update_cycles.js';
+import * as m20261222000100 from '../../migrations/20261222000100_create_backup_runs.js';
+import * as m20261222000200 from '../../migrations/20261222000200_create_error_events.js';
+import * as m20261222000300 from '../../migrations/20261222000300_create_incidents.js';
 
 interface MigrationModule {
   up(knex: Knex): Promise<void>;
@@ -46,6 +49,9 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, MigrationModule]> = [
   ['20261220000500_create_exploitation_log', m20261220000500],
   ['20261221000100_create_job_runs', m20261221000100],
   ['20261221000200_create_update_cycles', m20261221000200],
+  ['20261222000100_create_backup_runs', m20261222000100],
+  ['20261222000200_create_error_events', m20261222000200],
+  ['20261222000300_create_incidents', m20261222000300],
 ];
 
 class ListMigrationSource implements Knex.MigrationSource<string> {

@@ -29,7 +29,17 @@ const TITLES: Record<number, string> = {
   503: 'Hệ thống tạm thời gián đoạn',
 };
 
-export function errorHandler(logger: Logger, audit: AuditService): ErrorRequestHandler {
+/** Stores a 5xx for the IT Centre's "recent errors" page (no personal data). */
+export type ErrorRecorder = (e: {
+  requestId: string | null;
+  method: string;
+  path: string;
+  status: number;
+  errorName: string | null;
+  message: string | null;
+}) => Promise<void>;
+
+export function errorHandler(logger: Logger, audit: AuditService, recordError?: ErrorRecorder): ErrorRequestHandler {
   return (err: unknown, req, res, next) => {
     if (res.headersSent) return next(err);
     const e = (err ?? {}) as HttpishError & Error;
@@ -52,8 +62,18 @@ export function errorHandler(logger: Logger, audit: AuditService): ErrorRequestH
     if (status === 500 && dbDown) status = 503;
 
     const requestId = String(req.id ?? '');
-    if (status >= 500) logger.error({ err, requestId }, 'request failed');
-    else logger.warn({ status, code: e.code, requestId, path: req.path }, 'request refused');
+    if (status >= 500) {
+      logger.error({ err, requestId }, 'request failed');
+      // Fire and forget: a database that is down must not turn the error page into a hang (check 36).
+      recordError?.({
+        requestId: requestId || null,
+        method: req.method,
+        path: req.path,
+        status,
+        errorName: e.name ?? null,
+        message: typeof e.message === 'string' ? e.message : null,
+      }).catch((recErr: unknown) => logger.warn({ err: recErr }, 'error event not recorded'));
+    } else logger.warn({ status, code: e.code, requestId, path: req.path }, 'request refused');
 
     const finish = () => {
       if (status === 503) res.setHeader('Retry-After', '10');

@@ -1,7 +1,7 @@
 /**
  * R-13.1: the annual report counts what happened in the year (Viet Nam time) from the register, its versions, the
- * audit of exports and the job runs; sections built on other branches say they are not available yet; the print
- * view has the Decree-30 layout (national motto) and is audited.
+ * audit of exports, submissions, access registrations and grants, violations, the exploitation log, incidents,
+ * backups and the job runs; the print view has the Decree-30 layout (national motto) and is audited.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildAnnualReport } from '../../src/features/jobs/annual-report.js';
@@ -80,6 +80,129 @@ beforeAll(async () => {
       started_at: new Date('2026-06-02T00:30:00Z'),
     },
   ]);
+  // Submissions: two handled in 2026 (3 days and 1 day), one returned once; one handled in 2025 (not counted).
+  const sub = async (assoc: number, status: string, submitted: string, reviewed: string) => {
+    const [r] = await t.db
+      .knex('submissions')
+      .insert({ association_id: assoc, status, base_version: 1, submitted_at: new Date(submitted), reviewed_at: new Date(reviewed) })
+      .returning('id');
+    return (r as { id: number }).id;
+  };
+  const s1 = await sub(a, 'approved', '2026-03-01T03:00:00Z', '2026-03-04T03:00:00Z');
+  const s2 = await sub(b, 'rejected', '2026-06-01T03:00:00Z', '2026-06-02T03:00:00Z');
+  await sub(c, 'approved', '2025-11-01T03:00:00Z', '2025-11-02T03:00:00Z');
+  await t.db.knex('submission_events').insert([
+    { submission_id: s1, action: 'submitted', at: new Date('2026-02-20T03:00:00Z') },
+    { submission_id: s1, action: 'returned', at: new Date('2026-02-25T03:00:00Z') },
+    { submission_id: s1, action: 'resubmitted', at: new Date('2026-03-01T03:00:00Z') },
+    { submission_id: s2, action: 'submitted', at: new Date('2026-06-01T03:00:00Z') },
+  ]);
+  // Access: two registrations (one approved, one refused), two grants (one revoked in 2026).
+  const [org] = await t.db.knex('organisations').insert({ name: 'Viện nghiên cứu báo cáo năm' }).returning('id');
+  const orgId = (org as { id: number }).id;
+  const reg = (status: string, created: string, decided: string) => ({
+    token_hash: 'x',
+    kind: 'organisation',
+    name: 'Viện nghiên cứu báo cáo năm',
+    identifier: '0101',
+    address: 'Hà Nội',
+    email: 'a@vien.example.vn',
+    phone: '024',
+    manager_name: 'Nguyễn Văn A',
+    manager_email: 'a@vien.example.vn',
+    purpose: 'Nghiên cứu',
+    legal_basis: 'Điều 14',
+    categories: ['a', 'b'],
+    period_from: '2026-01-01',
+    period_to: '2026-12-31',
+    status,
+    created_at: new Date(created),
+    decided_at: new Date(decided),
+  });
+  await t.db
+    .knex('access_registrations')
+    .insert([
+      reg('approved', '2026-01-10T03:00:00Z', '2026-01-12T03:00:00Z'),
+      reg('refused', '2026-04-10T03:00:00Z', '2026-04-11T03:00:00Z'),
+    ]);
+  await t.db.knex('access_grants').insert([
+    {
+      organisation_id: orgId,
+      categories: ['a', 'b'],
+      valid_from: new Date('2026-01-12T03:00:00Z'),
+      expires_at: new Date('2027-06-12T03:00:00Z'),
+      created_at: new Date('2026-01-12T03:00:00Z'),
+    },
+    {
+      organisation_id: orgId,
+      categories: ['e'],
+      valid_from: new Date('2026-02-01T03:00:00Z'),
+      expires_at: new Date('2027-02-01T03:00:00Z'),
+      created_at: new Date('2026-02-01T03:00:00Z'),
+      revoked_at: new Date('2026-07-01T03:00:00Z'),
+    },
+  ]);
+  // Violations: one recorded, suspended then lifted.
+  const [v] = await t.db
+    .knex('violations')
+    .insert({
+      target_type: 'organisation',
+      organisation_id: orgId,
+      description: 'Chia sẻ dữ liệu',
+      occurred_on: '2026-05-01',
+      created_at: new Date('2026-05-02T03:00:00Z'),
+    })
+    .returning('id');
+  await t.db.knex('violation_actions').insert([
+    { violation_id: (v as { id: number }).id, action: 'suspension', decided_at: new Date('2026-05-03T03:00:00Z') },
+    { violation_id: (v as { id: number }).id, action: 'lift', decided_at: new Date('2026-05-10T03:00:00Z') },
+  ]);
+  // Exploitation log: 3 reads/exports in 2026 (42 rows), 1 in 2025.
+  await t.db.knex('exploitation_log').insert([
+    { user_id: leader.id, organisation_id: orgId, category: 'b', rows: 20, format: 'html', at: new Date('2026-03-01T03:00:00Z') },
+    { user_id: leader.id, organisation_id: orgId, category: 'b', rows: 20, format: 'csv', at: new Date('2026-03-01T04:00:00Z') },
+    { user_id: leader.id, organisation_id: orgId, category: 'a', rows: 2, format: 'print', at: new Date('2026-09-01T03:00:00Z') },
+    { user_id: leader.id, organisation_id: orgId, category: 'a', rows: 1, format: 'html', at: new Date('2025-09-01T03:00:00Z') },
+  ]);
+  // Incidents: an incident routed to the IT Centre and resolved, a change request still open.
+  await t.db.knex('incidents').insert([
+    {
+      kind: 'su_co',
+      title: 'Lỗi in',
+      description: 'Không in được',
+      severity: 'cao',
+      status: 'da_giai_quyet',
+      reporter_name: 'Cán bộ',
+      created_at: new Date('2026-04-01T03:00:00Z'),
+      routed_at: new Date('2026-04-02T03:00:00Z'),
+      resolved_at: new Date('2026-04-05T03:00:00Z'),
+    },
+    {
+      kind: 'yeu_cau_thay_doi',
+      title: 'Thêm cột',
+      description: 'Thêm cột',
+      severity: 'thap',
+      status: 'moi',
+      reporter_name: 'Cán bộ',
+      created_at: new Date('2026-10-01T03:00:00Z'),
+    },
+  ]);
+  // Backups: two good backups, one failed; one drill passed in 12 s and one failed.
+  const run = (kind: string, status: string, at: string, restore_seconds: number | null = null) => ({
+    kind,
+    status,
+    started_at: new Date(at),
+    restore_seconds,
+  });
+  await t.db
+    .knex('backup_runs')
+    .insert([
+      run('backup', 'succeeded', '2026-03-01T19:00:00Z'),
+      run('backup', 'succeeded', '2026-03-08T19:00:00Z'),
+      run('backup', 'failed', '2026-03-15T19:00:00Z'),
+      run('drill', 'succeeded', '2026-03-01T19:30:00Z', 12),
+      run('drill', 'failed', '2026-03-08T19:30:00Z'),
+    ]);
 });
 afterAll(() => t.db.destroy());
 
@@ -99,9 +222,42 @@ describe('annual report (R-13.1)', () => {
       ['Cán bộ Vụ sửa', 2],
       ['Duyệt biểu mẫu của hội', 1],
     ]);
-    for (const k of ['bieu-mau', 'dang-ky-khai-thac', 'vi-pham', 'nhat-ky-khai-thac', 'su-co', 'sao-luu']) {
-      expect(sections[k]?.available, k).toBe(false);
-    }
+    for (const section of Object.values(sections)) expect(section.available, section.key).toBe(true);
+    expect(line('bieu-mau', 'Biểu mẫu hội gửi lần đầu')).toBe(2);
+    expect(line('bieu-mau', 'Biểu mẫu hội gửi lại')).toBe(1);
+    expect(line('bieu-mau', 'Thời gian xử lý trung bình')).toBe('2 ngày');
+    expect(line('bieu-mau', 'Thời gian xử lý dài nhất')).toBe('3 ngày');
+    expect(sections['bieu-mau']?.tables[0]?.rows).toEqual([
+      ['Duyệt', 1],
+      ['Trả lại để hội sửa', 1],
+      ['Từ chối', 1],
+    ]);
+    expect(line('dang-ky-khai-thac', 'Phiếu đăng ký khai thác nhận được')).toBe(2);
+    expect(line('dang-ky-khai-thac', 'Phiếu được chấp thuận')).toBe(1);
+    expect(line('dang-ky-khai-thac', 'Phiếu không được chấp thuận')).toBe(1);
+    expect(line('dang-ky-khai-thac', 'Quyền khai thác được cấp')).toBe(2);
+    expect(line('dang-ky-khai-thac', 'Quyền khai thác bị thu hồi')).toBe(1);
+    expect(line('dang-ky-khai-thac', 'Quyền còn hiệu lực cuối năm')).toBe(1);
+    expect(line('vi-pham', 'Vi phạm được ghi nhận')).toBe(1);
+    expect(sections['vi-pham']?.tables[0]?.rows).toEqual([
+      ['Cảnh cáo', 0],
+      ['Tạm đình chỉ', 1],
+      ['Thu hồi quyền truy cập', 0],
+      ['Chấm dứt đình chỉ trước hạn', 1],
+    ]);
+    expect(line('nhat-ky-khai-thac', 'Tổ chức, cá nhân đã khai thác')).toBe(1);
+    expect(line('nhat-ky-khai-thac', 'Lượt xem và tải')).toBe(3);
+    expect(line('nhat-ky-khai-thac', 'Số dòng dữ liệu đã cung cấp')).toBe(42);
+    expect(line('su-co', 'Sự cố được ghi nhận')).toBe(1);
+    expect(line('su-co', 'Yêu cầu thay đổi phần mềm')).toBe(1);
+    expect(line('su-co', 'Chuyển Trung tâm Thông tin')).toBe(1);
+    expect(line('su-co', 'Đã giải quyết trong năm')).toBe(1);
+    expect(line('su-co', 'Chưa giải quyết xong')).toBe(1);
+    expect(line('sao-luu', 'Bản sao lưu thành công')).toBe(2);
+    expect(line('sao-luu', 'Lần sao lưu thất bại')).toBe(1);
+    expect(line('sao-luu', 'Diễn tập phục hồi đạt')).toBe(1);
+    expect(line('sao-luu', 'Diễn tập phục hồi không đạt')).toBe(1);
+    expect(line('sao-luu', 'Thời gian phục hồi trung bình')).toBe('12 giây');
     const y2025 = Object.fromEntries((await buildAnnualReport(t.db.knex, 2025)).map((s) => [s.key, s]));
     expect(y2025['ho-so']?.lines[0]?.value).toBe(1);
     expect(y2025['khai-thac']?.lines[0]?.value).toBe(1);
@@ -116,7 +272,6 @@ describe('annual report (R-13.1)', () => {
     expect(page.status).toBe(200);
     expect(page.text).toContain('Hồ sơ hội được thêm mới: <strong>2</strong>');
     expect(page.text).toContain('Hội giải thể trong năm: <strong>1</strong>');
-    expect(page.text).toContain('Chưa có số liệu');
     const print = await a.get('/quan-tri/bao-cao-nam/2026?print=1');
     expect(print.status).toBe(200);
     for (const s of [

@@ -18,6 +18,7 @@ const REGISTER_READ: readonly Role[] = ['ngo_staff', 'ngo_lead', 'leader'];
 const REGISTER_EDIT: readonly Role[] = ['ngo_staff', 'ngo_lead'];
 /** Report readers: staff and leaders, and users of an exploiting organisation with a current grant (R-8.5). */
 const REPORT_READERS: readonly Role[] = ['ngo_staff', 'ngo_lead', 'leader', 'org_manager', 'exploiter'];
+const INCIDENTS: readonly Role[] = ['ngo_staff', 'ngo_lead', 'it_admin'];
 const SIGNED_IN: readonly Role[] = ['ngo_staff', 'ngo_lead', 'it_admin', 'leader', 'association', 'org_manager', 'exploiter'];
 
 /** Who may use each route. `public` includes anonymous visitors; a role list means signed in with one of those roles. */
@@ -148,6 +149,25 @@ const MATRIX: Record<string, Access> = {
   'GET /quan-tri/bao-cao-nam/:year': REGISTER_READ,
   'GET /quan-tri/he-thong/tac-vu': ['it_admin'],
   'POST /quan-tri/he-thong/tac-vu/:job/chay': ['it_admin'],
+  // The IT Centre (R-9.1): backups and drills, sessions, errors, lockouts, user administration — it_admin only.
+  'GET /quan-tri/he-thong': ['it_admin'],
+  'GET /quan-tri/he-thong/sao-luu': ['it_admin'],
+  'GET /quan-tri/he-thong/phien': ['it_admin'],
+  'POST /quan-tri/he-thong/phien/thu-hoi': ['it_admin'],
+  'GET /quan-tri/he-thong/loi': ['it_admin'],
+  'GET /quan-tri/he-thong/khoa-tai-khoan': ['it_admin'],
+  'GET /quan-tri/he-thong/nguoi-dung': ['it_admin'],
+  'GET /quan-tri/he-thong/nguoi-dung/:id': ['it_admin'],
+  'POST /quan-tri/he-thong/nguoi-dung/:id/vo-hieu-hoa': ['it_admin'],
+  'POST /quan-tri/he-thong/nguoi-dung/:id/kich-hoat': ['it_admin'],
+  'POST /quan-tri/he-thong/nguoi-dung/:id/mo-khoa': ['it_admin'],
+  'POST /quan-tri/he-thong/nguoi-dung/:id/dat-lai-totp': ['it_admin'],
+  // Incidents and change requests (R-18.2): NGO Department staff and the IT Centre.
+  'GET /quan-tri/su-co': INCIDENTS,
+  'GET /quan-tri/su-co/moi': INCIDENTS,
+  'POST /quan-tri/su-co/moi': INCIDENTS,
+  'GET /quan-tri/su-co/:id': INCIDENTS,
+  'POST /quan-tri/su-co/:id/cap-nhat': INCIDENTS,
   // Last: it ends the session of whoever is allowed to use it.
   'POST /dang-xuat': SIGNED_IN,
 };

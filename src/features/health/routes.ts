@@ -15,7 +15,11 @@ function bearerMatches(req: Request, token: string | null): boolean {
 }
 
 /** /healthz and /readyz: mounted before the session middleware, they never touch sessions. */
-export function healthRoutes(deps: { db: Knex }): Router {
+export function healthRoutes(deps: {
+  db: Knex;
+  /** The last good backup (check 39); its age is a warning in the details, never a reason to answer 503. */
+  backupStatus?: () => Promise<{ stale: boolean; ageDays: number | null; maxAgeDays: number }>;
+}): Router {
   const r = Router();
   r.get('/healthz', publicAccess, (_req, res) => {
     res.json({ status: 'ok', uptimeSeconds: Math.round(process.uptime()) });
@@ -31,7 +35,26 @@ export function healthRoutes(deps: { db: Knex }): Router {
       checks.database = { ok: false, detail: 'không kết nối được cơ sở dữ liệu' };
     }
     const ready = Object.values(checks).every((c) => c.ok);
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks });
+    // A stale backup does not make this instance unable to serve: taking it out of a load balancer would not
+    // help, so it is a warning for monitoring (R-9.1), and the status code follows database and schema only.
+    const warnings: Record<string, string> = {};
+    if (deps.backupStatus && checks.database?.ok) {
+      try {
+        const b = await deps.backupStatus();
+        if (b.stale) {
+          warnings.backup =
+            b.ageDays === null
+              ? 'chưa có bản sao lưu thành công nào'
+              : `bản sao lưu thành công gần nhất đã ${Math.floor(b.ageDays)} ngày (quá ${b.maxAgeDays} ngày)`;
+        }
+        checks.backup = { ok: true, ...(b.stale ? { detail: warnings.backup as string } : {}) };
+      } catch {
+        warnings.backup = 'không đọc được trạng thái sao lưu';
+      }
+    }
+    res
+      .status(ready ? 200 : 503)
+      .json({ status: ready ? 'ready' : 'not_ready', checks, ...(Object.keys(warnings).length > 0 ? { warnings } : {}) });
   });
   return r;
 }

@@ -2,9 +2,8 @@
  * R-13.1 — the NGO Department's annual report on the management of the database, for the leadership before
  * 31 December. A list of independent sections, each one query module: add a section by appending to SECTIONS.
  *
- * Sections whose tables are built on other branches (submissions, access registrations and grants, violations,
- * the exploitation log, incidents, backups) are named functions returning `available: false` until the lead fills
- * them in at merge; the report shows them as "not yet available" rather than a wrong zero.
+ * Every section is an independent query over its own tables (the register, submissions, access, violations, the
+ * exploitation log, incidents, backups, job runs); a new section is one more function in SECTIONS.
  */
 import type { Knex } from 'knex';
 import { LIVE_STATUSES } from './cycles.repository.js';
@@ -233,17 +232,6 @@ export const operationsSection: Section = async (db, { from, to }) => {
   };
 };
 
-function pending(key: string, title: string, what: string): SectionResult {
-  return {
-    key,
-    title,
-    available: false,
-    lines: [],
-    tables: [],
-    note: `Chưa có số liệu: ${what} chưa được tích hợp vào báo cáo năm.`,
-  };
-}
-
 /** Counts rows of `table` whose `col` falls in [from, to). */
 function inRange(db: Knex, table: string, col: string, { from, to }: YearRange) {
   return db(table).where(col, '>=', from).where(col, '<', to);
@@ -396,11 +384,58 @@ export const exploitationSection: Section = async (db, range) => {
   };
 };
 
-/** 9. Incidents and change requests (R-18.2). TODO(merge): `incidents`. */
-export const incidentsSection: Section = async () => pending('su-co', 'Sự cố và yêu cầu thay đổi phần mềm', 'sổ sự cố');
+/** 9. Incidents and software change requests (R-18.2): recorded, routed to the IT Centre, resolved. */
+export const incidentsSection: Section = async (db, range) => {
+  const byKind = await inRange(db, 'incidents', 'created_at', range)
+    .select('kind')
+    .count<{ kind: string; n: number }[]>('* as n')
+    .groupBy('kind');
+  const routed = await count(inRange(db, 'incidents', 'routed_at', range));
+  const resolved = await count(inRange(db, 'incidents', 'resolved_at', range));
+  const open = await count(db('incidents').where('created_at', '<', range.to).whereNotIn('status', ['da_giai_quyet', 'dong']));
+  const kind = (k: string) => n(byKind.find((r) => r.kind === k)?.n);
+  return {
+    key: 'su-co',
+    title: 'Sự cố và yêu cầu thay đổi phần mềm',
+    available: true,
+    lines: [
+      { label: 'Sự cố được ghi nhận', value: kind('su_co') },
+      { label: 'Yêu cầu thay đổi phần mềm', value: kind('yeu_cau_thay_doi') },
+      { label: 'Chuyển Trung tâm Thông tin xử lý', value: routed },
+      { label: 'Đã giải quyết trong năm', value: resolved },
+      { label: 'Chưa giải quyết xong (hiện tại)', value: open },
+    ],
+    tables: [],
+  };
+};
 
-/** 10. Backups and restore drills (R-20.1). TODO(merge): `backup_runs`. */
-export const backupsSection: Section = async () => pending('sao-luu', 'Sao lưu và diễn tập phục hồi', 'nhật ký sao lưu');
+/** 10. Backups and restore drills (R-20.1, RELIABILITY 38): how many, how many failed, restore times. */
+export const backupsSection: Section = async (db, range) => {
+  const runs = await inRange(db, 'backup_runs', 'started_at', range)
+    .select('kind', 'status')
+    .count<{ kind: string; status: string; n: number }[]>('* as n')
+    .groupBy('kind', 'status');
+  const drillTimes = await inRange(db, 'backup_runs', 'started_at', range)
+    .where({ kind: 'drill', status: 'succeeded' })
+    .first(db.raw('avg(restore_seconds) as avg_s'), db.raw('max(restore_seconds) as max_s'));
+  const cell = (kind: string, status: string) => n(runs.find((r) => r.kind === kind && r.status === status)?.n);
+  const secs = (v: unknown) =>
+    v === null || v === undefined ? '—' : `${Number(v).toLocaleString('vi-VN', { maximumFractionDigits: 1 })} giây`;
+  return {
+    key: 'sao-luu',
+    title: 'Sao lưu và diễn tập phục hồi',
+    available: true,
+    lines: [
+      { label: 'Bản sao lưu thành công', value: cell('backup', 'succeeded') },
+      { label: 'Lần sao lưu thất bại', value: cell('backup', 'failed') },
+      { label: 'Diễn tập phục hồi đạt', value: cell('drill', 'succeeded') },
+      { label: 'Diễn tập phục hồi không đạt', value: cell('drill', 'failed') },
+      { label: 'Thời gian phục hồi trung bình khi diễn tập', value: secs(drillTimes?.avg_s) },
+      { label: 'Thời gian phục hồi dài nhất khi diễn tập', value: secs(drillTimes?.max_s) },
+    ],
+    tables: [],
+  };
+};
 
 export const SECTIONS: readonly Section[] = [
   recordsSection,

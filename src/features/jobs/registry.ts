@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../../config.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Services } from '../../services.js';
+import { backupDrillJob, backupJob } from '../backup/jobs.js';
 import { annualReportReminderJob } from './annual-report-reminder.job.js';
 import { congressAlertsJob } from './congress-alerts.job.js';
 import { quarterlyCycleJob } from './quarterly-cycle.job.js';
@@ -41,8 +42,29 @@ export interface JobDefinition {
   run(ctx: JobContext): Promise<Record<string, number>>;
 }
 
-/** Every job of the application. The lead registers `backup` and `backup-drill` here at merge. */
-export const JOBS: readonly JobDefinition[] = [quarterlyCycleJob, congressAlertsJob, annualReportReminderJob];
+/**
+ * The scheduled backup (R-20.1) is followed at once by a restore drill of what it wrote (RELIABILITY 38): a drill
+ * that fails fails the run, so the IT Centre sees it. `backup-drill` alone stays available by hand.
+ */
+const scheduledBackupJob: JobDefinition = {
+  name: 'backup',
+  description: `${backupJob.description} Sau mỗi lần sao lưu, diễn tập khôi phục ngay bản vừa tạo.`,
+  schedule: 'backup',
+  async run(ctx) {
+    const backup = await backupJob.run(ctx);
+    const drill = await backupDrillJob.run(ctx);
+    return { ...backup, ...Object.fromEntries(Object.entries(drill).map(([k, v]) => [`drill_${k}`, v])) };
+  },
+};
+
+const drillJob: JobDefinition = {
+  name: backupDrillJob.name,
+  description: backupDrillJob.description,
+  run: (ctx) => backupDrillJob.run(ctx),
+};
+
+/** Every job of the application. */
+export const JOBS: readonly JobDefinition[] = [quarterlyCycleJob, congressAlertsJob, annualReportReminderJob, scheduledBackupJob, drillJob];
 
 export function findJob(jobs: readonly JobDefinition[], name: string): JobDefinition | undefined {
   return jobs.find((j) => j.name === name);

@@ -1,0 +1,182 @@
+/**
+ * The database half of a backup manifest (RELIABILITY rule 5, check 38): per-table row counts and content hashes,
+ * computed inside the snapshot the dump is taken from, and computed again the same way after a restore.
+ *
+ * A table's hash is the SHA-256 of the sorted MD5s of its rows' text form, so it does not depend on the physical
+ * order of rows. The text form depends on a few settings (time zone, date style, float digits, bytea output);
+ * `pinOutputSettings` fixes them for the transaction on every side.
+ */
+import type { Knex } from 'knex';
+
+/** Tables whose data is never part of a backup, with the reason (documented in README). */
+export const EXCLUDED_TABLES: Readonly<Record<string, string>> = {
+  // Logins are not restored: a restored system starts with every user signed out (and a session row holds a
+  // CSRF secret that must not outlive its cookie).
+  sessions: 'phiên đăng nhập không được sao lưu',
+  // Rebuilt by migrating the restored database; the backup records the list of applied migrations instead.
+  knex_migrations: 'danh sách migration ghi trong manifest',
+  knex_migrations_lock: 'khóa migration',
+};
+
+export interface TableDigest {
+  rows: number;
+  sha256: string;
+}
+
+export interface SequenceState {
+  lastValue: number;
+  isCalled: boolean;
+}
+
+export interface DatabaseDigest {
+  tables: Record<string, TableDigest>;
+  sequences: Record<string, SequenceState>;
+}
+
+type Db = Knex | Knex.Transaction;
+
+function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+export { quoteIdent };
+
+async function rows<T>(db: Db, sql: string, bindings: readonly unknown[] = []): Promise<T[]> {
+  const res = (await db.raw(sql, bindings as Knex.RawBinding[])) as { rows: T[] };
+  return res.rows;
+}
+
+/** Call first in a transaction: fixes every setting that changes the text form of a value. */
+export async function pinOutputSettings(trx: Db): Promise<void> {
+  await trx.raw("SET LOCAL TimeZone = 'UTC'");
+  await trx.raw("SET LOCAL DateStyle = 'ISO, YMD'");
+  await trx.raw("SET LOCAL IntervalStyle = 'postgres'");
+  await trx.raw('SET LOCAL extra_float_digits = 1');
+  await trx.raw("SET LOCAL bytea_output = 'hex'");
+}
+
+/** Ordinary tables of the public schema, by name. */
+export async function listTables(db: Db): Promise<string[]> {
+  const r = await rows<{ relname: string }>(
+    db,
+    `SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') ORDER BY c.relname`,
+  );
+  return r.map((x) => x.relname);
+}
+
+/** The tables a backup carries the data of. */
+export async function dataTables(db: Db): Promise<string[]> {
+  return (await listTables(db)).filter((t) => !(t in EXCLUDED_TABLES));
+}
+
+/** Tables in foreign-key dependency order (referenced tables first; cycles and self-references tolerated). */
+export async function dependencyOrder(db: Db, tables: readonly string[]): Promise<string[]> {
+  const edges = await rows<{ child: string; parent: string }>(
+    db,
+    `SELECT c.relname AS child, p.relname AS parent FROM pg_constraint k
+     JOIN pg_class c ON c.oid = k.conrelid JOIN pg_class p ON p.oid = k.confrelid
+     JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE k.contype = 'f' AND n.nspname = 'public'`,
+  );
+  const wanted = new Set(tables);
+  const parents = new Map<string, Set<string>>(tables.map((t) => [t, new Set<string>()]));
+  for (const e of edges) {
+    if (e.child !== e.parent && wanted.has(e.child) && wanted.has(e.parent)) parents.get(e.child)?.add(e.parent);
+  }
+  const out: string[] = [];
+  const done = new Set<string>();
+  const visiting = new Set<string>();
+  const visit = (t: string) => {
+    if (done.has(t) || visiting.has(t)) return;
+    visiting.add(t);
+    for (const p of [...(parents.get(t) ?? [])].sort()) visit(p);
+    visiting.delete(t);
+    done.add(t);
+    out.push(t);
+  };
+  for (const t of [...tables].sort()) visit(t);
+  return out;
+}
+
+export async function tableDigest(db: Db, table: string): Promise<TableDigest> {
+  const [r] = await rows<{ n: number | string; h: string }>(
+    db,
+    `SELECT count(*) AS n,
+            encode(sha256(convert_to(coalesce(string_agg(md5(t::text), '' ORDER BY md5(t::text)), ''), 'UTF8')), 'hex') AS h
+     FROM ${quoteIdent(table)} t`,
+  );
+  return { rows: Number(r?.n ?? 0), sha256: String(r?.h ?? '') };
+}
+
+export async function sequenceStates(db: Db): Promise<Record<string, SequenceState>> {
+  const seqs = await rows<{ relname: string }>(
+    db,
+    `SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE n.nspname = 'public' AND c.relkind = 'S' ORDER BY c.relname`,
+  );
+  const out: Record<string, SequenceState> = {};
+  for (const { relname } of seqs) {
+    const [s] = await rows<{ last_value: number | string; is_called: boolean }>(
+      db,
+      `SELECT last_value, is_called FROM ${quoteIdent(relname)}`,
+    );
+    if (s) out[relname] = { lastValue: Number(s.last_value), isCalled: s.is_called };
+  }
+  return out;
+}
+
+/** Counts and hashes of every data table, plus sequence positions (informational). Call inside the snapshot. */
+export async function databaseDigest(db: Db): Promise<DatabaseDigest> {
+  const tables: Record<string, TableDigest> = {};
+  for (const t of await dataTables(db)) tables[t] = await tableDigest(db, t);
+  return { tables, sequences: await sequenceStates(db) };
+}
+
+/** Digest of a whole database in its own read-only repeatable-read transaction with pinned settings. */
+export async function snapshotDigest(knex: Knex): Promise<DatabaseDigest> {
+  return knex.transaction(async (trx) => {
+    await trx.raw('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    await pinOutputSettings(trx);
+    return databaseDigest(trx);
+  });
+}
+
+export interface TableComparison {
+  table: string;
+  expectedRows: number | null;
+  actualRows: number | null;
+  expectedHash: string | null;
+  actualHash: string | null;
+  ok: boolean;
+}
+
+/** Table by table: every table of the backup must be present with the same count and hash. */
+export function compareDigests(expected: Record<string, TableDigest>, actual: Record<string, TableDigest>): TableComparison[] {
+  const names = [...new Set([...Object.keys(expected), ...Object.keys(actual)])].sort();
+  return names.map((table) => {
+    const e = expected[table];
+    const a = actual[table];
+    // A table the restored schema has but the backup does not (a newer migration) must be empty.
+    const ok = e ? !!a && a.rows === e.rows && a.sha256 === e.sha256 : !a || a.rows === 0;
+    return {
+      table,
+      expectedRows: e?.rows ?? null,
+      actualRows: a?.rows ?? null,
+      expectedHash: e?.sha256 ?? null,
+      actualHash: a?.sha256 ?? null,
+      ok,
+    };
+  });
+}
+
+/** A plain-text table of a comparison, for the CLI. */
+export function formatComparison(rowsIn: readonly TableComparison[]): string {
+  const lines = rowsIn.map(
+    (r) =>
+      `${r.ok ? 'OK  ' : 'SAI '} ${r.table.padEnd(32)} ${String(r.expectedRows ?? '-').padStart(9)} ${String(r.actualRows ?? '-').padStart(9)}  ${(r.expectedHash ?? '-').slice(0, 12)} ${(r.actualHash ?? '-').slice(0, 12)}`,
+  );
+  return [`     ${'bảng'.padEnd(32)} ${'sao lưu'.padStart(9)} ${'khôi phục'.padStart(9)}  hash sao lưu hash khôi phục`, ...lines].join(
+    '\n',
+  );
+}

@@ -1,0 +1,167 @@
+import type { Request, Response } from 'express';
+import { z } from 'zod';
+import { ConflictError, NotFoundError } from '../../lib/errors.js';
+import { safeReturnTo } from '../../lib/forms.js';
+import { ROLE_LABELS, ROLES } from '../../lib/roles.js';
+import type { AuthUser } from '../../middleware/auth.js';
+import { flash } from '../../middleware/locals.js';
+import { actorFromRequest } from '../audit/audit.service.js';
+import type { ItCentreService } from './it-centre.service.js';
+
+export const IT_BASE = '/quan-tri/he-thong';
+const PAGE_SIZE = 25;
+
+const pageQuery = z.object({ trang: z.coerce.number().int().min(1).max(100_000).optional() });
+const userQuery = z.object({
+  q: z.string().trim().max(100).optional(),
+  'vai-tro': z.enum(ROLES).optional().catch(undefined),
+  'trang-thai': z.enum(['hoat-dong', 'vo-hieu', 'bi-khoa']).optional().catch(undefined),
+  trang: z.coerce.number().int().min(1).max(100_000).optional().catch(undefined),
+});
+const STATE_FILTER = { 'hoat-dong': 'active', 'vo-hieu': 'disabled', 'bi-khoa': 'locked' } as const;
+
+function pageOf(req: Request): number {
+  const q = pageQuery.safeParse(req.query);
+  return q.success ? (q.data.trang ?? 1) : 1;
+}
+
+function idParam(req: Request): number {
+  const raw = String(req.params.id ?? '');
+  if (!/^\d{1,9}$/.test(raw)) throw new NotFoundError('Không tìm thấy tài khoản này.');
+  return Number(raw);
+}
+
+/** After an action: back to the IT Centre page the form came from (only pages of the IT Centre). */
+function backTo(req: Request, fallback: string): string {
+  const body = req.body as Record<string, unknown> | undefined;
+  const to = safeReturnTo(body?.tiep, fallback);
+  return to.startsWith(`${IT_BASE}/`) ? to : fallback;
+}
+
+export function createItCentreController(service: ItCentreService) {
+  const pages = (total: number) => Math.max(1, Math.ceil(total / PAGE_SIZE));
+
+  async function userAction(req: Request, res: Response, run: (id: number) => Promise<void>, done: string) {
+    const id = idParam(req);
+    const fallback = `${IT_BASE}/nguoi-dung/${id}`;
+    try {
+      await run(id);
+      flash(req, 'success', done);
+    } catch (err) {
+      if (!(err instanceof ConflictError)) throw err;
+      flash(req, 'error', err.publicMessage);
+    }
+    res.redirect(303, backTo(req, fallback));
+  }
+
+  return {
+    async index(_req: Request, res: Response) {
+      res.render('it-centre/index', { title: 'Trung tâm Thông tin — quản trị hệ thống', base: IT_BASE, ...(await service.overview()) });
+    },
+
+    async backups(req: Request, res: Response) {
+      const page = pageOf(req);
+      const [{ rows, total }, status] = await Promise.all([service.backupRuns(page, PAGE_SIZE), service.backupStatus()]);
+      res.render('it-centre/backups', {
+        title: 'Sao lưu và diễn tập khôi phục',
+        base: IT_BASE,
+        rows,
+        total,
+        page,
+        pages: pages(total),
+        status,
+        query: {},
+      });
+    },
+
+    async sessions(req: Request, res: Response) {
+      const page = pageOf(req);
+      const { rows, total } = await service.activeSessions(page, PAGE_SIZE);
+      res.render('it-centre/sessions', {
+        title: 'Phiên đăng nhập đang hoạt động',
+        base: IT_BASE,
+        rows,
+        total,
+        page,
+        pages: pages(total),
+        query: {},
+      });
+    },
+
+    async revokeSession(req: Request, res: Response) {
+      const ref = String((req.body as Record<string, unknown>)?.ref ?? '');
+      if (!/^[0-9a-f]{64}$/.test(ref)) throw new NotFoundError('Không tìm thấy phiên này (có thể đã kết thúc).');
+      await service.revokeSession(actorFromRequest(req), ref);
+      flash(req, 'success', 'Đã thu hồi phiên đăng nhập. Người dùng phải đăng nhập lại.');
+      res.redirect(303, `${IT_BASE}/phien`);
+    },
+
+    async errors(req: Request, res: Response) {
+      const page = pageOf(req);
+      const { rows, total } = await service.errors(page, PAGE_SIZE);
+      res.render('it-centre/errors', { title: 'Lỗi hệ thống gần đây', base: IT_BASE, rows, total, page, pages: pages(total), query: {} });
+    },
+
+    async lockouts(_req: Request, res: Response) {
+      res.render('it-centre/lockouts', {
+        title: 'Tài khoản bị khóa tạm thời',
+        base: IT_BASE,
+        rows: await service.lockouts(),
+        now: service.now(),
+      });
+    },
+
+    async users(req: Request, res: Response) {
+      const parsed = userQuery.safeParse(req.query);
+      const f = parsed.success ? parsed.data : {};
+      const page = f.trang ?? 1;
+      const { rows, total } = await service.users(
+        { q: f.q || undefined, role: f['vai-tro'], state: f['trang-thai'] ? STATE_FILTER[f['trang-thai']] : undefined },
+        page,
+        PAGE_SIZE,
+      );
+      res.render('it-centre/users', {
+        title: 'Quản trị tài khoản',
+        base: IT_BASE,
+        rows,
+        total,
+        page,
+        pages: pages(total),
+        filters: { q: f.q ?? '', 'vai-tro': f['vai-tro'] ?? '', 'trang-thai': f['trang-thai'] ?? '' },
+        roleOptions: ROLES.map((r) => ({ value: r, text: ROLE_LABELS[r] })),
+        now: service.now(),
+      });
+    },
+
+    async user(req: Request, res: Response) {
+      const { user, sessions } = await service.user(actorFromRequest(req), idParam(req));
+      res.render('it-centre/user', {
+        title: `Tài khoản ${user.username}`,
+        base: IT_BASE,
+        account: user,
+        sessions,
+        isSelf: user.id === (req.user as AuthUser).id,
+        now: service.now(),
+      });
+    },
+
+    disable: (req: Request, res: Response) =>
+      userAction(
+        req,
+        res,
+        (id) => service.setDisabled(actorFromRequest(req), id, true),
+        'Đã vô hiệu hóa tài khoản; mọi phiên của tài khoản đã kết thúc.',
+      ),
+    enable: (req: Request, res: Response) =>
+      userAction(req, res, (id) => service.setDisabled(actorFromRequest(req), id, false), 'Đã kích hoạt lại tài khoản.'),
+    unlock: (req: Request, res: Response) =>
+      userAction(req, res, (id) => service.unlock(actorFromRequest(req), id), 'Đã mở khóa tài khoản.'),
+    resetTotp: (req: Request, res: Response) =>
+      userAction(
+        req,
+        res,
+        (id) => service.resetTotp(actorFromRequest(req), id),
+        'Đã đặt lại xác thực hai lớp: người dùng sẽ đăng ký lại ứng dụng xác thực ở lần đăng nhập tới.',
+      ),
+  };
+}

@@ -1,0 +1,391 @@
+/**
+ * Backup, restore and restore drill (R-20.1, R-20.2; RELIABILITY rule 5, check 38) on both backends:
+ *  - embedded PGlite (always): full logical export, restored into a fresh in-memory PGlite;
+ *  - PostgreSQL (when the suite runs on a server): pg_dump custom format from an exported snapshot, restored with
+ *    pg_restore into a freshly created empty database.
+ * Then: the drill passes and records its restore time; a flipped byte in the dump or in a stored file makes it fail
+ * loudly; retention keeps N weekly and M monthly backups.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Knex } from 'knex';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { seedReference } from '../../seeds/reference/index.js';
+import { loadConfig } from '../../src/config.js';
+import { createDatabase, type Database } from '../../src/db/knex.js';
+import { migrateLatest, pendingMigrations } from '../../src/db/migrations.js';
+import {
+  type BackupEnv,
+  backupStatus,
+  DrillFailedError,
+  listArtefacts,
+  pruneBackups,
+  restoreBackup,
+  runBackup,
+  runDrill,
+} from '../../src/features/backup/backup.service.js';
+import { backupDrillJob, backupJob } from '../../src/features/backup/jobs.js';
+import { snapshotDigest } from '../../src/features/backup/manifest.js';
+import { isoWeekKey, selectRetained } from '../../src/features/backup/retention.js';
+import { createFakeClock, type FakeClock } from '../../src/lib/clock.js';
+import { createLogger } from '../../src/logger.js';
+import { runPrefix, withDatabase } from '../helpers/backend.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
+
+const serverUrl = inject('serverUrl');
+const runId = inject('runId');
+const tmpRoots: string[] = [];
+
+function tmp(prefix: string): string {
+  const d = mkdtempSync(path.join(os.tmpdir(), `csdl-hoi-${prefix}-`));
+  tmpRoots.push(d);
+  return d;
+}
+
+afterAll(() => {
+  for (const d of tmpRoots) rmSync(d, { recursive: true, force: true });
+});
+
+/** Data of every kind the schema holds: arrays, jsonb, timestamps, numerics, an append-only audit trail, files. */
+async function seedSample(knex: Knex, uploadDir: string): Promise<string[]> {
+  const base = { kind_code: 'hoi', scope: 'toan_quoc', main_field_code: 'KHCN', status: 'hoat_dong' };
+  const [assoc] = await knex('associations')
+    .insert({ ...base, code: `H9${randomBytes(2).toString('hex')}`, name: 'Hội Sao lưu “thử” <b>nghiệm</b> — Đà Nẵng' })
+    .returning<{ id: number }[]>('id');
+  const [user] = await knex('users')
+    .insert({
+      username: `u.${randomBytes(3).toString('hex')}`,
+      display_name: 'Nguyễn Thị Ánh',
+      password_hash: 'x',
+      roles: ['ngo_staff', 'leader'],
+    })
+    .returning<{ id: number }[]>('id');
+  const storageNames: string[] = [];
+  for (let i = 0; i < 3; i++) {
+    const name = `${randomUUID()}.pdf`;
+    const content = Buffer.concat([Buffer.from('%PDF-1.4\n'), randomBytes(2048 + i)]);
+    mkdirSync(path.join(uploadDir, 'files', name.slice(0, 2)), { recursive: true });
+    writeFileSync(path.join(uploadDir, 'files', name.slice(0, 2), name), content);
+    const sha256 = (await import('node:crypto')).createHash('sha256').update(content).digest('hex');
+    await knex('attachments').insert({
+      association_id: assoc?.id,
+      document_type_code: (await knex('document_types').first('code'))?.code,
+      title: `Tài liệu ${i}`,
+      original_name: `quyet-dinh-${i}.pdf`,
+      storage_name: name,
+      mime_type: 'application/pdf',
+      size_bytes: content.length,
+      sha256,
+      uploaded_by: user?.id,
+    });
+    storageNames.push(name);
+  }
+  await knex('audit_events').insert([
+    { action: 'test.one', actor_user_id: user?.id, details: JSON.stringify({ a: [1, 2.5, 'ư'], b: null }) },
+    { action: 'test.two', outcome: 'denied', target_type: 'route', target_id: 'GET /x' },
+  ]);
+  await knex('notifications').insert({ user_id: user?.id, kind: 'test', title: 'Thông báo', dedupe_key: 'k1' });
+  // A session row: never carried by a backup (users sign in again after a restore).
+  await knex('sessions').insert({
+    sid: randomBytes(16).toString('hex'),
+    sess: JSON.stringify({ cookie: {} }),
+    expires_at: new Date(Date.now() + 3_600_000),
+    user_id: user?.id,
+  });
+  return storageNames;
+}
+
+interface Backend {
+  knex: Knex;
+  url: string | null;
+  close(): Promise<void>;
+}
+
+/** A migrated source database with reference catalogues. */
+async function sourceDb(kind: 'postgres' | 'pglite'): Promise<Backend> {
+  if (kind === 'postgres') {
+    const db: TestDatabase = await createTestDatabase();
+    return { knex: db.knex, url: db.url, close: () => db.destroy() };
+  }
+  // On a PGlite run the migrated template is at hand (fast); on a server run, build one.
+  const template = inject('pgliteTemplate');
+  if (template) {
+    const db = await createTestDatabase();
+    return { knex: db.knex, url: null, close: () => db.destroy() };
+  }
+  const db: Database = await createDatabase({ backend: 'pglite', dataDir: null });
+  await migrateLatest(db.knex);
+  await seedReference(db.knex);
+  return { knex: db.knex, url: null, close: () => db.close() };
+}
+
+/** An empty database: a new database on the server, or a fresh PGlite with no schema at all. */
+async function emptyDb(kind: 'postgres' | 'pglite'): Promise<Backend> {
+  if (kind === 'postgres' && serverUrl) {
+    const name = `${runPrefix(runId)}_r${randomBytes(4).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: serverUrl });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    const url = withDatabase(serverUrl, name);
+    const db = await createDatabase({ backend: 'postgres', url, poolMax: 4 });
+    return {
+      knex: db.knex,
+      url,
+      async close() {
+        await db.close();
+        const c = new pg.Client({ connectionString: serverUrl });
+        await c.connect();
+        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        await c.end();
+      },
+    };
+  }
+  const db = await createDatabase({ backend: 'pglite', dataDir: null });
+  return { knex: db.knex, url: null, close: () => db.close() };
+}
+
+function envFor(kind: 'postgres' | 'pglite', b: Backend, dirs: { backupDir: string; uploadDir: string }, clock: FakeClock): BackupEnv {
+  return { knex: b.knex, backend: kind, url: b.url, pgBinDir: null, keepWeekly: 4, keepMonthly: 3, drillSample: 50, clock, ...dirs };
+}
+
+function flipByte(file: string, at?: number): void {
+  const buf = readFileSync(file);
+  const i = at ?? Math.floor(buf.length / 2);
+  buf[i] = (buf[i] as number) ^ 0xff;
+  writeFileSync(file, buf);
+}
+
+const KINDS = (['pglite', 'postgres'] as const).filter((k) => k === 'pglite' || serverUrl);
+
+describe.each(KINDS)('backup and restore on %s (R-20.1, check 38)', (kind) => {
+  let source: Backend;
+  let clock: FakeClock;
+  let dirs: { backupDir: string; uploadDir: string };
+  let storageNames: string[];
+
+  beforeAll(async () => {
+    source = await sourceDb(kind);
+    clock = createFakeClock(new Date('2026-11-29T01:00:00Z'));
+    dirs = { backupDir: tmp('backups'), uploadDir: tmp('uploads') };
+    storageNames = await seedSample(source.knex, dirs.uploadDir);
+  }, 60_000);
+  afterAll(() => source.close());
+
+  it('backup then restore into an empty database gives identical row counts and hashes, the files and no pending migration', async () => {
+    const r = await runBackup(envFor(kind, source, dirs, clock));
+    expect(r.manifest.database.format).toBe(kind === 'postgres' ? 'pg_dump-custom' : 'logical');
+    expect(existsSync(path.join(r.dir, r.manifest.database.file))).toBe(true);
+    expect(r.manifest.tables.associations?.rows).toBeGreaterThanOrEqual(1);
+    expect(r.manifest.tables.attachments?.rows).toBe(3);
+    expect(r.manifest.tables.audit_events?.rows).toBe(2);
+    expect(r.manifest.tables.sessions).toBeUndefined();
+    expect(r.manifest.files.map((f) => path.posix.basename(f.path)).sort()).toEqual([...storageNames].sort());
+    expect(r.manifest.artefacts[r.manifest.database.file]?.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(readFileSync(path.join(r.dir, 'manifest.json.sha256'), 'utf8')).toContain(r.manifestHash);
+    // The run is recorded with its size and manifest hash; no partial folder is left.
+    const run = await source.knex('backup_runs').where({ id: r.runId }).first();
+    expect(run).toMatchObject({ kind: 'backup', status: 'succeeded', manifest_hash: r.manifestHash, path: r.dir });
+    expect(Number(run.size_bytes)).toBe(r.sizeBytes);
+    expect(r.sizeBytes).toBeGreaterThan(6000);
+    expect(readdirSync(dirs.backupDir).filter((n) => n.endsWith('.partial'))).toEqual([]);
+
+    const target = await emptyDb(kind);
+    const restoreUploads = tmp('restored-uploads');
+    try {
+      const res = await restoreBackup(envFor(kind, target, { backupDir: dirs.backupDir, uploadDir: restoreUploads }, clock), r.dir);
+      expect(res.comparison.filter((c) => !c.ok)).toEqual([]);
+      expect(res.ok).toBe(true);
+      expect(res.pendingAfter).toEqual([]);
+      expect(res.filesRestored).toBe(3);
+      // Recomputed independently: every table of the manifest is identical in the restored database.
+      const again = await snapshotDigest(target.knex);
+      for (const [table, d] of Object.entries(r.manifest.tables)) {
+        if (table === 'audit_events') continue; // the restore itself appends one audit row
+        expect(again.tables[table], table).toEqual(d);
+      }
+      expect(again.tables.audit_events?.rows).toBe(3);
+      expect(await pendingMigrations(target.knex)).toEqual([]);
+      expect(await target.knex('sessions').count<{ n: number }[]>('* as n')).toEqual([{ n: 0 }]);
+      for (const f of r.manifest.files)
+        expect(readFileSync(path.join(restoreUploads, f.path))).toEqual(readFileSync(path.join(dirs.uploadDir, f.path)));
+      // The append-only audit trail is append-only again after the restore, and sequences continue.
+      await expect(target.knex.raw('DELETE FROM audit_events')).rejects.toThrow(/append-only/);
+      const [next] = await target.knex('audit_events').insert({ action: 'after.restore' }).returning<{ id: number }[]>('id');
+      expect(Number(next?.id)).toBeGreaterThan(3);
+
+      // A database holding data is refused without --force, restored with it.
+      await expect(
+        restoreBackup(envFor(kind, target, { backupDir: dirs.backupDir, uploadDir: restoreUploads }, clock), r.dir),
+      ).rejects.toThrow(/đang có dữ liệu/);
+      const forced = await restoreBackup(envFor(kind, target, { backupDir: dirs.backupDir, uploadDir: restoreUploads }, clock), r.dir, {
+        force: true,
+      });
+      expect(forced.ok).toBe(true);
+      expect(forced.filesRestored).toBe(0);
+    } finally {
+      await target.close();
+    }
+  }, 180_000);
+
+  it('the drill restores the latest backup into a scratch database, passes and records the restore time', async () => {
+    clock.advance(60_000);
+    const b = await runBackup(envFor(kind, source, dirs, clock));
+    const d = await runDrill(envFor(kind, source, dirs, clock));
+    expect(d.artefact).toBe(b.dir);
+    expect(d.filesChecked).toBe(3);
+    expect(d.restoreSeconds).toBeGreaterThan(0);
+    const run = await source.knex('backup_runs').where({ id: d.runId }).first();
+    expect(run).toMatchObject({ kind: 'drill', status: 'succeeded', backup_run_id: b.runId, manifest_hash: b.manifestHash });
+    expect(Number(run.restore_seconds)).toBeGreaterThan(0);
+    if (kind === 'postgres' && serverUrl) {
+      // The scratch database is gone.
+      const c = new pg.Client({ connectionString: serverUrl });
+      await c.connect();
+      const { rows } = await c.query("SELECT datname FROM pg_database WHERE datname LIKE 'csdl_hoi_drill_%'");
+      await c.end();
+      expect(rows).toEqual([]);
+    }
+  }, 180_000);
+
+  it('the drill fails loudly when the database artefact has a flipped byte', async () => {
+    clock.advance(60_000);
+    const b = await runBackup(envFor(kind, source, dirs, clock));
+    flipByte(path.join(b.dir, b.manifest.database.file));
+    await expect(runDrill(envFor(kind, source, dirs, clock))).rejects.toThrow(DrillFailedError);
+    const run = await source.knex('backup_runs').where({ kind: 'drill' }).orderBy('id', 'desc').first();
+    expect(run.status).toBe('failed');
+    expect(run.error).toMatch(/SHA-256 không khớp/);
+    // The job form throws too, so the scheduler records the job run failed.
+    const ctx = {
+      db: source.knex,
+      config: loadConfig({ NODE_ENV: 'test', BACKUP_DIR: dirs.backupDir, UPLOAD_DIR: dirs.uploadDir }),
+      clock,
+      logger: createLogger('silent'),
+    };
+    if (kind === 'pglite') await expect(backupDrillJob.run(ctx)).rejects.toThrow(/Diễn tập khôi phục thất bại|hỏng/);
+  }, 180_000);
+
+  it('the drill fails loudly when a stored file of the backup has a flipped byte', async () => {
+    clock.advance(60_000);
+    const b = await runBackup(envFor(kind, source, dirs, clock));
+    const f = b.manifest.files[1];
+    if (!f) throw new Error('no file in backup');
+    flipByte(path.join(b.dir, f.path), 20);
+    await expect(runDrill(envFor(kind, source, dirs, clock))).rejects.toThrow(/SHA-256 không khớp manifest/);
+    expect((await source.knex('backup_runs').where({ kind: 'drill' }).orderBy('id', 'desc').first()).status).toBe('failed');
+  }, 180_000);
+
+  it('the backup status flags a last good backup older than 8 days (check 39)', async () => {
+    const fresh = await backupStatus(source.knex, clock.now(), 8);
+    expect(fresh.stale).toBe(false);
+    expect(fresh.lastGood?.sizeBytes).toBeGreaterThan(0);
+    expect(fresh.lastDrill?.status).toBe('failed');
+    const later = await backupStatus(source.knex, new Date(clock.now().getTime() + 9 * 86_400_000), 8);
+    expect(later.stale).toBe(true);
+    expect(later.ageDays).toBeGreaterThan(8);
+  });
+});
+
+describe('the backup job and refusals', () => {
+  it('the backup job runs through the config (PGlite) and returns counts', async () => {
+    const b = await sourceDb('pglite');
+    try {
+      const backupDir = tmp('job-backups');
+      const uploadDir = tmp('job-uploads');
+      await seedSample(b.knex, uploadDir);
+      const ctx = {
+        db: b.knex,
+        config: loadConfig({ NODE_ENV: 'test', BACKUP_DIR: backupDir, UPLOAD_DIR: uploadDir }),
+        clock: createFakeClock(new Date('2026-11-29T02:00:00Z')),
+        logger: createLogger('silent'),
+      };
+      const counts = await backupJob.run(ctx);
+      expect(counts).toMatchObject({ files: 3, pruned: 0 });
+      expect(counts.bytes).toBeGreaterThan(0);
+      const drill = await backupDrillJob.run(ctx);
+      expect(drill.filesChecked).toBe(3);
+    } finally {
+      await b.close();
+    }
+  }, 180_000);
+
+  it.skipIf(!serverUrl)('refuses loudly a pg_dump older than the server', async () => {
+    const src = await sourceDb('postgres');
+    const bin = tmp('old-pg-bin');
+    writeFileSync(path.join(bin, 'pg_dump'), '#!/bin/sh\necho "pg_dump (PostgreSQL) 9.6.24"\n');
+    chmodSync(path.join(bin, 'pg_dump'), 0o755);
+    try {
+      const clock = createFakeClock(new Date('2026-11-29T03:00:00Z'));
+      const env = { ...envFor('postgres', src, { backupDir: tmp('b'), uploadDir: tmp('u') }, clock), pgBinDir: bin };
+      await expect(runBackup(env)).rejects.toThrow(/pg_dump phiên bản 9\.6 cũ hơn máy chủ PostgreSQL/);
+      const run = await src.knex('backup_runs').orderBy('id', 'desc').first();
+      expect(run).toMatchObject({ kind: 'backup', status: 'failed' });
+      expect(readdirSync(env.backupDir)).toEqual([]);
+    } finally {
+      await src.close();
+    }
+  });
+});
+
+describe('retention: N weekly and M monthly (R-20.1)', () => {
+  it('ISO weeks in Viet Nam time', () => {
+    expect(isoWeekKey('2026-11-29')).toBe('2026-W48');
+    expect(isoWeekKey('2026-11-30')).toBe('2026-W49');
+    expect(isoWeekKey('2027-01-01')).toBe('2026-W53');
+  });
+
+  it('keeps the newest backup of each of the last N weeks and M months, and always the newest', () => {
+    const day = (iso: string) => ({ name: iso, createdAt: new Date(`${iso}T01:00:00Z`) });
+    // Daily backups for 120 days.
+    const list = Array.from({ length: 120 }, (_, i) => day(new Date(Date.UTC(2026, 7, 1) + i * 86_400_000).toISOString().slice(0, 10)));
+    const keep = selectRetained(list, 4, 3);
+    const kept = [...keep].sort();
+    // 4 weekly (newest per ISO week) + monthly newest of Nov, Oct, Sep (Nov's is also a weekly one).
+    expect(kept).toContain('2026-11-28');
+    expect(kept).toContain('2026-10-31');
+    expect(kept).toContain('2026-09-30');
+    expect(kept).not.toContain('2026-08-31');
+    expect(kept.length).toBe(6);
+    expect(selectRetained([], 4, 3).size).toBe(0);
+    expect([...selectRetained([day('2026-01-01')], 1, 0)]).toEqual(['2026-01-01']);
+  });
+
+  it('pruning deletes the folders outside the rule and marks their runs', async () => {
+    const db = await createTestDatabase();
+    try {
+      const backupDir = tmp('prune');
+      const clock = createFakeClock(new Date('2026-11-29T05:00:00Z'));
+      const names: string[] = [];
+      for (let i = 0; i < 10; i++) {
+        const created = new Date(Date.UTC(2026, 10, 29) - i * 7 * 86_400_000);
+        const name = `csdl-hoi-${created.toISOString().replace(/[-:.]/g, '')}`;
+        mkdirSync(path.join(backupDir, name));
+        writeFileSync(path.join(backupDir, name, 'manifest.json'), JSON.stringify({ createdAt: created.toISOString() }));
+        await db
+          .knex('backup_runs')
+          .insert({ kind: 'backup', status: 'succeeded', started_at: created, finished_at: created, path: path.join(backupDir, name) });
+        names.push(name);
+      }
+      mkdirSync(path.join(backupDir, 'not-a-backup'));
+      const removed = await pruneBackups({
+        ...envFor('pglite', db, { backupDir, uploadDir: tmp('u') }, clock),
+        keepWeekly: 4,
+        keepMonthly: 3,
+      });
+      const left = (await listArtefacts(backupDir)).map((a) => a.name);
+      // Weeks 0–3 (4 weekly) plus the newest of October and September (monthly).
+      expect(left.length).toBe(6);
+      expect(removed.length).toBe(4);
+      expect(left).toContain(names[0]);
+      expect(existsSync(path.join(backupDir, 'not-a-backup'))).toBe(true);
+      const pruned = await db.knex('backup_runs').whereNotNull('pruned_at').count<{ n: number }[]>('* as n');
+      expect(pruned).toEqual([{ n: 4 }]);
+    } finally {
+      await db.destroy();
+    }
+  }, 60_000);
+});
