@@ -20,6 +20,8 @@ import { createGuideController } from './features/guide/guide.controller.js';
 import { guideRoutes } from './features/guide/routes.js';
 import { healthRoutes, metricsRoutes } from './features/health/routes.js';
 import { homeRoutes } from './features/home/routes.js';
+import { createImportsController } from './features/imports/imports.controller.js';
+import { importsRoutes } from './features/imports/routes.js';
 import { createLegalDocumentsController } from './features/legal-documents/legal-documents.controller.js';
 import { legalDocumentsRoutes } from './features/legal-documents/routes.js';
 import { createNotificationsController } from './features/notifications/notifications.controller.js';
@@ -109,6 +111,16 @@ export function createApp({ config, db, services, logger, clock, extraRoutes }: 
   app.use(associationsRoutes(createAssociationsController(services.associations, services.documents)));
   app.use(catalogueRoutes(createCataloguesController({ catalogues: services.catalogues })));
   app.use(documentsRoutes(createDocumentsController({ documents: services.documents, storage: services.documentStorage, config })));
+  app.use(
+    importsRoutes(
+      createImportsController({
+        imports: services.imports,
+        associations: services.associations,
+        storage: services.documentStorage,
+        config,
+      }),
+    ),
+  );
   app.use(reportsRoutes(createReportsController({ reports: services.reports, clock })));
   app.use(notificationsRoutes(notificationsController));
   app.use(legalDocumentsRoutes(createLegalDocumentsController(services.legalDocuments)));

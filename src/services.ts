@@ -14,6 +14,8 @@ import { createDocumentsRepository } from './features/documents/documents.reposi
 import { createDocumentsService } from './features/documents/documents.service.js';
 import { createDocumentStorage } from './features/documents/documents.storage.js';
 import { createGuideService } from './features/guide/guide.service.js';
+import { createImportsRepository } from './features/imports/imports.repository.js';
+import { createImportsService } from './features/imports/imports.service.js';
 import { createLegalDocumentsRepository } from './features/legal-documents/legal-documents.repository.js';
 import { createLegalDocumentsService } from './features/legal-documents/legal-documents.service.js';
 import { createNotificationsService } from './features/notifications/notifications.service.js';
@@ -35,11 +37,22 @@ export function createServices({ db, config, clock, logger }: ServiceDeps) {
   const audit = createAuditService(createAuditRepository(db));
   const auth = createAuthService({ db, users, audit, clock, config });
   const catalogues = createCataloguesService({ db, repo: createCataloguesRepository(db), audit, clock });
-  const associations = createAssociationsService({ db, repo: createAssociationsRepository(db), audit, clock, catalogues });
+  const associationsRepo = createAssociationsRepository(db);
+  const associations = createAssociationsService({ db, repo: associationsRepo, audit, clock, catalogues });
   const documentStorage = createDocumentStorage(config.uploads.dir);
   const documents = createDocumentsService({ db, repo: createDocumentsRepository(db), storage: documentStorage, audit, clock, logger });
   const publicData = createPublicService({ repo: createPublicRepository(db), regime: config.publicFieldsRegime, clock });
   const notifications = createNotificationsService(db);
+  const imports = createImportsService({
+    db,
+    repo: createImportsRepository(db),
+    associations,
+    associationsRepo,
+    storage: documentStorage,
+    audit,
+    clock,
+    logger,
+  });
   const guide = createGuideService(config.rootDir);
   const legalDocumentsRepo = createLegalDocumentsRepository(db);
   const legalDocuments = createLegalDocumentsService({ db, repo: legalDocumentsRepo, audit, clock });
@@ -64,6 +77,7 @@ export function createServices({ db, config, clock, logger }: ServiceDeps) {
     publicData,
     guide,
     notifications,
+    imports,
   };
 }
 

@@ -16,6 +16,7 @@ export function navigationFor(roles: readonly Role[]): NavItem[] {
   if (hasAnyRole(roles, ['ngo_staff', 'ngo_lead', 'leader'])) items.push({ href: '/quan-tri/hoi', label: 'Sổ đăng ký hội' });
   if (hasAnyRole(roles, ['ngo_staff', 'ngo_lead', 'leader'])) items.push({ href: '/bao-cao', label: 'Báo cáo' });
   if (hasAnyRole(roles, ['ngo_staff', 'ngo_lead'])) items.push({ href: '/quan-tri/danh-muc', label: 'Danh mục' });
+  if (hasAnyRole(roles, ['ngo_staff', 'ngo_lead'])) items.push({ href: '/quan-tri/nhap-du-lieu', label: 'Nhập dữ liệu' });
   if (hasAnyRole(roles, ['association'])) items.push({ href: '/hoi-cua-toi/', label: 'Hội của tôi' });
   if (hasAnyRole(roles, ['org_manager', 'exploiter'])) items.push({ href: '/khai-thac/', label: 'Khai thác dữ liệu' });
   items.push({ href: '/tai-khoan/doi-mat-khau', label: 'Đổi mật khẩu' });
