@@ -33,10 +33,7 @@ const WRONG_TYPE =
 
 const pageQuery = z.object({ trang: z.coerce.number().int().min(1).max(100_000).optional() });
 const idParam = z.coerce.number().int().min(1).max(2_147_483_647);
-const applySchema = z.object({
-  mode: z.enum(['all', 'valid_only'], { error: 'Chọn cách áp dụng.' }),
-  confirm: z.literal('on', { error: 'Hãy xác nhận trước khi ghi dữ liệu vào cơ sở dữ liệu.' }).optional(),
-});
+const applySchema = z.object({ mode: z.enum(['all', 'valid_only'], { error: 'Chọn cách áp dụng.' }) });
 
 function batchId(req: Request<{ id: string }>): number {
   const parsed = idParam.safeParse(req.params.id);
@@ -126,7 +123,7 @@ export function createImportsController(deps: {
       await renderIndex(req, res, 200);
     },
 
-    async templateXlsx(req: Request, res: Response) {
+    async templateXlsx(_req: Request, res: Response) {
       const data = await bulkTemplateWorkbook(await associations.catalogueOptions());
       res.setHeader('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
       res.setHeader('Content-Disposition', attachmentDisposition('mau-nhap-du-lieu-hoi.xlsx', 'xlsx'));
