@@ -4,7 +4,7 @@
  * in-memory PGlite — migrated and seeded with the reference catalogues; imports a generated file of new
  * associations, then the same file again (all unchanged), and prints rows/s for each pass.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
@@ -64,6 +64,24 @@ async function fileOf(n: number, xlsx: boolean): Promise<Buffer> {
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
+/** CPU seconds used so far by the server processes serving this database (same machine only; 0 elsewhere). */
+async function serverCpu(database: Database): Promise<Map<number, number>> {
+  const out = new Map<number, number>();
+  if (database.backend !== 'postgres') return out;
+  const res = await database.knex.raw<{ rows: Array<{ pid: number }> }>(
+    'SELECT pid FROM pg_stat_activity WHERE datname = current_database()',
+  );
+  for (const { pid } of res.rows) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      out.set(pid, (Number(fields[11]) + Number(fields[12])) / 100);
+    } catch {
+      // not on this machine
+    }
+  }
+  return out;
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const rowsArg = args.indexOf('--rows');
@@ -120,7 +138,13 @@ async function main(): Promise<void> {
     const format = xlsx ? 'xlsx' : 'csv';
     console.log(`Nhập ${n.toLocaleString('vi-VN')} dòng (${format.toUpperCase()}, ${database.backend}):`);
     for (const pass of ['tạo mới', 'chạy lại, không đổi']) {
+      const cpu0 = process.cpuUsage();
+      const db0 = await serverCpu(database);
       const s = await services.imports.runImport({ actor, data, originalName: `bench.${format}`, format, mode: 'all' });
+      const cpu = process.cpuUsage(cpu0);
+      const db1 = await serverCpu(database);
+      const dbCpu = [...db1].reduce((sum, [pid, v]) => sum + v - (db0.get(pid) ?? 0), 0);
+      const appCpu = (cpu.user + cpu.system) / 1e6;
       const t = s.timings;
       if (s.invalid) {
         const { rows } = await services.imports.invalidRows(s.batchId, 1, 3);
@@ -130,6 +154,10 @@ async function main(): Promise<void> {
         `  ${pass}: ${s.status}, tạo ${s.created}, cập nhật ${s.updated}, không đổi ${s.unchanged}; ` +
           `đọc ${t.parseMs.toFixed(0)} ms, kiểm tra ${t.validateMs.toFixed(0)} ms, ghi ${t.applyMs.toFixed(0)} ms, ` +
           `tổng ${t.totalMs.toFixed(0)} ms → ${Math.round(n / (t.totalMs / 1000)).toLocaleString('vi-VN')} dòng/giây`,
+      );
+      console.log(
+        `    CPU: ứng dụng ${appCpu.toFixed(2)} s, máy chủ CSDL ${dbCpu.toFixed(2)} s → ` +
+          `${Math.round(n / (appCpu + dbCpu)).toLocaleString('vi-VN')} dòng/giây theo thời gian CPU (khi máy không bận việc khác)`,
       );
     }
   } finally {

@@ -160,16 +160,18 @@ export function createAssociationsRepository(db: Knex) {
         const chunk = items.slice(i, i + 400);
         const rows = await trx<AssociationRow>('associations')
           .insert(
-            chunk.map(({ code, record }) => ({
-              ...nullColumns(),
-              ...pickColumns(record),
-              code,
-              version: 1,
-              created_by: actorId,
-              updated_by: actorId,
-              created_at: at,
-              updated_at: at,
-            })),
+            chunk.map(({ code, record }) => {
+              // Every column on every row (a multi-row insert needs the same keys), built without spreads.
+              const row: Record<string, unknown> = {};
+              for (const col of RECORD_COLUMNS) row[col] = record[col] ?? null;
+              row.code = code;
+              row.version = 1;
+              row.created_by = actorId;
+              row.updated_by = actorId;
+              row.created_at = at;
+              row.updated_at = at;
+              return row;
+            }),
           )
           .returning('*');
         const byCode = new Map(rows.map((r) => [r.code, r]));
@@ -412,11 +414,6 @@ function pickColumns(record: Record<string, ScalarValue>): Record<string, Scalar
   const out: Record<string, ScalarValue> = {};
   for (const col of RECORD_COLUMNS) if (col in record) out[col] = record[col] ?? null;
   return out;
-}
-
-/** Every record column as null, so rows of a multi-row insert have the same keys. */
-function nullColumns(): Record<string, null> {
-  return Object.fromEntries(RECORD_COLUMNS.map((c) => [c, null]));
 }
 
 function listColumns(def: SubListDef, row: ListRow): Record<string, ScalarValue> {
