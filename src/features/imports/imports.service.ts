@@ -14,7 +14,7 @@
  * leaves nothing; "valid_only" writes chunks of rows, each chunk one transaction that also records its rows'
  * outcome, so a re-run skips what was written (those rows compare unchanged) and finishes the rest.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { Knex } from 'knex';
@@ -685,7 +685,6 @@ export function createImportsService(deps: {
       hooks?: ImportHooks;
     }): Promise<RunSummary> {
       const t0 = performance.now();
-      const { createHash } = await import('node:crypto');
       await fsp.mkdir(storage.tmpDir, { recursive: true, mode: 0o750 });
       const tempPath = path.join(storage.tmpDir, `${randomUUID()}.part`);
       await fsp.writeFile(tempPath, options.data, { mode: 0o600 });
