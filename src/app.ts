@@ -25,6 +25,8 @@ import { createGuideController } from './features/guide/guide.controller.js';
 import { guideRoutes } from './features/guide/routes.js';
 import { healthRoutes, metricsRoutes } from './features/health/routes.js';
 import { homeRoutes } from './features/home/routes.js';
+import { createImportsController } from './features/imports/imports.controller.js';
+import { importsRoutes } from './features/imports/routes.js';
 import { createIncidentsController } from './features/incidents/incidents.controller.js';
 import { incidentsRoutes } from './features/incidents/routes.js';
 import { createItCentreController } from './features/it-centre/it-centre.controller.js';
@@ -133,6 +135,16 @@ export function createApp({ config, db, services, logger, clock, extraRoutes }: 
     accessRoutes(
       createAccessController({ access: services.access, log: services.exploitationLog, clock }),
       registrationRateLimiter(config),
+    ),
+  );
+  app.use(
+    importsRoutes(
+      createImportsController({
+        imports: services.imports,
+        associations: services.associations,
+        storage: services.documentStorage,
+        config,
+      }),
     ),
   );
   app.use(notificationsRoutes(notificationsController));

@@ -51,6 +51,7 @@ const envSchema = z.object({
   DATA_DIR: z.string().min(1).optional().default('./data'),
   UPLOAD_DIR: z.string().min(1).optional(),
   UPLOAD_MAX_MB: int(20, 1, 1024),
+  IMPORT_MAX_MB: int(50, 1, 1024),
   SESSION_SECRET: z.string().optional(),
   SESSION_STORE: z.enum(['database', 'memory']).optional().default('database'),
   SESSION_IDLE_MINUTES: int(30, 1, 24 * 60),
@@ -113,6 +114,8 @@ export interface Config {
   rootDir: string;
   /** Raw files: kept outside every static root, never served directly. */
   uploads: { dir: string; maxMb: number; maxBytes: number };
+  /** Bulk import files: largest accepted .xlsx/.csv. */
+  imports: { maxMb: number; maxBytes: number };
   session: {
     secret: string;
     store: 'database' | 'memory';
@@ -228,6 +231,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     dataDir,
     rootDir,
     uploads: { dir: uploadDir, maxMb: e.UPLOAD_MAX_MB, maxBytes: e.UPLOAD_MAX_MB * 1024 * 1024 },
+    imports: { maxMb: e.IMPORT_MAX_MB, maxBytes: e.IMPORT_MAX_MB * 1024 * 1024 },
     session: {
       secret: e.SESSION_SECRET ?? DEFAULT_SESSION_SECRET,
       store: e.SESSION_STORE,

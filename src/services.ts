@@ -20,6 +20,8 @@ import { createDocumentStorage } from './features/documents/documents.storage.js
 import { createFeesRepository } from './features/fees/fees.repository.js';
 import { createFeesService } from './features/fees/fees.service.js';
 import { createGuideService } from './features/guide/guide.service.js';
+import { createImportsRepository } from './features/imports/imports.repository.js';
+import { createImportsService } from './features/imports/imports.service.js';
 import { createIncidentsRepository } from './features/incidents/incidents.repository.js';
 import { createIncidentsService } from './features/incidents/incidents.service.js';
 import { createItCentreRepository } from './features/it-centre/it-centre.repository.js';
@@ -57,7 +59,8 @@ export function createServices({ db, config, clock, logger, jobs: jobDefinitions
   const audit = createAuditService(createAuditRepository(db));
   const auth = createAuthService({ db, users, audit, clock, config });
   const catalogues = createCataloguesService({ db, repo: createCataloguesRepository(db), audit, clock });
-  const associations = createAssociationsService({ db, repo: createAssociationsRepository(db), audit, clock, catalogues });
+  const associationsRepo = createAssociationsRepository(db);
+  const associations = createAssociationsService({ db, repo: associationsRepo, audit, clock, catalogues });
   const documentStorage = createDocumentStorage(config.uploads.dir);
   const documents = createDocumentsService({ db, repo: createDocumentsRepository(db), storage: documentStorage, audit, clock, logger });
   const publicData = createPublicService({ repo: createPublicRepository(db), regime: config.publicFieldsRegime, clock });
@@ -69,6 +72,16 @@ export function createServices({ db, config, clock, logger, jobs: jobDefinitions
     notifications,
     audit,
     clock,
+  });
+  const imports = createImportsService({
+    db,
+    repo: createImportsRepository(db),
+    associations,
+    associationsRepo,
+    storage: documentStorage,
+    audit,
+    clock,
+    logger,
   });
   const guide = createGuideService(config.rootDir);
   const legalDocumentsRepo = createLegalDocumentsRepository(db);
@@ -136,6 +149,7 @@ export function createServices({ db, config, clock, logger, jobs: jobDefinitions
     jobs,
     itCentre,
     incidents,
+    imports,
   };
   // The jobs run with the services (notifications, mailer …): attached once they exist.
   jobRunner.attachServices(services);

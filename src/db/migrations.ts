@@ -14,6 +14,7 @@ import * as m20261206010100 from '../../migrations/20261206010100_create_saved_r
 import * as m20261213000100 from '../../migrations/20261213000100_create_notifications.js';
 import * as m20261213000200 from '../../migrations/20261213000200_create_organisations.js';
 import * as m20261219000100 from '../../migrations/20261219000100_create_submissions.js';
+import * as m20261219000200 from '../../migrations/20261219000200_create_import_batches.js';
 import * as m20261220000100 from '../../migrations/20261220000100_create_fees.js';
 import * as m20261220000200 from '../../migrations/20261220000200_create_violations.js';
 import * as m20261220000300 from '../../migrations/20261220000300_create_support_threads.js';
@@ -42,6 +43,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, MigrationModule]> = [
   ['20261213000100_create_notifications', m20261213000100],
   ['20261213000200_create_organisations', m20261213000200],
   ['20261219000100_create_submissions', m20261219000100],
+  ['20261219000200_create_import_batches', m20261219000200],
   ['20261220000100_create_fees', m20261220000100],
   ['20261220000200_create_violations', m20261220000200],
   ['20261220000300_create_support_threads', m20261220000300],

@@ -20,6 +20,7 @@ export function navigationFor(roles: readonly Role[]): NavItem[] {
   if (hasAnyRole(roles, ['ngo_staff', 'ngo_lead'])) items.push({ href: '/quan-tri/hoi-dap', label: 'Hỏi đáp' });
   if (hasAnyRole(roles, ['ngo_staff', 'ngo_lead', 'it_admin'])) items.push({ href: '/quan-tri/su-co', label: 'Sự cố' });
   if (hasAnyRole(roles, ['it_admin'])) items.push({ href: '/quan-tri/he-thong', label: 'Quản trị hệ thống' });
+  if (hasAnyRole(roles, ['ngo_staff', 'ngo_lead'])) items.push({ href: '/quan-tri/nhap-du-lieu', label: 'Nhập dữ liệu' });
   if (hasAnyRole(roles, ['association'])) items.push({ href: '/hoi-cua-toi/', label: 'Hội của tôi' });
   if (hasAnyRole(roles, ['association'])) items.push({ href: '/hoi-cua-toi/khai-thac', label: 'Tổ chức khai thác dữ liệu của hội' });
   if (hasAnyRole(roles, ['org_manager', 'exploiter'])) items.push({ href: '/khai-thac/', label: 'Khai thác dữ liệu' });

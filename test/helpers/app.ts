@@ -1,4 +1,7 @@
 /** The real app on a fresh database, as server.ts builds it, with a controllable clock and silent logs. */
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { Writable } from 'node:stream';
 import type { Router } from 'express';
 import { type App, createApp } from '../../src/app.js';
@@ -20,7 +23,10 @@ export interface TestContext {
 
 /** `extraRoutes` (e.g. a handler that throws) are mounted after the feature routers, before not-found and errors. */
 export async function buildTestApp(env: Record<string, string> = {}, options: { extraRoutes?: Router } = {}): Promise<TestContext> {
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'info', SEED_DEMO: 'false', ...env });
+  // Each app writes its backups to its own temporary folder (never ./backups; test files run in parallel and the
+  // retention rule would prune each other's backups).
+  const backupDir = mkdtempSync(path.join(os.tmpdir(), 'csdl-hoi-test-backups-'));
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'info', SEED_DEMO: 'false', BACKUP_DIR: backupDir, ...env });
   const db = await createTestDatabase();
   const clock = createFakeClock(new Date());
   const logLines: string[] = [];

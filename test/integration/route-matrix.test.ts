@@ -168,6 +168,15 @@ const MATRIX: Record<string, Access> = {
   'POST /quan-tri/su-co/moi': INCIDENTS,
   'GET /quan-tri/su-co/:id': INCIDENTS,
   'POST /quan-tri/su-co/:id/cap-nhat': INCIDENTS,
+  // Bulk import: the NGO Department.
+  'GET /quan-tri/nhap-du-lieu': REGISTER_EDIT,
+  'POST /quan-tri/nhap-du-lieu': REGISTER_EDIT,
+  'GET /quan-tri/nhap-du-lieu/mau.xlsx': REGISTER_EDIT,
+  'GET /quan-tri/nhap-du-lieu/mau.csv': REGISTER_EDIT,
+  'GET /quan-tri/nhap-du-lieu/:id': REGISTER_EDIT,
+  'POST /quan-tri/nhap-du-lieu/:id/ap-dung': REGISTER_EDIT,
+  'POST /quan-tri/nhap-du-lieu/:id/chay-lai': REGISTER_EDIT,
+  'GET /quan-tri/nhap-du-lieu/:id/tep-goc': REGISTER_EDIT,
   // Last: it ends the session of whoever is allowed to use it.
   'POST /dang-xuat': SIGNED_IN,
 };

@@ -137,6 +137,129 @@ export function createAssociationsRepository(db: Knex) {
       if (added.length) await trx(def.table).insert(added);
     },
 
+    /** `count` new register codes in one round trip (bulk import). */
+    async nextCodes(trx: Knex, count: number): Promise<string[]> {
+      if (count <= 0) return [];
+      const res = await trx.raw<{ rows: Array<{ n: number }> }>(
+        "SELECT nextval('association_code_seq')::int AS n FROM generate_series(1, ?::int) ORDER BY 1",
+        [count],
+      );
+      return res.rows.map((r) => `H${String(r.n).padStart(6, '0')}`);
+    },
+
+    /** Insert many records at version 1 (bulk import); returns the rows in the order given. */
+    async insertMany(
+      trx: Knex,
+      items: ReadonlyArray<{ code: string; record: Record<string, ScalarValue> }>,
+      actorId: number | null,
+      at: Date,
+    ): Promise<AssociationRow[]> {
+      const out: AssociationRow[] = [];
+      // ~50 columns a row: 400 rows stay well under PostgreSQL's 65,535 bind parameters.
+      for (let i = 0; i < items.length; i += 400) {
+        const chunk = items.slice(i, i + 400);
+        const rows = await trx<AssociationRow>('associations')
+          .insert(
+            chunk.map(({ code, record }) => {
+              // Every column on every row (a multi-row insert needs the same keys), built without spreads.
+              const row: Record<string, unknown> = {};
+              for (const col of RECORD_COLUMNS) row[col] = record[col] ?? null;
+              row.code = code;
+              row.version = 1;
+              row.created_by = actorId;
+              row.updated_by = actorId;
+              row.created_at = at;
+              row.updated_at = at;
+              return row;
+            }),
+          )
+          .returning('*');
+        const byCode = new Map(rows.map((r) => [r.code, r]));
+        for (const { code } of chunk) out.push(byCode.get(code) as AssociationRow);
+      }
+      return out;
+    },
+
+    /** New sub-list rows and other fields of freshly inserted records, one statement per table and chunk. */
+    async insertListsMany(
+      trx: Knex,
+      items: ReadonlyArray<{ id: number; otherFieldCodes: readonly string[]; lists: Record<string, ListRow[]> }>,
+    ): Promise<void> {
+      const other = items.flatMap((it) => it.otherFieldCodes.map((field_code) => ({ association_id: it.id, field_code })));
+      for (let i = 0; i < other.length; i += 5000) await trx('association_other_fields').insert(other.slice(i, i + 5000));
+      for (const def of SUBLISTS) {
+        const rows = items.flatMap((it) => (it.lists[def.name] ?? []).map((r) => ({ ...listColumns(def, r), association_id: it.id })));
+        const per = Math.max(1, Math.floor(30_000 / (def.fields.length + 2)));
+        for (let i = 0; i < rows.length; i += per) await trx(def.table).insert(rows.slice(i, i + per));
+      }
+    },
+
+    /** loadFull for many records in one query per table (bulk import snapshots and comparisons). */
+    async loadFullMany(
+      ids: readonly number[],
+      trx: Knex = db,
+      /** Rows just returned by an insert (not read again) and the only tables that can hold rows for them. */
+      known?: { records: readonly AssociationRow[]; lists: ReadonlySet<string>; otherFields: boolean },
+    ): Promise<Map<number, FullRecord>> {
+      const out = new Map<number, FullRecord>();
+      const knownById = new Map((known?.records ?? []).map((r) => [r.id, r]));
+      for (let i = 0; i < ids.length; i += 2000) {
+        const chunk = ids.slice(i, i + 2000);
+        const records = known
+          ? chunk.map((id) => knownById.get(id) as AssociationRow)
+          : await trx<AssociationRow>('associations').whereIn('id', chunk);
+        const other =
+          known && !known.otherFields
+            ? []
+            : await trx('association_other_fields')
+                .whereIn('association_id', chunk)
+                .orderBy(['association_id', 'field_code'])
+                .select('association_id', 'field_code');
+        for (const r of records)
+          out.set(r.id, { record: { ...r, other_field_codes: [] }, lists: Object.fromEntries(SUBLISTS.map((d) => [d.name, []])) });
+        for (const o of other as Array<{ association_id: number; field_code: string }>)
+          out.get(o.association_id)?.record.other_field_codes.push(o.field_code);
+        for (const def of SUBLISTS) {
+          if (known && !known.lists.has(def.name)) continue;
+          const q = trx(`${def.table} as t`).whereIn('t.association_id', chunk).select('t.*');
+          if (def.table === 'decisions') {
+            q.leftJoin('associations as r', 'r.id', 't.related_association_id').select(
+              'r.code as related_association_code',
+              'r.name as related_association_name',
+            );
+          }
+          for (const col of def.orderBy) q.orderByRaw(`t.${col} ASC NULLS FIRST`);
+          q.orderBy('t.id');
+          for (const row of (await q) as Array<Record<string, unknown>>) out.get(row.association_id as number)?.lists[def.name]?.push(row);
+        }
+      }
+      return out;
+    },
+
+    async insertVersions(
+      trx: Knex,
+      versions: ReadonlyArray<{
+        associationId: number;
+        version: number;
+        snapshot: unknown;
+        source: string;
+        reason: string | null;
+        actorId: number | null;
+        at: Date;
+      }>,
+    ): Promise<void> {
+      const rows = versions.map((v) => ({
+        association_id: v.associationId,
+        version: v.version,
+        snapshot: JSON.stringify(v.snapshot),
+        source: v.source,
+        reason: v.reason,
+        created_by: v.actorId,
+        created_at: v.at,
+      }));
+      for (let i = 0; i < rows.length; i += 1000) await trx('association_versions').insert(rows.slice(i, i + 1000));
+    },
+
     async idsForCodes(codes: readonly string[], trx: Knex = db): Promise<Map<string, number>> {
       if (!codes.length) return new Map();
       const rows = await trx('associations')

@@ -241,6 +241,160 @@ export function createAssociationsService(deps: {
       );
     },
 
+    /**
+     * The database checks of `resolve` for many inputs at once (bulk import, R-8.2): one query per kind of check
+     * instead of one per record. Mutates the inputs like `resolve` (related ids, default ministry) and returns the
+     * errors of each item by its index. Names clashing between items of the same batch are reported too.
+     */
+    async resolveMany(
+      items: ReadonlyArray<{ input: AssociationInput; selfId: number | null }>,
+      trx: Knex = db,
+    ): Promise<Map<number, Record<string, string>>> {
+      const errorsOf = new Map<number, Record<string, string>>();
+      const fail = (i: number, key: string, message: string) => {
+        const e = errorsOf.get(i) ?? {};
+        e[key] ??= message;
+        errorsOf.set(i, e);
+      };
+      const codes = new Set<string>();
+      for (const { input } of items)
+        for (const d of input.lists.decisions ?? [])
+          if (typeof d.related_association_code === 'string' && d.related_association_code)
+            codes.add(d.related_association_code.toUpperCase());
+      const ids = new Map<string, number>();
+      const codeList = [...codes];
+      for (let i = 0; i < codeList.length; i += 5000)
+        for (const [c, id] of await repo.idsForCodes(codeList.slice(i, i + 5000), trx)) ids.set(c, id);
+      const defaults = new Map<string, string | null>(
+        (
+          (await trx('fields').select('code', 'default_ministry_code')) as Array<{ code: string; default_ministry_code: string | null }>
+        ).map((f) => [f.code, f.default_ministry_code]),
+      );
+      const liveNames = new Map<string, number[]>();
+      items.forEach(({ input, selfId }, i) => {
+        (input.lists.decisions ?? []).forEach((d, j) => {
+          const code = typeof d.related_association_code === 'string' ? d.related_association_code.toUpperCase() : '';
+          d.related_association_id = null;
+          if (!code) return;
+          const id = ids.get(code);
+          if (!id)
+            fail(
+              i,
+              `decisions.${j}.related_association_code`,
+              `Quyết định và sự kiện pháp lý, dòng ${j + 1}: không có hội mang mã ${code}.`,
+            );
+          else if (id === selfId)
+            fail(
+              i,
+              `decisions.${j}.related_association_code`,
+              `Quyết định và sự kiện pháp lý, dòng ${j + 1}: hội liên quan phải là một hội khác.`,
+            );
+          else d.related_association_id = id;
+        });
+        if (!input.record.managing_ministry_code && input.record.main_field_code)
+          input.record.managing_ministry_code = defaults.get(String(input.record.main_field_code)) ?? null;
+        const name = String(input.record.name ?? '').toLowerCase();
+        if (LIVE.has(String(input.record.status)) && name) liveNames.set(name, [...(liveNames.get(name) ?? []), i]);
+      });
+      for (const indexes of liveNames.values())
+        for (const i of indexes.slice(1)) fail(i, 'name', 'Tên hội trùng với một hội đang hoạt động ở dòng khác của tệp.');
+      const names = [...liveNames.keys()];
+      for (let k = 0; k < names.length; k += 2000) {
+        const clashes = (await trx('associations')
+          .whereRaw(
+            `lower(name) IN (${names
+              .slice(k, k + 2000)
+              .map(() => '?')
+              .join(',')})`,
+            names.slice(k, k + 2000),
+          )
+          .whereIn('status', [...LIVE])
+          .select('id', 'code', trx.raw('lower(name) AS lname'))) as Array<{ id: number; code: string; lname: string }>;
+        for (const c of clashes)
+          for (const i of liveNames.get(c.lname) ?? [])
+            if (items[i]?.selfId !== c.id) fail(i, 'name', `Tên hội đã được dùng cho một hội đang hoạt động (mã ${c.code}).`);
+      }
+      return errorsOf;
+    },
+
+    /**
+     * Bulk writes of an import inside the caller's transaction (R-8.2): new records get codes, rows, sub-lists,
+     * version 1 and an audit row; changed records are updated at their expected version (409 otherwise) with a new
+     * version. Every version carries `source` (e.g. `import:12`). Inputs must have gone through `resolveMany`.
+     */
+    async importWrite(
+      trx: Knex,
+      actor: Actor,
+      items: {
+        creates: readonly AssociationInput[];
+        updates: ReadonlyArray<{ id: number; code: string; version: number; input: AssociationInput }>;
+      },
+      source: string,
+      reason: string | null,
+    ): Promise<{ created: string[]; updated: string[] }> {
+      const at = clock.now();
+      const codes = await repo.nextCodes(trx, items.creates.length);
+      const rows = await repo.insertMany(
+        trx,
+        items.creates.map((input, i) => ({ code: codes[i] as string, record: input.record })),
+        actor.userId,
+        at,
+      );
+      await repo.insertListsMany(
+        trx,
+        rows.map((row, i) => ({
+          id: row.id,
+          otherFieldCodes: items.creates[i]?.other_field_codes ?? [],
+          lists: items.creates[i]?.lists ?? {},
+        })),
+      );
+      const written: Array<{ id: number; code: string; version: number; action: string }> = rows.map((r) => ({
+        id: r.id,
+        code: r.code,
+        version: 1,
+        action: 'association.create',
+      }));
+      for (const u of items.updates) {
+        const updated = await repo.updateIfVersion(trx, u.id, u.version, pick(u.input.record), actor.userId, at);
+        if (!updated) throw new StaleVersionError({ code: u.code, version: u.version });
+        await writeLists(trx, u.id, u.input);
+        written.push({ id: u.id, code: u.code, version: updated.version, action: 'association.update' });
+      }
+      // Snapshots: new records from the rows the insert returned (their sub-lists read back only where written).
+      const snapshots = await repo.loadFullMany(
+        rows.map((r) => r.id),
+        trx,
+        {
+          records: rows,
+          lists: new Set(SUBLISTS.filter((d) => items.creates.some((c) => (c.lists[d.name] ?? []).length > 0)).map((d) => d.name)),
+          otherFields: items.creates.some((c) => c.other_field_codes.length > 0),
+        },
+      );
+      for (const [id, full] of await repo.loadFullMany(
+        items.updates.map((u) => u.id),
+        trx,
+      ))
+        snapshots.set(id, full);
+      await repo.insertVersions(
+        trx,
+        written.map((w) => ({
+          associationId: w.id,
+          version: w.version,
+          snapshot: snapshots.get(w.id),
+          source,
+          reason,
+          actorId: actor.userId,
+          at,
+        })),
+      );
+      await audit.recordMany(
+        actor,
+        written.map((w) => ({ action: w.action, targetType: 'association', targetId: w.code, details: { version: w.version, source } })),
+        trx,
+      );
+      return { created: rows.map((r) => r.code), updated: items.updates.map((u) => u.code) };
+    },
+
     setPublished(actor: Actor, code: string, published: boolean, expectedVersion: number): Promise<AssociationRow> {
       return versionedWrite(
         actor,

@@ -159,12 +159,26 @@ function rawString(v: unknown): string {
   return '';
 }
 
+/** The body's dotted keys by their first segment (`leaders.0.full_name` → leaders), read once per form. */
+function dottedKeys(body: Record<string, unknown>): Map<string, Array<[string, unknown]>> {
+  const out = new Map<string, Array<[string, unknown]>>();
+  for (const key of Object.keys(body)) {
+    const dot = key.indexOf('.');
+    if (dot <= 0) continue;
+    const head = key.slice(0, dot);
+    const list = out.get(head);
+    if (list) list.push([key, body[key]]);
+    else out.set(head, [[key, body[key]]]);
+  }
+  return out;
+}
+
 /** Group the flat `list.index.field` keys into rows, in index order. */
-function collectRows(body: Record<string, unknown>, list: SubListDef): Array<{ index: number; raw: Record<string, unknown> }> {
+function collectRows(entries: ReadonlyArray<[string, unknown]>, list: SubListDef): Array<{ index: number; raw: Record<string, unknown> }> {
   const rows = new Map<number, Record<string, unknown>>();
   const prefix = `${list.name}.`;
   const allowed = new Set([...list.fields.map((f) => f.name), 'id', '_delete']);
-  for (const [key, value] of Object.entries(body)) {
+  for (const [key, value] of entries) {
     if (!key.startsWith(prefix)) continue;
     const m = /^(\d{1,3})\.([a-z_]+)$/.exec(key.slice(prefix.length));
     if (!m) continue;
@@ -220,10 +234,11 @@ export function parseAssociationForm(body: unknown, catalogues: CatalogueCodes):
   }
 
   const lists: Record<string, ListRow[]> = {};
+  const dotted = dottedKeys(src);
   for (const list of SUBLISTS) {
     const out: ListRow[] = [];
     const shown: Array<Record<string, string>> = [];
-    for (const { raw } of collectRows(src, list)) {
+    for (const { raw } of collectRows(dotted.get(list.name) ?? [], list)) {
       const strings: Record<string, string> = {};
       for (const f of list.fields) strings[f.name] = f.type === 'bool' ? (raw[f.name] ? 'on' : '') : rawString(raw[f.name]);
       const idRaw = rawString(raw.id);

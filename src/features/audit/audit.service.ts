@@ -39,6 +39,23 @@ export function createAuditService(repo: AuditRepository) {
         trx,
       );
     },
+    /** The same for many events by one actor, inside the caller's transaction. */
+    recordMany(
+      actor: Actor | null,
+      events: ReadonlyArray<Omit<AuditEventInput, 'actorUserId' | 'actorUsername' | 'ip' | 'requestId'>>,
+      trx?: Knex,
+    ) {
+      return repo.insertMany(
+        events.map((event) => ({
+          actorUserId: actor?.userId ?? null,
+          actorUsername: actor?.username ?? null,
+          ip: actor?.ip ?? null,
+          requestId: actor?.requestId ?? null,
+          ...event,
+        })),
+        trx,
+      );
+    },
     recent: repo.recent,
   };
 }
