@@ -2,8 +2,8 @@
  * Violations (R-8.10): staff record a violation against an organisation or a user with evidence (text and an
  * optional file under the documents rules); the lead's action takes effect at once — suspension writes
  * suspended_until, revocation writes organisations.access_revoked_at or users.disabled_at — and the sessions of the
- * users concerned end, so their next request to a signed-in page is refused. (The cross-feature assertion that an
- * exploiter of a suspended organisation gets 403 on /bao-cao/a is added at merge, with the access check.)
+ * users concerned end, so their next request to a signed-in page is refused; signed in again, an exploiter of the
+ * suspended organisation gets 403 on the reports its grant covers (the access check reads the columns per request).
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -52,6 +52,13 @@ describe('violations (R-8.10)', () => {
     officer = await createUser(t.db.knex, ['exploiter']);
     other = await createUser(t.db.knex, ['exploiter']);
     await t.db.knex('users').whereIn('id', [manager.id, officer.id]).update({ organisation_id: orgA });
+    // A current grant of report a, so that only the violation's action can cut the officer's access.
+    await t.db.knex('access_grants').insert({
+      organisation_id: orgA,
+      categories: ['a'],
+      valid_from: new Date(Date.now() - 86_400_000),
+      expires_at: new Date(Date.now() + 365 * 86_400_000),
+    });
     staffAgent = await loggedInAgent(t, staff);
     leadAgent = await loggedInAgent(t, lead);
   });
@@ -185,6 +192,7 @@ describe('violations (R-8.10)', () => {
   it('a suspension of the organisation takes effect at once: columns set, sessions ended, manager told', async () => {
     const officerAgent = await loggedInAgent(t, officer);
     expect((await officerAgent.get('/khai-thac/')).status).toBe(200);
+    expect((await officerAgent.get('/bao-cao/a')).status).toBe(200);
 
     const page = await leadAgent.get(`/quan-tri/vi-pham/${orgViolation}`);
     // Staff cannot decide; a suspension needs its date.
@@ -226,6 +234,10 @@ describe('violations (R-8.10)', () => {
     const next = await officerAgent.get('/khai-thac/');
     expect(next.status).toBe(303);
     expect(next.headers.location).toBe('/dang-nhap?tiep=%2Fkhai-thac%2F');
+    // Signed in again, the suspended organisation's officer reads nothing: report a (granted) is refused.
+    const again = await loggedInAgent(t, officer);
+    expect((await again.get('/bao-cao/a')).status).toBe(403);
+    expect((await again.get('/bao-cao/a?format=csv')).status).toBe(403);
     expect(await t.db.knex('notifications').where({ user_id: manager.id, kind: 'violation.suspension' }).count({ n: '*' }).first()).toEqual(
       { n: 1 },
     );
