@@ -91,13 +91,13 @@ export async function runBench(config: BenchConfig, only?: readonly string[]): P
   if (target.backend === 'pglite') {
     notes.push('PGlite: the bench cannot open the database while the app holds it, so the SQL floor is skipped.');
   }
-  const cookies = {
-    staff: await staffCookie(app.baseUrl, 'bench.staff', BENCH_PASSWORD, BENCH_TOTP_SECRET),
-    staff2: await staffCookie(app.baseUrl, 'bench.staff2', BENCH_PASSWORD, BENCH_TOTP_SECRET),
-  };
-  const ctx: BenchContext = { config, target, db, app, appEnv, cookies, ceilingRows, results, rows, notes, log };
-  await app.resetPeak();
   try {
+    const cookies = {
+      staff: await staffCookie(app.baseUrl, 'bench.staff', BENCH_PASSWORD, BENCH_TOTP_SECRET),
+      staff2: await staffCookie(app.baseUrl, 'bench.staff2', BENCH_PASSWORD, BENCH_TOTP_SECRET),
+    };
+    const ctx: BenchContext = { config, target, db, app, appEnv, cookies, ceilingRows, results, rows, notes, log };
+    await app.resetPeak();
     for (const step of steps) {
       if (target.backend === 'pglite' && step.name === 'sql-floor') continue;
       log(`step ${step.name}`);

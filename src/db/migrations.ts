@@ -13,6 +13,7 @@ import * as m20261206010000 from '../../migrations/20261206010000_create_legal_d
 import * as m20261206010100 from '../../migrations/20261206010100_create_saved_reports.js';
 import * as m20261213000100 from '../../migrations/20261213000100_create_notifications.js';
 import * as m20261213000200 from '../../migrations/20261213000200_create_organisations.js';
+import * as m20261227000100 from '../../migrations/20261227000100_search_unaccented_columns.js';
 
 interface MigrationModule {
   up(knex: Knex): Promise<void>;
@@ -30,6 +31,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, MigrationModule]> = [
   ['20261206010100_create_saved_reports', m20261206010100],
   ['20261213000100_create_notifications', m20261213000100],
   ['20261213000200_create_organisations', m20261213000200],
+  ['20261227000100_search_unaccented_columns', m20261227000100],
 ];
 
 class ListMigrationSource implements Knex.MigrationSource<string> {
