@@ -45,7 +45,13 @@ export async function runBench(config: BenchConfig, only?: readonly string[]): P
     date: started.toISOString(),
     size: config.BENCH_SIZE,
     backend: target.backend,
-    machine: { cpus: os.cpus().length, cpu_model: os.cpus()[0]?.model ?? null, memory_gb: Math.round(os.totalmem() / 2 ** 30), node: process.version, load_avg_at_start: os.loadavg() },
+    machine: {
+      cpus: os.cpus().length,
+      cpu_model: os.cpus()[0]?.model ?? null,
+      memory_gb: Math.round(os.totalmem() / 2 ** 30),
+      node: process.version,
+      load_avg_at_start: os.loadavg(),
+    },
     settings: {
       connections: config.BENCH_CONNECTIONS,
       duration_s: config.BENCH_DURATION,
@@ -57,6 +63,7 @@ export async function runBench(config: BenchConfig, only?: readonly string[]): P
   };
   const rows: Row[] = [];
   const notes: string[] = [];
+  const failed: string[] = [];
 
   // 1. Data.
   const db = await target.open();
@@ -65,7 +72,12 @@ export async function runBench(config: BenchConfig, only?: readonly string[]): P
   if (prepared.generated) {
     results.generate_s = Math.round(prepared.generated.ms / 100) / 10;
     results.generated = prepared.generated;
-    rows.push({ measure: `generate ${config.BENCH_SIZE.toLocaleString('en')} associations`, value: `${results.generate_s} s`, goal: 'a few minutes', ok: null });
+    rows.push({
+      measure: `generate ${config.BENCH_SIZE.toLocaleString('en')} associations`,
+      value: `${results.generate_s} s`,
+      goal: 'a few minutes',
+      ok: null,
+    });
   } else {
     log('reusing the generated data set already in the scratch database');
     results.generate_s = null;
@@ -108,13 +120,18 @@ export async function runBench(config: BenchConfig, only?: readonly string[]): P
         const message = err instanceof Error ? err.message : String(err);
         log(`step ${step.name} FAILED: ${message}`);
         notes.push(`step ${step.name} failed: ${message}`);
-        (results.failed_steps as string[] | undefined)?.push(step.name) ?? (results.failed_steps = [step.name]);
+        failed.push(step.name);
       }
       log(`step ${step.name} done in ${Math.round((performance.now() - s0) / 1000)} s`);
     }
     const { peak } = await app.rss();
     results.rss_peak_mb = Math.round(peak / 2 ** 20);
-    rows.push({ measure: 'app peak RSS under load', value: `${results.rss_peak_mb} MB`, goal: '≤ 300 MB', ok: (results.rss_peak_mb as number) <= 300 });
+    rows.push({
+      measure: 'app peak RSS under load',
+      value: `${results.rss_peak_mb} MB`,
+      goal: '≤ 300 MB',
+      ok: (results.rss_peak_mb as number) <= 300,
+    });
   } finally {
     await app.stop();
     if (target.backend === 'postgres') await db.close();
@@ -122,6 +139,7 @@ export async function runBench(config: BenchConfig, only?: readonly string[]): P
   }
   results.machine = { ...(results.machine as object), load_avg_at_end: os.loadavg() };
   results.notes = notes;
+  results.failed_steps = failed;
   results.duration_s = Math.round((Date.now() - started.getTime()) / 1000);
 
   printTable(rows);

@@ -79,26 +79,29 @@ async function once(o: CannonOptions, durationS: number, record: boolean): Promi
     finish = resolve;
     fail = reject;
   });
-  const instance = autocannon({
-    url: o.baseUrl,
-    connections: o.connections,
-    duration: durationS,
-    timeout: o.timeoutS ?? 10,
-    ...(o.overallRate ? { overallRate: o.overallRate } : {}),
-    headers: { ...PROXY_HEADERS, ...o.headers },
-    requests: o.requests.map((r) => ({
-      method: r.method ?? 'GET',
-      path: r.path,
-      headers: { ...PROXY_HEADERS, ...o.headers, ...r.headers },
-      ...(r.check
-        ? {
-            onResponse: (status: number, body: string) => {
-              if (record && !r.check?.(status, body)) failedChecks++;
-            },
-          }
-        : {}),
-    })),
-  }, (err, result) => (err ? fail(err) : finish(result)));
+  const instance = autocannon(
+    {
+      url: o.baseUrl,
+      connections: o.connections,
+      duration: durationS,
+      timeout: o.timeoutS ?? 10,
+      ...(o.overallRate ? { overallRate: o.overallRate } : {}),
+      headers: { ...PROXY_HEADERS, ...o.headers },
+      requests: o.requests.map((r) => ({
+        method: r.method ?? 'GET',
+        path: r.path,
+        headers: { ...PROXY_HEADERS, ...o.headers, ...r.headers },
+        ...(r.check
+          ? {
+              onResponse: (status: number, body: string) => {
+                if (record && !r.check?.(status, body)) failedChecks++;
+              },
+            }
+          : {}),
+      })),
+    },
+    (err, result) => (err ? fail(err) : finish(result)),
+  );
   instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
     if (!record) return;
     latencies.push(responseTime);

@@ -54,7 +54,10 @@ export async function scratchTarget(serverUrl: string | undefined, name: string,
       drop: async () => rmSync(dir, { recursive: true, force: true }),
     };
   }
-  const exists = await admin(serverUrl, async (c) => (await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount === 1);
+  const exists = await admin(
+    serverUrl,
+    async (c) => (await c.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount === 1,
+  );
   if (exists && !reuse) await admin(serverUrl, (c) => c.query(`DROP DATABASE ${name} WITH (FORCE)`));
   if (!exists || !reuse) await admin(serverUrl, (c) => c.query(`CREATE DATABASE ${name}`));
   const url = withDatabase(serverUrl, name);

@@ -39,7 +39,10 @@ export async function staffCookie(baseUrl: string, username: string, password: s
     throw new Error(`login of ${username}: expected the TOTP step, got ${step1.status} ${step1.headers.get('location')}`);
   }
   const codePage = await get('/dang-nhap/ma-xac-thuc');
-  const step2 = await post('/dang-nhap/ma-xac-thuc', { _csrf: csrfFrom(await codePage.text()), code: await totpCode(totpSecret, new Date()) });
+  const step2 = await post('/dang-nhap/ma-xac-thuc', {
+    _csrf: csrfFrom(await codePage.text()),
+    code: await totpCode(totpSecret, new Date()),
+  });
   if (step2.status !== 303) throw new Error(`TOTP step of ${username}: ${step2.status}`);
   if (!cookie) throw new Error('no session cookie');
   return cookie;

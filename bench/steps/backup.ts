@@ -5,7 +5,10 @@ import type { BenchStep } from '../lib/step.js';
 
 /** What src/features/<backup>/bench-hook.ts exports to plug in. */
 export interface BackupHook {
-  benchBackupRestore(args: { knex: Knex; databaseUrl: string | null }): Promise<{ backup_s: number; restore_s: number; identical: boolean }>;
+  benchBackupRestore(args: {
+    knex: Knex;
+    databaseUrl: string | null;
+  }): Promise<{ backup_s: number; restore_s: number; identical: boolean }>;
 }
 
 export const backupStep: BenchStep = {
@@ -25,7 +28,12 @@ export const backupStep: BenchStep = {
     Object.assign(ctx.results, { backup_s: r.backup_s, restore_s: r.restore_s, restore_identical: r.identical });
     ctx.rows.push(
       { measure: 'backup', value: `${r.backup_s.toFixed(1)} s`, goal: '≤ 60 s', ok: r.backup_s <= 60 },
-      { measure: 'restore', value: `${r.restore_s.toFixed(1)} s${r.identical ? '' : ' (NOT identical)'}`, goal: '≤ 60 s, identical', ok: r.restore_s <= 60 && r.identical },
+      {
+        measure: 'restore',
+        value: `${r.restore_s.toFixed(1)} s${r.identical ? '' : ' (NOT identical)'}`,
+        goal: '≤ 60 s, identical',
+        ok: r.restore_s <= 60 && r.identical,
+      },
     );
   },
 };

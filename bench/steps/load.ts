@@ -26,8 +26,16 @@ const greets = (name: string, other: string) => (status: number, body: string) =
   status !== 200 || (body.includes(`Cán bộ đo hiệu năng ${name}<`) && !body.includes(`Cán bộ đo hiệu năng ${other}<`));
 
 function mix(codes: readonly string[], cookies: { staff: string; staff2: string }): CannonRequest[] {
-  const staff = (p: string): CannonRequest => ({ path: p, headers: { cookie: cookies.staff }, check: greets('bench.staff', 'bench.staff2') });
-  const staff2 = (p: string): CannonRequest => ({ path: p, headers: { cookie: cookies.staff2 }, check: greets('bench.staff2', 'bench.staff') });
+  const staff = (p: string): CannonRequest => ({
+    path: p,
+    headers: { cookie: cookies.staff },
+    check: greets('bench.staff', 'bench.staff2'),
+  });
+  const staff2 = (p: string): CannonRequest => ({
+    path: p,
+    headers: { cookie: cookies.staff2 },
+    check: greets('bench.staff2', 'bench.staff'),
+  });
   const detail = (i: number) => `/hoi/${codes[i % codes.length] ?? 'H500001'}`;
   return [
     { path: '/' },
@@ -70,8 +78,17 @@ async function rate200(ctx: BenchContext): Promise<void> {
   const codes = (ctx.ceilingRows as Array<{ code: string }>).map((r) => r.code);
   const duration = Math.max(ctx.config.BENCH_DURATION * 2, 20);
   ctx.log(`load: 200 req/s mix for ${duration} s`);
-  const r = await cannon({ baseUrl: ctx.app.baseUrl, requests: mix(codes, ctx.cookies), connections: 25, overallRate: 200, durationS: duration, warmupS: 2 });
-  const fivexx = Object.entries(r.statuses).filter(([s]) => s.startsWith('5')).reduce((n, [, c]) => n + c, 0);
+  const r = await cannon({
+    baseUrl: ctx.app.baseUrl,
+    requests: mix(codes, ctx.cookies),
+    connections: 25,
+    overallRate: 200,
+    durationS: duration,
+    warmupS: 2,
+  });
+  const fivexx = Object.entries(r.statuses)
+    .filter(([s]) => s.startsWith('5'))
+    .reduce((n, [, c]) => n + c, 0);
   const pass = r.p97_5_ms < 500 && fivexx === 0 && r.failed_checks === 0 && r.errors === 0;
   Object.assign(ctx.results, {
     load_200rps: { ...summary(r), fivexx, pass },
@@ -89,7 +106,13 @@ async function overload(ctx: BenchContext): Promise<void> {
   const connections = 400;
   const duration = Math.max(ctx.config.BENCH_DURATION, 15);
   ctx.log(`overload: ${connections} connections, no rate limit, ${duration} s`);
-  const r = await cannon({ baseUrl: ctx.app.baseUrl, requests: SEARCH_PATHS.map((p) => ({ path: p })), connections, durationS: duration, timeoutS: 10 });
+  const r = await cannon({
+    baseUrl: ctx.app.baseUrl,
+    requests: SEARCH_PATHS.map((p) => ({ path: p })),
+    connections,
+    durationS: duration,
+    timeoutS: 10,
+  });
   const alive = ctx.app.process.exitCode === null;
   const recovery = await until(() => answersQuickly(ctx.app.baseUrl, SEARCH_PATHS[0] as string, 1000), 120);
   const onlyShed = only(r, ['200', '429', '503']);
@@ -113,7 +136,9 @@ function privateCluster(log: (s: string) => void) {
   const port = 5400 + Math.floor(Math.random() * 90);
   const asPostgres = process.getuid?.() === 0;
   const run = (cmd: string, args: string[]) =>
-    asPostgres ? execFileSync('runuser', ['-u', 'postgres', '--', `${bin}/${cmd}`, ...args], { stdio: 'pipe' }) : execFileSync(`${bin}/${cmd}`, args, { stdio: 'pipe' });
+    asPostgres
+      ? execFileSync('runuser', ['-u', 'postgres', '--', `${bin}/${cmd}`, ...args], { stdio: 'pipe' })
+      : execFileSync(`${bin}/${cmd}`, args, { stdio: 'pipe' });
   const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`;
   run('initdb', ['-D', dataDir, '-U', 'postgres', '-A', 'trust', '--no-sync']);
   run('pg_ctl', ['-D', dataDir, '-o', opts, '-l', path.join(dir, 'log'), '-w', 'start']);
@@ -163,12 +188,19 @@ async function dbRestart(ctx: BenchContext): Promise<void> {
       };
       restart = () => c.restart();
     } else {
-      const version = readdirSync('/etc/postgresql').sort((a, b) => Number(a) - Number(b)).at(-1) ?? '15';
-      restart = () => execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', version, 'main', 'restart', '--', '-m', 'fast'], { stdio: 'pipe' });
+      const version =
+        readdirSync('/etc/postgresql')
+          .sort((a, b) => Number(a) - Number(b))
+          .at(-1) ?? '15';
+      restart = () =>
+        execFileSync('pg_ctlcluster', ['--skip-systemctl-redirect', version, 'main', 'restart', '--', '-m', 'fast'], { stdio: 'pipe' });
     }
     const pid = app.process.pid;
     const codes = (ctx.ceilingRows as Array<{ code: string }>).map((r) => r.code);
-    const requests = mode === 'private' ? [...SEARCH_PATHS.slice(0, 3).map((p) => ({ path: p })), { path: '/quan-tri/hoi', headers: { cookie: cookies.staff } }] : mix(codes, cookies);
+    const requests =
+      mode === 'private'
+        ? [...SEARCH_PATHS.slice(0, 3).map((p) => ({ path: p })), { path: '/quan-tri/hoi', headers: { cookie: cookies.staff } }]
+        : mix(codes, cookies);
     let restartAt: number | null = null;
     let restartedAt: number | null = null;
     const t0 = performance.now();

@@ -44,6 +44,7 @@ export const reportsStep: BenchStep = {
       goal: '≤ 200 ms',
       ok: max <= 200,
     });
-    for (const [k, v] of Object.entries(perReport)) ctx.rows.push({ measure: `  report ${k}`, value: ms(v), goal: '≤ 200 ms', ok: v <= 200 });
+    for (const [k, v] of Object.entries(perReport))
+      ctx.rows.push({ measure: `  report ${k}`, value: ms(v), goal: '≤ 200 ms', ok: v <= 200 });
   },
 };

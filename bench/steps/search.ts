@@ -44,7 +44,8 @@ export const searchStep: BenchStep = {
     ctx.log(`search: ${SEARCH_PATHS.length} queries in turn, ${common.connections} connections, ${common.durationS} s`);
     const search = await cannon({ ...common, baseUrl: ctx.app.baseUrl, requests: SEARCH_PATHS.map((p) => ({ path: p })) });
     const ok2xx = search.statuses['200'] ?? 0;
-    if (ok2xx !== search.requests) ctx.notes.push(`search: ${search.requests - ok2xx} responses were not 200 (${JSON.stringify(search.statuses)})`);
+    if (ok2xx !== search.requests)
+      ctx.notes.push(`search: ${search.requests - ok2xx} responses were not 200 (${JSON.stringify(search.statuses)})`);
 
     const ratio = Math.round((search.rps / ceiling.rps) * 1000) / 1000;
     Object.assign(ctx.results, {

@@ -86,7 +86,11 @@ interface Place {
   /** "tỉnh Nghệ An", "thành phố Hà Nội". */
   inName: string;
 }
-const lowerUnit = (name: string) => name.replace(/^Tỉnh /, 'tỉnh ').replace(/^Thành phố /, 'thành phố ').replace(/ \(trước 01\/07\/2025\)$/, '');
+const lowerUnit = (name: string) =>
+  name
+    .replace(/^Tỉnh /, 'tỉnh ')
+    .replace(/^Thành phố /, 'thành phố ')
+    .replace(/ \(trước 01\/07\/2025\)$/, '');
 const CURRENT: Place[] = PROVINCES.map((p) => ({ code: p.code, inName: lowerUnit(p.name) }));
 // A few records are still filed under a former province (the successor logic of filters and reports must find them).
 const FORMER: Place[] = FORMER_PROVINCES.filter((p) => p.successor_code !== p.code.slice(3)).map((p) => ({
@@ -292,7 +296,12 @@ function abbreviationOf(name: string): string {
   return name
     .split(/[\s,-]+/)
     .filter((w) => w.length > 0 && w[0] === w[0]?.toUpperCase() && /\p{L}/u.test(w[0] ?? ''))
-    .map((w) => (w[0] ?? '').normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace('Đ', 'D'))
+    .map((w) =>
+      (w[0] ?? '')
+        .normalize('NFD')
+        .replace(/[\u0300-\u036f]/g, '')
+        .replace('Đ', 'D'),
+    )
     .join('')
     .slice(0, 10);
 }
@@ -325,14 +334,17 @@ function buildAssociation(rng: Rng, plan: Plan, codeNumber: number, today: strin
   const published = status !== 'dang_thanh_lap' && rng.chance(dataLevel === 'raw' ? 0.4 : 0.85);
 
   // Congresses: 1–6 terms of 5 years; the last held 0–6 years ago (some overdue).
-  const terms = status === 'dang_thanh_lap' ? 0 : rng.weighted<number>([
-    [1, 18],
-    [2, 22],
-    [3, 22],
-    [4, 18],
-    [5, 12],
-    [6, 8],
-  ]);
+  const terms =
+    status === 'dang_thanh_lap'
+      ? 0
+      : rng.weighted<number>([
+          [1, 18],
+          [2, 22],
+          [3, 22],
+          [4, 18],
+          [5, 12],
+          [6, 8],
+        ]);
   const termYears = national ? 5 : rng.chance(0.85) ? 5 : rng.int(3, 4);
   const lastHeld = workday(addDays(today, -rng.int(30, status === 'hoat_dong' ? 6 * 365 : 9 * 365)));
   const congressDates: string[] = [];
@@ -394,7 +406,8 @@ function buildAssociation(rng: Rng, plan: Plan, codeNumber: number, today: strin
   const ended = !LIVE.has(status);
   const endedOn = workday(addDays(today, -rng.int(30, 900)));
   if (status === 'giai_the') decision('giai_the', endedOn, 'Giải thể hội');
-  if (status === 'dinh_chi_co_thoi_han') decision('dinh_chi', workday(addDays(today, -rng.int(10, 200))), 'Đình chỉ có thời hạn hoạt động của hội');
+  if (status === 'dinh_chi_co_thoi_han')
+    decision('dinh_chi', workday(addDays(today, -rng.int(10, 200))), 'Đình chỉ có thời hạn hoạt động của hội');
   if (status === 'cham_dut_do_sap_nhap') decision('sap_nhap', endedOn, 'Sáp nhập vào hội khác');
   if (status === 'cham_dut_do_hop_nhat') decision('hop_nhat', endedOn, 'Hợp nhất với hội khác');
   if (status === 'cham_dut_do_chia') decision('chia', endedOn, 'Chia hội');
@@ -402,12 +415,7 @@ function buildAssociation(rng: Rng, plan: Plan, codeNumber: number, today: strin
   // Leaders of the current term, and a few former ones (left_on set).
   const currentTerm = congressDates.length;
   const electedOn = congressDates.at(-1) ?? null;
-  const size =
-    scope === 'xa' || scope === 'huyen'
-      ? rng.int(5, 11)
-      : scope === 'tinh'
-        ? rng.int(9, 25)
-        : rng.int(15, 38);
+  const size = scope === 'xa' || scope === 'huyen' ? rng.int(5, 11) : scope === 'tinh' ? rng.int(9, 25) : rng.int(15, 38);
   const positions: string[] = ['CT'];
   const pct = Math.max(1, Math.min(4, Math.round(size / 8)));
   for (let i = 0; i < pct; i++) positions.push('PCT');
@@ -482,7 +490,8 @@ function buildAssociation(rng: Rng, plan: Plan, codeNumber: number, today: strin
     if (other !== subject.field) children.otherFields.push({ association_id: id, field_code: other });
   }
 
-  const members = subject.members === 'org' ? rng.int(10, national ? 800 : 150) : rng.int(scope === 'xa' ? 15 : 50, national ? 50_000 : 3_000);
+  const members =
+    subject.members === 'org' ? rng.int(10, national ? 800 : 150) : rng.int(scope === 'xa' ? 15 : 50, national ? 50_000 : 3_000);
   const official = Math.round(members * (0.7 + rng.float() * 0.3));
   const hqProvince =
     scope === 'toan_quoc'
@@ -514,7 +523,8 @@ function buildAssociation(rng: Rng, plan: Plan, codeNumber: number, today: strin
     tasked_legal_basis: tasked ? 'Quyết định số 68/2010/QĐ-TTg ngày 01/11/2010 của Thủ tướng Chính phủ' : null,
     tasked_from: tasked ? '2010-11-01' : null,
     exec_committee_count: status === 'dang_thanh_lap' ? null : positions.length - inspection - 1,
-    standing_committee_count: status === 'dang_thanh_lap' ? null : positions.filter((p) => ['CT', 'PCT', 'TTK', 'PTTK', 'UVBTV'].includes(p)).length,
+    standing_committee_count:
+      status === 'dang_thanh_lap' ? null : positions.filter((p) => ['CT', 'PCT', 'TTK', 'PTTK', 'UVBTV'].includes(p)).length,
     inspection_committee_count: status === 'dang_thanh_lap' ? null : inspection + 1,
     member_associations_count: subject.kind === 'lien_hiep_hoi' ? rng.int(10, 80) : null,
     branches_count: national ? rng.int(0, 30) : rng.chance(0.3) ? rng.int(0, 5) : null,
@@ -557,16 +567,28 @@ export async function generateAssociations(knex: Knex, options: GenerateOptions)
 
   const existing = await knex('associations').where('code', '>=', GENERATED_CODE_MIN).count<{ n: number }[]>('* as n').first();
   if (Number(existing?.n ?? 0) > 0) {
-    if (!options.replace) throw new Error(`${existing?.n} generated associations exist already (codes ≥ ${GENERATED_CODE_MIN}); use --replace`);
+    if (!options.replace)
+      throw new Error(`${existing?.n} generated associations exist already (codes ≥ ${GENERATED_CODE_MIN}); use --replace`);
     await deleteGenerated(knex);
   }
   // Names already taken (demo data) stay taken.
   const taken = new Set<string>((await knex('associations').select('name')).map((r: { name: string }) => r.name.toLowerCase()));
 
-  const totals: GenerateResult = { associations: 0, leaders: 0, congresses: 0, decisions: 0, funds: 0, staffQuotas: 0, otherFields: 0, ms: 0 };
+  const totals: GenerateResult = {
+    associations: 0,
+    leaders: 0,
+    congresses: 0,
+    decisions: 0,
+    funds: 0,
+    staffQuotas: 0,
+    otherFields: 0,
+    ms: 0,
+  };
   for (let start = 0; start < size; start += batchSize) {
     const count = Math.min(batchSize, size - start);
-    const built = Array.from({ length: count }, (_, i) => buildAssociation(rng, planName(rng, taken), GENERATED_CODE_START + start + i, today));
+    const built = Array.from({ length: count }, (_, i) =>
+      buildAssociation(rng, planName(rng, taken), GENERATED_CODE_START + start + i, today),
+    );
     await knex.transaction(async (trx) => {
       const inserted = await insertRows(
         trx,
