@@ -163,7 +163,8 @@ export function createPublicRepository(db: Knex) {
       page: number,
       pageSize: number,
     ): Promise<{ rows: PublicListItem[]; total: number }> {
-      const countRow = await filtered(filters).count<{ count: number }[]>('* as count').first();
+      // One pass over the matches: the page and the number of matches together (count(*) OVER () is computed
+      // before LIMIT). Only a page past the end, which has no row to carry it, needs a separate count.
       const rows = await ordered(
         filtered(filters)
           .leftJoin('statuses as s', 's.code', 'a.status')
@@ -178,13 +179,22 @@ export function createPublicRepository(db: Knex) {
             's.name as status_name',
             'f.name as field_name',
             'p.name as province_name',
+            db.raw('count(*) OVER () AS total_count'),
           ),
         filters,
         sort,
       )
         .limit(pageSize)
         .offset((page - 1) * pageSize);
-      return { rows: rows as PublicListItem[], total: Number(countRow?.count ?? 0) };
+      let total: number;
+      if (rows.length > 0) {
+        total = Number(rows[0].total_count);
+      } else {
+        const countRow = await filtered(filters).count<{ count: number }[]>('* as count').first();
+        total = Number(countRow?.count ?? 0);
+      }
+      const items = rows.map(({ total_count: _, ...row }: Record<string, unknown>) => row) as unknown as PublicListItem[];
+      return { rows: items, total };
     },
 
     /** Ids of every match in list order: open data reads the records in chunks of these (never all rows at once). */
