@@ -163,8 +163,11 @@ export function createPublicRepository(db: Knex) {
       page: number,
       pageSize: number,
     ): Promise<{ rows: PublicListItem[]; total: number }> {
-      // One pass over the matches: the page and the number of matches together (count(*) OVER () is computed
-      // before LIMIT). Only a page past the end, which has no row to carry it, needs a separate count.
+      // A search: one pass over the matches gives the page and their number (count(*) OVER () is computed before
+      // LIMIT); only a page past the end, which has no row to carry it, needs a separate count. Without a search
+      // the page is read from the (published, name) index and counted apart: a window over every published row
+      // would sort them all.
+      const withWindow = Boolean(filters.q);
       const rows = await ordered(
         filtered(filters)
           .leftJoin('statuses as s', 's.code', 'a.status')
@@ -179,7 +182,7 @@ export function createPublicRepository(db: Knex) {
             's.name as status_name',
             'f.name as field_name',
             'p.name as province_name',
-            db.raw('count(*) OVER () AS total_count'),
+            ...(withWindow ? [db.raw('count(*) OVER () AS total_count')] : []),
           ),
         filters,
         sort,
@@ -187,7 +190,7 @@ export function createPublicRepository(db: Knex) {
         .limit(pageSize)
         .offset((page - 1) * pageSize);
       let total: number;
-      if (rows.length > 0) {
+      if (withWindow && rows.length > 0) {
         total = Number(rows[0].total_count);
       } else {
         const countRow = await filtered(filters).count<{ count: number }[]>('* as count').first();
