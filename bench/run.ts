@@ -99,6 +99,8 @@ export async function runBench(config: BenchConfig, only?: readonly string[]): P
     LOG_LEVEL: config.BENCH_LOG_LEVEL,
     LOGIN_RATE_LIMIT: '1000',
     TRUST_PROXY: 'loopback',
+    // Background jobs (issue: scheduler) would compete with the measured requests; ignored where the app has none.
+    SCHEDULER: 'off',
   };
   const app = await startChild('app', appEnv);
   log(`app listening on ${app.baseUrl}`);

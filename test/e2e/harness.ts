@@ -31,7 +31,14 @@ export interface E2eApp {
 export async function startApp(): Promise<E2eApp> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'csdl-hoi-e2e-'));
   // Only these settings: never a DATABASE_URL from the environment (a fresh PGlite database every run).
-  const config = loadConfig({ NODE_ENV: 'development', DATA_DIR: dataDir, SEED_DEMO: 'true', LOG_LEVEL: 'warn', HOST: '127.0.0.1' });
+  const config = loadConfig({
+    NODE_ENV: 'development',
+    DATA_DIR: dataDir,
+    SEED_DEMO: 'true',
+    LOG_LEVEL: 'warn',
+    HOST: '127.0.0.1',
+    SCHEDULER: 'off',
+  });
   const sink = new Writable({
     write(_c, _e, cb) {
       cb();
