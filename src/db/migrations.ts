@@ -25,6 +25,7 @@ import * as m20261221000200 from '../../migrations/20261221000200_create_update_
 import * as m20261222000100 from '../../migrations/20261222000100_create_backup_runs.js';
 import * as m20261222000200 from '../../migrations/20261222000200_create_error_events.js';
 import * as m20261222000300 from '../../migrations/20261222000300_create_incidents.js';
+import * as m20261227000100 from '../../migrations/20261227000100_search_unaccented_columns.js';
 
 interface MigrationModule {
   up(knex: Knex): Promise<void>;
@@ -54,6 +55,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, MigrationModule]> = [
   ['20261222000100_create_backup_runs', m20261222000100],
   ['20261222000200_create_error_events', m20261222000200],
   ['20261222000300_create_incidents', m20261222000300],
+  ['20261227000100_search_unaccented_columns', m20261227000100],
 ];
 
 class ListMigrationSource implements Knex.MigrationSource<string> {

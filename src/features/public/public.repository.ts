@@ -4,9 +4,12 @@
  * internal columns are never read.
  *
  * Search (SPEC §5): diacritics and case ignored through f_unaccent (which also folds đ/Đ to d), small typos
- * tolerated through pg_trgm word similarity (`%>` with the default threshold 0.6 to use the index, then ≥ 0.75);
- * both are served by the gin trigram index on f_unaccent(name). Ranking: exact name or code, accented substring,
- * unaccented substring (or exact abbreviation), every word present at a word start, then trigram similarity.
+ * tolerated through pg_trgm word similarity (`%>`, whose threshold every connection sets to 0.75: db/knex.ts, then
+ * the same bound checked explicitly); both are served by the gin trigram index on the stored column
+ * name_unaccent = f_unaccent(name), computed once per row instead of once per candidate row and search (the bench
+ * measured f_unaccent as most of a search's time at 100,000 associations). Ranking: exact name or code, accented
+ * substring, unaccented substring (or exact abbreviation), every word present at a word start, then trigram
+ * similarity.
  */
 import type { Knex } from 'knex';
 import { whereInProvince } from '../../db/filters.js';
@@ -88,7 +91,7 @@ const TYPO_SIMILARITY = 0.75;
  */
 function allWordsSql(words: readonly string[]): string {
   return `(${words
-    .map(() => "(f_unaccent(a.name) LIKE '%' || f_unaccent(?) || '%' AND ' ' || f_unaccent(a.name) LIKE '% ' || f_unaccent(?) || '%')")
+    .map(() => "(a.name_unaccent LIKE '%' || f_unaccent(?) || '%' AND ' ' || a.name_unaccent LIKE '% ' || f_unaccent(?) || '%')")
     .join(' AND ')})`;
 }
 
@@ -105,13 +108,13 @@ export function createPublicRepository(db: Knex) {
       const words = searchWords(q);
       base.where((w) => {
         w.whereRaw(allWordsSql(words), allWordsBindings(words))
-          // `%>` lets the trigram index find candidates (threshold 0.6); the recheck keeps only close ones.
-          .orWhereRaw('(f_unaccent(a.name) %> f_unaccent(?) AND word_similarity(f_unaccent(?), f_unaccent(a.name)) >= ?)', [
+          // `%>` lets the trigram index find candidates (threshold set per connection); the recheck keeps only close ones.
+          .orWhereRaw('(a.name_unaccent %> f_unaccent(?) AND word_similarity(f_unaccent(?), a.name_unaccent) >= ?)', [
             q,
             q,
             TYPO_SIMILARITY,
           ])
-          .orWhereRaw("f_unaccent(coalesce(a.abbreviation, '')) LIKE '%' || f_unaccent(?) || '%'", [likeEscape(q)])
+          .orWhereRaw("a.abbreviation_unaccent LIKE '%' || f_unaccent(?) || '%'", [likeEscape(q)])
           .orWhere('a.code', q.toUpperCase());
       });
     }
@@ -136,14 +139,14 @@ export function createPublicRepository(db: Knex) {
         `CASE
            WHEN lower(a.name) = lower(?) OR a.code = ? THEN 0
            WHEN strpos(lower(a.name), lower(?)) > 0 THEN 1
-           WHEN strpos(f_unaccent(a.name), f_unaccent(?)) > 0 OR lower(coalesce(a.abbreviation, '')) = lower(?) THEN 2
+           WHEN strpos(a.name_unaccent, f_unaccent(?)) > 0 OR lower(coalesce(a.abbreviation, '')) = lower(?) THEN 2
            WHEN ${allWordsSql(words)} THEN 3
            ELSE 4
          END`,
         [q, q.toUpperCase(), q, q, q, ...allWordsBindings(words)],
       );
-      query.orderByRaw('word_similarity(f_unaccent(?), f_unaccent(a.name)) DESC', [q]);
-      query.orderByRaw('similarity(f_unaccent(?), f_unaccent(a.name)) DESC', [q]);
+      query.orderByRaw('word_similarity(f_unaccent(?), a.name_unaccent) DESC', [q]);
+      query.orderByRaw('similarity(f_unaccent(?), a.name_unaccent) DESC', [q]);
       query.orderBy('a.name');
     } else if (sort === 'ma') {
       query.orderBy('a.code');
@@ -160,7 +163,11 @@ export function createPublicRepository(db: Knex) {
       page: number,
       pageSize: number,
     ): Promise<{ rows: PublicListItem[]; total: number }> {
-      const countRow = await filtered(filters).count<{ count: number }[]>('* as count').first();
+      // A search: one pass over the matches gives the page and their number (count(*) OVER () is computed before
+      // LIMIT); only a page past the end, which has no row to carry it, needs a separate count. Without a search
+      // the page is read from the (published, name) index and counted apart: a window over every published row
+      // would sort them all.
+      const withWindow = Boolean(filters.q);
       const rows = await ordered(
         filtered(filters)
           .leftJoin('statuses as s', 's.code', 'a.status')
@@ -175,13 +182,22 @@ export function createPublicRepository(db: Knex) {
             's.name as status_name',
             'f.name as field_name',
             'p.name as province_name',
+            ...(withWindow ? [db.raw('count(*) OVER () AS total_count')] : []),
           ),
         filters,
         sort,
       )
         .limit(pageSize)
         .offset((page - 1) * pageSize);
-      return { rows: rows as PublicListItem[], total: Number(countRow?.count ?? 0) };
+      let total: number;
+      if (withWindow && rows.length > 0) {
+        total = Number(rows[0].total_count);
+      } else {
+        const countRow = await filtered(filters).count<{ count: number }[]>('* as count').first();
+        total = Number(countRow?.count ?? 0);
+      }
+      const items = rows.map(({ total_count: _, ...row }: Record<string, unknown>) => row) as unknown as PublicListItem[];
+      return { rows: items, total };
     },
 
     /** Ids of every match in list order: open data reads the records in chunks of these (never all rows at once). */

@@ -1,0 +1,65 @@
+/** Start a bench server process (bench/app-server.ts) and talk to it over IPC. */
+import { type ChildProcess, fork } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+export interface ChildServer {
+  baseUrl: string;
+  process: ChildProcess;
+  /** Current and peak resident set size in bytes. */
+  rss(): Promise<{ rss: number; peak: number }>;
+  resetPeak(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+function ask<T>(child: ChildProcess, type: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (msg: { type?: string }) => {
+      if (msg.type === type) {
+        child.off('message', onMessage);
+        resolve(msg as T);
+      }
+    };
+    child.on('message', onMessage);
+    if (!child.send({ type })) reject(new Error('bench child gone'));
+  });
+}
+
+export async function startChild(mode: 'app' | 'ceiling', env: Record<string, string>): Promise<ChildServer> {
+  const child = fork(path.join(here, '..', 'app-server.js'), [], {
+    env: { ...env, BENCH_CHILD: mode, PATH: process.env.PATH ?? '' },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    cwd: process.cwd(),
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${mode} server did not start within 120 s`)), 120_000);
+    child.on('message', (msg: { type?: string; port?: number }) => {
+      if (msg.type === 'ready' && msg.port) {
+        clearTimeout(timer);
+        resolve(msg.port);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${mode} server exited with ${code} before it was ready`));
+    });
+  });
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    process: child,
+    rss: () => ask<{ rss: number; peak: number }>(child, 'rss'),
+    resetPeak: () => ask<unknown>(child, 'reset-peak').then(() => undefined),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        const force = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        child.once('exit', () => {
+          clearTimeout(force);
+          resolve();
+        });
+        child.kill('SIGTERM');
+      }),
+  };
+}
