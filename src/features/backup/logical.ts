@@ -128,10 +128,27 @@ export async function loadLogicalExport(knex: Knex, file: string): Promise<Recor
     let seen = 0;
     let batch: string[] = [];
     let ended = false;
+    // Generated columns (e.g. the stored unaccented search names) cannot be inserted: the database recomputes them.
+    const insertable = new Map<string, string>();
+    const columnsOf = async (table: string): Promise<string> => {
+      let cols = insertable.get(table);
+      if (cols === undefined) {
+        const rows = (
+          await trx.raw(
+            `SELECT attname FROM pg_attribute WHERE attrelid = ?::regclass AND attnum > 0 AND NOT attisdropped AND attgenerated = '' ORDER BY attnum`,
+            [quoteIdent(table)],
+          )
+        ).rows as Array<{ attname: string }>;
+        cols = rows.map((r) => quoteIdent(r.attname)).join(', ');
+        insertable.set(table, cols);
+      }
+      return cols;
+    };
     const flush = async () => {
       if (!current || batch.length === 0) return;
+      const cols = await columnsOf(current.table);
       await trx.raw(
-        `INSERT INTO ${quoteIdent(current.table)} SELECT * FROM json_populate_recordset(NULL::${quoteIdent(current.table)}, ?::json)`,
+        `INSERT INTO ${quoteIdent(current.table)} (${cols}) SELECT ${cols} FROM json_populate_recordset(NULL::${quoteIdent(current.table)}, ?::json)`,
         [`[${batch.join(',')}]`],
       );
       batch = [];
