@@ -13,6 +13,7 @@ import { vietnamToday } from '../../src/features/associations/congress-term.js';
 import type { AssociationInput, ListRow, ScalarValue } from '../../src/features/associations/form-schema.js';
 import type { Actor } from '../../src/features/audit/audit.service.js';
 import type { Clock } from '../../src/lib/clock.js';
+import { Rng } from '../generated/rng.js';
 import { PROVINCES } from '../reference/catalogues.js';
 
 export interface DemoAssociationsDeps {
@@ -29,57 +30,7 @@ export const DEMO_REASON = 'Dữ liệu mẫu';
 export const DEMO_HOI_DEMO_ASSOCIATION = 'Hội Người cao tuổi Việt Nam';
 
 // ---------------------------------------------------------------------------------------------------------------
-// Deterministic randomness
-
-/** mulberry32: a tiny, fast, well-distributed 32-bit PRNG. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-class Rng {
-  private readonly next: () => number;
-  constructor(seed: number) {
-    this.next = mulberry32(seed);
-  }
-  float(): number {
-    return this.next();
-  }
-  /** Whole number in [min, max]. */
-  int(min: number, max: number): number {
-    return min + Math.floor(this.next() * (max - min + 1));
-  }
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
-  pick<T>(items: readonly T[]): T {
-    const item = items[Math.floor(this.next() * items.length)];
-    if (item === undefined) throw new Error('pick from an empty list');
-    return item;
-  }
-  weighted<T>(items: ReadonlyArray<readonly [T, number]>): T {
-    const total = items.reduce((s, [, w]) => s + w, 0);
-    let r = this.next() * total;
-    for (const [item, w] of items) {
-      r -= w;
-      if (r < 0) return item;
-    }
-    return (items.at(-1) as readonly [T, number])[0];
-  }
-  /** Round a money amount to `step` đồng. */
-  money(min: number, max: number, step = 1_000_000): number {
-    return Math.round((min + this.next() * (max - min)) / step) * step;
-  }
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Dates ('YYYY-MM-DD', UTC arithmetic)
+// Dates (the deterministic randomness is seeds/generated/rng.ts, shared with the data generator)
 
 function addDays(iso: string, days: number): string {
   const d = new Date(`${iso}T00:00:00Z`);
