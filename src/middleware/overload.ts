@@ -63,8 +63,8 @@ function shed(req: Request, res: Response, logger?: Logger): void {
   res.status(503);
   res.setHeader('Retry-After', String(SHED_RETRY_AFTER_S));
   res.setHeader('Cache-Control', 'no-store');
-  // The client may still be sending a body; the connection is not reused for a half-read request.
-  res.setHeader('Connection', 'close');
+  // The connection stays open (keep-alive): closing it would make every refused client pay a new TCP handshake,
+  // which costs the overloaded process more than the refusal itself (an unread body is discarded by Node).
   const requestId = String(req.id ?? '');
   if (!req.accepts('html')) {
     if (req.accepts('json')) {
