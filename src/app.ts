@@ -54,6 +54,7 @@ import { createPassport } from './middleware/auth.js';
 import { createCsrf } from './middleware/csrf.js';
 import { errorHandler, notFound } from './middleware/errors.js';
 import { locals } from './middleware/locals.js';
+import { inFlightLimiter } from './middleware/overload.js';
 import { rejectPollutedParameters } from './middleware/parameters.js';
 import { loginRateLimiter, registrationRateLimiter } from './middleware/rateLimit.js';
 import { cspNonce, noStoreWhenAuthenticated, securityHeaders } from './middleware/security.js';
@@ -107,6 +108,11 @@ export function createApp({ config, db, services, logger, clock, extraRoutes }: 
   app.use('/static', express.static(path.join(config.rootDir, 'public'), staticOptions));
   // 4. Health probes answer before sessions are touched.
   app.use(healthRoutes({ db, backupStatus: services.itCentre.backupStatus }));
+  // 4b. Load shedding (RELIABILITY check 41): past MAX_IN_FLIGHT requests in flight, 503 + Retry-After at once,
+  // before any body parsing or session read; static files and health probes above are never refused.
+  const limiter = inFlightLimiter({ max: config.maxInFlight, logger, onShed: () => metrics.shed.inc() });
+  metrics.trackInFlight(limiter.inFlight);
+  app.use(limiter.middleware);
   // 5. Body, session, passport, CSRF.
   app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 2000 }));
   app.use(rejectPollutedParameters());

@@ -48,6 +48,8 @@ const envSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, { error: 'phải là một URL postgres://…' })
     .optional(),
   DATABASE_POOL_MAX: int(10, 1, 200),
+  DATABASE_ACQUIRE_TIMEOUT_MS: int(5000, 100, 600_000),
+  MAX_IN_FLIGHT: int(64, 0, 100_000),
   DATA_DIR: z.string().min(1).optional().default('./data'),
   UPLOAD_DIR: z.string().min(1).optional(),
   UPLOAD_MAX_MB: int(20, 1, 1024),
@@ -109,7 +111,11 @@ export interface Config {
   isProduction: boolean;
   port: number;
   host: string;
-  database: { backend: 'postgres'; url: string; poolMax: number } | { backend: 'pglite'; dataDir: string | null };
+  database:
+    | { backend: 'postgres'; url: string; poolMax: number; acquireTimeoutMs: number }
+    | { backend: 'pglite'; dataDir: string | null; acquireTimeoutMs: number };
+  /** Load shedding (RELIABILITY check 41): requests in flight past which the next ones get 503; 0 = off. */
+  maxInFlight: number;
   dataDir: string;
   rootDir: string;
   /** Raw files: kept outside every static root, never served directly. */
@@ -226,8 +232,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     port: e.PORT,
     host: e.HOST,
     database: e.DATABASE_URL
-      ? { backend: 'postgres', url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX }
-      : { backend: 'pglite', dataDir: path.join(dataDir, 'pglite') },
+      ? { backend: 'postgres', url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX, acquireTimeoutMs: e.DATABASE_ACQUIRE_TIMEOUT_MS }
+      : { backend: 'pglite', dataDir: path.join(dataDir, 'pglite'), acquireTimeoutMs: e.DATABASE_ACQUIRE_TIMEOUT_MS },
+    maxInFlight: e.MAX_IN_FLIGHT,
     dataDir,
     rootDir,
     uploads: { dir: uploadDir, maxMb: e.UPLOAD_MAX_MB, maxBytes: e.UPLOAD_MAX_MB * 1024 * 1024 },

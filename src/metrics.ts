@@ -1,7 +1,7 @@
 /** Prometheus metrics: request durations by route, database pool usage. */
 import type { RequestHandler } from 'express';
 import type { Knex } from 'knex';
-import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 export function createMetrics(db: Knex) {
   const registry = new Registry();
@@ -27,6 +27,21 @@ export function createMetrics(db: Knex) {
       this.set({ state: 'pending' }, p.numPendingAcquires());
     },
   });
+  // Load shedding (RELIABILITY check 41, src/middleware/overload.ts).
+  const shed = new Counter({
+    name: 'csdl_hoi_http_requests_shed_total',
+    help: 'Requests refused with 503 because too many were in flight (MAX_IN_FLIGHT)',
+    registers: [registry],
+  });
+  let inFlightSource: (() => number) | null = null;
+  new Gauge({
+    name: 'csdl_hoi_http_requests_in_flight',
+    help: 'Requests admitted by the in-flight limiter and not yet finished',
+    registers: [registry],
+    collect() {
+      if (inFlightSource) this.set(inFlightSource());
+    },
+  });
   const middleware: RequestHandler = (req, res, next) => {
     const end = duration.startTimer();
     res.on('finish', () => {
@@ -35,5 +50,12 @@ export function createMetrics(db: Knex) {
     });
     next();
   };
-  return { registry, middleware };
+  return {
+    registry,
+    middleware,
+    shed,
+    trackInFlight(source: () => number) {
+      inFlightSource = source;
+    },
+  };
 }

@@ -7,62 +7,15 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import ExcelJS from 'exceljs';
 import pg from 'pg';
 import { seedReference } from '../../seeds/reference/index.js';
 import { loadConfig } from '../config.js';
 import { createDatabase, type Database } from '../db/knex.js';
 import { migrateLatest } from '../db/migrations.js';
-import { bulkColumns, LIST_SHEET } from '../features/imports/bulk-file.js';
-import { SUBLIST_FIRST_ROW } from '../features/imports/workbook.js';
+import { benchFile } from '../features/imports/bench-hook.js';
 import { createFakeClock } from '../lib/clock.js';
 import { createLogger } from '../logger.js';
 import { createServices } from '../services.js';
-
-const KEYS = [
-  'name',
-  'kind_code',
-  'scope',
-  'main_field_code',
-  'status',
-  'data_level',
-  'hq_province_code',
-  'members_total',
-  'hq_address',
-  'tasked_from',
-];
-
-function rowsOf(n: number): string[][] {
-  return Array.from({ length: n }, (_, i) => [
-    `Hội Đo Hiệu Năng số ${i + 1}`,
-    'hoi',
-    i % 3 ? 'toan_quoc' : 'tinh',
-    'XHND',
-    'hoat_dong',
-    'raw',
-    i % 2 ? '01' : '79',
-    String(100 + i),
-    `${i + 1} Đường Thử`,
-    '01/03/2010',
-  ]);
-}
-
-async function fileOf(n: number, xlsx: boolean): Promise<Buffer> {
-  const labels = KEYS.map((k) => bulkColumns().find((c) => c.key === k)?.label ?? k);
-  if (!xlsx) {
-    const quote = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
-    const lines = [labels.map(quote).join(','), ...rowsOf(n).map((r) => r.map(quote).join(','))];
-    return Buffer.from(`${lines.join('\r\n')}\r\n`);
-  }
-  const wb = new ExcelJS.Workbook();
-  const ws = wb.addWorksheet(LIST_SHEET);
-  ws.getRow(1).values = labels;
-  ws.getRow(2).values = KEYS;
-  rowsOf(n).forEach((r, i) => {
-    ws.getRow(SUBLIST_FIRST_ROW + i).values = r;
-  });
-  return Buffer.from(await wb.xlsx.writeBuffer());
-}
 
 /** CPU seconds used so far by the server processes serving this database (same machine only; 0 elsewhere). */
 async function serverCpu(database: Database): Promise<Map<number, number>> {
@@ -134,7 +87,7 @@ async function main(): Promise<void> {
     }
     const services = createServices({ db: database.knex, config, clock, logger });
     const actor = { userId: null, username: 'bench', roles: ['ngo_staff'], ip: null, requestId: null };
-    const data = await fileOf(n, xlsx);
+    const data = await benchFile(n, xlsx);
     const format = xlsx ? 'xlsx' : 'csv';
     console.log(`Nhập ${n.toLocaleString('vi-VN')} dòng (${format.toUpperCase()}, ${database.backend}):`);
     for (const pass of ['tạo mới', 'chạy lại, không đổi']) {

@@ -24,8 +24,16 @@ export interface Database {
 }
 
 export type DatabaseOptions =
-  | { backend: 'postgres'; url: string; poolMax?: number; logger?: Logger }
-  | { backend: 'pglite'; dataDir: string | null; loadDataDir?: Blob | File; logger?: Logger };
+  | { backend: 'postgres'; url: string; poolMax?: number; acquireTimeoutMs?: number; logger?: Logger }
+  | { backend: 'pglite'; dataDir: string | null; loadDataDir?: Blob | File; acquireTimeoutMs?: number; logger?: Logger };
+
+/**
+ * How long a query waits for a pooled connection before it fails (DATABASE_ACQUIRE_TIMEOUT_MS). The failure is a
+ * KnexTimeoutError ("Timeout acquiring a connection"), which the error handler answers with 503 + Retry-After
+ * (RELIABILITY checks 36, 41): a bounded wait instead of a queue that grows until every client has given up.
+ * The app passes its configured value (default 5 s); scripts and tests that open a database directly keep 10 s.
+ */
+export const DEFAULT_ACQUIRE_TIMEOUT_MS = 10_000;
 
 // Return bigint (int8) columns such as count(*) and bigserial ids as JS numbers: every id and count
 // in this application stays far below 2^53.
@@ -75,7 +83,7 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
           );
         },
       },
-      acquireConnectionTimeout: 10_000,
+      acquireConnectionTimeout: options.acquireTimeoutMs ?? DEFAULT_ACQUIRE_TIMEOUT_MS,
     });
     return {
       knex,
@@ -90,6 +98,7 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
     client: ClientPgLite as unknown as typeof knexFactory.Client,
     dialect: 'postgres',
     connection: () => ({ pglite }) as object,
+    acquireConnectionTimeout: options.acquireTimeoutMs ?? DEFAULT_ACQUIRE_TIMEOUT_MS,
   } as Knex.Config);
   return {
     knex,

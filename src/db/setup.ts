@@ -16,8 +16,19 @@ import { migrateLatest } from './migrations.js';
 
 export function openDatabase(config: Pick<Config, 'database'>, logger?: Logger): Promise<Database> {
   return config.database.backend === 'postgres'
-    ? createDatabase({ backend: 'postgres', url: config.database.url, poolMax: config.database.poolMax, ...(logger ? { logger } : {}) })
-    : createDatabase({ backend: 'pglite', dataDir: config.database.dataDir, ...(logger ? { logger } : {}) });
+    ? createDatabase({
+        backend: 'postgres',
+        url: config.database.url,
+        poolMax: config.database.poolMax,
+        acquireTimeoutMs: config.database.acquireTimeoutMs,
+        ...(logger ? { logger } : {}),
+      })
+    : createDatabase({
+        backend: 'pglite',
+        dataDir: config.database.dataDir,
+        acquireTimeoutMs: config.database.acquireTimeoutMs,
+        ...(logger ? { logger } : {}),
+      });
 }
 
 /** What the demo seed writes through: the associations service, so demo records get versions and audit rows. */

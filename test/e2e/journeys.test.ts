@@ -1,12 +1,13 @@
 /**
  * Browser journeys (issue 8): real Chromium against the real app on a fresh demo database. Every visited page is
  * checked with axe-core (no serious or critical violation) and photographed into test-results/e2e/.
- * Journeys of features that land on other branches (submissions and review, exploiters' grants) run when their
- * routes exist and are skipped with the reason otherwise.
+ * Journeys: public search and detail; staff (password + TOTP) edit a record and read its history diff, export a
+ * report and print it; an association officer files Biểu mẫu 1 and staff review and approve it; an exploiter reads
+ * a granted report and is refused an ungranted one.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkPage, type E2eApp, launchBrowser, newContext, routeExists, signIn, startApp } from './harness.js';
+import { checkPage, type E2eApp, launchBrowser, newContext, signIn, startApp } from './harness.js';
 
 let app: E2eApp;
 let browser: Browser;
@@ -107,36 +108,85 @@ describe('staff', () => {
     await print.close();
   });
 
-  it('reviews an association officer’s submission (when submissions exist)', async (ctx) => {
-    if (!(await routeExists(app, '/quan-tri/bieu-mau'))) ctx.skip('submissions and review (issue 5) are not on this branch');
-    // The officer (no TOTP) opens a submission from the association's page and sends it.
+  it('an association officer files Biểu mẫu 1, staff accept and approve it, the history names the submission', async () => {
+    // The officer (no TOTP; hoi.demo is linked to "Hội Người cao tuổi Việt Nam") starts or continues Biểu mẫu 1.
     const officer = await newContext(browser, app);
     const page = await officer.newPage();
     await signIn(page, app, 'hoi.demo', false);
     await page.goto('/hoi-cua-toi/');
     await checkPage(page, 'officer-home');
-    await Promise.all([page.waitForLoadState('load'), page.click('form[action="/hoi-cua-toi/bieu-mau"] button[type="submit"]')]);
-    expect(new URL(page.url()).pathname).toMatch(/^\/hoi-cua-toi\/bieu-mau\/\d+$/);
+    expect(await page.locator('main').textContent()).toContain('Hội Người cao tuổi Việt Nam');
+    const start = page.locator('form[action="/hoi-cua-toi/bieu-mau"] button[type="submit"]');
+    if ((await start.count()) > 0) {
+      await Promise.all([page.waitForURL(/\/hoi-cua-toi\/bieu-mau\/\d+$/), start.click()]);
+    } else {
+      await Promise.all([page.waitForURL(/\/hoi-cua-toi\/bieu-mau\/\d+$/), page.click('main a:has-text("Tiếp tục khai biểu mẫu")')]);
+    }
+    const formPath = new URL(page.url()).pathname;
+    const submissionId = formPath.split('/').pop() ?? '';
     await checkPage(page, 'officer-submission');
-    const submit = page.locator('main form button[type="submit"]').last();
-    await Promise.all([page.waitForLoadState('load'), submit.click()]);
+    // Edit one field: the number of members (R-12: the association declares its own changes).
+    const members = page.locator('main form input[name="members_total"]');
+    const before = await members.inputValue();
+    const after = String((Number(before.replace(/\D/g, '')) || 1000) + 123);
+    await members.fill(after);
+    // Sending without the accuracy declaration is refused next to the field (R-7.4), the edit kept.
+    await Promise.all([page.waitForLoadState('load'), page.click('main form button[name="action"][value="gui"]')]);
+    expect(new URL(page.url()).pathname).toBe(formPath);
+    await expect.poll(() => page.locator('#declaration-error').count()).toBe(1);
+    expect(await page.locator('main form input[name="members_total"]').inputValue()).toBe(after);
+    await checkPage(page, 'officer-submission-needs-declaration');
+    await page.check('#declaration');
+    await Promise.all([page.waitForURL((u) => u.pathname === '/hoi-cua-toi/'), page.click('main form button[name="action"][value="gui"]')]);
     await checkPage(page, 'officer-submitted');
+    await page.goto(formPath);
+    expect(await page.locator('#trang-thai').textContent()).not.toMatch(/nháp/i);
+    await checkPage(page, 'officer-submission-sent');
     await officer.close();
-    // Staff see it in the review queue and open it.
+
+    // Staff (signed in with TOTP above) find it in the review queue, accept every item and approve.
     await staffPage.goto('/quan-tri/bieu-mau');
     await checkPage(staffPage, 'review-queue');
-    const item = staffPage.locator('main a[href^="/quan-tri/bieu-mau/"]').first();
-    await Promise.all([staffPage.waitForLoadState('load'), item.click()]);
+    const item = staffPage.locator(`main a[href="/quan-tri/bieu-mau/${submissionId}"]`).first();
+    await Promise.all([staffPage.waitForURL((u) => u.pathname === `/quan-tri/bieu-mau/${submissionId}`), item.click()]);
     await checkPage(staffPage, 'review-submission');
+    const reviewText = (await staffPage.locator('main').textContent()) ?? '';
+    expect(reviewText).toContain('Tổng số hội viên');
+    const code = ((await staffPage.locator('main a[href^="/quan-tri/hoi/H"]').first().getAttribute('href')) ?? '').split('/').pop();
+    expect(code).toMatch(/^H\d{6}$/);
+    const accepts = staffPage.locator('main input[type="radio"][value="accepted"]');
+    expect(await accepts.count()).toBeGreaterThan(0);
+    for (const radio of await accepts.all()) await radio.check();
+    await Promise.all([
+      staffPage.waitForURL((u) => u.pathname === '/quan-tri/bieu-mau'),
+      staffPage.click('main button[name="action"][value="approve"]'),
+    ]);
+    await checkPage(staffPage, 'review-approved');
+    await staffPage.goto(`/quan-tri/bieu-mau/${submissionId}`);
+    expect(await staffPage.locator('#trang-thai').textContent()).toMatch(/duyệt/i);
+    await checkPage(staffPage, 'review-decided');
+
+    // The record now holds the new figure, and its history names the submission as the source of the version.
+    await staffPage.goto(`/quan-tri/hoi/${code}/lich-su`);
+    await checkPage(staffPage, 'review-history');
+    const history = (await staffPage.locator('main table').first().textContent()) ?? '';
+    expect(history).toContain(`Hồ sơ hội gửi (số ${submissionId})`);
+    await staffPage.goto(`/quan-tri/hoi/${code}`);
+    expect(((await staffPage.locator('main').textContent()) ?? '').replace(/\./g, '')).toContain(after);
   });
 });
 
 describe('exploiters', () => {
-  it('an exploiter is refused a report category it was not granted', async () => {
+  it('an exploiter reads a granted report and is refused a report category it was not granted', async () => {
     const context = await newContext(browser, app);
     const page = await context.newPage();
     await signIn(page, app, 'exploiter', false);
     await checkPage(page, 'exploiter-home');
+    // The demo organisation's grant covers reports a, b and e (seeds/demo/access.ts).
+    const granted = await page.goto('/bao-cao/b');
+    expect(granted?.status()).toBe(200);
+    await expect.poll(() => page.locator('main table').count()).toBeGreaterThan(0);
+    await checkPage(page, 'exploiter-report-b');
     const res = await page.goto('/bao-cao/d');
     expect(res?.status()).toBe(403);
     await checkPage(page, 'exploiter-refused');
