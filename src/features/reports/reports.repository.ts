@@ -4,7 +4,16 @@
  */
 import type { Knex } from 'knex';
 import { whereInProvince } from '../../db/filters.js';
+import type { TermState } from '../associations/congress-term.js';
+import { termDeadlineSql, termStateSql } from '../associations/congress-term-sql.js';
 import type { ListSort, ReportFilters } from './reports.schemas.js';
+
+/** Report e's filters on the term: states in, and/or a deadline range (inclusive). */
+export interface TermFilters {
+  states?: TermState[];
+  deadlineFrom?: string;
+  deadlineTo?: string;
+}
 
 export interface CountRow {
   key: string | null;
@@ -148,27 +157,67 @@ export function createReportsRepository(db: Knex) {
       return q;
     },
 
-    /** The filtered associations with their term and extraordinary congresses and extensions (report e). */
-    async congressData(f: ReportFilters): Promise<{
-      associations: Array<{ id: number; code: string; name: string; scope: string; status: string }>;
-      congresses: Array<{ association_id: number; held_on: string; term_years: number; congress_type: string; term_number: number }>;
-      extensions: Array<{ association_id: number; decided_on: string; new_deadline: string; decision_number: string }>;
-    }> {
-      const ids = associations(f).whereExists(db('congresses as c').whereRaw('c.association_id = a.id')).select('a.id');
-      const [assocs, congresses, extensions] = await Promise.all([
-        associations(f)
-          .leftJoin('statuses as s', 's.code', 'a.status')
-          .whereExists(db('congresses as c').whereRaw('c.association_id = a.id'))
-          .select('a.id', 'a.code', 'a.name', 'a.scope', 's.name as status')
-          .orderBy('a.code'),
-        db('congresses')
-          .whereIn('association_id', ids.clone())
-          .select('association_id', 'held_on', 'term_years', 'congress_type', 'term_number'),
-        db('congress_extensions')
-          .whereIn('association_id', ids.clone())
-          .select('association_id', 'decided_on', 'new_deadline', 'decision_number'),
-      ]);
-      return { associations: assocs, congresses, extensions };
+    /**
+     * Report e: the number of filtered associations per term state on `today`, from the stored terms
+     * (association_terms; associations without a founding or term congress have none and are not counted).
+     */
+    async termStateCounts(f: ReportFilters, today: string): Promise<Array<{ state: TermState; n: number }>> {
+      const rows = await associations(f)
+        .join('association_terms as t', 't.association_id', 'a.id')
+        .select(termStateSql(db, today, 't', 'state'))
+        .count<Array<{ state: TermState; n: unknown }>>('* as n')
+        .groupByRaw('1');
+      return rows.map((r) => ({ state: r.state, n: num(r.n) }));
+    },
+
+    /** Report e's rows: filtered associations with their term, by deadline then code, one page or all. */
+    termRowsQuery(f: ReportFilters, today: string, tf: TermFilters): Knex.QueryBuilder {
+      const q = associations(f).join('association_terms as t', 't.association_id', 'a.id');
+      if (tf.states) q.whereIn(termStateSql(db, today) as unknown as string, tf.states);
+      if (tf.deadlineFrom) q.where(termDeadlineSql(db, today), '>=', tf.deadlineFrom);
+      if (tf.deadlineTo) q.where(termDeadlineSql(db, today), '<=', tf.deadlineTo);
+      return q;
+    },
+
+    async countTermRows(f: ReportFilters, today: string, tf: TermFilters): Promise<number> {
+      const row = await this.termRowsQuery(f, today, tf).count<{ n: number }[]>('* as n').first();
+      return num(row?.n);
+    },
+
+    async termRows(
+      f: ReportFilters,
+      today: string,
+      tf: TermFilters,
+      limit: number | null,
+      offset: number,
+    ): Promise<
+      Array<{
+        code: string;
+        name: string;
+        term_number: number;
+        last_congress: string;
+        term_years: number;
+        term_end: string;
+        extension_number: string | null;
+        deadline: string;
+        state: TermState;
+      }>
+    > {
+      const q = this.termRowsQuery(f, today, tf)
+        .select(
+          'a.code',
+          'a.name',
+          't.term_number',
+          't.last_congress',
+          't.term_years',
+          't.term_end',
+          't.extension_number',
+          termDeadlineSql(db, today, 't', 'deadline'),
+          termStateSql(db, today, 't', 'state'),
+        )
+        .orderByRaw('deadline, a.code');
+      if (limit !== null) q.limit(limit).offset(offset);
+      return q;
     },
 
     /** State staff quota per year (report h). */
