@@ -40,6 +40,11 @@ export type GroupKey = keyof typeof GROUP_COLUMNS;
 
 const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
 
+/** Whether any filter on the association itself is set (report-specific ones such as the year excluded). */
+function hasAssociationFilter(f: ReportFilters): boolean {
+  return [f.field, f.ministry, f.scope, f.province, f.nature, f.status, f.tasked].some((v) => v !== undefined);
+}
+
 export function createReportsRepository(db: Knex) {
   /** The association filters every report shares. */
   function applyFilters(q: Knex.QueryBuilder, f: ReportFilters): Knex.QueryBuilder {
@@ -123,8 +128,22 @@ export function createReportsRepository(db: Knex) {
       return q;
     },
 
-    async countLeaders(f: ReportFilters, position: string | undefined): Promise<number> {
-      const row = await this.leadersQuery(f, position).count<{ n: number }[]>('* as n').first();
+    /** Exact count, or up to `cap` + 1 when a cap is given (reading only that many rows). */
+    async countLeaders(f: ReportFilters, position: string | undefined, cap?: number): Promise<number> {
+      const q = this.leadersQuery(f, position);
+      if (cap !== undefined) {
+        const row = await db
+          .from(
+            q
+              .select(db.raw('1'))
+              .limit(cap + 1)
+              .as('x'),
+          )
+          .count<{ n: number }[]>('* as n')
+          .first();
+        return num(row?.n);
+      }
+      const row = await q.count<{ n: number }[]>('* as n').first();
       return num(row?.n);
     },
 
@@ -162,8 +181,10 @@ export function createReportsRepository(db: Knex) {
      * (association_terms; associations without a founding or term congress have none and are not counted).
      */
     async termStateCounts(f: ReportFilters, today: string): Promise<Array<{ state: TermState; n: number }>> {
-      const rows = await associations(f)
-        .join('association_terms as t', 't.association_id', 'a.id')
+      const q: Knex.QueryBuilder = hasAssociationFilter(f)
+        ? associations(f).join('association_terms as t', 't.association_id', 'a.id')
+        : db('association_terms as t');
+      const rows = await q
         .select(termStateSql(db, today, 't', 'state'))
         .count<Array<{ state: TermState; n: unknown }>>('* as n')
         .groupByRaw('1');
@@ -247,17 +268,19 @@ export function createReportsRepository(db: Knex) {
     },
 
     /** Operating funds per year and source (report i). */
-    async fundsByYearSource(f: ReportFilters): Promise<Array<{ year: number; source: string; amount: number; associations: number }>> {
-      const q = associations(f)
-        .join('funds as fu', 'fu.association_id', 'a.id')
+    async fundsByYearSource(f: ReportFilters): Promise<Array<{ year: number; source: string; amount: number }>> {
+      // Without an association filter every fund row counts: the join to 100,000 associations is skipped.
+      const base: Knex.QueryBuilder = hasAssociationFilter(f)
+        ? associations(f).join('funds as fu', 'fu.association_id', 'a.id')
+        : db('funds as fu');
+      const q = base
         .select('fu.year', 'fu.source')
         .sum<Array<Record<string, unknown>>>('fu.amount_vnd as amount')
-        .countDistinct('a.id as associations')
         .groupBy('fu.year', 'fu.source')
         .orderBy('fu.year');
       if (f.year) q.where('fu.year', f.year);
       const rows = await q;
-      return rows.map((r) => ({ year: num(r.year), source: String(r.source), amount: num(r.amount), associations: num(r.associations) }));
+      return rows.map((r) => ({ year: num(r.year), source: String(r.source), amount: num(r.amount) }));
     },
 
     async fundsDetail(f: ReportFilters, year: number): Promise<Array<{ code: string; name: string; source: string; amount: number }>> {

@@ -28,6 +28,8 @@ import type { ReportFilters } from './reports.schemas.js';
 type Options = Record<string, CatalogueOption[]>;
 
 export const PAGE_SIZE = 100;
+/** Pages of the leaders lists (d, đ) count at most this many rows (more than 10 pages past the one shown). */
+export const LEADER_COUNT_CAP = 10_000;
 /** Detail lists under a summary (b, c, h, i, l) show at most this many rows on the page; exports carry them all. */
 const SCOPE_LABEL: Record<string, string> = Object.fromEntries(SCOPES);
 const SCOPE_SHORT: Record<string, string> = { toan_quoc: 'Toàn quốc', lien_tinh: 'Liên tỉnh', tinh: 'Tỉnh', xa: 'Xã', huyen: 'Huyện' };
@@ -133,8 +135,10 @@ export function createReportsService(deps: {
     return out;
   }
 
-  function paged(table: ReportTable, count: number, paging: Paging): ReportTable {
+  /** `atLeast`: more than `count` rows exist (a capped count); the page after the count's last one is offered. */
+  function paged(table: ReportTable, count: number, paging: Paging, atLeast = false): ReportTable {
     if (paging.page === null) return { ...table, count };
+    if (atLeast) return { ...table, count, countAtLeast: true, page: paging.page, pages: Math.ceil(count / PAGE_SIZE) + 1 };
     return { ...table, count, page: paging.page, pages: Math.max(1, Math.ceil(count / PAGE_SIZE)) };
   }
 
@@ -578,10 +582,15 @@ export function createReportsService(deps: {
     paging: Paging,
     personal: boolean,
   ): Promise<ReportTable> {
-    const [count, rows] = await Promise.all([
-      repo.countLeaders(f, position),
+    // A page counts the leaders only up to a cap (940,000 leaders in office at 100,000 associations: an exact count
+    // costs more than the page); beyond it the page says "hơn N" and offers the next pages. Exports count them all.
+    const cap = paging.page === null ? undefined : Math.max(LEADER_COUNT_CAP, offsetOf(paging) + 10 * PAGE_SIZE);
+    const [counted, rows] = await Promise.all([
+      repo.countLeaders(f, position, cap),
       repo.leaders(f, position, limitOf(paging), offsetOf(paging), personal),
     ]);
+    const atLeast = cap !== undefined && counted > cap;
+    const count = atLeast ? (cap as number) : counted;
     const columns: ReportColumn[] = [
       { key: 'full_name', label: 'Họ và tên', type: 'text' },
       { key: 'position', label: 'Chức vụ trong hội', type: 'text' },
@@ -615,6 +624,7 @@ export function createReportsService(deps: {
       },
       count,
       paging,
+      atLeast,
     );
   }
 
