@@ -92,5 +92,15 @@ describe('funds (i)', () => {
       ['2024', 20],
       ['2025', 300],
     ]);
+    // A year's detail: the page (summed by source in SQL) equals the export (summed in memory), totals included.
+    const page = await t.services.reports.build(i, { year: 2025 }, { page: 1 }, { personal: false, ownerId: null });
+    const file = await t.services.reports.build(i, { year: 2025 }, { page: null }, { personal: false, ownerId: null });
+    const strip = (x: typeof page) => ({ rows: x.report.tables[1]?.rows, totals: x.report.tables[1]?.totals });
+    expect(strip(page)).toEqual(strip(file));
+    expect(page.report.tables[1]?.rows.map((r) => [r.code, r.nsnn_nhiem_vu, r.total]).sort()).toEqual([
+      ['H700001', 1000, 1000],
+      ['H700002', 300, 300],
+    ]);
+    expect(page.report.tables[1]).toMatchObject({ count: 2, page: 1, pages: 1 });
   });
 });

@@ -297,6 +297,39 @@ export function createReportsRepository(db: Knex) {
       }));
     },
 
+    /**
+     * One page of report i's detail for a year: an association a row, one column per source (`sources` come from
+     * the FUND_SOURCES constant, never from the request), by name then code; with the number of associations.
+     */
+    async fundsDetailPage(
+      f: ReportFilters,
+      year: number,
+      sources: readonly string[],
+      limit: number,
+      offset: number,
+    ): Promise<{ count: number; rows: Array<Record<string, unknown>> }> {
+      const base = () => associations(f).join('funds as fu', 'fu.association_id', 'a.id').where('fu.year', year);
+      const [countRow, rows] = await Promise.all([
+        base().countDistinct<{ n: number }[]>('a.id as n').first(),
+        base()
+          .select('a.code', 'a.name', db.raw('sum(fu.amount_vnd) as total'))
+          .select(sources.map((src) => db.raw('sum(CASE WHEN fu.source = ? THEN fu.amount_vnd ELSE 0 END) as ??', [src, src])))
+          .groupBy('a.id', 'a.code', 'a.name')
+          .orderBy('a.name')
+          .orderBy('a.code')
+          .limit(limit)
+          .offset(offset),
+      ]);
+      return {
+        count: num(countRow?.n),
+        rows: (rows as Array<Record<string, unknown>>).map((r) => ({
+          ...r,
+          total: num(r.total),
+          ...Object.fromEntries(sources.map((src) => [src, num(r[src])])),
+        })),
+      };
+    },
+
     /** Headquarters area and origin (report k). */
     async hqByOrigin(f: ReportFilters): Promise<Array<{ key: string | null; n: number; with_area: number; area: number }>> {
       const rows = await associations(f)

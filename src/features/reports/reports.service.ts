@@ -383,7 +383,7 @@ export function createReportsService(deps: {
       return { tables, chart };
     },
 
-    async i(f) {
+    async i(f, _options, paging) {
       const data = await repo.fundsByYearSource(f);
       const sources = FUND_SOURCES.map(([s]) => s);
       const byYear = new Map<number, ReportRow>();
@@ -406,7 +406,32 @@ export function createReportsService(deps: {
         totals: rows.length > 1 ? totals : null,
       };
       const tables = [summary];
-      if (f.year) {
+      if (f.year && paging.page !== null) {
+        // The page shows one page of associations (93,000 of them in a year at 100,000 associations), summed by
+        // source in the database; the totals are the year's row of the summary (the same filters). Exports below.
+        const yearRow = rows.find((r) => r.year === String(f.year));
+        const dtotals: ReportRow = { code: 'Tổng cộng', total: Number(yearRow?.total ?? 0) };
+        for (const s of sources) dtotals[s] = Number(yearRow?.[s] ?? 0);
+        const { count, rows: drows } = await repo.fundsDetailPage(f, f.year, sources, PAGE_SIZE, offsetOf(paging));
+        tables.push(
+          paged(
+            {
+              id: 'chi-tiet',
+              title: `Kinh phí hoạt động năm ${f.year} theo hội (đồng)`,
+              columns: [
+                { key: 'code', label: 'Mã hội', type: 'text', link: 'association' },
+                { key: 'name', label: 'Tên hội', type: 'text' },
+                ...moneyCols,
+                { key: 'total', label: 'Tổng cộng', type: 'money' },
+              ],
+              rows: drows,
+              totals: dtotals,
+            },
+            count,
+            paging,
+          ),
+        );
+      } else if (f.year) {
         const detail = await repo.fundsDetail(f, f.year);
         const byAssoc = new Map<string, ReportRow>();
         for (const d of detail) {
