@@ -18,6 +18,7 @@ import type { Knex } from 'knex';
 export async function up(knex: Knex): Promise<void> {
   await knex.raw(`CREATE TABLE association_terms (
     association_id integer PRIMARY KEY REFERENCES associations(id) ON DELETE CASCADE,
+    code text NOT NULL,
     last_congress date NOT NULL,
     term_number integer NOT NULL,
     term_years integer NOT NULL,
@@ -30,8 +31,8 @@ export async function up(knex: Knex): Promise<void> {
 BEGIN
   DELETE FROM association_terms WHERE association_id = ANY(ids);
   INSERT INTO association_terms
-    (association_id, last_congress, term_number, term_years, term_end, extension_deadline, extension_number)
-  SELECT t.association_id, t.held_on, t.term_number, t.term_years, t.term_end, x.new_deadline, xn.decision_number
+    (association_id, code, last_congress, term_number, term_years, term_end, extension_deadline, extension_number)
+  SELECT t.association_id, a.code, t.held_on, t.term_number, t.term_years, t.term_end, x.new_deadline, xn.decision_number
   FROM (
     SELECT l.association_id, l.held_on, l.term_number, l.term_years,
            (l.held_on + make_interval(years => l.term_years))::date AS term_end
@@ -42,6 +43,7 @@ BEGIN
       ORDER BY c.association_id, c.held_on DESC, c.id DESC
     ) l
   ) t
+  JOIN associations a ON a.id = t.association_id
   LEFT JOIN LATERAL (
     SELECT max(e.new_deadline) AS new_deadline FROM congress_extensions e
     WHERE e.association_id = t.association_id AND e.decided_on >= t.held_on
@@ -74,7 +76,16 @@ END $$`);
     await knex.raw(`CREATE TRIGGER ${table}_terms_del AFTER DELETE ON ${table}
       REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION ${table}_refresh_terms()`);
   }
+  // The association's code is copied so that report e's unfiltered list sorts (deadline, code) in this table alone.
+  await knex.raw(`CREATE FUNCTION associations_code_to_terms() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE association_terms SET code = NEW.code WHERE association_id = NEW.id;
+  RETURN NULL;
+END $$`);
+  await knex.raw(`CREATE TRIGGER associations_code_terms AFTER UPDATE OF code ON associations
+    FOR EACH ROW WHEN (OLD.code IS DISTINCT FROM NEW.code) EXECUTE FUNCTION associations_code_to_terms()`);
   await knex.raw('SELECT refresh_association_terms(ARRAY(SELECT DISTINCT association_id FROM congresses))');
+  await knex.raw('ANALYZE association_terms');
 
   // d, đ: associations in report order; leaders in office of one association by index.
   await knex.raw('CREATE INDEX associations_name_code_idx ON associations (name, code)');
@@ -89,6 +100,8 @@ export async function down(knex: Knex): Promise<void> {
   await knex.raw('DROP INDEX IF EXISTS leaders_in_office_name_idx');
   await knex.raw('DROP INDEX IF EXISTS leaders_in_office_idx');
   await knex.raw('DROP INDEX IF EXISTS associations_name_code_idx');
+  await knex.raw('DROP TRIGGER IF EXISTS associations_code_terms ON associations');
+  await knex.raw('DROP FUNCTION IF EXISTS associations_code_to_terms()');
   for (const table of ['congresses', 'congress_extensions']) {
     for (const suffix of ['ins', 'upd', 'del']) await knex.raw(`DROP TRIGGER IF EXISTS ${table}_terms_${suffix} ON ${table}`);
     await knex.raw(`DROP FUNCTION IF EXISTS ${table}_refresh_terms()`);

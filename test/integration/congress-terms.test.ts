@@ -144,6 +144,11 @@ describe('stored congress terms (association_terms)', () => {
     await k('congresses').where({ association_id: c }).update({ association_id: b });
     await k('congress_extensions').where({ association_id: c }).update({ association_id: b });
     expect(await k('association_terms').where({ association_id: c })).toEqual([]);
+    // A new code of the association follows into its stored term (report e sorts by it).
+    await k('associations').where({ id: a }).update({ code: 'H899999' });
+    expect((await k('association_terms').where({ association_id: a }).first()).code).toBe('H899999');
+    await k('associations').where({ id: a }).update({ code: codes.get(a) });
+    expect((await k('association_terms').where({ association_id: a }).first()).code).toBe(codes.get(a));
     // A rolled-back edit leaves the stored term as it was.
     const before = await k('association_terms').where({ association_id: a }).first();
     await expect(

@@ -193,7 +193,10 @@ export function createReportsRepository(db: Knex) {
 
     /** Report e's rows: filtered associations with their term, by deadline then code, one page or all. */
     termRowsQuery(f: ReportFilters, today: string, tf: TermFilters): Knex.QueryBuilder {
-      const q = associations(f).join('association_terms as t', 't.association_id', 'a.id');
+      // Without an association filter the stored terms alone answer (they carry the association's code).
+      const q: Knex.QueryBuilder = hasAssociationFilter(f)
+        ? associations(f).join('association_terms as t', 't.association_id', 'a.id')
+        : db('association_terms as t');
       if (tf.states) q.whereIn(termStateSql(db, today) as unknown as string, tf.states);
       if (tf.deadlineFrom) q.where(termDeadlineSql(db, today), '>=', tf.deadlineFrom);
       if (tf.deadlineTo) q.where(termDeadlineSql(db, today), '<=', tf.deadlineTo);
@@ -224,10 +227,11 @@ export function createReportsRepository(db: Knex) {
         state: TermState;
       }>
     > {
-      const q = this.termRowsQuery(f, today, tf)
+      // The page is chosen from the stored terms (sorted by deadline, code), then joined to the names.
+      const page = this.termRowsQuery(f, today, tf)
         .select(
-          'a.code',
-          'a.name',
+          't.association_id',
+          't.code',
           't.term_number',
           't.last_congress',
           't.term_years',
@@ -236,9 +240,23 @@ export function createReportsRepository(db: Knex) {
           termDeadlineSql(db, today, 't', 'deadline'),
           termStateSql(db, today, 't', 'state'),
         )
-        .orderByRaw('deadline, a.code');
-      if (limit !== null) q.limit(limit).offset(offset);
-      return q;
+        .orderByRaw('deadline, t.code');
+      if (limit !== null) page.limit(limit).offset(offset);
+      return db
+        .from(page.as('p'))
+        .join('associations as n', 'n.id', 'p.association_id')
+        .select(
+          'p.code',
+          'n.name',
+          'p.term_number',
+          'p.last_congress',
+          'p.term_years',
+          'p.term_end',
+          'p.extension_number',
+          'p.deadline',
+          'p.state',
+        )
+        .orderByRaw('p.deadline, p.code');
     },
 
     /** State staff quota per year (report h). */

@@ -796,7 +796,7 @@ export function createReportsService(deps: {
         for (const r of rows) m.set(r.key, (m.get(r.key) ?? 0) + r.n);
         return [...m.entries()].sort((a, b) => b[1] - a[1]);
       };
-      const soon = await congressTracking({ withinMonths: 6 });
+      const dueSoon = await repo.countTermRows({}, today, { deadlineFrom: today, deadlineTo: addMonths(today, 6) });
       return {
         total,
         byStatus: fold(byStatus).map(([code, n]) => ({ code, name: nameOf(options, 'statuses', code), n })),
@@ -805,7 +805,7 @@ export function createReportsService(deps: {
           .slice(0, 5)
           .map(([code, n]) => ({ code, name: nameOf(options, 'fields', code), n })),
         overdue: (tracking.states.get('qua_han') ?? 0) + (tracking.states.get('qua_han_gia_han') ?? 0),
-        dueSoon: soon.count,
+        dueSoon,
         notUpdated,
         quarterStart: quarterStart(today),
       };
