@@ -147,7 +147,9 @@ describe('stored congress terms (association_terms)', () => {
     // A new code of the association follows into its stored term (report e sorts by it).
     await k('associations').where({ id: a }).update({ code: 'H899999' });
     expect((await k('association_terms').where({ association_id: a }).first()).code).toBe('H899999');
-    await k('associations').where({ id: a }).update({ code: codes.get(a) });
+    await k('associations')
+      .where({ id: a })
+      .update({ code: codes.get(a) });
     expect((await k('association_terms').where({ association_id: a }).first()).code).toBe(codes.get(a));
     // A rolled-back edit leaves the stored term as it was.
     const before = await k('association_terms').where({ association_id: a }).first();
