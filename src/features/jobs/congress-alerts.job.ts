@@ -6,7 +6,8 @@
  */
 import type { Knex } from 'knex';
 import { vietnamToday } from '../../lib/format.js';
-import { type CongressLike, type ExtensionLike, type TermInfo, termInfo } from '../associations/congress-term.js';
+import type { TermInfo } from '../associations/congress-term.js';
+import { type StoredTermRow, termDeadlineSql, termStateSql, toTermInfo } from '../associations/congress-term-sql.js';
 import { LIVE_STATUSES } from './cycles.repository.js';
 import type { JobDefinition } from './registry.js';
 
@@ -35,35 +36,31 @@ export function thresholdOf(info: TermInfo, today: string): Threshold | null {
   return null;
 }
 
-/** Term info of live associations with at least one congress (all, or one association). */
+/**
+ * Term info of live associations with a founding or term congress (all, or one association), from the stored terms
+ * (association_terms, the same rows and rules as report e: congress-term-sql.ts).
+ */
 export async function termInfos(
   db: Knex,
   today: string,
   associationId?: number,
 ): Promise<Array<{ id: number; code: string; name: string; info: TermInfo }>> {
-  const assocQ = db('associations as a')
+  const q = db('associations as a')
+    .join('association_terms as t', 't.association_id', 'a.id')
     .whereIn('a.status', LIVE_STATUSES)
-    .whereExists(db('congresses as c').whereRaw('c.association_id = a.id'))
-    .select('a.id', 'a.code', 'a.name')
+    .select(
+      'a.id',
+      'a.code',
+      'a.name',
+      't.last_congress',
+      't.term_end',
+      termDeadlineSql(db, today, 't', 'deadline'),
+      termStateSql(db, today, 't', 'state'),
+    )
     .orderBy('a.id');
-  const congQ = db('congresses').select('association_id', 'held_on', 'term_years', 'congress_type');
-  const extQ = db('congress_extensions').select('association_id', 'decided_on', 'new_deadline');
-  if (associationId !== undefined) {
-    assocQ.where('a.id', associationId);
-    congQ.where('association_id', associationId);
-    extQ.where('association_id', associationId);
-  }
-  const [assocs, congresses, extensions] = await Promise.all([assocQ, congQ, extQ]);
-  const cs = new Map<number, CongressLike[]>();
-  for (const c of congresses) cs.set(c.association_id, [...(cs.get(c.association_id) ?? []), c]);
-  const es = new Map<number, ExtensionLike[]>();
-  for (const e of extensions) es.set(e.association_id, [...(es.get(e.association_id) ?? []), e]);
-  const out: Array<{ id: number; code: string; name: string; info: TermInfo }> = [];
-  for (const a of assocs as Array<{ id: number; code: string; name: string }>) {
-    const info = termInfo(cs.get(a.id) ?? [], es.get(a.id) ?? [], today);
-    if (info) out.push({ ...a, info });
-  }
-  return out;
+  if (associationId !== undefined) q.where('a.id', associationId);
+  const rows = (await q) as Array<{ id: number; code: string; name: string } & StoredTermRow>;
+  return rows.map((r) => ({ id: r.id, code: r.code, name: r.name, info: toTermInfo(r) }));
 }
 
 export const congressAlertsJob: JobDefinition = {

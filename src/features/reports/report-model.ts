@@ -20,6 +20,8 @@ export interface ReportTable {
   totals: ReportRow | null;
   /** Paged lists: every matching row's count (the page shows `rows`). */
   count?: number;
+  /** The list has more than `count` rows: a page of a very long list counts only up to a cap (SPEC §7). */
+  countAtLeast?: boolean;
   page?: number;
   pages?: number;
   note?: string;

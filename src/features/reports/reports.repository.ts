@@ -4,7 +4,16 @@
  */
 import type { Knex } from 'knex';
 import { whereInProvince } from '../../db/filters.js';
+import type { TermState } from '../associations/congress-term.js';
+import { termDeadlineSql, termStateSql } from '../associations/congress-term-sql.js';
 import type { ListSort, ReportFilters } from './reports.schemas.js';
+
+/** Report e's filters on the term: states in, and/or a deadline range (inclusive). */
+export interface TermFilters {
+  states?: TermState[];
+  deadlineFrom?: string;
+  deadlineTo?: string;
+}
 
 export interface CountRow {
   key: string | null;
@@ -30,6 +39,11 @@ const GROUP_COLUMNS = {
 export type GroupKey = keyof typeof GROUP_COLUMNS;
 
 const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
+
+/** Whether any filter on the association itself is set (report-specific ones such as the year excluded). */
+function hasAssociationFilter(f: ReportFilters): boolean {
+  return [f.field, f.ministry, f.scope, f.province, f.nature, f.status, f.tasked].some((v) => v !== undefined);
+}
 
 export function createReportsRepository(db: Knex) {
   /** The association filters every report shares. */
@@ -114,8 +128,22 @@ export function createReportsRepository(db: Knex) {
       return q;
     },
 
-    async countLeaders(f: ReportFilters, position: string | undefined): Promise<number> {
-      const row = await this.leadersQuery(f, position).count<{ n: number }[]>('* as n').first();
+    /** Exact count, or up to `cap` + 1 when a cap is given (reading only that many rows). */
+    async countLeaders(f: ReportFilters, position: string | undefined, cap?: number): Promise<number> {
+      const q = this.leadersQuery(f, position);
+      if (cap !== undefined) {
+        const row = await db
+          .from(
+            q
+              .select(db.raw('1'))
+              .limit(cap + 1)
+              .as('x'),
+          )
+          .count<{ n: number }[]>('* as n')
+          .first();
+        return num(row?.n);
+      }
+      const row = await q.count<{ n: number }[]>('* as n').first();
       return num(row?.n);
     },
 
@@ -148,27 +176,87 @@ export function createReportsRepository(db: Knex) {
       return q;
     },
 
-    /** The filtered associations with their term and extraordinary congresses and extensions (report e). */
-    async congressData(f: ReportFilters): Promise<{
-      associations: Array<{ id: number; code: string; name: string; scope: string; status: string }>;
-      congresses: Array<{ association_id: number; held_on: string; term_years: number; congress_type: string; term_number: number }>;
-      extensions: Array<{ association_id: number; decided_on: string; new_deadline: string; decision_number: string }>;
-    }> {
-      const ids = associations(f).whereExists(db('congresses as c').whereRaw('c.association_id = a.id')).select('a.id');
-      const [assocs, congresses, extensions] = await Promise.all([
-        associations(f)
-          .leftJoin('statuses as s', 's.code', 'a.status')
-          .whereExists(db('congresses as c').whereRaw('c.association_id = a.id'))
-          .select('a.id', 'a.code', 'a.name', 'a.scope', 's.name as status')
-          .orderBy('a.code'),
-        db('congresses')
-          .whereIn('association_id', ids.clone())
-          .select('association_id', 'held_on', 'term_years', 'congress_type', 'term_number'),
-        db('congress_extensions')
-          .whereIn('association_id', ids.clone())
-          .select('association_id', 'decided_on', 'new_deadline', 'decision_number'),
-      ]);
-      return { associations: assocs, congresses, extensions };
+    /**
+     * Report e: the number of filtered associations per term state on `today`, from the stored terms
+     * (association_terms; associations without a founding or term congress have none and are not counted).
+     */
+    async termStateCounts(f: ReportFilters, today: string): Promise<Array<{ state: TermState; n: number }>> {
+      const q: Knex.QueryBuilder = hasAssociationFilter(f)
+        ? associations(f).join('association_terms as t', 't.association_id', 'a.id')
+        : db('association_terms as t');
+      const rows = await q
+        .select(termStateSql(db, today, 't', 'state'))
+        .count<Array<{ state: TermState; n: unknown }>>('* as n')
+        .groupByRaw('1');
+      return rows.map((r) => ({ state: r.state, n: num(r.n) }));
+    },
+
+    /** Report e's rows: filtered associations with their term, by deadline then code, one page or all. */
+    termRowsQuery(f: ReportFilters, today: string, tf: TermFilters): Knex.QueryBuilder {
+      // Without an association filter the stored terms alone answer (they carry the association's code).
+      const q: Knex.QueryBuilder = hasAssociationFilter(f)
+        ? associations(f).join('association_terms as t', 't.association_id', 'a.id')
+        : db('association_terms as t');
+      if (tf.states) q.whereIn(termStateSql(db, today) as unknown as string, tf.states);
+      if (tf.deadlineFrom) q.where(termDeadlineSql(db, today), '>=', tf.deadlineFrom);
+      if (tf.deadlineTo) q.where(termDeadlineSql(db, today), '<=', tf.deadlineTo);
+      return q;
+    },
+
+    async countTermRows(f: ReportFilters, today: string, tf: TermFilters): Promise<number> {
+      const row = await this.termRowsQuery(f, today, tf).count<{ n: number }[]>('* as n').first();
+      return num(row?.n);
+    },
+
+    async termRows(
+      f: ReportFilters,
+      today: string,
+      tf: TermFilters,
+      limit: number | null,
+      offset: number,
+    ): Promise<
+      Array<{
+        code: string;
+        name: string;
+        term_number: number;
+        last_congress: string;
+        term_years: number;
+        term_end: string;
+        extension_number: string | null;
+        deadline: string;
+        state: TermState;
+      }>
+    > {
+      // The page is chosen from the stored terms (sorted by deadline, code), then joined to the names.
+      const page = this.termRowsQuery(f, today, tf)
+        .select(
+          't.association_id',
+          't.code',
+          't.term_number',
+          't.last_congress',
+          't.term_years',
+          't.term_end',
+          't.extension_number',
+          termDeadlineSql(db, today, 't', 'deadline'),
+          termStateSql(db, today, 't', 'state'),
+        )
+        .orderByRaw('deadline, t.code');
+      if (limit !== null) page.limit(limit).offset(offset);
+      return db
+        .from(page.as('p'))
+        .join('associations as n', 'n.id', 'p.association_id')
+        .select(
+          'p.code',
+          'n.name',
+          'p.term_number',
+          'p.last_congress',
+          'p.term_years',
+          'p.term_end',
+          'p.extension_number',
+          'p.deadline',
+          'p.state',
+        )
+        .orderByRaw('p.deadline, p.code');
     },
 
     /** State staff quota per year (report h). */
@@ -198,17 +286,19 @@ export function createReportsRepository(db: Knex) {
     },
 
     /** Operating funds per year and source (report i). */
-    async fundsByYearSource(f: ReportFilters): Promise<Array<{ year: number; source: string; amount: number; associations: number }>> {
-      const q = associations(f)
-        .join('funds as fu', 'fu.association_id', 'a.id')
+    async fundsByYearSource(f: ReportFilters): Promise<Array<{ year: number; source: string; amount: number }>> {
+      // Without an association filter every fund row counts: the join to 100,000 associations is skipped.
+      const base: Knex.QueryBuilder = hasAssociationFilter(f)
+        ? associations(f).join('funds as fu', 'fu.association_id', 'a.id')
+        : db('funds as fu');
+      const q = base
         .select('fu.year', 'fu.source')
         .sum<Array<Record<string, unknown>>>('fu.amount_vnd as amount')
-        .countDistinct('a.id as associations')
         .groupBy('fu.year', 'fu.source')
         .orderBy('fu.year');
       if (f.year) q.where('fu.year', f.year);
       const rows = await q;
-      return rows.map((r) => ({ year: num(r.year), source: String(r.source), amount: num(r.amount), associations: num(r.associations) }));
+      return rows.map((r) => ({ year: num(r.year), source: String(r.source), amount: num(r.amount) }));
     },
 
     async fundsDetail(f: ReportFilters, year: number): Promise<Array<{ code: string; name: string; source: string; amount: number }>> {
@@ -223,6 +313,39 @@ export function createReportsRepository(db: Knex) {
         source: String(r.source),
         amount: num(r.amount),
       }));
+    },
+
+    /**
+     * One page of report i's detail for a year: an association a row, one column per source (`sources` come from
+     * the FUND_SOURCES constant, never from the request), by name then code; with the number of associations.
+     */
+    async fundsDetailPage(
+      f: ReportFilters,
+      year: number,
+      sources: readonly string[],
+      limit: number,
+      offset: number,
+    ): Promise<{ count: number; rows: Array<Record<string, unknown>> }> {
+      const base = () => associations(f).join('funds as fu', 'fu.association_id', 'a.id').where('fu.year', year);
+      const [countRow, rows] = await Promise.all([
+        base().countDistinct<{ n: number }[]>('a.id as n').first(),
+        base()
+          .select('a.code', 'a.name', db.raw('sum(fu.amount_vnd) as total'))
+          .select(sources.map((src) => db.raw('sum(CASE WHEN fu.source = ? THEN fu.amount_vnd ELSE 0 END) as ??', [src, src])))
+          .groupBy('a.id', 'a.code', 'a.name')
+          .orderBy('a.name')
+          .orderBy('a.code')
+          .limit(limit)
+          .offset(offset),
+      ]);
+      return {
+        count: num(countRow?.n),
+        rows: (rows as Array<Record<string, unknown>>).map((r) => ({
+          ...r,
+          total: num(r.total),
+          ...Object.fromEntries(sources.map((src) => [src, num(r[src])])),
+        })),
+      };
     },
 
     /** Headquarters area and origin (report k). */

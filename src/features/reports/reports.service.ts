@@ -6,7 +6,7 @@ import type { Knex } from 'knex';
 import type { Clock } from '../../lib/clock.js';
 import { NotFoundError, ValidationError } from '../../lib/errors.js';
 import { vietnamToday } from '../../lib/format.js';
-import { TERM_STATE_LABELS, type TermState, termInfo } from '../associations/congress-term.js';
+import { TERM_STATE_LABELS, type TermState } from '../associations/congress-term.js';
 import {
   ALL_FIELDS,
   DECISION_EVENTS,
@@ -22,12 +22,14 @@ import type { LegalDocumentsRepository } from '../legal-documents/legal-document
 import { LEGAL_DOC_TYPE_CODES, LEGAL_DOC_TYPES } from '../legal-documents/legal-documents.schemas.js';
 import type { CategoryDef, CategoryKey } from './categories.js';
 import type { ChartSpec, ColumnType, Report, ReportColumn, ReportRow, ReportTable } from './report-model.js';
-import type { GroupKey, ReportsRepository } from './reports.repository.js';
+import type { GroupKey, ReportsRepository, TermFilters } from './reports.repository.js';
 import type { ReportFilters } from './reports.schemas.js';
 
 type Options = Record<string, CatalogueOption[]>;
 
 export const PAGE_SIZE = 100;
+/** Pages of the leaders lists (d, đ) count at most this many rows (more than 10 pages past the one shown). */
+export const LEADER_COUNT_CAP = 10_000;
 /** Detail lists under a summary (b, c, h, i, l) show at most this many rows on the page; exports carry them all. */
 const SCOPE_LABEL: Record<string, string> = Object.fromEntries(SCOPES);
 const SCOPE_SHORT: Record<string, string> = { toan_quoc: 'Toàn quốc', lien_tinh: 'Liên tỉnh', tinh: 'Tỉnh', xa: 'Xã', huyen: 'Huyện' };
@@ -133,8 +135,10 @@ export function createReportsService(deps: {
     return out;
   }
 
-  function paged(table: ReportTable, count: number, paging: Paging): ReportTable {
+  /** `atLeast`: more than `count` rows exist (a capped count); the page after the count's last one is offered. */
+  function paged(table: ReportTable, count: number, paging: Paging, atLeast = false): ReportTable {
     if (paging.page === null) return { ...table, count };
+    if (atLeast) return { ...table, count, countAtLeast: true, page: paging.page, pages: Math.ceil(count / PAGE_SIZE) + 1 };
     return { ...table, count, page: paging.page, pages: Math.max(1, Math.ceil(count / PAGE_SIZE)) };
   }
 
@@ -289,15 +293,13 @@ export function createReportsService(deps: {
     },
 
     async e(f, _options, paging) {
-      const { rows, summary } = await congressTracking(f);
+      const { rows, count, summary } = await congressTracking(f, paging);
       const chart: ChartSpec = {
         type: 'bar',
         labels: summary.rows.map((r) => String(r.state)),
         datasets: [{ label: 'Số hội', data: summary.rows.map((r) => Number(r.n)) }],
         description: 'Biểu đồ cột: số hội theo tình trạng đại hội nhiệm kỳ. Số liệu ở bảng bên dưới.',
       };
-      const count = rows.length;
-      const shown = paging.page === null ? rows : rows.slice(offsetOf(paging), offsetOf(paging) + PAGE_SIZE);
       const list = paged(
         {
           id: 'theo-doi',
@@ -313,7 +315,7 @@ export function createReportsService(deps: {
             { key: 'deadline', label: 'Hạn tổ chức đại hội', type: 'date' },
             { key: 'state', label: 'Tình trạng', type: 'text' },
           ],
-          rows: shown,
+          rows,
           totals: null,
         },
         count,
@@ -381,7 +383,7 @@ export function createReportsService(deps: {
       return { tables, chart };
     },
 
-    async i(f) {
+    async i(f, _options, paging) {
       const data = await repo.fundsByYearSource(f);
       const sources = FUND_SOURCES.map(([s]) => s);
       const byYear = new Map<number, ReportRow>();
@@ -404,7 +406,32 @@ export function createReportsService(deps: {
         totals: rows.length > 1 ? totals : null,
       };
       const tables = [summary];
-      if (f.year) {
+      if (f.year && paging.page !== null) {
+        // The page shows one page of associations (93,000 of them in a year at 100,000 associations), summed by
+        // source in the database; the totals are the year's row of the summary (the same filters). Exports below.
+        const yearRow = rows.find((r) => r.year === String(f.year));
+        const dtotals: ReportRow = { code: 'Tổng cộng', total: Number(yearRow?.total ?? 0) };
+        for (const s of sources) dtotals[s] = Number(yearRow?.[s] ?? 0);
+        const { count, rows: drows } = await repo.fundsDetailPage(f, f.year, sources, PAGE_SIZE, offsetOf(paging));
+        tables.push(
+          paged(
+            {
+              id: 'chi-tiet',
+              title: `Kinh phí hoạt động năm ${f.year} theo hội (đồng)`,
+              columns: [
+                { key: 'code', label: 'Mã hội', type: 'text', link: 'association' },
+                { key: 'name', label: 'Tên hội', type: 'text' },
+                ...moneyCols,
+                { key: 'total', label: 'Tổng cộng', type: 'money' },
+              ],
+              rows: drows,
+              totals: dtotals,
+            },
+            count,
+            paging,
+          ),
+        );
+      } else if (f.year) {
         const detail = await repo.fundsDetail(f, f.year);
         const byAssoc = new Map<string, ReportRow>();
         for (const d of detail) {
@@ -580,10 +607,15 @@ export function createReportsService(deps: {
     paging: Paging,
     personal: boolean,
   ): Promise<ReportTable> {
-    const [count, rows] = await Promise.all([
-      repo.countLeaders(f, position),
+    // A page counts the leaders only up to a cap (940,000 leaders in office at 100,000 associations: an exact count
+    // costs more than the page); beyond it the page says "hơn N" and offers the next pages. Exports count them all.
+    const cap = paging.page === null ? undefined : Math.max(LEADER_COUNT_CAP, offsetOf(paging) + 10 * PAGE_SIZE);
+    const [counted, rows] = await Promise.all([
+      repo.countLeaders(f, position, cap),
       repo.leaders(f, position, limitOf(paging), offsetOf(paging), personal),
     ]);
+    const atLeast = cap !== undefined && counted > cap;
+    const count = atLeast ? (cap as number) : counted;
     const columns: ReportColumn[] = [
       { key: 'full_name', label: 'Họ và tên', type: 'text' },
       { key: 'position', label: 'Chức vụ trong hội', type: 'text' },
@@ -617,45 +649,51 @@ export function createReportsService(deps: {
       },
       count,
       paging,
+      atLeast,
     );
   }
 
-  /** e: every filtered association with congresses, its term state (termInfo), then the state filters. */
-  async function congressTracking(f: ReportFilters): Promise<{ rows: ReportRow[]; summary: ReportTable; states: Map<TermState, number> }> {
+  /**
+   * e: the filtered associations' term states (counted in the database from association_terms), then the
+   * state filters and one page of rows by deadline, code. `paging` undefined: the summary only.
+   */
+  async function congressTracking(
+    f: ReportFilters,
+    paging?: Paging,
+  ): Promise<{ rows: ReportRow[]; count: number; summary: ReportTable; states: Map<TermState, number> }> {
     const today = vietnamToday(clock.now());
-    const data = await repo.congressData(f);
-    const congresses = new Map<number, typeof data.congresses>();
-    for (const c of data.congresses) congresses.set(c.association_id, [...(congresses.get(c.association_id) ?? []), c]);
-    const extensions = new Map<number, typeof data.extensions>();
-    for (const e of data.extensions) extensions.set(e.association_id, [...(extensions.get(e.association_id) ?? []), e]);
-    const limit = f.withinMonths ? addMonths(today, f.withinMonths) : null;
-    const states = new Map<TermState, number>();
-    const rows: ReportRow[] = [];
-    for (const a of data.associations) {
-      const cs = congresses.get(a.id) ?? [];
-      const es = extensions.get(a.id) ?? [];
-      const info = termInfo(cs, es, today);
-      if (!info) continue;
-      states.set(info.state, (states.get(info.state) ?? 0) + 1);
-      if (f.termState && info.state !== f.termState) continue;
-      if (f.overdue && info.state !== 'qua_han' && info.state !== 'qua_han_gia_han') continue;
-      if (limit && !(info.deadline >= today && info.deadline <= limit)) continue;
-      const last = cs.filter((c) => c.held_on === info.lastCongress && c.congress_type !== 'bat_thuong').at(-1);
-      const ext = es.filter((e) => e.new_deadline === info.deadline && info.deadline !== info.termEnd).at(-1);
-      rows.push({
-        code: a.code,
-        name: a.name,
-        term_number: last?.term_number ?? null,
-        last_congress: info.lastCongress,
-        term_years: last?.term_years ?? null,
-        term_end: info.termEnd,
-        extension: ext ? ext.decision_number : null,
-        deadline: info.deadline,
-        state: TERM_STATE_LABELS[info.state],
-        stateKey: info.state,
-      });
+    const counts = await repo.termStateCounts(f, today);
+    const states = new Map<TermState, number>(counts.map((c) => [c.state, c.n]));
+    const tf: TermFilters = {};
+    let stateList: TermState[] | null = null;
+    if (f.termState) stateList = [f.termState];
+    if (f.overdue) stateList = (stateList ?? ['qua_han', 'qua_han_gia_han']).filter((s) => s === 'qua_han' || s === 'qua_han_gia_han');
+    if (stateList) tf.states = stateList;
+    if (f.withinMonths) {
+      tf.deadlineFrom = today;
+      tf.deadlineTo = addMonths(today, f.withinMonths);
     }
-    rows.sort((x, y) => String(x.deadline).localeCompare(String(y.deadline)) || String(x.code).localeCompare(String(y.code)));
+    // Without a deadline range the count is the sum of the state counts already read.
+    const count =
+      tf.deadlineFrom !== undefined
+        ? await repo.countTermRows(f, today, tf)
+        : stateList
+          ? stateList.reduce((n, s) => n + (states.get(s) ?? 0), 0)
+          : counts.reduce((n, c) => n + c.n, 0);
+    const data = paging === undefined || count === 0 ? [] : await repo.termRows(f, today, tf, limitOf(paging), offsetOf(paging));
+    const rows: ReportRow[] = data.map((r) => ({
+      code: r.code,
+      name: r.name,
+      term_number: r.term_number,
+      last_congress: r.last_congress,
+      term_years: r.term_years,
+      term_end: r.term_end,
+      // The extension's number only while its deadline is the one in force (as termInfo's deadline).
+      extension: r.deadline !== r.term_end ? r.extension_number : null,
+      deadline: r.deadline,
+      state: TERM_STATE_LABELS[r.state],
+      stateKey: r.state,
+    }));
     const order: TermState[] = ['qua_han_gia_han', 'qua_han', 'dang_gia_han', 'sap_den_han', 'chua_den_han'];
     const summaryRows = order.map((s) => ({ state: TERM_STATE_LABELS[s], n: states.get(s) ?? 0 }));
     const summary: ReportTable = {
@@ -668,7 +706,7 @@ export function createReportsService(deps: {
       rows: summaryRows,
       totals: { state: 'Tổng cộng', n: sum(summaryRows, 'n') },
     };
-    return { rows, summary, states };
+    return { rows, count, summary, states };
   }
 
   return {
@@ -758,7 +796,7 @@ export function createReportsService(deps: {
         for (const r of rows) m.set(r.key, (m.get(r.key) ?? 0) + r.n);
         return [...m.entries()].sort((a, b) => b[1] - a[1]);
       };
-      const soon = await congressTracking({ withinMonths: 6 });
+      const dueSoon = await repo.countTermRows({}, today, { deadlineFrom: today, deadlineTo: addMonths(today, 6) });
       return {
         total,
         byStatus: fold(byStatus).map(([code, n]) => ({ code, name: nameOf(options, 'statuses', code), n })),
@@ -767,7 +805,7 @@ export function createReportsService(deps: {
           .slice(0, 5)
           .map(([code, n]) => ({ code, name: nameOf(options, 'fields', code), n })),
         overdue: (tracking.states.get('qua_han') ?? 0) + (tracking.states.get('qua_han_gia_han') ?? 0),
-        dueSoon: soon.rows.length,
+        dueSoon,
         notUpdated,
         quarterStart: quarterStart(today),
       };
