@@ -336,6 +336,10 @@ describe('violations (R-8.10)', () => {
     expect(new Date(afterSusp.suspended_until).getTime()).toBeGreaterThan(t.clock.now().getTime());
     expect(afterSusp.session_generation).toBe(generation + 1);
     expect((await otherAgent.get('/khai-thac/')).status).toBe(303);
+    // Nor can the suspended account sign in again before the date (generic message; the audit row says why).
+    await expect(login(t, agent(t), other)).rejects.toThrow(/login failed/);
+    const refused = await t.db.knex('audit_events').where({ action: 'login', outcome: 'failure' }).orderBy('id', 'desc').first();
+    expect(refused.details).toMatchObject({ reason: 'suspended' });
 
     const rev = await leadAgent
       .post(`/quan-tri/vi-pham/${id}/xu-ly`)
@@ -354,5 +358,17 @@ describe('violations (R-8.10)', () => {
     const list = await staffAgent.get('/quan-tri/vi-pham?doi-tuong=user');
     expect(list.text).toContain(`Vi phạm số ${id}`);
     expect(list.text).not.toContain(`Vi phạm số ${orgViolation}<`);
+  });
+
+  it('a suspended account signs in again once the suspension has ended (R-8.10)', async () => {
+    const u = await createUser(t.db.knex, ['association']);
+    await t.db
+      .knex('users')
+      .where({ id: u.id })
+      .update({ suspended_until: new Date(t.clock.now().getTime() + 3_600_000) });
+    await expect(login(t, agent(t), u)).rejects.toThrow(/login failed/);
+    t.clock.advance(2 * 3_600_000);
+    const ok = await login(t, agent(t), u);
+    expect(ok.status).toBe(303);
   });
 });

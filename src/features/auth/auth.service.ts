@@ -14,7 +14,7 @@ import type { UserRow, UsersRepository } from './users.repository.js';
 
 export type PasswordOutcome =
   | { ok: true; user: UserRow; secondFactor: 'none' | 'verify' | 'enrol' }
-  | { ok: false; reason: 'unknown' | 'bad_password' | 'locked' | 'disabled' | 'expired' };
+  | { ok: false; reason: 'unknown' | 'bad_password' | 'locked' | 'disabled' | 'expired' | 'suspended' };
 
 export interface AuthServiceDeps {
   db: Knex;
@@ -27,7 +27,7 @@ export interface AuthServiceDeps {
 export function createAuthService({ db, users, audit, clock, config }: AuthServiceDeps) {
   async function fail(actor: Actor, user: UserRow | undefined, reason: string, step: 'password' | 'totp') {
     let locked = false;
-    if (user && reason !== 'locked' && reason !== 'disabled') {
+    if (user && reason !== 'locked' && reason !== 'disabled' && reason !== 'suspended') {
       const until = new Date(clock.now().getTime() + config.login.lockMs);
       ({ locked } = await users.recordFailure(user.id, config.login.maxFailures, until));
     }
@@ -69,6 +69,12 @@ export function createAuthService({ db, users, audit, clock, config }: AuthServi
       if (user.password_expires_at && user.password_expires_at <= now) {
         await fail(actor, user, 'expired', 'password');
         return { ok: false, reason: 'expired' };
+      }
+      // an account suspended by a violation's decision cannot sign in until the date (its sessions were
+      // already ended by the decision). Same generic message as every other refusal; the audit row says why.
+      if (user.suspended_until && new Date(user.suspended_until) > now) {
+        await fail(actor, user, 'suspended', 'password');
+        return { ok: false, reason: 'suspended' };
       }
       if (!needsMfa(user.roles)) return { ok: true, user, secondFactor: 'none' };
       return { ok: true, user, secondFactor: user.totp_enabled_at && user.totp_secret ? 'verify' : 'enrol' };

@@ -18,6 +18,8 @@ export interface UserRow {
   locked_until: Date | null;
   last_login_at: Date | null;
   disabled_at: Date | null;
+  /** A violation's suspension of this account: no sign-in before this moment. */
+  suspended_until: Date | null;
   totp_secret: string | null;
   totp_enabled_at: Date | null;
   totp_last_step: number | null;
