@@ -240,7 +240,8 @@ describe('runner: catch-up, interrupted runs, job runs page and "Chạy ngay"', 
   });
   afterAll(() => t.db.destroy());
 
-  it('catches up at startup on the quarter missed while the app was down, once', async () => {
+  // The catch-up includes the weekly backup and its restore drill (pg_dump and a scratch restore on PostgreSQL).
+  it('catches up at startup on the quarter missed while the app was down, once', { timeout: 120_000 }, async () => {
     // The app was down on 31/12/2026; it starts on 05/01/2027.
     t.clock.set(new Date('2027-01-05T02:00:00Z'));
     const results = await t.services.jobs.runner.catchUp();
