@@ -22,8 +22,17 @@ async function main(): Promise<void> {
       name: { type: 'string' },
       role: { type: 'string', multiple: true },
       email: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
     },
   });
+  if (values.help) {
+    console.log(
+      'Tạo tài khoản với mật khẩu dùng một lần (phải đổi khi đăng nhập lần đầu, hết hạn sau 72 giờ nếu chưa dùng):\n' +
+        '  npm run user:create -- --username admin.tt --name "Nguyễn Văn A" --role it_admin [--role ngo_staff] [--email a@b.vn]\n' +
+        'Vai trò: ngo_staff, ngo_lead, it_admin, leader, association, org_manager, exploiter',
+    );
+    return;
+  }
   const roles = (values.role ?? []).flatMap((r) => r.split(',')).map((r) => r.trim());
   const problems: string[] = [];
   if (!values.username || !/^[a-z0-9._-]{3,60}$/i.test(values.username))
