@@ -16,6 +16,7 @@ import { loadConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/setup.js';
 import { systemClock } from '../src/lib/clock.js';
 import { createLogger } from '../src/logger.js';
+import { KnexSessionStore } from '../src/middleware/session.js';
 import { createServices } from '../src/services.js';
 
 let peak = process.memoryUsage().rss;
@@ -42,7 +43,11 @@ async function startApp(): Promise<express.Express> {
   const logger = createLogger(config.logLevel, sink);
   const database = await openDatabase(config, logger);
   const services = createServices({ db: database.knex, config, clock: systemClock, logger });
-  return createApp({ config, db: database.knex, services, logger, clock: systemClock });
+  const app = createApp({ config, db: database.knex, services, logger, clock: systemClock });
+  // As server.ts: expired sessions are deleted in the background (the soak watches the session rows).
+  const store = app.locals.sessionStore;
+  if (store instanceof KnexSessionStore) store.startPruning();
+  return app;
 }
 
 function startCeiling(): express.Express {

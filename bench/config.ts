@@ -40,6 +40,12 @@ const schema = z.object({
   /** Database restart under load: 'private' = a throwaway PostgreSQL cluster started by the bench (default, never
    *  touches a shared server); 'configured' = `pg_ctlcluster <version> main restart` of the local cluster; 'off'. */
   BENCH_FAULT_PG: z.enum(['private', 'configured', 'off']).optional().default('private'),
+  /** RELIABILITY 42 (`npm run bench:soak`): minutes of the soak, its request rate, its sampling period, and the
+   *  session idle timeout of the soaked app (short, so expired sessions are pruned within the run). */
+  BENCH_SOAK_MINUTES: int(60, 1, 24 * 60),
+  BENCH_SOAK_RATE: int(50, 1, 2000),
+  BENCH_SOAK_SAMPLE_S: int(30, 5, 600),
+  BENCH_SOAK_IDLE_MINUTES: int(2, 1, 60),
   BENCH_OUTPUT_DIR: z.string().optional().default('bench/results'),
 });
 

@@ -19,11 +19,14 @@ import { importStep } from './steps/import.js';
 import { loadStep } from './steps/load.js';
 import { reportsStep, settle } from './steps/reports.js';
 import { CEILING_QUERY, searchStep } from './steps/search.js';
+import { soakStep } from './steps/soak.js';
 import { sqlFloorStep } from './steps/sql-floor.js';
 
 /** Reports run last: the slowest of them can hold the connection pool for a while after their run. */
 // The import adds its rows to the data set: it and the backup run after the reports, which measure the generated set.
-export const STEPS: readonly BenchStep[] = [searchStep, sqlFloorStep, loadStep, reportsStep, importStep, backupStep];
+export const STEPS: readonly BenchStep[] = [searchStep, sqlFloorStep, loadStep, reportsStep, importStep, backupStep, soakStep];
+/** The soak (RELIABILITY 42) lasts an hour by default: only `npm run bench:soak` or BENCH_STEPS=soak runs it. */
+const DEFAULT_STEPS = STEPS.filter((s) => s !== soakStep).map((s) => s.name);
 
 const log = (s: string) => console.log(`[bench ${new Date().toISOString().slice(11, 19)}] ${s}`);
 
@@ -38,7 +41,7 @@ function printTable(rows: Row[]): void {
 }
 
 export async function runBench(config: BenchConfig, only?: readonly string[]): Promise<Record<string, unknown>> {
-  const wanted = only ?? (config.BENCH_STEPS ? config.BENCH_STEPS.split(',').map((s) => s.trim()) : STEPS.map((s) => s.name));
+  const wanted = only ?? (config.BENCH_STEPS ? config.BENCH_STEPS.split(',').map((s) => s.trim()) : DEFAULT_STEPS);
   const steps = STEPS.filter((s) => wanted.includes(s.name));
   const started = new Date();
   const target = await scratchTarget(config.DATABASE_URL, config.BENCH_DATABASE, config.BENCH_REUSE_DB);

@@ -103,6 +103,8 @@ export async function prepare(
   }
   await ensureUser(knex, 'bench.staff', ['ngo_staff'], true);
   await ensureUser(knex, 'bench.staff2', ['ngo_staff'], true);
+  // Signs in and out during the soak (RELIABILITY 42); never the users whose sessions the mixes hold.
+  await ensureUser(knex, 'bench.soak', ['ngo_staff'], true);
   return { generated, reused: generated === null };
 }
 

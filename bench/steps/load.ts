@@ -8,8 +8,7 @@
  *      service within 10 s after. By default on a throwaway PostgreSQL cluster the bench starts itself
  *      (BENCH_FAULT_PG=private) so a shared server is never restarted under someone else's tests;
  *      BENCH_FAULT_PG=configured restarts the local cluster with pg_ctlcluster.
- * 42 (soak) is not run here: it is the 200 req/s mix run for hours while sampling RSS, pool connections and
- * session rows (not implemented yet).
+ * 42 (soak) is its own step, bench/steps/soak.ts (`npm run bench:soak`): it runs for an hour by default.
  */
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -26,7 +25,7 @@ import { SEARCH_PATHS } from './search.js';
 const greets = (name: string, other: string) => (status: number, body: string) =>
   status !== 200 || (body.includes(`Cán bộ đo hiệu năng ${name}<`) && !body.includes(`Cán bộ đo hiệu năng ${other}<`));
 
-function mix(codes: readonly string[], cookies: { staff: string; staff2: string }): CannonRequest[] {
+export function mix(codes: readonly string[], cookies: { staff: string; staff2: string }): CannonRequest[] {
   const staff = (p: string): CannonRequest => ({
     path: p,
     headers: { cookie: cookies.staff },

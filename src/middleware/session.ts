@@ -8,6 +8,7 @@ import session, { type SessionData, Store } from 'express-session';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
+import { activityThrottleMs } from './sessionPolicy.js';
 
 export interface SessionUserRef {
   id: number;
@@ -86,10 +87,11 @@ export class KnexSessionStore extends Store {
 
   override touch(sid: string, sess: SessionData, cb?: Callback): void {
     const expires = this.expiry(sess);
-    // Skip the write unless the expiry moves by more than a minute: one cheap UPDATE at most per minute.
+    // Skip the write unless the expiry moves by more than a minute (or a quarter of a shorter idle timeout): one
+    // cheap UPDATE at most that often.
     this.db('sessions')
       .where('sid', sid)
-      .andWhere('expires_at', '<', new Date(expires.getTime() - 60_000))
+      .andWhere('expires_at', '<', new Date(expires.getTime() - activityThrottleMs(this.idleMs)))
       .update({ expires_at: expires })
       .then(() => cb?.())
       .catch((err: unknown) => cb?.(err));
@@ -99,7 +101,8 @@ export class KnexSessionStore extends Store {
     return this.db('sessions').where('expires_at', '<', new Date()).delete();
   }
 
-  startPruning(intervalMs = 15 * 60_000): void {
+  /** Deletes expired rows every half idle period (at least every minute, at most every 15 minutes). */
+  startPruning(intervalMs = Math.min(15 * 60_000, Math.max(60_000, this.idleMs / 2))): void {
     this.pruneTimer = setInterval(() => {
       this.prune().catch((err: unknown) => this.logger?.warn({ err }, 'session prune failed'));
     }, intervalMs);

@@ -8,6 +8,14 @@ import type { AuditService } from '../features/audit/audit.service.js';
 import { actorFromRequest } from '../features/audit/audit.service.js';
 import type { Clock } from '../lib/clock.js';
 
+/**
+ * How stale the recorded activity (and the stored expiry) may get before it is written again: a minute, or a quarter
+ * of the idle timeout when that is shorter, so an active session never reaches its idle limit between two writes.
+ */
+export function activityThrottleMs(idleMs: number): number {
+  return Math.min(60_000, idleMs / 4);
+}
+
 export function sessionTimeouts(config: Pick<Config, 'session'>, clock: Clock, audit: AuditService): RequestHandler {
   return (req, res, next) => {
     if (!req.user) return next();
@@ -34,8 +42,8 @@ export function sessionTimeouts(config: Pick<Config, 'session'>, clock: Clock, a
       });
       return;
     }
-    // Record activity at most once a minute to keep session writes rare.
-    if (s.seenAt === undefined || now - s.seenAt > 60_000) s.seenAt = now;
+    // Record activity at most once a minute (a quarter of a shorter idle timeout) to keep session writes rare.
+    if (s.seenAt === undefined || now - s.seenAt > activityThrottleMs(config.session.idleMs)) s.seenAt = now;
     next();
   };
 }

@@ -145,3 +145,23 @@ describe('absolute timeout (check 3)', () => {
     expectLoginRedirect(await a.get('/hoi-cua-toi/'));
   });
 });
+
+describe('a short idle timeout (SESSION_IDLE_MINUTES=1)', () => {
+  let short: TestContext;
+  beforeAll(async () => {
+    short = await buildTestApp({ SESSION_IDLE_MINUTES: '1' });
+  });
+  afterAll(() => short.db.destroy());
+
+  it('keeps a session used every 20 seconds: activity is recorded more often than the idle limit', async () => {
+    const user = await createUser(short.db.knex, ['association']);
+    const a = await loggedInAgent(short, user);
+    for (let i = 0; i < 9; i++) {
+      short.clock.advance(20_000);
+      const res = await a.get('/hoi-cua-toi/');
+      expect(res.status, `request ${i + 1}, ${(i + 1) * 20} s after sign-in`).toBe(200);
+    }
+    short.clock.advance(61_000);
+    expectLoginRedirect(await a.get('/hoi-cua-toi/'), '/hoi-cua-toi/');
+  });
+});
