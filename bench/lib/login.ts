@@ -10,9 +10,9 @@ function cookieFrom(res: Response, current: string | null): string | null {
   return current;
 }
 
-function csrfFrom(html: string): string {
-  const m = /name="_csrf" value="([^"]+)"/.exec(html);
-  if (!m?.[1]) throw new Error('no _csrf field in page');
+async function csrfFrom(res: Response): Promise<string> {
+  const m = /name="_csrf" value="([^"]+)"/.exec(await res.text());
+  if (!m?.[1]) throw new Error(`no _csrf field in ${res.url} (${res.status} ${res.headers.get('location') ?? ''})`);
   return m[1];
 }
 
@@ -34,13 +34,13 @@ export async function staffCookie(baseUrl: string, username: string, password: s
     return res;
   };
   const loginPage = await get('/dang-nhap');
-  const step1 = await post('/dang-nhap', { _csrf: csrfFrom(await loginPage.text()), username, password });
+  const step1 = await post('/dang-nhap', { _csrf: await csrfFrom(loginPage), username, password });
   if (step1.status !== 303 || step1.headers.get('location') !== '/dang-nhap/ma-xac-thuc') {
     throw new Error(`login of ${username}: expected the TOTP step, got ${step1.status} ${step1.headers.get('location')}`);
   }
   const codePage = await get('/dang-nhap/ma-xac-thuc');
   const step2 = await post('/dang-nhap/ma-xac-thuc', {
-    _csrf: csrfFrom(await codePage.text()),
+    _csrf: await csrfFrom(codePage),
     code: await totpCode(totpSecret, new Date()),
   });
   if (step2.status !== 303) throw new Error(`TOTP step of ${username}: ${step2.status}`);

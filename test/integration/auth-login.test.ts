@@ -107,3 +107,33 @@ describe('login', () => {
     expect(await t.db.knex('sessions').where({ sid }).first()).toBeUndefined();
   });
 });
+
+describe('a session that cannot be stored', () => {
+  it('answers an error page, never the redirect to the TOTP step, when the pending login cannot be saved', async () => {
+    const a = agent(t);
+    const page = await a.get('/dang-nhap');
+    const store = t.app.locals.sessionStore;
+    const set = store.set.bind(store);
+    let failed = 0;
+    // The next write of a session holding a pending first factor fails, as under a pool timeout.
+    store.set = (sid, sess, cb) => {
+      if (sess.pendingLogin && failed === 0) {
+        failed++;
+        cb?.(new Error('injected: no connection'));
+        return;
+      }
+      set(sid, sess, cb);
+    };
+    try {
+      const res = await a
+        .post('/dang-nhap')
+        .type('form')
+        .send({ _csrf: csrfFrom(page.text), username: staff.username, password: staff.password });
+      expect(failed).toBe(1);
+      expect(res.status).toBeGreaterThanOrEqual(500);
+      expect(res.headers.location).toBeUndefined();
+    } finally {
+      store.set = set;
+    }
+  });
+});
