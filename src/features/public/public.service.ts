@@ -44,6 +44,7 @@ export function createPublicCache(
   now: () => number = performance.now.bind(performance),
 ) {
   const entries = new Map<string, { at: number; value: unknown }>();
+  const pending = new Map<string, { version: string | null; promise: Promise<unknown> }>();
   let version: string | null = null;
   let checkedAt = Number.NEGATIVE_INFINITY;
   let checking: Promise<void> | null = null;
@@ -78,20 +79,33 @@ export function createPublicCache(
         stats.hits++;
         return hit.value as T;
       }
+      // Callers asking for the same key while it is computed share that computation (no stampede of identical
+      // searches when a popular entry is missing).
+      const running = pending.get(key);
+      if (running && running.version === seenVersion) {
+        stats.hits++;
+        return running.promise as Promise<T>;
+      }
       stats.misses++;
       const at = now();
-      const value = await compute();
-      // Stored only if no newer version was seen while computing.
-      if (version === seenVersion) {
-        entries.delete(key);
-        entries.set(key, { at, value });
-        while (entries.size > options.size) {
-          const oldest = entries.keys().next().value;
-          if (oldest === undefined) break;
-          entries.delete(oldest);
+      const promise = compute();
+      pending.set(key, { version: seenVersion, promise });
+      try {
+        const value = await promise;
+        // Stored only if no newer version was seen while computing.
+        if (version === seenVersion) {
+          entries.delete(key);
+          entries.set(key, { at, value });
+          while (entries.size > options.size) {
+            const oldest = entries.keys().next().value;
+            if (oldest === undefined) break;
+            entries.delete(oldest);
+          }
         }
+        return value;
+      } finally {
+        if (pending.get(key)?.promise === promise) pending.delete(key);
       }
-      return value;
     },
   };
 }
