@@ -184,21 +184,16 @@ export function createPublicRepository(db: Knex) {
    * instead of every match (1,700 for "nguoi cao tuoi" at 100,000 associations). The list and open data use this
    * same order.
    */
-  function relevanceOrdered(
-    filters: PublicFilters,
-    plan: SearchPlan,
-    columns: readonly string[] = [],
-    decorate: (query: Knex.QueryBuilder) => Knex.QueryBuilder = (query) => query,
-    upTo?: number,
-  ): Knex.QueryBuilder {
+  function relevanceOrdered(filters: PublicFilters, plan: SearchPlan, upTo?: number): Knex.QueryBuilder {
     const cls = classSql(plan);
-    const matches = decorate(filtered(filters, plan)).select(
+    const matches = filtered(filters, plan).select(
       'a.id',
       'a.name',
       'a.name_unaccent',
       'a.name_trigrams',
-      ...columns,
       db.raw(`${cls.sql} AS rank_class`, cls.bindings),
+      // Every match is read to rank them anyway: their number comes with them (computed before the LIMIT below).
+      db.raw('count(*) OVER () AS match_count'),
     );
     // Only the first `upTo` rows are wanted: they are among the first max(upTo, RANKED_CANDIDATES) of stage 1,
     // which a bounded (top-N) sort finds without sorting every match.
@@ -235,18 +230,73 @@ export function createPublicRepository(db: Knex) {
     return Number(row?.count ?? 0);
   }
 
+  /** The words plan of a query: full text on its words (or none when it has no word), abbreviation, code. */
+  async function wordsPlan(q: string): Promise<SearchPlan> {
+    const words = await lexemes(q);
+    return { q, tsquery: words.length ? prefixQuery(words) : null, mode: 'words' };
+  }
+
   /**
    * The plan of a search and its capped count: words first; the trigram fallback only when words find nothing.
    * Without a query: no plan.
    */
   async function resolve(filters: PublicFilters): Promise<{ plan: SearchPlan | null; count: number }> {
     if (!filters.q) return { plan: null, count: await cappedCount(filters, null) };
-    const words = await lexemes(filters.q);
-    const plan: SearchPlan = { q: filters.q, tsquery: words.length ? prefixQuery(words) : null, mode: 'words' };
+    const plan = await wordsPlan(filters.q);
     const count = await cappedCount(filters, plan);
     if (count > 0) return { plan, count };
     const typo: SearchPlan = { ...plan, mode: 'typo' };
     return { plan: typo, count: await cappedCount(filters, typo) };
+  }
+
+  /**
+   * A page of a search in relevance order: the ids and the number of all matches (null when the page is past the
+   * end: no row carries it, so it is counted apart, capped).
+   */
+  async function rankedPage(
+    filters: PublicFilters,
+    plan: SearchPlan,
+    page: number,
+    pageSize: number,
+  ): Promise<{ ids: number[]; count: number }> {
+    const rows: Array<{ id: number; match_count: string | number }> = await relevanceOrdered(filters, plan, page * pageSize)
+      .select('x.id', 'x.match_count')
+      .limit(pageSize)
+      .offset((page - 1) * pageSize);
+    const first = rows[0];
+    const count = first ? Number(first.match_count) : page === 1 ? 0 : await cappedCount(filters, plan);
+    return { ids: rows.map((r) => Number(r.id)), count };
+  }
+
+  const DISPLAY = [
+    'a.code',
+    'a.abbreviation',
+    'a.scope',
+    's.name as status_name',
+    'f.name as field_name',
+    'p.name as province_name',
+  ] as const;
+
+  function withCatalogues(query: Knex.QueryBuilder): Knex.QueryBuilder {
+    return query
+      .leftJoin('statuses as s', 's.code', 'a.status')
+      .leftJoin('fields as f', 'f.code', 'a.main_field_code')
+      .leftJoin('provinces as p', 'p.code', 'a.hq_province_code');
+  }
+
+  /** The list columns of these associations, in the order of `ids` (catalogue names joined for these rows only). */
+  async function displayRows(ids: readonly number[]): Promise<PublicListItem[]> {
+    if (ids.length === 0) return [];
+    const rows: PublicListItem[] = await withCatalogues(db('associations as a').whereIn('a.id', [...ids])).select(
+      'a.id',
+      'a.name',
+      ...DISPLAY,
+    );
+    const byId = new Map(rows.map((r) => [Number(r.id), r]));
+    return ids.flatMap((id) => {
+      const r = byId.get(id);
+      return r ? [r] : [];
+    });
   }
 
   return {
@@ -260,36 +310,19 @@ export function createPublicRepository(db: Knex) {
       page: number,
       pageSize: number,
     ): Promise<{ rows: PublicListItem[]; total: number; more: boolean }> {
+      if (sort === 'phu-hop' && filters.q) {
+        // One query gives the page and the number of matches; the typo fallback only when the words find nothing.
+        const words = await wordsPlan(filters.q);
+        let ranked = await rankedPage(filters, words, page, pageSize);
+        if (ranked.count === 0) ranked = await rankedPage(filters, { ...words, mode: 'typo' }, page, pageSize);
+        return { rows: await displayRows(ranked.ids), total: Math.min(ranked.count, COUNT_CAP), more: ranked.count > COUNT_CAP };
+      }
       const { plan, count } = await resolve(filters);
       const more = count > COUNT_CAP;
       if (count === 0) return { rows: [], total: 0, more };
-      const display = [
-        'a.code',
-        'a.abbreviation',
-        'a.scope',
-        's.name as status_name',
-        'f.name as field_name',
-        'p.name as province_name',
-      ] as const;
-      const withCatalogues = (query: Knex.QueryBuilder) =>
-        query
-          .leftJoin('statuses as s', 's.code', 'a.status')
-          .leftJoin('fields as f', 'f.code', 'a.main_field_code')
-          .leftJoin('provinces as p', 'p.code', 'a.hq_province_code');
-      const query =
-        sort === 'phu-hop' && plan
-          ? relevanceOrdered(filters, plan, display, withCatalogues, page * pageSize).select(
-              'x.id',
-              'x.code',
-              'x.name',
-              'x.abbreviation',
-              'x.scope',
-              'x.status_name',
-              'x.field_name',
-              'x.province_name',
-            )
-          : plainOrdered(withCatalogues(filtered(filters, plan)).select('a.id', 'a.name', ...display), sort);
-      const rows: PublicListItem[] = await query.limit(pageSize).offset((page - 1) * pageSize);
+      const rows: PublicListItem[] = await plainOrdered(withCatalogues(filtered(filters, plan)).select('a.id', 'a.name', ...DISPLAY), sort)
+        .limit(pageSize)
+        .offset((page - 1) * pageSize);
       return { rows, total: Math.min(count, COUNT_CAP), more };
     },
 
