@@ -108,7 +108,7 @@ export function prefixQuery(lexemes: readonly string[]): string {
  */
 export interface SearchPlan {
   q: string;
-  /** The prefix tsquery of the query's words; null when the query has no word (e.g. only punctuation). */
+  /** The prefix tsquery of the query's words; null when the query has no word (only punctuation: finds nothing). */
   tsquery: string | null;
   mode: 'words' | 'typo';
 }
@@ -135,11 +135,16 @@ export function createPublicRepository(db: Knex) {
           q,
           TYPO_SIMILARITY,
         ]);
+      } else if (!tsquery) {
+        // No letter or digit in the query (only punctuation): nothing to find, and no index could serve it.
+        base.whereRaw('false');
       } else {
-        base.where((w) => {
-          if (tsquery) w.whereRaw("a.name_tsv @@ to_tsquery('simple', ?)", [tsquery]);
-          w.orWhereRaw("a.abbreviation_unaccent LIKE '%' || f_unaccent(?) || '%'", [likeEscape(q)]).orWhere('a.code', q.toUpperCase());
-        });
+        base.where((w) =>
+          w
+            .whereRaw("a.name_tsv @@ to_tsquery('simple', ?)", [tsquery])
+            .orWhereRaw("a.abbreviation_unaccent LIKE '%' || f_unaccent(?) || '%'", [likeEscape(q)])
+            .orWhere('a.code', q.toUpperCase()),
+        );
       }
     }
     if (filters.field) {
@@ -244,7 +249,8 @@ export function createPublicRepository(db: Knex) {
     if (!filters.q) return { plan: null, count: await cappedCount(filters, null) };
     const plan = await wordsPlan(filters.q);
     const count = await cappedCount(filters, plan);
-    if (count > 0) return { plan, count };
+    // A query without a word (only punctuation) has no trigram either: no typo can be near it.
+    if (count > 0 || !plan.tsquery) return { plan, count };
     const typo: SearchPlan = { ...plan, mode: 'typo' };
     return { plan: typo, count: await cappedCount(filters, typo) };
   }
@@ -314,7 +320,7 @@ export function createPublicRepository(db: Knex) {
         // One query gives the page and the number of matches; the typo fallback only when the words find nothing.
         const words = await wordsPlan(filters.q);
         let ranked = await rankedPage(filters, words, page, pageSize);
-        if (ranked.count === 0) ranked = await rankedPage(filters, { ...words, mode: 'typo' }, page, pageSize);
+        if (ranked.count === 0 && words.tsquery) ranked = await rankedPage(filters, { ...words, mode: 'typo' }, page, pageSize);
         return { rows: await displayRows(ranked.ids), total: Math.min(ranked.count, COUNT_CAP), more: ranked.count > COUNT_CAP };
       }
       const { plan, count } = await resolve(filters);
