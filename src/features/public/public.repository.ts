@@ -3,13 +3,14 @@
  * selects only the columns the public-field setting can show (public-fields.ts): leaders' personal data and
  * internal columns are never read.
  *
- * Search (SPEC §5): diacritics and case ignored through f_unaccent (which also folds đ/Đ to d), small typos
- * tolerated through pg_trgm word similarity (`%>`, whose threshold every connection sets to 0.75: db/knex.ts, then
- * the same bound checked explicitly); both are served by the gin trigram index on the stored column
- * name_unaccent = f_unaccent(name), computed once per row instead of once per candidate row and search (the bench
- * measured f_unaccent as most of a search's time at 100,000 associations). Ranking: exact name or code, accented
- * substring, unaccented substring (or exact abbreviation), every word present at a word start, then trigram
- * similarity.
+ * Search (SPEC §5, §7): diacritics and case ignored through f_unaccent (which also folds đ/Đ to d). A match is a
+ * name where every word of the query begins a word (full text: the stored tsvector name_tsv of f_unaccent(name),
+ * 'simple' configuration, GIN index, prefix tsquery built from the database's own lexemes of the query), an
+ * abbreviation containing the query, or the code. Only when that finds nothing (with the same filters), small
+ * typos are tolerated through pg_trgm word similarity on the stored name_unaccent (`%>`, whose threshold every
+ * connection sets to 0.75: db/knex.ts, then the same bound checked explicitly). Ranking: exact name or code,
+ * accented substring, unaccented substring (or exact abbreviation), every word present at a word start, then
+ * trigram similarity — computed for the 200 best candidates only (relevanceOrdered). Counts stop past COUNT_CAP.
  */
 import type { Knex } from 'knex';
 import { whereInProvince } from '../../db/filters.js';
