@@ -91,6 +91,9 @@ const envSchema = z.object({
     .enum(['113', '79-2022'], { error: 'phải là 113 (chỉ thông tin chung, mặc định) hoặc 79-2022 (thêm thông tin cơ bản)' })
     .optional()
     .default('113'),
+  PUBLIC_SEARCH_CACHE_SIZE: int(500, 0, 100_000),
+  PUBLIC_SEARCH_CACHE_TTL_S: int(30, 1, 60),
+  PUBLIC_SEARCH_CACHE_CHECK_MS: int(1000, 0, 60_000),
   SCHEDULER: z.enum(['on', 'off'], { error: 'phải là on hoặc off' }).optional(),
   SCHEDULE_QUARTERLY_CYCLE: cronExpr('0 7 * * *'),
   SCHEDULE_CONGRESS_ALERTS: cronExpr('30 7 * * *'),
@@ -149,6 +152,12 @@ export interface Config {
    * '113' = general information only (Quyết định 113/QĐ-BNV), '79-2022' = basic information (79/QĐ-BNV, 2022).
    */
   publicFieldsRegime: '113' | '79-2022';
+  /**
+   * Public list pages kept in memory (public, published data only, the same for every visitor: rows, never rendered pages): at most `size`
+   * entries (0 = off), each at most `ttlMs` old, dropped as soon as the database's public data version moves
+   * (checked at most every `checkMs`; 0 = on every request).
+   */
+  publicSearchCache: { size: number; ttlMs: number; checkMs: number };
   /**
    * Scheduled jobs (issue 7): `scheduler` runs node-cron in this process (off for tests and extra instances);
    * `schedules` are cron expressions keyed by job name (a JobDefinition's `schedule`).
@@ -266,6 +275,11 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     metricsToken: e.METRICS_TOKEN ?? null,
     publicUrl: e.PUBLIC_URL ?? null,
     publicFieldsRegime: e.PUBLIC_FIELDS_REGIME,
+    publicSearchCache: {
+      size: e.PUBLIC_SEARCH_CACHE_SIZE,
+      ttlMs: e.PUBLIC_SEARCH_CACHE_TTL_S * 1000,
+      checkMs: e.PUBLIC_SEARCH_CACHE_CHECK_MS,
+    },
     jobs: {
       scheduler: e.SCHEDULER === undefined ? e.NODE_ENV !== 'test' : e.SCHEDULER === 'on',
       schedules: {

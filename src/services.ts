@@ -63,7 +63,12 @@ export function createServices({ db, config, clock, logger, jobs: jobDefinitions
   const associations = createAssociationsService({ db, repo: associationsRepo, audit, clock, catalogues });
   const documentStorage = createDocumentStorage(config.uploads.dir);
   const documents = createDocumentsService({ db, repo: createDocumentsRepository(db), storage: documentStorage, audit, clock, logger });
-  const publicData = createPublicService({ repo: createPublicRepository(db), regime: config.publicFieldsRegime, clock });
+  const publicData = createPublicService({
+    repo: createPublicRepository(db),
+    regime: config.publicFieldsRegime,
+    clock,
+    cache: config.publicSearchCache,
+  });
   const notifications = createNotificationsService(db);
   const submissions = createSubmissionsService({
     db,

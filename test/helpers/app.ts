@@ -26,7 +26,15 @@ export async function buildTestApp(env: Record<string, string> = {}, options: { 
   // Each app writes its backups to its own temporary folder (never ./backups; test files run in parallel and the
   // retention rule would prune each other's backups).
   const backupDir = mkdtempSync(path.join(os.tmpdir(), 'csdl-hoi-test-backups-'));
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'info', SEED_DEMO: 'false', BACKUP_DIR: backupDir, ...env });
+  // The public list cache reads the data version on every request in tests: a write is seen by the next request.
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'info',
+    SEED_DEMO: 'false',
+    BACKUP_DIR: backupDir,
+    PUBLIC_SEARCH_CACHE_CHECK_MS: '0',
+    ...env,
+  });
   const db = await createTestDatabase();
   const clock = createFakeClock(new Date());
   const logLines: string[] = [];

@@ -241,6 +241,125 @@ describe('public search (SPEC §5)', () => {
   });
 });
 
+describe('public search: full text, typo fallback, capped count, cache (SPEC §7)', () => {
+  it('finds words by their beginnings (full text), never by the middle of a word', async () => {
+    const codes = listCodes((await request(t.app).get('/hoi').query({ q: 'ngu cao' })).text);
+    expect(codes.slice(0, 2).sort()).toEqual(['H900001', 'H900002']);
+    expect(codes).not.toContain('H900003');
+    // "uoi" is inside "người", not at its start, and not close enough to be a typo.
+    expect(listCodes((await request(t.app).get('/hoi').query({ q: 'uoi' })).text)).toEqual([]);
+  });
+
+  it('reads tsquery operators in the query as plain characters: every word is still required', async () => {
+    for (const q of ['cao:* | mu', "mu' | 'cao", 'cao & !tuoi', '(mu | cao)', 'mu <-> cao', 'cao\\ | mu']) {
+      const res = await request(t.app).get('/hoi').query({ q });
+      expect(res.status, q).toBe(200);
+      // An OR would find Hội Người mù (H900003) and the cao tuổi associations; no name has both "cao" and "mu".
+      expect(listCodes(res.text), q).not.toContain('H900003');
+    }
+    expect(
+      listCodes((await request(t.app).get('/hoi').query({ q: 'cao & tuoi' })).text)
+        .slice(0, 2)
+        .sort(),
+    ).toEqual(['H900001', 'H900002']);
+  });
+
+  it('falls back to trigram likeness only when no name has the words (a typo)', async () => {
+    // "tuoy" begins no word: the full-text search finds nothing, the typo fallback finds the cao tuổi associations.
+    const typo = listCodes((await request(t.app).get('/hoi').query({ q: 'nguoi cao tuoy' })).text);
+    expect(typo.slice(0, 2).sort()).toEqual(['H900001', 'H900002']);
+    expect(typo).not.toContain(UNPUBLISHED);
+    // With the words present, the typo matches are not added: "nguoi mu" finds the one name with both words.
+    expect(listCodes((await request(t.app).get('/hoi').query({ q: 'nguoi mu' })).text)).toEqual(['H900003']);
+  });
+
+  describe('over 1,000 matches, and the cache', () => {
+    let big: TestContext;
+    const N = 1005;
+    const code = (i: number) => `H95${String(i).padStart(4, '0')}`;
+
+    beforeAll(async () => {
+      big = await buildTestApp();
+      const rows = Array.from({ length: N }, (_, i) => ({
+        code: code(i),
+        name: `Câu lạc bộ Cờ tướng phường số ${i + 1}`,
+        kind_code: 'hoi',
+        scope: 'tinh',
+        main_field_code: 'VHNT',
+        status: 'hoat_dong',
+        published: true,
+      }));
+      for (let i = 0; i < rows.length; i += 250) await big.db.knex('associations').insert(rows.slice(i, i + 250));
+      await big.db.knex('associations').insert({
+        code: 'H959999',
+        name: 'Câu lạc bộ Bóng bàn chưa công khai',
+        kind_code: 'hoi',
+        scope: 'tinh',
+        main_field_code: 'VHNT',
+        status: 'hoat_dong',
+        published: false,
+      });
+    }, 120_000);
+    afterAll(async () => {
+      await big.db.destroy();
+    });
+
+    it('says "Có hơn 1.000 kết quả" instead of counting past 1,000, and pages on while pages are full', async () => {
+      const p1 = await request(big.app).get('/hoi').query({ q: 'co tuong' });
+      expect(p1.status).toBe(200);
+      expect(p1.text).toContain('Có hơn <strong>1.000</strong> kết quả, trang 1.');
+      expect(p1.text).not.toContain('Tìm thấy <strong>');
+      expect(listCodes(p1.text)).toHaveLength(20);
+      expect(p1.text).toContain('href="/hoi?q=co+tuong&amp;trang=2" rel="next"');
+      // The bare list too.
+      expect((await request(big.app).get('/hoi')).text).toContain('Có hơn <strong>1.000</strong> kết quả');
+      const p50 = await request(big.app).get('/hoi').query({ q: 'co tuong', trang: '50' });
+      expect(listCodes(p50.text)).toHaveLength(20);
+      expect(p50.text).toContain('href="/hoi?q=co+tuong&amp;trang=51" rel="next"');
+      const p51 = await request(big.app).get('/hoi').query({ q: 'co tuong', trang: '51' });
+      expect(listCodes(p51.text)).toHaveLength(N - 1000);
+      expect(p51.text).not.toContain('rel="next"');
+      // Open data holds every match, exactly counted, in the list's order (the first and the last page).
+      const json = await jsonOf(big, { q: 'co tuong' });
+      expect(json.metadata.count).toBe(N);
+      const jsonCodes = json.data.map((r) => r.code);
+      expect(jsonCodes.slice(0, 20)).toEqual(listCodes(p1.text));
+      expect(jsonCodes.slice(980, 1000)).toEqual(listCodes(p50.text));
+      expect(jsonCodes.slice(1000)).toEqual(listCodes(p51.text));
+      const csv = await csvOf(big, { q: 'co tuong' });
+      expect(csv.rows.slice(1).map((r) => r[0])).toEqual(jsonCodes);
+    });
+
+    it('the ranking of a large result: shortest matching names first, as the similarity orders them', async () => {
+      const codes = listCodes((await request(big.app).get('/hoi').query({ q: 'co tuong' })).text);
+      // "… số 1" … "… số 9" are the shortest names (fewest trigrams), so the most similar to the query.
+      expect(codes.slice(0, 9).sort()).toEqual(Array.from({ length: 9 }, (_, i) => code(i)).sort());
+    });
+
+    it('serves a repeated list from the cache, and a write (edit, publish) is seen by the very next request', async () => {
+      const stats = big.services.publicData.cacheStats;
+      const query = { q: 'bong ban' };
+      expect(listCodes((await request(big.app).get('/hoi').query(query)).text)).toEqual([]);
+      const hits = stats.hits;
+      expect(listCodes((await request(big.app).get('/hoi').query(query)).text)).toEqual([]);
+      expect(stats.hits).toBeGreaterThan(hits);
+
+      // An edit of a published record.
+      await big.db
+        .knex('associations')
+        .where({ code: code(7) })
+        .update({ name: 'Câu lạc bộ Bóng bàn phường số 8' });
+      expect(listCodes((await request(big.app).get('/hoi').query(query)).text)).toEqual([code(7)]);
+      // Publishing a record.
+      await big.db.knex('associations').where({ code: 'H959999' }).update({ published: true });
+      expect(listCodes((await request(big.app).get('/hoi').query(query)).text).sort()).toEqual([code(7), 'H959999'].sort());
+      // Unpublishing it again.
+      await big.db.knex('associations').where({ code: 'H959999' }).update({ published: false });
+      expect(listCodes((await request(big.app).get('/hoi').query(query)).text)).toEqual([code(7)]);
+    });
+  });
+});
+
 describe('public pages', () => {
   it('home: counts of published associations by field and by scope, linked to the list, and a search box', async () => {
     const res = await request(t.app).get('/');

@@ -96,17 +96,21 @@ export function createPublicController(service: PublicService, publicUrl: string
     async list(req: Request, res: Response) {
       const q = parseQuery(req);
       const page = q.trang ?? 1;
-      const [{ rows, total }, options] = await Promise.all([
+      const [{ rows, total, more }, options] = await Promise.all([
         service.list(filtersOf(q), sortOf(q), page, PAGE_SIZE),
         service.filterOptions(),
       ]);
       const query = linkQuery(q);
+      // Past the capped count the pages go on while a page is full (the pager then shows no last page).
+      const counted = Math.max(1, Math.ceil(total / PAGE_SIZE));
+      const pages = more ? Math.max(counted, rows.length === PAGE_SIZE ? page + 1 : page) : counted;
       res.render('public/list', {
         title: q.q ? `Tìm hội: ${q.q}` : 'Danh sách hội',
         rows,
         total,
+        more,
         page,
-        pages: Math.max(1, Math.ceil(total / PAGE_SIZE)),
+        pages,
         query,
         sort: sortOf(q),
         options,

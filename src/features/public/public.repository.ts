@@ -3,13 +3,14 @@
  * selects only the columns the public-field setting can show (public-fields.ts): leaders' personal data and
  * internal columns are never read.
  *
- * Search (SPEC §5): diacritics and case ignored through f_unaccent (which also folds đ/Đ to d), small typos
- * tolerated through pg_trgm word similarity (`%>`, whose threshold every connection sets to 0.75: db/knex.ts, then
- * the same bound checked explicitly); both are served by the gin trigram index on the stored column
- * name_unaccent = f_unaccent(name), computed once per row instead of once per candidate row and search (the bench
- * measured f_unaccent as most of a search's time at 100,000 associations). Ranking: exact name or code, accented
- * substring, unaccented substring (or exact abbreviation), every word present at a word start, then trigram
- * similarity.
+ * Search (SPEC §5, §7): diacritics and case ignored through f_unaccent (which also folds đ/Đ to d). A match is a
+ * name where every word of the query begins a word (full text: the stored tsvector name_tsv of f_unaccent(name),
+ * 'simple' configuration, GIN index, prefix tsquery built from the database's own lexemes of the query), an
+ * abbreviation containing the query, or the code. Only when that finds nothing (with the same filters), small
+ * typos are tolerated through pg_trgm word similarity on the stored name_unaccent (`%>`, whose threshold every
+ * connection sets to 0.75: db/knex.ts, then the same bound checked explicitly). Ranking: exact name or code,
+ * accented substring, unaccented substring (or exact abbreviation), every word present at a word start, then
+ * trigram similarity — computed for the 200 best candidates only (relevanceOrdered). Counts stop past COUNT_CAP.
  */
 import type { Knex } from 'knex';
 import { whereInProvince } from '../../db/filters.js';
@@ -74,10 +75,17 @@ function likeEscape(s: string): string {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
-/** Words of the query (at most 8), for the "every word present" match. */
-export function searchWords(q: string): string[] {
-  return q.split(/\s+/).filter(Boolean).slice(0, 8);
-}
+/** Words of the query that count (at most 8), as the search folds them: the first 8 lexemes in query order. */
+const MAX_WORDS = 8;
+
+/**
+ * Beyond this many matches the list says "hơn 1.000" instead of counting them all (the count stops there);
+ * pages still go on while there are rows.
+ */
+export const COUNT_CAP = 1000;
+
+/** Matches of a search whose similarities are computed (stage 2 of the ranking): the first 10 pages. */
+export const RANKED_CANDIDATES = 200;
 
 /**
  * Minimum word similarity for a match found only by trigrams: "nguoi cao tuoy" → "Hội Người cao tuổi" is 0.87,
@@ -86,37 +94,59 @@ export function searchWords(q: string): string[] {
 const TYPO_SIMILARITY = 0.75;
 
 /**
- * Every word of the query begins a word of the name (diacritics and case ignored). The first LIKE is served by
- * the trigram index; the second, on the name with a leading space, keeps only matches at the start of a word.
+ * A prefix tsquery from lexemes the database produced (to_tsvector of the folded query): each lexeme quoted, with
+ * quotes doubled and backslashes escaped, so no user character is ever read as tsquery syntax; `:*` makes it a
+ * word prefix; every word required.
  */
-function allWordsSql(words: readonly string[]): string {
-  return `(${words
-    .map(() => "(a.name_unaccent LIKE '%' || f_unaccent(?) || '%' AND ' ' || a.name_unaccent LIKE '% ' || f_unaccent(?) || '%')")
-    .join(' AND ')})`;
+export function prefixQuery(lexemes: readonly string[]): string {
+  return lexemes.map((l) => `'${l.replace(/\\/g, '\\\\').replace(/'/g, "''")}':*`).join(' & ');
 }
 
-function allWordsBindings(words: readonly string[]): string[] {
-  return words.flatMap((w) => [likeEscape(w), likeEscape(w)]);
+/**
+ * How a search is answered. `words`: the name has a word starting with each word of the query (full text, the
+ * GIN index on name_tsv), or the abbreviation contains the query, or it is the code. `typo`: only when that finds
+ * nothing (with the same filters), names whose words are close to the query by trigrams (`nguoi cao tuoy`).
+ */
+export interface SearchPlan {
+  q: string;
+  /** The prefix tsquery of the query's words; null when the query has no word (only punctuation: finds nothing). */
+  tsquery: string | null;
+  mode: 'words' | 'typo';
 }
 
 export function createPublicRepository(db: Knex) {
+  /** The query's words as the name's tsvector holds them (same folding, same parser), in query order. */
+  async function lexemes(q: string): Promise<string[]> {
+    const res = await db.raw<{ rows: Array<{ lexeme: string }> }>(
+      "SELECT t.lexeme FROM unnest(to_tsvector('simple', f_unaccent(?))) AS t ORDER BY t.positions[1] LIMIT ?",
+      [q, MAX_WORDS],
+    );
+    return res.rows.map((r) => r.lexeme);
+  }
+
   /** Published associations matching the filters (the search condition included). */
-  function filtered(filters: PublicFilters): Knex.QueryBuilder {
+  function filtered(filters: PublicFilters, plan: SearchPlan | null): Knex.QueryBuilder {
     const base = db('associations as a').where('a.published', true);
-    const q = filters.q;
-    if (q) {
-      const words = searchWords(q);
-      base.where((w) => {
-        w.whereRaw(allWordsSql(words), allWordsBindings(words))
-          // `%>` lets the trigram index find candidates (threshold set per connection); the recheck keeps only close ones.
-          .orWhereRaw('(a.name_unaccent %> f_unaccent(?) AND word_similarity(f_unaccent(?), a.name_unaccent) >= ?)', [
-            q,
-            q,
-            TYPO_SIMILARITY,
-          ])
-          .orWhereRaw("a.abbreviation_unaccent LIKE '%' || f_unaccent(?) || '%'", [likeEscape(q)])
-          .orWhere('a.code', q.toUpperCase());
-      });
+    if (plan) {
+      const { q, tsquery } = plan;
+      if (plan.mode === 'typo') {
+        // `%>` lets the trigram index find candidates (threshold set per connection); the recheck keeps only close ones.
+        base.whereRaw('(a.name_unaccent %> f_unaccent(?) AND word_similarity(f_unaccent(?), a.name_unaccent) >= ?)', [
+          q,
+          q,
+          TYPO_SIMILARITY,
+        ]);
+      } else if (!tsquery) {
+        // No letter or digit in the query (only punctuation): nothing to find, and no index could serve it.
+        base.whereRaw('false');
+      } else {
+        base.where((w) =>
+          w
+            .whereRaw("a.name_tsv @@ to_tsquery('simple', ?)", [tsquery])
+            .orWhereRaw("a.abbreviation_unaccent LIKE '%' || f_unaccent(?) || '%'", [likeEscape(q)])
+            .orWhere('a.code', q.toUpperCase()),
+        );
+      }
     }
     if (filters.field) {
       const field = filters.field;
@@ -131,79 +161,198 @@ export function createPublicRepository(db: Knex) {
     return base;
   }
 
-  function ordered(query: Knex.QueryBuilder, filters: PublicFilters, sort: PublicSort): Knex.QueryBuilder {
-    const q = filters.q;
-    if (sort === 'phu-hop' && q) {
-      const words = searchWords(q);
-      query.orderByRaw(
-        `CASE
+  /**
+   * Ranking class of a match: 0 exact name or code, 1 accented substring, 2 unaccented substring (or exact
+   * abbreviation), 3 every word present at a word start, 4 the rest (abbreviation substring, typo). String tests on
+   * stored columns: cheap.
+   */
+  function classSql(plan: SearchPlan): { sql: string; bindings: string[] } {
+    const { q, tsquery } = plan;
+    return {
+      sql: `CASE
            WHEN lower(a.name) = lower(?) OR a.code = ? THEN 0
            WHEN strpos(lower(a.name), lower(?)) > 0 THEN 1
            WHEN strpos(a.name_unaccent, f_unaccent(?)) > 0 OR lower(coalesce(a.abbreviation, '')) = lower(?) THEN 2
-           WHEN ${allWordsSql(words)} THEN 3
+           WHEN ${tsquery ? "a.name_tsv @@ to_tsquery('simple', ?)" : 'false'} THEN 3
            ELSE 4
          END`,
-        [q, q.toUpperCase(), q, q, q, ...allWordsBindings(words)],
-      );
-      query.orderByRaw('word_similarity(f_unaccent(?), a.name_unaccent) DESC', [q]);
-      query.orderByRaw('similarity(f_unaccent(?), a.name_unaccent) DESC', [q]);
-      query.orderBy('a.name');
-    } else if (sort === 'ma') {
-      query.orderBy('a.code');
-    } else {
-      query.orderBy('a.name');
+      bindings: [q, q.toUpperCase(), q, q, q, ...(tsquery ? [tsquery] : [])],
+    };
+  }
+
+  /**
+   * The matches of a search in relevance order, in two stages. Stage 1 orders every match by class, then by the
+   * number of trigrams of its name (fewest first), name and id — no similarity computed. Stage 2 takes the first
+   * RANKED_CANDIDATES of that order and ranks them as before: class, word similarity, similarity, name, id. The
+   * other matches follow in the stage-1 order. For a name holding every trigram of the query, similarity =
+   * |query trigrams| / name trigrams, so stage 1 keeps the most similar ones of each class; the ranking of the
+   * first pages is the full one, and similarities are computed for at most RANKED_CANDIDATES rows per search
+   * instead of every match (1,700 for "nguoi cao tuoi" at 100,000 associations). The list and open data use this
+   * same order.
+   */
+  function relevanceOrdered(filters: PublicFilters, plan: SearchPlan, upTo?: number): Knex.QueryBuilder {
+    const cls = classSql(plan);
+    const matches = filtered(filters, plan).select(
+      'a.id',
+      'a.name',
+      'a.name_unaccent',
+      'a.name_trigrams',
+      db.raw(`${cls.sql} AS rank_class`, cls.bindings),
+      // Every match is read to rank them anyway: their number comes with them (computed before the LIMIT below).
+      db.raw('count(*) OVER () AS match_count'),
+    );
+    // Only the first `upTo` rows are wanted: they are among the first max(upTo, RANKED_CANDIDATES) of stage 1,
+    // which a bounded (top-N) sort finds without sorting every match.
+    if (upTo !== undefined) {
+      matches.orderBy(['rank_class', 'a.name_trigrams', 'a.name', 'a.id']).limit(Math.max(upTo, RANKED_CANDIDATES));
     }
+    const staged = db
+      .from(matches.as('m'))
+      .select('m.*', db.raw('row_number() OVER (ORDER BY m.rank_class, m.name_trigrams, m.name, m.id) AS stage1'));
+    return db
+      .from(staged.as('x'))
+      .orderByRaw('x.stage1 > ?', [RANKED_CANDIDATES])
+      .orderBy('x.rank_class')
+      .orderByRaw('CASE WHEN x.stage1 <= ? THEN word_similarity(f_unaccent(?), x.name_unaccent) END DESC', [RANKED_CANDIDATES, plan.q])
+      .orderByRaw('CASE WHEN x.stage1 <= ? THEN similarity(f_unaccent(?), x.name_unaccent) END DESC', [RANKED_CANDIDATES, plan.q])
+      .orderByRaw('CASE WHEN x.stage1 > ? THEN x.name_trigrams END', [RANKED_CANDIDATES])
+      .orderBy('x.name')
+      .orderBy('x.id');
+  }
+
+  /** Order by name or code (and without a search, by name). */
+  function plainOrdered(query: Knex.QueryBuilder, sort: PublicSort): Knex.QueryBuilder {
+    if (sort === 'ma') query.orderBy('a.code');
+    else query.orderBy('a.name');
     return query.orderBy('a.id');
   }
 
+  /** Matches of the filters, counted up to COUNT_CAP + 1 (the count stops there). */
+  async function cappedCount(filters: PublicFilters, plan: SearchPlan | null): Promise<number> {
+    const inner = filtered(filters, plan)
+      .select(db.raw('1'))
+      .limit(COUNT_CAP + 1);
+    const row = await db.from(inner.as('m')).count<{ count: number }[]>('* as count').first();
+    return Number(row?.count ?? 0);
+  }
+
+  /** The words plan of a query: full text on its words (or none when it has no word), abbreviation, code. */
+  async function wordsPlan(q: string): Promise<SearchPlan> {
+    const words = await lexemes(q);
+    return { q, tsquery: words.length ? prefixQuery(words) : null, mode: 'words' };
+  }
+
+  /**
+   * The plan of a search and its capped count: words first; the trigram fallback only when words find nothing.
+   * Without a query: no plan.
+   */
+  async function resolve(filters: PublicFilters): Promise<{ plan: SearchPlan | null; count: number }> {
+    if (!filters.q) return { plan: null, count: await cappedCount(filters, null) };
+    const plan = await wordsPlan(filters.q);
+    const count = await cappedCount(filters, plan);
+    // A query without a word (only punctuation) has no trigram either: no typo can be near it.
+    if (count > 0 || !plan.tsquery) return { plan, count };
+    const typo: SearchPlan = { ...plan, mode: 'typo' };
+    return { plan: typo, count: await cappedCount(filters, typo) };
+  }
+
+  /**
+   * A page of a search in relevance order: the ids and the number of all matches (null when the page is past the
+   * end: no row carries it, so it is counted apart, capped).
+   */
+  async function rankedPage(
+    filters: PublicFilters,
+    plan: SearchPlan,
+    page: number,
+    pageSize: number,
+  ): Promise<{ ids: number[]; count: number }> {
+    const rows: Array<{ id: number; match_count: string | number }> = await relevanceOrdered(filters, plan, page * pageSize)
+      .select('x.id', 'x.match_count')
+      .limit(pageSize)
+      .offset((page - 1) * pageSize);
+    const first = rows[0];
+    const count = first ? Number(first.match_count) : page === 1 ? 0 : await cappedCount(filters, plan);
+    return { ids: rows.map((r) => Number(r.id)), count };
+  }
+
+  const DISPLAY = [
+    'a.code',
+    'a.abbreviation',
+    'a.scope',
+    's.name as status_name',
+    'f.name as field_name',
+    'p.name as province_name',
+  ] as const;
+
+  function withCatalogues(query: Knex.QueryBuilder): Knex.QueryBuilder {
+    return query
+      .leftJoin('statuses as s', 's.code', 'a.status')
+      .leftJoin('fields as f', 'f.code', 'a.main_field_code')
+      .leftJoin('provinces as p', 'p.code', 'a.hq_province_code');
+  }
+
+  /** The list columns of these associations, in the order of `ids` (catalogue names joined for these rows only). */
+  async function displayRows(ids: readonly number[]): Promise<PublicListItem[]> {
+    if (ids.length === 0) return [];
+    const rows: PublicListItem[] = await withCatalogues(db('associations as a').whereIn('a.id', [...ids])).select(
+      'a.id',
+      'a.name',
+      ...DISPLAY,
+    );
+    const byId = new Map(rows.map((r) => [Number(r.id), r]));
+    return ids.flatMap((id) => {
+      const r = byId.get(id);
+      return r ? [r] : [];
+    });
+  }
+
   return {
+    /**
+     * A page of the list and the number of matches: exact up to COUNT_CAP, else `more` is true and `total` is
+     * COUNT_CAP ("hơn 1.000").
+     */
     async list(
       filters: PublicFilters,
       sort: PublicSort,
       page: number,
       pageSize: number,
-    ): Promise<{ rows: PublicListItem[]; total: number }> {
-      // A search: one pass over the matches gives the page and their number (count(*) OVER () is computed before
-      // LIMIT); only a page past the end, which has no row to carry it, needs a separate count. Without a search
-      // the page is read from the (published, name) index and counted apart: a window over every published row
-      // would sort them all.
-      const withWindow = Boolean(filters.q);
-      const rows = await ordered(
-        filtered(filters)
-          .leftJoin('statuses as s', 's.code', 'a.status')
-          .leftJoin('fields as f', 'f.code', 'a.main_field_code')
-          .leftJoin('provinces as p', 'p.code', 'a.hq_province_code')
-          .select(
-            'a.id',
-            'a.code',
-            'a.name',
-            'a.abbreviation',
-            'a.scope',
-            's.name as status_name',
-            'f.name as field_name',
-            'p.name as province_name',
-            ...(withWindow ? [db.raw('count(*) OVER () AS total_count')] : []),
-          ),
-        filters,
-        sort,
-      )
+    ): Promise<{ rows: PublicListItem[]; total: number; more: boolean }> {
+      if (sort === 'phu-hop' && filters.q) {
+        // One query gives the page and the number of matches; the typo fallback only when the words find nothing.
+        const words = await wordsPlan(filters.q);
+        let ranked = await rankedPage(filters, words, page, pageSize);
+        if (ranked.count === 0 && words.tsquery) ranked = await rankedPage(filters, { ...words, mode: 'typo' }, page, pageSize);
+        return { rows: await displayRows(ranked.ids), total: Math.min(ranked.count, COUNT_CAP), more: ranked.count > COUNT_CAP };
+      }
+      const { plan, count } = await resolve(filters);
+      const more = count > COUNT_CAP;
+      if (count === 0) return { rows: [], total: 0, more };
+      const rows: PublicListItem[] = await plainOrdered(withCatalogues(filtered(filters, plan)).select('a.id', 'a.name', ...DISPLAY), sort)
         .limit(pageSize)
         .offset((page - 1) * pageSize);
-      let total: number;
-      if (withWindow && rows.length > 0) {
-        total = Number(rows[0].total_count);
-      } else {
-        const countRow = await filtered(filters).count<{ count: number }[]>('* as count').first();
-        total = Number(countRow?.count ?? 0);
-      }
-      const items = rows.map(({ total_count: _, ...row }: Record<string, unknown>) => row) as unknown as PublicListItem[];
-      return { rows: items, total };
+      return { rows, total: Math.min(count, COUNT_CAP), more };
     },
 
     /** Ids of every match in list order: open data reads the records in chunks of these (never all rows at once). */
     async matchingIds(filters: PublicFilters, sort: PublicSort): Promise<number[]> {
-      const rows = await ordered(filtered(filters).select('a.id'), filters, sort);
+      const { plan, count } = await resolve(filters);
+      if (count === 0) return [];
+      const rows =
+        sort === 'phu-hop' && plan
+          ? await relevanceOrdered(filters, plan).select('x.id')
+          : await plainOrdered(filtered(filters, plan).select('a.id'), sort);
       return rows.map((r: { id: number }) => r.id);
+    },
+
+    /**
+     * The public data version: moves whenever a table the public list reads is written (triggers of migration
+     * 20261230000100_search_full_text). Reading a sequence takes no lock.
+     */
+    async dataVersion(): Promise<string> {
+      const res = await db.raw<{ rows: Array<{ v: string }> }>(
+        "SELECT last_value::text || ':' || is_called::text AS v FROM public_data_version",
+      );
+      return String(res.rows[0]?.v ?? '');
     },
 
     async publishedId(code: string): Promise<number | null> {

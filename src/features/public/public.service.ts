@@ -15,7 +15,99 @@ const CHUNK = 500;
 
 export interface PublicListPage {
   rows: Array<PublicListItem & { scope_label: string }>;
+  /** Exact up to COUNT_CAP (public.repository.ts); when `more`, there are more matches than that. */
   total: number;
+  more: boolean;
+}
+
+export interface PublicCacheOptions {
+  /** Entries kept (least recently used dropped first); 0 = no cache. */
+  size: number;
+  /** Longest time an entry is served. */
+  ttlMs: number;
+  /** The database's public data version is read at most this often (0 = on every call). */
+  checkMs: number;
+}
+
+export const NO_CACHE: PublicCacheOptions = { size: 0, ttlMs: 0, checkMs: 0 };
+
+/**
+ * A small in-process cache of public list results (rows and count, never rendered pages: the same for every
+ * visitor, signed in or not). Entries are keyed by the exact filters, sort and page, dropped when the public data
+ * version of the database moves (any write to associations, their other fields or the shown catalogues, from any
+ * process: triggers of migration 20261230000100), and never served older than `ttlMs`. So a write is seen by the
+ * next list at most `checkMs` later (1 s by default) — at once when checkMs is 0.
+ */
+export function createPublicCache(
+  options: PublicCacheOptions,
+  readVersion: () => Promise<string>,
+  now: () => number = performance.now.bind(performance),
+) {
+  const entries = new Map<string, { at: number; value: unknown }>();
+  const pending = new Map<string, { version: string | null; promise: Promise<unknown> }>();
+  let version: string | null = null;
+  let checkedAt = Number.NEGATIVE_INFINITY;
+  let checking: Promise<void> | null = null;
+  const stats = { hits: 0, misses: 0 };
+
+  async function check(): Promise<void> {
+    if (version !== null && now() - checkedAt < options.checkMs) return;
+    // One read of the version for every caller waiting at the same moment.
+    checking ??= readVersion()
+      .then((v) => {
+        if (v !== version) entries.clear();
+        version = v;
+        checkedAt = now();
+      })
+      .finally(() => {
+        checking = null;
+      });
+    await checking;
+  }
+
+  return {
+    stats,
+    async get<T>(key: string, compute: () => Promise<T>): Promise<T> {
+      if (options.size <= 0) return compute();
+      await check();
+      const seenVersion = version;
+      const hit = entries.get(key);
+      if (hit && now() - hit.at <= options.ttlMs) {
+        // Most recently used last: Map keeps insertion order.
+        entries.delete(key);
+        entries.set(key, hit);
+        stats.hits++;
+        return hit.value as T;
+      }
+      // Callers asking for the same key while it is computed share that computation (no stampede of identical
+      // searches when a popular entry is missing).
+      const running = pending.get(key);
+      if (running && running.version === seenVersion) {
+        stats.hits++;
+        return running.promise as Promise<T>;
+      }
+      stats.misses++;
+      const at = now();
+      const promise = compute();
+      pending.set(key, { version: seenVersion, promise });
+      try {
+        const value = await promise;
+        // Stored only if no newer version was seen while computing.
+        if (version === seenVersion) {
+          entries.delete(key);
+          entries.set(key, { at, value });
+          while (entries.size > options.size) {
+            const oldest = entries.keys().next().value;
+            if (oldest === undefined) break;
+            entries.delete(oldest);
+          }
+        }
+        return value;
+      } finally {
+        if (pending.get(key)?.promise === promise) pending.delete(key);
+      }
+    },
+  };
 }
 
 export interface OpenData {
@@ -25,8 +117,9 @@ export interface OpenData {
   chunks(): AsyncGenerator<PublicRecord[]>;
 }
 
-export function createPublicService(deps: { repo: PublicRepository; regime: PublicRegime; clock: Clock }) {
+export function createPublicService(deps: { repo: PublicRepository; regime: PublicRegime; clock: Clock; cache?: PublicCacheOptions }) {
   const { repo, regime, clock } = deps;
+  const cache = createPublicCache(deps.cache ?? NO_CACHE, () => repo.dataVersion());
   const fields: readonly PublicField[] = publicFields(regime);
   const withPresident = regimeIncludes(regime, 'president_name');
 
@@ -51,13 +144,29 @@ export function createPublicService(deps: { repo: PublicRepository; regime: Publ
       return repo.countsByField();
     },
 
+    /** Hits and misses of the list cache since start (for tests and the bench). */
+    cacheStats: cache.stats,
+
     filterOptions() {
-      return repo.filterOptions(vietnamToday(clock.now()));
+      const today = vietnamToday(clock.now());
+      return cache.get(`options|${today}`, () => repo.filterOptions(today));
     },
 
-    async list(filters: PublicFilters, sort: PublicSort, page: number, pageSize: number): Promise<PublicListPage> {
-      const { rows, total } = await repo.list(filters, sort, page, pageSize);
-      return { rows: rows.map((r) => ({ ...r, scope_label: SCOPE_LABELS[r.scope] ?? r.scope })), total };
+    list(filters: PublicFilters, sort: PublicSort, page: number, pageSize: number): Promise<PublicListPage> {
+      const key = JSON.stringify([
+        'list',
+        filters.q ?? '',
+        filters.field ?? '',
+        filters.scope ?? '',
+        filters.province ?? '',
+        sort,
+        page,
+        pageSize,
+      ]);
+      return cache.get(key, async () => {
+        const { rows, total, more } = await repo.list(filters, sort, page, pageSize);
+        return { rows: rows.map((r) => ({ ...r, scope_label: SCOPE_LABELS[r.scope] ?? r.scope })), total, more };
+      });
     },
 
     /** A published association's public fields; 404 for an unknown or unpublished code. */
