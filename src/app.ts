@@ -58,7 +58,7 @@ import { inFlightLimiter } from './middleware/overload.js';
 import { rejectPollutedParameters } from './middleware/parameters.js';
 import { loginRateLimiter, registrationRateLimiter } from './middleware/rateLimit.js';
 import { cspNonce, noStoreWhenAuthenticated, securityHeaders } from './middleware/security.js';
-import { createSessionMiddleware, KnexSessionStore } from './middleware/session.js';
+import { createSessionMiddleware, KnexSessionStore, saveSessionBeforeRedirect } from './middleware/session.js';
 import { forcePasswordChange, sessionTimeouts } from './middleware/sessionPolicy.js';
 import type { Services } from './services.js';
 
@@ -117,6 +117,7 @@ export function createApp({ config, db, services, logger, clock, extraRoutes }: 
   app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 2000 }));
   app.use(rejectPollutedParameters());
   app.use(createSessionMiddleware(config, store));
+  app.use(saveSessionBeforeRedirect());
   app.use(passport.initialize());
   app.use(passport.session());
   app.use(csrf.csrfSynchronisedProtection);

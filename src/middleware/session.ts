@@ -3,7 +3,7 @@
  * `session_generation`; the store refuses to write a session whose generation is stale, so a request still in
  * flight cannot bring back a session that logout, a password change or disabling the account has ended.
  */
-import type { RequestHandler } from 'express';
+import type { RequestHandler, Response } from 'express';
 import session, { type SessionData, Store } from 'express-session';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
@@ -136,4 +136,24 @@ export function createSessionMiddleware(config: Pick<Config, 'session'>, store: 
       maxAge: config.session.absoluteMs,
     },
   });
+}
+
+/**
+ * Redirects wait until the session is stored. express-session stores a changed session when the response ends, but
+ * it sends the headers first and sends them even when that write fails, so a client that follows the redirect at
+ * once (a browser does, on the headers) can reach the next page before the session holds what this request put
+ * there: right after a login the session lacked its login time and looked expired (seen in the soak,
+ * RELIABILITY 42), and the TOTP step could find no pending password step. A failed write becomes an error page,
+ * never a redirect. An empty session is left alone: it is not stored at all (RELIABILITY check 10).
+ */
+export function saveSessionBeforeRedirect(): RequestHandler {
+  return (req, res, next) => {
+    const redirect = res.redirect as (this: Response, ...args: unknown[]) => void;
+    res.redirect = function (this: Response, ...args: unknown[]) {
+      const s = req.session as (typeof req.session & Record<string, unknown>) | undefined;
+      if (!s || !Object.keys(s).some((k) => k !== 'cookie')) return redirect.apply(this, args);
+      s.save((err) => (err ? next(err) : redirect.apply(this, args)));
+    } as Response['redirect'];
+    next();
+  };
 }

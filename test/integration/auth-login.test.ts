@@ -1,4 +1,5 @@
 /** Login, TOTP and logout through the real forms (RELIABILITY checks 1, 2, 7; SPEC §6). */
+import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { totpCode } from '../../src/features/auth/totp.js';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
@@ -134,6 +135,58 @@ describe('a session that cannot be stored', () => {
       expect(res.headers.location).toBeUndefined();
     } finally {
       store.set = set;
+    }
+  });
+});
+
+describe('redirects wait for the session write (RELIABILITY 42 soak finding)', () => {
+  it('sends the redirect after a login only once the session holds the login time', async () => {
+    const a = agent(t);
+    const page = await a.get('/dang-nhap');
+    const cookie = `csdl.sid=${sessionCookie(page)}`;
+    const store = t.app.locals.sessionStore;
+    const set = store.set.bind(store);
+    let stored = false;
+    // The write that records the login time is slow, as under load.
+    store.set = (sid, sess, cb) => {
+      if (!sess.authAt) return set(sid, sess, cb);
+      setTimeout(
+        () =>
+          set(sid, sess, (err) => {
+            stored = true;
+            cb?.(err);
+          }),
+        300,
+      );
+    };
+    const server = t.app.listen(0, '127.0.0.1');
+    try {
+      await new Promise((r) => server.once('listening', r));
+      const { port } = server.address() as import('node:net').AddressInfo;
+      const body = new URLSearchParams({ _csrf: csrfFrom(page.text), username: officer.username, password: officer.password }).toString();
+      const storedWhenHeadersArrived = await new Promise<boolean>((resolve, reject) => {
+        const req = http.request(
+          {
+            host: '127.0.0.1',
+            port,
+            path: '/dang-nhap',
+            method: 'POST',
+            headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body) },
+          },
+          (res) => {
+            // A browser follows a redirect as soon as these headers arrive.
+            expect(res.statusCode).toBe(303);
+            resolve(stored);
+            res.resume();
+          },
+        );
+        req.on('error', reject);
+        req.end(body);
+      });
+      expect(storedWhenHeadersArrived).toBe(true);
+    } finally {
+      store.set = set;
+      await new Promise((r) => server.close(r));
     }
   });
 });

@@ -27,14 +27,6 @@ function regenerate(req: Request): Promise<void> {
   return new Promise((resolve, reject) => req.session.regenerate((err) => (err ? reject(err) : resolve())));
 }
 
-/**
- * Store the session before answering: express-session saves at the end of the response but still sends a redirect
- * whose save failed (e.g. no pooled connection under load), which would bounce the user back to the login form.
- */
-function save(req: Request): Promise<void> {
-  return new Promise((resolve, reject) => req.session.save((err) => (err ? reject(err) : resolve())));
-}
-
 function login(req: Request, user: UserRow): Promise<void> {
   // Passport 0.7 regenerates the session id here (RELIABILITY check 1).
   return new Promise((resolve, reject) => req.login(toAuthUser(user), (err) => (err ? reject(err) : resolve())));
@@ -98,7 +90,7 @@ export function createAuthController(deps: { auth: AuthService; clock: Clock; co
         returnTo,
         ...(outcome.secondFactor === 'enrol' ? { enrolSecret: newTotpSecret() } : {}),
       };
-      await save(req);
+      // Stored before the redirect is sent (saveSessionBeforeRedirect, middleware/session.ts).
       res.redirect(303, outcome.secondFactor === 'enrol' ? '/dang-nhap/dang-ky-xac-thuc' : '/dang-nhap/ma-xac-thuc');
     },
 
