@@ -125,6 +125,14 @@ async function expectSummariesExact(label: string): Promise<void> {
       ).toEqual(direct);
     }
   }
+  // h without a filter reads staff_quotas alone (no join): the same as the join and distinct count of associations.
+  const quotas = await sqlRows<Record<string, number>>(
+    `SELECT q.year, count(DISTINCT a.id)::int AS associations, coalesce(sum(q.quota), 0)::int AS quota,
+       coalesce(sum(q.in_use), 0)::int AS in_use, coalesce(sum(q.on_quota), 0)::int AS on_quota,
+       coalesce(sum(q.on_contract), 0)::int AS on_contract, coalesce(sum(q.elected_retirees), 0)::int AS elected_retirees
+     FROM associations a JOIN staff_quotas q ON q.association_id = a.id GROUP BY q.year ORDER BY q.year`,
+  );
+  expect(await repo.quotaByYear({}), `${label}: h`).toEqual(quotas);
   for (const year of [undefined, 2024]) {
     const funds = await sqlRows<{ year: number; source: string; amount: string }>(
       `SELECT year, source, sum(amount_vnd) AS amount FROM funds ${year ? `WHERE year = ${year}` : ''} GROUP BY 1, 2`,
@@ -184,6 +192,13 @@ beforeAll(async () => {
         left_on: rand() < 0.3 ? '2022-01-01' : null,
       });
   }
+  await k('staff_quotas').insert(
+    inserted
+      .filter(() => rand() < 0.5)
+      .flatMap(({ id }) =>
+        [2024, 2025].map((year) => ({ association_id: id, year, quota: Math.floor(rand() * 20), in_use: rand() < 0.5 ? 3 : null })),
+      ),
+  );
   await k('congresses').insert(congresses);
   await k('congress_extensions').insert(extensions);
   await k('leaders').insert(leaders);

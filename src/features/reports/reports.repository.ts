@@ -412,11 +412,12 @@ export function createReportsRepository(db: Knex) {
 
     /** State staff quota per year (report h). */
     async quotaByYear(f: ReportFilters): Promise<Array<Record<string, number>>> {
-      const q = associations(f)
-        .join('staff_quotas as q', 'q.association_id', 'a.id')
-        .select('q.year')
-        .countDistinct<Array<Record<string, unknown>>>('a.id as associations')
-        .sum('q.quota as quota')
+      // Without an association filter every quota row counts: the join to 100,000 associations is skipped, and as
+      // (association, year) is unique, the associations of a year are its rows.
+      const q: Knex.QueryBuilder = hasAssociationFilter(f)
+        ? associations(f).join('staff_quotas as q', 'q.association_id', 'a.id').select('q.year').countDistinct('a.id as associations')
+        : db('staff_quotas as q').select('q.year').count('* as associations');
+      q.sum('q.quota as quota')
         .sum('q.in_use as in_use')
         .sum('q.on_quota as on_quota')
         .sum('q.on_contract as on_contract')
@@ -424,7 +425,7 @@ export function createReportsRepository(db: Knex) {
         .groupBy('q.year')
         .orderBy('q.year');
       if (f.year) q.where('q.year', f.year);
-      const rows = await q;
+      const rows = (await q) as Array<Record<string, unknown>>;
       return rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, num(v)])));
     },
 
