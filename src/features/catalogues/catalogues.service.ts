@@ -278,10 +278,7 @@ export function createCataloguesService({ db, repo, audit, clock }: CataloguesSe
         CATALOGUE_KINDS.map((k) => k.table),
         todayIn(clock),
       );
-      return Object.fromEntries(CATALOGUE_KINDS.map((k) => [k.table, all.get(k.table) ?? []])) as Record<
-        CatalogueTable,
-        CatalogueOption[]
-      >;
+      return Object.fromEntries(CATALOGUE_KINDS.map((k) => [k.table, all.get(k.table) ?? []])) as Record<CatalogueTable, CatalogueOption[]>;
     },
   };
 }
