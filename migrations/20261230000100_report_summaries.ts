@@ -22,7 +22,8 @@ import type { Knex } from 'knex';
  *   association.
  *
  * And two partial indexes of association_terms that let report e's unfiltered page take its rows in (deadline, code)
- * order by index: without an extension the deadline is the term end.
+ * order by index (without an extension the deadline is the term end), and an index of associations.updated_at for
+ * the staff home's "not updated since the quarter began".
  */
 export async function up(knex: Knex): Promise<void> {
   await knex.raw(`CREATE TABLE report_association_parts (
@@ -50,6 +51,8 @@ export async function up(knex: Knex): Promise<void> {
   )`);
   await knex.raw('CREATE INDEX association_terms_deadline_idx ON association_terms (term_end, code) WHERE extension_deadline IS NULL');
   await knex.raw('CREATE INDEX association_terms_extended_idx ON association_terms (association_id) WHERE extension_deadline IS NOT NULL');
+  // The staff home's "not updated this quarter": all minus those saved since the quarter began.
+  await knex.raw('CREATE INDEX associations_updated_at_idx ON associations (updated_at)');
 
   // The signed rows of a statement: new_rows count +1, old_rows −1 (the transition tables the trigger passes).
   const associationParts = (signed: string) => `INSERT INTO report_association_parts (dimension, key, scope, n, tasked, with_area, area)
@@ -138,6 +141,7 @@ export async function down(knex: Knex): Promise<void> {
     await knex.raw(`DROP FUNCTION IF EXISTS ${table}_report_parts()`);
   }
   await knex.raw('DROP FUNCTION IF EXISTS compact_report_summaries()');
+  await knex.raw('DROP INDEX IF EXISTS associations_updated_at_idx');
   await knex.raw('DROP INDEX IF EXISTS association_terms_extended_idx');
   await knex.raw('DROP INDEX IF EXISTS association_terms_deadline_idx');
   await knex.raw('DROP TABLE IF EXISTS report_term_parts');

@@ -111,6 +111,20 @@ async function expectSummariesExact(label: string): Promise<void> {
       [today, today, today],
     );
     expect(sorted(await repo.termStateCounts({}, today)), `${label}: e states on ${today}`).toEqual(sorted(states));
+    // A deadline range alone (the staff home's "due within 6 months"): the extended ones are counted apart.
+    for (const [from, to] of [
+      [today, '2027-06-30'],
+      ['2019-01-01', today],
+      [today, undefined],
+    ] as const) {
+      const [due] = await sqlRows<{ n: number }>(
+        `SELECT count(*)::int AS n FROM association_terms t WHERE ${DEADLINE_SQL} >= ?::date
+         ${to ? `AND ${DEADLINE_SQL} <= '${to}'::date` : ''}`,
+        to ? [today, from, today] : [today, from],
+      );
+      const tf = to ? { deadlineFrom: from, deadlineTo: to } : { deadlineFrom: from };
+      expect(await repo.countTermRows({}, today, tf), `${label}: e due ${from}–${to ?? ''} on ${today}`).toBe(due?.n);
+    }
     // The unfiltered page (merged from two index orders) equals a direct sort by deadline then code.
     for (const offset of [0, 7, 40]) {
       const direct = await sqlRows<{ code: string; deadline: string }>(
@@ -133,6 +147,11 @@ async function expectSummariesExact(label: string): Promise<void> {
      FROM associations a JOIN staff_quotas q ON q.association_id = a.id GROUP BY q.year ORDER BY q.year`,
   );
   expect(await repo.quotaByYear({}), `${label}: h`).toEqual(quotas);
+  // The staff home's "not updated since": all associations minus those saved since.
+  for (const since of ['2000-01-01T00:00:00Z', '2021-01-01T00:00:00Z', '2100-01-01T00:00:00Z']) {
+    const [stale] = await sqlRows<{ n: number }>('SELECT count(*)::int AS n FROM associations WHERE updated_at < ?', [since]);
+    expect(await repo.countNotUpdatedSince(new Date(since)), `${label}: not updated since ${since}`).toBe(stale?.n);
+  }
   for (const year of [undefined, 2024]) {
     const funds = await sqlRows<{ year: number; source: string; amount: string }>(
       `SELECT year, source, sum(amount_vnd) AS amount FROM funds ${year ? `WHERE year = ${year}` : ''} GROUP BY 1, 2`,
@@ -163,6 +182,13 @@ beforeAll(async () => {
   const k = t.db.knex;
   const rows = Array.from({ length: 60 }, (_, i) => randomAssociation(i + 1));
   const inserted = (await k('associations').insert(rows).returning('id')) as Array<{ id: number }>;
+  // Half of them last saved long ago (the staff home counts those not updated this quarter).
+  await k('associations')
+    .whereIn(
+      'id',
+      inserted.filter((_, i) => i % 2).map((r) => r.id),
+    )
+    .update({ updated_at: '2020-01-01T00:00:00Z' });
   const funds: Array<Record<string, unknown>> = [];
   for (const { id } of inserted) {
     for (const year of [2023, 2024, 2025]) {
