@@ -28,6 +28,7 @@ import * as m20261222000300 from '../../migrations/20261222000300_create_inciden
 import * as m20261227000100 from '../../migrations/20261227000100_search_unaccented_columns.js';
 import * as m20261229000100 from '../../migrations/20261229000100_report_performance.js';
 import * as m20261230000100 from '../../migrations/20261230000100_search_full_text.js';
+import * as m20261230000200 from '../../migrations/20261230000200_report_summaries.js';
 
 interface MigrationModule {
   up(knex: Knex): Promise<void>;
@@ -60,6 +61,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, MigrationModule]> = [
   ['20261227000100_search_unaccented_columns', m20261227000100],
   ['20261229000100_report_performance', m20261229000100],
   ['20261230000100_search_full_text', m20261230000100],
+  ['20261230000200_report_summaries', m20261230000200],
 ];
 
 class ListMigrationSource implements Knex.MigrationSource<string> {

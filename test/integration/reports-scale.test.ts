@@ -1,6 +1,6 @@
 /**
- * R-17.1 reports at scale (SPEC §7, issue 8): a page of the leaders lists (d, đ) counts only up to a cap and then
- * says "hơn N" honestly; its next pages still answer; the export still carries every row; funds (i) aggregate the
+ * R-17.1 reports at scale (SPEC §7, issue 8): a filtered page of the leaders lists (d, đ) counts only up to a cap
+ * and then says "hơn N" honestly (unfiltered, the count is exact from a summary table); its next pages still answer; the export still carries every row; funds (i) aggregate the
  * same with or without association filters.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -45,19 +45,26 @@ beforeAll(async () => {
 afterAll(() => t.db.destroy());
 
 describe('leaders lists at scale (d)', () => {
-  it('a page counts up to the cap and says "hơn N"; the page after the cap answers with the right rows', async () => {
-    const first = await staff.get('/bao-cao/d');
+  it('a filtered page counts up to the cap and says "hơn N"; the page after the cap answers with the right rows', async () => {
+    const first = await staff.get('/bao-cao/d?linh-vuc=YTE');
     expect(first.status).toBe(200);
     expect(first.text).toContain(`Có hơn <strong>${(LEADER_COUNT_CAP).toLocaleString('vi-VN')}</strong> dòng`);
     expect(first.text).not.toContain('Người cũ');
     const lastPage = LEADER_COUNT_CAP / PAGE_SIZE + 1;
-    const beyond = await staff.get(`/bao-cao/d?trang=${lastPage}`);
+    const beyond = await staff.get(`/bao-cao/d?linh-vuc=YTE&trang=${lastPage}`);
     expect(beyond.status).toBe(200);
     // Leaders of one association in office are ordered by position then id: page 101 starts at leader 10,001.
     expect(beyond.text).toContain(`Người ${String(LEADER_COUNT_CAP + 1).padStart(6, '0')}`);
     // Counted from there on, the list is known exactly again.
-    const rest = await staff.get(`/bao-cao/d?trang=${lastPage + 1}`);
+    const rest = await staff.get(`/bao-cao/d?linh-vuc=YTE&trang=${lastPage + 1}`);
     expect(rest.status).toBe(200);
+  });
+
+  it('without a filter the page counts exactly (from the summary of leaders in office)', async () => {
+    const first = await staff.get('/bao-cao/d');
+    expect(first.status).toBe(200);
+    expect(first.text).toContain(`Có <strong>${(LEADER_COUNT_CAP + EXTRA + 1).toLocaleString('vi-VN')}</strong> dòng`);
+    expect(first.text).not.toContain('Người cũ');
   });
 
   it('a short list keeps its exact count, and the export carries every row', async () => {
@@ -69,8 +76,11 @@ describe('leaders lists at scale (d)', () => {
     const all = await d.build(categoryByKey('d') as never, {}, { page: null }, { personal: false, ownerId: null });
     expect(all.report.tables[0]?.count).toBe(LEADER_COUNT_CAP + EXTRA + 1);
     expect(all.report.tables[0]?.rows.length).toBe(LEADER_COUNT_CAP + EXTRA + 1);
-    const page = await d.build(categoryByKey('d') as never, {}, { page: 1 }, { personal: false, ownerId: null });
+    const page = await d.build(categoryByKey('d') as never, { field: 'YTE' }, { page: 1 }, { personal: false, ownerId: null });
     expect(page.report.tables[0]).toMatchObject({ count: LEADER_COUNT_CAP, countAtLeast: true, pages: LEADER_COUNT_CAP / PAGE_SIZE + 1 });
+    const exact = await d.build(categoryByKey('d') as never, {}, { page: 1 }, { personal: false, ownerId: null });
+    expect(exact.report.tables[0]).toMatchObject({ count: LEADER_COUNT_CAP + EXTRA + 1 });
+    expect(exact.report.tables[0]?.countAtLeast).toBeUndefined();
     const filtered = await d.build(categoryByKey('d') as never, { field: 'KHCN' }, { page: 1 }, { personal: false, ownerId: null });
     expect(filtered.report.tables[0]).toMatchObject({ count: 1, pages: 1 });
     expect(filtered.report.tables[0]?.countAtLeast).toBeUndefined();

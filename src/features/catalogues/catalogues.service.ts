@@ -273,9 +273,12 @@ export function createCataloguesService({ db, repo, audit, clock }: CataloguesSe
 
     /** Every catalogue's options at once, keyed by table. */
     async loadAll(): Promise<Record<CatalogueTable, CatalogueOption[]>> {
-      const out = {} as Record<CatalogueTable, CatalogueOption[]>;
-      for (const kind of CATALOGUE_KINDS) out[kind.table] = await options(kind.table);
-      return out;
+      // One query for all of them: every report page and record form loads them (was one round trip each).
+      const all = await repo.optionsOf(
+        CATALOGUE_KINDS.map((k) => k.table),
+        todayIn(clock),
+      );
+      return Object.fromEntries(CATALOGUE_KINDS.map((k) => [k.table, all.get(k.table) ?? []])) as Record<CatalogueTable, CatalogueOption[]>;
     },
   };
 }

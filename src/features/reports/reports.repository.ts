@@ -45,6 +45,31 @@ function hasAssociationFilter(f: ReportFilters): boolean {
   return [f.field, f.ministry, f.scope, f.province, f.nature, f.status, f.tasked].some((v) => v !== undefined);
 }
 
+/**
+ * Whether the summary table report_association_parts answers these filters: none on the association, or the scope
+ * alone (the summary is kept per scope).
+ */
+function summaryAnswers(f: ReportFilters): boolean {
+  return [f.field, f.ministry, f.province, f.nature, f.status, f.tasked].every((v) => v === undefined);
+}
+
+/**
+ * A summary read folds the parts (one per group and write statement) into one row per group once they number more
+ * than twice its groups plus this slack: a handful of record saves never trigger it, a bulk load does once.
+ */
+export const SUMMARY_SLACK = 1000;
+const shouldFold = (parts: number, groups: number): boolean => parts > 2 * groups + SUMMARY_SLACK;
+
+/** The summary dimension of a grouping ('scope' has none of its own: every dimension is kept per scope). */
+const SUMMARY_DIMENSION: Record<GroupKey, string> = {
+  field: 'field',
+  ministry: 'ministry',
+  nature: 'nature',
+  origin: 'origin',
+  status: 'status',
+  scope: 'status',
+};
+
 export function createReportsRepository(db: Knex) {
   /** The association filters every report shares. */
   function applyFilters(q: Knex.QueryBuilder, f: ReportFilters): Knex.QueryBuilder {
@@ -63,9 +88,85 @@ export function createReportsRepository(db: Knex) {
     return applyFilters(db('associations as a'), f);
   }
 
+  /**
+   * The summed parts of one dimension of report_association_parts (migration 20261230000200_report_summaries),
+   * per code and scope, per code, or per scope (`by`); groups whose associations are all gone (n = 0) are left out,
+   * as a direct GROUP BY would. Folds the parts when they have piled up.
+   */
+  async function associationSummary(
+    dimension: string,
+    scope: string | undefined,
+    by: 'key-scope' | 'key' | 'scope',
+  ): Promise<Array<{ key: string | null; scope: string | null; n: number; tasked: number; with_area: number; area: number }>> {
+    const cols = by === 'key-scope' ? ['key', 'scope'] : [by];
+    const q = db('report_association_parts')
+      .where('dimension', dimension)
+      .select(cols)
+      .sum({ n: 'n', tasked: 'tasked', with_area: 'with_area', area: 'area' })
+      .count<Array<Record<string, unknown>>>('* as parts')
+      .groupBy(cols);
+    if (scope !== undefined) q.where('scope', scope);
+    const rows = await q;
+    if (
+      shouldFold(
+        rows.reduce((s, r) => s + num(r.parts), 0),
+        rows.length,
+      )
+    )
+      await compactSummaries();
+    return rows
+      .map((r) => ({
+        key: (r.key as string | null | undefined) ?? null,
+        scope: (r.scope as string | undefined) ?? null,
+        n: num(r.n),
+        tasked: num(r.tasked),
+        with_area: num(r.with_area),
+        area: num(r.area),
+      }))
+      .filter((r) => r.n !== 0);
+  }
+
+  /**
+   * Report e's unfiltered page: rows without an extension have the term end as deadline and come in (deadline, code)
+   * order from an index (association_terms_deadline_idx); the few with one are sorted apart; both are merged.
+   */
+  function unfilteredTermPage(today: string, limit: number, offset: number): Knex.QueryBuilder {
+    const columns = ['t.association_id', 't.code', 't.term_number', 't.last_congress', 't.term_years', 't.term_end', 't.extension_number'];
+    const plain = db('association_terms as t')
+      .whereNull('t.extension_deadline')
+      .select(...columns, db.raw('t.term_end AS deadline'), termStateSql(db, today, 't', 'state'))
+      .orderBy('t.term_end')
+      .orderBy('t.code')
+      .limit(offset + limit);
+    const extended = db('association_terms as t')
+      .whereNotNull('t.extension_deadline')
+      .select(...columns, termDeadlineSql(db, today, 't', 'deadline'), termStateSql(db, today, 't', 'state'))
+      .orderByRaw('deadline, t.code')
+      .limit(offset + limit);
+    return db
+      .from(db.raw('((?) UNION ALL (?)) AS t', [plain, extended]))
+      .select('*')
+      .orderByRaw('deadline, t.code')
+      .limit(limit)
+      .offset(offset);
+  }
+
+  /** Fold each summary's parts into one row per group (exact under concurrent writers and compactions). */
+  async function compactSummaries(): Promise<void> {
+    await db.raw('SELECT compact_report_summaries()');
+  }
+
   return {
     /** Number of associations per group value and scope. */
     async countBy(group: GroupKey, f: ReportFilters): Promise<CountRow[]> {
+      if (summaryAnswers(f)) {
+        if (group === 'scope') {
+          const rows = await associationSummary(SUMMARY_DIMENSION[group], f.scope, 'scope');
+          return rows.map((r) => ({ key: r.scope, scope: String(r.scope), n: r.n }));
+        }
+        const rows = await associationSummary(SUMMARY_DIMENSION[group], f.scope, 'key-scope');
+        return rows.map((r) => ({ key: r.key, scope: String(r.scope), n: r.n }));
+      }
       const col = GROUP_COLUMNS[group];
       const rows = await associations(f)
         .select(db.raw(`${col} as key`), 'a.scope')
@@ -75,6 +176,7 @@ export function createReportsRepository(db: Knex) {
     },
 
     async countTotal(f: ReportFilters): Promise<number> {
+      if (summaryAnswers(f)) return (await associationSummary('status', f.scope, 'scope')).reduce((s, r) => s + r.n, 0);
       const row = await associations(f).count<{ n: number }[]>('* as n').first();
       return num(row?.n);
     },
@@ -128,8 +230,29 @@ export function createReportsRepository(db: Knex) {
       return q;
     },
 
-    /** Exact count, or up to `cap` + 1 when a cap is given (reading only that many rows). */
-    async countLeaders(f: ReportFilters, position: string | undefined, cap?: number): Promise<number> {
+    /**
+     * Exact count, or up to `cap` + 1 when a cap is given (reading only that many rows) and the count is not known
+     * from the summary (no association filter: always exact). `exact` says which.
+     */
+    async countLeaders(f: ReportFilters, position: string | undefined, cap?: number): Promise<{ n: number; exact: boolean }> {
+      if (!hasAssociationFilter(f)) {
+        // Every leader belongs to an association: the summed parts of report_leader_parts count them exactly.
+        const q = db('report_leader_parts')
+          .select('position_code')
+          .sum({ n: 'n' })
+          .count<Array<Record<string, unknown>>>('* as parts')
+          .groupBy('position_code');
+        if (position) q.where('position_code', position);
+        const rows = await q;
+        if (
+          shouldFold(
+            rows.reduce((s, r) => s + num(r.parts), 0),
+            rows.length,
+          )
+        )
+          await compactSummaries();
+        return { n: rows.reduce((s, r) => s + num(r.n), 0), exact: true };
+      }
       const q = this.leadersQuery(f, position);
       if (cap !== undefined) {
         const row = await db
@@ -141,10 +264,10 @@ export function createReportsRepository(db: Knex) {
           )
           .count<{ n: number }[]>('* as n')
           .first();
-        return num(row?.n);
+        return { n: num(row?.n), exact: num(row?.n) <= cap };
       }
       const row = await q.count<{ n: number }[]>('* as n').first();
-      return num(row?.n);
+      return { n: num(row?.n), exact: true };
     },
 
     async leaders(
@@ -181,6 +304,31 @@ export function createReportsRepository(db: Knex) {
      * (association_terms; associations without a founding or term congress have none and are not counted).
      */
     async termStateCounts(f: ReportFilters, today: string): Promise<Array<{ state: TermState; n: number }>> {
+      if (!hasAssociationFilter(f)) {
+        // The state depends only on the term end and the extension deadline: count per pair (report_term_parts).
+        const rows = await db
+          .from(
+            db('report_term_parts')
+              .select('term_end', 'extension_deadline')
+              .sum({ n: 'n' })
+              .count('* as parts')
+              .groupBy('term_end', 'extension_deadline')
+              .as('g'),
+          )
+          .select(termStateSql(db, today, 'g', 'state'))
+          .sum({ n: 'g.n', parts: 'g.parts' })
+          .count<Array<{ state: TermState; n: unknown; parts: unknown; groups: unknown }>>('* as groups')
+          .groupByRaw('1');
+        const parts = rows.reduce((s, r) => s + num(r.parts), 0);
+        if (
+          shouldFold(
+            parts,
+            rows.reduce((s, r) => s + num(r.groups), 0),
+          )
+        )
+          await compactSummaries();
+        return rows.map((r) => ({ state: r.state, n: num(r.n) })).filter((r) => r.n !== 0);
+      }
       const q: Knex.QueryBuilder = hasAssociationFilter(f)
         ? associations(f).join('association_terms as t', 't.association_id', 'a.id')
         : db('association_terms as t');
@@ -204,6 +352,22 @@ export function createReportsRepository(db: Knex) {
     },
 
     async countTermRows(f: ReportFilters, today: string, tf: TermFilters): Promise<number> {
+      if (!hasAssociationFilter(f) && !tf.states) {
+        // A deadline range alone (the staff home's "due within 6 months"): without an extension the deadline is the
+        // term end, counted by index range; the few with one are counted apart. One statement, one snapshot.
+        const plain = db('association_terms as t').whereNull('t.extension_deadline').count('*');
+        const extended = db('association_terms as t').whereNotNull('t.extension_deadline').count('*');
+        if (tf.deadlineFrom) {
+          plain.where('t.term_end', '>=', tf.deadlineFrom);
+          extended.where(termDeadlineSql(db, today), '>=', tf.deadlineFrom);
+        }
+        if (tf.deadlineTo) {
+          plain.where('t.term_end', '<=', tf.deadlineTo);
+          extended.where(termDeadlineSql(db, today), '<=', tf.deadlineTo);
+        }
+        const row = (await db.first(db.raw('(?) + (?) AS n', [plain, extended]))) as { n: unknown } | undefined;
+        return num(row?.n);
+      }
       const row = await this.termRowsQuery(f, today, tf).count<{ n: number }[]>('* as n').first();
       return num(row?.n);
     },
@@ -228,20 +392,23 @@ export function createReportsRepository(db: Knex) {
       }>
     > {
       // The page is chosen from the stored terms (sorted by deadline, code), then joined to the names.
-      const page = this.termRowsQuery(f, today, tf)
-        .select(
-          't.association_id',
-          't.code',
-          't.term_number',
-          't.last_congress',
-          't.term_years',
-          't.term_end',
-          't.extension_number',
-          termDeadlineSql(db, today, 't', 'deadline'),
-          termStateSql(db, today, 't', 'state'),
-        )
-        .orderByRaw('deadline, t.code');
-      if (limit !== null) page.limit(limit).offset(offset);
+      const fast = limit !== null && !hasAssociationFilter(f) && !tf.states && !tf.deadlineFrom && !tf.deadlineTo;
+      const page = fast ? unfilteredTermPage(today, limit, offset) : this.termRowsQuery(f, today, tf);
+      if (!fast)
+        page
+          .select(
+            't.association_id',
+            't.code',
+            't.term_number',
+            't.last_congress',
+            't.term_years',
+            't.term_end',
+            't.extension_number',
+            termDeadlineSql(db, today, 't', 'deadline'),
+            termStateSql(db, today, 't', 'state'),
+          )
+          .orderByRaw('deadline, t.code');
+      if (!fast && limit !== null) page.limit(limit).offset(offset);
       return db
         .from(page.as('p'))
         .join('associations as n', 'n.id', 'p.association_id')
@@ -261,11 +428,12 @@ export function createReportsRepository(db: Knex) {
 
     /** State staff quota per year (report h). */
     async quotaByYear(f: ReportFilters): Promise<Array<Record<string, number>>> {
-      const q = associations(f)
-        .join('staff_quotas as q', 'q.association_id', 'a.id')
-        .select('q.year')
-        .countDistinct<Array<Record<string, unknown>>>('a.id as associations')
-        .sum('q.quota as quota')
+      // Without an association filter every quota row counts: the join to 100,000 associations is skipped, and as
+      // (association, year) is unique, the associations of a year are its rows.
+      const q: Knex.QueryBuilder = hasAssociationFilter(f)
+        ? associations(f).join('staff_quotas as q', 'q.association_id', 'a.id').select('q.year').countDistinct('a.id as associations')
+        : db('staff_quotas as q').select('q.year').count('* as associations');
+      q.sum('q.quota as quota')
         .sum('q.in_use as in_use')
         .sum('q.on_quota as on_quota')
         .sum('q.on_contract as on_contract')
@@ -273,7 +441,7 @@ export function createReportsRepository(db: Knex) {
         .groupBy('q.year')
         .orderBy('q.year');
       if (f.year) q.where('q.year', f.year);
-      const rows = await q;
+      const rows = (await q) as Array<Record<string, unknown>>;
       return rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, num(v)])));
     },
 
@@ -287,6 +455,26 @@ export function createReportsRepository(db: Knex) {
 
     /** Operating funds per year and source (report i). */
     async fundsByYearSource(f: ReportFilters): Promise<Array<{ year: number; source: string; amount: number }>> {
+      if (!hasAssociationFilter(f)) {
+        // Every fund row counts: the summed parts of report_fund_parts (one per year, source and write statement).
+        const q = db('report_fund_parts')
+          .select('year', 'source')
+          .sum({ n: 'n', amount: 'amount' })
+          .count<Array<Record<string, unknown>>>('* as parts')
+          .groupBy('year', 'source')
+          .orderBy('year')
+          .orderBy('source');
+        if (f.year) q.where('year', f.year);
+        const rows = await q;
+        if (
+          shouldFold(
+            rows.reduce((s, r) => s + num(r.parts), 0),
+            rows.length,
+          )
+        )
+          await compactSummaries();
+        return rows.filter((r) => num(r.n) !== 0).map((r) => ({ year: num(r.year), source: String(r.source), amount: num(r.amount) }));
+      }
       // Without an association filter every fund row counts: the join to 100,000 associations is skipped.
       const base: Knex.QueryBuilder = hasAssociationFilter(f)
         ? associations(f).join('funds as fu', 'fu.association_id', 'a.id')
@@ -350,6 +538,10 @@ export function createReportsRepository(db: Knex) {
 
     /** Headquarters area and origin (report k). */
     async hqByOrigin(f: ReportFilters): Promise<Array<{ key: string | null; n: number; with_area: number; area: number }>> {
+      if (summaryAnswers(f)) {
+        const rows = await associationSummary('origin', f.scope, 'key');
+        return rows.map((r) => ({ key: r.key, n: r.n, with_area: r.with_area, area: r.area }));
+      }
       const rows = await associations(f)
         .select(db.raw('a.hq_origin_code as key'))
         .count<Array<Record<string, unknown>>>('* as n')
@@ -361,6 +553,10 @@ export function createReportsRepository(db: Knex) {
 
     /** Associations by nature, with the Party/State-tasked ones (report l). */
     async byNature(f: ReportFilters): Promise<Array<{ key: string | null; n: number; tasked: number }>> {
+      if (summaryAnswers(f)) {
+        const rows = await associationSummary('nature', f.scope, 'key');
+        return rows.map((r) => ({ key: r.key, n: r.n, tasked: r.tasked }));
+      }
       const rows = await associations(f)
         .select(db.raw('a.nature_code as key'))
         .count<Array<Record<string, unknown>>>('* as n')
@@ -402,7 +598,11 @@ export function createReportsRepository(db: Knex) {
 
     /** Dashboard: records not saved since `since`. */
     async countNotUpdatedSince(since: Date): Promise<number> {
-      const row = await db('associations').where('updated_at', '<', since).count<{ n: number }[]>('* as n').first();
+      // All associations (the summary) minus those saved since (few, by index on updated_at, which is never null),
+      // in one statement: the same figure as counting the not-updated ones, without reading 100,000 rows.
+      const recent = db('associations').where('updated_at', '>=', since).count('*');
+      const all = db('report_association_parts').where('dimension', 'status').sum('n');
+      const row = (await db.first(db.raw('coalesce((?), 0) - (?) AS n', [all, recent]))) as { n: unknown } | undefined;
       return num(row?.n);
     },
   };

@@ -607,15 +607,16 @@ export function createReportsService(deps: {
     paging: Paging,
     personal: boolean,
   ): Promise<ReportTable> {
-    // A page counts the leaders only up to a cap (940,000 leaders in office at 100,000 associations: an exact count
-    // costs more than the page); beyond it the page says "hơn N" and offers the next pages. Exports count them all.
+    // Without an association filter the count is exact from a summary table. Filtered, a page counts the leaders
+    // only up to a cap (an exact count of up to 940,000 leaders costs more than the page); beyond it the page says
+    // "hơn N" and offers the next pages. Exports count them all.
     const cap = paging.page === null ? undefined : Math.max(LEADER_COUNT_CAP, offsetOf(paging) + 10 * PAGE_SIZE);
     const [counted, rows] = await Promise.all([
       repo.countLeaders(f, position, cap),
       repo.leaders(f, position, limitOf(paging), offsetOf(paging), personal),
     ]);
-    const atLeast = cap !== undefined && counted > cap;
-    const count = atLeast ? (cap as number) : counted;
+    const atLeast = !counted.exact;
+    const count = atLeast ? (cap as number) : counted.n;
     const columns: ReportColumn[] = [
       { key: 'full_name', label: 'Họ và tên', type: 'text' },
       { key: 'position', label: 'Chức vụ trong hội', type: 'text' },
