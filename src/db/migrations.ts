@@ -29,6 +29,7 @@ import * as m20261227000100 from '../../migrations/20261227000100_search_unaccen
 import * as m20261229000100 from '../../migrations/20261229000100_report_performance.js';
 import * as m20261230000100 from '../../migrations/20261230000100_search_full_text.js';
 import * as m20261230000200 from '../../migrations/20261230000200_report_summaries.js';
+import * as m20261230000300 from '../../migrations/20261230000300_add_staff_list_indexes.js';
 
 interface MigrationModule {
   up(knex: Knex): Promise<void>;
@@ -62,6 +63,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, MigrationModule]> = [
   ['20261229000100_report_performance', m20261229000100],
   ['20261230000100_search_full_text', m20261230000100],
   ['20261230000200_report_summaries', m20261230000200],
+  ['20261230000300_add_staff_list_indexes', m20261230000300],
 ];
 
 class ListMigrationSource implements Knex.MigrationSource<string> {

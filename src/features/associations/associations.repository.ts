@@ -299,8 +299,9 @@ export function createAssociationsRepository(db: Knex) {
         const term = `%${likeEscape(filters.q)}%`;
         base.where((w) =>
           w
-            .whereRaw('f_unaccent(a.name) LIKE f_unaccent(?)', [term])
-            .orWhereRaw("f_unaccent(coalesce(a.abbreviation, '')) LIKE f_unaccent(?)", [term])
+            // The stored folded columns (name_unaccent = f_unaccent(name)) and their trigram indexes.
+            .whereRaw('a.name_unaccent LIKE f_unaccent(?)', [term])
+            .orWhereRaw('a.abbreviation_unaccent LIKE f_unaccent(?)', [term])
             .orWhere('a.code', filters.q?.toUpperCase() ?? ''),
         );
       }
