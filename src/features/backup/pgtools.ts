@@ -82,16 +82,9 @@ export async function pgDump(opts: { binDir: string | null; url: string; snapsho
   );
 }
 
-/**
- * Memory for the restore session's index builds (the GIN indexes of search and the trigram indexes are most of a
- * restore's time): PostgreSQL's default of 64 MB makes them spill to disk at 100,000 associations.
- */
-export const RESTORE_MAINTENANCE_WORK_MEM = '256MB';
-
 /** Restores in one transaction; `clean` drops the dump's objects first (a database that already has a schema). */
 export async function pgRestore(opts: { binDir: string | null; url: string; file: string; clean: boolean }) {
   const { dbname, env } = connectionArgs(opts.url);
-  env.PGOPTIONS = [env.PGOPTIONS, `-c maintenance_work_mem=${RESTORE_MAINTENANCE_WORK_MEM}`].filter(Boolean).join(' ');
   await run(
     toolPath(opts.binDir, 'pg_restore'),
     [
