@@ -372,6 +372,21 @@ describe('public pages', () => {
     expect(res.text).toContain('href="/huong-dan"');
   });
 
+  it('the home and field counts come from the cache and follow a publication at the next request', async () => {
+    const count = (html: string) => Number(/Hiện có <strong>(\d+)<\/strong> hội được công khai/.exec(html)?.[1]);
+    const before = count((await request(t.app).get('/')).text);
+    const hits = t.services.publicData.cacheStats.hits;
+    expect(count((await request(t.app).get('/')).text)).toBe(before);
+    expect(t.services.publicData.cacheStats.hits).toBeGreaterThan(hits);
+    await t.db.knex('associations').where({ code: UNPUBLISHED }).update({ published: true });
+    try {
+      expect(count((await request(t.app).get('/')).text)).toBe(before + 1);
+    } finally {
+      await t.db.knex('associations').where({ code: UNPUBLISHED }).update({ published: false });
+    }
+    expect(count((await request(t.app).get('/')).text)).toBe(before);
+  });
+
   it('/linh-vuc lists fields with counts and links', async () => {
     const res = await request(t.app).get('/linh-vuc');
     expect(res.status).toBe(200);

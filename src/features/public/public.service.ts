@@ -132,7 +132,12 @@ export function createPublicService(deps: { repo: PublicRepository; regime: Publ
     fields,
 
     async home() {
-      const [total, byField, byScope] = await Promise.all([repo.total(), repo.countsByField(), repo.countsByScope()]);
+      // Counts over every published record (≈ 0.4 s at 100,000): cached like the lists, dropped on any write.
+      const [total, byField, byScope] = await Promise.all([
+        cache.get('total', () => repo.total()),
+        cache.get('by-field', () => repo.countsByField()),
+        cache.get('by-scope', () => repo.countsByScope()),
+      ]);
       const scopeCount = new Map(byScope.map((s) => [s.scope, s.count]));
       const scopes = SCOPES.map(([code, label]) => ({ code, label, count: scopeCount.get(code) ?? 0 })).filter(
         (s) => s.count > 0 || s.code === 'toan_quoc' || s.code === 'lien_tinh',
@@ -141,7 +146,7 @@ export function createPublicService(deps: { repo: PublicRepository; regime: Publ
     },
 
     fieldCounts() {
-      return repo.countsByField();
+      return cache.get('by-field', () => repo.countsByField());
     },
 
     /** Hits and misses of the list cache since start (for tests and the bench). */
