@@ -5,6 +5,7 @@
  * filters, order and pages must give the rows the in-memory computation gave.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Rng } from '../../seeds/generated/rng.js';
 import { type CongressLike, type ExtensionLike, termInfo } from '../../src/features/associations/congress-term.js';
 import { storedTermInfo } from '../../src/features/associations/congress-term-sql.js';
 import { termInfos } from '../../src/features/jobs/congress-alerts.job.js';
@@ -15,18 +16,10 @@ let t: TestContext;
 const ids: number[] = [];
 const codes = new Map<number, string>();
 
-/** Deterministic pseudo-random numbers (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let x = Math.imul(a ^ (a >>> 15), 1 | a);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const rand = rng(20261129);
-const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
+/** Deterministic pseudo-random numbers: the generated data set's own (mulberry32). */
+const random = new Rng(20261129);
+const rand = () => random.float();
+const pick = <T>(xs: readonly T[]): T => random.pick(xs);
 const iso = (d: Date) => d.toISOString().slice(0, 10);
 /** A date between 2015 and 2027, with the leap days and month ends that the date arithmetic must get right. */
 function someDate(): string {

@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as summariesMigration from '../../migrations/20261230000200_report_summaries.js';
+import { Rng } from '../../seeds/generated/rng.js';
 import type { Actor } from '../../src/features/audit/audit.service.js';
 import { bulkColumns } from '../../src/features/imports/bulk-file.js';
 import { categoryByKey } from '../../src/features/reports/categories.js';
@@ -20,18 +21,10 @@ let t: TestContext;
 let staff: Agent;
 let actor: Actor;
 
-/** Deterministic pseudo-random numbers (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let x = Math.imul(a ^ (a >>> 15), 1 | a);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const rand = rng(20261230);
-const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
+/** Deterministic pseudo-random numbers: the generated data set's own (mulberry32). */
+const random = new Rng(20261230);
+const rand = () => random.float();
+const pick = <T>(xs: readonly T[]): T => random.pick(xs);
 
 const FIELDS = ['YTE', 'KHCN', 'VHNT', 'XHND'];
 const MINISTRIES = ['BYT', 'BKHCN', null];

@@ -107,13 +107,7 @@ export function createReportsRepository(db: Knex) {
       .groupBy(cols);
     if (scope !== undefined) q.where('scope', scope);
     const rows = await q;
-    if (
-      shouldFold(
-        rows.reduce((s, r) => s + num(r.parts), 0),
-        rows.length,
-      )
-    )
-      await compactSummaries();
+    await foldIfPiledUp(rows);
     return rows
       .map((r) => ({
         key: (r.key as string | null | undefined) ?? null,
@@ -154,6 +148,17 @@ export function createReportsRepository(db: Knex) {
   /** Fold each summary's parts into one row per group (exact under concurrent writers and compactions). */
   async function compactSummaries(): Promise<void> {
     await db.raw('SELECT compact_report_summaries()');
+  }
+
+  /** Folds the summary parts into one row per group when a read saw too many of them (`shouldFold`). */
+  async function foldIfPiledUp(rows: ReadonlyArray<{ parts?: unknown }>, groups: number = rows.length): Promise<void> {
+    if (
+      shouldFold(
+        rows.reduce((s, r) => s + num(r.parts), 0),
+        groups,
+      )
+    )
+      await compactSummaries();
   }
 
   return {
@@ -244,13 +249,7 @@ export function createReportsRepository(db: Knex) {
           .groupBy('position_code');
         if (position) q.where('position_code', position);
         const rows = await q;
-        if (
-          shouldFold(
-            rows.reduce((s, r) => s + num(r.parts), 0),
-            rows.length,
-          )
-        )
-          await compactSummaries();
+        await foldIfPiledUp(rows);
         return { n: rows.reduce((s, r) => s + num(r.n), 0), exact: true };
       }
       const q = this.leadersQuery(f, position);
@@ -319,14 +318,10 @@ export function createReportsRepository(db: Knex) {
           .sum({ n: 'g.n', parts: 'g.parts' })
           .count<Array<{ state: TermState; n: unknown; parts: unknown; groups: unknown }>>('* as groups')
           .groupByRaw('1');
-        const parts = rows.reduce((s, r) => s + num(r.parts), 0);
-        if (
-          shouldFold(
-            parts,
-            rows.reduce((s, r) => s + num(r.groups), 0),
-          )
-        )
-          await compactSummaries();
+        await foldIfPiledUp(
+          rows,
+          rows.reduce((s, r) => s + num(r.groups), 0),
+        );
         return rows.map((r) => ({ state: r.state, n: num(r.n) })).filter((r) => r.n !== 0);
       }
       const q: Knex.QueryBuilder = hasAssociationFilter(f)
@@ -466,13 +461,7 @@ export function createReportsRepository(db: Knex) {
           .orderBy('source');
         if (f.year) q.where('year', f.year);
         const rows = await q;
-        if (
-          shouldFold(
-            rows.reduce((s, r) => s + num(r.parts), 0),
-            rows.length,
-          )
-        )
-          await compactSummaries();
+        await foldIfPiledUp(rows);
         return rows.filter((r) => num(r.n) !== 0).map((r) => ({ year: num(r.year), source: String(r.source), amount: num(r.amount) }));
       }
       // Without an association filter every fund row counts: the join to 100,000 associations is skipped.
