@@ -67,6 +67,14 @@ export function createPublicCache(
 
   return {
     stats,
+    /**
+     * The public data version as this process last read it (read again when older than `checkMs`): every anonymous
+     * page rendered from public data may be cached under it and is stale once it moves.
+     */
+    async version(): Promise<string> {
+      await check();
+      return version ?? '';
+    },
     async get<T>(key: string, compute: () => Promise<T>): Promise<T> {
       if (options.size <= 0) return compute();
       await check();
@@ -147,6 +155,14 @@ export function createPublicService(deps: { repo: PublicRepository; regime: Publ
 
     fieldCounts() {
       return cache.get('by-field', () => repo.countsByField());
+    },
+
+    /**
+     * The public data version (moves on any write to what public pages show; read at most every `checkMs`, so a
+     * write is seen within that time). Rendered anonymous pages are cached under it.
+     */
+    dataVersion(): Promise<string> {
+      return cache.version();
     },
 
     /** Hits and misses of the list cache since start (for tests and the bench). */
