@@ -17,6 +17,7 @@ import type { BenchContext, BenchStep, Row } from './lib/step.js';
 import { backupStep } from './steps/backup.js';
 import { importStep } from './steps/import.js';
 import { loadStep } from './steps/load.js';
+import { publicStep } from './steps/public.js';
 import { reportsStep, settle } from './steps/reports.js';
 import { CEILING_QUERY, searchStep } from './steps/search.js';
 import { soakStep } from './steps/soak.js';
@@ -24,7 +25,7 @@ import { sqlFloorStep } from './steps/sql-floor.js';
 
 /** Reports run last: the slowest of them can hold the connection pool for a while after their run. */
 // The import adds its rows to the data set: it and the backup run after the reports, which measure the generated set.
-export const STEPS: readonly BenchStep[] = [searchStep, sqlFloorStep, loadStep, reportsStep, importStep, backupStep, soakStep];
+export const STEPS: readonly BenchStep[] = [searchStep, sqlFloorStep, publicStep, loadStep, reportsStep, importStep, backupStep, soakStep];
 /** The soak (RELIABILITY 42) lasts an hour by default: only `npm run bench:soak` or BENCH_STEPS=soak runs it. */
 const DEFAULT_STEPS = STEPS.filter((s) => s !== soakStep).map((s) => s.name);
 
@@ -91,6 +92,9 @@ export async function runBench(config: BenchConfig, only?: readonly string[]): P
   log(`data ready in ${Math.round((performance.now() - t0) / 1000)} s`);
   // The 20 rows the ceiling page renders: the first page of the first search query.
   const ceilingRows = (await createPublicRepository(db.knex).list({ q: CEILING_QUERY }, 'phu-hop', 1, 20)).rows;
+  // What the steps read from the database themselves (query lists, codes), while the bench still holds it.
+  const preparedBySteps: Record<string, unknown> = {};
+  for (const step of steps) if (step.prepare) preparedBySteps[step.name] = await step.prepare(db.knex, config);
   // PGlite is one process: the app child opens it once the bench lets go; the bench reopens it afterwards.
   if (target.backend === 'pglite') await db.close();
 
@@ -116,7 +120,20 @@ export async function runBench(config: BenchConfig, only?: readonly string[]): P
       staff: await staffCookie(app.baseUrl, 'bench.staff', BENCH_PASSWORD, BENCH_TOTP_SECRET),
       staff2: await staffCookie(app.baseUrl, 'bench.staff2', BENCH_PASSWORD, BENCH_TOTP_SECRET),
     };
-    const ctx: BenchContext = { config, target, db, app, appEnv, cookies, ceilingRows, results, rows, notes, log };
+    const ctx: BenchContext = {
+      config,
+      target,
+      db,
+      app,
+      appEnv,
+      cookies,
+      ceilingRows,
+      prepared: preparedBySteps,
+      results,
+      rows,
+      notes,
+      log,
+    };
     await app.resetPeak();
     for (const step of steps) {
       if (target.backend === 'pglite' && step.name === 'sql-floor') continue;

@@ -27,8 +27,10 @@ function ask<T>(child: ChildProcess, type: string): Promise<T> {
   });
 }
 
-export async function startChild(mode: 'app' | 'ceiling', env: Record<string, string>): Promise<ChildServer> {
-  const child = fork(path.join(here, '..', 'app-server.js'), [], {
+/** 'app' and 'ceiling' (bare Express + EJS) run bench/app-server.ts; 'bytes' (plain node:http) bench/bytes-server.ts. */
+export async function startChild(mode: 'app' | 'ceiling' | 'bytes', env: Record<string, string>): Promise<ChildServer> {
+  const script = mode === 'bytes' ? 'bytes-server.js' : 'app-server.js';
+  const child = fork(path.join(here, '..', script), [], {
     env: { ...env, BENCH_CHILD: mode, PATH: process.env.PATH ?? '' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     cwd: process.cwd(),

@@ -1,4 +1,5 @@
 /** What every bench step (bench/steps/*.ts) gets and gives. */
+import type { Knex } from 'knex';
 import type { Database } from '../../src/db/knex.js';
 import type { BenchConfig } from '../config.js';
 import type { ChildServer } from './child.js';
@@ -25,6 +26,8 @@ export interface BenchContext {
   cookies: { staff: string; staff2: string };
   /** The 20 rows of the first search query, read before the app started (the ceiling page renders them). */
   ceilingRows: unknown[];
+  /** What each step's `prepare` read from the database before the app started, by step name. */
+  prepared: Record<string, unknown>;
   /** Goes to bench/results/<date>.json. */
   results: Record<string, unknown>;
   rows: Row[];
@@ -34,6 +37,11 @@ export interface BenchContext {
 
 export interface BenchStep {
   name: string;
+  /**
+   * Reads what the step needs from the scratch database while the bench still holds it (on PGlite the app child
+   * opens the database afterwards and the bench cannot); the result is `ctx.prepared[name]` in `run`.
+   */
+  prepare?(knex: Knex, config: BenchConfig): Promise<unknown>;
   run(ctx: BenchContext): Promise<void>;
 }
 

@@ -74,11 +74,18 @@ async function answersQuickly(baseUrl: string, path: string, withinMs: number): 
   return res.status === 200 && performance.now() - t0 < withinMs;
 }
 
-async function rate200(ctx: BenchContext): Promise<void> {
+export interface MixRun {
+  result: CannonResult;
+  fivexx: number;
+  pass: boolean;
+}
+
+/** RELIABILITY 40: the mix at 200 requests/s offered (25 connections, twice BENCH_DURATION, at least 20 s). */
+export async function mix200(ctx: BenchContext): Promise<MixRun> {
   const codes = (ctx.ceilingRows as Array<{ code: string }>).map((r) => r.code);
   const duration = Math.max(ctx.config.BENCH_DURATION * 2, 20);
   ctx.log(`load: 200 req/s mix for ${duration} s`);
-  const r = await cannon({
+  const result = await cannon({
     baseUrl: ctx.app.baseUrl,
     requests: mix(codes, ctx.cookies),
     connections: 25,
@@ -86,10 +93,15 @@ async function rate200(ctx: BenchContext): Promise<void> {
     durationS: duration,
     warmupS: 2,
   });
-  const fivexx = Object.entries(r.statuses)
+  const fivexx = Object.entries(result.statuses)
     .filter(([s]) => s.startsWith('5'))
     .reduce((n, [, c]) => n + c, 0);
-  const pass = r.p97_5_ms < 500 && fivexx === 0 && r.failed_checks === 0 && r.errors === 0;
+  const pass = result.p97_5_ms < 500 && fivexx === 0 && result.failed_checks === 0 && result.errors === 0;
+  return { result, fivexx, pass };
+}
+
+async function rate200(ctx: BenchContext): Promise<void> {
+  const { result: r, fivexx, pass } = await mix200(ctx);
   Object.assign(ctx.results, {
     load_200rps: { ...summary(r), fivexx, pass },
     load_200rps_p97_5_ms: r.p97_5_ms,
