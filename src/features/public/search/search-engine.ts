@@ -1,0 +1,229 @@
+/**
+ * Keeps the in-process public index (public-index.ts) current and answers public list queries from it.
+ *
+ * - At start it reads the published associations (≈ 2 s at 100,000 on PostgreSQL) in the background; until then,
+ *   and for the rare query it cannot evaluate exactly like the database (a folded query with letters outside ASCII,
+ *   a compound token such as "che-ca" that the database's tsquery turns into a phrase), `page` returns null and the
+ *   caller runs the SQL search.
+ * - The public data version (a sequence every write to public data moves, migration 20261230000100) is read every
+ *   `pollMs` (default 250 ms; 0 = before every query, as the tests run); when it moves, the associations named in
+ *   `public_changes` since the previous look are read again and applied, so a write shows on every public page of
+ *   every instance within about `pollMs`. `version()` is the version the index reflects: caches of rows and of
+ *   rendered pages key their entries by it.
+ * - When it fell behind (the change log is pruned after CHANGE_LOG_MINUTES) or a change touches more than a quarter
+ *   of the records, it reloads everything and swaps the new index in when it is ready.
+ */
+import type { Logger } from 'pino';
+import type { PublicFilters, PublicSort } from '../public.repository.js';
+import type { IndexRepository } from './index.repository.js';
+import { type IndexPage, PublicIndex, type QueryText } from './public-index.js';
+import { candidateCharacters, foldAndLower, isPlainLexeme, knownCharacters, MAX_WORDS, plainLexemes, type TextRules } from './text.js';
+
+/** Change rows are kept this long; a process whose last look is older reloads everything. */
+const CHANGE_LOG_MINUTES = 15;
+const PRUNE_EVERY_MS = 5 * 60_000;
+
+export interface SearchEngineOptions {
+  /** Use the in-process index (PUBLIC_INDEX); off: every query runs the SQL search, only the version is tracked. */
+  enabled: boolean;
+  /** How often the public data version is read (ms); 0 = before every query. */
+  pollMs: number;
+}
+
+export interface SearchEngineDeps {
+  repo: IndexRepository;
+  readVersion: () => Promise<string>;
+  logger?: Pick<Logger, 'info' | 'warn' | 'error'>;
+  now?: () => number;
+}
+
+export function createSearchEngine(deps: SearchEngineDeps, options: SearchEngineOptions) {
+  const { repo, readVersion } = deps;
+  const now = deps.now ?? Date.now;
+  let index: PublicIndex | null = null;
+  let rules: TextRules | null = null;
+  /** The version the index (or, when disabled, this process) has caught up with. */
+  let version: string | null = null;
+  let xmin = '0';
+  let lastLookAt = 0;
+  let lastPruneAt = 0;
+  let starting: Promise<void> | null = null;
+  let syncing: Promise<void> | null = null;
+  let timer: NodeJS.Timeout | null = null;
+  let failing = false;
+  const stats = { queries: 0, fallbacks: 0, refreshes: 0, reloads: 0 };
+
+  async function fullLoad(): Promise<void> {
+    const t0 = performance.now();
+    const snapshot = await repo.snapshotXmin();
+    const [rows, catalogues] = await Promise.all([repo.all(), repo.catalogues()]);
+    index = PublicIndex.build(rows, catalogues);
+    xmin = snapshot;
+    lastLookAt = now();
+    stats.reloads++;
+    deps.logger?.info({ records: index.size, ms: Math.round(performance.now() - t0) }, 'public search index loaded');
+  }
+
+  /** The index is read in the background: until it is there the SQL search answers. */
+  let loading: Promise<void> | null = null;
+
+  async function start(): Promise<void> {
+    version = await readVersion();
+    if (!options.enabled) return;
+    if (!(await repo.codePointCollation())) {
+      deps.logger?.warn('public search index off: the database does not sort text in code-point order (C collation)');
+      return;
+    }
+    rules = knownCharacters(await repo.foldCharacters(candidateCharacters()));
+    loading = fullLoad().catch((err: unknown) => {
+      deps.logger?.error({ err }, 'public search index could not be loaded; the SQL search answers');
+    });
+  }
+
+  async function sync(): Promise<void> {
+    // Changes made while the index loads are applied once it is there (from the load's snapshot on).
+    if (loading) await loading;
+    const v = await readVersion();
+    if (v === version) return;
+    if (!index && rules && now() - lastLookAt > 60_000) {
+      // The load failed (the database was away): try again, at most once a minute.
+      lastLookAt = now();
+      loading = fullLoad().catch((err: unknown) => deps.logger?.error({ err }, 'public search index could not be loaded'));
+      await loading;
+    } else if (index) {
+      const fellBehind = now() - lastLookAt > (CHANGE_LOG_MINUTES - 2) * 60_000;
+      const changed = fellBehind ? null : await repo.changedSince(xmin);
+      if (!changed || changed.ids.length > Math.max(1000, index.size / 4)) {
+        await fullLoad();
+      } else {
+        const [rows, catalogues] = await Promise.all([repo.byIds(changed.ids), repo.catalogues()]);
+        index.apply(changed.ids, rows, catalogues);
+        xmin = changed.xmin;
+        lastLookAt = now();
+        stats.refreshes++;
+      }
+      if (now() - lastPruneAt > PRUNE_EVERY_MS) {
+        lastPruneAt = now();
+        await repo.pruneChanges(CHANGE_LOG_MINUTES);
+      }
+    }
+    version = v;
+  }
+
+  /** Starts once; later calls wait for the same start. */
+  function ensureStarted(): Promise<void> {
+    starting ??= start().catch((err: unknown) => {
+      starting = null;
+      throw err;
+    });
+    return starting;
+  }
+
+  /** One look at the version (and refresh) at a time; callers arriving meanwhile share it. */
+  function look(): Promise<void> {
+    syncing ??= ensureStarted()
+      .then(sync)
+      .then(
+        () => {
+          if (failing) deps.logger?.info('public data version readable again');
+          failing = false;
+        },
+        (err: unknown) => {
+          if (!failing) deps.logger?.warn({ err }, 'public data version could not be read; the public index is not refreshed');
+          failing = true;
+          throw err;
+        },
+      )
+      .finally(() => {
+        syncing = null;
+      });
+    return syncing;
+  }
+
+  async function current(): Promise<PublicIndex | null> {
+    if (options.pollMs === 0) await look();
+    else await ensureStarted();
+    return index;
+  }
+
+  /** The text of a query as the database folds it, or null when the index cannot evaluate it exactly. */
+  async function queryText(q: string): Promise<QueryText | null> {
+    const local = rules ? foldAndLower(q, rules) : null;
+    let folded: string;
+    let lowered: string;
+    let lexemes: string[] | null = local ? plainLexemes(local.folded) : null;
+    if (local) {
+      folded = local.folded;
+      lowered = local.lowered;
+    } else {
+      const t = await repo.queryText(q, MAX_WORDS);
+      folded = t.folded;
+      lowered = t.lowered;
+      lexemes = t.lexemes;
+    }
+    lexemes ??= (await repo.queryText(q, MAX_WORDS)).lexemes;
+    // Compound lexemes become phrases in the database's tsquery, and trigrams of letters outside ASCII are hashed by
+    // the database: such queries run the SQL search.
+    if (!lexemes.every(isPlainLexeme) || /[^\u0000-\u007f]/.test(folded)) return null;
+    return { q, folded, lowered, upper: q.toUpperCase(), lexemes };
+  }
+
+  return {
+    stats,
+
+    /** Loads the index and starts the periodic look (pollMs > 0). Never rejects: failures are logged and retried. */
+    start(): void {
+      ensureStarted().catch((err: unknown) => deps.logger?.error({ err }, 'public search index could not be loaded'));
+      if (options.pollMs > 0 && !timer) {
+        timer = setInterval(() => {
+          look().catch(() => undefined);
+        }, options.pollMs);
+        timer.unref();
+      }
+    },
+
+    stop(): void {
+      if (timer) clearInterval(timer);
+      timer = null;
+    },
+
+    /** The public data version the index reflects (read now when pollMs is 0). */
+    async version(): Promise<string> {
+      if (options.pollMs === 0 || version === null) await look();
+      return version ?? '';
+    },
+
+    /** A page of the list from the index, or null: the caller runs the SQL search. */
+    async page(
+      filters: PublicFilters,
+      sort: PublicSort,
+      page: number,
+      pageSize: number,
+    ): Promise<(IndexPage & { index: PublicIndex }) | null> {
+      const idx = await current();
+      if (!idx) return null;
+      const text = filters.q ? await queryText(filters.q) : null;
+      if (filters.q && !text) {
+        stats.fallbacks++;
+        return null;
+      }
+      stats.queries++;
+      return { ...idx.page(text, filters, sort, page, pageSize), index: idx };
+    },
+
+    /** Every match in list order (open data), or null: the caller runs the SQL search. */
+    async allIds(filters: PublicFilters, sort: PublicSort): Promise<number[] | null> {
+      const idx = await current();
+      if (!idx) return null;
+      const text = filters.q ? await queryText(filters.q) : null;
+      if (filters.q && !text) {
+        stats.fallbacks++;
+        return null;
+      }
+      stats.queries++;
+      return idx.allIds(text, filters, sort);
+    },
+  };
+}
+
+export type SearchEngine = ReturnType<typeof createSearchEngine>;
