@@ -61,7 +61,7 @@ async function compare(filters: PublicFilters, sort: PublicSort, page: number): 
     // The engine declines only queries it cannot evaluate like the database: letters outside ASCII once folded, or a
     // compound token (letters joined by punctuation, which the database's tsquery turns into a phrase).
     const folded = fold(filters.q ?? '').toLowerCase();
-    expect(/[^\u0000-\u007f]/.test(folded) || /[a-z0-9][^a-z0-9 ]+[a-z0-9]/.test(folded), label).toBe(true);
+    expect([...folded].some((c) => c.charCodeAt(0) > 0x7f) || /[a-z0-9][^a-z0-9 ]+[a-z0-9]/.test(folded), label).toBe(true);
     declined++;
     return;
   }

@@ -222,11 +222,11 @@ class Dictionary {
   }
 
   prefix(prefix: string, acc: TypedFastBitSet): void {
-    this.terms.atPrefix(prefix).forEach((_k, p) => p.addTo(acc));
+    for (const [, p] of this.terms.atPrefix(prefix)) p.addTo(acc);
   }
 
   suffix(suffix: string, acc: TypedFastBitSet): void {
-    this.reversed?.atPrefix(reverse(suffix)).forEach((_k, p) => p.addTo(acc));
+    if (this.reversed) for (const [, p] of this.reversed.atPrefix(reverse(suffix))) p.addTo(acc);
   }
 
   containing(part: string, acc: TypedFastBitSet): void {

@@ -21,6 +21,7 @@ import { candidateCharacters, foldAndLower, isPlainLexeme, knownCharacters, MAX_
 
 /** Change rows are kept this long; a process whose last look is older reloads everything. */
 const CHANGE_LOG_MINUTES = 15;
+const isAscii = (s: string) => [...s].every((c) => c.charCodeAt(0) < 0x80);
 const PRUNE_EVERY_MS = 5 * 60_000;
 
 export interface SearchEngineOptions {
@@ -164,7 +165,7 @@ export function createSearchEngine(deps: SearchEngineDeps, options: SearchEngine
     lexemes ??= (await repo.queryText(q, MAX_WORDS)).lexemes;
     // Compound lexemes become phrases in the database's tsquery, and trigrams of letters outside ASCII are hashed by
     // the database: such queries run the SQL search.
-    if (!lexemes.every(isPlainLexeme) || /[^\u0000-\u007f]/.test(folded)) return null;
+    if (!lexemes.every(isPlainLexeme) || !isAscii(folded)) return null;
     return { q, folded, lowered, upper: q.toUpperCase(), lexemes };
   }
 
