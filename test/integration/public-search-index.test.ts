@@ -17,6 +17,13 @@ import { buildTestApp, type TestContext } from '../helpers/app.js';
 let t: TestContext;
 let engine: SearchEngine;
 let declined = 0;
+/** The index classifies small match sets directly and walks class supersets for large ones: both are compared. */
+const WALK_FROM = [2048, 0] as const;
+const makeEngine = (smallSet: number) =>
+  createSearchEngine(
+    { repo: createIndexRepository(t.db.knex), readVersion: () => sql().dataVersion() },
+    { enabled: true, pollMs: 0, tuning: { smallSet } },
+  );
 const sql = () => createPublicRepository(t.db.knex);
 
 function fold(s: string): string {
@@ -48,7 +55,7 @@ beforeAll(async () => {
   await k('associations')
     .where('id', ids[7] as number)
     .update({ name: 'HỘI NGƯỜI CAO TUỔI TỈNH' });
-  engine = createSearchEngine({ repo: createIndexRepository(k), readVersion: () => sql().dataVersion() }, { enabled: true, pollMs: 0 });
+  engine = makeEngine(0);
 }, 180_000);
 
 afterAll(() => t.db.destroy());
@@ -103,7 +110,12 @@ const FIXED: Array<[PublicFilters, PublicSort, number]> = [
   [{ q: 'nuoi ong', field: 'NNMT' }, 'phu-hop', 1],
 ];
 
-describe('in-process public search = SQL search', () => {
+describe.each(WALK_FROM)('in-process public search = SQL search (classified directly up to %i matches)', (smallSet) => {
+  beforeAll(() => {
+    engine = makeEngine(smallSet);
+    declined = 0;
+  });
+
   it('fixed queries, filters, sorts and pages', async () => {
     for (const [filters, sort, page] of FIXED) await compare(filters, sort, page);
     // 'Москва' and 'Chè-Cà phê' only: every other query is answered by the index.

@@ -23,7 +23,15 @@ import SearchableMap from 'minisearch/SearchableMap';
 import { TypedFastBitSet } from 'typedfastbitset';
 import type { PublicFilters, PublicSort } from '../public.repository.js';
 import type { IndexCatalogues, IndexRow } from './index.repository.js';
-import { similarityOfSets, type Trigram, trigramSet, trigramsInOrder, wordSimilarityOf } from './text.js';
+import {
+  iterateWordSimilarity,
+  similarityOfCounts,
+  type Trigram,
+  type TrigramQuery,
+  trigramQuery,
+  trigramsInOrder,
+  trigramWords,
+} from './text.js';
 
 /** A search's text, as the database would fold it. */
 export interface QueryText {
@@ -39,34 +47,54 @@ export interface QueryText {
   lexemes: string[];
 }
 
-/** Past this many matches the list says "hơn 1.000" (public.repository.ts COUNT_CAP). */
+/** Matches ranked again by similarity (stage 2 of relevance, public.repository.ts RANKED_CANDIDATES). */
 export const RANKED_CANDIDATES = 200;
 const TYPO_SIMILARITY = 0.75;
-/** A posting list becomes a bit set past this many slots. */
-const DENSE_AT = 512;
+/** A posting list becomes a bit set past this many slots (about where the bit set of 72,000 records is smaller). */
+const DENSE_AT = 2048;
+/** Below this many candidates a search classifies every match directly instead of walking class supersets. */
+export const SMALL_SET = 2048;
+
+export interface IndexTuning {
+  /** SMALL_SET (tests lower it to exercise the walks on small data). */
+  smallSet?: number;
+}
 
 interface Doc {
   slot: number;
   id: number;
   code: string;
   name: string;
-  nameLower: string;
+  /** lower(name), when it differs from the app's lower case of the name (else null: derived). */
+  nameLowerStored: string | null;
   nameUnaccent: string;
   abbreviation: string | null;
   abbreviationUnaccent: string;
-  abbreviationLower: string;
+  /** lower(coalesce(abbreviation, '')) when it differs from the app's lower case (else null: derived). */
+  abbreviationLowerStored: string | null;
   nameTrigrams: number;
-  lexemes: string[];
-  foldTokens: string[];
-  lowerTokens: string[];
+  /** The database's lexemes when they differ from the ASCII words of nameUnaccent (else null: derived). */
+  lexemesStored: string[] | null;
   scope: string;
   status: string | null;
   mainField: string | null;
   province: string | null;
-  otherFields: string[];
+  otherFields: readonly string[];
   /** The name holds a character outside the Basic Multilingual Plane (compared by code point, not UTF-16 unit). */
   astral: boolean;
+  /** The folded name's words as pg_trgm reads them (ids in the word dictionary), in order. */
+  words: Int32Array;
 }
+
+const nameLower = (d: Doc) => d.nameLowerStored ?? d.name.toLowerCase();
+const abbreviationLower = (d: Doc) => d.abbreviationLowerStored ?? (d.abbreviation ?? '').toLowerCase();
+/** The distinct runs of ASCII letters and digits of a folded name: its lexemes, for plain names. */
+function asciiWords(folded: string): string[] {
+  return [...new Set(folded.match(/[a-z0-9]+/g) ?? [])];
+}
+const lexemesOf = (d: Doc) => d.lexemesStored ?? asciiWords(d.nameUnaccent);
+const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && b.every((x) => a.includes(x));
+const NO_FIELDS: readonly string[] = Object.freeze([]);
 
 /** The slots holding one term: an array while few, a bit set past DENSE_AT. */
 class Posting {
@@ -115,6 +143,35 @@ class Posting {
       return;
     }
     for (let i = 0; i < this.size; i++) acc.add(this.arr[i] as number);
+  }
+
+  /** Adds 1 to the bit-sliced counters `digits` (digit i = bit i of each record's count) for each slot. */
+  count(digits: Uint32Array[]): void {
+    const k = digits.length;
+    const add = (w: number, bits: number) => {
+      let carry = bits;
+      for (let i = 0; i < k && carry !== 0; i++) {
+        const d = digits[i] as Uint32Array;
+        const t = (d[w] as number) & carry;
+        d[w] = (d[w] as number) ^ carry;
+        carry = t;
+      }
+    };
+    if (this.bits) {
+      const words = this.bits.words;
+      const n = Math.min(words.length, (digits[0] as Uint32Array).length);
+      for (let w = 0; w < n; w++) if (words[w] !== 0) add(w, words[w] as number);
+      return;
+    }
+    for (let i = 0; i < this.size; i++) {
+      const slot = this.arr[i] as number;
+      add(slot >>> 5, 1 << (slot & 31));
+    }
+  }
+
+  /** Drops the spare capacity of the array (after a bulk load). */
+  compact(): void {
+    if (!this.bits && this.arr.length > this.size) this.arr = this.arr.slice(0, this.size);
   }
 }
 
@@ -189,97 +246,109 @@ class Order {
   }
 }
 
-/** A term dictionary: radix tree of terms (prefix look-ups) and, optionally, of reversed terms (suffix look-ups). */
-class Dictionary {
+/** The lexemes of the names: a radix tree (MiniSearch's SearchableMap) for prefix look-ups. */
+class LexemeDictionary {
   readonly terms = new SearchableMap<Posting>();
-  private readonly reversed: SearchableMap<Posting> | null;
-  constructor(withSuffixes: boolean) {
-    this.reversed = withSuffixes ? new SearchableMap<Posting>() : null;
-  }
 
   add(term: string, slot: number): void {
     let p = this.terms.get(term);
     if (!p) {
       p = new Posting();
       this.terms.set(term, p);
-      this.reversed?.set(reverse(term), p);
     }
     p.add(slot);
   }
 
-  remove(term: string, slot: number): boolean {
+  remove(term: string, slot: number): void {
     const p = this.terms.get(term);
-    if (!p) return false;
+    if (!p) return;
     p.remove(slot);
-    if (p.size > 0) return false;
-    this.terms.delete(term);
-    this.reversed?.delete(reverse(term));
-    return true;
-  }
-
-  exact(term: string, acc: TypedFastBitSet): void {
-    this.terms.get(term)?.addTo(acc);
+    if (p.size === 0) this.terms.delete(term);
   }
 
   prefix(prefix: string, acc: TypedFastBitSet): void {
     for (const [, p] of this.terms.atPrefix(prefix)) p.addTo(acc);
   }
 
-  suffix(suffix: string, acc: TypedFastBitSet): void {
-    if (this.reversed) for (const [, p] of this.reversed.atPrefix(reverse(suffix))) p.addTo(acc);
+  compact(): void {
+    for (const [, p] of this.terms) p.compact();
   }
+}
 
-  containing(part: string, acc: TypedFastBitSet): void {
-    this.terms.forEach((term, p) => {
-      if (term.includes(part)) p.addTo(acc);
-    });
-  }
+/**
+ * The space-separated tokens of the names (folded, or lower case): records whose name contains a text are among those
+ * with a run of tokens that contains it — the first part of the text ending a token, the middle ones equal to
+ * tokens, the last one beginning a token (or, for one part, inside a token).
+ */
+class TokenDictionary {
+  private readonly postings = new Map<string, Posting>();
+  private terms: string[] = [];
+  private stale = false;
 
-  /** Records having a space-separated token run that contains `text` (a superset of those whose text contains it). */
-  substring(text: string): TypedFastBitSet {
-    const parts = text.split(' ');
-    if (parts.length === 1) {
-      const acc = new TypedFastBitSet();
-      this.containing(text, acc);
-      return acc;
+  add(term: string, slot: number): void {
+    let p = this.postings.get(term);
+    if (!p) {
+      p = new Posting();
+      this.postings.set(term, p);
+      this.stale = true;
     }
-    const sets: TypedFastBitSet[] = [];
+    p.add(slot);
+  }
+
+  remove(term: string, slot: number): void {
+    const p = this.postings.get(term);
+    if (!p) return;
+    p.remove(slot);
+    if (p.size === 0) {
+      this.postings.delete(term);
+      this.stale = true;
+    }
+  }
+
+  private list(): string[] {
+    if (this.stale) {
+      this.terms = [...this.postings.keys()];
+      this.stale = false;
+    }
+    return this.terms;
+  }
+
+  private matching(test: (term: string) => boolean): TypedFastBitSet {
+    const acc = new TypedFastBitSet();
+    for (const term of this.list()) if (test(term)) this.postings.get(term)?.addTo(acc);
+    return acc;
+  }
+
+  substring(text: string): TypedFastBitSet | null {
+    const parts = text.split(' ');
+    if (parts.length === 1) return this.matching((t) => t.includes(text));
     const first = parts[0] as string;
     const last = parts[parts.length - 1] as string;
-    if (first) {
-      const s = new TypedFastBitSet();
-      this.suffix(first, s);
-      sets.push(s);
-    }
+    const sets: TypedFastBitSet[] = [];
     for (const middle of parts.slice(1, -1)) {
       if (!middle) continue;
       const s = new TypedFastBitSet();
-      this.exact(middle, s);
+      this.postings.get(middle)?.addTo(s);
       sets.push(s);
     }
-    if (last) {
-      const s = new TypedFastBitSet();
-      this.prefix(last, s);
-      sets.push(s);
-    }
+    if (first) sets.push(this.matching((t) => t.endsWith(first)));
+    if (last) sets.push(this.matching((t) => t.startsWith(last)));
     return intersectAll(sets);
+  }
+
+  compact(): void {
+    for (const p of this.postings.values()) p.compact();
   }
 }
 
-function reverse(s: string): string {
-  return Array.from(s).reverse().join('');
-}
-
-/** The intersection of the sets, smallest first; every record when there is none (callers intersect it further). */
-function intersectAll(sets: TypedFastBitSet[]): TypedFastBitSet {
-  if (sets.length === 0) return ALL_MARKER;
+/** The intersection of the sets, smallest first; null (no restriction) when there is none. */
+function intersectAll(sets: TypedFastBitSet[]): TypedFastBitSet | null {
+  if (sets.length === 0) return null;
   sets.sort((a, b) => a.size() - b.size());
   const out = (sets[0] as TypedFastBitSet).clone();
   for (const s of sets.slice(1)) out.intersection(s);
   return out;
 }
-/** Stands for "no restriction" in intersectAll (never mutated: callers intersect a fresh set with it). */
-const ALL_MARKER = new TypedFastBitSet();
 
 function tokens(s: string): string[] {
   return [...new Set(s.split(' ').filter((t) => t !== ''))];
@@ -301,14 +370,193 @@ function removeFrom<K>(map: Map<K, Posting>, key: K, slot: number): void {
   if (p.size === 0) map.delete(key);
 }
 
+/** The words of the folded names as pg_trgm splits them, each with its trigrams in order, shared by the records. */
+class WordDictionary {
+  private readonly ids = new Map<string, number>();
+  private readonly words: Array<{ word: string; trigrams: Trigram[]; refs: number } | undefined> = [];
+  private readonly free: number[] = [];
+
+  take(folded: string): Int32Array {
+    const list = trigramWords(folded);
+    const out = new Int32Array(list.length);
+    list.forEach((word, i) => {
+      let id = this.ids.get(word);
+      if (id === undefined) {
+        id = this.free.pop() ?? this.words.length;
+        this.ids.set(word, id);
+        this.words[id] = { word, trigrams: trigramsInOrder(word), refs: 0 };
+      }
+      (this.words[id] as { refs: number }).refs++;
+      out[i] = id;
+    });
+    return out;
+  }
+
+  release(ids: Int32Array): void {
+    for (const id of ids) {
+      const w = this.words[id];
+      if (!w) continue;
+      w.refs--;
+      if (w.refs === 0) {
+        this.ids.delete(w.word);
+        this.words[id] = undefined;
+        this.free.push(id);
+      }
+    }
+  }
+
+  trigrams(id: number): readonly Trigram[] {
+    return this.words[id]?.trigrams ?? [];
+  }
+}
+
+/** Per query: a word's trigrams as query indexes (−1: not in the query), with its found and distinct counts. */
+interface WordMatch {
+  indexes: Int32Array;
+  keys: readonly Trigram[];
+  found: number;
+  distinct: number;
+}
+
+/**
+ * pg_trgm's word similarity and similarity of one query with records, computed from the records' word ids (no
+ * string work), and a cheap necessary test of word similarity ≥ a threshold.
+ */
+class Similarity {
+  private readonly memo = new Map<number, WordMatch>();
+  private readonly ulen1: number;
+  private readonly seen: Uint8Array;
+  private indexes = new Int32Array(64);
+
+  constructor(
+    private readonly query: TrigramQuery,
+    private readonly dictionary: WordDictionary,
+  ) {
+    this.ulen1 = query.index.size;
+    this.seen = new Uint8Array(this.ulen1);
+  }
+
+  private word(id: number): WordMatch {
+    let m = this.memo.get(id);
+    if (!m) {
+      const keys = this.dictionary.trigrams(id);
+      const indexes = new Int32Array(keys.length);
+      const foundSet = new Set<number>();
+      keys.forEach((k, i) => {
+        const j = this.query.index.get(k);
+        indexes[i] = j ?? -1;
+        if (j !== undefined) foundSet.add(j);
+      });
+      m = { indexes, keys, found: foundSet.size, distinct: new Set(keys).size };
+      this.memo.set(id, m);
+    }
+    return m;
+  }
+
+  /**
+   * False when no run of consecutive words can reach a word similarity of `threshold` (t). The best extent lies in
+   * a run of consecutive words, holding part of the first and last and every inner word whole. Its c distinct query
+   * trigrams are at most m and at most the sum of the run's words' found trigrams; its distinct trigrams u are at
+   * least c plus the non-query trigrams of any inner word. c / (m + u − c) ≥ t needs c ≥ t·m and u ≤ c(1 + t)/t − m,
+   * hence inner ≤ c/t − m.
+   */
+  possible(doc: Doc, threshold: number): boolean {
+    const m = this.ulen1;
+    const need = Math.ceil(threshold * m - 1e-6);
+    const words = doc.words;
+    const n = words.length;
+    const slack = 1e-6;
+    for (let i = 0; i < n; i++) {
+      let sum = 0;
+      let inner = 0;
+      for (let j = i; j < n; j++) {
+        if (j > i + 1) {
+          const w = this.word(words[j - 1] as number);
+          inner = Math.max(inner, w.distinct - w.found);
+          // No run from i on can make room for it (room is largest when every query trigram is found).
+          if (inner > m / threshold - m + slack) break;
+        }
+        sum += this.word(words[j] as number).found;
+        const c = Math.min(m, sum);
+        if (sum >= need && inner <= c / threshold - m + slack) return true;
+      }
+    }
+    return false;
+  }
+
+  /** word_similarity(query, folded name) and similarity(query, folded name). */
+  measure(doc: Doc): { ws: number; sim: number } {
+    const ulen1 = this.ulen1;
+    const others = new Map<Trigram, number>();
+    this.seen.fill(0);
+    let found = 0;
+    let len = 0;
+    for (const id of doc.words) {
+      const w = this.word(id);
+      if (this.indexes.length < len + w.indexes.length) {
+        const next = new Int32Array((len + w.indexes.length) * 2);
+        next.set(this.indexes.subarray(0, len));
+        this.indexes = next;
+      }
+      for (let i = 0; i < w.indexes.length; i++) {
+        let j = w.indexes[i] as number;
+        if (j < 0) {
+          const key = w.keys[i] as Trigram;
+          j = others.get(key) ?? -1;
+          if (j < 0) {
+            j = ulen1 + others.size;
+            others.set(key, j);
+          }
+        } else if (!this.seen[j]) {
+          this.seen[j] = 1;
+          found++;
+        }
+        this.indexes[len++] = j;
+      }
+    }
+    const distinct = ulen1 + others.size;
+    return {
+      ws: iterateWordSimilarity(this.indexes, len, ulen1, distinct),
+      sim: similarityOfCounts(found, ulen1, found + others.size),
+    };
+  }
+}
+
 /** Relevance class of a record for a query (public.repository.ts classSql). */
 type ClassOf = (doc: Doc) => number;
 
 export interface IndexPage {
   /** Association ids of the page, in list order. */
   ids: number[];
-  /** Exact number of matches. */
+  /** Exact number of matches up to COUNT_CAP; past it, some number above it. */
   count: number;
+}
+
+/** Past this many matches the list stops counting (public.repository.ts COUNT_CAP). */
+const COUNT_CAP = 1000;
+
+/**
+ * The matches of a search: a bit set holding them all (exact in words mode; in typo mode a superset whose members
+ * are confirmed one by one, only as far as a page or the count needs).
+ */
+interface Matches {
+  set: TypedFastBitSet;
+  isMatch: (slot: number) => boolean;
+  exact: boolean;
+  /** Records matching by words (relevance class 3). */
+  words: TypedFastBitSet;
+}
+
+/** Values repeated across records (codes of catalogues) kept once. */
+class Strings {
+  private readonly seen = new Map<string, string>();
+  get<T extends string | null>(s: T): T {
+    if (s === null) return s;
+    const known = this.seen.get(s);
+    if (known !== undefined) return known as T;
+    this.seen.set(s, s);
+    return s;
+  }
 }
 
 export class PublicIndex {
@@ -316,11 +564,12 @@ export class PublicIndex {
   private readonly free: number[] = [];
   private readonly slotOf = new Map<number, number>();
   private readonly all = new TypedFastBitSet();
-  private readonly lexemes = new Dictionary(false);
-  private readonly foldTokens = new Dictionary(true);
-  private readonly lowerTokens = new Dictionary(true);
-  /** Trigram → the folded tokens holding it (typo candidates). */
-  private readonly trigramTokens = new Map<Trigram, Set<string>>();
+  private readonly lexemes = new LexemeDictionary();
+  private readonly words = new WordDictionary();
+  private readonly foldTokens = new TokenDictionary();
+  private readonly lowerTokens = new TokenDictionary();
+  /** Trigram → the records whose folded name holds it (typo candidates by bit-sliced counting). */
+  private readonly trigrams = new Map<Trigram, Posting>();
   private readonly exactName = new Map<string, Posting>();
   private readonly exactAbbreviation = new Map<string, Posting>();
   private readonly codes = new Map<string, number>();
@@ -331,6 +580,7 @@ export class PublicIndex {
   private readonly nameOrder = new Order(byName, this.docs);
   private readonly codeOrder = new Order(byCode, this.docs);
   private readonly trigramOrder = new Order(byTrigrams, this.docs);
+  private readonly strings = new Strings();
   private catalogues: IndexCatalogues = { fields: [], provinces: [], statuses: [] };
   private names = {
     fields: new Map<string, string>(),
@@ -339,15 +589,21 @@ export class PublicIndex {
     predecessors: new Map<string, string[]>(),
   };
 
+  private constructor(private readonly smallSet: number) {}
+
   get size(): number {
     return this.slotOf.size;
   }
 
   /** An index of these rows (the initial load, or a reload after falling behind). */
-  static build(rows: readonly IndexRow[], catalogues: IndexCatalogues): PublicIndex {
-    const index = new PublicIndex();
+  static build(rows: readonly IndexRow[], catalogues: IndexCatalogues, tuning: IndexTuning = {}): PublicIndex {
+    const index = new PublicIndex(tuning.smallSet ?? SMALL_SET);
     for (const row of rows) index.addRow(row, false);
     index.reorder();
+    index.lexemes.compact();
+    index.foldTokens.compact();
+    index.lowerTokens.compact();
+    for (const p of index.trigrams.values()) p.compact();
     index.setCatalogues(catalogues);
     return index;
   }
@@ -392,57 +648,56 @@ export class PublicIndex {
   private addRow(row: IndexRow, ordered: boolean): void {
     const slot = this.free.pop() ?? this.docs.length;
     const name = row.name;
+    const abbreviation = row.abbreviation;
+    const other = row.other_fields ?? [];
     const doc: Doc = {
       slot,
       id: Number(row.id),
       code: row.code,
       name,
-      nameLower: row.name_lower,
+      nameLowerStored: row.name_lower === name.toLowerCase() ? null : row.name_lower,
       nameUnaccent: row.name_unaccent,
-      abbreviation: row.abbreviation,
+      abbreviation,
       abbreviationUnaccent: row.abbreviation_unaccent,
-      abbreviationLower: row.abbreviation_lower,
+      abbreviationLowerStored: row.abbreviation_lower === (abbreviation ?? '').toLowerCase() ? null : row.abbreviation_lower,
       nameTrigrams: Number(row.name_trigrams),
-      lexemes: row.lexemes,
-      foldTokens: tokens(row.name_unaccent),
-      lowerTokens: tokens(row.name_lower),
-      scope: row.scope,
-      status: row.status,
-      mainField: row.main_field_code,
-      province: row.hq_province_code,
-      otherFields: row.other_fields ?? [],
+      lexemesStored: sameSet(row.lexemes, asciiWords(row.name_unaccent)) ? null : row.lexemes,
+      scope: this.strings.get(row.scope),
+      status: this.strings.get(row.status),
+      mainField: this.strings.get(row.main_field_code),
+      province: this.strings.get(row.hq_province_code),
+      otherFields: other.length ? other.map((f) => this.strings.get(f)) : NO_FIELDS,
       astral: /[\ud800-\udfff]/.test(name),
+      words: this.words.take(row.name_unaccent),
     };
     this.docs[slot] = doc;
     this.slotOf.set(doc.id, slot);
     this.all.add(slot);
-    for (const l of doc.lexemes) this.lexemes.add(l, slot);
-    for (const t of doc.foldTokens) {
-      if (!this.foldTokens.terms.has(t)) {
-        for (const g of trigramSet(t)) {
-          let set = this.trigramTokens.get(g);
-          if (!set) {
-            set = new Set();
-            this.trigramTokens.set(g, set);
-          }
-          set.add(t);
-        }
-      }
-      this.foldTokens.add(t, slot);
-    }
-    for (const t of doc.lowerTokens) this.lowerTokens.add(t, slot);
-    addTo(this.exactName, doc.nameLower, slot);
-    if (doc.abbreviationLower) addTo(this.exactAbbreviation, doc.abbreviationLower, slot);
-    if (doc.abbreviationUnaccent) this.withAbbreviation.add(slot);
-    this.codes.set(doc.code, slot);
-    addTo(this.scopes, doc.scope, slot);
-    for (const f of new Set([doc.mainField, ...doc.otherFields])) if (f) addTo(this.fields, f, slot);
-    if (doc.province) addTo(this.provinces, doc.province, slot);
+    this.index(doc, true);
     if (ordered) {
       this.nameOrder.insert(doc);
       this.codeOrder.insert(doc);
       this.trigramOrder.insert(doc);
     }
+  }
+
+  /** Adds the record to (or removes it from) every term, value and trigram set. */
+  private index(doc: Doc, add: boolean): void {
+    const slot = doc.slot;
+    const put = <K>(map: Map<K, Posting>, key: K) => (add ? addTo(map, key, slot) : removeFrom(map, key, slot));
+    for (const l of lexemesOf(doc)) add ? this.lexemes.add(l, slot) : this.lexemes.remove(l, slot);
+    for (const t of tokens(doc.nameUnaccent)) add ? this.foldTokens.add(t, slot) : this.foldTokens.remove(t, slot);
+    for (const t of tokens(nameLower(doc))) add ? this.lowerTokens.add(t, slot) : this.lowerTokens.remove(t, slot);
+    for (const g of new Set(trigramsInOrder(doc.nameUnaccent))) put(this.trigrams, g);
+    put(this.exactName, nameLower(doc));
+    const abbreviation = abbreviationLower(doc);
+    if (abbreviation) put(this.exactAbbreviation, abbreviation);
+    if (doc.abbreviationUnaccent) add ? this.withAbbreviation.add(slot) : this.withAbbreviation.delete(slot);
+    if (add) this.codes.set(doc.code, slot);
+    else if (this.codes.get(doc.code) === slot) this.codes.delete(doc.code);
+    put(this.scopes, doc.scope);
+    for (const f of new Set([doc.mainField, ...doc.otherFields])) if (f) put(this.fields, f);
+    if (doc.province) put(this.provinces, doc.province);
   }
 
   private removeSlot(slot: number, ordered: boolean): void {
@@ -453,24 +708,8 @@ export class PublicIndex {
       this.codeOrder.remove(doc);
       this.trigramOrder.remove(doc);
     }
-    for (const l of doc.lexemes) this.lexemes.remove(l, slot);
-    for (const t of doc.foldTokens) {
-      if (this.foldTokens.remove(t, slot)) {
-        for (const g of trigramSet(t)) {
-          const set = this.trigramTokens.get(g);
-          set?.delete(t);
-          if (set?.size === 0) this.trigramTokens.delete(g);
-        }
-      }
-    }
-    for (const t of doc.lowerTokens) this.lowerTokens.remove(t, slot);
-    removeFrom(this.exactName, doc.nameLower, slot);
-    if (doc.abbreviationLower) removeFrom(this.exactAbbreviation, doc.abbreviationLower, slot);
-    this.withAbbreviation.delete(slot);
-    if (this.codes.get(doc.code) === slot) this.codes.delete(doc.code);
-    removeFrom(this.scopes, doc.scope, slot);
-    for (const f of new Set([doc.mainField, ...doc.otherFields])) if (f) removeFrom(this.fields, f, slot);
-    if (doc.province) removeFrom(this.provinces, doc.province, slot);
+    this.index(doc, false);
+    this.words.release(doc.words);
     this.all.remove(slot);
     this.slotOf.delete(doc.id);
     this.docs[slot] = undefined;
@@ -498,94 +737,130 @@ export class PublicIndex {
     return out;
   }
 
-  /** Records whose name has a word beginning with each lexeme (the tsquery `w1:* & w2:*` on name_tsv). */
-  private words(lexemes: readonly string[]): TypedFastBitSet {
-    const sets = lexemes.map((l) => {
-      const s = new TypedFastBitSet();
-      this.lexemes.prefix(l, s);
-      return s;
-    });
-    return intersectAll(sets);
-  }
-
-  /** Matches of the words plan: words, abbreviation containing the query, or the code; within `within`. */
-  private wordMatches(text: QueryText, within: TypedFastBitSet): { matches: TypedFastBitSet; words: TypedFastBitSet } {
-    if (text.lexemes.length === 0) return { matches: new TypedFastBitSet(), words: new TypedFastBitSet() };
-    const words = this.words(text.lexemes).intersection(within);
-    const matches = words.clone();
+  /** Matches of the words plan: every lexeme begins a word of the name, or the abbreviation contains the query, or it is the code. */
+  private wordMatches(text: QueryText, within: TypedFastBitSet): Matches {
+    const none = { set: new TypedFastBitSet(), isMatch: () => true, exact: true, words: new TypedFastBitSet() };
+    if (text.lexemes.length === 0) return none;
+    const words =
+      intersectAll(
+        text.lexemes.map((l) => {
+          const s = new TypedFastBitSet();
+          this.lexemes.prefix(l, s);
+          return s;
+        }),
+      ) ?? new TypedFastBitSet();
+    words.intersection(within);
+    const set = words.clone();
     for (const slot of this.withAbbreviation) {
-      if (within.has(slot) && (this.docs[slot] as Doc).abbreviationUnaccent.includes(text.folded)) matches.add(slot);
+      if (within.has(slot) && (this.docs[slot] as Doc).abbreviationUnaccent.includes(text.folded)) set.add(slot);
     }
     const code = this.codes.get(text.upper);
-    if (code !== undefined && within.has(code)) matches.add(code);
-    return { matches, words };
+    if (code !== undefined && within.has(code)) set.add(code);
+    return { set, isMatch: () => true, exact: true, words };
   }
 
-  /** Matches of the typo plan: word similarity ≥ 0.75 with the folded name, within `within`. */
-  private typoMatches(text: QueryText, within: TypedFastBitSet): TypedFastBitSet {
-    const query = trigramsInOrder(text.folded);
-    const distinct = [...new Set(query)];
-    const m = distinct.length;
-    const out = new TypedFastBitSet();
-    if (m === 0) return out;
-    // A name of similarity ≥ 0.75 holds at least ⌈0.75 m⌉ of the query's trigrams, so at least one of any
-    // m − ⌈0.75 m⌉ + 1 of them: take the rarest.
+  /**
+   * Matches of the typo plan: word similarity ≥ 0.75 with the folded name. Such a name holds at least ⌈0.75 m⌉ of
+   * the query's m trigrams: bit-sliced counters over the trigrams' record sets give exactly the records that do
+   * (one pass of word operations per trigram), and each is confirmed by the similarity itself when visited.
+   */
+  private typoMatches(query: TrigramQuery, within: TypedFastBitSet): Matches {
+    const m = query.index.size;
+    const set = new TypedFastBitSet();
+    const none = { set, isMatch: () => false, exact: true, words: new TypedFastBitSet() };
+    if (m === 0) return none;
     const need = Math.ceil(TYPO_SIMILARITY * m - 1e-6);
-    const frequency = (g: Trigram) => {
-      let n = 0;
-      for (const t of this.trigramTokens.get(g) ?? []) n += this.foldTokens.terms.get(t)?.size ?? 0;
-      return n;
+    const width = (this.docs.length + 31) >>> 5;
+    const digits = Array.from({ length: 32 - Math.clz32(m) }, () => new Uint32Array(width));
+    for (const g of query.index.keys()) this.trigrams.get(g)?.count(digits);
+    const out = new Uint32Array(width);
+    const w0 = within.words;
+    for (let w = 0; w < width; w++) {
+      let gt = 0;
+      let eq = ~0;
+      for (let i = digits.length - 1; i >= 0; i--) {
+        const c = (digits[i] as Uint32Array)[w] as number;
+        if ((need >>> i) & 1) eq &= c;
+        else {
+          gt |= eq & c;
+          eq &= ~c;
+        }
+      }
+      out[w] = (gt | eq) & (w < w0.length ? (w0[w] as number) : 0);
+    }
+    const candidates = TypedFastBitSet.fromWords(out);
+    const similarity = this.similarity(query);
+    const memo = new Map<number, boolean>();
+    const isMatch = (slot: number) => {
+      let ok = memo.get(slot);
+      if (ok === undefined) {
+        const doc = this.docs[slot] as Doc;
+        ok = similarity.possible(doc, TYPO_SIMILARITY) && similarity.measure(doc).ws >= TYPO_SIMILARITY;
+        memo.set(slot, ok);
+      }
+      return ok;
     };
-    const rarest = distinct
-      .map((g) => ({ g, n: frequency(g) }))
-      .sort((a, b) => a.n - b.n)
-      .slice(0, m - need + 1);
-    const candidates = new TypedFastBitSet();
-    for (const { g } of rarest) for (const t of this.trigramTokens.get(g) ?? []) this.foldTokens.exact(t, candidates);
-    candidates.intersection(within);
-    candidates.forEach((slot) => {
-      if (wordSimilarityOf(query, (this.docs[slot] as Doc).nameUnaccent) >= TYPO_SIMILARITY) out.add(slot);
-    });
-    return out;
+    return { set: candidates, isMatch, exact: false, words: new TypedFastBitSet() };
   }
 
   /** The matches of a search (words, or typos when words find nothing) or of the filters alone. */
-  private matches(text: QueryText | null, filters: PublicFilters): { set: TypedFastBitSet; words: TypedFastBitSet } {
+  private matches(text: QueryText | null, filters: PublicFilters, query: TrigramQuery | null): Matches {
     const within = this.filtered(filters);
-    if (!text) return { set: within, words: new TypedFastBitSet() };
+    if (!text) return { set: within, isMatch: () => true, exact: true, words: new TypedFastBitSet() };
     const w = this.wordMatches(text, within);
-    if (w.matches.size() > 0 || text.lexemes.length === 0) return { set: w.matches, words: w.words };
-    return { set: this.typoMatches(text, within), words: new TypedFastBitSet() };
+    if (w.set.size() > 0 || text.lexemes.length === 0) return w;
+    return this.typoMatches(query ?? trigramQuery(text.folded), within);
+  }
+
+  /** Number of matches, exact up to COUNT_CAP (a typo search confirms candidates only that far). */
+  private count(m: Matches): number {
+    if (m.exact) return m.set.size();
+    let n = 0;
+    for (const slot of m.set) {
+      if (m.isMatch(slot)) n++;
+      if (n > COUNT_CAP) break;
+    }
+    return n;
   }
 
   /** The first `need` matches in stage-1 relevance order: class, then trigram count, name, id. */
-  private stageOne(text: QueryText, set: TypedFastBitSet, words: TypedFastBitSet, need: number): { slots: number[]; classOf: ClassOf } {
+  private stageOne(text: QueryText, m: Matches, need: number): { slots: number[]; classOf: ClassOf } {
+    const words = m.words;
     const classOf: ClassOf = (d) => {
-      if (d.nameLower === text.lowered || d.code === text.upper) return 0;
-      if (d.nameLower.includes(text.lowered)) return 1;
-      if (d.nameUnaccent.includes(text.folded) || d.abbreviationLower === text.lowered) return 2;
+      const lower = nameLower(d);
+      if (lower === text.lowered || d.code === text.upper) return 0;
+      if (lower.includes(text.lowered)) return 1;
+      if (d.nameUnaccent.includes(text.folded) || abbreviationLower(d) === text.lowered) return 2;
       if (words.has(d.slot)) return 3;
       return 4;
     };
+    const set = m.set;
+    if (set.size() <= this.smallSet) {
+      // Few candidates: classify each, sort.
+      const keyed = set
+        .array()
+        .filter((slot) => m.isMatch(slot))
+        .map((slot) => {
+          const d = this.docs[slot] as Doc;
+          return { d, c: classOf(d) };
+        });
+      keyed.sort((a, b) => a.c - b.c || byTrigrams(a.d, b.d));
+      return { slots: keyed.slice(0, need).map((k) => k.d.slot), classOf };
+    }
+    // Many: each class is taken from a superset, walked in stage-1 order until the page is full.
     const exact = new TypedFastBitSet();
     this.exactName.get(text.lowered)?.addTo(exact);
     const code = this.codes.get(text.upper);
     if (code !== undefined) exact.add(code);
-    const unaccented = this.foldTokens.substring(text.folded);
-    const accented = this.lowerTokens.substring(text.lowered);
-    const c2 = unaccented === ALL_MARKER ? set.clone() : unaccented.intersection(set);
-    this.exactAbbreviation.get(text.lowered)?.addTo(c2);
-    const supersets = [
-      exact.intersection(set),
-      accented === ALL_MARKER ? set.clone() : accented.intersection(set),
-      c2.intersection(set),
-      words.new_intersection(set),
-      set,
-    ];
+    const restrict = (s: TypedFastBitSet | null) => (s ? s.intersection(set) : set.clone());
+    const accented = restrict(this.lowerTokens.substring(text.lowered));
+    const unaccented = this.foldTokens.substring(text.folded) ?? set.clone();
+    this.exactAbbreviation.get(text.lowered)?.addTo(unaccented);
+    const supersets = [exact.intersection(set), accented, unaccented.intersection(set), words.new_intersection(set), set];
     const out: number[] = [];
     for (let c = 0; c < supersets.length && out.length < need; c++) {
       this.trigramOrder.walk(supersets[c] as TypedFastBitSet, (slot) => {
-        if (classOf(this.docs[slot] as Doc) === c) out.push(slot);
+        if (m.isMatch(slot) && classOf(this.docs[slot] as Doc) === c) out.push(slot);
         return out.length >= need;
       });
     }
@@ -593,48 +868,55 @@ export class PublicIndex {
   }
 
   /** Stage 2: the first RANKED_CANDIDATES ranked by class, word similarity, similarity, name, id. */
-  private stageTwo(text: QueryText, slots: number[], classOf: ClassOf): number[] {
+  private stageTwo(query: TrigramQuery, slots: number[], classOf: ClassOf): number[] {
     const head = slots.slice(0, RANKED_CANDIDATES);
-    const query = trigramsInOrder(text.folded);
-    const querySet = new Set(query);
+    const similarity = this.similarity(query);
     const keyed = head.map((slot) => {
       const d = this.docs[slot] as Doc;
-      return {
-        d,
-        cls: classOf(d),
-        ws: wordSimilarityOf(query, d.nameUnaccent),
-        sim: similarityOfSets(querySet, trigramSet(d.nameUnaccent)),
-      };
+      return { d, cls: classOf(d), ...similarity.measure(d) };
     });
     keyed.sort((a, b) => a.cls - b.cls || b.ws - a.ws || b.sim - a.sim || byName(a.d, b.d));
     return [...keyed.map((k) => k.d.slot), ...slots.slice(RANKED_CANDIDATES)];
   }
 
-  /** `count` slots from `offset` of the matches in the list's order. */
+  private readonly similarities = new WeakMap<TrigramQuery, Similarity>();
+  /** The similarity measure of a query (one per query: its word memo is shared by the typo test and the ranking). */
+  private similarity(query: TrigramQuery): Similarity {
+    let s = this.similarities.get(query);
+    if (!s) {
+      s = new Similarity(query, this.words);
+      this.similarities.set(query, s);
+    }
+    return s;
+  }
+
+  /** The first `upTo` matches (all when null) in the list's order, and their number. */
   private ordered(
     text: QueryText | null,
     filters: PublicFilters,
     sort: PublicSort,
     upTo: number | null,
   ): { slots: number[]; count: number } {
-    const { set, words } = this.matches(text, filters);
-    const count = set.size();
-    const need = upTo === null ? count : Math.min(count, upTo);
-    if (sort === 'phu-hop' && text) {
-      const { slots, classOf } = this.stageOne(text, set, words, upTo === null ? count : Math.max(need, RANKED_CANDIDATES));
-      return { slots: this.stageTwo(text, slots, classOf), count };
+    const query = text ? trigramQuery(text.folded) : null;
+    const m = this.matches(text, filters, query);
+    const count = upTo === null && !m.exact ? Number.POSITIVE_INFINITY : this.count(m);
+    if (sort === 'phu-hop' && text && query) {
+      const need = upTo === null ? Number.POSITIVE_INFINITY : Math.max(upTo, RANKED_CANDIDATES);
+      const { slots, classOf } = this.stageOne(text, m, need);
+      return { slots: this.stageTwo(query, slots, classOf), count: upTo === null ? slots.length : count };
     }
     const order = sort === 'ma' ? this.codeOrder : this.nameOrder;
     const slots: number[] = [];
-    if (need > 0)
-      order.walk(set, (slot) => {
-        slots.push(slot);
+    const need = upTo ?? Number.POSITIVE_INFINITY;
+    if (count > 0)
+      order.walk(m.set, (slot) => {
+        if (m.isMatch(slot)) slots.push(slot);
         return slots.length >= need;
       });
-    return { slots, count };
+    return { slots, count: upTo === null ? slots.length : count };
   }
 
-  /** One page of the list: ids in order and the exact number of matches. */
+  /** One page of the list: ids in order and the number of matches (exact up to COUNT_CAP). */
   page(text: QueryText | null, filters: PublicFilters, sort: PublicSort, page: number, pageSize: number): IndexPage {
     const { slots, count } = this.ordered(text, filters, sort, page * pageSize);
     const ids = slots.slice((page - 1) * pageSize, page * pageSize).map((s) => (this.docs[s] as Doc).id);

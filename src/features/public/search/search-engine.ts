@@ -16,7 +16,7 @@
 import type { Logger } from 'pino';
 import type { PublicFilters, PublicSort } from '../public.repository.js';
 import type { IndexRepository } from './index.repository.js';
-import { type IndexPage, PublicIndex, type QueryText } from './public-index.js';
+import { type IndexPage, type IndexTuning, PublicIndex, type QueryText } from './public-index.js';
 import { candidateCharacters, foldAndLower, isPlainLexeme, knownCharacters, MAX_WORDS, plainLexemes, type TextRules } from './text.js';
 
 /** Change rows are kept this long; a process whose last look is older reloads everything. */
@@ -29,6 +29,8 @@ export interface SearchEngineOptions {
   enabled: boolean;
   /** How often the public data version is read (ms); 0 = before every query. */
   pollMs: number;
+  /** Tests only: thresholds of the index (public-index.ts). */
+  tuning?: IndexTuning;
 }
 
 export interface SearchEngineDeps {
@@ -58,7 +60,7 @@ export function createSearchEngine(deps: SearchEngineDeps, options: SearchEngine
     const t0 = performance.now();
     const snapshot = await repo.snapshotXmin();
     const [rows, catalogues] = await Promise.all([repo.all(), repo.catalogues()]);
-    index = PublicIndex.build(rows, catalogues);
+    index = PublicIndex.build(rows, catalogues, options.tuning);
     xmin = snapshot;
     lastLookAt = now();
     stats.reloads++;

@@ -106,8 +106,37 @@ function trigramKey(a: string, b: string, c: string): Trigram {
   return a + b + c;
 }
 
+function isAsciiWord(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
+}
+
 /** Trigrams of `s` in text order, duplicates kept (generate_trgm_only): each word lower-cased, padded "  word ". */
 export function trigramsInOrder(s: string): Trigram[] {
+  const n = s.length;
+  for (let i = 0; i < n; i++) if (s.charCodeAt(i) >= 0x80) return trigramsInOrderUnicode(s);
+  // ASCII: trigrams as numbers, without building strings.
+  const out: number[] = [];
+  let i = 0;
+  while (i < n) {
+    while (i < n && !isAsciiWord(s.charCodeAt(i))) i++;
+    if (i >= n) break;
+    let a = 32;
+    let b = 32;
+    while (i < n) {
+      let c = s.charCodeAt(i);
+      if (!isAsciiWord(c)) break;
+      if (c <= 90 && c >= 65) c += 32;
+      out.push((a << 16) | (b << 8) | c);
+      a = b;
+      b = c;
+      i++;
+    }
+    out.push((a << 16) | (b << 8) | 32);
+  }
+  return out;
+}
+
+function trigramsInOrderUnicode(s: string): Trigram[] {
   const out: Trigram[] = [];
   const chars = Array.from(s);
   let i = 0;
@@ -124,51 +153,84 @@ export function trigramsInOrder(s: string): Trigram[] {
   return out;
 }
 
+/** The words pg_trgm makes trigrams of: runs of letters and digits, lower-cased. */
+export function trigramWords(s: string): string[] {
+  for (let i = 0; i < s.length; i++) {
+    if (s.charCodeAt(i) >= 0x80) return (s.match(/[\p{L}\p{N}]+/gu) ?? []).map((w) => w.toLowerCase());
+  }
+  return (s.match(/[A-Za-z0-9]+/g) ?? []).map((w) => w.toLowerCase());
+}
+
 /** Distinct trigrams of `s` (generate_trgm). */
 export function trigramSet(s: string): Set<Trigram> {
   return new Set(trigramsInOrder(s));
 }
 
 /** CALCSML of pg_trgm (DIVUNION), in single precision as the C code computes it. */
-function calcSml(count: number, len1: number, len2: number): number {
+export function calcSml(count: number, len1: number, len2: number): number {
   return Math.fround(count / (len1 + len2 - count));
 }
 
-/** pg_trgm similarity(a, b) of two trigram sets. */
-export function similarityOfSets(a: ReadonlySet<Trigram>, b: ReadonlySet<Trigram>): number {
-  if (a.size === 0 || b.size === 0) return 0;
+/** A query's trigrams, prepared once for many comparisons. */
+export interface TrigramQuery {
+  /** Distinct trigrams, each with its index 0 … size − 1. */
+  index: Map<Trigram, number>;
+}
+
+export function trigramQuery(q: string): TrigramQuery {
+  const index = new Map<Trigram, number>();
+  for (const t of trigramsInOrder(q)) if (!index.has(t)) index.set(t, index.size);
+  return { index };
+}
+
+/** pg_trgm similarity(query, text), given the text's trigrams in order. */
+export function similarityTo(query: TrigramQuery, textTrigrams: readonly Trigram[]): number {
+  const len1 = query.index.size;
+  const distinct = new Set(textTrigrams);
+  if (len1 === 0 || distinct.size === 0) return 0;
   let count = 0;
-  for (const t of a) if (b.has(t)) count++;
-  return calcSml(count, a.size, b.size);
+  for (const t of distinct) if (query.index.has(t)) count++;
+  return calcSml(count, len1, distinct.size);
 }
 
 export function similarity(a: string, b: string): number {
-  return similarityOfSets(trigramSet(a), trigramSet(b));
+  return similarityTo(trigramQuery(a), trigramsInOrder(b));
 }
 
 /**
  * pg_trgm word_similarity(query, text): the greatest similarity of the query's trigrams with a continuous extent of
- * the text's ordered trigrams (calc_word_similarity + iterate_word_similarity, plain mode).
+ * the text's ordered trigrams (calc_word_similarity + iterate_word_similarity, plain mode), given the text's
+ * trigrams in order.
  */
-export function wordSimilarityOf(queryTrigrams: readonly Trigram[], text: string): number {
-  const index = new Map<Trigram, number>();
-  for (const t of queryTrigrams) if (!index.has(t)) index.set(t, index.size);
-  const ulen1 = index.size;
+export function wordSimilarityTo(query: TrigramQuery, t2: readonly Trigram[]): number {
+  const ulen1 = query.index.size;
   if (ulen1 === 0) return 0;
-  const t2 = trigramsInOrder(text);
   const len2 = t2.length;
+  // Index of each of the text's trigrams: the query's own index, or a new one past it.
+  const others = new Map<Trigram, number>();
   const trg2indexes = new Int32Array(len2);
   for (let i = 0; i < len2; i++) {
     const t = t2[i] as Trigram;
-    let j = index.get(t);
+    let j = query.index.get(t);
     if (j === undefined) {
-      j = index.size;
-      index.set(t, j);
+      j = others.get(t);
+      if (j === undefined) {
+        j = ulen1 + others.size;
+        others.set(t, j);
+      }
     }
     trg2indexes[i] = j;
   }
-  const lastpos = new Int32Array(index.size).fill(-1);
-  const found = (j: number) => j < ulen1;
+  return iterateWordSimilarity(trg2indexes, len2, ulen1, ulen1 + others.size);
+}
+
+/**
+ * iterate_word_similarity of pg_trgm (plain mode): `trg2indexes[i]` is the index of the text's i-th trigram, below
+ * `ulen1` for the query's trigrams (found), from `ulen1` up to `distinct` for the others.
+ */
+export function iterateWordSimilarity(trg2indexes: Int32Array, len2: number, ulen1: number, distinct: number): number {
+  if (ulen1 === 0) return 0;
+  const lastpos = scratch(distinct);
   let ulen2 = 0;
   let count = 0;
   let upper = -1;
@@ -176,14 +238,15 @@ export function wordSimilarityOf(queryTrigrams: readonly Trigram[], text: string
   let smlrMax = 0;
   for (let i = 0; i < len2; i++) {
     const trgindex = trg2indexes[i] as number;
-    if (lower >= 0 || found(trgindex)) {
+    const found = trgindex < ulen1;
+    if (lower >= 0 || found) {
       if ((lastpos[trgindex] as number) < 0) {
         ulen2++;
-        if (found(trgindex)) count++;
+        if (found) count++;
       }
       lastpos[trgindex] = i;
     }
-    if (!found(trgindex)) continue;
+    if (!found) continue;
     upper = i;
     if (lower === -1) {
       lower = i;
@@ -205,10 +268,10 @@ export function wordSimilarityOf(queryTrigrams: readonly Trigram[], text: string
       const tmpTrgindex = trg2indexes[tmpLower] as number;
       if (lastpos[tmpTrgindex] === tmpLower) {
         tmpUlen2--;
-        if (found(tmpTrgindex)) tmpCount--;
+        if (tmpTrgindex < ulen1) tmpCount--;
       }
     }
-    smlrMax = Math.max(smlrMax, smlrCur);
+    if (smlrCur > smlrMax) smlrMax = smlrCur;
     for (let tmpLower = prevLower; tmpLower < lower; tmpLower++) {
       const tmpTrgindex = trg2indexes[tmpLower] as number;
       if (lastpos[tmpTrgindex] === tmpLower) lastpos[tmpTrgindex] = -1;
@@ -217,6 +280,21 @@ export function wordSimilarityOf(queryTrigrams: readonly Trigram[], text: string
   return smlrMax;
 }
 
+let scratchArray = new Int32Array(256);
+/** A reused array of `n` × −1 (the last positions of iterateWordSimilarity). */
+function scratch(n: number): Int32Array {
+  if (scratchArray.length < n) scratchArray = new Int32Array(n * 2);
+  const a = scratchArray.subarray(0, n);
+  a.fill(-1);
+  return a;
+}
+
+/** pg_trgm similarity from counts: `common` distinct trigrams shared by sets of `len1` and `len2` distinct trigrams. */
+export function similarityOfCounts(common: number, len1: number, len2: number): number {
+  if (len1 === 0 || len2 === 0) return 0;
+  return calcSml(common, len1, len2);
+}
+
 export function wordSimilarity(query: string, text: string): number {
-  return wordSimilarityOf(trigramsInOrder(query), text);
+  return wordSimilarityTo(trigramQuery(query), trigramsInOrder(text));
 }
