@@ -2,8 +2,9 @@
  * createApp(): the middleware stack and the feature routers, read top to bottom. It never listens;
  * server.ts and the tests build it with their own database.
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
-import express, { type Express, type Router } from 'express';
+import express, { type Express, type NextFunction, type Router } from 'express';
 import session from 'express-session';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
@@ -38,7 +39,7 @@ import { legalDocumentsRoutes } from './features/legal-documents/routes.js';
 import { createNotificationsController } from './features/notifications/notifications.controller.js';
 import { notificationsRoutes } from './features/notifications/routes.js';
 import { createPublicController } from './features/public/public.controller.js';
-import { publicRoutes } from './features/public/routes.js';
+import { anonymousPublicRoutes, publicRoutes } from './features/public/routes.js';
 import { createReportsController } from './features/reports/reports.controller.js';
 import { reportsRoutes } from './features/reports/routes.js';
 import { submissionsRoutes } from './features/submissions/routes.js';
@@ -50,6 +51,7 @@ import { createViolationsController } from './features/violations/violations.con
 import type { Clock } from './lib/clock.js';
 import { createHttpLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
+import { createAnonymousPages, type PageCacheStats } from './middleware/anonymous-pages.js';
 import { createPassport } from './middleware/auth.js';
 import { createCsrf } from './middleware/csrf.js';
 import { errorHandler, notFound } from './middleware/errors.js';
@@ -57,9 +59,10 @@ import { locals } from './middleware/locals.js';
 import { inFlightLimiter } from './middleware/overload.js';
 import { rejectPollutedParameters } from './middleware/parameters.js';
 import { loginRateLimiter, registrationRateLimiter } from './middleware/rateLimit.js';
-import { cspNonce, noStoreWhenAuthenticated, securityHeaders } from './middleware/security.js';
+import { cspNonce, noStoreWhenAuthenticated, securityHeaders, staticSecurityHeaders } from './middleware/security.js';
 import { createSessionMiddleware, KnexSessionStore, saveSessionBeforeRedirect } from './middleware/session.js';
 import { forcePasswordChange, sessionTimeouts } from './middleware/sessionPolicy.js';
+import { createViewEngine } from './middleware/templates.js';
 import type { Services } from './services.js';
 
 export const APP_NAME = 'Cơ sở dữ liệu hội và tổ chức phi chính phủ';
@@ -75,7 +78,7 @@ export interface AppDeps {
 }
 
 export interface App extends Express {
-  locals: Express['locals'] & { sessionStore: session.Store };
+  locals: Express['locals'] & { sessionStore: session.Store; publicPages: PageCacheStats };
 }
 
 export function createApp({ config, db, services, logger, clock, extraRoutes }: AppDeps): App {
@@ -83,17 +86,51 @@ export function createApp({ config, db, services, logger, clock, extraRoutes }: 
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
   app.set('query parser', 'simple');
-  app.set('views', path.join(config.rootDir, 'views'));
+  const viewsDir = path.join(config.rootDir, 'views');
+  app.set('views', viewsDir);
   app.set('view engine', 'ejs');
+  // Templates compiled once, includes resolved without file-system checks (src/middleware/templates.ts); development
+  // recompiles on every render so an edited view shows at once.
+  const views = createViewEngine({ root: viewsDir, cache: config.env !== 'development' });
+  app.engine('ejs', views.express);
+  if (config.env !== 'development') app.enable('view cache');
   // Error pages render even when the request failed before the locals middleware ran (bad CSRF token, body too large).
   app.locals.appName = APP_NAME;
-  if (config.isProduction) app.enable('view cache');
 
   const metrics = createMetrics(db);
   const store = config.session.store === 'memory' ? new session.MemoryStore() : new KnexSessionStore(db, config.session.idleMs, logger);
   app.locals.sessionStore = store;
   const passport = createPassport(services.users);
   const csrf = createCsrf();
+  const limiter = inFlightLimiter({ max: config.maxInFlight, logger, onShed: () => metrics.shed.inc() });
+  metrics.trackInFlight(limiter.inFlight);
+  const publicController = createPublicController(services.publicData, config.publicUrl);
+
+  // 0. Anonymous public pages (issue 13): /, /hoi, /hoi/:code and /linh-vuc for a request without a session cookie,
+  // before everything below, from the rendered-page cache (PUBLIC_PAGE_CACHE_MB), with the same security headers
+  // (static CSP: these pages have no inline script or style) and a slot of the in-flight limiter. Anything else
+  // continues down the stack. See src/middleware/anonymous-pages.ts.
+  const publicPages = createAnonymousPages({
+    engine: views,
+    appName: APP_NAME,
+    version: () => services.publicData.dataVersion(),
+    cache: config.publicPageCache,
+    securityHeaders: staticSecurityHeaders(config.isProduction),
+    limiter,
+    logger,
+    registry: metrics.registry,
+  });
+  app.locals.publicPages = publicPages.stats;
+  app.use(anonymousPublicRoutes(publicController, publicPages));
+  // A repeat of such a page already in memory is answered before Express sets the request up at all (its prototype
+  // switch and router walk cost several times the sending of a cached page). Express calls `app.handle` for every
+  // request; should a later Express stop doing so, this is skipped and the route above still answers from memory.
+  type Handle = (req: IncomingMessage, res: ServerResponse, next?: NextFunction) => void;
+  const expressApp = app as unknown as { handle: Handle };
+  const handle = expressApp.handle.bind(app);
+  expressApp.handle = (req, res, next) => {
+    if (!publicPages.fromMemory(req, res, () => handle(req, res, next))) handle(req, res, next);
+  };
 
   // 1. Request id and structured log, metrics.
   app.use(createHttpLogger(logger));
@@ -110,8 +147,6 @@ export function createApp({ config, db, services, logger, clock, extraRoutes }: 
   app.use(healthRoutes({ db, backupStatus: services.itCentre.backupStatus }));
   // 4b. Load shedding (RELIABILITY check 41): past MAX_IN_FLIGHT requests in flight, 503 + Retry-After at once,
   // before any body parsing or session read; static files and health probes above are never refused.
-  const limiter = inFlightLimiter({ max: config.maxInFlight, logger, onShed: () => metrics.shed.inc() });
-  metrics.trackInFlight(limiter.inFlight);
   app.use(limiter.middleware);
   // 5. Body, session, passport, CSRF.
   app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 2000 }));
@@ -131,7 +166,7 @@ export function createApp({ config, db, services, logger, clock, extraRoutes }: 
   app.use(notificationsController.unreadBadge);
   // 6. Feature routers; each route declares its guard.
   app.use(authRoutes(createAuthController({ auth: services.auth, clock, config }), loginRateLimiter(config)));
-  app.use(publicRoutes(createPublicController(services.publicData, config.publicUrl)));
+  app.use(publicRoutes(publicController));
   app.use(guideRoutes(createGuideController(services.guide)));
   app.use(homeRoutes({ reports: services.reports }));
   app.use(associationsRoutes(createAssociationsController(services.associations, services.documents)));

@@ -94,6 +94,13 @@ const envSchema = z.object({
   PUBLIC_SEARCH_CACHE_SIZE: int(500, 0, 100_000),
   PUBLIC_SEARCH_CACHE_TTL_S: int(30, 1, 60),
   PUBLIC_SEARCH_CACHE_CHECK_MS: int(1000, 0, 60_000),
+  // Default 32 MB, 0 (off) when NODE_ENV=test (see publicPageCache below).
+  PUBLIC_PAGE_CACHE_MB: z.coerce
+    .number({ error: 'phải là một số nguyên' })
+    .int({ error: 'phải là một số nguyên' })
+    .min(0, { error: 'phải từ 0 trở lên' })
+    .max(4096, { error: 'phải không quá 4096' })
+    .optional(),
   SCHEDULER: z.enum(['on', 'off'], { error: 'phải là on hoặc off' }).optional(),
   SCHEDULE_QUARTERLY_CYCLE: cronExpr('0 7 * * *'),
   SCHEDULE_CONGRESS_ALERTS: cronExpr('30 7 * * *'),
@@ -158,6 +165,13 @@ export interface Config {
    * (checked at most every `checkMs`; 0 = on every request).
    */
   publicSearchCache: { size: number; ttlMs: number; checkMs: number };
+  /**
+   * Rendered anonymous public pages kept in memory (src/middleware/anonymous-pages.ts): at most `maxBytes` of HTML
+   * (least recently used dropped first; 0 = off), each served only while the public data version it was rendered
+   * under is current and for at most `ttlMs` (the list cache's PUBLIC_SEARCH_CACHE_TTL_S). Off by default under
+   * NODE_ENV=test, where suites count the list cache's own hits; the page-cache tests turn it on.
+   */
+  publicPageCache: { maxBytes: number; ttlMs: number };
   /**
    * Scheduled jobs (issue 7): `scheduler` runs node-cron in this process (off for tests and extra instances);
    * `schedules` are cron expressions keyed by job name (a JobDefinition's `schedule`).
@@ -279,6 +293,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       size: e.PUBLIC_SEARCH_CACHE_SIZE,
       ttlMs: e.PUBLIC_SEARCH_CACHE_TTL_S * 1000,
       checkMs: e.PUBLIC_SEARCH_CACHE_CHECK_MS,
+    },
+    publicPageCache: {
+      maxBytes: (e.PUBLIC_PAGE_CACHE_MB ?? (e.NODE_ENV === 'test' ? 0 : 32)) * 1024 * 1024,
+      ttlMs: e.PUBLIC_SEARCH_CACHE_TTL_S * 1000,
     },
     jobs: {
       scheduler: e.SCHEDULER === undefined ? e.NODE_ENV !== 'test' : e.SCHEDULER === 'on',

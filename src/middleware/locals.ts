@@ -32,6 +32,30 @@ export function navigationFor(roles: readonly Role[]): NavItem[] {
   return items;
 }
 
+const FMT = Object.freeze({ date: formatDate, dateTime: formatDateTime, number: formatNumber, vnd: formatVnd });
+
+function noFormToken(): never {
+  throw new Error('a page served without a session cannot hold a form token');
+}
+
+/**
+ * What `locals` gives a visitor who is not signed in and has no session, for the anonymous page path
+ * (src/middleware/anonymous-pages.ts), which renders before any session exists. Such a page must not render a form
+ * token (that needs a session): `csrfToken()` throws, the render fails and the request takes the normal path.
+ */
+export function anonymousLocals(appName: string, currentPath: string): Record<string, unknown> {
+  return {
+    appName,
+    currentUser: null,
+    currentPath,
+    nav: [],
+    roleLabels: ROLE_LABELS,
+    csrfToken: noFormToken,
+    fmt: FMT,
+    flash: [],
+  };
+}
+
 export function locals(csrf: Csrf, appName: string): RequestHandler {
   return (req, res, next) => {
     const user = req.user ?? null;

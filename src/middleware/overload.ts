@@ -20,6 +20,14 @@ export interface InFlightLimiter {
   middleware: RequestHandler;
   /** Requests admitted and not yet finished (a gauge for /metrics). */
   inFlight(): number;
+  /**
+   * Takes a slot for work that ends at a point the caller knows (the anonymous page path,
+   * src/middleware/anonymous-pages.ts, which gives it back with `leave()` once the response is written, without
+   * the two response listeners of the middleware). False when the limit is reached: the caller then lets the request
+   * reach `middleware`, which refuses it with the usual 503.
+   */
+  enter(): boolean;
+  leave(): void;
 }
 
 /** Paths never refused: the Prometheus scrape must keep working while the instance is overloaded. */
@@ -56,7 +64,18 @@ export function inFlightLimiter(opts: { max: number; logger?: Logger; onShed?: (
     res.once('close', release);
     next();
   };
-  return { middleware, inFlight: () => inFlight };
+  return {
+    middleware,
+    inFlight: () => inFlight,
+    enter() {
+      if (opts.max > 0 && inFlight >= opts.max) return false;
+      inFlight += 1;
+      return true;
+    },
+    leave() {
+      inFlight -= 1;
+    },
+  };
 }
 
 function shed(req: Request, res: Response, logger?: Logger): void {

@@ -17,9 +17,14 @@ function pollutedKey(source: unknown): string | null {
   return null;
 }
 
+/** True when the query string (or a parsed body) holds such a key: the request is left to `rejectPollutedParameters`. */
+export function hasPollutedParameters(req: { query?: unknown; body?: unknown }): boolean {
+  return pollutedKey(req.query) !== null || pollutedKey(req.body) !== null;
+}
+
 export function rejectPollutedParameters(): RequestHandler {
   return (req, _res, next) => {
-    if (pollutedKey(req.body) !== null || pollutedKey(req.query) !== null) return next(new BadRequestError());
+    if (hasPollutedParameters(req)) return next(new BadRequestError());
     next();
   };
 }

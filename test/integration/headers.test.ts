@@ -1,11 +1,13 @@
 /**
  * RELIABILITY check 26: security headers on every kind of response (page, 403, 404, 500, static file), no-store
- * for signed-in users, no X-Powered-By, HSTS only in production.
+ * for signed-in users, no X-Powered-By, HSTS only in production. The anonymous public pages (issue 13,
+ * src/middleware/anonymous-pages.ts) carry the same set with a static CSP: no nonce, and still no 'unsafe-inline'.
  */
 import express from 'express';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { securityHeaders } from '../../src/middleware/security.js';
+import { SESSION_COOKIE } from '../../src/middleware/session.js';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
 import { type Agent, agent, login } from '../helpers/http.js';
 import { failingRoutes } from '../helpers/routes.js';
@@ -38,12 +40,14 @@ function nonceOf(res: Res): string | undefined {
     ?.find((v) => v.startsWith("'nonce-"));
 }
 
-function expectSecurityHeaders(res: Res, label: string): void {
+/** Every header but the nonce: the CSP's fixed directives, nosniff, referrer policy, no X-Powered-By, no HSTS. */
+function expectCommonHeaders(res: Res, label: string): void {
   const csp = directives(res);
   expect(csp.size, `${label}: CSP present`).toBeGreaterThan(0);
-  expect(nonceOf(res), `${label}: script nonce`).toMatch(/^'nonce-[A-Za-z0-9+/]{22}==?'$/);
-  expect(csp.get('style-src'), `${label}: style nonce`).toContain(nonceOf(res));
+  expect(csp.get('default-src'), label).toEqual(["'self'"]);
+  expect(csp.get('form-action'), label).toEqual(["'self'"]);
   expect(csp.get('script-src'), `${label}: no unsafe-inline`).not.toContain("'unsafe-inline'");
+  expect(csp.get('style-src'), `${label}: no unsafe-inline`).not.toContain("'unsafe-inline'");
   expect(csp.get('object-src'), label).toEqual(["'none'"]);
   expect(csp.get('base-uri'), label).toEqual(["'none'"]);
   expect(csp.get('frame-ancestors'), label).toEqual(["'none'"]);
@@ -54,10 +58,37 @@ function expectSecurityHeaders(res: Res, label: string): void {
   expect(res.headers['strict-transport-security'], label).toBeUndefined();
 }
 
+function expectSecurityHeaders(res: Res, label: string): void {
+  expectCommonHeaders(res, label);
+  expect(nonceOf(res), `${label}: script nonce`).toMatch(/^'nonce-[A-Za-z0-9+/]{22}==?'$/);
+  expect(directives(res).get('style-src'), `${label}: style nonce`).toContain(nonceOf(res));
+}
+
+/** The anonymous public pages: the same headers with a static policy, 'self' only for scripts and styles. */
+function expectStaticCspHeaders(res: Res, label: string): void {
+  expectCommonHeaders(res, label);
+  expect(directives(res).get('script-src'), label).toEqual(["'self'"]);
+  expect(directives(res).get('style-src'), label).toEqual(["'self'"]);
+}
+
+/** The headers helmet sets, by name (lower case), without the CSP. */
+const HELMET_HEADERS = [
+  'cross-origin-opener-policy',
+  'cross-origin-resource-policy',
+  'origin-agent-cluster',
+  'referrer-policy',
+  'strict-transport-security',
+  'x-content-type-options',
+  'x-dns-prefetch-control',
+  'x-download-options',
+  'x-frame-options',
+  'x-permitted-cross-domain-policies',
+  'x-xss-protection',
+];
+
 describe('security headers (check 26)', () => {
-  it('on public pages, the login form, 404, 500 and static files', async () => {
+  it('on the login form, 404, 500, static files and probes (a nonce each)', async () => {
     const cases: Array<[string, string, number]> = [
-      ['home page', '/', 200],
       ['login page', '/dang-nhap', 200],
       ['not found', '/khong-co-trang-nay', 404],
       ['thrown error', '/__test/throw', 500],
@@ -73,9 +104,28 @@ describe('security headers (check 26)', () => {
     }
   });
 
+  it('on the anonymous public pages: the same headers, with a static CSP (no nonce, no unsafe-inline)', async () => {
+    const full = await agent(t).get('/dang-nhap');
+    for (const path of ['/', '/hoi', '/hoi?q=hoi', '/linh-vuc']) {
+      const res = await agent(t).get(path);
+      expect(res.status, path).toBe(200);
+      expectStaticCspHeaders(res, path);
+      expect(nonceOf(res), path).toBeUndefined();
+      // The CSP is the full stack's with the nonce sources left out; every other helmet header is identical.
+      expect(String(res.headers['content-security-policy']), path).toBe(
+        String(full.headers['content-security-policy']).replace(/ 'nonce-[^']+'/g, ''),
+      );
+      for (const name of HELMET_HEADERS) expect(res.headers[name], `${path} ${name}`).toEqual(full.headers[name]);
+    }
+    // With a session cookie (here a forged one) the same page takes the full stack and gets its nonce.
+    const withCookie = await agent(t).get('/').set('Cookie', `${SESSION_COOKIE}=s%3Aforged.sig`);
+    expect(withCookie.status).toBe(200);
+    expectSecurityHeaders(withCookie, 'home page with a session cookie');
+  });
+
   it('gives every response its own nonce', async () => {
-    const a = await agent(t).get('/');
-    const b = await agent(t).get('/');
+    const a = await agent(t).get('/khong-co-trang-nay');
+    const b = await agent(t).get('/khong-co-trang-nay');
     expect(nonceOf(a)).toBeDefined();
     expect(nonceOf(a)).not.toBe(nonceOf(b));
   });
@@ -127,6 +177,7 @@ describe('security headers (check 26)', () => {
         const res = await agent(p).get(path);
         expect(res.status, path).toBe(status);
         expect(res.headers['strict-transport-security'], path).toBe('max-age=31536000; includeSubDomains');
+        expect(String(res.headers['content-security-policy']), path).toContain('upgrade-insecure-requests');
         expect(res.headers['x-powered-by'], path).toBeUndefined();
       }
     } finally {

@@ -6,6 +6,7 @@ import { once } from 'node:events';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { NotFoundError, ValidationError } from '../../lib/errors.js';
+import type { AnonymousPage, AnonymousPageResolver, PageView } from '../../middleware/anonymous-pages.js';
 import { SCOPES } from '../associations/form-definition.js';
 import { BOM, csvHeader, csvRow, jsonMetadata, openApi } from './open-data.js';
 import type { PublicFilters, PublicSort } from './public.repository.js';
@@ -69,6 +70,13 @@ function linkQuery(q: ListQuery): Record<string, string> {
   );
 }
 
+/** The record code of /hoi/:code, upper-cased; 404 for anything that is not a code. */
+function codeOf(req: Request): string {
+  const code = String(req.params.code ?? '').toUpperCase();
+  if (!CODE.test(code)) throw new NotFoundError('Không tìm thấy hội với mã này trong danh sách công khai.');
+  return code;
+}
+
 /** Open data may be cached by browsers and proxies; a signed-in user's responses stay no-store (RELIABILITY 26). */
 function openDataCache(req: Request, res: Response): void {
   if (!req.user) res.setHeader('Cache-Control', 'public, max-age=300');
@@ -87,14 +95,14 @@ export function createPublicController(service: PublicService, publicUrl: string
     .map((g) => ({ key: g, title: PUBLIC_GROUP_TITLES[g], fields: service.fields.filter((f) => f.group === g) }))
     .filter((g) => g.fields.length > 0);
 
-  return {
-    async home(_req: Request, res: Response) {
+  /** Each page's view and locals: rendered by the routes below, or by the anonymous page path (`anonymous`). */
+  const pageViews = {
+    async home(): Promise<PageView> {
       const home = await service.home();
-      res.render('public/home', { title: 'Trang chủ', ...home });
+      return { view: 'public/home', locals: { title: 'Trang chủ', ...home } };
     },
 
-    async list(req: Request, res: Response) {
-      const q = parseQuery(req);
+    async list(q: ListQuery): Promise<PageView> {
       const page = q.trang ?? 1;
       const [{ rows, total, more }, options] = await Promise.all([
         service.list(filtersOf(q), sortOf(q), page, PAGE_SIZE),
@@ -104,33 +112,75 @@ export function createPublicController(service: PublicService, publicUrl: string
       // Past the capped count the pages go on while a page is full (the pager then shows no last page).
       const counted = Math.max(1, Math.ceil(total / PAGE_SIZE));
       const pages = more ? Math.max(counted, rows.length === PAGE_SIZE ? page + 1 : page) : counted;
-      res.render('public/list', {
-        title: q.q ? `Tìm hội: ${q.q}` : 'Danh sách hội',
-        rows,
-        total,
-        more,
-        page,
-        pages,
-        query,
-        sort: sortOf(q),
-        options,
-        scopes: SCOPES,
-        csvHref: `/du-lieu-mo/hoi.csv${Object.keys(query).length ? `?${new URLSearchParams(query).toString()}` : ''}`,
-        jsonHref: `/du-lieu-mo/hoi.json${Object.keys(query).length ? `?${new URLSearchParams(query).toString()}` : ''}`,
-      });
+      return {
+        view: 'public/list',
+        locals: {
+          title: q.q ? `Tìm hội: ${q.q}` : 'Danh sách hội',
+          rows,
+          total,
+          more,
+          page,
+          pages,
+          query,
+          sort: sortOf(q),
+          options,
+          scopes: SCOPES,
+          csvHref: `/du-lieu-mo/hoi.csv${Object.keys(query).length ? `?${new URLSearchParams(query).toString()}` : ''}`,
+          jsonHref: `/du-lieu-mo/hoi.json${Object.keys(query).length ? `?${new URLSearchParams(query).toString()}` : ''}`,
+        },
+      };
+    },
+
+    async show(code: string): Promise<PageView> {
+      const record = await service.detail(code);
+      return { view: 'public/show', locals: { title: record.name, record, groups, regime } };
+    },
+
+    async fields(): Promise<PageView> {
+      const byField = await service.fieldCounts();
+      return { view: 'public/fields', locals: { title: 'Hội theo lĩnh vực hoạt động', byField } };
+    },
+  };
+
+  const render = (res: Response, page: PageView) => res.render(page.view, page.locals);
+
+  return {
+    async home(_req: Request, res: Response) {
+      render(res, await pageViews.home());
+    },
+
+    async list(req: Request, res: Response) {
+      render(res, await pageViews.list(parseQuery(req)));
     },
 
     async show(req: Request, res: Response) {
-      const code = String(req.params.code ?? '').toUpperCase();
-      if (!CODE.test(code)) throw new NotFoundError('Không tìm thấy hội với mã này trong danh sách công khai.');
-      const record = await service.detail(code);
-      res.render('public/show', { title: record.name, record, groups, regime });
+      render(res, await pageViews.show(codeOf(req)));
     },
 
     async fields(_req: Request, res: Response) {
-      const byField = await service.fieldCounts();
-      res.render('public/fields', { title: 'Hội theo lĩnh vực hoạt động', byField });
+      render(res, await pageViews.fields());
     },
+
+    /**
+     * The same four pages for a visitor without a session (src/middleware/anonymous-pages.ts): each request resolved
+     * to a key naming everything its HTML depends on besides the data — the path and, for the list, the query as
+     * parsed above (empty values dropped, parameter order irrelevant, the search words' blanks collapsed, unknown
+     * parameters ignored, the page number) — and the page's build. A bad query or code throws here, and the request
+     * takes the normal path, whose error pages answer.
+     */
+    anonymous: {
+      home: (): AnonymousPage => ({ key: '/', path: '/', build: pageViews.home }),
+      list(req: Request): AnonymousPage {
+        const q = parseQuery(req);
+        const key = JSON.stringify([q.q, q['linh-vuc'], q['pham-vi'], q.tinh, q['sap-xep'], q.trang ?? 1]);
+        return { key: `/hoi?${key}`, path: '/hoi', build: () => pageViews.list(q) };
+      },
+      show(req: Request): AnonymousPage {
+        const code = codeOf(req);
+        return { key: `/hoi/${code}`, path: `/hoi/${code}`, build: () => pageViews.show(code) };
+      },
+      fields: (): AnonymousPage => ({ key: '/linh-vuc', path: '/linh-vuc', build: pageViews.fields }),
+    } satisfies Record<string, AnonymousPageResolver>,
 
     async csv(req: Request, res: Response) {
       const q = parseQuery(req);
