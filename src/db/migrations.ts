@@ -30,6 +30,7 @@ import * as m20261229000100 from '../../migrations/20261229000100_report_perform
 import * as m20261230000100 from '../../migrations/20261230000100_search_full_text.js';
 import * as m20261230000200 from '../../migrations/20261230000200_report_summaries.js';
 import * as m20261230000300 from '../../migrations/20261230000300_add_staff_list_indexes.js';
+import * as m20261230000500 from '../../migrations/20261230000500_create_public_summary.js';
 
 interface MigrationModule {
   up(knex: Knex): Promise<void>;
@@ -64,6 +65,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, MigrationModule]> = [
   ['20261230000100_search_full_text', m20261230000100],
   ['20261230000200_report_summaries', m20261230000200],
   ['20261230000300_add_staff_list_indexes', m20261230000300],
+  ['20261230000500_create_public_summary', m20261230000500],
 ];
 
 class ListMigrationSource implements Knex.MigrationSource<string> {

@@ -6,7 +6,7 @@ import type { Clock } from '../../lib/clock.js';
 import { NotFoundError } from '../../lib/errors.js';
 import { vietnamToday } from '../../lib/format.js';
 import { SCOPES } from '../associations/form-definition.js';
-import type { PublicFilters, PublicListItem, PublicRepository, PublicSort, PublicSourceRow } from './public.repository.js';
+import type { PublicFilters, PublicListItem, PublicRepository, PublicSort, PublicSourceRow, PublicSummary } from './public.repository.js';
 import { type PublicField, type PublicRecord, type PublicRegime, publicFields, regimeIncludes, toPublic } from './public-fields.js';
 
 export const SCOPE_LABELS: Record<string, string> = Object.fromEntries(SCOPES);
@@ -140,11 +140,14 @@ export function createPublicService(deps: { repo: PublicRepository; regime: Publ
     fields,
 
     async home() {
-      // Counts over every published record (≈ 0.4 s at 100,000): cached like the lists, dropped on any write.
+      // The three counts come from one read of the public summary (a few dozen rows, kept by triggers), shared by
+      // whichever of them the cache misses; cached like the lists, dropped on any write.
+      let read: Promise<PublicSummary> | null = null;
+      const summary = () => (read ??= repo.summary());
       const [total, byField, byScope] = await Promise.all([
-        cache.get('total', () => repo.total()),
-        cache.get('by-field', () => repo.countsByField()),
-        cache.get('by-scope', () => repo.countsByScope()),
+        cache.get('total', async () => (await summary()).total),
+        cache.get('by-field', async () => (await summary()).byField),
+        cache.get('by-scope', async () => (await summary()).byScope),
       ]);
       const scopeCount = new Map(byScope.map((s) => [s.scope, s.count]));
       const scopes = SCOPES.map(([code, label]) => ({ code, label, count: scopeCount.get(code) ?? 0 })).filter(
@@ -154,7 +157,7 @@ export function createPublicService(deps: { repo: PublicRepository; regime: Publ
     },
 
     fieldCounts() {
-      return cache.get('by-field', () => repo.countsByField());
+      return cache.get('by-field', async () => (await repo.summary()).byField);
     },
 
     /**
@@ -192,8 +195,7 @@ export function createPublicService(deps: { repo: PublicRepository; regime: Publ
 
     /** A published association's public fields; 404 for an unknown or unpublished code. */
     async detail(code: string): Promise<PublicRecord> {
-      const id = await repo.publishedId(code);
-      const [src] = id === null ? [] : await repo.sources([id], withPresident);
+      const src = await repo.sourceByCode(code, withPresident);
       if (!src) throw new NotFoundError('Không tìm thấy hội với mã này trong danh sách công khai.');
       return project(src);
     },
