@@ -199,6 +199,9 @@ const byTrigrams = (a: Doc, b: Doc) => a.nameTrigrams - b.nameTrigrams || byName
 /** Slots sorted by a comparator, kept sorted through inserts and removals. */
 class Order {
   perm: number[] = [];
+  /** Position of each slot in `perm` (rebuilt after changes, when first needed). */
+  private ranks = new Int32Array(0);
+  private ranked = false;
   constructor(
     readonly cmp: (a: Doc, b: Doc) => number,
     private readonly docs: ReadonlyArray<Doc | undefined>,
@@ -217,16 +220,42 @@ class Order {
 
   insert(doc: Doc): void {
     this.perm.splice(this.lowerBound(doc), 0, doc.slot);
+    this.ranked = false;
   }
 
   remove(doc: Doc): void {
     const i = this.lowerBound(doc);
     if (this.perm[i] === doc.slot) this.perm.splice(i, 1);
+    this.ranked = false;
   }
 
   rebuild(slots: number[]): void {
     const docs = this.docs;
     this.perm = slots.sort((a, b) => this.cmp(docs[a] as Doc, docs[b] as Doc));
+    this.ranked = false;
+  }
+
+  /** Position of each slot in this order. */
+  rank(): Int32Array {
+    if (!this.ranked) {
+      if (this.ranks.length < this.docs.length) this.ranks = new Int32Array(this.docs.length * 2);
+      this.perm.forEach((slot, i) => {
+        this.ranks[slot] = i;
+      });
+      this.ranked = true;
+    }
+    return this.ranks;
+  }
+
+  /** The slots sorted by `key(slot)` (small integer, e.g. a relevance class) then by this order. */
+  sortBy(slots: readonly number[], key: (slot: number) => number): number[] {
+    const ranks = this.rank();
+    const keys = new Float64Array(slots.length);
+    slots.forEach((slot, i) => {
+      keys[i] = key(slot) * 4_294_967_296 + (ranks[slot] as number);
+    });
+    keys.sort();
+    return Array.from(keys, (k) => this.perm[k % 4_294_967_296] as number);
   }
 
   /**
@@ -237,9 +266,7 @@ class Order {
     const n = set.size();
     if (n === 0) return;
     if (n * 32 < this.perm.length) {
-      const docs = this.docs;
-      const members = set.array().sort((a, b) => this.cmp(docs[a] as Doc, docs[b] as Doc));
-      for (const slot of members) if (visit(slot)) return;
+      for (const slot of this.sortBy(set.array(), () => 0)) if (visit(slot)) return;
       return;
     }
     for (const slot of this.perm) if (set.has(slot) && visit(slot)) return;
@@ -370,11 +397,16 @@ function removeFrom<K>(map: Map<K, Posting>, key: K, slot: number): void {
   if (p.size === 0) map.delete(key);
 }
 
-/** The words of the folded names as pg_trgm splits them, each with its trigrams in order, shared by the records. */
+/**
+ * The words of the folded names as pg_trgm splits them, shared by the records: each with its trigrams in order, as
+ * ids in a dictionary of trigrams (so that similarities are computed on small integers, without strings).
+ */
 class WordDictionary {
   private readonly ids = new Map<string, number>();
-  private readonly words: Array<{ word: string; trigrams: Trigram[]; refs: number } | undefined> = [];
+  private readonly words: Array<{ word: string; trigrams: Int32Array; refs: number } | undefined> = [];
   private readonly free: number[] = [];
+  /** Every trigram of a word seen so far → its id (ids are never reused; a few thousand at most). */
+  readonly trigramIds = new Map<Trigram, number>();
 
   take(folded: string): Int32Array {
     const list = trigramWords(folded);
@@ -384,7 +416,15 @@ class WordDictionary {
       if (id === undefined) {
         id = this.free.pop() ?? this.words.length;
         this.ids.set(word, id);
-        this.words[id] = { word, trigrams: trigramsInOrder(word), refs: 0 };
+        const trigrams = Int32Array.from(trigramsInOrder(word), (t) => {
+          let g = this.trigramIds.get(t);
+          if (g === undefined) {
+            g = this.trigramIds.size;
+            this.trigramIds.set(t, g);
+          }
+          return g;
+        });
+        this.words[id] = { word, trigrams, refs: 0 };
       }
       (this.words[id] as { refs: number }).refs++;
       out[i] = id;
@@ -405,52 +445,84 @@ class WordDictionary {
     }
   }
 
-  trigrams(id: number): readonly Trigram[] {
-    return this.words[id]?.trigrams ?? [];
+  /** The word's trigram ids in order. */
+  trigrams(id: number): Int32Array {
+    return this.words[id]?.trigrams ?? EMPTY_IDS;
+  }
+
+  /** One more than the largest word id in use. */
+  get capacity(): number {
+    return this.words.length;
   }
 }
+const EMPTY_IDS = new Int32Array(0);
 
-/** Per query: a word's trigrams as query indexes (−1: not in the query), with its found and distinct counts. */
-interface WordMatch {
-  indexes: Int32Array;
-  keys: readonly Trigram[];
-  found: number;
-  distinct: number;
+function popcount(x: number): number {
+  let v = x - ((x >>> 1) & 0x55555555);
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }
 
 /**
- * pg_trgm's word similarity and similarity of one query with records, computed from the records' word ids (no
- * string work), and a cheap necessary test of word similarity ≥ a threshold.
+ * pg_trgm's word similarity and similarity of one query with records, computed from the records' word and trigram
+ * ids, and a cheap necessary test of word similarity ≥ a threshold.
  */
 class Similarity {
-  private readonly memo = new Map<number, WordMatch>();
   private readonly ulen1: number;
+  /** Trigram id → index of that trigram in the query (−1: not in the query). */
+  private readonly queryIndex: Int32Array;
+  /** Per word id: found query trigrams (−1: not computed yet), trigrams not in the query, and (queries of at most
+   *  31 trigrams) the set of found ones as a bit mask, so that a run's distinct found trigrams are counted exactly. */
+  private readonly found: Int16Array;
+  private readonly missing: Int16Array;
+  private readonly masks: Int32Array | null;
+  /** measure(): index of each non-query trigram in the current record (valid where stamp = the record's turn). */
+  private readonly local: Int32Array;
+  private readonly stamp: Int32Array;
+  private turn = 0;
   private readonly seen: Uint8Array;
-  private indexes = new Int32Array(64);
+  private indexes = new Int32Array(128);
 
   constructor(
-    private readonly query: TrigramQuery,
+    query: TrigramQuery,
     private readonly dictionary: WordDictionary,
   ) {
     this.ulen1 = query.index.size;
+    const size = dictionary.trigramIds.size;
+    this.queryIndex = new Int32Array(size).fill(-1);
+    for (const [t, j] of query.index) {
+      const g = dictionary.trigramIds.get(t);
+      if (g !== undefined) this.queryIndex[g] = j;
+    }
+    this.found = new Int16Array(dictionary.capacity).fill(-1);
+    this.missing = new Int16Array(dictionary.capacity);
+    this.masks = this.ulen1 <= 31 ? new Int32Array(dictionary.capacity) : null;
+    this.local = new Int32Array(size);
+    this.stamp = new Int32Array(size);
     this.seen = new Uint8Array(this.ulen1);
   }
 
-  private word(id: number): WordMatch {
-    let m = this.memo.get(id);
-    if (!m) {
-      const keys = this.dictionary.trigrams(id);
-      const indexes = new Int32Array(keys.length);
+  private foundIn(id: number): number {
+    let f = this.found[id] as number;
+    if (f < 0) {
+      const trigrams = this.dictionary.trigrams(id);
+      let mask = 0;
       const foundSet = new Set<number>();
-      keys.forEach((k, i) => {
-        const j = this.query.index.get(k);
-        indexes[i] = j ?? -1;
-        if (j !== undefined) foundSet.add(j);
-      });
-      m = { indexes, keys, found: foundSet.size, distinct: new Set(keys).size };
-      this.memo.set(id, m);
+      const all = new Set<number>();
+      for (const g of trigrams) {
+        all.add(g);
+        const j = this.queryIndex[g] as number;
+        if (j >= 0) {
+          foundSet.add(j);
+          mask |= 1 << j;
+        }
+      }
+      f = foundSet.size;
+      this.found[id] = f;
+      this.missing[id] = all.size - f;
+      if (this.masks) this.masks[id] = mask;
     }
-    return m;
+    return f;
   }
 
   /**
@@ -466,47 +538,56 @@ class Similarity {
     const words = doc.words;
     const n = words.length;
     const slack = 1e-6;
+    const widest = m / threshold - m + slack;
+    const masks = this.masks;
     for (let i = 0; i < n; i++) {
       let sum = 0;
+      let mask = 0;
       let inner = 0;
       for (let j = i; j < n; j++) {
         if (j > i + 1) {
-          const w = this.word(words[j - 1] as number);
-          inner = Math.max(inner, w.distinct - w.found);
-          // No run from i on can make room for it (room is largest when every query trigram is found).
-          if (inner > m / threshold - m + slack) break;
+          const miss = this.missing[words[j - 1] as number] as number;
+          if (miss > inner) inner = miss;
+          // No longer run from i can make room for it.
+          if (inner > widest) break;
         }
-        sum += this.word(words[j] as number).found;
-        const c = Math.min(m, sum);
-        if (sum >= need && inner <= c / threshold - m + slack) return true;
+        const id = words[j] as number;
+        sum += this.foundIn(id);
+        let c = Math.min(m, sum);
+        if (masks) {
+          mask |= masks[id] as number;
+          c = popcount(mask);
+        }
+        if (c >= need && inner <= c / threshold - m + slack) return true;
       }
     }
     return false;
   }
 
   /** word_similarity(query, folded name) and similarity(query, folded name). */
-  measure(doc: Doc): { ws: number; sim: number } {
+  measure(doc: Doc, checkOnly?: number): { ws: number; sim: number } {
     const ulen1 = this.ulen1;
-    const others = new Map<Trigram, number>();
+    const turn = ++this.turn;
     this.seen.fill(0);
     let found = 0;
+    let others = 0;
     let len = 0;
     for (const id of doc.words) {
-      const w = this.word(id);
-      if (this.indexes.length < len + w.indexes.length) {
-        const next = new Int32Array((len + w.indexes.length) * 2);
+      const trigrams = this.dictionary.trigrams(id);
+      if (this.indexes.length < len + trigrams.length) {
+        const next = new Int32Array((len + trigrams.length) * 2);
         next.set(this.indexes.subarray(0, len));
         this.indexes = next;
       }
-      for (let i = 0; i < w.indexes.length; i++) {
-        let j = w.indexes[i] as number;
+      for (let i = 0; i < trigrams.length; i++) {
+        const g = trigrams[i] as number;
+        let j = this.queryIndex[g] as number;
         if (j < 0) {
-          const key = w.keys[i] as Trigram;
-          j = others.get(key) ?? -1;
-          if (j < 0) {
-            j = ulen1 + others.size;
-            others.set(key, j);
+          if (this.stamp[g] !== turn) {
+            this.stamp[g] = turn;
+            this.local[g] = ulen1 + others++;
           }
+          j = this.local[g] as number;
         } else if (!this.seen[j]) {
           this.seen[j] = 1;
           found++;
@@ -514,10 +595,9 @@ class Similarity {
         this.indexes[len++] = j;
       }
     }
-    const distinct = ulen1 + others.size;
     return {
-      ws: iterateWordSimilarity(this.indexes, len, ulen1, distinct),
-      sim: similarityOfCounts(found, ulen1, found + others.size),
+      ws: iterateWordSimilarity(this.indexes, len, ulen1, ulen1 + others, checkOnly),
+      sim: similarityOfCounts(found, ulen1, found + others),
     };
   }
 }
@@ -795,7 +875,7 @@ export class PublicIndex {
       let ok = memo.get(slot);
       if (ok === undefined) {
         const doc = this.docs[slot] as Doc;
-        ok = similarity.possible(doc, TYPO_SIMILARITY) && similarity.measure(doc).ws >= TYPO_SIMILARITY;
+        ok = similarity.possible(doc, TYPO_SIMILARITY) && similarity.measure(doc, TYPO_SIMILARITY).ws >= TYPO_SIMILARITY;
         memo.set(slot, ok);
       }
       return ok;
@@ -826,26 +906,27 @@ export class PublicIndex {
   /** The first `need` matches in stage-1 relevance order: class, then trigram count, name, id. */
   private stageOne(text: QueryText, m: Matches, need: number): { slots: number[]; classOf: ClassOf } {
     const words = m.words;
+    // A name containing the query (class 0 or 1) also contains it folded: the folded test comes first, so that the
+    // lower case of a name is made only for names that contain the folded query.
     const classOf: ClassOf = (d) => {
-      const lower = nameLower(d);
-      if (lower === text.lowered || d.code === text.upper) return 0;
-      if (lower.includes(text.lowered)) return 1;
-      if (d.nameUnaccent.includes(text.folded) || abbreviationLower(d) === text.lowered) return 2;
+      if (d.code === text.upper) return 0;
+      if (d.nameUnaccent.includes(text.folded)) {
+        const lower = nameLower(d);
+        if (lower === text.lowered) return 0;
+        if (lower.includes(text.lowered)) return 1;
+        return 2;
+      }
+      if (abbreviationLower(d) === text.lowered) return 2;
       if (words.has(d.slot)) return 3;
       return 4;
     };
     const set = m.set;
     if (set.size() <= this.smallSet) {
-      // Few candidates: classify each, sort.
-      const keyed = set
-        .array()
-        .filter((slot) => m.isMatch(slot))
-        .map((slot) => {
-          const d = this.docs[slot] as Doc;
-          return { d, c: classOf(d) };
-        });
-      keyed.sort((a, b) => a.c - b.c || byTrigrams(a.d, b.d));
-      return { slots: keyed.slice(0, need).map((k) => k.d.slot), classOf };
+      // Few candidates: classify each, sort by class then stage-1 order.
+      const members = set.array().filter((slot) => m.isMatch(slot));
+      const classes = new Map(members.map((slot) => [slot, classOf(this.docs[slot] as Doc)]));
+      const sorted = this.trigramOrder.sortBy(members, (slot) => classes.get(slot) as number);
+      return { slots: sorted.slice(0, need), classOf };
     }
     // Many: each class is taken from a superset, walked in stage-1 order until the page is full.
     const exact = new TypedFastBitSet();
@@ -857,10 +938,21 @@ export class PublicIndex {
     const unaccented = this.foldTokens.substring(text.folded) ?? set.clone();
     this.exactAbbreviation.get(text.lowered)?.addTo(unaccented);
     const supersets = [exact.intersection(set), accented, unaccented.intersection(set), words.new_intersection(set), set];
+    // The test of each class's own condition first (cheap string tests on stored columns), then the full class.
+    const folded = (d: Doc) => d.nameUnaccent.includes(text.folded) || abbreviationLower(d) === text.lowered;
+    const own: Array<(d: Doc) => boolean> = [
+      () => true,
+      (d) => folded(d) && nameLower(d).includes(text.lowered),
+      folded,
+      () => true,
+      () => true,
+    ];
     const out: number[] = [];
     for (let c = 0; c < supersets.length && out.length < need; c++) {
+      const test = own[c] as (d: Doc) => boolean;
       this.trigramOrder.walk(supersets[c] as TypedFastBitSet, (slot) => {
-        if (m.isMatch(slot) && classOf(this.docs[slot] as Doc) === c) out.push(slot);
+        const d = this.docs[slot] as Doc;
+        if (test(d) && m.isMatch(slot) && classOf(d) === c) out.push(slot);
         return out.length >= need;
       });
     }

@@ -228,7 +228,14 @@ export function wordSimilarityTo(query: TrigramQuery, t2: readonly Trigram[]): n
  * iterate_word_similarity of pg_trgm (plain mode): `trg2indexes[i]` is the index of the text's i-th trigram, below
  * `ulen1` for the query's trigrams (found), from `ulen1` up to `distinct` for the others.
  */
-export function iterateWordSimilarity(trg2indexes: Int32Array, len2: number, ulen1: number, distinct: number): number {
+export function iterateWordSimilarity(
+  trg2indexes: Int32Array,
+  len2: number,
+  ulen1: number,
+  distinct: number,
+  /** Stop as soon as the similarity reaches this (pg_trgm's WORD_SIMILARITY_CHECK_ONLY, as its %> operator does). */
+  checkOnly = Number.POSITIVE_INFINITY,
+): number {
   if (ulen1 === 0) return 0;
   const lastpos = scratch(distinct);
   let ulen2 = 0;
@@ -272,6 +279,7 @@ export function iterateWordSimilarity(trg2indexes: Int32Array, len2: number, ule
       }
     }
     if (smlrCur > smlrMax) smlrMax = smlrCur;
+    if (smlrMax >= checkOnly) return smlrMax;
     for (let tmpLower = prevLower; tmpLower < lower; tmpLower++) {
       const tmpTrgindex = trg2indexes[tmpLower] as number;
       if (lastpos[tmpTrgindex] === tmpLower) lastpos[tmpTrgindex] = -1;
