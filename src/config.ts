@@ -93,7 +93,8 @@ const envSchema = z.object({
     .default('113'),
   PUBLIC_SEARCH_CACHE_SIZE: int(500, 0, 100_000),
   PUBLIC_SEARCH_CACHE_TTL_S: int(30, 1, 60),
-  PUBLIC_SEARCH_CACHE_CHECK_MS: int(1000, 0, 60_000),
+  PUBLIC_SEARCH_CACHE_CHECK_MS: int(250, 0, 60_000),
+  PUBLIC_INDEX: z.enum(['on', 'off'], { error: 'PUBLIC_INDEX phải là on hoặc off.' }).optional().default('on'),
   // Default 32 MB, 0 (off) when NODE_ENV=test (see publicPageCache below).
   PUBLIC_PAGE_CACHE_MB: z.coerce
     .number({ error: 'phải là một số nguyên' })
@@ -165,6 +166,11 @@ export interface Config {
    * (checked at most every `checkMs`; 0 = on every request).
    */
   publicSearchCache: { size: number; ttlMs: number; checkMs: number };
+  /**
+   * The in-process public search index (src/features/public/search/): on by default; off = every public list runs
+   * the SQL search. Its data version is read every `pollMs` (PUBLIC_SEARCH_CACHE_CHECK_MS; 0 = before every query).
+   */
+  publicIndex: { enabled: boolean; pollMs: number };
   /**
    * Rendered anonymous public pages kept in memory (src/middleware/anonymous-pages.ts): at most `maxBytes` of HTML
    * (least recently used dropped first; 0 = off), each served only while the public data version it was rendered
@@ -294,6 +300,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       ttlMs: e.PUBLIC_SEARCH_CACHE_TTL_S * 1000,
       checkMs: e.PUBLIC_SEARCH_CACHE_CHECK_MS,
     },
+    publicIndex: { enabled: e.PUBLIC_INDEX === 'on', pollMs: e.PUBLIC_SEARCH_CACHE_CHECK_MS },
     publicPageCache: {
       maxBytes: (e.PUBLIC_PAGE_CACHE_MB ?? (e.NODE_ENV === 'test' ? 0 : 32)) * 1024 * 1024,
       ttlMs: e.PUBLIC_SEARCH_CACHE_TTL_S * 1000,

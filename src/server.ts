@@ -35,6 +35,8 @@ async function main(): Promise<void> {
   // Temp files of uploads cut off by a previous stop (RELIABILITY check 37).
   const swept = await services.documentStorage.sweepTemp(clock.now());
   if (swept > 0) logger.info({ swept }, 'removed unfinished upload temp files');
+  // The in-process public search index loads in the background; until it is there the SQL search answers.
+  services.publicSearch.start();
   const store = app.locals.sessionStore;
   if (store instanceof KnexSessionStore) store.startPruning();
   // Scheduled jobs (issue 7): node-cron in this process unless SCHEDULER=off; missed periods are caught up.
@@ -73,6 +75,7 @@ async function main(): Promise<void> {
     force.unref();
     server.close(async () => {
       if (store instanceof KnexSessionStore) store.stopPruning();
+      services.publicSearch.stop();
       // Stop the cron tasks and let a job in flight finish (≤ 15 s) before the database closes.
       if (scheduler) await scheduler.stop(15_000).catch((err: unknown) => logger.error({ err }, 'stopping the scheduler failed'));
       services.mailer.close();

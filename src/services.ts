@@ -35,6 +35,8 @@ import { createLegalDocumentsService } from './features/legal-documents/legal-do
 import { createNotificationsService } from './features/notifications/notifications.service.js';
 import { createPublicRepository } from './features/public/public.repository.js';
 import { createPublicService } from './features/public/public.service.js';
+import { createIndexRepository } from './features/public/search/index.repository.js';
+import { createSearchEngine } from './features/public/search/search-engine.js';
 import { createReportsRepository } from './features/reports/reports.repository.js';
 import { createReportsService } from './features/reports/reports.service.js';
 import { createSubmissionsRepository } from './features/submissions/submissions.repository.js';
@@ -63,11 +65,17 @@ export function createServices({ db, config, clock, logger, jobs: jobDefinitions
   const associations = createAssociationsService({ db, repo: associationsRepo, audit, clock, catalogues });
   const documentStorage = createDocumentStorage(config.uploads.dir);
   const documents = createDocumentsService({ db, repo: createDocumentsRepository(db), storage: documentStorage, audit, clock, logger });
+  const publicRepo = createPublicRepository(db);
+  const publicSearch = createSearchEngine(
+    { repo: createIndexRepository(db), readVersion: () => publicRepo.dataVersion(), logger },
+    config.publicIndex,
+  );
   const publicData = createPublicService({
-    repo: createPublicRepository(db),
+    repo: publicRepo,
     regime: config.publicFieldsRegime,
     clock,
     cache: config.publicSearchCache,
+    search: publicSearch,
   });
   const notifications = createNotificationsService(db);
   const submissions = createSubmissionsService({
@@ -144,6 +152,7 @@ export function createServices({ db, config, clock, logger, jobs: jobDefinitions
     legalDocuments,
     reports,
     publicData,
+    publicSearch,
     guide,
     notifications,
     fees,

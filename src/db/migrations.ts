@@ -31,6 +31,7 @@ import * as m20261230000100 from '../../migrations/20261230000100_search_full_te
 import * as m20261230000200 from '../../migrations/20261230000200_report_summaries.js';
 import * as m20261230000300 from '../../migrations/20261230000300_add_staff_list_indexes.js';
 import * as m20261230000500 from '../../migrations/20261230000500_create_public_summary.js';
+import * as m20261231000100 from '../../migrations/20261231000100_create_public_changes.js';
 
 interface MigrationModule {
   up(knex: Knex): Promise<void>;
@@ -66,6 +67,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, MigrationModule]> = [
   ['20261230000200_report_summaries', m20261230000200],
   ['20261230000300_add_staff_list_indexes', m20261230000300],
   ['20261230000500_create_public_summary', m20261230000500],
+  ['20261231000100_create_public_changes', m20261231000100],
 ];
 
 class ListMigrationSource implements Knex.MigrationSource<string> {

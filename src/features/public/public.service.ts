@@ -6,8 +6,10 @@ import type { Clock } from '../../lib/clock.js';
 import { NotFoundError } from '../../lib/errors.js';
 import { vietnamToday } from '../../lib/format.js';
 import { SCOPES } from '../associations/form-definition.js';
+import { COUNT_CAP } from './public.repository.js';
 import type { PublicFilters, PublicListItem, PublicRepository, PublicSort, PublicSourceRow, PublicSummary } from './public.repository.js';
 import { type PublicField, type PublicRecord, type PublicRegime, publicFields, regimeIncludes, toPublic } from './public-fields.js';
+import type { SearchEngine } from './search/search-engine.js';
 
 export const SCOPE_LABELS: Record<string, string> = Object.fromEntries(SCOPES);
 /** Open data reads this many records per query. */
@@ -125,9 +127,20 @@ export interface OpenData {
   chunks(): AsyncGenerator<PublicRecord[]>;
 }
 
-export function createPublicService(deps: { repo: PublicRepository; regime: PublicRegime; clock: Clock; cache?: PublicCacheOptions }) {
-  const { repo, regime, clock } = deps;
-  const cache = createPublicCache(deps.cache ?? NO_CACHE, () => repo.dataVersion());
+export function createPublicService(deps: {
+  repo: PublicRepository;
+  regime: PublicRegime;
+  clock: Clock;
+  cache?: PublicCacheOptions;
+  /** The in-process search index (search/search-engine.ts); without it every list runs the SQL search. */
+  search?: SearchEngine;
+}) {
+  const { repo, regime, clock, search } = deps;
+  // With the search engine, the version is the one its index reflects, kept current by its own poll: the cache
+  // compares it on every call (in memory), so an entry never outlives the index data it came from.
+  const cache = search
+    ? createPublicCache({ ...(deps.cache ?? NO_CACHE), checkMs: 0 }, () => search.version())
+    : createPublicCache(deps.cache ?? NO_CACHE, () => repo.dataVersion());
   const fields: readonly PublicField[] = publicFields(regime);
   const withPresident = regimeIncludes(regime, 'president_name');
 
@@ -188,7 +201,10 @@ export function createPublicService(deps: { repo: PublicRepository; regime: Publ
         pageSize,
       ]);
       return cache.get(key, async () => {
-        const { rows, total, more } = await repo.list(filters, sort, page, pageSize);
+        const indexed = await search?.page(filters, sort, page, pageSize);
+        const { rows, total, more } = indexed
+          ? { rows: indexed.index.display(indexed.ids), total: Math.min(indexed.count, COUNT_CAP), more: indexed.count > COUNT_CAP }
+          : await repo.list(filters, sort, page, pageSize);
         return { rows: rows.map((r) => ({ ...r, scope_label: SCOPE_LABELS[r.scope] ?? r.scope })), total, more };
       });
     },
@@ -202,7 +218,7 @@ export function createPublicService(deps: { repo: PublicRepository; regime: Publ
 
     /** Everything the list shows for these filters (all pages), read in chunks: for CSV and JSON. */
     async openData(filters: PublicFilters, sort: PublicSort): Promise<OpenData> {
-      const ids = await repo.matchingIds(filters, sort);
+      const ids = (await search?.allIds(filters, sort)) ?? (await repo.matchingIds(filters, sort));
       return {
         count: ids.length,
         generatedAt: clock.now(),
