@@ -6,8 +6,15 @@ import type { Clock } from '../../lib/clock.js';
 import { NotFoundError } from '../../lib/errors.js';
 import { vietnamToday } from '../../lib/format.js';
 import { SCOPES } from '../associations/form-definition.js';
-import { COUNT_CAP } from './public.repository.js';
-import type { PublicFilters, PublicListItem, PublicRepository, PublicSort, PublicSourceRow, PublicSummary } from './public.repository.js';
+import {
+  COUNT_CAP,
+  type PublicFilters,
+  type PublicListItem,
+  type PublicRepository,
+  type PublicSort,
+  type PublicSourceRow,
+  type PublicSummary,
+} from './public.repository.js';
 import { type PublicField, type PublicRecord, type PublicRegime, publicFields, regimeIncludes, toPublic } from './public-fields.js';
 import type { SearchEngine } from './search/search-engine.js';
 
