@@ -4,8 +4,8 @@ import { NotFoundError, StaleVersionError, ValidationError } from '../../lib/err
 import { hasAnyRole } from '../../lib/roles.js';
 import { flash } from '../../middleware/locals.js';
 import { actorFromRequest } from '../audit/audit.service.js';
-import type { SortKey } from './associations.repository.js';
-import { SORTS } from './associations.repository.js';
+import type { ListCursor, SortKey } from './associations.repository.js';
+import { COUNT_CAP, decodeCursor, encodeCursor, SORTS } from './associations.repository.js';
 import type { AssociationsService } from './associations.service.js';
 import { TERM_COMPLIANCE, TERM_STATE_LABELS } from './congress-term.js';
 import { DATA_LEVELS, DECISION_EVENTS, FUND_SOURCES, GROUP_TITLES, GROUPS, SCOPES, SECTIONS, SUBLISTS } from './form-definition.js';
@@ -48,6 +48,9 @@ const listQuery = z.object({
     .optional()
     .or(z.literal('').transform(() => undefined)),
   trang: z.coerce.number().int().min(1).max(100_000).optional(),
+  // Keyset links of a list past COUNT_CAP matches: the page after / before a row (register-list.repository.ts).
+  sau: optionalText(2000),
+  truoc: optionalText(2000),
 });
 
 const versionSchema = z.object({ version: z.coerce.number().int().min(1) });
@@ -119,14 +122,63 @@ export function createAssociationsController(
       };
       const page = q.trang ?? 1;
       const sort: SortKey = q['sap-xep'] ?? (q.q ? 'ten' : 'cap-nhat');
-      const [{ rows, total }, options] = await Promise.all([service.list(filters, sort, page, PAGE_SIZE), service.catalogueOptions()]);
-      const query = Object.fromEntries(Object.entries(q).filter(([k, v]) => v !== undefined && k !== 'trang')) as Record<string, string>;
+      const token = q.sau ?? q.truoc;
+      const cursor: ListCursor | null =
+        token === undefined || (q.sau !== undefined && q.truoc !== undefined)
+          ? null
+          : decodeCursor(sort, q.sau !== undefined ? 'after' : 'before', token);
+      if (token !== undefined && !cursor)
+        throw new ValidationError({ q: 'Liên kết phân trang không hợp lệ. Hãy mở lại danh sách từ trang đầu.' });
+      const [{ rows, total, more, next, prev }, options] = await Promise.all([
+        service.list(filters, sort, page, PAGE_SIZE, cursor),
+        service.catalogueOptions(),
+      ]);
+      // The rows carry catalogue codes; their names come from the catalogues loaded for the filter form.
+      const nameIn = (table: string) => {
+        const names = new Map((options[table] ?? []).map((o) => [o.code, o.name]));
+        return (code: string | null) => (code === null ? null : (names.get(code) ?? code));
+      };
+      const [status, field, ministry, province] = ['statuses', 'fields', 'ministries', 'provinces'].map(nameIn) as [
+        ReturnType<typeof nameIn>,
+        ReturnType<typeof nameIn>,
+        ReturnType<typeof nameIn>,
+        ReturnType<typeof nameIn>,
+      ];
+      const named = rows.map((r) => ({
+        ...r,
+        status_name: status(r.status),
+        field_name: field(r.main_field_code),
+        ministry_name: ministry(r.managing_ministry_code),
+        province_name: province(r.hq_province_code),
+      }));
+      const query = Object.fromEntries(
+        Object.entries(q).filter(([k, v]) => v !== undefined && k !== 'trang' && k !== 'sau' && k !== 'truoc'),
+      ) as Record<string, string>;
+      // Past COUNT_CAP matches the pages follow by keyset: links to the neighbouring pages carry their cursor.
+      const href = (p: number, c: ListCursor | null) => {
+        const params = new URLSearchParams(query);
+        if (p > 1) params.set('trang', String(p));
+        if (c && p > 1) params.set(c.dir === 'after' ? 'sau' : 'truoc', encodeCursor(c));
+        const qs = params.toString();
+        return `/quan-tri/hoi${qs ? `?${qs}` : ''}`;
+      };
       res.render('associations/list', {
         title: 'Sổ đăng ký hội',
-        rows,
+        rows: named,
         total,
+        more,
+        countCap: COUNT_CAP,
         page,
-        pages: Math.max(1, Math.ceil(total / PAGE_SIZE)),
+        pages: more ? page : Math.max(1, Math.ceil(total / PAGE_SIZE)),
+        keyset: more
+          ? {
+              first: page > 1 ? href(1, null) : null,
+              prev: prev && page > 1 ? href(page - 1, prev) : null,
+              next: next ? href(page + 1, next) : null,
+              // A page number past the counted rows (typed or an old link): it says how to get there.
+              tooDeep: !cursor && rows.length === 0 && page > 1,
+            }
+          : null,
         query,
         sort,
         options,

@@ -1,8 +1,8 @@
 /** SQL for association records (Knex only). Callers pass a transaction for every write. */
 import type { Knex } from 'knex';
-import { whereInProvince } from '../../db/filters.js';
 import { RECORD_COLUMNS, SUBLISTS, type SubListDef } from './form-definition.js';
 import type { ListRow, ScalarValue } from './form-schema.js';
+import { createRegisterListRepository } from './register-list.repository.js';
 
 export interface AssociationRow {
   id: number;
@@ -32,48 +32,11 @@ export interface FullRecord {
   lists: Record<string, Array<Record<string, unknown>>>;
 }
 
-export interface ListFilters {
-  q?: string;
-  field?: string;
-  ministry?: string;
-  scope?: string;
-  province?: string;
-  nature?: string;
-  status?: string;
-  dataLevel?: string;
-  published?: boolean;
-  leader?: string;
-}
-
-export const SORTS = {
-  ten: [{ column: 'a.name', order: 'asc' }],
-  ma: [{ column: 'a.code', order: 'asc' }],
-  'cap-nhat': [{ column: 'a.updated_at', order: 'desc' }],
-} as const;
-export type SortKey = keyof typeof SORTS;
-
-export interface ListItem {
-  id: number;
-  code: string;
-  name: string;
-  abbreviation: string | null;
-  scope: string;
-  status: string;
-  status_name: string;
-  field_name: string;
-  ministry_name: string | null;
-  province_name: string | null;
-  data_level: string;
-  published: boolean;
-  updated_at: Date;
-}
-
-/** Escape LIKE wildcards in user text. */
-function likeEscape(s: string): string {
-  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
+export type { ListCursor, ListFilters, ListItem, ListPage, SortKey } from './register-list.repository.js';
+export { COUNT_CAP, decodeCursor, encodeCursor, SORTS } from './register-list.repository.js';
 
 export function createAssociationsRepository(db: Knex) {
+  const registerList = createRegisterListRepository(db);
   return {
     async nextCode(trx: Knex): Promise<string> {
       const res = await trx.raw<{ rows: Array<{ n: number }> }>("SELECT nextval('association_code_seq')::int AS n");
@@ -293,67 +256,8 @@ export function createAssociationsRepository(db: Knex) {
       return { record: { ...record, other_field_codes: other as string[] }, lists };
     },
 
-    async list(filters: ListFilters, sort: SortKey, page: number, pageSize: number): Promise<{ rows: ListItem[]; total: number }> {
-      const base = db('associations as a');
-      if (filters.q) {
-        const term = `%${likeEscape(filters.q)}%`;
-        base.where((w) =>
-          w
-            // The stored folded columns (name_unaccent = f_unaccent(name)) and their trigram indexes.
-            .whereRaw('a.name_unaccent LIKE f_unaccent(?)', [term])
-            .orWhereRaw('a.abbreviation_unaccent LIKE f_unaccent(?)', [term])
-            .orWhere('a.code', filters.q?.toUpperCase() ?? ''),
-        );
-      }
-      if (filters.field)
-        base.where((w) =>
-          w.where('a.main_field_code', filters.field as string).orWhereExists(
-            db('association_other_fields as o')
-              .whereRaw('o.association_id = a.id')
-              .andWhere('o.field_code', filters.field as string),
-          ),
-        );
-      if (filters.ministry) base.where('a.managing_ministry_code', filters.ministry);
-      if (filters.scope) base.where('a.scope', filters.scope);
-      if (filters.province) whereInProvince(db, base, filters.province);
-      if (filters.nature) base.where('a.nature_code', filters.nature);
-      if (filters.status) base.where('a.status', filters.status);
-      if (filters.dataLevel) base.where('a.data_level', filters.dataLevel);
-      if (filters.published !== undefined) base.where('a.published', filters.published);
-      if (filters.leader) {
-        const term = `%${likeEscape(filters.leader)}%`;
-        base.whereExists(
-          db('leaders as l').whereRaw('l.association_id = a.id').andWhereRaw('f_unaccent(l.full_name) LIKE f_unaccent(?)', [term]),
-        );
-      }
-      const countRow = await base.clone().count<{ count: number }[]>('* as count').first();
-      const rows = await base
-        .clone()
-        .leftJoin('statuses as s', 's.code', 'a.status')
-        .leftJoin('fields as f', 'f.code', 'a.main_field_code')
-        .leftJoin('ministries as m', 'm.code', 'a.managing_ministry_code')
-        .leftJoin('provinces as p', 'p.code', 'a.hq_province_code')
-        .select(
-          'a.id',
-          'a.code',
-          'a.name',
-          'a.abbreviation',
-          'a.scope',
-          'a.status',
-          's.name as status_name',
-          'f.name as field_name',
-          'm.name as ministry_name',
-          'p.name as province_name',
-          'a.data_level',
-          'a.published',
-          'a.updated_at',
-        )
-        .orderBy([...SORTS[sort]].map((s) => ({ column: s.column, order: s.order })))
-        .orderBy('a.id')
-        .limit(pageSize)
-        .offset((page - 1) * pageSize);
-      return { rows: rows as ListItem[], total: Number(countRow?.count ?? 0) };
-    },
+    /** A page of the staff register list (register-list.repository.ts). */
+    list: registerList.list,
 
     async insertVersion(
       trx: Knex,

@@ -6,7 +6,7 @@ import type { Knex } from 'knex';
 import type { Clock } from '../../lib/clock.js';
 import { NotFoundError, StaleVersionError, ValidationError } from '../../lib/errors.js';
 import type { Actor, AuditService } from '../audit/audit.service.js';
-import type { AssociationRow, AssociationsRepository, FullRecord, ListFilters, SortKey } from './associations.repository.js';
+import type { AssociationRow, AssociationsRepository, FullRecord, ListCursor, ListFilters, SortKey } from './associations.repository.js';
 import { termInfo, vietnamToday } from './congress-term.js';
 import { type FieldDef, fixedOptionLabel, GROUPS, SUBLISTS } from './form-definition.js';
 import { type AssociationInput, type CatalogueCodes, isoToVietnameseDate } from './form-schema.js';
@@ -451,8 +451,8 @@ export function createAssociationsService(deps: {
       return audit.record(actor, { action: 'personal_data.view', targetType: 'association', targetId: code, details: { data: 'leaders' } });
     },
 
-    list(filters: ListFilters, sort: SortKey, page: number, pageSize: number) {
-      return repo.list(filters, sort, page, pageSize);
+    list(filters: ListFilters, sort: SortKey, page: number, pageSize: number, cursor: ListCursor | null = null) {
+      return repo.list(filters, sort, page, pageSize, cursor);
     },
 
     async history(code: string) {
