@@ -10,10 +10,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import type { Knex } from 'knex';
 import { loadConfig } from '../../config.js';
 import { createFakeClock } from '../../lib/clock.js';
+import { excel } from '../../lib/excel.js';
 import { createLogger } from '../../logger.js';
 import { createServices } from '../../services.js';
 import { bulkColumns, LIST_SHEET } from './bulk-file.js';
@@ -56,7 +57,8 @@ export async function benchFile(n: number, xlsx: boolean, tag = ''): Promise<Buf
     const lines = [labels.map(quote).join(','), ...rowsOf(n, tag).map((r) => r.map(quote).join(','))];
     return Buffer.from(`${lines.join('\r\n')}\r\n`);
   }
-  const wb = new ExcelJS.Workbook();
+  const { Workbook } = await excel();
+  const wb = new Workbook();
   const ws = wb.addWorksheet(LIST_SHEET);
   ws.getRow(1).values = labels;
   ws.getRow(2).values = KEYS;

@@ -12,7 +12,8 @@
  * CSV: the "Danh sách hội" columns only (header row = labels or keys), UTF-8 (BOM optional), comma or semicolon.
  * A column left out of the file keeps the stored value of an existing association; an empty cell clears it.
  */
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { excel } from '../../lib/excel.js';
 import type { CatalogueOptions } from '../associations/associations.service.js';
 import { SUBLISTS, type SubListDef } from '../associations/form-definition.js';
 import {
@@ -99,7 +100,8 @@ const GUIDE_LINES = [
 
 /** The empty bulk template (XLSX) with drop-downs from the catalogues. */
 export async function bulkTemplateWorkbook(catalogues: CatalogueOptions): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  const { Workbook } = await excel();
+  const wb = new Workbook();
   wb.creator = 'Cơ sở dữ liệu hội và tổ chức phi chính phủ — Bộ Nội vụ';
   wb.created = new Date(0);
   const guide = wb.addWorksheet(GUIDE_SHEET);

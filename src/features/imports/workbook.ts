@@ -12,7 +12,8 @@
  *   one sheet per sub-list: row 1 labels, row 2 field keys (hidden), data from row 3; last column the row id
  *   "Danh mục"     hidden: the allowed entries of every drop-down list, written "code — name"
  */
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { excel } from '../../lib/excel.js';
 import type { CatalogueOptions } from '../associations/associations.service.js';
 import { type FieldDef, GROUPS, type OptionSource, SECTIONS, SUBLISTS, type SubListDef } from '../associations/form-definition.js';
 import { isoToVietnameseDate, parseVietnameseDate } from '../associations/form-schema.js';
@@ -466,7 +467,8 @@ export function normaliseLabel(s: string): string {
 
 export async function formTemplateWorkbook(options: TemplateOptions, values: Record<string, string> = {}): Promise<Buffer> {
   const { catalogues } = options;
-  const wb = new ExcelJS.Workbook();
+  const { Workbook } = await excel();
+  const wb = new Workbook();
   wb.creator = 'Cơ sở dữ liệu hội và tổ chức phi chính phủ — Bộ Nội vụ';
   wb.created = new Date(0);
   const main = wb.addWorksheet(MAIN_SHEET, { views: [{ state: 'frozen', ySplit: 3 }] });
@@ -570,7 +572,8 @@ function lookupFromWorkbook(wb: ExcelJS.Workbook, catalogues: CatalogueOptions |
 }
 
 export async function loadWorkbook(buffer: Buffer): Promise<ExcelJS.Workbook | null> {
-  const wb = new ExcelJS.Workbook();
+  const { Workbook } = await excel();
+  const wb = new Workbook();
   try {
     await wb.xlsx.load(buffer as unknown as ExcelJS.Buffer);
     return wb;

@@ -4,7 +4,8 @@
  * Excel: typed numeric and date cells, bold frozen header row with an autofilter, streamed to the response.
  */
 import type { Writable } from 'node:stream';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { excel } from '../../lib/excel.js';
 import type { ReportColumn, ReportRow, ReportTable } from './report-model.js';
 
 const DANGEROUS_START = /^[=+\-@\t\r]/;
@@ -121,7 +122,8 @@ function columnLetter(n: number): string {
 
 /** Streams the workbook to `stream` (one sheet per table) and resolves when it is written. */
 export async function writeXlsx(tables: readonly ReportTable[], stream: Writable, meta: { title: string; creator: string }): Promise<void> {
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream, useStyles: true, useSharedStrings: false });
+  const { stream: excelStream } = await excel();
+  const workbook = new excelStream.xlsx.WorkbookWriter({ stream, useStyles: true, useSharedStrings: false });
   workbook.creator = meta.creator;
   workbook.title = meta.title;
   workbook.created = new Date();

@@ -62,9 +62,15 @@ export function createIndexRepository(db: Knex) {
       return String(r.rows[0]?.xmin);
     },
 
-    /** Every published association. */
-    all(): Promise<IndexRow[]> {
-      return rowsWhere('true', []);
+    /** Every published association, in batches of `batch` by id (the whole set never sits in memory twice). */
+    async *all(batch = 5000): AsyncGenerator<IndexRow[]> {
+      let after = 0;
+      for (;;) {
+        const rows = await rowsWhere('a.id > ? ORDER BY a.id LIMIT ?', [after, batch]);
+        if (rows.length === 0) return;
+        yield rows;
+        after = Number(rows[rows.length - 1]?.id);
+      }
     },
 
     /** These associations when published (an unpublished or deleted one is simply absent). */

@@ -650,7 +650,9 @@ export class PublicIndex {
   private readonly lowerTokens = new TokenDictionary();
   /** Trigram → the records whose folded name holds it (typo candidates by bit-sliced counting). */
   private readonly trigrams = new Map<Trigram, Posting>();
-  private readonly exactName = new Map<string, Posting>();
+  /** Folded name → its record(s) (class 0 candidates: a name equal to the query is equal to it folded). The key is
+   *  the record's own folded name string: no copy. */
+  private readonly foldedNames = new Map<string, number | number[]>();
   private readonly exactAbbreviation = new Map<string, Posting>();
   private readonly codes = new Map<string, number>();
   private readonly withAbbreviation = new Set<number>();
@@ -676,9 +678,13 @@ export class PublicIndex {
   }
 
   /** An index of these rows (the initial load, or a reload after falling behind). */
-  static build(rows: readonly IndexRow[], catalogues: IndexCatalogues, tuning: IndexTuning = {}): PublicIndex {
+  static async build(
+    batches: AsyncIterable<readonly IndexRow[]>,
+    catalogues: IndexCatalogues,
+    tuning: IndexTuning = {},
+  ): Promise<PublicIndex> {
     const index = new PublicIndex(tuning.smallSet ?? SMALL_SET);
-    for (const row of rows) index.addRow(row, false);
+    for await (const rows of batches) for (const row of rows) index.addRow(row, false);
     index.reorder();
     index.lexemes.compact();
     index.foldTokens.compact();
@@ -769,7 +775,14 @@ export class PublicIndex {
     for (const t of tokens(doc.nameUnaccent)) add ? this.foldTokens.add(t, slot) : this.foldTokens.remove(t, slot);
     for (const t of tokens(nameLower(doc))) add ? this.lowerTokens.add(t, slot) : this.lowerTokens.remove(t, slot);
     for (const g of new Set(trigramsInOrder(doc.nameUnaccent))) put(this.trigrams, g);
-    put(this.exactName, nameLower(doc));
+    const same = this.foldedNames.get(doc.nameUnaccent);
+    if (add) {
+      this.foldedNames.set(doc.nameUnaccent, same === undefined ? slot : [...(typeof same === 'number' ? [same] : same), slot]);
+    } else if (same !== undefined) {
+      const rest = (typeof same === 'number' ? [same] : same).filter((x) => x !== slot);
+      if (rest.length === 0) this.foldedNames.delete(doc.nameUnaccent);
+      else this.foldedNames.set(doc.nameUnaccent, rest.length === 1 ? (rest[0] as number) : rest);
+    }
     const abbreviation = abbreviationLower(doc);
     if (abbreviation) put(this.exactAbbreviation, abbreviation);
     if (doc.abbreviationUnaccent) add ? this.withAbbreviation.add(slot) : this.withAbbreviation.delete(slot);
@@ -930,7 +943,10 @@ export class PublicIndex {
     }
     // Many: each class is taken from a superset, walked in stage-1 order until the page is full.
     const exact = new TypedFastBitSet();
-    this.exactName.get(text.lowered)?.addTo(exact);
+    const same = this.foldedNames.get(text.folded);
+    for (const slot of same === undefined ? [] : typeof same === 'number' ? [same] : same) {
+      if (nameLower(this.docs[slot] as Doc) === text.lowered) exact.add(slot);
+    }
     const code = this.codes.get(text.upper);
     if (code !== undefined) exact.add(code);
     const restrict = (s: TypedFastBitSet | null) => (s ? s.intersection(set) : set.clone());

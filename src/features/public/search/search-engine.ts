@@ -59,8 +59,8 @@ export function createSearchEngine(deps: SearchEngineDeps, options: SearchEngine
   async function fullLoad(): Promise<void> {
     const t0 = performance.now();
     const snapshot = await repo.snapshotXmin();
-    const [rows, catalogues] = await Promise.all([repo.all(), repo.catalogues()]);
-    index = PublicIndex.build(rows, catalogues, options.tuning);
+    const catalogues = await repo.catalogues();
+    index = await PublicIndex.build(repo.all(), catalogues, options.tuning);
     xmin = snapshot;
     lastLookAt = now();
     stats.reloads++;
