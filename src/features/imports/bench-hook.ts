@@ -10,7 +10,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type ExcelJS from 'exceljs';
 import type { Knex } from 'knex';
 import { loadConfig } from '../../config.js';
 import { createFakeClock } from '../../lib/clock.js';
