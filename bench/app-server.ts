@@ -47,6 +47,8 @@ async function startApp(): Promise<express.Express> {
   // As server.ts: expired sessions are deleted in the background (the soak watches the session rows).
   const store = app.locals.sessionStore;
   if (store instanceof KnexSessionStore) store.startPruning();
+  // As server.ts: the public search index loads in the background from the start.
+  services.publicSearch.start();
   return app;
 }
 

@@ -450,12 +450,99 @@ class WordDictionary {
     return this.words[id]?.trigrams ?? EMPTY_IDS;
   }
 
+  /**
+   * For a folded text of ASCII letters and digits in words separated by single spaces (else null): which words can
+   * stand at each of its places in a name that contains it — the first ending with its first word, the middle ones
+   * equal to its words, the last beginning with its last word (for one word: containing it) — as marks per word id,
+   * and a test of a record's word ids (integer tests instead of a string search, for the records a walk rejects).
+   */
+  phrase(folded: string): { marks: Uint8Array[]; test: (words: Int32Array) => boolean } | null {
+    if (!/^[a-z0-9]+( [a-z0-9]+)*$/.test(folded)) return null;
+    const parts = folded.split(' ');
+    const n = parts.length;
+    const marks = parts.map((part, k) => {
+      const mark = new Uint8Array(this.words.length);
+      this.words.forEach((w, id) => {
+        if (!w) return;
+        const ok =
+          n === 1 ? w.word.includes(part) : k === 0 ? w.word.endsWith(part) : k === n - 1 ? w.word.startsWith(part) : w.word === part;
+        if (ok) mark[id] = 1;
+      });
+      return mark;
+    });
+    const test = (words: Int32Array) => {
+      for (let i = 0; i + n <= words.length; i++) {
+        let k = 0;
+        while (k < n && (marks[k] as Uint8Array)[words[i + k] as number] === 1) k++;
+        if (k === n) return true;
+      }
+      return false;
+    };
+    return { marks, test };
+  }
+
   /** One more than the largest word id in use. */
   get capacity(): number {
     return this.words.length;
   }
 }
 const EMPTY_IDS = new Int32Array(0);
+
+/**
+ * Pairs of adjacent words of the folded names (word ids) → the records having them: a name containing a text of
+ * several words has, for each two neighbouring words of the text, a pair of neighbouring words that can stand there.
+ */
+class PairIndex {
+  private readonly byFirst = new Map<number, Map<number, Posting>>();
+
+  private pairs(words: Int32Array): Array<[number, number]> {
+    const seen = new Set<number>();
+    const out: Array<[number, number]> = [];
+    for (let i = 0; i + 1 < words.length; i++) {
+      const a = words[i] as number;
+      const b = words[i + 1] as number;
+      const key = a * 1_048_576 + b;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push([a, b]);
+    }
+    return out;
+  }
+
+  add(words: Int32Array, slot: number): void {
+    for (const [a, b] of this.pairs(words)) {
+      let seconds = this.byFirst.get(a);
+      if (!seconds) {
+        seconds = new Map();
+        this.byFirst.set(a, seconds);
+      }
+      addTo(seconds, b, slot);
+    }
+  }
+
+  remove(words: Int32Array, slot: number): void {
+    for (const [a, b] of this.pairs(words)) {
+      const seconds = this.byFirst.get(a);
+      if (!seconds) continue;
+      removeFrom(seconds, b, slot);
+      if (seconds.size === 0) this.byFirst.delete(a);
+    }
+  }
+
+  /** Records having a pair whose first word is marked in `first` and second in `second`. */
+  records(first: Uint8Array, second: Uint8Array): TypedFastBitSet {
+    const acc = new TypedFastBitSet();
+    for (const [a, seconds] of this.byFirst) {
+      if (first[a] !== 1) continue;
+      for (const [b, p] of seconds) if (second[b] === 1) p.addTo(acc);
+    }
+    return acc;
+  }
+
+  compact(): void {
+    for (const seconds of this.byFirst.values()) for (const p of seconds.values()) p.compact();
+  }
+}
 
 function popcount(x: number): number {
   let v = x - ((x >>> 1) & 0x55555555);
@@ -646,6 +733,7 @@ export class PublicIndex {
   private readonly all = new TypedFastBitSet();
   private readonly lexemes = new LexemeDictionary();
   private readonly words = new WordDictionary();
+  private readonly pairs = new PairIndex();
   private readonly foldTokens = new TokenDictionary();
   private readonly lowerTokens = new TokenDictionary();
   /** Trigram → the records whose folded name holds it (typo candidates by bit-sliced counting). */
@@ -689,6 +777,7 @@ export class PublicIndex {
     index.lexemes.compact();
     index.foldTokens.compact();
     index.lowerTokens.compact();
+    index.pairs.compact();
     for (const p of index.trigrams.values()) p.compact();
     index.setCatalogues(catalogues);
     return index;
@@ -772,6 +861,7 @@ export class PublicIndex {
     const slot = doc.slot;
     const put = <K>(map: Map<K, Posting>, key: K) => (add ? addTo(map, key, slot) : removeFrom(map, key, slot));
     for (const l of lexemesOf(doc)) add ? this.lexemes.add(l, slot) : this.lexemes.remove(l, slot);
+    add ? this.pairs.add(doc.words, slot) : this.pairs.remove(doc.words, slot);
     for (const t of tokens(doc.nameUnaccent)) add ? this.foldTokens.add(t, slot) : this.foldTokens.remove(t, slot);
     for (const t of tokens(nameLower(doc))) add ? this.lowerTokens.add(t, slot) : this.lowerTokens.remove(t, slot);
     for (const g of new Set(trigramsInOrder(doc.nameUnaccent))) put(this.trigrams, g);
@@ -950,15 +1040,27 @@ export class PublicIndex {
     const code = this.codes.get(text.upper);
     if (code !== undefined) exact.add(code);
     const restrict = (s: TypedFastBitSet | null) => (s ? s.intersection(set) : set.clone());
+    // A name containing a text of several words has neighbouring words that can stand at each two of its places.
+    const phrase = this.words.phrase(text.folded);
+    let adjacent: TypedFastBitSet | null = null;
+    if (phrase && phrase.marks.length > 1) {
+      const marks = phrase.marks;
+      adjacent = intersectAll(marks.slice(1).map((second, k) => this.pairs.records(marks[k] as Uint8Array, second)));
+    }
     const accented = restrict(this.lowerTokens.substring(text.lowered));
-    const unaccented = this.foldTokens.substring(text.folded) ?? set.clone();
-    this.exactAbbreviation.get(text.lowered)?.addTo(unaccented);
-    const supersets = [exact.intersection(set), accented, unaccented.intersection(set), words.new_intersection(set), set];
+    if (adjacent) accented.intersection(adjacent);
+    const unaccented = restrict(this.foldTokens.substring(text.folded));
+    if (adjacent) unaccented.intersection(adjacent);
+    const abbreviations = new TypedFastBitSet();
+    this.exactAbbreviation.get(text.lowered)?.addTo(abbreviations);
+    unaccented.union(abbreviations.new_intersection(set));
+    const supersets = [exact.intersection(set), accented, unaccented, words.new_intersection(set), set];
     // The test of each class's own condition first (cheap string tests on stored columns), then the full class.
-    const folded = (d: Doc) => d.nameUnaccent.includes(text.folded) || abbreviationLower(d) === text.lowered;
+    const contains = (d: Doc) => (phrase === null || phrase.test(d.words)) && d.nameUnaccent.includes(text.folded);
+    const folded = (d: Doc) => contains(d) || abbreviations.has(d.slot);
     const own: Array<(d: Doc) => boolean> = [
       () => true,
-      (d) => folded(d) && nameLower(d).includes(text.lowered),
+      (d) => contains(d) && nameLower(d).includes(text.lowered),
       folded,
       () => true,
       () => true,

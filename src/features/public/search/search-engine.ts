@@ -70,7 +70,7 @@ export function createSearchEngine(deps: SearchEngineDeps, options: SearchEngine
   /** The index is read in the background: until it is there the SQL search answers. */
   let loading: Promise<void> | null = null;
 
-  async function start(): Promise<void> {
+  async function initialise(): Promise<void> {
     version = await readVersion();
     if (!options.enabled) return;
     if (!(await repo.codePointCollation())) {
@@ -115,7 +115,7 @@ export function createSearchEngine(deps: SearchEngineDeps, options: SearchEngine
 
   /** Starts once; later calls wait for the same start. */
   function ensureStarted(): Promise<void> {
-    starting ??= start().catch((err: unknown) => {
+    starting ??= initialise().catch((err: unknown) => {
       starting = null;
       throw err;
     });
@@ -145,7 +145,10 @@ export function createSearchEngine(deps: SearchEngineDeps, options: SearchEngine
 
   async function current(): Promise<PublicIndex | null> {
     if (options.pollMs === 0) await look();
-    else await ensureStarted();
+    else {
+      start();
+      await ensureStarted();
+    }
     return index;
   }
 
@@ -171,19 +174,22 @@ export function createSearchEngine(deps: SearchEngineDeps, options: SearchEngine
     return { q, folded, lowered, upper: q.toUpperCase(), lexemes };
   }
 
+  /** Loads the index and starts the periodic look (also done by the first query: start() only does it earlier). */
+  function start(): void {
+    ensureStarted().catch((err: unknown) => deps.logger?.error({ err }, 'public search index could not be loaded'));
+    if (options.pollMs > 0 && !timer) {
+      timer = setInterval(() => {
+        look().catch(() => undefined);
+      }, options.pollMs);
+      timer.unref();
+    }
+  }
+
   return {
     stats,
 
     /** Loads the index and starts the periodic look (pollMs > 0). Never rejects: failures are logged and retried. */
-    start(): void {
-      ensureStarted().catch((err: unknown) => deps.logger?.error({ err }, 'public search index could not be loaded'));
-      if (options.pollMs > 0 && !timer) {
-        timer = setInterval(() => {
-          look().catch(() => undefined);
-        }, options.pollMs);
-        timer.unref();
-      }
-    },
+    start,
 
     stop(): void {
       if (timer) clearInterval(timer);
@@ -192,6 +198,7 @@ export function createSearchEngine(deps: SearchEngineDeps, options: SearchEngine
 
     /** The public data version the index reflects (read now when pollMs is 0). */
     async version(): Promise<string> {
+      if (options.pollMs > 0) start();
       if (options.pollMs === 0 || version === null) await look();
       return version ?? '';
     },
