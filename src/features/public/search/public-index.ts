@@ -53,7 +53,7 @@ const TYPO_SIMILARITY = 0.75;
 /** A posting list becomes a bit set past this many slots (about where the bit set of 72,000 records is smaller). */
 const DENSE_AT = 2048;
 /** Below this many candidates a search classifies every match directly instead of walking class supersets. */
-export const SMALL_SET = 2048;
+export const SMALL_SET = 128;
 
 export interface IndexTuning {
   /** SMALL_SET (tests lower it to exercise the walks on small data). */
@@ -479,6 +479,22 @@ class WordDictionary {
       return false;
     };
     return { marks, test };
+  }
+
+  /** For a folded text of ASCII words (else null): a test that a record's words hold them whole and in a row. */
+  wholeRun(folded: string): ((words: Int32Array) => boolean) | null {
+    if (!/^[a-z0-9]+( [a-z0-9]+)*$/.test(folded)) return null;
+    const ids = folded.split(' ').map((w) => this.ids.get(w) ?? -1);
+    if (ids.includes(-1)) return () => false;
+    const n = ids.length;
+    return (words) => {
+      for (let i = 0; i + n <= words.length; i++) {
+        let k = 0;
+        while (k < n && words[i + k] === ids[k]) k++;
+        if (k === n) return true;
+      }
+      return false;
+    };
   }
 
   /** One more than the largest word id in use. */
@@ -1078,12 +1094,19 @@ export class PublicIndex {
   }
 
   /** Stage 2: the first RANKED_CANDIDATES ranked by class, word similarity, similarity, name, id. */
-  private stageTwo(query: TrigramQuery, slots: number[], classOf: ClassOf): number[] {
+  private stageTwo(text: QueryText, query: TrigramQuery, slots: number[], classOf: ClassOf, upTo: number | null): number[] {
+    // Pages past the ranked candidates do not need their order (only which records they are).
+    if (upTo !== null && upTo - 20 >= RANKED_CANDIDATES) return slots;
     const head = slots.slice(0, RANKED_CANDIDATES);
     const similarity = this.similarity(query);
+    const whole = this.words.wholeRun(text.folded);
+    const m = query.index.size;
     const keyed = head.map((slot) => {
       const d = this.docs[slot] as Doc;
-      return { d, cls: classOf(d), ...similarity.measure(d) };
+      // A name holding the query's words whole and in a row holds an extent made exactly of the query's trigrams:
+      // word similarity 1, and similarity = m / (the name's distinct trigrams) — no need to run pg_trgm's search.
+      const measured = whole?.(d.words) ? { ws: 1, sim: similarityOfCounts(m, m, d.nameTrigrams) } : similarity.measure(d);
+      return { d, cls: classOf(d), ...measured };
     });
     keyed.sort((a, b) => a.cls - b.cls || b.ws - a.ws || b.sim - a.sim || byName(a.d, b.d));
     return [...keyed.map((k) => k.d.slot), ...slots.slice(RANKED_CANDIDATES)];
@@ -1113,7 +1136,7 @@ export class PublicIndex {
     if (sort === 'phu-hop' && text && query) {
       const need = upTo === null ? Number.POSITIVE_INFINITY : Math.max(upTo, RANKED_CANDIDATES);
       const { slots, classOf } = this.stageOne(text, m, need);
-      return { slots: this.stageTwo(query, slots, classOf), count: upTo === null ? slots.length : count };
+      return { slots: this.stageTwo(text, query, slots, classOf, upTo), count: upTo === null ? slots.length : count };
     }
     const order = sort === 'ma' ? this.codeOrder : this.nameOrder;
     const slots: number[] = [];
