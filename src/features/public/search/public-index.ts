@@ -65,34 +65,46 @@ interface Doc {
   id: number;
   code: string;
   name: string;
-  /** lower(name), when it differs from the app's lower case of the name (else null: derived). */
-  nameLowerStored: string | null;
   nameUnaccent: string;
-  abbreviation: string | null;
-  abbreviationUnaccent: string;
-  /** lower(coalesce(abbreviation, '')) when it differs from the app's lower case (else null: derived). */
-  abbreviationLowerStored: string | null;
+  /** cardinality(show_trgm(f_unaccent(name))), stored by the database. */
   nameTrigrams: number;
-  /** The database's lexemes when they differ from the ASCII words of nameUnaccent (else null: derived). */
-  lexemesStored: string[] | null;
   scope: string;
   status: string | null;
   mainField: string | null;
   province: string | null;
+  /** The folded name's words as pg_trgm reads them (ids in the word dictionary), in order: a view of a shared pool. */
+  words: Int32Array;
+  /** What most records do not have (null: none of it), kept apart to keep the common record small. */
+  rare: Rare | null;
+}
+
+/** Fields most records lack or can derive. */
+interface Rare {
+  abbreviation: string | null;
+  /** f_unaccent(coalesce(abbreviation, '')) */
+  abbreviationUnaccent: string;
+  /** lower(name) when it differs from the app's lower case of the name. */
+  nameLower: string | null;
+  /** lower(coalesce(abbreviation, '')) when it differs from the app's lower case. */
+  abbreviationLower: string | null;
+  /** The database's lexemes when they differ from the ASCII words of the folded name. */
+  lexemes: string[] | null;
   otherFields: readonly string[];
   /** The name holds a character outside the Basic Multilingual Plane (compared by code point, not UTF-16 unit). */
   astral: boolean;
-  /** The folded name's words as pg_trgm reads them (ids in the word dictionary), in order. */
-  words: Int32Array;
 }
 
-const nameLower = (d: Doc) => d.nameLowerStored ?? d.name.toLowerCase();
-const abbreviationLower = (d: Doc) => d.abbreviationLowerStored ?? (d.abbreviation ?? '').toLowerCase();
+const nameLower = (d: Doc) => d.rare?.nameLower ?? d.name.toLowerCase();
+const abbreviationOf = (d: Doc) => d.rare?.abbreviation ?? null;
+const abbreviationUnaccentOf = (d: Doc) => d.rare?.abbreviationUnaccent ?? '';
+const abbreviationLower = (d: Doc) => d.rare?.abbreviationLower ?? (abbreviationOf(d) ?? '').toLowerCase();
+const otherFieldsOf = (d: Doc): readonly string[] => d.rare?.otherFields ?? NO_FIELDS;
+const astralOf = (d: Doc) => d.rare?.astral ?? false;
 /** The distinct runs of ASCII letters and digits of a folded name: its lexemes, for plain names. */
 function asciiWords(folded: string): string[] {
   return [...new Set(folded.match(/[a-z0-9]+/g) ?? [])];
 }
-const lexemesOf = (d: Doc) => d.lexemesStored ?? asciiWords(d.nameUnaccent);
+const lexemesOf = (d: Doc) => d.rare?.lexemes ?? asciiWords(d.nameUnaccent);
 const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && b.every((x) => a.includes(x));
 const NO_FIELDS: readonly string[] = Object.freeze([]);
 
@@ -169,6 +181,23 @@ class Posting {
     }
   }
 
+  /** The bit set, when this posting holds one (else its slots are in an array). */
+  get dense(): TypedFastBitSet | null {
+    return this.bits;
+  }
+
+  /** Keeps in `into` the slots of this posting that `from` holds. */
+  keepFrom(from: TypedFastBitSet, into: TypedFastBitSet): void {
+    if (this.bits) {
+      into.union(this.bits.new_intersection(from));
+      return;
+    }
+    for (let i = 0; i < this.size; i++) {
+      const slot = this.arr[i] as number;
+      if (from.has(slot)) into.add(slot);
+    }
+  }
+
   /** Drops the spare capacity of the array (after a bulk load). */
   compact(): void {
     if (!this.bits && this.arr.length > this.size) this.arr = this.arr.slice(0, this.size);
@@ -191,7 +220,7 @@ function compareText(a: string, b: string, astral: boolean): number {
   return a.length - b.length;
 }
 
-const byName = (a: Doc, b: Doc) => compareText(a.name, b.name, a.astral || b.astral) || a.id - b.id;
+const byName = (a: Doc, b: Doc) => compareText(a.name, b.name, astralOf(a) || astralOf(b)) || a.id - b.id;
 const byCode = (a: Doc, b: Doc) => compareText(a.code, b.code, false) || a.id - b.id;
 /** Stage 1 of relevance within a class: fewest trigrams first (the most similar to a contained query), name, id. */
 const byTrigrams = (a: Doc, b: Doc) => a.nameTrigrams - b.nameTrigrams || byName(a, b);
@@ -295,6 +324,13 @@ class LexemeDictionary {
 
   prefix(prefix: string, acc: TypedFastBitSet): void {
     for (const [, p] of this.terms.atPrefix(prefix)) p.addTo(acc);
+  }
+
+  /** The postings of the terms beginning with `prefix`. */
+  postings(prefix: string): Posting[] {
+    const out: Posting[] = [];
+    for (const [, p] of this.terms.atPrefix(prefix)) out.push(p);
+    return out;
   }
 
   compact(): void {
@@ -408,9 +444,18 @@ class WordDictionary {
   /** Every trigram of a word seen so far → its id (ids are never reused; a few thousand at most). */
   readonly trigramIds = new Map<Trigram, number>();
 
+  /** Word ids of the records, in chunks: each record's ids are a view of one chunk (no array of its own). */
+  private pool = new Int32Array(POOL_CHUNK);
+  private used = 0;
+
   take(folded: string): Int32Array {
     const list = trigramWords(folded);
-    const out = new Int32Array(list.length);
+    if (this.used + list.length > this.pool.length) {
+      this.pool = new Int32Array(Math.max(POOL_CHUNK, list.length));
+      this.used = 0;
+    }
+    const out = this.pool.subarray(this.used, this.used + list.length);
+    this.used += list.length;
     list.forEach((word, i) => {
       let id = this.ids.get(word);
       if (id === undefined) {
@@ -503,6 +548,8 @@ class WordDictionary {
   }
 }
 const EMPTY_IDS = new Int32Array(0);
+/** Word ids per chunk of the pool (a chunk is freed once no record's view holds it). */
+const POOL_CHUNK = 65_536;
 
 /**
  * Pairs of adjacent words of the folded names (word ids) → the records having them: a name containing a text of
@@ -758,7 +805,6 @@ export class PublicIndex {
    *  the record's own folded name string: no copy. */
   private readonly foldedNames = new Map<string, number | number[]>();
   private readonly exactAbbreviation = new Map<string, Posting>();
-  private readonly codes = new Map<string, number>();
   private readonly withAbbreviation = new Set<number>();
   private readonly scopes = new Map<string, Posting>();
   private readonly fields = new Map<string, Posting>();
@@ -841,25 +887,36 @@ export class PublicIndex {
     const name = row.name;
     const abbreviation = row.abbreviation;
     const other = row.other_fields ?? [];
+    const rare: Rare = {
+      abbreviation,
+      abbreviationUnaccent: row.abbreviation_unaccent,
+      nameLower: row.name_lower === name.toLowerCase() ? null : row.name_lower,
+      abbreviationLower: row.abbreviation_lower === (abbreviation ?? '').toLowerCase() ? null : row.abbreviation_lower,
+      lexemes: sameSet(row.lexemes, asciiWords(row.name_unaccent)) ? null : row.lexemes,
+      otherFields: other.length ? other.map((f) => this.strings.get(f)) : NO_FIELDS,
+      astral: /[\ud800-\udfff]/.test(name),
+    };
+    const common =
+      rare.abbreviation === null &&
+      rare.abbreviationUnaccent === '' &&
+      rare.nameLower === null &&
+      rare.abbreviationLower === null &&
+      rare.lexemes === null &&
+      rare.otherFields === NO_FIELDS &&
+      !rare.astral;
     const doc: Doc = {
       slot,
       id: Number(row.id),
       code: row.code,
       name,
-      nameLowerStored: row.name_lower === name.toLowerCase() ? null : row.name_lower,
       nameUnaccent: row.name_unaccent,
-      abbreviation,
-      abbreviationUnaccent: row.abbreviation_unaccent,
-      abbreviationLowerStored: row.abbreviation_lower === (abbreviation ?? '').toLowerCase() ? null : row.abbreviation_lower,
       nameTrigrams: Number(row.name_trigrams),
-      lexemesStored: sameSet(row.lexemes, asciiWords(row.name_unaccent)) ? null : row.lexemes,
       scope: this.strings.get(row.scope),
       status: this.strings.get(row.status),
       mainField: this.strings.get(row.main_field_code),
       province: this.strings.get(row.hq_province_code),
-      otherFields: other.length ? other.map((f) => this.strings.get(f)) : NO_FIELDS,
-      astral: /[\ud800-\udfff]/.test(name),
       words: this.words.take(row.name_unaccent),
+      rare: common ? null : rare,
     };
     this.docs[slot] = doc;
     this.slotOf.set(doc.id, slot);
@@ -891,11 +948,9 @@ export class PublicIndex {
     }
     const abbreviation = abbreviationLower(doc);
     if (abbreviation) put(this.exactAbbreviation, abbreviation);
-    if (doc.abbreviationUnaccent) add ? this.withAbbreviation.add(slot) : this.withAbbreviation.delete(slot);
-    if (add) this.codes.set(doc.code, slot);
-    else if (this.codes.get(doc.code) === slot) this.codes.delete(doc.code);
+    if (abbreviationUnaccentOf(doc)) add ? this.withAbbreviation.add(slot) : this.withAbbreviation.delete(slot);
     put(this.scopes, doc.scope);
-    for (const f of new Set([doc.mainField, ...doc.otherFields])) if (f) put(this.fields, f);
+    for (const f of new Set([doc.mainField, ...otherFieldsOf(doc)])) if (f) put(this.fields, f);
     if (doc.province) put(this.provinces, doc.province);
   }
 
@@ -917,6 +972,20 @@ export class PublicIndex {
 
   // -------------------------------------------------------------------------------------------------------------
   // Queries
+
+  /** The record with this code (codes are unique): a binary search of the code order. */
+  private codeSlot(code: string): number | undefined {
+    const perm = this.codeOrder.perm;
+    let lo = 0;
+    let hi = perm.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (compareText((this.docs[perm[mid] as number] as Doc).code, code, true) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    const slot = perm[lo];
+    return slot !== undefined && (this.docs[slot] as Doc).code === code ? slot : undefined;
+  }
 
   /** Published records passing the filters (field main or other; scope; province or a former one it succeeded). */
   private filtered(filters: PublicFilters): TypedFastBitSet {
@@ -940,20 +1009,33 @@ export class PublicIndex {
   private wordMatches(text: QueryText, within: TypedFastBitSet): Matches {
     const none = { set: new TypedFastBitSet(), isMatch: () => true, exact: true, words: new TypedFastBitSet() };
     if (text.lexemes.length === 0) return none;
-    const words =
-      intersectAll(
-        text.lexemes.map((l) => {
-          const s = new TypedFastBitSet();
-          this.lexemes.prefix(l, s);
-          return s;
-        }),
-      ) ?? new TypedFastBitSet();
-    words.intersection(within);
+    // Narrowed one word at a time, the rarest first: a word found in few records filters by membership; one held as
+    // a bit set (a common word) intersects in one pass of word operations.
+    const choices = text.lexemes
+      .map((l) => {
+        const postings = this.lexemes.postings(l);
+        return { postings, size: postings.reduce((n, p) => n + p.size, 0) };
+      })
+      .sort((a, b) => a.size - b.size);
+    let words = within.clone();
+    for (const { postings, size } of choices) {
+      const only = postings.length === 1 ? (postings[0] as Posting).dense : null;
+      if (only) words.intersection(only);
+      else if (size * 32 < this.docs.length) {
+        const kept = new TypedFastBitSet();
+        for (const p of postings) p.keepFrom(words, kept);
+        words = kept;
+      } else {
+        const union = TypedFastBitSet.fromWords(new Uint32Array(words.words.length));
+        for (const p of postings) p.addTo(union);
+        words.intersection(union);
+      }
+    }
     const set = words.clone();
     for (const slot of this.withAbbreviation) {
-      if (within.has(slot) && (this.docs[slot] as Doc).abbreviationUnaccent.includes(text.folded)) set.add(slot);
+      if (within.has(slot) && abbreviationUnaccentOf(this.docs[slot] as Doc).includes(text.folded)) set.add(slot);
     }
-    const code = this.codes.get(text.upper);
+    const code = this.codeSlot(text.upper);
     if (code !== undefined && within.has(code)) set.add(code);
     return { set, isMatch: () => true, exact: true, words };
   }
@@ -1053,24 +1135,41 @@ export class PublicIndex {
     for (const slot of same === undefined ? [] : typeof same === 'number' ? [same] : same) {
       if (nameLower(this.docs[slot] as Doc) === text.lowered) exact.add(slot);
     }
-    const code = this.codes.get(text.upper);
+    const code = this.codeSlot(text.upper);
     if (code !== undefined) exact.add(code);
     const restrict = (s: TypedFastBitSet | null) => (s ? s.intersection(set) : set.clone());
     // A name containing a text of several words has neighbouring words that can stand at each two of its places.
     const phrase = this.words.phrase(text.folded);
-    let adjacent: TypedFastBitSet | null = null;
-    if (phrase && phrase.marks.length > 1) {
-      const marks = phrase.marks;
-      adjacent = intersectAll(marks.slice(1).map((second, k) => this.pairs.records(marks[k] as Uint8Array, second)));
-    }
-    const accented = restrict(this.lowerTokens.substring(text.lowered));
-    if (adjacent) accented.intersection(adjacent);
-    const unaccented = restrict(this.foldTokens.substring(text.folded));
-    if (adjacent) unaccented.intersection(adjacent);
+    let adjacentSet: TypedFastBitSet | null | undefined;
+    const adjacent = () => {
+      if (adjacentSet === undefined) {
+        adjacentSet = null;
+        if (phrase && phrase.marks.length > 1) {
+          const marks = phrase.marks;
+          adjacentSet = intersectAll(marks.slice(1).map((second, k) => this.pairs.records(marks[k] as Uint8Array, second)));
+        }
+      }
+      return adjacentSet;
+    };
     const abbreviations = new TypedFastBitSet();
     this.exactAbbreviation.get(text.lowered)?.addTo(abbreviations);
-    unaccented.union(abbreviations.new_intersection(set));
-    const supersets = [exact.intersection(set), accented, unaccented, words.new_intersection(set), set];
+    // Each superset is made only if the walk gets to its class (a common word fills the page from the first ones).
+    const supersets: Array<() => TypedFastBitSet> = [
+      () => exact.intersection(set),
+      () => {
+        const accented = restrict(this.lowerTokens.substring(text.lowered));
+        const a = adjacent();
+        return a ? accented.intersection(a) : accented;
+      },
+      () => {
+        const unaccented = restrict(this.foldTokens.substring(text.folded));
+        const a = adjacent();
+        if (a) unaccented.intersection(a);
+        return unaccented.union(abbreviations.new_intersection(set));
+      },
+      () => (m.exact ? words : words.new_intersection(set)),
+      () => set,
+    ];
     // The test of each class's own condition first (cheap string tests on stored columns), then the full class.
     const contains = (d: Doc) => (phrase === null || phrase.test(d.words)) && d.nameUnaccent.includes(text.folded);
     const folded = (d: Doc) => contains(d) || abbreviations.has(d.slot);
@@ -1084,7 +1183,7 @@ export class PublicIndex {
     const out: number[] = [];
     for (let c = 0; c < supersets.length && out.length < need; c++) {
       const test = own[c] as (d: Doc) => boolean;
-      this.trigramOrder.walk(supersets[c] as TypedFastBitSet, (slot) => {
+      this.trigramOrder.walk((supersets[c] as () => TypedFastBitSet)(), (slot) => {
         const d = this.docs[slot] as Doc;
         if (test(d) && m.isMatch(slot) && classOf(d) === c) out.push(slot);
         return out.length >= need;
@@ -1172,7 +1271,7 @@ export class PublicIndex {
           id: d.id,
           code: d.code,
           name: d.name,
-          abbreviation: d.abbreviation,
+          abbreviation: abbreviationOf(d),
           scope: d.scope,
           status_name: d.status === null ? null : (this.names.statuses.get(d.status) ?? null),
           field_name: d.mainField === null ? null : (this.names.fields.get(d.mainField) ?? null),
