@@ -187,6 +187,9 @@ function strongEtag(body: Buffer): string {
   return `"${body.length.toString(16)}-${createHash('sha1').update(body).digest('base64url')}"`;
 }
 
+/** Keys of pages asked for once, remembered to keep a page from its second request on (forgotten when full). */
+const MAX_SEEN = 20_000;
+
 /** Raw URLs remembered for `fromMemory`, and their longest length: at most about 5 MB together. */
 const MAX_ALIASES = 10_000;
 const MAX_ALIAS_URL = 512;
@@ -241,13 +244,15 @@ export function createAnonymousPages(deps: AnonymousPagesDeps) {
     });
   }
 
-  async function render(page: AnonymousPage, version: string): Promise<RenderedPage> {
+  async function render(page: AnonymousPage, version: string, admitted: boolean): Promise<RenderedPage> {
     const started = performance.now();
     const { view, locals } = await page.build();
     const html = deps.engine.render(view, { ...anonymousLocals(deps.appName, page.path), ...locals });
     const body = Buffer.from(html, 'utf8');
-    const etag = strongEtag(body);
-    const tail = ['ETag', etag, 'Cache-Control', 'no-cache', 'Vary', 'Cookie'];
+    // A page not kept because it was asked for the first time gets no ETag: its If-None-Match could only be answered
+    // by rendering it again (with the cache off every page has one: the client may still save the transfer).
+    const etag = admitted || !cache.enabled ? strongEtag(body) : '';
+    const tail = [...(etag ? ['ETag', etag] : []), 'Cache-Control', 'no-cache', 'Vary', 'Cookie'];
     const headers200 = [
       ...deps.securityHeaders,
       'Content-Type',
@@ -274,6 +279,18 @@ export function createAnonymousPages(deps: AnonymousPagesDeps) {
     };
   }
 
+  /**
+   * Pages asked for once recently. A page is kept from its second request on: the long tail of searches asked once
+   * (most of a national register's traffic) never displaces the pages people do repeat, and costs no ETag nor copy.
+   */
+  const seen = new Set<string>();
+  function admit(key: string): boolean {
+    if (seen.has(key)) return true;
+    if (seen.size >= MAX_SEEN) seen.clear();
+    seen.add(key);
+    return false;
+  }
+
   /** The page from the cache, from a render in progress for the same key and version, or rendered now. */
   async function pageFor(page: AnonymousPage): Promise<{ entry: RenderedPage; hit: boolean }> {
     const version = await deps.version();
@@ -284,12 +301,13 @@ export function createAnonymousPages(deps: AnonymousPagesDeps) {
       if (running && running.version === version) return { entry: await running.promise, hit: true };
     }
     stats.misses++;
-    const promise = render(page, version);
+    const admitted = cache.enabled && admit(page.key);
+    const promise = render(page, version, admitted);
     if (!cache.enabled) return { entry: await promise, hit: false };
     pending.set(page.key, { version, promise });
     try {
       const entry = await promise;
-      cache.set(entry);
+      if (admitted) cache.set(entry);
       return { entry, hit: false };
     } finally {
       if (pending.get(page.key)?.promise === promise) pending.delete(page.key);
@@ -298,7 +316,7 @@ export function createAnonymousPages(deps: AnonymousPagesDeps) {
 
   function send(req: IncomingMessage, res: ServerResponse, entry: RenderedPage, hit: boolean, path: string): void {
     const inm = req.headers['if-none-match'];
-    if (inm !== undefined && etagMatches(inm, entry.etag)) {
+    if (inm !== undefined && entry.etag !== '' && etagMatches(inm, entry.etag)) {
       stats.notModified++;
       res.writeHead(304, entry.headers304 as string[]);
       res.end();
