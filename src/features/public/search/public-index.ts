@@ -617,62 +617,97 @@ function popcount(x: number): number {
  * pg_trgm's word similarity and similarity of one query with records, computed from the records' word and trigram
  * ids, and a cheap necessary test of word similarity ≥ a threshold.
  */
+/**
+ * Working arrays of the similarity computations, one per index, reused by every query (no per-query allocation that
+ * grows with the dictionary): an entry is valid only where its turn stamp is the current query's (or record's).
+ */
+class Scratch {
+  wordTurn = new Int32Array(0);
+  wordFound = new Int16Array(0);
+  wordMissing = new Int16Array(0);
+  wordMask = new Int32Array(0);
+  trigramTurn = new Int32Array(0);
+  trigramQuery = new Int32Array(0);
+  localTurn = new Int32Array(0);
+  local = new Int32Array(0);
+  private turns = 0;
+
+  /** A new turn, after growing the arrays to `words` and `trigrams` entries. */
+  turn(words: number, trigrams: number): number {
+    if (this.wordTurn.length < words) {
+      const n = Math.max(words, this.wordTurn.length * 2);
+      this.wordTurn = new Int32Array(n);
+      this.wordFound = new Int16Array(n);
+      this.wordMissing = new Int16Array(n);
+      this.wordMask = new Int32Array(n);
+    }
+    if (this.trigramTurn.length < trigrams) {
+      const n = Math.max(trigrams, this.trigramTurn.length * 2);
+      this.trigramTurn = new Int32Array(n);
+      this.trigramQuery = new Int32Array(n);
+      this.localTurn = new Int32Array(n);
+      this.local = new Int32Array(n);
+    }
+    if (this.turns >= 0x7fffffff) {
+      this.turns = 0;
+      for (const a of [this.wordTurn, this.trigramTurn, this.localTurn]) a.fill(0);
+    }
+    return ++this.turns;
+  }
+}
+
 class Similarity {
   private readonly ulen1: number;
-  /** Trigram id → index of that trigram in the query (−1: not in the query). */
-  private readonly queryIndex: Int32Array;
-  /** Per word id: found query trigrams (−1: not computed yet), trigrams not in the query, and (queries of at most
-   *  31 trigrams) the set of found ones as a bit mask, so that a run's distinct found trigrams are counted exactly. */
-  private readonly found: Int16Array;
-  private readonly missing: Int16Array;
-  private readonly masks: Int32Array | null;
-  /** measure(): index of each non-query trigram in the current record (valid where stamp = the record's turn). */
-  private readonly local: Int32Array;
-  private readonly stamp: Int32Array;
-  private turn = 0;
+  /** This query's turn in the scratch arrays (word and trigram entries), and the current record's (measure). */
+  private readonly q: number;
+  private readonly useMasks: boolean;
   private readonly seen: Uint8Array;
   private indexes = new Int32Array(128);
 
   constructor(
     query: TrigramQuery,
     private readonly dictionary: WordDictionary,
+    private readonly scratch: Scratch,
   ) {
     this.ulen1 = query.index.size;
-    const size = dictionary.trigramIds.size;
-    this.queryIndex = new Int32Array(size).fill(-1);
+    this.q = scratch.turn(dictionary.capacity, dictionary.trigramIds.size);
     for (const [t, j] of query.index) {
       const g = dictionary.trigramIds.get(t);
-      if (g !== undefined) this.queryIndex[g] = j;
+      if (g !== undefined) {
+        scratch.trigramTurn[g] = this.q;
+        scratch.trigramQuery[g] = j;
+      }
     }
-    this.found = new Int16Array(dictionary.capacity).fill(-1);
-    this.missing = new Int16Array(dictionary.capacity);
-    this.masks = this.ulen1 <= 31 ? new Int32Array(dictionary.capacity) : null;
-    this.local = new Int32Array(size);
-    this.stamp = new Int32Array(size);
+    this.useMasks = this.ulen1 <= 31;
     this.seen = new Uint8Array(this.ulen1);
   }
 
+  /** Index of trigram id `g` in the query, or −1. */
+  private queryIndex(g: number): number {
+    return this.scratch.trigramTurn[g] === this.q ? (this.scratch.trigramQuery[g] as number) : -1;
+  }
+
   private foundIn(id: number): number {
-    let f = this.found[id] as number;
-    if (f < 0) {
+    const sc = this.scratch;
+    if (sc.wordTurn[id] !== this.q) {
       const trigrams = this.dictionary.trigrams(id);
       let mask = 0;
       const foundSet = new Set<number>();
       const all = new Set<number>();
       for (const g of trigrams) {
         all.add(g);
-        const j = this.queryIndex[g] as number;
+        const j = this.queryIndex(g);
         if (j >= 0) {
           foundSet.add(j);
           mask |= 1 << j;
         }
       }
-      f = foundSet.size;
-      this.found[id] = f;
-      this.missing[id] = all.size - f;
-      if (this.masks) this.masks[id] = mask;
+      sc.wordTurn[id] = this.q;
+      sc.wordFound[id] = foundSet.size;
+      sc.wordMissing[id] = all.size - foundSet.size;
+      sc.wordMask[id] = mask;
     }
-    return f;
+    return sc.wordFound[id] as number;
   }
 
   /**
@@ -689,14 +724,15 @@ class Similarity {
     const n = words.length;
     const slack = 1e-6;
     const widest = m / threshold - m + slack;
-    const masks = this.masks;
+    const masks = this.useMasks ? this.scratch.wordMask : null;
+    const missing = this.scratch.wordMissing;
     for (let i = 0; i < n; i++) {
       let sum = 0;
       let mask = 0;
       let inner = 0;
       for (let j = i; j < n; j++) {
         if (j > i + 1) {
-          const miss = this.missing[words[j - 1] as number] as number;
+          const miss = missing[words[j - 1] as number] as number;
           if (miss > inner) inner = miss;
           // No longer run from i can make room for it.
           if (inner > widest) break;
@@ -717,7 +753,8 @@ class Similarity {
   /** word_similarity(query, folded name) and similarity(query, folded name). */
   measure(doc: Doc, checkOnly?: number): { ws: number; sim: number } {
     const ulen1 = this.ulen1;
-    const turn = ++this.turn;
+    const sc = this.scratch;
+    const turn = sc.turn(0, 0);
     this.seen.fill(0);
     let found = 0;
     let others = 0;
@@ -731,13 +768,13 @@ class Similarity {
       }
       for (let i = 0; i < trigrams.length; i++) {
         const g = trigrams[i] as number;
-        let j = this.queryIndex[g] as number;
+        let j = this.queryIndex(g);
         if (j < 0) {
-          if (this.stamp[g] !== turn) {
-            this.stamp[g] = turn;
-            this.local[g] = ulen1 + others++;
+          if (sc.localTurn[g] !== turn) {
+            sc.localTurn[g] = turn;
+            sc.local[g] = ulen1 + others++;
           }
-          j = this.local[g] as number;
+          j = sc.local[g] as number;
         } else if (!this.seen[j]) {
           this.seen[j] = 1;
           found++;
@@ -797,6 +834,7 @@ export class PublicIndex {
   private readonly lexemes = new LexemeDictionary();
   private readonly words = new WordDictionary();
   private readonly pairs = new PairIndex();
+  private readonly scratch = new Scratch();
   private readonly foldTokens = new TokenDictionary();
   private readonly lowerTokens = new TokenDictionary();
   /** Trigram → the records whose folded name holds it (typo candidates by bit-sliced counting). */
@@ -1216,7 +1254,7 @@ export class PublicIndex {
   private similarity(query: TrigramQuery): Similarity {
     let s = this.similarities.get(query);
     if (!s) {
-      s = new Similarity(query, this.words);
+      s = new Similarity(query, this.words, this.scratch);
       this.similarities.set(query, s);
     }
     return s;
