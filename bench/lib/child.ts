@@ -27,10 +27,15 @@ function ask<T>(child: ChildProcess, type: string): Promise<T> {
   });
 }
 
+/** The old-generation heap limit of the app (`node --max-old-space-size` in package.json's start and the Dockerfile). */
+export const APP_HEAP_MB = 256;
+
 /** 'app' and 'ceiling' (bare Express + EJS) run bench/app-server.ts; 'bytes' (plain node:http) bench/bytes-server.ts. */
 export async function startChild(mode: 'app' | 'ceiling' | 'bytes', env: Record<string, string>): Promise<ChildServer> {
   const script = mode === 'bytes' ? 'bytes-server.js' : 'app-server.js';
   const child = fork(path.join(here, '..', script), [], {
+    // The app runs with the heap limit of `npm start` and the Dockerfile (package.json, SPEC §7 memory bar).
+    ...(mode === 'app' ? { execArgv: [...process.execArgv, `--max-old-space-size=${APP_HEAP_MB}`] } : {}),
     env: { ...env, BENCH_CHILD: mode, PATH: process.env.PATH ?? '' },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     cwd: process.cwd(),

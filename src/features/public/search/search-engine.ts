@@ -191,6 +191,18 @@ export function createSearchEngine(deps: SearchEngineDeps, options: SearchEngine
     /** Loads the index and starts the periodic look (pollMs > 0). Never rejects: failures are logged and retried. */
     start,
 
+    /** Resolves when the look at the data version in progress (if any) has ended (tests). */
+    async idle(): Promise<void> {
+      await syncing?.catch(() => undefined);
+    },
+
+    /** Resolves once the first load of the index has ended (loaded or failed: then the SQL search answers). */
+    async loaded(): Promise<void> {
+      start();
+      await ensureStarted();
+      await loading;
+    },
+
     stop(): void {
       if (timer) clearInterval(timer);
       timer = null;
