@@ -1132,13 +1132,24 @@ export class PublicIndex {
   }
 
   /** Number of matches, exact up to COUNT_CAP (a typo search confirms candidates only that far). */
+  /**
+   * Number of matches, exact up to COUNT_CAP. A typo search confirms its candidates only that far; when it confirmed
+   * them all, its candidate set becomes the exact set of matches (the page's walks then go over these few only).
+   */
   private count(m: Matches): number {
     if (m.exact) return m.set.size();
+    const confirmed = new TypedFastBitSet();
     let n = 0;
     for (const slot of m.set) {
-      if (m.isMatch(slot)) n++;
-      if (n > COUNT_CAP) break;
+      if (m.isMatch(slot)) {
+        n++;
+        confirmed.add(slot);
+      }
+      if (n > COUNT_CAP) return n;
     }
+    m.set = confirmed;
+    m.exact = true;
+    m.isMatch = () => true;
     return n;
   }
 
