@@ -18,19 +18,9 @@ import { systemClock } from '../src/lib/clock.js';
 import { createLogger } from '../src/logger.js';
 import { KnexSessionStore } from '../src/middleware/session.js';
 import { createServices } from '../src/services.js';
+import { reportRss } from './lib/rss.js';
 
-let peak = process.memoryUsage().rss;
-setInterval(() => {
-  peak = Math.max(peak, process.memoryUsage().rss);
-}, 50).unref();
-
-process.on('message', (msg: { type?: string }) => {
-  if (msg.type === 'rss') process.send?.({ type: 'rss', rss: process.memoryUsage().rss, peak });
-  if (msg.type === 'reset-peak') {
-    peak = process.memoryUsage().rss;
-    process.send?.({ type: 'reset-peak' });
-  }
-});
+reportRss();
 
 async function startApp(): Promise<express.Express> {
   const config = loadConfig();

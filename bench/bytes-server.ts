@@ -8,23 +8,13 @@
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { reportRss } from './lib/rss.js';
 
 const body = readFileSync(process.env.BENCH_BYTES_FILE ?? '');
 const status = Number(process.env.BENCH_BYTES_STATUS ?? 200);
 const type = process.env.BENCH_BYTES_TYPE ?? 'text/html; charset=utf-8';
 
-let peak = process.memoryUsage().rss;
-setInterval(() => {
-  peak = Math.max(peak, process.memoryUsage().rss);
-}, 50).unref();
-
-process.on('message', (msg: { type?: string }) => {
-  if (msg.type === 'rss') process.send?.({ type: 'rss', rss: process.memoryUsage().rss, peak });
-  if (msg.type === 'reset-peak') {
-    peak = process.memoryUsage().rss;
-    process.send?.({ type: 'reset-peak' });
-  }
-});
+reportRss();
 
 const server = createServer((_req, res) => {
   res.writeHead(status, { 'content-type': type, 'content-length': body.length });

@@ -174,6 +174,20 @@ export function createSearchEngine(deps: SearchEngineDeps, options: SearchEngine
     return { q, folded, lowered, upper: q.toUpperCase(), lexemes };
   }
 
+  /** The index and the query's text, or null when the SQL search must answer (no index yet, or a query it cannot
+   *  evaluate exactly like the database). */
+  async function resolve(filters: PublicFilters): Promise<{ index: PublicIndex; text: QueryText | null } | null> {
+    const idx = await current();
+    if (!idx) return null;
+    const text = filters.q ? await queryText(filters.q) : null;
+    if (filters.q && !text) {
+      stats.fallbacks++;
+      return null;
+    }
+    stats.queries++;
+    return { index: idx, text };
+  }
+
   /** Loads the index and starts the periodic look (also done by the first query: start() only does it earlier). */
   function start(): void {
     ensureStarted().catch((err: unknown) => deps.logger?.error({ err }, 'public search index could not be loaded'));
@@ -222,28 +236,14 @@ export function createSearchEngine(deps: SearchEngineDeps, options: SearchEngine
       page: number,
       pageSize: number,
     ): Promise<(IndexPage & { index: PublicIndex }) | null> {
-      const idx = await current();
-      if (!idx) return null;
-      const text = filters.q ? await queryText(filters.q) : null;
-      if (filters.q && !text) {
-        stats.fallbacks++;
-        return null;
-      }
-      stats.queries++;
-      return { ...idx.page(text, filters, sort, page, pageSize), index: idx };
+      const q = await resolve(filters);
+      return q ? { ...q.index.page(q.text, filters, sort, page, pageSize), index: q.index } : null;
     },
 
     /** Every match in list order (open data), or null: the caller runs the SQL search. */
     async allIds(filters: PublicFilters, sort: PublicSort): Promise<number[] | null> {
-      const idx = await current();
-      if (!idx) return null;
-      const text = filters.q ? await queryText(filters.q) : null;
-      if (filters.q && !text) {
-        stats.fallbacks++;
-        return null;
-      }
-      stats.queries++;
-      return idx.allIds(text, filters, sort);
+      const q = await resolve(filters);
+      return q ? q.index.allIds(q.text, filters, sort) : null;
     },
   };
 }
