@@ -54,7 +54,7 @@ export const searchStep: BenchStep = {
 
     let uncached: Awaited<ReturnType<typeof cannon>> | null = null;
     if (ctx.target.backend === 'postgres') {
-      const plain = await startChild('app', { ...ctx.appEnv, PUBLIC_SEARCH_CACHE_SIZE: '0' });
+      const plain = await startChild('app', { ...ctx.appEnv, PUBLIC_SEARCH_CACHE_SIZE: '0', PUBLIC_PAGE_CACHE_MB: '0' });
       try {
         ctx.log(`search, cache off: ${SEARCH_PATHS.length} queries in turn, ${common.connections} connections, ${common.durationS} s`);
         uncached = await cannon({ ...common, baseUrl: plain.baseUrl, requests: SEARCH_PATHS.map((p) => ({ path: p })) });

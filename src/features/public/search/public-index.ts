@@ -54,6 +54,8 @@ const TYPO_SIMILARITY = 0.75;
 const DENSE_AT = 2048;
 /** Below this many candidates a search classifies every match directly instead of walking class supersets. */
 export const SMALL_SET = 128;
+/** Word prefixes whose record sets are kept (≈ 9 KB each at 72,000 records; dropped on any change). */
+const PREFIX_CACHE = 512;
 
 export interface IndexTuning {
   /** SMALL_SET (tests lower it to exercise the walks on small data). */
@@ -181,23 +183,6 @@ class Posting {
     }
   }
 
-  /** The bit set, when this posting holds one (else its slots are in an array). */
-  get dense(): TypedFastBitSet | null {
-    return this.bits;
-  }
-
-  /** Keeps in `into` the slots of this posting that `from` holds. */
-  keepFrom(from: TypedFastBitSet, into: TypedFastBitSet): void {
-    if (this.bits) {
-      into.union(this.bits.new_intersection(from));
-      return;
-    }
-    for (let i = 0; i < this.size; i++) {
-      const slot = this.arr[i] as number;
-      if (from.has(slot)) into.add(slot);
-    }
-  }
-
   /** Drops the spare capacity of the array (after a bulk load). */
   compact(): void {
     if (!this.bits && this.arr.length > this.size) this.arr = this.arr.slice(0, this.size);
@@ -320,10 +305,6 @@ class LexemeDictionary {
     if (!p) return;
     p.remove(slot);
     if (p.size === 0) this.terms.delete(term);
-  }
-
-  prefix(prefix: string, acc: TypedFastBitSet): void {
-    for (const [, p] of this.terms.atPrefix(prefix)) p.addTo(acc);
   }
 
   /** The postings of the terms beginning with `prefix`. */
@@ -903,6 +884,7 @@ export class PublicIndex {
       this.addRow(row, !many);
     }
     if (many) this.reorder();
+    this.prefixCache.clear();
     this.setCatalogues(catalogues);
   }
 
@@ -1043,32 +1025,34 @@ export class PublicIndex {
     return out;
   }
 
+  /** Records per word prefix (the union of the postings of the lexemes it begins), most recently used last. */
+  private readonly prefixCache = new Map<string, { records: TypedFastBitSet; size: number }>();
+
+  /** The records having a word that begins with `prefix` (a shared set: never to be changed by the caller). */
+  private prefixRecords(prefix: string): { records: TypedFastBitSet; size: number } {
+    const cached = this.prefixCache.get(prefix);
+    if (cached) {
+      this.prefixCache.delete(prefix);
+      this.prefixCache.set(prefix, cached);
+      return cached;
+    }
+    const records = TypedFastBitSet.fromWords(new Uint32Array((this.docs.length + 31) >>> 5));
+    for (const p of this.lexemes.postings(prefix)) p.addTo(records);
+    const entry = { records, size: records.size() };
+    this.prefixCache.set(prefix, entry);
+    if (this.prefixCache.size > PREFIX_CACHE) this.prefixCache.delete(this.prefixCache.keys().next().value as string);
+    return entry;
+  }
+
   /** Matches of the words plan: every lexeme begins a word of the name, or the abbreviation contains the query, or it is the code. */
   private wordMatches(text: QueryText, within: TypedFastBitSet): Matches {
     const none = { set: new TypedFastBitSet(), isMatch: () => true, exact: true, words: new TypedFastBitSet() };
     if (text.lexemes.length === 0) return none;
-    // Narrowed one word at a time, the rarest first: a word found in few records filters by membership; one held as
-    // a bit set (a common word) intersects in one pass of word operations.
-    const choices = text.lexemes
-      .map((l) => {
-        const postings = this.lexemes.postings(l);
-        return { postings, size: postings.reduce((n, p) => n + p.size, 0) };
-      })
-      .sort((a, b) => a.size - b.size);
-    let words = within.clone();
-    for (const { postings, size } of choices) {
-      const only = postings.length === 1 ? (postings[0] as Posting).dense : null;
-      if (only) words.intersection(only);
-      else if (size * 32 < this.docs.length) {
-        const kept = new TypedFastBitSet();
-        for (const p of postings) p.keepFrom(words, kept);
-        words = kept;
-      } else {
-        const union = TypedFastBitSet.fromWords(new Uint32Array(words.words.length));
-        for (const p of postings) p.addTo(union);
-        words.intersection(union);
-      }
-    }
+    // Each word's records (every name word it begins) come from a small cache of such sets — the words of a
+    // register's names recur across searches — and the words are intersected rarest first.
+    const sets = text.lexemes.map((l) => this.prefixRecords(l)).sort((a, b) => a.size - b.size);
+    const words = within.clone();
+    for (const { records } of sets) words.intersection(records);
     const set = words.clone();
     for (const slot of this.withAbbreviation) {
       if (within.has(slot) && abbreviationUnaccentOf(this.docs[slot] as Doc).includes(text.folded)) set.add(slot);
