@@ -1,27 +1,29 @@
 /**
  * The in-process public search index (issue 13): every published association in a narrow form, with bit sets of
- * document slots (typedfastbitset) for each word, filter value and term, term dictionaries in radix trees
- * (MiniSearch's SearchableMap) for prefix and suffix look-ups, and the three list orders kept sorted. It answers
- * the public list exactly as the SQL search of public.repository.ts does — same matches, same order, same count —
- * with no database round trip, and its cost is bounded by the page asked for, not by the number of matches:
+ * record slots (typedfastbitset) per word, filter value and trigram, the names' lexemes in a radix tree (MiniSearch's
+ * SearchableMap) for prefix look-ups, token lists for substring candidates, pairs of neighbouring words, and the
+ * three list orders kept sorted. It answers the public list exactly as the SQL search of public.repository.ts does —
+ * same matches, same order, same count — with no database round trip, and its cost is bounded by the page asked
+ * for, not by the number of matches:
  *
- * - Matches (words mode): every word of the query begins a word of the name (prefix look-ups in the dictionary of
- *   the names' lexemes, as the database's name_tsv holds them), or the abbreviation contains the query, or it is the
- *   code; AND the filters (field main or other, scope, province or a former province it succeeded). A bit set: its
- *   size is the exact count.
+ * - Matches (words mode): every word of the query begins a word of the name (the records of each word prefix, from
+ *   the lexemes as the database's name_tsv holds them), or the abbreviation contains the query, or it is the code;
+ *   AND the filters (field main or other, scope, province or a former province it succeeded). A bit set: its size is
+ *   the exact count.
  * - Typo mode, only when words find nothing with the same filters: names whose word similarity to the query is at
- *   least 0.75 (pg_trgm, reimplemented in text.ts), candidates found through the rarest trigrams of the query.
+ *   least 0.75 (pg_trgm, reimplemented in text.ts): the records holding enough of the query's trigrams (bit-sliced
+ *   counters), then a bound on runs of consecutive words, then the similarity itself, only as far as needed.
  * - Relevance: class (0 exact name or code, 1 accented substring, 2 unaccented substring or exact abbreviation,
  *   3 every word present, 4 the rest), then the names' trigram count, name, id; the first 200 of that order are
  *   ranked again by word similarity and similarity (the SQL's two stages). Each class is taken from a tight superset
- *   (substring candidates from the dictionaries of the names' space-separated tokens) walked in list order, and the
- *   walk stops once the page is full: only as many records are looked at as the page needs.
- * - Name and code orders: sorted arrays of slots kept in the database's order (code-point collation, checked at
- *   load), walked until the page is full.
+ *   (token and neighbouring-word candidates) walked in that order, and the walk stops once the page is full: only as
+ *   many records are looked at as the page needs.
+ * - Name and code orders: sorted arrays of slots in code-point order (the database's collation, checked by the
+ *   engine at start), walked until the page is full.
  */
 import SearchableMap from 'minisearch/SearchableMap';
 import { TypedFastBitSet } from 'typedfastbitset';
-import type { PublicFilters, PublicSort } from '../public.repository.js';
+import { COUNT_CAP, type PublicFilters, type PublicSort, RANKED_CANDIDATES } from '../public.repository.js';
 import type { IndexCatalogues, IndexRow } from './index.repository.js';
 import {
   iterateWordSimilarity,
@@ -47,8 +49,6 @@ export interface QueryText {
   lexemes: string[];
 }
 
-/** Matches ranked again by similarity (stage 2 of relevance, public.repository.ts RANKED_CANDIDATES). */
-export const RANKED_CANDIDATES = 200;
 const TYPO_SIMILARITY = 0.75;
 /** A posting list becomes a bit set past this many slots (about where the bit set of 72,000 records is smaller). */
 const DENSE_AT = 2048;
@@ -780,9 +780,6 @@ export interface IndexPage {
   count: number;
 }
 
-/** Past this many matches the list stops counting (public.repository.ts COUNT_CAP). */
-const COUNT_CAP = 1000;
-
 /**
  * The matches of a search: a bit set holding them all (exact in words mode; in typo mode a superset whose members
  * are confirmed one by one, only as far as a page or the count needs).
@@ -1115,7 +1112,6 @@ export class PublicIndex {
     return this.typoMatches(query ?? trigramQuery(text.folded), within);
   }
 
-  /** Number of matches, exact up to COUNT_CAP (a typo search confirms candidates only that far). */
   /**
    * Number of matches, exact up to COUNT_CAP. A typo search confirms its candidates only that far; when it confirmed
    * them all, its candidate set becomes the exact set of matches (the page's walks then go over these few only).
@@ -1226,9 +1222,9 @@ export class PublicIndex {
   }
 
   /** Stage 2: the first RANKED_CANDIDATES ranked by class, word similarity, similarity, name, id. */
-  private stageTwo(text: QueryText, query: TrigramQuery, slots: number[], classOf: ClassOf, upTo: number | null): number[] {
-    // Pages past the ranked candidates do not need their order (only which records they are).
-    if (upTo !== null && upTo - 20 >= RANKED_CANDIDATES) return slots;
+  private stageTwo(text: QueryText, query: TrigramQuery, slots: number[], classOf: ClassOf, from: number): number[] {
+    // A page starting past the ranked candidates does not need their order (only which records they are).
+    if (from >= RANKED_CANDIDATES) return slots;
     const head = slots.slice(0, RANKED_CANDIDATES);
     const similarity = this.similarity(query);
     const whole = this.words.wholeRun(text.folded);
@@ -1261,6 +1257,7 @@ export class PublicIndex {
     filters: PublicFilters,
     sort: PublicSort,
     upTo: number | null,
+    from = 0,
   ): { slots: number[]; count: number } {
     const query = text ? trigramQuery(text.folded) : null;
     const m = this.matches(text, filters, query);
@@ -1268,7 +1265,7 @@ export class PublicIndex {
     if (sort === 'phu-hop' && text && query) {
       const need = upTo === null ? Number.POSITIVE_INFINITY : Math.max(upTo, RANKED_CANDIDATES);
       const { slots, classOf } = this.stageOne(text, m, need);
-      return { slots: this.stageTwo(text, query, slots, classOf, upTo), count: upTo === null ? slots.length : count };
+      return { slots: this.stageTwo(text, query, slots, classOf, from), count: upTo === null ? slots.length : count };
     }
     const order = sort === 'ma' ? this.codeOrder : this.nameOrder;
     const slots: number[] = [];
@@ -1283,7 +1280,7 @@ export class PublicIndex {
 
   /** One page of the list: ids in order and the number of matches (exact up to COUNT_CAP). */
   page(text: QueryText | null, filters: PublicFilters, sort: PublicSort, page: number, pageSize: number): IndexPage {
-    const { slots, count } = this.ordered(text, filters, sort, page * pageSize);
+    const { slots, count } = this.ordered(text, filters, sort, page * pageSize, (page - 1) * pageSize);
     const ids = slots.slice((page - 1) * pageSize, page * pageSize).map((s) => (this.docs[s] as Doc).id);
     return { ids, count };
   }
