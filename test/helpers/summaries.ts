@@ -1,6 +1,9 @@
 /** Summary tables of signed parts (reports, public counts): tests make their parts pile up past the folding slack. */
 import type { Knex } from 'knex';
 import { expect } from 'vitest';
+import type { Actor } from '../../src/features/audit/audit.service.js';
+import { bulkColumns } from '../../src/features/imports/bulk-file.js';
+import type { TestContext } from './app.js';
 
 /**
  * Moves the given associations between two scopes, one statement at a time (each appends parts), until `counts`
@@ -21,4 +24,30 @@ export async function pileUpParts(
     );
     expect(i).toBeLessThan(slack);
   }
+}
+
+/**
+ * Imports `count` new associations through the bulk import (a CSV of the main columns, as staff upload it), named
+ * `<prefix> 1…count`, with the scope and main field `pick` chooses; the import must create them all.
+ */
+export async function importAssociations(
+  t: TestContext,
+  actor: Actor,
+  options: { prefix: string; count: number; scope: () => string; field: () => string },
+): Promise<void> {
+  const keys = ['code', 'name', 'kind_code', 'scope', 'main_field_code', 'status', 'data_level', 'hq_province_code'];
+  const columns = bulkColumns();
+  const label = (key: string) => columns.find((c) => c.key === key)?.label as string;
+  const lines = [keys.map(label).join(',')];
+  for (let i = 0; i < options.count; i++)
+    lines.push(['', `${options.prefix} ${i + 1}`, 'hoi', options.scope(), options.field(), 'hoat_dong', 'raw', '01'].join(','));
+  const summary = await t.services.imports.runImport({
+    actor,
+    data: Buffer.from(`\uFEFF${lines.join('\r\n')}\r\n`, 'utf8'),
+    originalName: 'nhap-khau.csv',
+    format: 'csv',
+    mode: 'all',
+    hooks: {},
+  });
+  expect(summary).toMatchObject({ invalid: 0, created: options.count });
 }

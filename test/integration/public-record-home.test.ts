@@ -20,7 +20,6 @@ import { Rng } from '../../seeds/generated/rng.js';
 import { demoSeedDeps } from '../../src/db/setup.js';
 import { SCOPES } from '../../src/features/associations/form-definition.js';
 import type { Actor } from '../../src/features/audit/audit.service.js';
-import { bulkColumns } from '../../src/features/imports/bulk-file.js';
 import {
   type CountRow,
   createPublicRepository,
@@ -31,7 +30,7 @@ import { createPublicService, NO_CACHE } from '../../src/features/public/public.
 import { buildTestApp, type TestContext } from '../helpers/app.js';
 import { formFields } from '../helpers/forms.js';
 import { type Agent, loggedInAgent } from '../helpers/http.js';
-import { pileUpParts } from '../helpers/summaries.js';
+import { importAssociations, pileUpParts } from '../helpers/summaries.js';
 import { createUser } from '../helpers/users.js';
 
 let t: TestContext;
@@ -432,23 +431,12 @@ describe('public home and field counts from the summary table (issue 13)', () =>
   });
 
   it('after a bulk import', async () => {
-    const keys = ['code', 'name', 'kind_code', 'scope', 'main_field_code', 'status', 'data_level', 'hq_province_code'];
-    const columns = bulkColumns();
-    const label = (key: string) => columns.find((c) => c.key === key)?.label as string;
-    const lines = [keys.map(label).join(',')];
-    for (let i = 0; i < 25; i++)
-      lines.push(
-        ['', `Hội nhập khẩu công khai ${i + 1}`, 'hoi', random.pick(SCOPE_CODES), random.pick(FIELDS), 'hoat_dong', 'raw', '01'].join(','),
-      );
-    const summary = await t.services.imports.runImport({
-      actor,
-      data: Buffer.from(`\uFEFF${lines.join('\r\n')}\r\n`, 'utf8'),
-      originalName: 'cong-khai.csv',
-      format: 'csv',
-      mode: 'all',
-      hooks: {},
+    await importAssociations(t, actor, {
+      prefix: 'Hội nhập khẩu công khai',
+      count: 25,
+      scope: () => random.pick(SCOPE_CODES),
+      field: () => random.pick(FIELDS),
     });
-    expect(summary).toMatchObject({ invalid: 0, created: 25 });
     await t.db.knex('associations').where('name', 'like', 'Hội nhập khẩu công khai%').update({ published: true });
     await expectHomeExact('import, then published');
   });

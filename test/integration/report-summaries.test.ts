@@ -9,13 +9,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as summariesMigration from '../../migrations/20261230000200_report_summaries.js';
 import { Rng } from '../../seeds/generated/rng.js';
 import type { Actor } from '../../src/features/audit/audit.service.js';
-import { bulkColumns } from '../../src/features/imports/bulk-file.js';
 import { categoryByKey } from '../../src/features/reports/categories.js';
 import { createReportsRepository, type GroupKey, SUMMARY_SLACK } from '../../src/features/reports/reports.repository.js';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
 import { formFields } from '../helpers/forms.js';
 import { type Agent, csrfFrom, loggedInAgent } from '../helpers/http.js';
-import { pileUpParts } from '../helpers/summaries.js';
+import { importAssociations, pileUpParts } from '../helpers/summaries.js';
 import { createUser } from '../helpers/users.js';
 
 let t: TestContext;
@@ -278,21 +277,7 @@ describe('report summaries equal the direct aggregates', () => {
   });
 
   it('after a bulk import', async () => {
-    const keys = ['code', 'name', 'kind_code', 'scope', 'main_field_code', 'status', 'data_level', 'hq_province_code'];
-    const columns = bulkColumns();
-    const label = (key: string) => columns.find((c) => c.key === key)?.label as string;
-    const lines = [keys.map(label).join(',')];
-    for (let i = 0; i < 25; i++)
-      lines.push(['', `Hội nhập khẩu ${i + 1}`, 'hoi', pick(SCOPES), pick(FIELDS), 'hoat_dong', 'raw', '01'].join(','));
-    const summary = await t.services.imports.runImport({
-      actor,
-      data: Buffer.from(`\uFEFF${lines.join('\r\n')}\r\n`, 'utf8'),
-      originalName: 'tong-hop.csv',
-      format: 'csv',
-      mode: 'all',
-      hooks: {},
-    });
-    expect(summary).toMatchObject({ invalid: 0, created: 25 });
+    await importAssociations(t, actor, { prefix: 'Hội nhập khẩu', count: 25, scope: () => pick(SCOPES), field: () => pick(FIELDS) });
     await expectSummariesExact('import');
   });
 
