@@ -1,8 +1,8 @@
 /**
  * Issue 13: with the default settings (the public data version read every PUBLIC_SEARCH_CACHE_CHECK_MS = 250 ms by a
  * timer, the in-process search index, the rendered-page cache), a write shows on every public page after one look
- * at the version: the look's period bounds the delay (≤ 1 s asked). The timer is taken from setInterval and fired by
- * hand — nothing here waits or times anything. Also: a write made by another process's transaction that commits late
+ * at the version: the look's period bounds the delay (≤ 1 s asked). The timer is taken from setInterval (never
+ * scheduled) and fired by hand — nothing here waits or times anything. Also: a write made by another process's transaction that commits late
  * (after a later one) is not missed (the change log is read from the previous look's snapshot xmin).
  */
 import request from 'supertest';
@@ -33,14 +33,17 @@ beforeAll(async () => {
       published,
     });
   }
-  const spy = vi.spyOn(globalThis, 'setInterval');
+  // The engine's timer is taken, not scheduled: the looks happen only when the test fires it (a real 250 ms timer
+  // could fire between a write and the check that the page has not changed yet, on a slow machine).
+  const spy = vi.spyOn(globalThis, 'setInterval').mockImplementation(((fn: () => void, ms?: number) => {
+    tick = fn;
+    period = Number(ms);
+    return { unref: () => undefined, ref: () => undefined, hasRef: () => false } as unknown as NodeJS.Timeout;
+  }) as typeof setInterval);
   t.services.publicSearch.start();
-  await t.services.publicSearch.loaded();
-  const call = spy.mock.calls.find(([, ms]) => ms === 250);
   spy.mockRestore();
-  if (!call) throw new Error('the search engine did not start its timer');
-  tick = call[0] as () => void;
-  period = Number(call[1]);
+  await t.services.publicSearch.loaded();
+  if (!tick) throw new Error('the search engine did not start its timer');
 }, 60_000);
 
 afterAll(async () => {
