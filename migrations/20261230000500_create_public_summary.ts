@@ -50,6 +50,17 @@ const associationParts = (signed: string, withOther: boolean) => `WITH d AS (${s
 
 const ACOLS = 'id, published, scope, main_field_code';
 
+/** The statement triggers (insert, update, delete, with their transition tables) calling `<table>_public_summary()`. */
+async function statementTriggers(knex: Knex, table: string): Promise<void> {
+  const fn = `${table}_public_summary()`;
+  await knex.raw(`CREATE TRIGGER ${table}_public_summary_ins AFTER INSERT ON ${table}
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ${fn}`);
+  await knex.raw(`CREATE TRIGGER ${table}_public_summary_upd AFTER UPDATE ON ${table}
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION ${fn}`);
+  await knex.raw(`CREATE TRIGGER ${table}_public_summary_del AFTER DELETE ON ${table}
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION ${fn}`);
+}
+
 export async function up(knex: Knex): Promise<void> {
   await knex.raw(`CREATE TABLE public_summary_parts (
     dimension text NOT NULL CHECK (dimension IN ('scope', 'field')),
@@ -70,12 +81,7 @@ BEGIN
   END IF;
   RETURN NULL;
 END $$`);
-  await knex.raw(`CREATE TRIGGER associations_public_summary_ins AFTER INSERT ON associations
-    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION associations_public_summary()`);
-  await knex.raw(`CREATE TRIGGER associations_public_summary_upd AFTER UPDATE ON associations
-    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION associations_public_summary()`);
-  await knex.raw(`CREATE TRIGGER associations_public_summary_del AFTER DELETE ON associations
-    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION associations_public_summary()`);
+  await statementTriggers(knex, 'associations');
 
   await knex.raw(`CREATE FUNCTION associations_public_summary_before_delete() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -108,12 +114,7 @@ BEGIN
   END IF;
   RETURN NULL;
 END $$`);
-  await knex.raw(`CREATE TRIGGER association_other_fields_public_summary_ins AFTER INSERT ON association_other_fields
-    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION association_other_fields_public_summary()`);
-  await knex.raw(`CREATE TRIGGER association_other_fields_public_summary_upd AFTER UPDATE ON association_other_fields
-    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION association_other_fields_public_summary()`);
-  await knex.raw(`CREATE TRIGGER association_other_fields_public_summary_del AFTER DELETE ON association_other_fields
-    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION association_other_fields_public_summary()`);
+  await statementTriggers(knex, 'association_other_fields');
 
   // A field's code renamed: the foreign keys cascade to both tables, and both cascaded updates run before either's
   // statement trigger (a foreign key's actions queue their triggers until all of them have run). Each trigger then

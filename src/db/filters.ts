@@ -1,5 +1,10 @@
-/** Query conditions shared by every list of associations (register, public pages, reports). */
+/** Query conditions shared by the lists (register, public pages, reports, and any search by user text). */
 import type { Knex } from 'knex';
+
+/** User text as a LIKE pattern's literal part: the wildcards % and _ and the escape character itself escaped. */
+export function likeEscape(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
 
 /**
  * Headquarters in a province. A current province also finds records still filed under a former province it

@@ -9,16 +9,16 @@
  * page from here; this path never creates a session or sets a cookie (RELIABILITY 10).
  *
  * Headers: the set `securityHeaders` sends, computed once with a static CSP (no nonce: these pages have no inline
- * script or style; still no 'unsafe-inline'), then Content-Type, Content-Length, a strong ETag over the body
- * (If-None-Match → 304), `Cache-Control: no-cache` (a browser or proxy may keep the page but asks again each time,
+ * script or style; still no 'unsafe-inline'), then Content-Type, Content-Length, a strong ETag over the body of a page
+ * kept in memory (If-None-Match → 304; a page asked for the first time is not kept and has none), `Cache-Control: no-cache` (a browser or proxy may keep the page but asks again each time,
  * cheaply with the ETag, so a write shows at once; never `public`: the same URL holds a signed-in user's own page)
  * and `Vary: Cookie` (the answer depends on the session cookie).
  *
  * The cache: rendered pages keyed by the resolver's normalised key, each stored with the public data version it was
  * rendered under (`version()`, re-read by the public service at most every PUBLIC_SEARCH_CACHE_CHECK_MS) and served
  * only while that version is current (a new version drops every entry) and for at most `ttlMs` (the province list
- * depends on the date); at most `maxBytes` of them, least recently used dropped first; concurrent misses of one key
- * share one render. `maxBytes` 0 turns the cache off (each request renders; the path itself stays).
+ * depends on the date); kept from a page's second request on; at most `maxBytes` of them, least recently used dropped
+ * first; concurrent misses of one key share one render. `maxBytes` 0 turns the cache off (each request renders; the path itself stays).
  *
  * Overload (RELIABILITY 41): each request here holds an in-flight slot from the shared limiter from its version check
  * to its last byte written (two counter updates, no listeners). When none is free the request goes the normal way,

@@ -44,16 +44,12 @@ function noFormToken(): never {
  * token (that needs a session): `csrfToken()` throws, the render fails and the request takes the normal path.
  */
 export function anonymousLocals(appName: string, currentPath: string): Record<string, unknown> {
-  return {
-    appName,
-    currentUser: null,
-    currentPath,
-    nav: [],
-    roleLabels: ROLE_LABELS,
-    csrfToken: noFormToken,
-    fmt: FMT,
-    flash: [],
-  };
+  return { ...signedOutLocals(currentPath), appName, csrfToken: noFormToken };
+}
+
+/** What every page needs for a visitor who is not signed in: no user, no navigation, no flash. */
+function signedOutLocals(currentPath: string) {
+  return { currentUser: null, currentPath, nav: [], roleLabels: ROLE_LABELS, fmt: FMT, flash: [] };
 }
 
 export function locals(csrf: Csrf, appName: string): RequestHandler {
@@ -66,7 +62,7 @@ export function locals(csrf: Csrf, appName: string): RequestHandler {
     res.locals.roleLabels = ROLE_LABELS;
     // A token is made (and a session created) only when a page renders a form: anonymous browsing stays sessionless.
     res.locals.csrfToken = () => csrf.generateToken(req);
-    res.locals.fmt = { date: formatDate, dateTime: formatDateTime, number: formatNumber, vnd: formatVnd };
+    res.locals.fmt = FMT;
     res.locals.requestId = req.id;
     // Flash messages are read once.
     if (req.session?.flash?.length) {
@@ -89,11 +85,5 @@ export function flash(req: Express.Request, type: 'success' | 'info' | 'warning'
  */
 export function errorPageLocals(req: Request, res: Response): void {
   if (res.locals.nav !== undefined) return;
-  res.locals.currentUser = null;
-  res.locals.currentPath = req.path;
-  res.locals.nav = [];
-  res.locals.roleLabels = ROLE_LABELS;
-  res.locals.fmt = { date: formatDate, dateTime: formatDateTime, number: formatNumber, vnd: formatVnd };
-  res.locals.requestId = req.id;
-  res.locals.flash = [];
+  Object.assign(res.locals, signedOutLocals(req.path), { requestId: req.id });
 }

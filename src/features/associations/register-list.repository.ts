@@ -28,6 +28,7 @@
  *    countCap of them, wherever the matches lie.
  */
 import type { Knex } from 'knex';
+import { likeEscape } from '../../db/filters.js';
 
 export interface ListFilters {
   q?: string;
@@ -104,11 +105,6 @@ export interface ListLimits {
 
 export const LIST_LIMITS: Readonly<ListLimits> = { countCap: 2000, walkWindow: 1000, leaderRows: 5000, secondaryRows: 5000 };
 export const COUNT_CAP = LIST_LIMITS.countCap;
-
-/** Escape LIKE wildcards in user text. */
-function likeEscape(s: string): string {
-  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
 
 /** The filters with what is computed first: the province and its predecessors, the leaders' associations. */
 interface Resolved extends ListFilters {

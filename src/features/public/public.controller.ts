@@ -112,6 +112,8 @@ export function createPublicController(service: PublicService, publicUrl: string
       // Past the capped count the pages go on while a page is full (the pager then shows no last page).
       const counted = Math.max(1, Math.ceil(total / PAGE_SIZE));
       const pages = more ? Math.max(counted, rows.length === PAGE_SIZE ? page + 1 : page) : counted;
+      // Open data takes the list's own parameters (without the page).
+      const search = Object.keys(query).length ? `?${new URLSearchParams(query).toString()}` : '';
       return {
         view: 'public/list',
         locals: {
@@ -125,8 +127,8 @@ export function createPublicController(service: PublicService, publicUrl: string
           sort: sortOf(q),
           options,
           scopes: SCOPES,
-          csvHref: `/du-lieu-mo/hoi.csv${Object.keys(query).length ? `?${new URLSearchParams(query).toString()}` : ''}`,
-          jsonHref: `/du-lieu-mo/hoi.json${Object.keys(query).length ? `?${new URLSearchParams(query).toString()}` : ''}`,
+          csvHref: `/du-lieu-mo/hoi.csv${search}`,
+          jsonHref: `/du-lieu-mo/hoi.json${search}`,
         },
       };
     },

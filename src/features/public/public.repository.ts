@@ -13,7 +13,7 @@
  * trigram similarity — computed for the 200 best candidates only (relevanceOrdered). Counts stop past COUNT_CAP.
  */
 import type { Knex } from 'knex';
-import { whereInProvince } from '../../db/filters.js';
+import { likeEscape, whereInProvince } from '../../db/filters.js';
 
 export interface PublicFilters {
   q?: string;
@@ -136,11 +136,6 @@ const BY_CODE = sourceSql('a.code = ?', false);
 const BY_CODE_WITH_PRESIDENT = sourceSql('a.code = ?', true);
 const BY_IDS = sourceSql('a.id = ANY(?::int[])', false);
 const BY_IDS_WITH_PRESIDENT = sourceSql('a.id = ANY(?::int[])', true);
-
-/** Escape LIKE wildcards in user text. */
-function likeEscape(s: string): string {
-  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
 
 /** Words of the query that count (at most 8), as the search folds them: the first 8 lexemes in query order. */
 const MAX_WORDS = 8;

@@ -1,5 +1,6 @@
 /** SQL of violations and their actions (R-8.10), and the access columns an action writes. Knex only. */
 import type { Knex } from 'knex';
+import { likeEscape } from '../../db/filters.js';
 import type { ViolationAction } from './violations.schemas.js';
 
 export interface ViolationRow {
@@ -56,10 +57,6 @@ export interface TargetUser {
   disabled_at: Date | null;
 }
 
-function escapeLike(s: string): string {
-  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
-
 export function createViolationsRepository(db: Knex) {
   const listBase = (trx: Knex) =>
     trx('violations as v')
@@ -72,7 +69,7 @@ export function createViolationsRepository(db: Knex) {
       const apply = (q: Knex.QueryBuilder) => {
         if (f.targetType) q.where('v.target_type', f.targetType);
         if (f.q) {
-          const like = `%${escapeLike(f.q.toLowerCase())}%`;
+          const like = `%${likeEscape(f.q.toLowerCase())}%`;
           q.where((w) =>
             w
               .whereRaw('lower(v.description) like ?', [like])

@@ -26,6 +26,7 @@ import { TypedFastBitSet } from 'typedfastbitset';
 import { COUNT_CAP, type PublicFilters, type PublicSort, RANKED_CANDIDATES } from '../public.repository.js';
 import type { IndexCatalogues, IndexRow } from './index.repository.js';
 import {
+  isPlainText,
   iterateWordSimilarity,
   similarityOfCounts,
   type Trigram,
@@ -206,7 +207,8 @@ function compareText(a: string, b: string, astral: boolean): number {
 }
 
 const byName = (a: Doc, b: Doc) => compareText(a.name, b.name, astralOf(a) || astralOf(b)) || a.id - b.id;
-const byCode = (a: Doc, b: Doc) => compareText(a.code, b.code, false) || a.id - b.id;
+const byCodeText = (a: string, b: string) => compareText(a, b, false);
+const byCode = (a: Doc, b: Doc) => byCodeText(a.code, b.code) || a.id - b.id;
 /** Stage 1 of relevance within a class: fewest trigrams first (the most similar to a contained query), name, id. */
 const byTrigrams = (a: Doc, b: Doc) => a.nameTrigrams - b.nameTrigrams || byName(a, b);
 
@@ -292,19 +294,11 @@ class LexemeDictionary {
   readonly terms = new SearchableMap<Posting>();
 
   add(term: string, slot: number): void {
-    let p = this.terms.get(term);
-    if (!p) {
-      p = new Posting();
-      this.terms.set(term, p);
-    }
-    p.add(slot);
+    addTo(this.terms, term, slot);
   }
 
   remove(term: string, slot: number): void {
-    const p = this.terms.get(term);
-    if (!p) return;
-    p.remove(slot);
-    if (p.size === 0) this.terms.delete(term);
+    removeFrom(this.terms, term, slot);
   }
 
   /** The postings of the terms beginning with `prefix`. */
@@ -330,23 +324,11 @@ class TokenDictionary {
   private stale = false;
 
   add(term: string, slot: number): void {
-    let p = this.postings.get(term);
-    if (!p) {
-      p = new Posting();
-      this.postings.set(term, p);
-      this.stale = true;
-    }
-    p.add(slot);
+    if (addTo(this.postings, term, slot)) this.stale = true;
   }
 
   remove(term: string, slot: number): void {
-    const p = this.postings.get(term);
-    if (!p) return;
-    p.remove(slot);
-    if (p.size === 0) {
-      this.postings.delete(term);
-      this.stale = true;
-    }
+    if (removeFrom(this.postings, term, slot)) this.stale = true;
   }
 
   private list(): string[] {
@@ -398,20 +380,44 @@ function tokens(s: string): string[] {
   return [...new Set(s.split(' ').filter((t) => t !== ''))];
 }
 
-function addTo<K>(map: Map<K, Posting>, key: K, slot: number): void {
-  let p = map.get(key);
-  if (!p) {
-    p = new Posting();
-    map.set(key, p);
-  }
-  p.add(slot);
+/** A Map, or MiniSearch's SearchableMap, of postings. */
+interface PostingMap<K> {
+  get(key: K): Posting | undefined;
+  set(key: K, p: Posting): unknown;
+  delete(key: K): unknown;
 }
 
-function removeFrom<K>(map: Map<K, Posting>, key: K, slot: number): void {
+/** Adds the slot to the key's posting; true when the key is new. */
+function addTo<K>(map: PostingMap<K>, key: K, slot: number): boolean {
   const p = map.get(key);
-  if (!p) return;
+  if (p) {
+    p.add(slot);
+    return false;
+  }
+  const created = new Posting();
+  created.add(slot);
+  map.set(key, created);
+  return true;
+}
+
+/** Removes the slot from the key's posting; true when the key is gone with it. */
+function removeFrom<K>(map: PostingMap<K>, key: K, slot: number): boolean {
+  const p = map.get(key);
+  if (!p) return false;
   p.remove(slot);
-  if (p.size === 0) map.delete(key);
+  if (p.size > 0) return false;
+  map.delete(key);
+  return true;
+}
+
+/** Whether the words hold a run of `n` consecutive ones where the k-th passes `ok(k, word id)`. */
+function hasRun(words: Int32Array, n: number, ok: (k: number, id: number) => boolean): boolean {
+  for (let i = 0; i + n <= words.length; i++) {
+    let k = 0;
+    while (k < n && ok(k, words[i + k] as number)) k++;
+    if (k === n) return true;
+  }
+  return false;
 }
 
 /**
@@ -483,7 +489,7 @@ class WordDictionary {
    * and a test of a record's word ids (integer tests instead of a string search, for the records a walk rejects).
    */
   phrase(folded: string): { marks: Uint8Array[]; test: (words: Int32Array) => boolean } | null {
-    if (!/^[a-z0-9]+( [a-z0-9]+)*$/.test(folded)) return null;
+    if (!isPlainText(folded)) return null;
     const parts = folded.split(' ');
     const n = parts.length;
     const marks = parts.map((part, k) => {
@@ -496,31 +502,23 @@ class WordDictionary {
       });
       return mark;
     });
-    const test = (words: Int32Array) => {
-      for (let i = 0; i + n <= words.length; i++) {
-        let k = 0;
-        while (k < n && (marks[k] as Uint8Array)[words[i + k] as number] === 1) k++;
-        if (k === n) return true;
-      }
-      return false;
-    };
+    const test = (words: Int32Array) => hasRun(words, n, (k, id) => (marks[k] as Uint8Array)[id] === 1);
     return { marks, test };
   }
 
   /** For a folded text of ASCII words (else null): a test that a record's words hold them whole and in a row. */
   wholeRun(folded: string): ((words: Int32Array) => boolean) | null {
-    if (!/^[a-z0-9]+( [a-z0-9]+)*$/.test(folded)) return null;
+    if (!isPlainText(folded)) return null;
     const ids = folded.split(' ').map((w) => this.ids.get(w) ?? -1);
     if (ids.includes(-1)) return () => false;
-    const n = ids.length;
-    return (words) => {
-      for (let i = 0; i + n <= words.length; i++) {
-        let k = 0;
-        while (k < n && words[i + k] === ids[k]) k++;
-        if (k === n) return true;
-      }
-      return false;
-    };
+    return (words) => hasRun(words, ids.length, (k, id) => id === ids[k]);
+  }
+
+  /** The distinct trigram ids of a record's words (the trigrams pg_trgm makes of its folded name). */
+  trigramSet(words: Int32Array): Set<number> {
+    const out = new Set<number>();
+    for (const id of words) for (const g of this.trigrams(id)) out.add(g);
+    return out;
   }
 
   /** One more than the largest word id in use. */
@@ -815,8 +813,8 @@ export class PublicIndex {
   private readonly scratch = new Scratch();
   private readonly foldTokens = new TokenDictionary();
   private readonly lowerTokens = new TokenDictionary();
-  /** Trigram → the records whose folded name holds it (typo candidates by bit-sliced counting). */
-  private readonly trigrams = new Map<Trigram, Posting>();
+  /** Trigram id (WordDictionary) → the records whose folded name holds it (typo candidates by bit-sliced counting). */
+  private readonly trigrams = new Map<number, Posting>();
   /** Folded name → its record(s) (class 0 candidates: a name equal to the query is equal to it folded). The key is
    *  the record's own folded name string: no copy. */
   private readonly foldedNames = new Map<string, number | number[]>();
@@ -954,7 +952,7 @@ export class PublicIndex {
     add ? this.pairs.add(doc.words, slot) : this.pairs.remove(doc.words, slot);
     for (const t of tokens(doc.nameUnaccent)) add ? this.foldTokens.add(t, slot) : this.foldTokens.remove(t, slot);
     for (const t of tokens(nameLower(doc))) add ? this.lowerTokens.add(t, slot) : this.lowerTokens.remove(t, slot);
-    for (const g of new Set(trigramsInOrder(doc.nameUnaccent))) put(this.trigrams, g);
+    for (const g of this.words.trigramSet(doc.words)) put(this.trigrams, g);
     const same = this.foldedNames.get(doc.nameUnaccent);
     if (add) {
       this.foldedNames.set(doc.nameUnaccent, same === undefined ? slot : [...(typeof same === 'number' ? [same] : same), slot]);
@@ -997,7 +995,7 @@ export class PublicIndex {
     let hi = perm.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (compareText((this.docs[perm[mid] as number] as Doc).code, code, true) < 0) lo = mid + 1;
+      if (byCodeText((this.docs[perm[mid] as number] as Doc).code, code) < 0) lo = mid + 1;
       else hi = mid;
     }
     const slot = perm[lo];
@@ -1072,7 +1070,10 @@ export class PublicIndex {
     const need = Math.ceil(TYPO_SIMILARITY * m - 1e-6);
     const width = (this.docs.length + 31) >>> 5;
     const digits = Array.from({ length: 32 - Math.clz32(m) }, () => new Uint32Array(width));
-    for (const g of query.index.keys()) this.trigrams.get(g)?.count(digits);
+    for (const t of query.index.keys()) {
+      const g = this.words.trigramIds.get(t);
+      if (g !== undefined) this.trigrams.get(g)?.count(digits);
+    }
     const out = new Uint32Array(width);
     const w0 = within.words;
     for (let w = 0; w < width; w++) {

@@ -154,20 +154,11 @@ export function createSearchEngine(deps: SearchEngineDeps, options: SearchEngine
 
   /** The text of a query as the database folds it, or null when the index cannot evaluate it exactly. */
   async function queryText(q: string): Promise<QueryText | null> {
+    // Folded, lower-cased and split in the app when every character is one the database confirmed and the words are
+    // plain; otherwise the database says (one statement).
     const local = rules ? foldAndLower(q, rules) : null;
-    let folded: string;
-    let lowered: string;
-    let lexemes: string[] | null = local ? plainLexemes(local.folded) : null;
-    if (local) {
-      folded = local.folded;
-      lowered = local.lowered;
-    } else {
-      const t = await repo.queryText(q, MAX_WORDS);
-      folded = t.folded;
-      lowered = t.lowered;
-      lexemes = t.lexemes;
-    }
-    lexemes ??= (await repo.queryText(q, MAX_WORDS)).lexemes;
+    const plain = local ? plainLexemes(local.folded) : null;
+    const { folded, lowered, lexemes } = local && plain ? { ...local, lexemes: plain } : await repo.queryText(q, MAX_WORDS);
     // Compound lexemes become phrases in the database's tsquery, and trigrams of letters outside ASCII are hashed by
     // the database: such queries run the SQL search.
     if (!lexemes.every(isPlainLexeme) || !isAscii(folded)) return null;

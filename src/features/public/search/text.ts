@@ -66,13 +66,18 @@ export function foldAndLower(s: string, rules: TextRules): { folded: string; low
 
 const PLAIN = /^[a-z0-9]+( [a-z0-9]+)*$/;
 
+/** A folded text of ASCII letters and digits in words separated by single spaces. */
+export function isPlainText(folded: string): boolean {
+  return PLAIN.test(folded);
+}
+
 /**
  * The lexemes of a folded text made of ASCII letters and digits separated by single spaces (each word as written,
  * the first MAX_WORDS distinct ones in order), or null for any other text (punctuation, other letters: ask the
  * database's parser).
  */
 export function plainLexemes(folded: string): string[] | null {
-  if (!PLAIN.test(folded)) return null;
+  if (!isPlainText(folded)) return null;
   const out: string[] = [];
   for (const w of folded.split(' ')) {
     if (!out.includes(w)) out.push(w);
