@@ -7,7 +7,7 @@
 import type { Knex } from 'knex';
 import { createAssociationsRepository } from '../../src/features/associations/associations.repository.js';
 import { createNotificationsService } from '../../src/features/notifications/notifications.service.js';
-import { bodyFromRecord } from '../../src/features/submissions/submission-form.js';
+import { bodyFromRecord } from '../../src/features/register-form/change-set.js';
 import type { Clock } from '../../src/lib/clock.js';
 
 export const DEMO_SUBMISSION_ASSOCIATION = 'Hội Chữ thập đỏ Việt Nam';

@@ -18,7 +18,6 @@ import { seedDemoAssociations } from '../../seeds/demo/associations.js';
 import { deleteGenerated, generateAssociations } from '../../seeds/generated/generate.js';
 import { Rng } from '../../seeds/generated/rng.js';
 import { demoSeedDeps } from '../../src/db/setup.js';
-import { SCOPES } from '../../src/features/associations/form-definition.js';
 import type { Actor } from '../../src/features/audit/audit.service.js';
 import {
   type CountRow,
@@ -27,6 +26,7 @@ import {
   type PublicSourceRow,
 } from '../../src/features/public/public.repository.js';
 import { createPublicService, NO_CACHE } from '../../src/features/public/public.service.js';
+import { SCOPES } from '../../src/features/register-form/definition.js';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
 import { formFields } from '../helpers/forms.js';
 import { type Agent, loggedInAgent } from '../helpers/http.js';

@@ -1,6 +1,6 @@
 /** Biểu mẫu 1 validation: conversions of Vietnamese input and precise messages. */
 import { describe, expect, it } from 'vitest';
-import { convertField, parseAssociationForm, parseVietnameseDate } from '../../src/features/associations/form-schema.js';
+import { convertField, parseAssociationForm, parseVietnameseDate } from '../../src/features/register-form/schema.js';
 
 const catalogues = {
   association_kinds: new Set(['hoi']),

@@ -2,8 +2,8 @@
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import type { CatalogueOptions } from '../../src/features/associations/associations.service.js';
-import { ALL_FIELDS, SUBLISTS } from '../../src/features/associations/form-definition.js';
-import { parseAssociationForm } from '../../src/features/associations/form-schema.js';
+import { ALL_FIELDS, SUBLISTS } from '../../src/features/register-form/definition.js';
+import { parseAssociationForm } from '../../src/features/register-form/schema.js';
 import {
   CATALOGUE_SHEET,
   formBody,
@@ -11,7 +11,7 @@ import {
   MAIN_SHEET,
   readFormWorkbook,
   sheetName,
-} from '../../src/features/imports/workbook.js';
+} from '../../src/features/register-form/workbook.js';
 
 const opt = (code: string, name: string, current = true) => ({ code, name, current });
 const catalogues: CatalogueOptions = {

@@ -4,8 +4,8 @@ import { ForbiddenError, NotFoundError, ValidationError } from '../../lib/errors
 import { formatDateTime, vietnamToday } from '../../lib/format.js';
 import { fieldErrors, keptValues } from '../../lib/forms.js';
 import { flash } from '../../middleware/locals.js';
-import { isoToVietnameseDate } from '../associations/form-schema.js';
 import { actorFromRequest } from '../audit/audit.service.js';
+import { isoToVietnameseDate } from '../register-form/schema.js';
 import { CATEGORIES, canReadCategory, categoryByKey } from '../reports/categories.js';
 import type { ReportTable } from '../reports/report-model.js';
 import { contentDisposition, toCsv } from '../reports/reports.export.js';

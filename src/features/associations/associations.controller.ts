@@ -4,12 +4,21 @@ import { NotFoundError, StaleVersionError, ValidationError } from '../../lib/err
 import { hasAnyRole } from '../../lib/roles.js';
 import { flash } from '../../middleware/locals.js';
 import { actorFromRequest } from '../audit/audit.service.js';
+import {
+  DATA_LEVELS,
+  DECISION_EVENTS,
+  FUND_SOURCES,
+  GROUP_TITLES,
+  GROUPS,
+  SCOPES,
+  SECTIONS,
+  SUBLISTS,
+} from '../register-form/definition.js';
+import { type FormValues, parseAssociationForm, valuesFromRecord } from '../register-form/schema.js';
 import type { ListCursor, SortKey } from './associations.repository.js';
 import { COUNT_CAP, decodeCursor, encodeCursor, SORTS } from './associations.repository.js';
 import type { AssociationsService } from './associations.service.js';
 import { TERM_COMPLIANCE, TERM_STATE_LABELS } from './congress-term.js';
-import { DATA_LEVELS, DECISION_EVENTS, FUND_SOURCES, GROUP_TITLES, GROUPS, SCOPES, SECTIONS, SUBLISTS } from './form-definition.js';
-import { type FormValues, parseAssociationForm, valuesFromRecord } from './form-schema.js';
 
 export const EDIT_ROLES = ['ngo_staff', 'ngo_lead'] as const;
 export const READ_ROLES = ['ngo_staff', 'ngo_lead', 'leader'] as const;

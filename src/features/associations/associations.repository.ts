@@ -1,7 +1,7 @@
 /** SQL for association records (Knex only). Callers pass a transaction for every write. */
 import type { Knex } from 'knex';
-import { RECORD_COLUMNS, SUBLISTS, type SubListDef } from './form-definition.js';
-import type { ListRow, ScalarValue } from './form-schema.js';
+import { RECORD_COLUMNS, SUBLISTS, type SubListDef } from '../register-form/definition.js';
+import type { ListRow, ScalarValue } from '../register-form/schema.js';
 import { createRegisterListRepository } from './register-list.repository.js';
 
 export interface AssociationRow {

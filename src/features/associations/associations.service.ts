@@ -6,10 +6,10 @@ import type { Knex } from 'knex';
 import type { Clock } from '../../lib/clock.js';
 import { NotFoundError, StaleVersionError, ValidationError } from '../../lib/errors.js';
 import type { Actor, AuditService } from '../audit/audit.service.js';
+import { type FieldDef, fixedOptionLabel, GROUPS, SUBLISTS } from '../register-form/definition.js';
+import { type AssociationInput, type CatalogueCodes, isoToVietnameseDate } from '../register-form/schema.js';
 import type { AssociationRow, AssociationsRepository, FullRecord, ListCursor, ListFilters, SortKey } from './associations.repository.js';
 import { termInfo, vietnamToday } from './congress-term.js';
-import { type FieldDef, fixedOptionLabel, GROUPS, SUBLISTS } from './form-definition.js';
-import { type AssociationInput, type CatalogueCodes, isoToVietnameseDate } from './form-schema.js';
 
 export interface CatalogueOption {
   code: string;

@@ -16,8 +16,8 @@ import { createFakeClock } from '../../lib/clock.js';
 import { excel } from '../../lib/excel.js';
 import { createLogger } from '../../logger.js';
 import { createServices } from '../../services.js';
+import { SUBLIST_FIRST_ROW } from '../register-form/workbook.js';
 import { bulkColumns, LIST_SHEET } from './bulk-file.js';
-import { SUBLIST_FIRST_ROW } from './workbook.js';
 
 const KEYS = [
   'name',

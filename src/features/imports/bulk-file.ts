@@ -15,7 +15,7 @@
 import type ExcelJS from 'exceljs';
 import { excel } from '../../lib/excel.js';
 import type { CatalogueOptions } from '../associations/associations.service.js';
-import { SUBLISTS, type SubListDef } from '../associations/form-definition.js';
+import { SUBLISTS, type SubListDef } from '../register-form/definition.js';
 import {
   addCatalogueSheet,
   CODE_KEY,
@@ -30,7 +30,7 @@ import {
   setUpTableSheet,
   sheetName,
   stringFromCell,
-} from './workbook.js';
+} from '../register-form/workbook.js';
 
 export const LIST_SHEET = 'Danh sách hội';
 export const GUIDE_SHEET = 'Hướng dẫn';

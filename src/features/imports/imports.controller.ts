@@ -8,9 +8,9 @@ import type { AssociationsService } from '../associations/associations.service.j
 import { actorFromRequest } from '../audit/audit.service.js';
 import { attachmentDisposition, detectAllowedType, sanitizeOriginalName } from '../documents/documents.files.js';
 import { createUploadReceiver, type DocumentStorage, type ReceivedFile } from '../documents/documents.storage.js';
+import { CATALOGUE_SHEET } from '../register-form/workbook.js';
 import { ASSOCIATION_LABEL, bulkTemplateCsv, bulkTemplateWorkbook, type FileFormat, LIST_SHEET } from './bulk-file.js';
 import type { ImportsService } from './imports.service.js';
-import { CATALOGUE_SHEET } from './workbook.js';
 
 export const IMPORT_ROLES = ['ngo_staff', 'ngo_lead'] as const;
 export const BASE = '/quan-tri/nhap-du-lieu';

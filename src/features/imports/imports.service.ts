@@ -23,13 +23,13 @@ import type { Clock } from '../../lib/clock.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../lib/errors.js';
 import type { AssociationsRepository, FullRecord } from '../associations/associations.repository.js';
 import type { AssociationsService, CatalogueOptions } from '../associations/associations.service.js';
-import { type FieldDef, GROUPS, SUBLISTS } from '../associations/form-definition.js';
-import { type AssociationInput, type ListRow, parseAssociationForm, valuesFromRecord } from '../associations/form-schema.js';
 import type { Actor, AuditService } from '../audit/audit.service.js';
 import type { DocumentStorage } from '../documents/documents.storage.js';
+import { type FieldDef, GROUPS, SUBLISTS } from '../register-form/definition.js';
+import { type AssociationInput, type ListRow, parseAssociationForm, valuesFromRecord } from '../register-form/schema.js';
+import { CODE_KEY, flattenFormValues, formBody } from '../register-form/workbook.js';
 import { type BulkFile, type BulkRow, type FileError, type FileFormat, LIST_SHEET, readBulkFile } from './bulk-file.js';
 import type { BatchRow, ImportRowRecord, ImportsRepository, RowStatus } from './imports.repository.js';
-import { CODE_KEY, flattenFormValues, formBody } from './workbook.js';
 
 export type ApplyMode = 'all' | 'valid_only';
 

@@ -5,7 +5,7 @@
 import type { Clock } from '../../lib/clock.js';
 import { NotFoundError } from '../../lib/errors.js';
 import { vietnamToday } from '../../lib/format.js';
-import { SCOPES } from '../associations/form-definition.js';
+import { SCOPES } from '../register-form/definition.js';
 import {
   COUNT_CAP,
   type PublicFilters,

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { TERM_STATE_LABELS, type TermState } from '../associations/congress-term.js';
-import { SCOPES } from '../associations/form-definition.js';
+import { SCOPES } from '../register-form/definition.js';
 
 const blankToUndefined = (v: unknown) => (v === '' ? undefined : v);
 const code = z.preprocess(

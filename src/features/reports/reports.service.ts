@@ -7,19 +7,11 @@ import type { Clock } from '../../lib/clock.js';
 import { NotFoundError, ValidationError } from '../../lib/errors.js';
 import { vietnamToday } from '../../lib/format.js';
 import { TERM_STATE_LABELS, type TermState } from '../associations/congress-term.js';
-import {
-  ALL_FIELDS,
-  DECISION_EVENTS,
-  type FieldDef,
-  FUND_SOURCES,
-  fixedOptionLabel,
-  GROUPS,
-  SCOPES,
-} from '../associations/form-definition.js';
 import type { Actor, AuditService } from '../audit/audit.service.js';
 import type { CatalogueOption } from '../catalogues/catalogues.service.js';
 import type { LegalDocumentsRepository } from '../legal-documents/legal-documents.repository.js';
 import { LEGAL_DOC_TYPE_CODES, LEGAL_DOC_TYPES } from '../legal-documents/legal-documents.schemas.js';
+import { ALL_FIELDS, DECISION_EVENTS, type FieldDef, FUND_SOURCES, fixedOptionLabel, GROUPS, SCOPES } from '../register-form/definition.js';
 import type { CategoryDef, CategoryKey } from './categories.js';
 import type { ChartSpec, ColumnType, Report, ReportColumn, ReportRow, ReportTable } from './report-model.js';
 import type { GroupKey, ReportsRepository, TermFilters } from './reports.repository.js';

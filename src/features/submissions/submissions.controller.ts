@@ -6,14 +6,14 @@ import { NotFoundError, StaleVersionError, ValidationError } from '../../lib/err
 import { fieldErrors, keptValues } from '../../lib/forms.js';
 import { flash } from '../../middleware/locals.js';
 import { TERM_COMPLIANCE, type TermInfo } from '../associations/congress-term.js';
-import { GROUPS, SECTIONS, SUBLISTS } from '../associations/form-definition.js';
 import { actorFromRequest } from '../audit/audit.service.js';
 import { ACCEPT_ATTRIBUTE, attachmentDisposition, detectAllowedType, sanitizeOriginalName } from '../documents/documents.files.js';
 import { CLASSIFICATIONS, CLASSIFIED_REFUSAL, declaresClassified, uploadSchema } from '../documents/documents.schemas.js';
 import type { DocumentsService } from '../documents/documents.service.js';
 import { createUploadReceiver, type DocumentStorage, type ReceivedFile } from '../documents/documents.storage.js';
-import { CODE_KEY, flattenFormValues, formBody, formTemplateWorkbook, readFormWorkbook } from '../imports/workbook.js';
-import { type FlatBody, knownIds, rowKeys, STAFF_ONLY_GROUP, valuesOf } from './submission-form.js';
+import { type FlatBody, knownIds, rowKeys, STAFF_ONLY_GROUP, valuesOf } from '../register-form/change-set.js';
+import { GROUPS, SECTIONS, SUBLISTS } from '../register-form/definition.js';
+import { CODE_KEY, flattenFormValues, formBody, formTemplateWorkbook, readFormWorkbook } from '../register-form/workbook.js';
 import { EVENT_LABELS, type ReviewAction, STATUS_LABELS, type SubmissionsService } from './submissions.service.js';
 
 const PAGE_SIZE = 25;

@@ -24,7 +24,7 @@ import {
   normalizeBody,
   parseSubmission,
   valuesOf,
-} from './submission-form.js';
+} from '../register-form/change-set.js';
 import {
   type Decisions,
   type SubmissionRow,

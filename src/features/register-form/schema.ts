@@ -1,12 +1,12 @@
 /**
- * Validation of Biểu mẫu 1 as posted by a form (R-5, R-19): built from form-definition.ts, Vietnamese messages
+ * Validation of Biểu mẫu 1 as posted by a form (R-5, R-19): built from definition.ts, Vietnamese messages
  * per field, nothing saved unless everything is valid. Sub-list rows are posted as flat names
  * `leaders.0.full_name` (no brackets: the app refuses bracketed keys as parameter pollution).
  * Only fields named in the definition are read, so extra form fields (role, version, published …) are ignored.
  */
 import { z } from 'zod';
 import type { FieldErrors } from '../../lib/errors.js';
-import { ALL_FIELDS, type FieldDef, GROUPS, type OptionSource, SUBLISTS, type SubListDef } from './form-definition.js';
+import { ALL_FIELDS, type FieldDef, GROUPS, type OptionSource, SUBLISTS, type SubListDef } from './definition.js';
 
 /** Allowed codes per catalogue table (loaded by the caller). */
 export type CatalogueCodes = Record<string, ReadonlySet<string>>;

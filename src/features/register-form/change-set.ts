@@ -11,7 +11,7 @@
  */
 import type { FullRecord } from '../associations/associations.repository.js';
 import type { Diff, FieldChange } from '../associations/associations.service.js';
-import { GROUPS, SUBLISTS } from '../associations/form-definition.js';
+import { GROUPS, SUBLISTS } from './definition.js';
 import {
   type AssociationInput,
   type CatalogueCodes,
@@ -19,7 +19,7 @@ import {
   type ParseResult,
   parseAssociationForm,
   valuesFromRecord,
-} from '../associations/form-schema.js';
+} from './schema.js';
 
 export type FlatBody = Record<string, string | string[]>;
 

@@ -1,5 +1,5 @@
 /**
- * The ministry's Excel template of Biểu mẫu 1 (FORM-1.md) and its reader, derived from form-definition.ts (the
+ * The ministry's Excel template of Biểu mẫu 1 (FORM-1.md) and its reader, derived from definition.ts (the
  * single list of fields): a change there changes the template, the reader and the bulk import together.
  *
  * Flat values: the same Record<string, string> the web form posts — `name`, `scope` … and sub-list rows as
@@ -15,8 +15,8 @@
 import type ExcelJS from 'exceljs';
 import { excel } from '../../lib/excel.js';
 import type { CatalogueOptions } from '../associations/associations.service.js';
-import { type FieldDef, GROUPS, type OptionSource, SECTIONS, SUBLISTS, type SubListDef } from '../associations/form-definition.js';
-import { isoToVietnameseDate, parseVietnameseDate } from '../associations/form-schema.js';
+import { type FieldDef, GROUPS, type OptionSource, SECTIONS, SUBLISTS, type SubListDef } from './definition.js';
+import { isoToVietnameseDate, parseVietnameseDate } from './schema.js';
 
 export const MAIN_SHEET = 'Biểu mẫu 1';
 export const CATALOGUE_SHEET = 'Danh mục';

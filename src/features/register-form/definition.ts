@@ -1,7 +1,7 @@
 /**
  * Biểu mẫu 1 in one place (FORM-1.md, R-5): every field of the association record and of its sub-lists, with
  * its Vietnamese label, group, type, rules and the R-17.1 reports it feeds. This catalogue drives the staff form,
- * the validation (form-schema.ts), the record page, the history diff, and later the Excel template and exports.
+ * the validation (schema.ts), the record page, the history diff, and later the Excel template and exports.
  * Adding a field = one entry here + a migration.
  */
 
