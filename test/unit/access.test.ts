@@ -1,7 +1,8 @@
 /** Pure helpers of the access feature: usernames from Vietnamese names, grant end of day, near expiry, log codes. */
 import { describe, expect, it } from 'vitest';
 import { chosenCategories, officerRows } from '../../src/features/access/access.schemas.js';
-import { endOfVietnamDay, nearExpiry, usernameBase } from '../../src/features/access/access.service.js';
+import { endOfVietnamDay, nearExpiry } from '../../src/features/access/access-dates.js';
+import { usernameBase } from '../../src/features/access/access-handover.js';
 import { associationCodesOf } from '../../src/features/access/exploitation-log.service.js';
 import { canReadCategory, canSeePersonal } from '../../src/features/reports/categories.js';
 

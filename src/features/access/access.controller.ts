@@ -23,7 +23,9 @@ import {
   renewalForm,
   statusLookupForm,
 } from './access.schemas.js';
-import { type AccessService, type Handover, NEAR_EXPIRY_DAYS, nearExpiry, ONE_TIME_PASSWORD_HOURS } from './access.service.js';
+import type { AccessService } from './access.service.js';
+import { NEAR_EXPIRY_DAYS, nearExpiry } from './access-dates.js';
+import { type Handover, ONE_TIME_PASSWORD_HOURS } from './access-handover.js';
 import { BLOCK_LABELS } from './effective-access.js';
 import type { ExploitationLogService } from './exploitation-log.service.js';
 
@@ -61,9 +63,14 @@ function ownOrganisation(req: Request): number {
   return id;
 }
 
-export function createAccessController(deps: { access: AccessService; log: ExploitationLogService; clock: Clock }) {
-  const { access, log, clock } = deps;
+interface AccessPagesDeps {
+  access: AccessService;
+  log: ExploitationLogService;
+  clock: Clock;
+}
 
+/** Public registration (R-14): the form and its status look-up. */
+function registrationPages({ access, clock }: Pick<AccessPagesDeps, 'access' | 'clock'>) {
   function registrationForm(res: Response, status: number, values: Record<string, string>, errors: Record<string, string>) {
     const indices = Object.keys(values)
       .map((k) => /^officers\.(\d{1,2})\./.exec(k)?.[1])
@@ -79,76 +86,7 @@ export function createAccessController(deps: { access: AccessService; log: Explo
     });
   }
 
-  function handoverPage(res: Response, handover: Handover) {
-    res.render('access/handover', {
-      title: 'Biên bản bàn giao tài khoản khai thác',
-      handover,
-      categoryLetters,
-      categories: CATEGORIES,
-      hours: ONE_TIME_PASSWORD_HOURS,
-    });
-  }
-
-  async function dashboard(
-    req: Request,
-    res: Response,
-    status = 200,
-    form: { values?: Record<string, string>; errors?: Record<string, string> } = {},
-  ) {
-    const user = req.user;
-    if (!user) throw new ForbiddenError();
-    const now = clock.now();
-    const state = user.access ?? null;
-    const granted = CATEGORIES.filter((c) => canReadCategory(user, c.key));
-    const isManager = user.roles.includes('org_manager');
-    const overview = user.organisationId && isManager ? await access.organisationOverview(user.organisationId) : null;
-    res.status(status).render('access/dashboard', {
-      title: 'Khai thác dữ liệu',
-      state,
-      blockLabel: state?.blocked ? BLOCK_LABELS[state.blocked] : null,
-      granted,
-      near: state?.expiresAt ? nearExpiry(state.expiresAt, now) : false,
-      nearDays: NEAR_EXPIRY_DAYS,
-      overview,
-      isManager,
-      categoryLetters,
-      requestLabels: REQUEST_LABELS,
-      statusLabels: STATUS_LABELS,
-      values: form.values ?? {},
-      errors: form.errors ?? {},
-      now,
-    });
-  }
-
-  async function showRegistration(
-    req: Request,
-    res: Response,
-    status = 200,
-    form: { values?: Record<string, string>; errors?: Record<string, string> } = {},
-  ) {
-    const registration = await access.registration(idParam(req));
-    const grants = registration.organisation_id ? await access.currentGrants(registration.organisation_id) : [];
-    const defaults: Record<string, string> = {
-      expires_on: isoToVietnameseDate(registration.period_to),
-      ...Object.fromEntries(registration.categories.map((c) => [`cat.${c}`, '1'])),
-      ...(registration.personal ? { personal: '1' } : {}),
-    };
-    res.status(status).render('access/admin-show', {
-      title: `Phiếu đăng ký khai thác ${registration.reference}`,
-      registration,
-      grants,
-      categories: CATEGORIES,
-      statusLabels: STATUS_LABELS,
-      kindLabels: KIND_LABELS,
-      categoryLetters,
-      values: form.values ?? defaults,
-      errors: form.errors ?? {},
-      basePath: ADMIN,
-    });
-  }
-
-  const controller = {
-    // ---- Public registration (R-14) ----
+  return {
     registerForm(_req: Request, res: Response) {
       registrationForm(res, 200, {}, {});
     },
@@ -191,8 +129,49 @@ export function createAccessController(deps: { access: AccessService; log: Explo
       if (!registration) return render(404, { token: 'Số phiếu hoặc mã tra cứu không đúng.' });
       render(200, {}, registration);
     },
+  };
+}
 
-    // ---- ngo_lead: registrations, grants, requests (R-8.6) ----
+/** ngo_lead: registrations, grants, requests (R-8.6). */
+function leadPages({ access, clock }: Pick<AccessPagesDeps, 'access' | 'clock'>) {
+  function handoverPage(res: Response, handover: Handover) {
+    res.render('access/handover', {
+      title: 'Biên bản bàn giao tài khoản khai thác',
+      handover,
+      categoryLetters,
+      categories: CATEGORIES,
+      hours: ONE_TIME_PASSWORD_HOURS,
+    });
+  }
+
+  async function showRegistration(
+    req: Request,
+    res: Response,
+    status = 200,
+    form: { values?: Record<string, string>; errors?: Record<string, string> } = {},
+  ) {
+    const registration = await access.registration(idParam(req));
+    const grants = registration.organisation_id ? await access.currentGrants(registration.organisation_id) : [];
+    const defaults: Record<string, string> = {
+      expires_on: isoToVietnameseDate(registration.period_to),
+      ...Object.fromEntries(registration.categories.map((c) => [`cat.${c}`, '1'])),
+      ...(registration.personal ? { personal: '1' } : {}),
+    };
+    res.status(status).render('access/admin-show', {
+      title: `Phiếu đăng ký khai thác ${registration.reference}`,
+      registration,
+      grants,
+      categories: CATEGORIES,
+      statusLabels: STATUS_LABELS,
+      kindLabels: KIND_LABELS,
+      categoryLetters,
+      values: form.values ?? defaults,
+      errors: form.errors ?? {},
+      basePath: ADMIN,
+    });
+  }
+
+  return {
     async adminList(req: Request, res: Response) {
       const rawStatus = typeof req.query.trang_thai === 'string' ? req.query.trang_thai : '';
       const status = ['pending', 'approved', 'refused'].includes(rawStatus) ? rawStatus : null;
@@ -285,8 +264,43 @@ export function createAccessController(deps: { access: AccessService; log: Explo
       flash(req, 'success', 'Đã ghi quyết định không chấp thuận đề nghị.');
       res.redirect(303, ADMIN);
     },
+  };
+}
 
-    // ---- The organisation (R-16.1) ----
+/** The organisation (R-16.1). */
+function organisationPages({ access, clock }: Pick<AccessPagesDeps, 'access' | 'clock'>) {
+  async function dashboard(
+    req: Request,
+    res: Response,
+    status = 200,
+    form: { values?: Record<string, string>; errors?: Record<string, string> } = {},
+  ) {
+    const user = req.user;
+    if (!user) throw new ForbiddenError();
+    const now = clock.now();
+    const state = user.access ?? null;
+    const granted = CATEGORIES.filter((c) => canReadCategory(user, c.key));
+    const isManager = user.roles.includes('org_manager');
+    const overview = user.organisationId && isManager ? await access.organisationOverview(user.organisationId) : null;
+    res.status(status).render('access/dashboard', {
+      title: 'Khai thác dữ liệu',
+      state,
+      blockLabel: state?.blocked ? BLOCK_LABELS[state.blocked] : null,
+      granted,
+      near: state?.expiresAt ? nearExpiry(state.expiresAt, now) : false,
+      nearDays: NEAR_EXPIRY_DAYS,
+      overview,
+      isManager,
+      categoryLetters,
+      requestLabels: REQUEST_LABELS,
+      statusLabels: STATUS_LABELS,
+      values: form.values ?? {},
+      errors: form.errors ?? {},
+      now,
+    });
+  }
+
+  return {
     async dashboard(req: Request, res: Response) {
       await dashboard(req, res);
     },
@@ -329,8 +343,12 @@ export function createAccessController(deps: { access: AccessService; log: Explo
       flash(req, 'success', 'Đã gửi đề nghị gia hạn quyền khai thác.');
       res.redirect(303, '/khai-thac/');
     },
+  };
+}
 
-    // ---- The exploitation log (R-16) ----
+/** The exploitation log (R-16). */
+function logPages({ log, clock }: Pick<AccessPagesDeps, 'log' | 'clock'>) {
+  return {
     async logSearch(req: Request, res: Response) {
       const parsed = logSearchQuery.safeParse(req.query);
       if (!parsed.success) throw new ValidationError(fieldErrors(parsed.error), 'Điều kiện tìm kiếm không hợp lệ.');
@@ -402,6 +420,8 @@ export function createAccessController(deps: { access: AccessService; log: Explo
       });
     },
   };
+}
 
-  return controller;
+export function createAccessController(deps: AccessPagesDeps) {
+  return { ...registrationPages(deps), ...leadPages(deps), ...organisationPages(deps), ...logPages(deps) };
 }

@@ -87,7 +87,8 @@ export interface AccessStateRow {
 
 export const PAGE = 50;
 
-export function createAccessRepository(db: Knex) {
+/** Registrations: the public form's rows, their references and the lead's decision. */
+function registrationQueries(db: Knex) {
   return {
     async insertRegistration(
       trx: Knex,
@@ -134,6 +135,12 @@ export function createAccessRepository(db: Knex) {
     async decideRegistration(trx: Knex, id: number, patch: Partial<RegistrationRow>) {
       await trx('access_registrations').where({ id }).update(patch);
     },
+  };
+}
+
+/** Exploiting organisations and their users. */
+function organisationQueries(db: Knex) {
+  return {
     async insertOrganisation(trx: Knex, row: Omit<OrganisationRow, 'id' | 'suspended_until' | 'access_revoked_at'>): Promise<number> {
       const [o] = await trx('organisations').insert(row).returning<{ id: number }[]>('id');
       if (!o) throw new Error('insert returned no row');
@@ -142,6 +149,53 @@ export function createAccessRepository(db: Knex) {
     findOrganisation(id: number, trx: Knex = db): Promise<OrganisationRow | undefined> {
       return trx<OrganisationRow>('organisations').where({ id }).first();
     },
+    /** Users of an organisation (manager and officers), with their use counted from the log. */
+    members(organisationId: number, trx: Knex = db) {
+      return trx('users as u')
+        .where('u.organisation_id', organisationId)
+        .select(
+          'u.id',
+          'u.username',
+          'u.display_name',
+          'u.email',
+          'u.roles',
+          'u.disabled_at',
+          'u.suspended_until',
+          'u.must_change_password',
+          'u.last_login_at',
+          trx.raw("(SELECT count(*)::int FROM exploitation_log l WHERE l.user_id = u.id AND l.format = 'html') AS reads"),
+          trx.raw("(SELECT count(*)::int FROM exploitation_log l WHERE l.user_id = u.id AND l.format <> 'html') AS exports"),
+          trx.raw('(SELECT max(l.at) FROM exploitation_log l WHERE l.user_id = u.id) AS last_use'),
+        )
+        .orderBy('u.display_name') as Promise<
+        Array<{
+          id: number;
+          username: string;
+          display_name: string;
+          email: string | null;
+          roles: string[];
+          disabled_at: Date | null;
+          suspended_until: Date | null;
+          must_change_password: boolean;
+          last_login_at: Date | null;
+          reads: number;
+          exports: number;
+          last_use: Date | null;
+        }>
+      >;
+    },
+    usernameTaken(username: string, trx: Knex): Promise<boolean> {
+      return trx('users')
+        .whereRaw('lower(username) = lower(?)', [username])
+        .first('id')
+        .then((r) => !!r);
+    },
+  };
+}
+
+/** Grants, and the effective access they give a user. */
+function grantQueries(db: Knex) {
+  return {
     async insertGrant(
       trx: Knex,
       row: {
@@ -211,47 +265,12 @@ export function createAccessRepository(db: Knex) {
       const grants = typeof row.grants === 'string' ? JSON.parse(row.grants) : row.grants;
       return { ...row, grants };
     },
-    /** Users of an organisation (manager and officers), with their use counted from the log. */
-    members(organisationId: number, trx: Knex = db) {
-      return trx('users as u')
-        .where('u.organisation_id', organisationId)
-        .select(
-          'u.id',
-          'u.username',
-          'u.display_name',
-          'u.email',
-          'u.roles',
-          'u.disabled_at',
-          'u.suspended_until',
-          'u.must_change_password',
-          'u.last_login_at',
-          trx.raw("(SELECT count(*)::int FROM exploitation_log l WHERE l.user_id = u.id AND l.format = 'html') AS reads"),
-          trx.raw("(SELECT count(*)::int FROM exploitation_log l WHERE l.user_id = u.id AND l.format <> 'html') AS exports"),
-          trx.raw('(SELECT max(l.at) FROM exploitation_log l WHERE l.user_id = u.id) AS last_use'),
-        )
-        .orderBy('u.display_name') as Promise<
-        Array<{
-          id: number;
-          username: string;
-          display_name: string;
-          email: string | null;
-          roles: string[];
-          disabled_at: Date | null;
-          suspended_until: Date | null;
-          must_change_password: boolean;
-          last_login_at: Date | null;
-          reads: number;
-          exports: number;
-          last_use: Date | null;
-        }>
-      >;
-    },
-    usernameTaken(username: string, trx: Knex): Promise<boolean> {
-      return trx('users')
-        .whereRaw('lower(username) = lower(?)', [username])
-        .first('id')
-        .then((r) => !!r);
-    },
+  };
+}
+
+/** The organisations' requests (another officer, a renewal). */
+function requestQueries(db: Knex) {
+  return {
     async insertRequest(trx: Knex, row: { organisation_id: number; kind: string; requested_by: number; payload: Record<string, string> }) {
       const [r] = await trx('access_requests')
         .insert({ ...row, payload: JSON.stringify(row.payload) })
@@ -278,6 +297,10 @@ export function createAccessRepository(db: Knex) {
         .select('r.*', 'o.name as organisation_name', 'u.display_name as requested_by_name');
     },
   };
+}
+
+export function createAccessRepository(db: Knex) {
+  return { ...registrationQueries(db), ...organisationQueries(db), ...grantQueries(db), ...requestQueries(db) };
 }
 
 export type AccessRepository = ReturnType<typeof createAccessRepository>;

@@ -1,0 +1,82 @@
+/**
+ * Access grants (R-8.5, R-16.1): the grants in force, their revocation, and the effective access of a user read on
+ * every request (suspensions, revocation, current grants).
+ */
+import type { Knex } from 'knex';
+import type { Clock } from '../../lib/clock.js';
+import { ConflictError, NotFoundError } from '../../lib/errors.js';
+import type { Actor, AuditService } from '../audit/audit.service.js';
+import type { NotificationsService } from '../notifications/notifications.service.js';
+import { CATEGORY_KEYS } from '../reports/categories.js';
+import type { AccessRepository } from './access.repository.js';
+import type { EffectiveAccess } from './effective-access.js';
+
+export interface GrantsDeps {
+  db: Knex;
+  repo: AccessRepository;
+  audit: AuditService;
+  notifications: NotificationsService;
+  clock: Clock;
+}
+
+export function createGrantsService(deps: GrantsDeps) {
+  const { db, repo, audit, notifications, clock } = deps;
+  return {
+    currentGrants: (organisationId?: number) => repo.currentGrants(clock.now(), organisationId),
+
+    async revokeGrant(actor: Actor, grantId: number, reason: string): Promise<void> {
+      await db.transaction(async (trx) => {
+        const grant = await repo.findGrant(grantId, trx);
+        if (!grant) throw new NotFoundError('Không tìm thấy quyền khai thác này.');
+        if (!(await repo.revokeGrant(trx, grantId, clock.now(), actor.userId, reason)))
+          throw new ConflictError('Quyền khai thác này đã bị thu hồi trước đó.');
+        await audit.record(
+          actor,
+          {
+            action: 'access_grant.revoke',
+            targetType: 'access_grant',
+            targetId: grantId,
+            details: { organisationId: grant.organisation_id, reason },
+          },
+          trx,
+        );
+        const members = (await repo.members(grant.organisation_id, trx)).filter((m) => !m.disabled_at).map((m) => m.id);
+        await notifications.notifyUsers(trx, members, {
+          kind: 'access_grant.revoked',
+          title: 'Quyền khai thác dữ liệu của tổ chức đã bị thu hồi',
+          body: reason,
+          link: '/khai-thac/',
+          dedupeKey: `access_grant.revoked:${grantId}`,
+        });
+      });
+    },
+
+    /** The effective access of a user, read per request (R-8.5): suspensions, revocation, current grants. */
+    async effectiveAccess(userId: number): Promise<EffectiveAccess> {
+      const now = clock.now();
+      const state = await repo.accessState(userId, now);
+      const none = (blocked: EffectiveAccess['blocked'], organisationId: number | null = null): EffectiveAccess => ({
+        organisationId,
+        categories: [],
+        personal: false,
+        expiresAt: null,
+        blocked,
+      });
+      if (!state || state.organisation_id === null) return none('no_organisation');
+      const org = state.organisation_id;
+      if (state.user_suspended_until && new Date(state.user_suspended_until) > now) return none('user_suspended', org);
+      if (state.org_access_revoked_at && new Date(state.org_access_revoked_at) <= now) return none('org_revoked', org);
+      if (state.org_suspended_until && new Date(state.org_suspended_until) > now) return none('org_suspended', org);
+      if (state.grants.length === 0) return none('no_grant', org);
+      const categories = new Set<string>();
+      for (const g of state.grants) for (const c of g.categories) categories.add(c);
+      return {
+        organisationId: org,
+        categories: CATEGORY_KEYS.filter((k) => categories.has(k)),
+        personal: state.grants.some((g) => g.personal),
+        expiresAt: new Date(state.grants[0]?.expires_at ?? now),
+        blocked: null,
+      };
+    },
+  };
+}
