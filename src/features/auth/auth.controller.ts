@@ -32,7 +32,14 @@ function login(req: Request, user: UserRow): Promise<void> {
   return new Promise((resolve, reject) => req.login(toAuthUser(user), (err) => (err ? reject(err) : resolve())));
 }
 
-export function createAuthController(deps: { auth: AuthService; clock: Clock; config: Pick<Config, 'demo'> }) {
+interface AuthPagesDeps {
+  auth: AuthService;
+  clock: Clock;
+  config: Pick<Config, 'demo'>;
+}
+
+/** The sign-in journey: password, then (staff) the second factor or its enrolment; and signing out. */
+function signInPages(deps: AuthPagesDeps) {
   const { auth, clock, config } = deps;
 
   function renderLogin(req: Request, res: Response, status: number, extra: Record<string, unknown> = {}) {
@@ -150,7 +157,25 @@ export function createAuthController(deps: { auth: AuthService; clock: Clock; co
         });
       });
     },
+  };
 
+  async function renderEnrol(req: Request, res: Response, status: number, errors: Record<string, string>) {
+    const p = pending(req);
+    if (!p?.enrolSecret) return res.redirect(303, '/dang-nhap');
+    const user = await auth.userForPending(p.userId);
+    const uri = totpUri(p.enrolSecret, user?.username ?? 'user');
+    res.status(status).render('auth/totp-enrol', {
+      title: 'Đăng ký xác thực hai bước',
+      errors,
+      secret: p.enrolSecret.replace(/(.{4})/g, '$1 ').trim(),
+      qr: await qrDataUrl(uri),
+    });
+  }
+}
+
+/** The signed-in user changes their password (also the forced change while the account must change it). */
+function passwordChangePages({ auth, clock }: Pick<AuthPagesDeps, 'auth' | 'clock'>) {
+  return {
     showChangePassword(req: Request, res: Response) {
       res.render('auth/change-password', { title: 'Đổi mật khẩu', errors: {}, forced: req.user?.mustChangePassword ?? false });
     },
@@ -177,17 +202,8 @@ export function createAuthController(deps: { auth: AuthService; clock: Clock; co
       }
     },
   };
+}
 
-  async function renderEnrol(req: Request, res: Response, status: number, errors: Record<string, string>) {
-    const p = pending(req);
-    if (!p?.enrolSecret) return res.redirect(303, '/dang-nhap');
-    const user = await auth.userForPending(p.userId);
-    const uri = totpUri(p.enrolSecret, user?.username ?? 'user');
-    res.status(status).render('auth/totp-enrol', {
-      title: 'Đăng ký xác thực hai bước',
-      errors,
-      secret: p.enrolSecret.replace(/(.{4})/g, '$1 ').trim(),
-      qr: await qrDataUrl(uri),
-    });
-  }
+export function createAuthController(deps: AuthPagesDeps) {
+  return { ...signInPages(deps), ...passwordChangePages(deps) };
 }

@@ -24,8 +24,11 @@ export interface AuthServiceDeps {
   config: Pick<Config, 'login'>;
 }
 
-export function createAuthService({ db, users, audit, clock, config }: AuthServiceDeps) {
-  async function fail(actor: Actor, user: UserRow | undefined, reason: string, step: 'password' | 'totp') {
+/** Records a failed step: counts it towards the lockout (when the account can still be locked) and audits it. */
+type RecordFailure = (actor: Actor, user: UserRow | undefined, reason: string, step: 'password' | 'totp') => Promise<void>;
+
+function failureRecorder({ users, audit, clock, config }: Omit<AuthServiceDeps, 'db'>): RecordFailure {
+  return async function fail(actor, user, reason, step) {
     let locked = false;
     if (user && reason !== 'locked' && reason !== 'disabled' && reason !== 'suspended') {
       const until = new Date(clock.now().getTime() + config.login.lockMs);
@@ -41,8 +44,11 @@ export function createAuthService({ db, users, audit, clock, config }: AuthServi
         details: { reason, locked },
       },
     );
-  }
+  };
+}
 
+/** Signing in: the password, the second factor, the successful login and signing out. */
+function signIn({ users, audit, clock }: Omit<AuthServiceDeps, 'db' | 'config'>, fail: RecordFailure) {
   return {
     /** First factor. The caller shows one generic message for every failure reason. */
     async checkPassword(actor: Actor, username: string, password: string): Promise<PasswordOutcome> {
@@ -108,6 +114,31 @@ export function createAuthService({ db, users, audit, clock, config }: AuthServi
       return user;
     },
 
+    async loginSucceeded(actor: Actor, user: UserRow, method: 'password' | 'totp'): Promise<void> {
+      await users.recordSuccess(user.id, clock.now());
+      await audit.record(
+        { ...actor, userId: user.id, username: user.username },
+        { action: 'login', targetType: 'user', targetId: user.id, details: { method } },
+      );
+    },
+
+    recoveryCodes(userId: number): Promise<{ total: number; unused: number }> {
+      return users.countRecoveryCodes(userId);
+    },
+
+    userForPending(userId: number): Promise<UserRow | undefined> {
+      return users.findById(userId);
+    },
+
+    async logout(actor: Actor): Promise<void> {
+      await audit.record(actor, { action: 'logout', targetType: 'user', targetId: actor.userId });
+    },
+  };
+}
+
+/** Enrolment of the second factor at the first staff login. */
+function totpEnrolment({ db, users, audit, clock }: Omit<AuthServiceDeps, 'config'>, fail: RecordFailure) {
+  return {
     /** Confirms enrolment with a first code; stores the secret and returns fresh recovery codes (shown once). */
     async enrolTotp(
       actor: Actor,
@@ -151,27 +182,12 @@ export function createAuthService({ db, users, audit, clock, config }: AuthServi
       const fresh = await users.findById(user.id);
       return fresh ? { user: fresh, recoveryCodes } : null;
     },
+  };
+}
 
-    async loginSucceeded(actor: Actor, user: UserRow, method: 'password' | 'totp'): Promise<void> {
-      await users.recordSuccess(user.id, clock.now());
-      await audit.record(
-        { ...actor, userId: user.id, username: user.username },
-        { action: 'login', targetType: 'user', targetId: user.id, details: { method } },
-      );
-    },
-
-    recoveryCodes(userId: number): Promise<{ total: number; unused: number }> {
-      return users.countRecoveryCodes(userId);
-    },
-
-    userForPending(userId: number): Promise<UserRow | undefined> {
-      return users.findById(userId);
-    },
-
-    async logout(actor: Actor): Promise<void> {
-      await audit.record(actor, { action: 'logout', targetType: 'user', targetId: actor.userId });
-    },
-
+/** Password change by the signed-in user. */
+function passwordChange({ db, users, audit, clock }: Omit<AuthServiceDeps, 'config'>) {
+  return {
     /**
      * Changes the password after checking the current one; ends every session of the user.
      * Returns the user with its new session generation so the caller can log the current browser in again.
@@ -205,6 +221,11 @@ export function createAuthService({ db, users, audit, clock, config }: AuthServi
       return fresh;
     },
   };
+}
+
+export function createAuthService(deps: AuthServiceDeps) {
+  const fail = failureRecorder(deps);
+  return { ...signIn(deps, fail), ...totpEnrolment(deps, fail), ...passwordChange(deps) };
 }
 
 export type AuthService = ReturnType<typeof createAuthService>;
