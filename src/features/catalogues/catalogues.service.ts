@@ -71,75 +71,34 @@ function isUniqueViolation(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: string }).code === '23505';
 }
 
-export function createCataloguesService({ db, repo, audit, clock }: CataloguesServiceDeps) {
-  function duplicateCode(kind: CatalogueKind, code: string): ValidationError {
-    return new ValidationError({ code: `Mã "${code}" đã có trong danh mục ${kind.label.toLowerCase()}; mỗi mục cần một mã riêng.` });
-  }
+function duplicateCode(kind: CatalogueKind, code: string): ValidationError {
+  return new ValidationError({ code: `Mã "${code}" đã có trong danh mục ${kind.label.toLowerCase()}; mỗi mục cần một mã riêng.` });
+}
 
-  /** Checks that need the database; collects every message so the form shows them all at once. */
-  async function checkReferences(
-    kind: CatalogueKind,
-    input: EntryInput,
-    before: CatalogueRow | null,
-    today: string,
-    trx: Knex,
-  ): Promise<Record<string, string>> {
-    const errors: Record<string, string> = {};
-    const successor = input.successorCode ?? null;
-    if (kind.successor && successor && successor !== (before?.successor_code ?? null)) {
-      const label = kind.successorLabel ?? 'Mục kế thừa';
-      const row = await repo.find(kind.table, successor, trx);
-      if (before && successor === before.code) {
-        errors.successorCode = `${label} không thể là chính mục này.`;
-      } else if (!row) {
-        errors.successorCode = `${label} không có trong danh mục.`;
-      } else if (entryStatus(row, today) !== 'current') {
-        errors.successorCode = `${label} phải là mục đang hiệu lực; "${row.name}" không còn hoặc chưa có hiệu lực.`;
-      } else if (before) {
-        // No loop: following successors from the chosen one must never come back to this entry.
-        let next: string | null = row.successor_code;
-        for (let i = 0; next && i < 200; i++) {
-          if (next === before.code) {
-            errors.successorCode = `${label} không hợp lệ: "${row.name}" lại được thay thế bởi chính mục này.`;
-            break;
-          }
-          next = (await repo.find(kind.table, next, trx))?.successor_code ?? null;
-        }
-      }
-    }
-    const ministry = input.defaultMinistryCode ?? null;
-    if (kind.defaultMinistry && ministry && ministry !== (before?.default_ministry_code ?? null)) {
-      const row = await repo.find('ministries', ministry, trx);
-      if (!row) errors.defaultMinistryCode = 'Bộ, ngành quản lý mặc định không có trong danh mục.';
-      else if (entryStatus(row, today) !== 'current') {
-        errors.defaultMinistryCode = `Bộ, ngành quản lý mặc định phải đang hiệu lực; "${row.name}" không còn hiệu lực.`;
-      }
-    }
-    return errors;
-  }
+function values(kind: CatalogueKind, input: EntryInput, before: CatalogueRow | null, nextOrder: number): Partial<CatalogueValues> {
+  if (kind.fixedCodes) return { name: input.name, note: input.note };
+  return {
+    name: input.name,
+    note: input.note,
+    sort_order: input.sortOrder ?? before?.sort_order ?? nextOrder,
+    valid_from: input.validFrom ?? null,
+    valid_to: input.validTo ?? null,
+    successor_code: kind.successor ? (input.successorCode ?? null) : null,
+    ...(kind.defaultMinistry ? { default_ministry_code: input.defaultMinistryCode ?? null } : {}),
+  };
+}
 
-  function values(kind: CatalogueKind, input: EntryInput, before: CatalogueRow | null, nextOrder: number): Partial<CatalogueValues> {
-    if (kind.fixedCodes) return { name: input.name, note: input.note };
-    return {
-      name: input.name,
-      note: input.note,
-      sort_order: input.sortOrder ?? before?.sort_order ?? nextOrder,
-      valid_from: input.validFrom ?? null,
-      valid_to: input.validTo ?? null,
-      successor_code: kind.successor ? (input.successorCode ?? null) : null,
-      ...(kind.defaultMinistry ? { default_ministry_code: input.defaultMinistryCode ?? null } : {}),
-    };
+/** Kinds with fixed codes (statuses) take no new entries: the application's rules name each of their codes. */
+function assertCanAdd(kind: CatalogueKind): void {
+  if (kind.fixedCodes) {
+    throw new ForbiddenError(
+      `Danh mục "${kind.label}" gồm các mã hệ thống dùng nên không thêm được mục mới; chỉ sửa được tên gọi và ghi chú.`,
+    );
   }
+}
 
-  /** Kinds with fixed codes (statuses) take no new entries: the application's rules name each of their codes. */
-  function assertCanAdd(kind: CatalogueKind): void {
-    if (kind.fixedCodes) {
-      throw new ForbiddenError(
-        `Danh mục "${kind.label}" gồm các mã hệ thống dùng nên không thêm được mục mới; chỉ sửa được tên gọi và ghi chú.`,
-      );
-    }
-  }
-
+/** Reading: the kinds, their entries and the option lists other features' forms use. */
+function catalogueReads({ repo, clock }: Pick<CataloguesServiceDeps, 'repo' | 'clock'>) {
   async function options(table: CatalogueTable): Promise<CatalogueOption[]> {
     if (!catalogueByTable(table)) throw new Error(`Not a catalogue: ${table}`);
     const rows = await repo.list(table, todayIn(clock));
@@ -202,6 +161,66 @@ export function createCataloguesService({ db, repo, audit, clock }: CataloguesSe
       return { successors, ministries };
     },
 
+    /** { code, name, current } of one catalogue for a form's select, entries in force first. */
+    options,
+
+    /** Every catalogue's options at once, keyed by table. */
+    async loadAll(): Promise<Record<CatalogueTable, CatalogueOption[]>> {
+      // One query for all of them: every report page and record form loads them (was one round trip each).
+      const all = await repo.optionsOf(
+        CATALOGUE_KINDS.map((k) => k.table),
+        todayIn(clock),
+      );
+      return Object.fromEntries(CATALOGUE_KINDS.map((k) => [k.table, all.get(k.table) ?? []])) as Record<CatalogueTable, CatalogueOption[]>;
+    },
+  };
+}
+
+/** Writing: adding and editing entries, each in one transaction with its audit row. */
+function catalogueWrites({ db, repo, audit, clock }: CataloguesServiceDeps) {
+  /** Checks that need the database; collects every message so the form shows them all at once. */
+  async function checkReferences(
+    kind: CatalogueKind,
+    input: EntryInput,
+    before: CatalogueRow | null,
+    today: string,
+    trx: Knex,
+  ): Promise<Record<string, string>> {
+    const errors: Record<string, string> = {};
+    const successor = input.successorCode ?? null;
+    if (kind.successor && successor && successor !== (before?.successor_code ?? null)) {
+      const label = kind.successorLabel ?? 'Mục kế thừa';
+      const row = await repo.find(kind.table, successor, trx);
+      if (before && successor === before.code) {
+        errors.successorCode = `${label} không thể là chính mục này.`;
+      } else if (!row) {
+        errors.successorCode = `${label} không có trong danh mục.`;
+      } else if (entryStatus(row, today) !== 'current') {
+        errors.successorCode = `${label} phải là mục đang hiệu lực; "${row.name}" không còn hoặc chưa có hiệu lực.`;
+      } else if (before) {
+        // No loop: following successors from the chosen one must never come back to this entry.
+        let next: string | null = row.successor_code;
+        for (let i = 0; next && i < 200; i++) {
+          if (next === before.code) {
+            errors.successorCode = `${label} không hợp lệ: "${row.name}" lại được thay thế bởi chính mục này.`;
+            break;
+          }
+          next = (await repo.find(kind.table, next, trx))?.successor_code ?? null;
+        }
+      }
+    }
+    const ministry = input.defaultMinistryCode ?? null;
+    if (kind.defaultMinistry && ministry && ministry !== (before?.default_ministry_code ?? null)) {
+      const row = await repo.find('ministries', ministry, trx);
+      if (!row) errors.defaultMinistryCode = 'Bộ, ngành quản lý mặc định không có trong danh mục.';
+      else if (entryStatus(row, today) !== 'current') {
+        errors.defaultMinistryCode = `Bộ, ngành quản lý mặc định phải đang hiệu lực; "${row.name}" không còn hiệu lực.`;
+      }
+    }
+    return errors;
+  }
+
+  return {
     assertCanAdd,
 
     /** The duplicate-code message for a code already in the catalogue (any case), or null. */
@@ -267,20 +286,11 @@ export function createCataloguesService({ db, repo, audit, clock }: CataloguesSe
         return after;
       });
     },
-
-    /** { code, name, current } of one catalogue for a form's select, entries in force first. */
-    options,
-
-    /** Every catalogue's options at once, keyed by table. */
-    async loadAll(): Promise<Record<CatalogueTable, CatalogueOption[]>> {
-      // One query for all of them: every report page and record form loads them (was one round trip each).
-      const all = await repo.optionsOf(
-        CATALOGUE_KINDS.map((k) => k.table),
-        todayIn(clock),
-      );
-      return Object.fromEntries(CATALOGUE_KINDS.map((k) => [k.table, all.get(k.table) ?? []])) as Record<CatalogueTable, CatalogueOption[]>;
-    },
   };
+}
+
+export function createCataloguesService(deps: CataloguesServiceDeps) {
+  return { ...catalogueReads(deps), ...catalogueWrites(deps) };
 }
 
 export type CataloguesService = ReturnType<typeof createCataloguesService>;
