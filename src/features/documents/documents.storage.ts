@@ -61,10 +61,11 @@ async function syncDir(dir: string): Promise<void> {
   }
 }
 
-export function createDocumentStorage(uploadDir: string) {
-  const root = path.resolve(uploadDir);
-  const tmpDir = path.join(root, 'tmp');
-  const filesDir = path.join(root, 'files');
+/**
+ * The multer storage engine: streams each upload into a fresh temp file under `tmpDir` while hashing it, and
+ * removes the temp file on every failure path (an engine error, multer's abort, a removal while still writing).
+ */
+function createHashingEngine(tmpDir: string): StorageEngine {
   // Created on first use, so an app that never receives a file leaves no folder behind.
   let tmpReady: Promise<unknown> | null = null;
   const ensureTmp = () => {
@@ -133,6 +134,15 @@ export function createDocumentStorage(uploadDir: string) {
       cb(null, { path: tempPath, size, sha256: hash.digest('hex') });
     });
   }
+
+  return engine;
+}
+
+export function createDocumentStorage(uploadDir: string) {
+  const root = path.resolve(uploadDir);
+  const tmpDir = path.join(root, 'tmp');
+  const filesDir = path.join(root, 'files');
+  const engine = createHashingEngine(tmpDir);
 
   function pathFor(storageName: string): string {
     if (!STORAGE_NAME.test(storageName)) throw new Error(`invalid storage name: ${JSON.stringify(storageName)}`);
