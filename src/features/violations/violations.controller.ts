@@ -27,13 +27,14 @@ function idParam(req: Request): number {
   if (!/^\d{1,9}$/.test(raw)) throw new NotFoundError('Không tìm thấy vi phạm này.');
   return Number(raw);
 }
-
-export function createViolationsController(deps: {
+interface ViolationPagesDeps {
   violations: ViolationsService;
   storage: DocumentStorage;
   config: Pick<Config, 'uploads'>;
-}) {
-  const { violations, storage, config } = deps;
+}
+
+/** Staff: the list, the new-violation form with its evidence upload, and the evidence download. */
+function recordPages({ violations, storage, config }: ViolationPagesDeps) {
   const receive = createUploadReceiver(storage, {
     field: 'evidence_file',
     maxBytes: config.uploads.maxBytes,
@@ -54,30 +55,6 @@ export function createViolationsController(deps: {
       values,
       errors,
     });
-
-  async function showPage(
-    req: Request,
-    res: Response,
-    id: number,
-    status = 200,
-    form: { values?: Record<string, string>; errors?: Record<string, string>; liftErrors?: Record<string, string> } = {},
-  ) {
-    const v = await violations.get(id);
-    const [actions, related] = await Promise.all([violations.actions(v.id), violations.related(v)]);
-    res.status(status).render('violations/show', {
-      title: `Vi phạm số ${v.id}`,
-      basePath: BASE,
-      v,
-      actions,
-      related,
-      actionOptions: ACTIONS,
-      actionLabels: ACTION_LABELS,
-      canDecide: hasAnyRole(req.user?.roles ?? [], ['ngo_lead']),
-      values: form.values ?? {},
-      // One error summary for the page; the lift form's field is `lift_note`.
-      errors: { ...(form.errors ?? {}), ...(form.liftErrors ?? {}) },
-    });
-  }
 
   return {
     async list(req: Request, res: Response) {
@@ -143,6 +120,52 @@ export function createViolationsController(deps: {
       }
     },
 
+    async evidence(req: Request, res: Response) {
+      const { row, handle } = await violations.openEvidence(actorFromRequest(req), idParam(req));
+      const mime = row.evidence_mime_type ?? 'application/octet-stream';
+      res.status(200);
+      res.setHeader('Content-Type', mime);
+      if (row.evidence_size_bytes !== null) res.setHeader('Content-Length', String(row.evidence_size_bytes));
+      res.setHeader('Content-Disposition', attachmentDisposition(row.evidence_original_name ?? 'chung-cu', extensionForMime(mime)));
+      res.setHeader('X-Content-Type-Options', 'nosniff');
+      res.setHeader('Content-Security-Policy', 'sandbox');
+      res.setHeader('Cache-Control', 'no-store');
+      try {
+        await pipeline(handle.createReadStream(), res);
+      } catch (err) {
+        req.log?.warn({ err, violationId: row.id }, 'download interrupted');
+      }
+    },
+  };
+}
+
+/** One violation's page and the lead's decisions on it. */
+function decisionPages({ violations }: Pick<ViolationPagesDeps, 'violations'>) {
+  async function showPage(
+    req: Request,
+    res: Response,
+    id: number,
+    status = 200,
+    form: { values?: Record<string, string>; errors?: Record<string, string>; liftErrors?: Record<string, string> } = {},
+  ) {
+    const v = await violations.get(id);
+    const [actions, related] = await Promise.all([violations.actions(v.id), violations.related(v)]);
+    res.status(status).render('violations/show', {
+      title: `Vi phạm số ${v.id}`,
+      basePath: BASE,
+      v,
+      actions,
+      related,
+      actionOptions: ACTIONS,
+      actionLabels: ACTION_LABELS,
+      canDecide: hasAnyRole(req.user?.roles ?? [], ['ngo_lead']),
+      values: form.values ?? {},
+      // One error summary for the page; the lift form's field is `lift_note`.
+      errors: { ...(form.errors ?? {}), ...(form.liftErrors ?? {}) },
+    });
+  }
+
+  return {
     async show(req: Request, res: Response) {
       await showPage(req, res, idParam(req));
     },
@@ -179,24 +202,11 @@ export function createViolationsController(deps: {
       flash(req, 'success', 'Đã chấm dứt tạm đình chỉ. Quyền truy cập được khôi phục ngay.');
       res.redirect(303, `${BASE}/${id}`);
     },
-
-    async evidence(req: Request, res: Response) {
-      const { row, handle } = await violations.openEvidence(actorFromRequest(req), idParam(req));
-      const mime = row.evidence_mime_type ?? 'application/octet-stream';
-      res.status(200);
-      res.setHeader('Content-Type', mime);
-      if (row.evidence_size_bytes !== null) res.setHeader('Content-Length', String(row.evidence_size_bytes));
-      res.setHeader('Content-Disposition', attachmentDisposition(row.evidence_original_name ?? 'chung-cu', extensionForMime(mime)));
-      res.setHeader('X-Content-Type-Options', 'nosniff');
-      res.setHeader('Content-Security-Policy', 'sandbox');
-      res.setHeader('Cache-Control', 'no-store');
-      try {
-        await pipeline(handle.createReadStream(), res);
-      } catch (err) {
-        req.log?.warn({ err, violationId: row.id }, 'download interrupted');
-      }
-    },
   };
+}
+
+export function createViolationsController(deps: ViolationPagesDeps) {
+  return { ...recordPages(deps), ...decisionPages(deps) };
 }
 
 export type ViolationsController = ReturnType<typeof createViolationsController>;

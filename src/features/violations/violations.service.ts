@@ -24,8 +24,7 @@ import { ACTION_LABELS, type ActionInput, type ViolationInput } from './violatio
 const NOT_FOUND = 'Không tìm thấy vi phạm này.';
 /** Accounts a violation may name: those who exploit or supply data, never the ministry's own staff. */
 const TARGET_ROLES = ['exploiter', 'org_manager', 'association'] as const;
-
-export function createViolationsService(deps: {
+export interface ViolationsServiceDeps {
   db: Knex;
   repo: ViolationsRepository;
   audit: AuditService;
@@ -33,25 +32,14 @@ export function createViolationsService(deps: {
   notifications: NotificationsService;
   storage: DocumentStorage;
   logger?: Logger;
-}) {
-  const { db, repo, audit, clock, notifications, storage, logger } = deps;
+}
 
+/** Staff record violations (with an evidence file) and read them. */
+function violationRecords({ db, repo, audit, clock, notifications, storage, logger }: ViolationsServiceDeps) {
   async function get(id: number) {
     const row = await repo.find(id);
     if (!row) throw new NotFoundError(NOT_FOUND);
     return row;
-  }
-
-  /** Manager(s) of the organisation concerned, and the user named by the violation. */
-  async function recipients(trx: Knex, v: ViolationRow): Promise<number[]> {
-    let orgId = v.organisation_id;
-    const ids: number[] = [];
-    if (v.target_type === 'user' && v.user_id !== null) {
-      ids.push(v.user_id);
-      orgId = (await repo.findUser(v.user_id, trx))?.organisation_id ?? null;
-    }
-    if (orgId !== null) ids.push(...(await repo.managersOf(trx, orgId)));
-    return ids;
   }
 
   async function undoPlacement(storageName: string): Promise<void> {
@@ -140,6 +128,37 @@ export function createViolationsService(deps: {
       }
     },
 
+    /** The evidence file for download (staff only); each download is audited. */
+    async openEvidence(actor: Actor, id: number) {
+      const v = await get(id);
+      if (!v.evidence_storage_name) throw new NotFoundError('Vi phạm này không có tệp chứng cứ.');
+      const handle = await storage.open(v.evidence_storage_name);
+      try {
+        await audit.record(actor, { action: 'violation.evidence.download', targetType: 'violation', targetId: v.id });
+      } catch (err) {
+        await handle.close();
+        throw err;
+      }
+      return { row: v, handle };
+    },
+  };
+}
+
+/** The lead's decisions: an action that takes effect at once, or the early end of a suspension. */
+function violationDecisions({ db, repo, audit, clock, notifications }: Omit<ViolationsServiceDeps, 'storage' | 'logger'>) {
+  /** Manager(s) of the organisation concerned, and the user named by the violation. */
+  async function recipients(trx: Knex, v: ViolationRow): Promise<number[]> {
+    let orgId = v.organisation_id;
+    const ids: number[] = [];
+    if (v.target_type === 'user' && v.user_id !== null) {
+      ids.push(v.user_id);
+      orgId = (await repo.findUser(v.user_id, trx))?.organisation_id ?? null;
+    }
+    if (orgId !== null) ids.push(...(await repo.managersOf(trx, orgId)));
+    return ids;
+  }
+
+  return {
     /** The lead's decision: warning, suspension until a day (inclusive), or revocation. Takes effect at once. */
     act(actor: Actor, id: number, input: ActionInput) {
       return db.transaction(async (trx) => {
@@ -252,21 +271,11 @@ export function createViolationsService(deps: {
         return action;
       });
     },
-
-    /** The evidence file for download (staff only); each download is audited. */
-    async openEvidence(actor: Actor, id: number) {
-      const v = await get(id);
-      if (!v.evidence_storage_name) throw new NotFoundError('Vi phạm này không có tệp chứng cứ.');
-      const handle = await storage.open(v.evidence_storage_name);
-      try {
-        await audit.record(actor, { action: 'violation.evidence.download', targetType: 'violation', targetId: v.id });
-      } catch (err) {
-        await handle.close();
-        throw err;
-      }
-      return { row: v, handle };
-    },
   };
+}
+
+export function createViolationsService(deps: ViolationsServiceDeps) {
+  return { ...violationRecords(deps), ...violationDecisions(deps) };
 }
 
 export type ViolationsService = ReturnType<typeof createViolationsService>;
