@@ -11,7 +11,7 @@ import { CATEGORY_KEYS } from '../reports/categories.js';
 import type { AccessRepository } from './access.repository.js';
 import type { EffectiveAccess } from './effective-access.js';
 
-export interface GrantsDeps {
+interface GrantsDeps {
   db: Knex;
   repo: AccessRepository;
   audit: AuditService;

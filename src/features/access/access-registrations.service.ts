@@ -17,7 +17,7 @@ import type { RegistrationInput } from './access.schemas.js';
 import { endOfVietnamDay } from './access-dates.js';
 import { createHandoverAccount, type HandedOverAccount, type Handover, ONE_TIME_PASSWORD_HOURS } from './access-handover.js';
 
-export interface RegistrationsDeps {
+interface RegistrationsDeps {
   db: Knex;
   repo: AccessRepository;
   users: UsersRepository;

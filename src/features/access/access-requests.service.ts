@@ -14,7 +14,7 @@ import type { OfficerForm } from './access.schemas.js';
 import { endOfVietnamDay } from './access-dates.js';
 import { createHandoverAccount, type Handover, ONE_TIME_PASSWORD_HOURS } from './access-handover.js';
 
-export interface RequestsDeps {
+interface RequestsDeps {
   db: Knex;
   repo: AccessRepository;
   users: UsersRepository;
@@ -24,7 +24,7 @@ export interface RequestsDeps {
 }
 
 /** The organisation's page and its manager's actions. */
-export function createOrganisationRequests(deps: RequestsDeps) {
+export function createOrganisationActions(deps: RequestsDeps) {
   const { db, repo, users, audit, notifications, clock } = deps;
   return {
     /** The organisation's page: organisation, latest grant, members with their use, requests. */

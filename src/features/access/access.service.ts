@@ -15,7 +15,7 @@ import type { NotificationsService } from '../notifications/notifications.servic
 import type { AccessRepository } from './access.repository.js';
 import { createGrantsService } from './access-grants.service.js';
 import { createRegistrationApproval, createRegistrationsService } from './access-registrations.service.js';
-import { createOrganisationRequests, createRequestDecisions } from './access-requests.service.js';
+import { createOrganisationActions, createRequestDecisions } from './access-requests.service.js';
 
 export function createAccessService(deps: {
   db: Knex;
@@ -29,7 +29,7 @@ export function createAccessService(deps: {
     ...createRegistrationsService(deps),
     ...createRegistrationApproval(deps),
     ...createGrantsService(deps),
-    ...createOrganisationRequests(deps),
+    ...createOrganisationActions(deps),
     ...createRequestDecisions(deps),
   };
 }
