@@ -91,25 +91,27 @@ export function createAssociationReportsRepository(db: Knex) {
     },
 
     /**
-     * The association row (with its other fields' codes as `other_field_codes`) and the `decisionColumns` of its
-     * decisions (report a; the columns come from the form definition).
+     * The association row (with its other fields' codes as `other_field_codes`) and, for each of `subLists`, its rows'
+     * `columns` in `orderBy` order (undated first) — report a; tables, columns and order come from the form
+     * definition, never from the request.
      */
     async general(
       code: string,
-      decisionColumns: readonly string[],
-    ): Promise<{ record: Record<string, unknown>; decisions: Array<Record<string, unknown>> } | null> {
+      subLists: ReadonlyArray<{ table: string; columns: readonly string[]; orderBy: readonly string[] }>,
+    ): Promise<{ record: Record<string, unknown>; subLists: Array<Array<Record<string, unknown>>> } | null> {
       const record = await db('associations').where({ code }).first();
       if (!record) return null;
       const otherFields = await db('association_other_fields')
         .where({ association_id: record.id })
         .orderBy('field_code')
         .pluck('field_code');
-      const decisions = await db('decisions')
-        .where({ association_id: record.id })
-        .orderByRaw('signed_on ASC NULLS FIRST')
-        .orderBy('id')
-        .select(decisionColumns);
-      return { record: { ...record, other_field_codes: otherFields }, decisions };
+      const rows: Array<Array<Record<string, unknown>>> = [];
+      for (const s of subLists) {
+        const q = db(s.table).where({ association_id: record.id }).select(s.columns);
+        for (const col of s.orderBy) q.orderByRaw('?? ASC NULLS FIRST', [col]);
+        rows.push(await q);
+      }
+      return { record: { ...record, other_field_codes: otherFields }, subLists: rows };
     },
 
     /** Headquarters area and origin (report k). */
