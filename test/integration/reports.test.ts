@@ -6,7 +6,7 @@
  */
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALL_FIELDS, GROUPS, subList } from '../../src/features/register-form/definition.js';
+import { ALL_FIELDS, GROUPS, SUBLISTS } from '../../src/features/register-form/definition.js';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
 import { type Agent, agent, csrfFrom, loggedInAgent } from '../helpers/http.js';
 import { createUser } from '../helpers/users.js';
@@ -265,7 +265,9 @@ describe('reports: pages and figures', () => {
     });
     const { rows } = await csv(staff, `/bao-cao/a?ma=${codes.yhoc}&format=csv`);
     // Two tables, each with its title row and its header; a blank line between them.
-    const title = rows.findIndex((r) => r[0] === subList('decisions').title);
+    const decisions = SUBLISTS.find((l) => l.name === 'decisions');
+    expect(decisions).toBeDefined();
+    const title = rows.findIndex((r) => r[0] === decisions?.title);
     const general = rows.slice(2, title - 1);
     const expected = GROUPS.flatMap((g) => g.fields.filter((f) => f.reports?.includes('a')).map((f) => [g.title, f.label]));
     expect(general.map((r) => [r[0], r[1]])).toEqual([['Mã hội', 'Mã hội'], ...expected]);
@@ -273,8 +275,7 @@ describe('reports: pages and figures', () => {
     expect(value('Tên viết tắt')).toBe('YHTN');
     expect(value('Tổng số hội viên')).toBe('12.345');
     expect(value('Phạm vi hoạt động')).toBe('Toàn quốc');
-    const decisionFields = subList('decisions').fields.filter((f) => f.reports?.includes('a'));
-    expect(rows[title + 1]).toEqual(decisionFields.map((f) => f.label));
+    expect(rows[title + 1]).toEqual(decisions?.fields.filter((f) => f.reports?.includes('a')).map((f) => f.label));
     expect(rows[title + 2]).toEqual(['Cho phép thành lập', '77/QĐ-BNV', '03/02/2001', 'Bộ Nội vụ']);
     await t.db.knex('decisions').where({ association_id: ids.yhoc }).delete();
     await t.db.knex('associations').where({ id: ids.yhoc }).update({ abbreviation: null, members_total: null });

@@ -6,7 +6,7 @@
  */
 import { NotFoundError } from '../../lib/errors.js';
 import { formatNumber } from '../../lib/format.js';
-import { type FieldDef, GROUPS, SUBLISTS, type SubListDef } from '../register-form/definition.js';
+import { type FieldDef, GROUPS, SUBLISTS } from '../register-form/definition.js';
 import { CODE_FIELD, fieldColumn, fieldValue, type Options, type ReportBuilder } from './report-builder.js';
 import type { ReportRow, ReportTable } from './report-model.js';
 import type { ReportsRepository } from './reports.repository.js';
@@ -23,7 +23,7 @@ const GENERAL_GROUPS: ReadonlyArray<{ title: string; fields: readonly FieldDef[]
  * The sub-lists in report a, each with its fields that feed it. Leaders' personal fields never appear here (report a
  * is not audited as a personal-data view): reports d and đ show them to readers entitled to them.
  */
-const GENERAL_SUBLISTS: ReadonlyArray<{ def: SubListDef; fields: readonly FieldDef[] }> = SUBLISTS.map((def) => ({
+const GENERAL_SUBLISTS: ReadonlyArray<{ def: (typeof SUBLISTS)[number]; fields: readonly FieldDef[] }> = SUBLISTS.map((def) => ({
   def,
   fields: def.fields.filter((f) => feedsA(f) && !f.personal),
 })).filter((s) => s.fields.length > 0);
