@@ -211,6 +211,72 @@ export interface AnonymousPagesDeps {
   now?: () => number;
 }
 
+/**
+ * The render time histogram and the outcome counter (from the cache's plain integers, read at scrape time) in
+ * `registry`; returns the histogram.
+ */
+function registerMetrics(registry: Registry, stats: PageCacheStats): Histogram {
+  const renderSeconds = new Histogram({
+    name: 'csdl_hoi_public_page_render_seconds',
+    help: 'Anonymous public pages rendered (cache misses): data and template time',
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1, 2],
+    registers: [registry],
+  });
+  const reported: Record<(typeof RESULTS)[number], number> = { hit: 0, miss: 0, not_modified: 0, passed: 0 };
+  const current = () => ({ hit: stats.hits, miss: stats.misses, not_modified: stats.notModified, passed: stats.passed });
+  new Counter({
+    name: 'csdl_hoi_public_pages_total',
+    help: 'Anonymous public page requests by outcome: hit (from memory), miss (rendered), not_modified (304), passed (sent the normal way)',
+    labelNames: ['result'] as const,
+    registers: [registry],
+    collect() {
+      const now = current();
+      for (const r of RESULTS) {
+        if (now[r] > reported[r]) this.inc({ result: r }, now[r] - reported[r]);
+        reported[r] = now[r];
+      }
+    },
+  });
+  return renderSeconds;
+}
+
+/**
+ * Renders a page into its cache entry: body, headers for 200 and 304 (with a strong ETag when `etagged`), size.
+ * `cached`: the cache is on (the log says miss, else off).
+ */
+async function renderPage(
+  deps: Pick<AnonymousPagesDeps, 'engine' | 'appName' | 'securityHeaders' | 'logger'>,
+  page: AnonymousPage,
+  at: { version: string; etagged: boolean; cached: boolean; now: () => number },
+  renderSeconds: Histogram | null,
+): Promise<RenderedPage> {
+  const started = performance.now();
+  const { view, locals } = await page.build();
+  const html = deps.engine.render(view, { ...anonymousLocals(deps.appName, page.path), ...locals });
+  const body = Buffer.from(html, 'utf8');
+  // A page not kept because it was asked for the first time gets no ETag: its If-None-Match could only be answered
+  // by rendering it again (with the cache off every page has one: the client may still save the transfer).
+  const etag = at.etagged ? strongEtag(body) : '';
+  const tail = [...(etag ? ['ETag', etag] : []), 'Cache-Control', 'no-cache', 'Vary', 'Cookie'];
+  const headers200 = [...deps.securityHeaders, 'Content-Type', 'text/html; charset=utf-8', 'Content-Length', String(body.length), ...tail];
+  const seconds = (performance.now() - started) / 1000;
+  renderSeconds?.observe(seconds);
+  deps.logger.info(
+    { path: page.path, ms: Math.round(seconds * 1000), bytes: body.length, cache: at.cached ? 'miss' : 'off' },
+    'public page rendered',
+  );
+  return {
+    key: page.key,
+    version: at.version,
+    body,
+    etag,
+    at: at.now(),
+    size: body.length + page.key.length * 2 + ENTRY_OVERHEAD,
+    headers200,
+    headers304: [...deps.securityHeaders, ...tail],
+  };
+}
+
 export function createAnonymousPages(deps: AnonymousPagesDeps) {
   const now = deps.now ?? Date.now;
   const cache = new PageCache(deps.cache, now);
@@ -218,66 +284,7 @@ export function createAnonymousPages(deps: AnonymousPagesDeps) {
   const pending = new Map<string, { version: string; promise: Promise<RenderedPage> }>();
   const { logger, limiter } = deps;
 
-  const renderSeconds = deps.registry
-    ? new Histogram({
-        name: 'csdl_hoi_public_page_render_seconds',
-        help: 'Anonymous public pages rendered (cache misses): data and template time',
-        buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.5, 1, 2],
-        registers: [deps.registry],
-      })
-    : null;
-  if (deps.registry) {
-    const reported: Record<(typeof RESULTS)[number], number> = { hit: 0, miss: 0, not_modified: 0, passed: 0 };
-    const current = () => ({ hit: stats.hits, miss: stats.misses, not_modified: stats.notModified, passed: stats.passed });
-    new Counter({
-      name: 'csdl_hoi_public_pages_total',
-      help: 'Anonymous public page requests by outcome: hit (from memory), miss (rendered), not_modified (304), passed (sent the normal way)',
-      labelNames: ['result'] as const,
-      registers: [deps.registry],
-      collect() {
-        const now = current();
-        for (const r of RESULTS) {
-          if (now[r] > reported[r]) this.inc({ result: r }, now[r] - reported[r]);
-          reported[r] = now[r];
-        }
-      },
-    });
-  }
-
-  async function render(page: AnonymousPage, version: string, admitted: boolean): Promise<RenderedPage> {
-    const started = performance.now();
-    const { view, locals } = await page.build();
-    const html = deps.engine.render(view, { ...anonymousLocals(deps.appName, page.path), ...locals });
-    const body = Buffer.from(html, 'utf8');
-    // A page not kept because it was asked for the first time gets no ETag: its If-None-Match could only be answered
-    // by rendering it again (with the cache off every page has one: the client may still save the transfer).
-    const etag = admitted || !cache.enabled ? strongEtag(body) : '';
-    const tail = [...(etag ? ['ETag', etag] : []), 'Cache-Control', 'no-cache', 'Vary', 'Cookie'];
-    const headers200 = [
-      ...deps.securityHeaders,
-      'Content-Type',
-      'text/html; charset=utf-8',
-      'Content-Length',
-      String(body.length),
-      ...tail,
-    ];
-    const seconds = (performance.now() - started) / 1000;
-    renderSeconds?.observe(seconds);
-    logger.info(
-      { path: page.path, ms: Math.round(seconds * 1000), bytes: body.length, cache: cache.enabled ? 'miss' : 'off' },
-      'public page rendered',
-    );
-    return {
-      key: page.key,
-      version,
-      body,
-      etag,
-      at: now(),
-      size: body.length + page.key.length * 2 + ENTRY_OVERHEAD,
-      headers200,
-      headers304: [...deps.securityHeaders, ...tail],
-    };
-  }
+  const renderSeconds = deps.registry ? registerMetrics(deps.registry, stats) : null;
 
   /**
    * Pages asked for once recently. A page is kept from its second request on: the long tail of searches asked once
@@ -302,7 +309,7 @@ export function createAnonymousPages(deps: AnonymousPagesDeps) {
     }
     stats.misses++;
     const admitted = cache.enabled && admit(page.key);
-    const promise = render(page, version, admitted);
+    const promise = renderPage(deps, page, { version, etagged: admitted || !cache.enabled, cached: cache.enabled, now }, renderSeconds);
     if (!cache.enabled) return { entry: await promise, hit: false };
     pending.set(page.key, { version, promise });
     try {

@@ -4,7 +4,8 @@
  * same with or without association filters.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LEADER_COUNT_CAP, PAGE_SIZE } from '../../src/features/reports/reports.service.js';
+import { LEADER_COUNT_CAP } from '../../src/features/reports/leader-reports.js';
+import { PAGE_SIZE } from '../../src/features/reports/report-builder.js';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
 import { type Agent, loggedInAgent } from '../helpers/http.js';
 import { createUser } from '../helpers/users.js';

@@ -6,6 +6,7 @@
  */
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ALL_FIELDS, GROUPS, SUBLISTS } from '../../src/features/register-form/definition.js';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
 import { type Agent, agent, csrfFrom, loggedInAgent } from '../helpers/http.js';
 import { createUser } from '../helpers/users.js';
@@ -251,6 +252,43 @@ describe('reports: pages and figures', () => {
     expect(res.text).toContain('Tên viết tắt');
     expect((await staff.get('/bao-cao/a').query({ ma: 'H999999' })).status).toBe(404);
     expect((await staff.get('/bao-cao/a')).text).toContain('Nhập mã hội');
+  });
+
+  it('(a) lists every field of Biểu mẫu 1 that feeds it, under its group, and the decisions by the sub-list’s fields', async () => {
+    await t.db.knex('associations').where({ id: ids.yhoc }).update({ abbreviation: 'YHTN', members_total: 12345 });
+    await t.db.knex('decisions').insert({
+      association_id: ids.yhoc,
+      event_type: 'cho_phep_thanh_lap',
+      number: '77/QĐ-BNV',
+      signed_on: '2001-02-03',
+      issuer: 'Bộ Nội vụ',
+    });
+    const { rows } = await csv(staff, `/bao-cao/a?ma=${codes.yhoc}&format=csv`);
+    // Two tables, each with its title row and its header; a blank line between them.
+    const decisions = SUBLISTS.find((l) => l.name === 'decisions');
+    expect(decisions).toBeDefined();
+    const title = rows.findIndex((r) => r[0] === decisions?.title);
+    const general = rows.slice(2, title - 1);
+    const expected = GROUPS.flatMap((g) => g.fields.filter((f) => f.reports?.includes('a')).map((f) => [g.title, f.label]));
+    expect(general.map((r) => [r[0], r[1]])).toEqual([['Mã hội', 'Mã hội'], ...expected]);
+    const value = (label: string) => general.find((r) => r[1] === label)?.[2];
+    expect(value('Tên viết tắt')).toBe('YHTN');
+    expect(value('Tổng số hội viên')).toBe('12.345');
+    expect(value('Phạm vi hoạt động')).toBe('Toàn quốc');
+    expect(rows[title + 1]).toEqual(decisions?.fields.filter((f) => f.reports?.includes('a')).map((f) => f.label));
+    expect(rows[title + 2]).toEqual(['Cho phép thành lập', '77/QĐ-BNV', '03/02/2001', 'Bộ Nội vụ']);
+    await t.db.knex('decisions').where({ association_id: ids.yhoc }).delete();
+    await t.db.knex('associations').where({ id: ids.yhoc }).update({ abbreviation: null, members_total: null });
+  });
+
+  it('the lists of (b), (c) and (l) name their columns as Biểu mẫu 1 does', async () => {
+    const { rows } = await csv(staff, '/bao-cao/b?linh-vuc=YTE&format=csv');
+    const header = rows.find((r) => r[0] === 'Mã hội');
+    const label = (name: string) => ALL_FIELDS.find((f) => f.name === name)?.label;
+    expect(header).toEqual([
+      'Mã hội',
+      ...['name', 'scope', 'hq_province_code', 'main_field_code', 'managing_ministry_code', 'nature_code', 'status'].map(label),
+    ]);
   });
 
   it('(b) and (c) counts equal direct SQL counts by field and by ministry', async () => {

@@ -1,8 +1,8 @@
 /** CSV/Excel helpers of the reports: formula neutralisation (RELIABILITY check 20), quoting, file names, quarters. */
 import { describe, expect, it } from 'vitest';
+import { quarterStart } from '../../src/features/reports/dashboard.js';
 import type { ReportTable } from '../../src/features/reports/report-model.js';
 import { contentDisposition, csvValue, neutralise, sheetName, toCsv } from '../../src/features/reports/reports.export.js';
-import { quarterStart } from '../../src/features/reports/reports.service.js';
 
 describe('report exports', () => {
   it('neutralises cells that a spreadsheet would run as a formula', () => {

@@ -176,7 +176,123 @@ export interface SearchPlan {
   mode: 'words' | 'typo';
 }
 
-export function createPublicRepository(db: Knex) {
+/** Published associations matching the filters (the search condition included). */
+function filtered(db: Knex, filters: PublicFilters, plan: SearchPlan | null): Knex.QueryBuilder {
+  const base = db('associations as a').where('a.published', true);
+  if (plan) {
+    const { q, tsquery } = plan;
+    if (plan.mode === 'typo') {
+      // `%>` lets the trigram index find candidates (threshold set per connection); the recheck keeps only close ones.
+      base.whereRaw('(a.name_unaccent %> f_unaccent(?) AND word_similarity(f_unaccent(?), a.name_unaccent) >= ?)', [q, q, TYPO_SIMILARITY]);
+    } else if (!tsquery) {
+      // No letter or digit in the query (only punctuation): nothing to find, and no index could serve it.
+      base.whereRaw('false');
+    } else {
+      base.where((w) =>
+        w
+          .whereRaw("a.name_tsv @@ to_tsquery('simple', ?)", [tsquery])
+          .orWhereRaw("a.abbreviation_unaccent LIKE '%' || f_unaccent(?) || '%'", [likeEscape(q)])
+          .orWhere('a.code', q.toUpperCase()),
+      );
+    }
+  }
+  if (filters.field) {
+    const field = filters.field;
+    base.where((w) =>
+      w
+        .where('a.main_field_code', field)
+        .orWhereExists(db('association_other_fields as o').whereRaw('o.association_id = a.id').andWhere('o.field_code', field)),
+    );
+  }
+  if (filters.scope) base.where('a.scope', filters.scope);
+  if (filters.province) whereInProvince(db, base, filters.province);
+  return base;
+}
+
+/**
+ * Ranking class of a match: 0 exact name or code, 1 accented substring, 2 unaccented substring (or exact
+ * abbreviation), 3 every word present at a word start, 4 the rest (abbreviation substring, typo). String tests on
+ * stored columns: cheap.
+ */
+function classSql(plan: SearchPlan): { sql: string; bindings: string[] } {
+  const { q, tsquery } = plan;
+  return {
+    sql: `CASE
+           WHEN lower(a.name) = lower(?) OR a.code = ? THEN 0
+           WHEN strpos(lower(a.name), lower(?)) > 0 THEN 1
+           WHEN strpos(a.name_unaccent, f_unaccent(?)) > 0 OR lower(coalesce(a.abbreviation, '')) = lower(?) THEN 2
+           WHEN ${tsquery ? "a.name_tsv @@ to_tsquery('simple', ?)" : 'false'} THEN 3
+           ELSE 4
+         END`,
+    bindings: [q, q.toUpperCase(), q, q, q, ...(tsquery ? [tsquery] : [])],
+  };
+}
+
+/**
+ * The matches of a search in relevance order, in two stages. Stage 1 orders every match by class, then by the
+ * number of trigrams of its name (fewest first), name and id — no similarity computed. Stage 2 takes the first
+ * RANKED_CANDIDATES of that order and ranks them as before: class, word similarity, similarity, name, id. The
+ * other matches follow in the stage-1 order. For a name holding every trigram of the query, similarity =
+ * |query trigrams| / name trigrams, so stage 1 keeps the most similar ones of each class; the ranking of the
+ * first pages is the full one, and similarities are computed for at most RANKED_CANDIDATES rows per search
+ * instead of every match (1,700 for "nguoi cao tuoi" at 100,000 associations). The list and open data use this
+ * same order.
+ */
+function relevanceOrdered(db: Knex, filters: PublicFilters, plan: SearchPlan, upTo?: number): Knex.QueryBuilder {
+  const cls = classSql(plan);
+  const matches = filtered(db, filters, plan).select(
+    'a.id',
+    'a.name',
+    'a.name_unaccent',
+    'a.name_trigrams',
+    db.raw(`${cls.sql} AS rank_class`, cls.bindings),
+    // Every match is read to rank them anyway: their number comes with them (computed before the LIMIT below).
+    db.raw('count(*) OVER () AS match_count'),
+  );
+  // Only the first `upTo` rows are wanted: they are among the first max(upTo, RANKED_CANDIDATES) of stage 1,
+  // which a bounded (top-N) sort finds without sorting every match.
+  if (upTo !== undefined) {
+    matches.orderBy(['rank_class', 'a.name_trigrams', 'a.name', 'a.id']).limit(Math.max(upTo, RANKED_CANDIDATES));
+  }
+  const staged = db
+    .from(matches.as('m'))
+    .select('m.*', db.raw('row_number() OVER (ORDER BY m.rank_class, m.name_trigrams, m.name, m.id) AS stage1'));
+  return db
+    .from(staged.as('x'))
+    .orderByRaw('x.stage1 > ?', [RANKED_CANDIDATES])
+    .orderBy('x.rank_class')
+    .orderByRaw('CASE WHEN x.stage1 <= ? THEN word_similarity(f_unaccent(?), x.name_unaccent) END DESC', [RANKED_CANDIDATES, plan.q])
+    .orderByRaw('CASE WHEN x.stage1 <= ? THEN similarity(f_unaccent(?), x.name_unaccent) END DESC', [RANKED_CANDIDATES, plan.q])
+    .orderByRaw('CASE WHEN x.stage1 > ? THEN x.name_trigrams END', [RANKED_CANDIDATES])
+    .orderBy('x.name')
+    .orderBy('x.id');
+}
+
+/** Order by name or code (and without a search, by name). */
+function plainOrdered(query: Knex.QueryBuilder, sort: PublicSort): Knex.QueryBuilder {
+  if (sort === 'ma') query.orderBy('a.code');
+  else query.orderBy('a.name');
+  return query.orderBy('a.id');
+}
+
+const DISPLAY = [
+  'a.code',
+  'a.abbreviation',
+  'a.scope',
+  's.name as status_name',
+  'f.name as field_name',
+  'p.name as province_name',
+] as const;
+
+function withCatalogues(query: Knex.QueryBuilder): Knex.QueryBuilder {
+  return query
+    .leftJoin('statuses as s', 's.code', 'a.status')
+    .leftJoin('fields as f', 'f.code', 'a.main_field_code')
+    .leftJoin('provinces as p', 'p.code', 'a.hq_province_code');
+}
+
+/** The list and the ids of a search (or of the filters alone): a page with its count, or every match in order. */
+function createSearchQueries(db: Knex) {
   /** The query's words as the name's tsvector holds them (same folding, same parser), in query order. */
   async function lexemes(q: string): Promise<string[]> {
     const res = await db.raw<{ rows: Array<{ lexeme: string }> }>(
@@ -186,112 +302,9 @@ export function createPublicRepository(db: Knex) {
     return res.rows.map((r) => r.lexeme);
   }
 
-  /** Published associations matching the filters (the search condition included). */
-  function filtered(filters: PublicFilters, plan: SearchPlan | null): Knex.QueryBuilder {
-    const base = db('associations as a').where('a.published', true);
-    if (plan) {
-      const { q, tsquery } = plan;
-      if (plan.mode === 'typo') {
-        // `%>` lets the trigram index find candidates (threshold set per connection); the recheck keeps only close ones.
-        base.whereRaw('(a.name_unaccent %> f_unaccent(?) AND word_similarity(f_unaccent(?), a.name_unaccent) >= ?)', [
-          q,
-          q,
-          TYPO_SIMILARITY,
-        ]);
-      } else if (!tsquery) {
-        // No letter or digit in the query (only punctuation): nothing to find, and no index could serve it.
-        base.whereRaw('false');
-      } else {
-        base.where((w) =>
-          w
-            .whereRaw("a.name_tsv @@ to_tsquery('simple', ?)", [tsquery])
-            .orWhereRaw("a.abbreviation_unaccent LIKE '%' || f_unaccent(?) || '%'", [likeEscape(q)])
-            .orWhere('a.code', q.toUpperCase()),
-        );
-      }
-    }
-    if (filters.field) {
-      const field = filters.field;
-      base.where((w) =>
-        w
-          .where('a.main_field_code', field)
-          .orWhereExists(db('association_other_fields as o').whereRaw('o.association_id = a.id').andWhere('o.field_code', field)),
-      );
-    }
-    if (filters.scope) base.where('a.scope', filters.scope);
-    if (filters.province) whereInProvince(db, base, filters.province);
-    return base;
-  }
-
-  /**
-   * Ranking class of a match: 0 exact name or code, 1 accented substring, 2 unaccented substring (or exact
-   * abbreviation), 3 every word present at a word start, 4 the rest (abbreviation substring, typo). String tests on
-   * stored columns: cheap.
-   */
-  function classSql(plan: SearchPlan): { sql: string; bindings: string[] } {
-    const { q, tsquery } = plan;
-    return {
-      sql: `CASE
-           WHEN lower(a.name) = lower(?) OR a.code = ? THEN 0
-           WHEN strpos(lower(a.name), lower(?)) > 0 THEN 1
-           WHEN strpos(a.name_unaccent, f_unaccent(?)) > 0 OR lower(coalesce(a.abbreviation, '')) = lower(?) THEN 2
-           WHEN ${tsquery ? "a.name_tsv @@ to_tsquery('simple', ?)" : 'false'} THEN 3
-           ELSE 4
-         END`,
-      bindings: [q, q.toUpperCase(), q, q, q, ...(tsquery ? [tsquery] : [])],
-    };
-  }
-
-  /**
-   * The matches of a search in relevance order, in two stages. Stage 1 orders every match by class, then by the
-   * number of trigrams of its name (fewest first), name and id — no similarity computed. Stage 2 takes the first
-   * RANKED_CANDIDATES of that order and ranks them as before: class, word similarity, similarity, name, id. The
-   * other matches follow in the stage-1 order. For a name holding every trigram of the query, similarity =
-   * |query trigrams| / name trigrams, so stage 1 keeps the most similar ones of each class; the ranking of the
-   * first pages is the full one, and similarities are computed for at most RANKED_CANDIDATES rows per search
-   * instead of every match (1,700 for "nguoi cao tuoi" at 100,000 associations). The list and open data use this
-   * same order.
-   */
-  function relevanceOrdered(filters: PublicFilters, plan: SearchPlan, upTo?: number): Knex.QueryBuilder {
-    const cls = classSql(plan);
-    const matches = filtered(filters, plan).select(
-      'a.id',
-      'a.name',
-      'a.name_unaccent',
-      'a.name_trigrams',
-      db.raw(`${cls.sql} AS rank_class`, cls.bindings),
-      // Every match is read to rank them anyway: their number comes with them (computed before the LIMIT below).
-      db.raw('count(*) OVER () AS match_count'),
-    );
-    // Only the first `upTo` rows are wanted: they are among the first max(upTo, RANKED_CANDIDATES) of stage 1,
-    // which a bounded (top-N) sort finds without sorting every match.
-    if (upTo !== undefined) {
-      matches.orderBy(['rank_class', 'a.name_trigrams', 'a.name', 'a.id']).limit(Math.max(upTo, RANKED_CANDIDATES));
-    }
-    const staged = db
-      .from(matches.as('m'))
-      .select('m.*', db.raw('row_number() OVER (ORDER BY m.rank_class, m.name_trigrams, m.name, m.id) AS stage1'));
-    return db
-      .from(staged.as('x'))
-      .orderByRaw('x.stage1 > ?', [RANKED_CANDIDATES])
-      .orderBy('x.rank_class')
-      .orderByRaw('CASE WHEN x.stage1 <= ? THEN word_similarity(f_unaccent(?), x.name_unaccent) END DESC', [RANKED_CANDIDATES, plan.q])
-      .orderByRaw('CASE WHEN x.stage1 <= ? THEN similarity(f_unaccent(?), x.name_unaccent) END DESC', [RANKED_CANDIDATES, plan.q])
-      .orderByRaw('CASE WHEN x.stage1 > ? THEN x.name_trigrams END', [RANKED_CANDIDATES])
-      .orderBy('x.name')
-      .orderBy('x.id');
-  }
-
-  /** Order by name or code (and without a search, by name). */
-  function plainOrdered(query: Knex.QueryBuilder, sort: PublicSort): Knex.QueryBuilder {
-    if (sort === 'ma') query.orderBy('a.code');
-    else query.orderBy('a.name');
-    return query.orderBy('a.id');
-  }
-
   /** Matches of the filters, counted up to COUNT_CAP + 1 (the count stops there). */
   async function cappedCount(filters: PublicFilters, plan: SearchPlan | null): Promise<number> {
-    const inner = filtered(filters, plan)
+    const inner = filtered(db, filters, plan)
       .select(db.raw('1'))
       .limit(COUNT_CAP + 1);
     const row = await db.from(inner.as('m')).count<{ count: number }[]>('* as count').first();
@@ -328,29 +341,13 @@ export function createPublicRepository(db: Knex) {
     page: number,
     pageSize: number,
   ): Promise<{ ids: number[]; count: number }> {
-    const rows: Array<{ id: number; match_count: string | number }> = await relevanceOrdered(filters, plan, page * pageSize)
+    const rows: Array<{ id: number; match_count: string | number }> = await relevanceOrdered(db, filters, plan, page * pageSize)
       .select('x.id', 'x.match_count')
       .limit(pageSize)
       .offset((page - 1) * pageSize);
     const first = rows[0];
     const count = first ? Number(first.match_count) : page === 1 ? 0 : await cappedCount(filters, plan);
     return { ids: rows.map((r) => Number(r.id)), count };
-  }
-
-  const DISPLAY = [
-    'a.code',
-    'a.abbreviation',
-    'a.scope',
-    's.name as status_name',
-    'f.name as field_name',
-    'p.name as province_name',
-  ] as const;
-
-  function withCatalogues(query: Knex.QueryBuilder): Knex.QueryBuilder {
-    return query
-      .leftJoin('statuses as s', 's.code', 'a.status')
-      .leftJoin('fields as f', 'f.code', 'a.main_field_code')
-      .leftJoin('provinces as p', 'p.code', 'a.hq_province_code');
   }
 
   /** The list columns of these associations, in the order of `ids` (catalogue names joined for these rows only). */
@@ -389,7 +386,10 @@ export function createPublicRepository(db: Knex) {
       const { plan, count } = await resolve(filters);
       const more = count > COUNT_CAP;
       if (count === 0) return { rows: [], total: 0, more };
-      const rows: PublicListItem[] = await plainOrdered(withCatalogues(filtered(filters, plan)).select('a.id', 'a.name', ...DISPLAY), sort)
+      const rows: PublicListItem[] = await plainOrdered(
+        withCatalogues(filtered(db, filters, plan)).select('a.id', 'a.name', ...DISPLAY),
+        sort,
+      )
         .limit(pageSize)
         .offset((page - 1) * pageSize);
       return { rows, total: Math.min(count, COUNT_CAP), more };
@@ -401,11 +401,16 @@ export function createPublicRepository(db: Knex) {
       if (count === 0) return [];
       const rows =
         sort === 'phu-hop' && plan
-          ? await relevanceOrdered(filters, plan).select('x.id')
-          : await plainOrdered(filtered(filters, plan).select('a.id'), sort);
+          ? await relevanceOrdered(db, filters, plan).select('x.id')
+          : await plainOrdered(filtered(db, filters, plan).select('a.id'), sort);
       return rows.map((r: { id: number }) => r.id);
     },
+  };
+}
 
+/** The public record, the counts of the home and the data version: statements read whole. */
+function createRecordQueries(db: Knex) {
+  return {
     /**
      * The public data version: moves whenever a table the public list reads is written (triggers of migration
      * 20261230000100_search_full_text). Reading a sequence takes no lock.
@@ -489,6 +494,10 @@ export function createPublicRepository(db: Knex) {
       return { fields: pick(0), provinces: pick(1) };
     },
   };
+}
+
+export function createPublicRepository(db: Knex) {
+  return { ...createSearchQueries(db), ...createRecordQueries(db) };
 }
 
 export type PublicRepository = ReturnType<typeof createPublicRepository>;

@@ -40,7 +40,19 @@ export interface SearchEngineDeps {
   now?: () => number;
 }
 
-export function createSearchEngine(deps: SearchEngineDeps, options: SearchEngineOptions) {
+/** Counters of the engine (exposed as `stats`). */
+interface EngineStats {
+  queries: number;
+  fallbacks: number;
+  refreshes: number;
+  reloads: number;
+}
+
+/**
+ * The index's life: the background load at start, the periodic look at the data version and the refresh (or full
+ * reload) it triggers, one look at a time.
+ */
+function createIndexKeeper(deps: SearchEngineDeps, options: SearchEngineOptions, stats: EngineStats) {
   const { repo, readVersion } = deps;
   const now = deps.now ?? Date.now;
   let index: PublicIndex | null = null;
@@ -54,7 +66,6 @@ export function createSearchEngine(deps: SearchEngineDeps, options: SearchEngine
   let syncing: Promise<void> | null = null;
   let timer: NodeJS.Timeout | null = null;
   let failing = false;
-  const stats = { queries: 0, fallbacks: 0, refreshes: 0, reloads: 0 };
 
   async function fullLoad(): Promise<void> {
     const t0 = performance.now();
@@ -143,19 +154,57 @@ export function createSearchEngine(deps: SearchEngineDeps, options: SearchEngine
     return syncing;
   }
 
+  /** Loads the index and starts the periodic look (also done by the first query: start() only does it earlier). */
+  function start(): void {
+    ensureStarted().catch((err: unknown) => deps.logger?.error({ err }, 'public search index could not be loaded'));
+    if (options.pollMs > 0 && !timer) {
+      timer = setInterval(() => {
+        look().catch(() => undefined);
+      }, options.pollMs);
+      timer.unref();
+    }
+  }
+
+  return {
+    start,
+    look,
+    ensureStarted,
+    /** The rules of the characters the database folds as the app does (null until known, or index off). */
+    rules: () => rules,
+    /** The index (null until loaded, or off). */
+    index: () => index,
+    version: () => version,
+    /** The look in progress, if any. */
+    syncing: () => syncing,
+    /** The first load in progress or ended, if started. */
+    loading: () => loading,
+    stop(): void {
+      if (timer) clearInterval(timer);
+      timer = null;
+    },
+  };
+}
+
+export function createSearchEngine(deps: SearchEngineDeps, options: SearchEngineOptions) {
+  const { repo } = deps;
+  const stats: EngineStats = { queries: 0, fallbacks: 0, refreshes: 0, reloads: 0 };
+  const keeper = createIndexKeeper(deps, options, stats);
+  const { start, look, ensureStarted } = keeper;
+
   async function current(): Promise<PublicIndex | null> {
     if (options.pollMs === 0) await look();
     else {
       start();
       await ensureStarted();
     }
-    return index;
+    return keeper.index();
   }
 
   /** The text of a query as the database folds it, or null when the index cannot evaluate it exactly. */
   async function queryText(q: string): Promise<QueryText | null> {
     // Folded, lower-cased and split in the app when every character is one the database confirmed and the words are
     // plain; otherwise the database says (one statement).
+    const rules = keeper.rules();
     const local = rules ? foldAndLower(q, rules) : null;
     const plain = local ? plainLexemes(local.folded) : null;
     const { folded, lowered, lexemes } = local && plain ? { ...local, lexemes: plain } : await repo.queryText(q, MAX_WORDS);
@@ -179,17 +228,6 @@ export function createSearchEngine(deps: SearchEngineDeps, options: SearchEngine
     return { index: idx, text };
   }
 
-  /** Loads the index and starts the periodic look (also done by the first query: start() only does it earlier). */
-  function start(): void {
-    ensureStarted().catch((err: unknown) => deps.logger?.error({ err }, 'public search index could not be loaded'));
-    if (options.pollMs > 0 && !timer) {
-      timer = setInterval(() => {
-        look().catch(() => undefined);
-      }, options.pollMs);
-      timer.unref();
-    }
-  }
-
   return {
     stats,
 
@@ -198,26 +236,23 @@ export function createSearchEngine(deps: SearchEngineDeps, options: SearchEngine
 
     /** Resolves when the look at the data version in progress (if any) has ended (tests). */
     async idle(): Promise<void> {
-      await syncing?.catch(() => undefined);
+      await keeper.syncing()?.catch(() => undefined);
     },
 
     /** Resolves once the first load of the index has ended (loaded or failed: then the SQL search answers). */
     async loaded(): Promise<void> {
       start();
       await ensureStarted();
-      await loading;
+      await keeper.loading();
     },
 
-    stop(): void {
-      if (timer) clearInterval(timer);
-      timer = null;
-    },
+    stop: keeper.stop,
 
     /** The public data version the index reflects (read now when pollMs is 0). */
     async version(): Promise<string> {
       if (options.pollMs > 0) start();
-      if (options.pollMs === 0 || version === null) await look();
-      return version ?? '';
+      if (options.pollMs === 0 || keeper.version() === null) await look();
+      return keeper.version() ?? '';
     },
 
     /** A page of the list from the index, or null: the caller runs the SQL search. */

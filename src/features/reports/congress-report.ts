@@ -1,0 +1,116 @@
+/**
+ * Report e (and the staff home's overdue figure): the congress terms of the filtered associations — how many are in
+ * each state, and one page of them by deadline with the state filters applied.
+ */
+import type { Clock } from '../../lib/clock.js';
+import { vietnamToday } from '../../lib/format.js';
+import { TERM_STATE_LABELS, type TermState } from '../associations/congress-term.js';
+import { addMonths, CODE_COLUMN, limitOf, offsetOf, type Paging, paged, type ReportBuilder, sum } from './report-builder.js';
+import type { ChartSpec, ReportRow, ReportTable } from './report-model.js';
+import type { ReportsRepository } from './reports.repository.js';
+import type { ReportFilters } from './reports.schemas.js';
+import type { TermFilters } from './term-reports.repository.js';
+
+type Repo = Pick<ReportsRepository, 'termStateCounts' | 'countTermRows' | 'termRows'>;
+
+export interface CongressTracking {
+  rows: ReportRow[];
+  count: number;
+  summary: ReportTable;
+  states: Map<TermState, number>;
+}
+
+const STATE_ORDER: TermState[] = ['qua_han_gia_han', 'qua_han', 'dang_gia_han', 'sap_den_han', 'chua_den_han'];
+
+/** The term filters of report e's filters on `today`; `states` null: every state. */
+function termFilters(f: ReportFilters, today: string): { tf: TermFilters; states: TermState[] | null } {
+  const tf: TermFilters = {};
+  let states: TermState[] | null = null;
+  if (f.termState) states = [f.termState];
+  if (f.overdue) states = (states ?? ['qua_han', 'qua_han_gia_han']).filter((s) => s === 'qua_han' || s === 'qua_han_gia_han');
+  if (states) tf.states = states;
+  if (f.withinMonths) {
+    tf.deadlineFrom = today;
+    tf.deadlineTo = addMonths(today, f.withinMonths);
+  }
+  return { tf, states };
+}
+
+/**
+ * The filtered associations' term states (counted in the database from association_terms), then the state filters
+ * and one page of rows by deadline, code. `paging` undefined: the summary only.
+ */
+export async function congressTracking(repo: Repo, clock: Clock, f: ReportFilters, paging?: Paging): Promise<CongressTracking> {
+  const today = vietnamToday(clock.now());
+  const counts = await repo.termStateCounts(f, today);
+  const states = new Map<TermState, number>(counts.map((c) => [c.state, c.n]));
+  const { tf, states: stateList } = termFilters(f, today);
+  // Without a deadline range the count is the sum of the state counts already read.
+  const count =
+    tf.deadlineFrom !== undefined
+      ? await repo.countTermRows(f, today, tf)
+      : stateList
+        ? stateList.reduce((n, s) => n + (states.get(s) ?? 0), 0)
+        : counts.reduce((n, c) => n + c.n, 0);
+  const data = paging === undefined || count === 0 ? [] : await repo.termRows(f, today, tf, limitOf(paging), offsetOf(paging));
+  const rows: ReportRow[] = data.map((r) => ({
+    code: r.code,
+    name: r.name,
+    term_number: r.term_number,
+    last_congress: r.last_congress,
+    term_years: r.term_years,
+    term_end: r.term_end,
+    // The extension's number only while its deadline is the one in force (as termInfo's deadline).
+    extension: r.deadline !== r.term_end ? r.extension_number : null,
+    deadline: r.deadline,
+    state: TERM_STATE_LABELS[r.state],
+    stateKey: r.state,
+  }));
+  const summaryRows = STATE_ORDER.map((s) => ({ state: TERM_STATE_LABELS[s], n: states.get(s) ?? 0 }));
+  const summary: ReportTable = {
+    id: 'tinh-trang',
+    title: 'Số hội theo tình trạng đại hội nhiệm kỳ',
+    columns: [
+      { key: 'state', label: 'Tình trạng', type: 'text' },
+      { key: 'n', label: 'Số hội', type: 'int' },
+    ],
+    rows: summaryRows,
+    totals: { state: 'Tổng cộng', n: sum(summaryRows, 'n') },
+  };
+  return { rows, count, summary, states };
+}
+
+/** e: associations per term state (chart), then the tracking list. */
+export function congressReport(repo: Repo, clock: Clock): ReportBuilder {
+  return async (f, _options, paging) => {
+    const { rows, count, summary } = await congressTracking(repo, clock, f, paging);
+    const chart: ChartSpec = {
+      type: 'bar',
+      labels: summary.rows.map((r) => String(r.state)),
+      datasets: [{ label: 'Số hội', data: summary.rows.map((r) => Number(r.n)) }],
+      description: 'Biểu đồ cột: số hội theo tình trạng đại hội nhiệm kỳ. Số liệu ở bảng bên dưới.',
+    };
+    const list = paged(
+      {
+        id: 'theo-doi',
+        title: 'Theo dõi hạn đại hội của từng hội',
+        columns: [
+          CODE_COLUMN,
+          { key: 'name', label: 'Tên hội', type: 'text' },
+          { key: 'term_number', label: 'Nhiệm kỳ (khóa)', type: 'int' },
+          { key: 'last_congress', label: 'Đại hội gần nhất', type: 'date' },
+          { key: 'term_years', label: 'Thời hạn nhiệm kỳ (năm)', type: 'int' },
+          { key: 'term_end', label: 'Hết nhiệm kỳ', type: 'date' },
+          { key: 'extension', label: 'Văn bản gia hạn', type: 'text' },
+          { key: 'deadline', label: 'Hạn tổ chức đại hội', type: 'date' },
+          { key: 'state', label: 'Tình trạng', type: 'text' },
+        ],
+        rows,
+        totals: null,
+      },
+      count,
+      paging,
+    );
+    return { tables: [summary, list], chart };
+  };
+}

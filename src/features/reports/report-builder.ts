@@ -1,0 +1,93 @@
+/**
+ * What every report builder shares: the builder's signature, paging, catalogue names, sums, and the columns and
+ * values of a Biểu mẫu 1 field (label and type from the form definition).
+ */
+import type { CatalogueOption } from '../catalogues/catalogues.service.js';
+import { type FieldDef, fixedOptionLabel } from '../register-form/definition.js';
+import type { ColumnType, Report, ReportColumn, ReportRow, ReportTable } from './report-model.js';
+import type { ReportFilters } from './reports.schemas.js';
+
+export type Options = Record<string, CatalogueOption[]>;
+
+export interface Paging {
+  /** null: every row (exports). */
+  page: number | null;
+}
+
+export interface BuildContext {
+  /** The reader may see leaders' personal fields. */
+  personal: boolean;
+  ownerId: number | null;
+  /** The custom list's (n) chosen columns. */
+  columns?: string[];
+}
+
+/** A report's tables, chart and message: the service adds its category, title, filters and row count. */
+export type ReportBody = Omit<Report, 'category' | 'title' | 'filterText' | 'rowCount'>;
+
+export type ReportBuilder = (f: ReportFilters, options: Options, paging: Paging, ctx: BuildContext) => Promise<ReportBody>;
+
+export const PAGE_SIZE = 100;
+
+export const NONE = 'Chưa xác định';
+
+/** The association code: not a field of Biểu mẫu 1 (the register assigns it), the first column of every list. */
+export const CODE_FIELD: FieldDef = { name: 'code', label: 'Mã hội', type: 'text' };
+/** The code's column, linking to the association's record. */
+export const CODE_COLUMN: ReportColumn = { key: 'code', label: CODE_FIELD.label, type: 'text', link: 'association' };
+export const SCOPE_SHORT: Record<string, string> = {
+  toan_quoc: 'Toàn quốc',
+  lien_tinh: 'Liên tỉnh',
+  tinh: 'Tỉnh',
+  xa: 'Xã',
+  huyen: 'Huyện',
+};
+
+export const limitOf = (paging: Paging): number | null => (paging.page === null ? null : PAGE_SIZE);
+export const offsetOf = (paging: Paging): number => (paging.page === null ? 0 : (paging.page - 1) * PAGE_SIZE);
+
+/** `atLeast`: more than `count` rows exist (a capped count); the page after the count's last one is offered. */
+export function paged(table: ReportTable, count: number, paging: Paging, atLeast = false): ReportTable {
+  if (paging.page === null) return { ...table, count };
+  if (atLeast) return { ...table, count, countAtLeast: true, page: paging.page, pages: Math.ceil(count / PAGE_SIZE) + 1 };
+  return { ...table, count, page: paging.page, pages: Math.max(1, Math.ceil(count / PAGE_SIZE)) };
+}
+
+/** A catalogue entry's name (its code when the catalogue has none such; NONE when unset). */
+export function nameOf(options: Options, table: string, code: string | null | undefined): string {
+  return code ? (options[table]?.find((o) => o.code === code)?.name ?? code) : NONE;
+}
+
+export function sum(rows: ReportRow[], key: string): number {
+  return rows.reduce((s, r) => s + Number(r[key] ?? 0), 0);
+}
+
+export function addMonths(iso: string, months: number): string {
+  const [y, m, d] = iso.split('-').map(Number) as [number, number, number];
+  const date = new Date(Date.UTC(y, m - 1 + months, d));
+  if (date.getUTCDate() !== d) date.setUTCDate(0);
+  return date.toISOString().slice(0, 10);
+}
+
+const COLUMN_TYPES: Partial<Record<FieldDef['type'], ColumnType>> = {
+  int: 'int',
+  year: 'year',
+  decimal: 'decimal',
+  money: 'money',
+  date: 'date',
+  bool: 'bool',
+};
+
+/** A report column of a form field: its label, and its type (a field with options shows the option's name). */
+export function fieldColumn(def: FieldDef): ReportColumn {
+  return { key: def.name, label: def.label, type: def.options ? 'text' : (COLUMN_TYPES[def.type] ?? 'text') };
+}
+
+/** A field's value for a report cell: an option's name for a coded field (names joined for a multi-valued one). */
+export function fieldValue(def: FieldDef, value: unknown, options: Options): unknown {
+  if (value === null || value === undefined || value === '') return null;
+  if (Array.isArray(value)) return value.length ? value.map((v) => fieldValue(def, v, options)).join(', ') : null;
+  if (def.options && 'catalogue' in def.options) return nameOf(options, def.options.catalogue, String(value));
+  if (def.options && 'values' in def.options) return fixedOptionLabel(def.options, String(value));
+  return value;
+}
