@@ -8,7 +8,7 @@ import { DEMO_ACCOUNTS } from '../seeds/demo/users.js';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabase, prepareDatabase } from './db/setup.js';
-import { createScheduler } from './features/jobs/scheduler.js';
+import { createScheduler } from './jobs/scheduler.js';
 import { systemClock } from './lib/clock.js';
 import { createLogger } from './logger.js';
 import { KnexSessionStore } from './middleware/session.js';

@@ -5,7 +5,7 @@
 import type { RequestHandler } from 'express';
 import type { Config } from '../config.js';
 import type { AuditService } from '../features/audit/audit.service.js';
-import { actorFromRequest } from '../features/audit/audit.service.js';
+import { actorFromRequest } from '../lib/auth-context.js';
 import type { Clock } from '../lib/clock.js';
 
 /**

@@ -18,7 +18,7 @@ import { seedDemoAssociations } from '../../seeds/demo/associations.js';
 import { deleteGenerated, generateAssociations } from '../../seeds/generated/generate.js';
 import { Rng } from '../../seeds/generated/rng.js';
 import { demoSeedDeps } from '../../src/db/setup.js';
-import type { Actor } from '../../src/features/audit/audit.service.js';
+import type { Actor } from '../../src/lib/auth-context.js';
 import {
   type CountRow,
   createPublicRepository,

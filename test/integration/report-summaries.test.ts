@@ -8,9 +8,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as summariesMigration from '../../migrations/20261230000200_report_summaries.js';
 import { Rng } from '../../seeds/generated/rng.js';
-import type { Actor } from '../../src/features/audit/audit.service.js';
 import { categoryByKey } from '../../src/features/reports/categories.js';
 import { createReportsRepository, type GroupKey, SUMMARY_SLACK } from '../../src/features/reports/reports.repository.js';
+import type { Actor } from '../../src/lib/auth-context.js';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
 import { formFields } from '../helpers/forms.js';
 import { type Agent, csrfFrom, loggedInAgent } from '../helpers/http.js';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { chosenCategories, officerRows } from '../../src/features/access/access.schemas.js';
 import { endOfVietnamDay, nearExpiry, usernameBase } from '../../src/features/access/access.service.js';
 import { associationCodesOf } from '../../src/features/access/exploitation-log.service.js';
-import { canReadCategory, canSeePersonal } from '../../src/features/reports/categories.js';
+import { canReadCategory, canSeePersonal } from '../../src/features/access/report-access.js';
 
 describe('access helpers', () => {
   it('folds Vietnamese names into ASCII usernames', () => {

@@ -5,8 +5,8 @@
  */
 import type { RequestHandler } from 'express';
 import { hasAnyRole } from '../../lib/roles.js';
-import { GRANT_ROLES } from '../reports/categories.js';
 import type { AccessService } from './access.service.js';
+import { GRANT_ROLES } from './report-access.js';
 
 export function loadEffectiveAccess(access: Pick<AccessService, 'effectiveAccess'>): RequestHandler {
   return (req, _res, next) => {

@@ -3,11 +3,12 @@
  * against the catalogues, the audit of exports and of personal-data views, the custom lists (n) and the dashboard.
  */
 import type { Knex } from 'knex';
+import type { Actor } from '../../lib/auth-context.js';
 import type { Clock } from '../../lib/clock.js';
 import { NotFoundError, ValidationError } from '../../lib/errors.js';
 import { vietnamToday } from '../../lib/format.js';
 import { TERM_STATE_LABELS, type TermState } from '../associations/congress-term.js';
-import type { Actor, AuditService } from '../audit/audit.service.js';
+import type { AuditService } from '../audit/audit.service.js';
 import type { CatalogueOption } from '../catalogues/catalogues.service.js';
 import type { LegalDocumentsRepository } from '../legal-documents/legal-documents.repository.js';
 import { LEGAL_DOC_TYPE_CODES, LEGAL_DOC_TYPES } from '../legal-documents/legal-documents.schemas.js';

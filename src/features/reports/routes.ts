@@ -4,7 +4,7 @@
  */
 import { Router } from 'express';
 import { requireRole } from '../../middleware/auth.js';
-import { READER_ROLES } from './categories.js';
+import { READER_ROLES } from '../access/report-access.js';
 import type { createReportsController } from './reports.controller.js';
 
 export function reportsRoutes(c: ReturnType<typeof createReportsController>): Router {
