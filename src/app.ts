@@ -1,6 +1,6 @@
 /**
  * createApp(): the middleware stack and the feature routers, read top to bottom. It never listens;
- * server.ts and the tests build it with their own database.
+ * cli/start.ts and the tests build it with their own database.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
