@@ -36,6 +36,23 @@ export interface Actor {
   requestId: string | null;
 }
 
+/**
+ * What middleware writes to the audit trail (a refused request, an expired session): one event by an actor. The
+ * audit feature's service is one; middleware takes it by this shape and never imports the feature.
+ */
+export interface AuditRecorder {
+  record(
+    actor: Actor | null,
+    event: {
+      action: string;
+      outcome?: 'success' | 'failure' | 'denied';
+      targetType?: string | null;
+      targetId?: string | number | null;
+      details?: Record<string, unknown> | null;
+    },
+  ): Promise<void>;
+}
+
 export function actorFromRequest(req: Request): Actor {
   return {
     userId: req.user?.id ?? null,

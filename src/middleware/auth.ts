@@ -3,8 +3,7 @@
  * requireRole); a test walks the router and fails on a route without one (RELIABILITY check 11).
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import type { AuditService } from '../features/audit/audit.service.js';
-import { actorFromRequest } from '../lib/auth-context.js';
+import { type AuditRecorder, actorFromRequest } from '../lib/auth-context.js';
 import { ForbiddenError } from '../lib/errors.js';
 import { hasAnyRole, needsMfa, type Role } from '../lib/roles.js';
 
@@ -55,7 +54,7 @@ export function requireRole(...roles: Role[]): GuardedHandler {
 }
 
 /** Writes an audit row for every refused request (RELIABILITY check 30). Used by the error handler. */
-export function auditDenied(audit: AuditService, req: Request, reason: string): Promise<void> {
+export function auditDenied(audit: AuditRecorder, req: Request, reason: string): Promise<void> {
   return audit.record(actorFromRequest(req), {
     action: 'access.denied',
     outcome: 'denied',
