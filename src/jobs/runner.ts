@@ -8,9 +8,9 @@ import os from 'node:os';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
+import { tryAdvisoryLock } from '../db/advisory-lock.js';
 import type { Clock } from '../lib/clock.js';
 import { localStamp, previousFire } from '../lib/cron.js';
-import { tryAdvisoryLock } from './advisory-lock.js';
 import type { JobDefinition, JobTrigger } from './job.js';
 import { createJobRunsRepository, type JobRunsRepository, type JobStatus } from './job-runs.repository.js';
 

@@ -5,8 +5,8 @@
  */
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tryAdvisoryLock } from '../../src/db/advisory-lock.js';
 import { createDatabase, type Database } from '../../src/db/knex.js';
-import { tryAdvisoryLock } from '../../src/jobs/advisory-lock.js';
 import type { JobDefinition } from '../../src/jobs/job.js';
 import { createJobRunner } from '../../src/jobs/runner.js';
 import { createScheduler } from '../../src/jobs/scheduler.js';
