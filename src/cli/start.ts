@@ -1,6 +1,7 @@
 /**
  * Entry point of `npm start` and the container: config → database (PostgreSQL or embedded PGlite) → migrate and seed
- * (seeding.ts) → services → app → listen, then the URL and — in demo mode — the demo accounts. Graceful shutdown on SIGTERM/SIGINT: stop accepting, finish requests in flight (≤ 25 s), stop the scheduler (a job
+ * (seeding.ts) → services → app → listen, then the URL and — in demo mode — the demo accounts.
+ * Graceful shutdown on SIGTERM/SIGINT: stop accepting, finish requests in flight (≤ 25 s), stop the scheduler (a job
  * in flight gets ≤ 15 s), close the database.
  */
 import type { Server } from 'node:http';
