@@ -59,4 +59,4 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/healthz', { signal: AbortSignal.timeout(4000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # node is PID 1 and handles SIGTERM itself (graceful shutdown within 25 s). The old-generation heap is capped at
 # 256 MB (as `npm start`): V8 otherwise lets garbage pile up to twice the live heap under load (SPEC §7: ≤ 300 MB).
-CMD ["node", "--max-old-space-size=256", "dist/src/server.js"]
+CMD ["node", "--max-old-space-size=256", "dist/src/cli/start.js"]

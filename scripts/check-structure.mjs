@@ -3,8 +3,9 @@
  * `npm run check:structure` — the code's shape, checked (issue 14):
  *   1. no import cycle in src/ (type-only imports count: a cycle of types is still two modules that must change
  *      together), found by madge;
- *   2. one-way layers: src/lib and src/db never import features or middleware; nothing in src/ imports seeds/,
- *      bench/ or test/ except the command-line entry points in src/cli/ (which seed and benchmark on purpose);
+ *   2. one-way layers: src/lib and src/db never import features or middleware, middleware never imports a feature;
+ *      nothing in src/ imports seeds/, bench/ or test/ except the command-line entry points in src/cli/ (which seed
+ *      and benchmark on purpose);
  *   3. no function longer than MAX_FUNCTION_LINES lines (a factory returning an object of methods counts whole).
  *
  * madge and the TypeScript 5 compiler API live in tools/structure/ with their own lockfile (TypeScript 7, the
@@ -41,6 +42,7 @@ for (const cycle of graph.circular()) problems.push(`import cycle: ${[...cycle, 
 
 const LAYER_RULES = [
   { from: /^(lib|db)\//, to: /^(features|middleware)\//, why: 'lib/ and db/ are below features and middleware' },
+  { from: /^middleware\//, to: /^features\//, why: 'middleware never imports a feature' },
   { from: /^(?!cli\/|\.\.\/)/, to: /^\.\.\/(seeds|bench|test)\//, why: 'only src/cli/ may use seeds, bench or test code' },
 ];
 // The graph also holds the files outside src/ that src/ reaches (as ../seeds/…): rules apply to src/'s own files.

@@ -1,6 +1,6 @@
 /**
  * createApp(): the middleware stack and the feature routers, read top to bottom. It never listens;
- * server.ts and the tests build it with their own database.
+ * cli/start.ts and the tests build it with their own database.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
@@ -15,6 +15,7 @@ import { accessRoutes } from './features/access/routes.js';
 import { createAssociationsController } from './features/associations/associations.controller.js';
 import { associationsRoutes } from './features/associations/routes.js';
 import { createAuthController } from './features/auth/auth.controller.js';
+import { createPassport } from './features/auth/passport.js';
 import { authRoutes } from './features/auth/routes.js';
 import { createCataloguesController } from './features/catalogues/catalogues.controller.js';
 import { catalogueRoutes } from './features/catalogues/routes.js';
@@ -52,7 +53,6 @@ import type { Clock } from './lib/clock.js';
 import { createHttpLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { createAnonymousPages, type PageCacheStats } from './middleware/anonymous-pages.js';
-import { createPassport } from './middleware/auth.js';
 import { createCsrf } from './middleware/csrf.js';
 import { errorHandler, notFound } from './middleware/errors.js';
 import { locals } from './middleware/locals.js';

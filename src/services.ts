@@ -26,12 +26,13 @@ import { createIncidentsRepository } from './features/incidents/incidents.reposi
 import { createIncidentsService } from './features/incidents/incidents.service.js';
 import { createItCentreRepository } from './features/it-centre/it-centre.repository.js';
 import { createItCentreService } from './features/it-centre/it-centre.service.js';
-import { createJobRunner } from './features/jobs/job-runner.js';
+import { createAnnualReportRepository } from './features/jobs/annual-report.repository.js';
+import { createCongressAlertsRepository } from './features/jobs/congress-alerts.repository.js';
+import { createCyclesRepository } from './features/jobs/cycles.repository.js';
 import { createJobsService } from './features/jobs/jobs.service.js';
-import { createMailer } from './features/jobs/mailer.js';
-import { JOBS, type JobDefinition } from './features/jobs/registry.js';
 import { createLegalDocumentsRepository } from './features/legal-documents/legal-documents.repository.js';
 import { createLegalDocumentsService } from './features/legal-documents/legal-documents.service.js';
+import { createNotificationsRepository } from './features/notifications/notifications.repository.js';
 import { createNotificationsService } from './features/notifications/notifications.service.js';
 import { createPublicRepository } from './features/public/public.repository.js';
 import { createPublicService } from './features/public/public.service.js';
@@ -45,18 +46,19 @@ import { createSupportRepository } from './features/support/support.repository.j
 import { createSupportService } from './features/support/support.service.js';
 import { createViolationsRepository } from './features/violations/violations.repository.js';
 import { createViolationsService } from './features/violations/violations.service.js';
+import { createJobs } from './jobs/registry.js';
+import { createJobRunner } from './jobs/runner.js';
 import type { Clock } from './lib/clock.js';
+import { createMailer } from './lib/mailer.js';
 
 export interface ServiceDeps {
   db: Knex;
   config: Readonly<Config>;
   clock: Clock;
   logger: Logger;
-  /** The registered jobs (tests may pass their own). */
-  jobs?: readonly JobDefinition[];
 }
 
-export function createServices({ db, config, clock, logger, jobs: jobDefinitions = JOBS }: ServiceDeps) {
+export function createServices({ db, config, clock, logger }: ServiceDeps) {
   const users = createUsersRepository(db);
   const audit = createAuditService(createAuditRepository(db));
   const auth = createAuthService({ db, users, audit, clock, config });
@@ -77,7 +79,7 @@ export function createServices({ db, config, clock, logger, jobs: jobDefinitions
     cache: config.publicSearchCache,
     search: publicSearch,
   });
-  const notifications = createNotificationsService(db);
+  const notifications = createNotificationsService(createNotificationsRepository(db));
   const submissions = createSubmissionsService({
     db,
     repo: createSubmissionsRepository(db),
@@ -128,8 +130,15 @@ export function createServices({ db, config, clock, logger, jobs: jobDefinitions
     onExport: (trx, e) => fees.chargeExport(trx, e),
   });
   const mailer = createMailer(config.mail);
-  const jobRunner = createJobRunner({ db, config, clock, logger, jobs: jobDefinitions });
-  const jobs = createJobsService({ db, runner: jobRunner, audit, clock });
+  const jobRunner = createJobRunner({ db, config, clock, logger, jobs: createJobs({ db, config, clock, notifications, mailer }) });
+  const jobs = createJobsService({
+    runner: jobRunner,
+    cycles: createCyclesRepository(db),
+    alerts: createCongressAlertsRepository(db),
+    annual: createAnnualReportRepository(db),
+    audit,
+    clock,
+  });
   const itCentre = createItCentreService({
     db,
     repo: createItCentreRepository(db),
@@ -139,7 +148,7 @@ export function createServices({ db, config, clock, logger, jobs: jobDefinitions
     maxBackupAgeDays: config.backup.maxAgeDays,
   });
   const incidents = createIncidentsService({ db, repo: createIncidentsRepository(db), audit, notifications, clock });
-  const services = {
+  return {
     users,
     access,
     exploitationLog,
@@ -165,9 +174,6 @@ export function createServices({ db, config, clock, logger, jobs: jobDefinitions
     incidents,
     imports,
   };
-  // The jobs run with the services (notifications, mailer …): attached once they exist.
-  jobRunner.attachServices(services);
-  return services;
 }
 
 export type Services = ReturnType<typeof createServices>;

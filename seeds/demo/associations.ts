@@ -10,8 +10,8 @@
 import type { Knex } from 'knex';
 import type { AssociationsService } from '../../src/features/associations/associations.service.js';
 import { vietnamToday } from '../../src/features/associations/congress-term.js';
-import type { Actor } from '../../src/features/audit/audit.service.js';
 import type { AssociationInput, ListRow, ScalarValue } from '../../src/features/register-form/schema.js';
+import type { Actor } from '../../src/lib/auth-context.js';
 import type { Clock } from '../../src/lib/clock.js';
 import { Rng } from '../generated/rng.js';
 import { PROVINCES } from '../reference/catalogues.js';

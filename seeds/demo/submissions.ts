@@ -6,6 +6,7 @@
  */
 import type { Knex } from 'knex';
 import { createAssociationsRepository } from '../../src/features/associations/associations.repository.js';
+import { createNotificationsRepository } from '../../src/features/notifications/notifications.repository.js';
 import { createNotificationsService } from '../../src/features/notifications/notifications.service.js';
 import { bodyFromRecord } from '../../src/features/register-form/change-set.js';
 import type { Clock } from '../../src/lib/clock.js';
@@ -51,7 +52,7 @@ export async function seedDemoSubmission(knex: Knex, clock: Clock): Promise<numb
       { submission_id: id, action: 'create', at },
       { submission_id: id, action: 'submit', at },
     ]);
-    await createNotificationsService(knex).notifyRoles(trx, ['ngo_staff', 'ngo_lead'], {
+    await createNotificationsService(createNotificationsRepository(knex)).notifyRoles(trx, ['ngo_staff', 'ngo_lead'], {
       kind: 'submission.received',
       title: `Biểu mẫu 1 mới chờ xét duyệt: ${DEMO_SUBMISSION_ASSOCIATION}`,
       body: `Hội ${DEMO_SUBMISSION_ASSOCIATION} (mã ${association.code}) đã gửi Biểu mẫu 1 số ${id}.`,

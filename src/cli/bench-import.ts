@@ -12,10 +12,10 @@ import { seedReference } from '../../seeds/reference/index.js';
 import { loadConfig } from '../config.js';
 import { createDatabase, type Database } from '../db/knex.js';
 import { migrateLatest } from '../db/migrations.js';
-import { benchFile } from '../features/imports/bench-hook.js';
 import { createFakeClock } from '../lib/clock.js';
 import { createLogger } from '../logger.js';
 import { createServices } from '../services.js';
+import { benchFile } from './bench-import-file.js';
 
 /** CPU seconds used so far by the server processes serving this database (same machine only; 0 elsewhere). */
 async function serverCpu(database: Database): Promise<Map<number, number>> {

@@ -4,8 +4,9 @@ import { seedDemo } from '../../seeds/demo/index.js';
 import { seedReference } from '../../seeds/reference/index.js';
 import { loadConfig } from '../config.js';
 import { migrateLatest, pendingMigrations, rollback } from '../db/migrations.js';
-import { demoSeedDeps, openDatabase } from '../db/setup.js';
+import { openDatabase } from '../db/setup.js';
 import { createLogger } from '../logger.js';
+import { demoSeedDeps } from './seeding.js';
 
 async function main(): Promise<void> {
   const [command, ...flags] = process.argv.slice(2);

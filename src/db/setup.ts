@@ -1,18 +1,7 @@
-/** Open the configured database, bring its schema up to date and seed it, as `npm start` does. */
-import type { Knex } from 'knex';
+/** Open the configured database: a PostgreSQL server (`DATABASE_URL`) or the embedded PGlite in `DATA_DIR`. */
 import type { Logger } from 'pino';
-import { seedDemo } from '../../seeds/demo/index.js';
-import { seedReference } from '../../seeds/reference/index.js';
 import type { Config } from '../config.js';
-import { createAssociationsRepository } from '../features/associations/associations.repository.js';
-import { createAssociationsService } from '../features/associations/associations.service.js';
-import { createAuditRepository } from '../features/audit/audit.repository.js';
-import { createAuditService } from '../features/audit/audit.service.js';
-import { createCataloguesRepository } from '../features/catalogues/catalogues.repository.js';
-import { createCataloguesService } from '../features/catalogues/catalogues.service.js';
-import { type Clock, systemClock } from '../lib/clock.js';
 import { createDatabase, type Database } from './knex.js';
-import { migrateLatest } from './migrations.js';
 
 export function openDatabase(config: Pick<Config, 'database'>, logger?: Logger): Promise<Database> {
   return config.database.backend === 'postgres'
@@ -29,25 +18,4 @@ export function openDatabase(config: Pick<Config, 'database'>, logger?: Logger):
         acquireTimeoutMs: config.database.acquireTimeoutMs,
         ...(logger ? { logger } : {}),
       });
-}
-
-/** What the demo seed writes through: the associations service, so demo records get versions and audit rows. */
-export function demoSeedDeps(knex: Knex, clock: Clock = systemClock) {
-  const audit = createAuditService(createAuditRepository(knex));
-  const catalogues = createCataloguesService({ db: knex, repo: createCataloguesRepository(knex), audit, clock });
-  return {
-    associations: createAssociationsService({ db: knex, repo: createAssociationsRepository(knex), audit, clock, catalogues }),
-    clock,
-  };
-}
-
-export async function prepareDatabase(database: Database, config: Pick<Config, 'isProduction' | 'demo'>, logger: Logger): Promise<void> {
-  const applied = await migrateLatest(database.knex);
-  if (applied.length > 0) logger.info({ applied }, 'migrations applied');
-  await seedReference(database.knex);
-  if (config.demo.enabled) {
-    const { users, associations, ms } = await seedDemo(database.knex, config, demoSeedDeps(database.knex));
-    if (users > 0) logger.info({ users }, 'demo accounts created');
-    if (associations > 0) logger.info({ associations, ms }, 'demo associations created');
-  }
 }

@@ -1,7 +1,7 @@
 /** 404 and the one error handler that maps typed errors to Vietnamese pages (RELIABILITY check 28). */
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
-import type { AuditService } from '../features/audit/audit.service.js';
+import type { AuditRecorder } from '../lib/auth-context.js';
 import { AppError, NotFoundError } from '../lib/errors.js';
 import { auditDenied } from './auth.js';
 import { errorPageLocals } from './locals.js';
@@ -39,7 +39,7 @@ export type ErrorRecorder = (e: {
   message: string | null;
 }) => Promise<void>;
 
-export function errorHandler(logger: Logger, audit: AuditService, recordError?: ErrorRecorder): ErrorRequestHandler {
+export function errorHandler(logger: Logger, audit: AuditRecorder, recordError?: ErrorRecorder): ErrorRequestHandler {
   return (err: unknown, req, res, next) => {
     if (res.headersSent) return next(err);
     const e = (err ?? {}) as HttpishError & Error;

@@ -4,8 +4,7 @@
  */
 import type { RequestHandler } from 'express';
 import type { Config } from '../config.js';
-import type { AuditService } from '../features/audit/audit.service.js';
-import { actorFromRequest } from '../features/audit/audit.service.js';
+import { type AuditRecorder, actorFromRequest } from '../lib/auth-context.js';
 import type { Clock } from '../lib/clock.js';
 
 /**
@@ -16,7 +15,7 @@ export function activityThrottleMs(idleMs: number): number {
   return Math.min(60_000, idleMs / 4);
 }
 
-export function sessionTimeouts(config: Pick<Config, 'session'>, clock: Clock, audit: AuditService): RequestHandler {
+export function sessionTimeouts(config: Pick<Config, 'session'>, clock: Clock, audit: AuditRecorder): RequestHandler {
   return (req, res, next) => {
     if (!req.user) return next();
     const now = clock.now().getTime();

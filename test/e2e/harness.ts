@@ -1,5 +1,5 @@
 /**
- * Browser journeys' harness: the real app (createApp, as server.ts builds it) on a fresh PGlite database in a temp
+ * Browser journeys' harness: the real app (createApp, as cli/start.ts builds it) on a fresh PGlite database in a temp
  * DATA_DIR with the demo data, listening on a free port; Debian's Chromium driven by playwright-core; axe-core run
  * in every visited page; a full-page screenshot of each kept under test-results/e2e/ (gitignored).
  */
@@ -12,8 +12,9 @@ import { Writable } from 'node:stream';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { createApp } from '../../src/app.js';
+import { prepareDatabase } from '../../src/cli/seeding.js';
 import { type Config, loadConfig } from '../../src/config.js';
-import { openDatabase, prepareDatabase } from '../../src/db/setup.js';
+import { openDatabase } from '../../src/db/setup.js';
 import { totpCode } from '../../src/features/auth/totp.js';
 import { systemClock } from '../../src/lib/clock.js';
 import { createLogger } from '../../src/logger.js';

@@ -1,4 +1,4 @@
-/** The real app on a fresh database, as server.ts builds it, with a controllable clock and silent logs. */
+/** The real app on a fresh database, as cli/start.ts builds it, with a controllable clock and silent logs. */
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';

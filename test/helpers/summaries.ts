@@ -1,8 +1,8 @@
 /** Summary tables of signed parts (reports, public counts): tests make their parts pile up past the folding slack. */
 import type { Knex } from 'knex';
 import { expect } from 'vitest';
-import type { Actor } from '../../src/features/audit/audit.service.js';
 import { bulkColumns } from '../../src/features/imports/bulk-file.js';
+import type { Actor } from '../../src/lib/auth-context.js';
 import type { TestContext } from './app.js';
 
 /**

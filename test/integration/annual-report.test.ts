@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildAnnualReport } from '../../src/features/jobs/annual-report.js';
+import { createAnnualReportRepository } from '../../src/features/jobs/annual-report.repository.js';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
 import { loggedInAgent } from '../helpers/http.js';
 import { createUser, type TestUser } from '../helpers/users.js';
@@ -208,7 +209,7 @@ afterAll(() => t.db.destroy());
 
 describe('annual report (R-13.1)', () => {
   it('counts the seeded year', async () => {
-    const sections = Object.fromEntries((await buildAnnualReport(t.db.knex, 2026)).map((s) => [s.key, s]));
+    const sections = Object.fromEntries((await buildAnnualReport(createAnnualReportRepository(t.db.knex), 2026)).map((s) => [s.key, s]));
     const line = (key: string, label: string) => sections[key]?.lines.find((l) => l.label.startsWith(label))?.value;
     expect(line('ho-so', 'Hồ sơ hội được thêm mới')).toBe(2);
     expect(line('ho-so', 'Hồ sơ hội được thay đổi')).toBe(2);
@@ -258,7 +259,7 @@ describe('annual report (R-13.1)', () => {
     expect(line('sao-luu', 'Diễn tập phục hồi đạt')).toBe(1);
     expect(line('sao-luu', 'Diễn tập phục hồi không đạt')).toBe(1);
     expect(line('sao-luu', 'Thời gian phục hồi trung bình')).toBe('12 giây');
-    const y2025 = Object.fromEntries((await buildAnnualReport(t.db.knex, 2025)).map((s) => [s.key, s]));
+    const y2025 = Object.fromEntries((await buildAnnualReport(createAnnualReportRepository(t.db.knex), 2025)).map((s) => [s.key, s]));
     expect(y2025['ho-so']?.lines[0]?.value).toBe(1);
     expect(y2025['khai-thac']?.lines[0]?.value).toBe(1);
   });

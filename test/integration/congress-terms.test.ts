@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../seeds/generated/rng.js';
 import { type CongressLike, type ExtensionLike, termInfo } from '../../src/features/associations/congress-term.js';
 import { storedTermInfo } from '../../src/features/associations/congress-term-sql.js';
-import { termInfos } from '../../src/features/jobs/congress-alerts.job.js';
+import { createCongressAlertsRepository } from '../../src/features/jobs/congress-alerts.repository.js';
 import { categoryByKey } from '../../src/features/reports/categories.js';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
 
@@ -197,7 +197,7 @@ describe('stored congress terms (association_terms)', () => {
     const whole = listed(await build({}, null)) ?? [];
     expect(listed(await build({}, 1))).toEqual(whole.slice(0, 100));
     // The job reads the same stored terms: live associations only.
-    const jobTerms = await termInfos(t.db.knex, today);
+    const jobTerms = await createCongressAlertsRepository(t.db.knex).termInfos(today);
     const ours = jobTerms.filter((j) => ids.includes(j.id));
     expect(ours.map((j) => j.id).sort()).toEqual(
       all

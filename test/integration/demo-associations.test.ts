@@ -6,8 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_REASON, seedDemoAssociations } from '../../seeds/demo/associations.js';
 import { seedDemo } from '../../seeds/demo/index.js';
+import { demoSeedDeps } from '../../src/cli/seeding.js';
 import { loadConfig } from '../../src/config.js';
-import { demoSeedDeps } from '../../src/db/setup.js';
 import { type TermState, termInfo, vietnamToday } from '../../src/features/associations/congress-term.js';
 import { createFakeClock } from '../../src/lib/clock.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';

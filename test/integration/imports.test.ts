@@ -7,8 +7,8 @@
 import { createHash } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Actor } from '../../src/features/audit/audit.service.js';
 import { bulkColumns, LIST_SHEET } from '../../src/features/imports/bulk-file.js';
+import type { Actor } from '../../src/lib/auth-context.js';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
 import { type Agent, agent, csrfFrom, loggedInAgent } from '../helpers/http.js';
 import { createUser, type TestUser } from '../helpers/users.js';

@@ -5,11 +5,11 @@
  */
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tryAdvisoryLock } from '../../src/db/advisory-lock.js';
 import { createDatabase, type Database } from '../../src/db/knex.js';
-import { tryAdvisoryLock } from '../../src/features/jobs/advisory-lock.js';
-import { createJobRunner } from '../../src/features/jobs/job-runner.js';
-import type { JobDefinition } from '../../src/features/jobs/registry.js';
-import { createScheduler } from '../../src/features/jobs/scheduler.js';
+import type { JobDefinition } from '../../src/jobs/job.js';
+import { createJobRunner } from '../../src/jobs/runner.js';
+import { createScheduler } from '../../src/jobs/scheduler.js';
 import { systemClock } from '../../src/lib/clock.js';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
 
@@ -60,7 +60,6 @@ describe('two schedulers on one database (check 35 with a fast schedule)', () =>
     const logger = pino({ level: 'silent' });
     const schedulers = [t.db, other].map((db) => {
       const runner = createJobRunner({ db: db.knex, config, clock: systemClock, logger, jobs: [tick] });
-      runner.attachServices(t.services);
       return createScheduler(runner, logger);
     });
     for (const s of schedulers) await s.start({ catchUp: false });
@@ -87,9 +86,9 @@ describe('a period that succeeded elsewhere meanwhile', () => {
       name: 'sneaky',
       description: 'Tác vụ thử',
       period: () => 'p1',
-      async run({ db }) {
+      async run() {
         // Another instance that lost track of the lock finishes the same period first.
-        await db('job_runs').insert({ job: 'sneaky', period_key: 'p1', trigger: 'schedule', status: 'succeeded' });
+        await t.db.knex('job_runs').insert({ job: 'sneaky', period_key: 'p1', trigger: 'schedule', status: 'succeeded' });
         return { n: 1 };
       },
     };
@@ -100,7 +99,6 @@ describe('a period that succeeded elsewhere meanwhile', () => {
       logger: pino({ level: 'silent' }),
       jobs: [sneaky],
     });
-    runner.attachServices(t.services);
     const r = await runner.run('sneaky', { trigger: 'schedule' });
     expect(r.status).toBe('skipped');
     // The runner's own row (inserted first) ends skipped; the other instance's success stays the only one.

@@ -7,10 +7,10 @@
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase } from '../../src/db/knex.js';
-import { createJobRunner } from '../../src/features/jobs/job-runner.js';
-import type { Mailer } from '../../src/features/jobs/mailer.js';
 import { dueQuarter } from '../../src/features/jobs/quarters.js';
-import { JOBS } from '../../src/features/jobs/registry.js';
+import { createJobs } from '../../src/jobs/registry.js';
+import { createJobRunner } from '../../src/jobs/runner.js';
+import type { Mailer } from '../../src/lib/mailer.js';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
 import { csrfFrom, loggedInAgent } from '../helpers/http.js';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp.js';
@@ -36,6 +36,13 @@ async function insertAssociation(t: TestContext, row: Record<string, unknown> = 
 
 async function setEmail(t: TestContext, user: TestUser, email: string | null) {
   await t.db.knex('users').where({ id: user.id }).update({ email });
+}
+
+/** A runner of the application's jobs on `db` (default: the app's), sending e-mail through `mailer`. */
+function runnerWith(t: TestContext, { mailer = t.services.mailer, db = t.db.knex } = {}) {
+  const deps = { db, config: t.config, clock: t.clock };
+  const jobs = createJobs({ ...deps, notifications: t.services.notifications, mailer });
+  return createJobRunner({ ...deps, logger: pino({ level: 'silent' }), jobs });
 }
 
 async function runs(t: TestContext, job: string) {
@@ -104,13 +111,11 @@ describe('quarterly update cycle with e-mail (R-13.2, check 35)', () => {
       },
       close() {},
     };
-    runner.attachServices({ ...t.services, mailer: failing });
-    const first = await runner.run('quarterly-cycle', { trigger: 'schedule' });
+    const first = await runnerWith(t, { mailer: failing }).run('quarterly-cycle', { trigger: 'schedule' });
     expect(first.status).toBe('failed');
     expect(first.period).toBe('2026-Q4');
     expect(smtp.messages).toHaveLength(3);
 
-    runner.attachServices(t.services);
     const second = await runner.run('quarterly-cycle', { trigger: 'schedule' });
     expect(second.status).toBe('succeeded');
     // Staff and lead + six officers with an address (the dissolved association's officer is not asked).
@@ -151,8 +156,7 @@ describe('quarterly update cycle with e-mail (R-13.2, check 35)', () => {
     t.clock.set(new Date('2027-03-31T01:00:00Z'));
     const before = smtp.messages.length;
     const db2 = t.db.url ? await createDatabase({ backend: 'postgres', url: t.db.url, poolMax: 4 }) : t.db;
-    const runner2 = createJobRunner({ db: db2.knex, config: t.config, clock: t.clock, logger: pino({ level: 'silent' }), jobs: JOBS });
-    runner2.attachServices(t.services);
+    const runner2 = runnerWith(t, { db: db2.knex });
     const [a, b] = await Promise.all([
       t.services.jobs.runner.run('quarterly-cycle', { trigger: 'schedule' }),
       runner2.run('quarterly-cycle', { trigger: 'schedule' }),
@@ -178,9 +182,7 @@ describe('quarterly update cycle with e-mail (R-13.2, check 35)', () => {
       },
       close() {},
     };
-    runner.attachServices({ ...t.services, mailer: refusing });
-    const first = await runner.run('quarterly-cycle', { trigger: 'schedule' });
-    runner.attachServices(t.services);
+    const first = await runnerWith(t, { mailer: refusing }).run('quarterly-cycle', { trigger: 'schedule' });
     expect(first.status).toBe('failed');
     expect(first.reason).toMatch(/^1 thư nhắc chưa gửi được \(6 thư đã gửi/);
     expect(smtp.messages.slice(before).flatMap((m) => m.to)).not.toContain('officer2@hoi.test');

@@ -17,8 +17,7 @@ import * as publicSummaryMigration from '../../migrations/20261230000500_create_
 import { seedDemoAssociations } from '../../seeds/demo/associations.js';
 import { deleteGenerated, generateAssociations } from '../../seeds/generated/generate.js';
 import { Rng } from '../../seeds/generated/rng.js';
-import { demoSeedDeps } from '../../src/db/setup.js';
-import type { Actor } from '../../src/features/audit/audit.service.js';
+import { demoSeedDeps } from '../../src/cli/seeding.js';
 import {
   type CountRow,
   createPublicRepository,
@@ -27,6 +26,7 @@ import {
 } from '../../src/features/public/public.repository.js';
 import { createPublicService, NO_CACHE } from '../../src/features/public/public.service.js';
 import { SCOPES } from '../../src/features/register-form/definition.js';
+import type { Actor } from '../../src/lib/auth-context.js';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
 import { formFields } from '../helpers/forms.js';
 import { type Agent, loggedInAgent } from '../helpers/http.js';

@@ -8,11 +8,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as summariesMigration from '../../migrations/20261230000200_report_summaries.js';
 import { Rng } from '../../seeds/generated/rng.js';
-import type { Actor } from '../../src/features/audit/audit.service.js';
 import type { GroupKey } from '../../src/features/reports/association-reports.repository.js';
 import { categoryByKey } from '../../src/features/reports/categories.js';
 import { SUMMARY_SLACK } from '../../src/features/reports/report-base.repository.js';
 import { createReportsRepository } from '../../src/features/reports/reports.repository.js';
+import type { Actor } from '../../src/lib/auth-context.js';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
 import { formFields } from '../helpers/forms.js';
 import { type Agent, csrfFrom, loggedInAgent } from '../helpers/http.js';

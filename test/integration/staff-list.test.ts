@@ -11,8 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoAssociations } from '../../seeds/demo/associations.js';
 import { generateAssociations } from '../../seeds/generated/generate.js';
 import { Rng } from '../../seeds/generated/rng.js';
+import { demoSeedDeps } from '../../src/cli/seeding.js';
 import { whereInProvince } from '../../src/db/filters.js';
-import { demoSeedDeps } from '../../src/db/setup.js';
 import {
   COUNT_CAP,
   createRegisterListRepository,

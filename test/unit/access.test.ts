@@ -4,7 +4,7 @@ import { chosenCategories, officerRows } from '../../src/features/access/access.
 import { endOfVietnamDay, nearExpiry } from '../../src/features/access/access-dates.js';
 import { usernameBase } from '../../src/features/access/access-handover.js';
 import { associationCodesOf } from '../../src/features/access/exploitation-log.service.js';
-import { canReadCategory, canSeePersonal } from '../../src/features/reports/categories.js';
+import { canReadCategory, canSeePersonal } from '../../src/features/access/report-access.js';
 
 describe('access helpers', () => {
   it('folds Vietnamese names into ASCII usernames', () => {

@@ -3,9 +3,10 @@
  * every request (suspensions, revocation, current grants).
  */
 import type { Knex } from 'knex';
+import type { Actor } from '../../lib/auth-context.js';
 import type { Clock } from '../../lib/clock.js';
 import { ConflictError, NotFoundError } from '../../lib/errors.js';
-import type { Actor, AuditService } from '../audit/audit.service.js';
+import type { AuditService } from '../audit/audit.service.js';
 import type { NotificationsService } from '../notifications/notifications.service.js';
 import { CATEGORY_KEYS } from '../reports/categories.js';
 import type { AccessRepository } from './access.repository.js';

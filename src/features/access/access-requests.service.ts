@@ -4,9 +4,10 @@
  * grant's expiry) or refuses.
  */
 import type { Knex } from 'knex';
+import type { Actor } from '../../lib/auth-context.js';
 import type { Clock } from '../../lib/clock.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../lib/errors.js';
-import type { Actor, AuditService } from '../audit/audit.service.js';
+import type { AuditService } from '../audit/audit.service.js';
 import type { UsersRepository } from '../auth/users.repository.js';
 import type { NotificationsService } from '../notifications/notifications.service.js';
 import type { AccessRepository } from './access.repository.js';

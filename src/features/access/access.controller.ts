@@ -1,12 +1,12 @@
 import type { Request, Response } from 'express';
+import { actorFromRequest } from '../../lib/auth-context.js';
 import type { Clock } from '../../lib/clock.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../lib/errors.js';
 import { formatDateTime, vietnamToday } from '../../lib/format.js';
 import { fieldErrors, keptValues } from '../../lib/forms.js';
 import { flash } from '../../middleware/locals.js';
-import { actorFromRequest } from '../audit/audit.service.js';
 import { isoToVietnameseDate } from '../register-form/schema.js';
-import { CATEGORIES, canReadCategory, categoryByKey } from '../reports/categories.js';
+import { CATEGORIES, categoryByKey } from '../reports/categories.js';
 import type { ReportTable } from '../reports/report-model.js';
 import { contentDisposition, toCsv } from '../reports/reports.export.js';
 import { PAGE } from './access.repository.js';
@@ -28,6 +28,7 @@ import { NEAR_EXPIRY_DAYS, nearExpiry } from './access-dates.js';
 import { type Handover, ONE_TIME_PASSWORD_HOURS } from './access-handover.js';
 import { BLOCK_LABELS } from './effective-access.js';
 import type { ExploitationLogService } from './exploitation-log.service.js';
+import { canReadCategory } from './report-access.js';
 
 const ADMIN = '/quan-tri/dang-ky-khai-thac';
 const LOG = '/quan-tri/nhat-ky-khai-thac';

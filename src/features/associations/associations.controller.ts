@@ -1,9 +1,9 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
+import { actorFromRequest } from '../../lib/auth-context.js';
 import { NotFoundError, StaleVersionError, ValidationError } from '../../lib/errors.js';
 import { hasAnyRole } from '../../lib/roles.js';
 import { flash } from '../../middleware/locals.js';
-import { actorFromRequest } from '../audit/audit.service.js';
 import {
   DATA_LEVELS,
   DECISION_EVENTS,

@@ -3,9 +3,10 @@
  * provenance (R-7.4) and field-by-field diffs. Every write is one transaction: row(s), version snapshot, audit.
  */
 import type { Knex } from 'knex';
+import type { Actor } from '../../lib/auth-context.js';
 import type { Clock } from '../../lib/clock.js';
 import { NotFoundError, StaleVersionError, ValidationError } from '../../lib/errors.js';
-import type { Actor, AuditService } from '../audit/audit.service.js';
+import type { AuditService } from '../audit/audit.service.js';
 import { type FieldDef, fixedOptionLabel, GROUPS, SUBLISTS } from '../register-form/definition.js';
 import { type AssociationInput, type CatalogueCodes, isoToVietnameseDate } from '../register-form/schema.js';
 import type { AssociationRow, AssociationsRepository, FullRecord, ListCursor, ListFilters, SortKey } from './associations.repository.js';

@@ -1,25 +1,6 @@
-import type { Request } from 'express';
 import type { Knex } from 'knex';
+import type { Actor } from '../../lib/auth-context.js';
 import type { AuditEventInput, AuditRepository } from './audit.repository.js';
-
-/** Who did something and from where: taken from the request by the controller, passed down to services. */
-export interface Actor {
-  userId: number | null;
-  username: string | null;
-  roles: readonly string[];
-  ip: string | null;
-  requestId: string | null;
-}
-
-export function actorFromRequest(req: Request): Actor {
-  return {
-    userId: req.user?.id ?? null,
-    username: req.user?.username ?? null,
-    roles: req.user?.roles ?? [],
-    ip: req.ip ?? null,
-    requestId: typeof req.id === 'string' ? req.id : req.id !== undefined ? String(req.id) : null,
-  };
-}
 
 export function createAuditService(repo: AuditRepository) {
   return {

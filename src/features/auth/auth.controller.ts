@@ -1,14 +1,15 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Config } from '../../config.js';
+import type { AuthUser } from '../../lib/auth-context.js';
+import { actorFromRequest } from '../../lib/auth-context.js';
 import type { Clock } from '../../lib/clock.js';
 import { ValidationError } from '../../lib/errors.js';
 import { fieldErrors, keptValues, safeReturnTo } from '../../lib/forms.js';
 import { hasAnyRole, STAFF_ROLES } from '../../lib/roles.js';
-import { type AuthUser, toAuthUser } from '../../middleware/auth.js';
 import { flash } from '../../middleware/locals.js';
-import { actorFromRequest } from '../audit/audit.service.js';
 import { changePasswordSchema, codeSchema, loginSchema } from './auth.schemas.js';
 import type { AuthService } from './auth.service.js';
+import { toAuthUser } from './passport.js';
 import { newTotpSecret, qrDataUrl, totpUri } from './totp.js';
 import type { UserRow } from './users.repository.js';
 

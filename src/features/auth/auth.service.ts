@@ -4,10 +4,11 @@
  */
 import type { Knex } from 'knex';
 import type { Config } from '../../config.js';
+import type { Actor } from '../../lib/auth-context.js';
 import type { Clock } from '../../lib/clock.js';
 import { ValidationError } from '../../lib/errors.js';
 import { needsMfa } from '../../lib/roles.js';
-import type { Actor, AuditService } from '../audit/audit.service.js';
+import type { AuditService } from '../audit/audit.service.js';
 import { dummyPasswordHash, hashPassword, hashRecoveryCode, passwordProblem, verifyPassword } from './password.js';
 import { newRecoveryCodes, verifyTotp } from './totp.js';
 import type { UserRow, UsersRepository } from './users.repository.js';

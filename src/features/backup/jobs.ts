@@ -9,10 +9,9 @@ import type { Config } from '../../config.js';
 import type { Clock } from '../../lib/clock.js';
 import { backupEnvFromConfig, runBackup, runDrill } from './backup.service.js';
 
-/** What a job receives (structural: the scheduler's context satisfies it). */
+/** What a backup job runs with (the job registry passes it). */
 export interface BackupJobContext {
   db: Knex;
-  services?: unknown;
   config: Readonly<Config>;
   clock: Clock;
   logger: Logger;

@@ -1,9 +1,9 @@
 /** Catalogue pages: the list of catalogues, one catalogue's entries, and the add / edit forms. */
 import type { Request, Response } from 'express';
+import { actorFromRequest } from '../../lib/auth-context.js';
 import { ValidationError } from '../../lib/errors.js';
 import { fieldErrors, keptValues } from '../../lib/forms.js';
 import { flash } from '../../middleware/locals.js';
-import { actorFromRequest } from '../audit/audit.service.js';
 import type { CatalogueKind } from './catalogue-kinds.js';
 import { CODE_PATTERN, entrySchema, isoToVietnamese, listQuerySchema } from './catalogues.schemas.js';
 import type { CataloguesService } from './catalogues.service.js';

@@ -5,10 +5,11 @@
  * Every write is one transaction with its audit row. Also the option lists other features' forms use.
  */
 import type { Knex } from 'knex';
+import type { Actor } from '../../lib/auth-context.js';
 import type { Clock } from '../../lib/clock.js';
 import { ForbiddenError, NotFoundError, StaleVersionError, ValidationError } from '../../lib/errors.js';
 import { vietnamToday } from '../../lib/format.js';
-import type { Actor, AuditService } from '../audit/audit.service.js';
+import type { AuditService } from '../audit/audit.service.js';
 import { CATALOGUE_KINDS, type CatalogueKind, type CatalogueTable, catalogueBySlug, catalogueByTable } from './catalogue-kinds.js';
 import type { CatalogueCounts, CatalogueRow, CataloguesRepository, CatalogueValues } from './catalogues.repository.js';
 import type { EntryInput } from './catalogues.schemas.js';

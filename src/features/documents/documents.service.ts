@@ -5,9 +5,10 @@
 import type fsp from 'node:fs/promises';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
+import type { Actor } from '../../lib/auth-context.js';
 import type { Clock } from '../../lib/clock.js';
 import { NotFoundError, ValidationError } from '../../lib/errors.js';
-import type { Actor, AuditService } from '../audit/audit.service.js';
+import type { AuditService } from '../audit/audit.service.js';
 import type { AllowedType } from './documents.files.js';
 import type { AssociationRef, AttachmentListRow, AttachmentRow, DocumentsRepository } from './documents.repository.js';
 import type { DocumentStorage } from './documents.storage.js';

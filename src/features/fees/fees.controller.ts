@@ -1,9 +1,9 @@
 import type { Request, Response } from 'express';
+import { actorFromRequest } from '../../lib/auth-context.js';
 import { NotFoundError, ValidationError } from '../../lib/errors.js';
 import { fieldErrors, keptValues } from '../../lib/forms.js';
 import { hasAnyRole } from '../../lib/roles.js';
 import { flash } from '../../middleware/locals.js';
-import { actorFromRequest } from '../audit/audit.service.js';
 import { isoToVietnamese } from '../catalogues/catalogues.schemas.js';
 import { CATEGORIES } from '../reports/categories.js';
 import type { FeeScheduleRow } from './fees.repository.js';

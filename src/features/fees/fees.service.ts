@@ -4,10 +4,11 @@
  * ledger row only when the amount is above zero. A contract fee is recorded by hand by the NGO Department's lead.
  */
 import type { Knex } from 'knex';
+import type { Actor } from '../../lib/auth-context.js';
 import type { Clock } from '../../lib/clock.js';
 import { NotFoundError, StaleVersionError, ValidationError } from '../../lib/errors.js';
 import { vietnamToday } from '../../lib/format.js';
-import type { Actor, AuditService } from '../audit/audit.service.js';
+import type { AuditService } from '../audit/audit.service.js';
 import type { FeeLedgerRow, FeesRepository } from './fees.repository.js';
 import type { ContractInput, FeeUnit, ScheduleInput } from './fees.schemas.js';
 

@@ -5,7 +5,7 @@
 import { Router } from 'express';
 import { hasAnyRole } from '../../lib/roles.js';
 import { requireRole } from '../../middleware/auth.js';
-import { REPORT_ROLES } from '../reports/categories.js';
+import { REPORT_ROLES } from '../access/report-access.js';
 import type { ReportsService } from '../reports/reports.service.js';
 
 /** The staff and leaders' home shows the headline figures of the reports (R-17.1) with links into them. */

@@ -1,9 +1,9 @@
 import type { Request, Response } from 'express';
+import type { AuthUser } from '../../lib/auth-context.js';
+import { actorFromRequest } from '../../lib/auth-context.js';
 import { NotFoundError } from '../../lib/errors.js';
 import { fieldErrors, keptValues } from '../../lib/forms.js';
-import type { AuthUser } from '../../middleware/auth.js';
 import { flash } from '../../middleware/locals.js';
-import { actorFromRequest } from '../audit/audit.service.js';
 import { ACTIONS, actionForm, allowedActions, incidentForm, KINDS, listQuery, SEVERITIES, STATUSES } from './incidents.schemas.js';
 import type { IncidentsService } from './incidents.service.js';
 

@@ -4,9 +4,10 @@
  * status change and comment is a history row; every write an audit row.
  */
 import type { Knex } from 'knex';
+import type { Actor } from '../../lib/auth-context.js';
 import type { Clock } from '../../lib/clock.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../lib/errors.js';
-import type { Actor, AuditService } from '../audit/audit.service.js';
+import type { AuditService } from '../audit/audit.service.js';
 import type { NotificationsService } from '../notifications/notifications.service.js';
 import type { IncidentFilters, IncidentsRepository } from './incidents.repository.js';
 import { allowedActions, type IncidentAction, type IncidentInput, type IncidentStatus, TRANSITIONS } from './incidents.schemas.js';

@@ -1,11 +1,11 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
+import type { AuthUser } from '../../lib/auth-context.js';
+import { actorFromRequest } from '../../lib/auth-context.js';
 import { ConflictError, NotFoundError } from '../../lib/errors.js';
 import { safeReturnTo } from '../../lib/forms.js';
 import { ROLE_LABELS, ROLES } from '../../lib/roles.js';
-import type { AuthUser } from '../../middleware/auth.js';
 import { flash } from '../../middleware/locals.js';
-import { actorFromRequest } from '../audit/audit.service.js';
 import type { ItCentreService } from './it-centre.service.js';
 
 export const IT_BASE = '/quan-tri/he-thong';

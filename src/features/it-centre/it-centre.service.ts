@@ -4,9 +4,10 @@
  * cannot disable their own account.
  */
 import type { Knex } from 'knex';
+import type { Actor } from '../../lib/auth-context.js';
 import type { Clock } from '../../lib/clock.js';
 import { ConflictError, NotFoundError } from '../../lib/errors.js';
-import type { Actor, AuditService } from '../audit/audit.service.js';
+import type { AuditService } from '../audit/audit.service.js';
 import type { UsersRepository } from '../auth/users.repository.js';
 import { backupStatus } from '../backup/backup.service.js';
 import type { ItCentreRepository, UserFilters } from './it-centre.repository.js';

@@ -5,11 +5,12 @@
  * committed in one transaction, so a killed run leaves nothing half-sent and its re-run does the whole thing once.
  */
 import type { Knex } from 'knex';
+import type { JobDefinition } from '../../jobs/job.js';
+import type { Clock } from '../../lib/clock.js';
 import { vietnamToday } from '../../lib/format.js';
 import type { TermInfo } from '../associations/congress-term.js';
-import { type StoredTermRow, termDeadlineSql, termStateSql, toTermInfo } from '../associations/congress-term-sql.js';
-import { LIVE_STATUSES } from './cycles.repository.js';
-import type { JobDefinition } from './registry.js';
+import type { NotificationsService } from '../notifications/notifications.service.js';
+import type { CongressAlertsRepository } from './congress-alerts.repository.js';
 
 export type Threshold = '6m' | '3m' | '1m' | 'overdue';
 
@@ -36,41 +37,21 @@ export function thresholdOf(info: TermInfo, today: string): Threshold | null {
   return null;
 }
 
-/**
- * Term info of live associations with a founding or term congress (all, or one association), from the stored terms
- * (association_terms, the same rows and rules as report e: congress-term-sql.ts).
- */
-export async function termInfos(
-  db: Knex,
-  today: string,
-  associationId?: number,
-): Promise<Array<{ id: number; code: string; name: string; info: TermInfo }>> {
-  const q = db('associations as a')
-    .join('association_terms as t', 't.association_id', 'a.id')
-    .whereIn('a.status', LIVE_STATUSES)
-    .select(
-      'a.id',
-      'a.code',
-      'a.name',
-      't.last_congress',
-      't.term_end',
-      termDeadlineSql(db, today, 't', 'deadline'),
-      termStateSql(db, today, 't', 'state'),
-    )
-    .orderBy('a.id');
-  if (associationId !== undefined) q.where('a.id', associationId);
-  const rows = (await q) as Array<{ id: number; code: string; name: string } & StoredTermRow>;
-  return rows.map((r) => ({ id: r.id, code: r.code, name: r.name, info: toTermInfo(r) }));
+export interface CongressAlertsJobDeps {
+  db: Knex;
+  alerts: CongressAlertsRepository;
+  notifications: Pick<NotificationsService, 'notifyAssociation' | 'notifyRoles'>;
+  clock: Clock;
 }
 
-export const congressAlertsJob: JobDefinition = {
+export const createCongressAlertsJob = ({ db, alerts, notifications, clock }: CongressAlertsJobDeps): JobDefinition => ({
   name: 'congress-alerts',
   description: 'Cảnh báo hạn đại hội nhiệm kỳ: còn 6, 3, 1 tháng và quá hạn (R-17.1 e), gửi cán bộ Vụ và cán bộ đầu mối của hội',
   schedule: 'congress-alerts',
   period: (now) => vietnamToday(now),
-  async run({ db, services, clock, period }) {
+  async run({ period }) {
     const today = period;
-    const terms = await termInfos(db, today);
+    const terms = await alerts.termInfos(today);
     const due = terms.flatMap((t) => {
       const threshold = thresholdOf(t.info, today);
       return threshold ? [{ ...t, threshold }] : [];
@@ -80,18 +61,16 @@ export const congressAlertsJob: JobDefinition = {
       const fresh: typeof due = [];
       for (let i = 0; i < due.length; i += 500) {
         const chunk = due.slice(i, i + 500);
-        const inserted = await trx('congress_alerts')
-          .insert(chunk.map((d) => ({ association_id: d.id, deadline: d.info.deadline, threshold: d.threshold, alerted_at: clock.now() })))
-          .onConflict(['association_id', 'deadline', 'threshold'])
-          .ignore()
-          .returning<{ association_id: number }[]>('association_id');
-        const ids = new Set(inserted.map((r) => r.association_id));
+        const ids = await alerts.recordAlerts(
+          trx,
+          chunk.map((d) => ({ association_id: d.id, deadline: d.info.deadline, threshold: d.threshold, alerted_at: clock.now() })),
+        );
         fresh.push(...chunk.filter((d) => ids.has(d.id)));
       }
       counts.new_alerts = fresh.length;
       for (const d of fresh) {
         const overdue = d.threshold === 'overdue';
-        counts.officer_notices += await services.notifications.notifyAssociation(trx, d.id, {
+        counts.officer_notices += await notifications.notifyAssociation(trx, d.id, {
           kind: 'congress.alert',
           title: overdue ? 'Hội đã quá hạn tổ chức đại hội nhiệm kỳ' : 'Sắp đến hạn tổ chức đại hội nhiệm kỳ',
           body: `${d.name} (mã ${d.code}): hạn tổ chức đại hội là ngày ${d.info.deadline.split('-').reverse().join('/')}, ${THRESHOLD_LABELS[d.threshold]}. Đề nghị hội chuẩn bị và báo cáo Bộ Nội vụ theo quy định.`,
@@ -106,7 +85,7 @@ export const congressAlertsJob: JobDefinition = {
           .slice(0, 10)
           .map((d) => d.code)
           .join(', ');
-        counts.staff_notices = await services.notifications.notifyRoles(trx, ['ngo_staff', 'ngo_lead'], {
+        counts.staff_notices = await notifications.notifyRoles(trx, ['ngo_staff', 'ngo_lead'], {
           kind: 'congress.alert',
           title: `Cảnh báo đại hội nhiệm kỳ: ${fresh.length} hội mới đến mốc`,
           body: `${parts.join('; ')}. Ví dụ: ${sample}${fresh.length > 10 ? '…' : ''}.`,
@@ -117,4 +96,4 @@ export const congressAlertsJob: JobDefinition = {
     });
     return counts;
   },
-};
+});

@@ -58,40 +58,64 @@ function updatedIn(db: Knex, from: Date, to: Date) {
     .where('v.created_at', '<', to);
 }
 
+async function snapshotData(trx: Knex, from: Date, to: Date): Promise<SnapshotData> {
+  const groups = {} as Record<SnapshotDimension, Record<string, number>>;
+  for (const dim of Object.keys(COLUMN) as SnapshotDimension[]) {
+    const rows = await trx('associations')
+      .select(trx.raw(`coalesce(${COLUMN[dim]}, '') as key`))
+      .count<{ key: string; n: number }[]>('* as n')
+      .groupByRaw(COLUMN[dim]);
+    groups[dim] = Object.fromEntries(rows.map((r) => [r.key, Number(r.n)]));
+  }
+  const one = async (q: Knex.QueryBuilder) => Number((await q.count<{ n: number }[]>('* as n').first())?.n ?? 0);
+  const total = await one(trx('associations'));
+  const live = await one(trx('associations').whereIn('status', LIVE_STATUSES));
+  const published = await one(trx('associations').where('published', true));
+  const updated = await one(
+    trx('associations as a')
+      .whereIn('a.status', LIVE_STATUSES)
+      .whereExists(updatedIn(trx, from, to)),
+  );
+  return {
+    total,
+    live,
+    published,
+    updated_in_quarter: updated,
+    not_updated_in_quarter: live - updated,
+    by_status: groups.status,
+    by_scope: groups.scope,
+    by_field: groups.field,
+    by_province: groups.province,
+    by_data_level: groups.data_level,
+    by_kind: groups.kind,
+    by_nature: groups.nature,
+  };
+}
+
+function parseSnapshot(data: unknown): SnapshotData {
+  return (typeof data === 'string' ? JSON.parse(data) : data) as SnapshotData;
+}
+
 export function createCyclesRepository(db: Knex) {
   return {
-    async snapshotData(trx: Knex, from: Date, to: Date): Promise<SnapshotData> {
-      const groups = {} as Record<SnapshotDimension, Record<string, number>>;
-      for (const dim of Object.keys(COLUMN) as SnapshotDimension[]) {
-        const rows = await trx('associations')
-          .select(trx.raw(`coalesce(${COLUMN[dim]}, '') as key`))
-          .count<{ key: string; n: number }[]>('* as n')
-          .groupByRaw(COLUMN[dim]);
-        groups[dim] = Object.fromEntries(rows.map((r) => [r.key, Number(r.n)]));
-      }
-      const one = async (q: Knex.QueryBuilder) => Number((await q.count<{ n: number }[]>('* as n').first())?.n ?? 0);
-      const total = await one(trx('associations'));
-      const live = await one(trx('associations').whereIn('status', LIVE_STATUSES));
-      const published = await one(trx('associations').where('published', true));
-      const updated = await one(
-        trx('associations as a')
-          .whereIn('a.status', LIVE_STATUSES)
-          .whereExists(updatedIn(trx, from, to)),
-      );
-      return {
-        total,
-        live,
-        published,
-        updated_in_quarter: updated,
-        not_updated_in_quarter: live - updated,
-        by_status: groups.status,
-        by_scope: groups.scope,
-        by_field: groups.field,
-        by_province: groups.province,
-        by_data_level: groups.data_level,
-        by_kind: groups.kind,
-        by_nature: groups.nature,
-      };
+    /** The quarter's cycle row, once (a re-run leaves the first one). */
+    async openCycle(trx: Knex, row: { quarter: string; period_start: string; period_end: string; opened_at: Date }): Promise<void> {
+      await trx('update_cycles').insert(row).onConflict('quarter').ignore();
+    },
+
+    /** The quarter's statistics, taken once: a re-run never recomputes them. */
+    async freezeSnapshot(trx: Knex, quarter: string, from: Date, to: Date, at: Date): Promise<void> {
+      if (await trx('quarter_snapshots').where({ quarter }).first('quarter')) return;
+      const data = await snapshotData(trx, from, to);
+      await trx('quarter_snapshots')
+        .insert({ quarter, taken_at: at, data: JSON.stringify(data) })
+        .onConflict('quarter')
+        .ignore();
+    },
+
+    async findSnapshot(quarter: string): Promise<SnapshotData | null> {
+      const row = await db('quarter_snapshots').where({ quarter }).first('data');
+      return row ? parseSnapshot(row.data) : null;
     },
 
     /** Officers (role `association`, not disabled) of live associations, by association. */
@@ -152,7 +176,7 @@ export function createCyclesRepository(db: Knex) {
         .orderBy('c.quarter', 'desc')
         .select('c.*', 's.data');
       return rows.map((r: CycleRow & { data: unknown }) => {
-        const data = (typeof r.data === 'string' ? JSON.parse(r.data) : r.data) as SnapshotData | null;
+        const data = r.data ? parseSnapshot(r.data) : null;
         return { ...r, snapshot_total: data?.total ?? null, snapshot_not_updated: data?.not_updated_in_quarter ?? null };
       });
     },
@@ -166,7 +190,7 @@ export function createCyclesRepository(db: Knex) {
       return rows
         .map((r: { quarter: string; taken_at: Date; data: unknown }) => ({
           ...r,
-          data: (typeof r.data === 'string' ? JSON.parse(r.data) : r.data) as SnapshotData,
+          data: parseSnapshot(r.data),
         }))
         .reverse();
     },

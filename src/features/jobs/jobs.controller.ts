@@ -1,9 +1,9 @@
 import type { Request, Response } from 'express';
+import { actorFromRequest } from '../../lib/auth-context.js';
 import type { Clock } from '../../lib/clock.js';
 import { NotFoundError } from '../../lib/errors.js';
 import { vietnamToday } from '../../lib/format.js';
 import { flash } from '../../middleware/locals.js';
-import { actorFromRequest } from '../audit/audit.service.js';
 import type { CataloguesService } from '../catalogues/catalogues.service.js';
 import { DATA_LEVELS, SCOPES } from '../register-form/definition.js';
 import type { SnapshotDimension } from './cycles.repository.js';

@@ -2,22 +2,32 @@
  * What the pages of the jobs feature need: the quarterly cycles and snapshots (R-13.2), the annual report (R-13.1),
  * the job runs and the "Chạy ngay" button (it_admin, audited), an association's term-congress badge.
  */
-import type { Knex } from 'knex';
+
+import type { JobRunFilters } from '../../jobs/job-runs.repository.js';
+import type { JobRunner } from '../../jobs/runner.js';
+import type { Actor } from '../../lib/auth-context.js';
 import type { Clock } from '../../lib/clock.js';
 import { NotFoundError } from '../../lib/errors.js';
 import { vietnamToday } from '../../lib/format.js';
 import type { TermInfo } from '../associations/congress-term.js';
-import type { Actor, AuditService } from '../audit/audit.service.js';
+import type { AuditService } from '../audit/audit.service.js';
 import { buildAnnualReport } from './annual-report.js';
-import { termInfos } from './congress-alerts.job.js';
-import { createCyclesRepository, SNAPSHOT_DIMENSIONS, type SnapshotDimension } from './cycles.repository.js';
-import type { JobRunner } from './job-runner.js';
-import type { JobRunFilters } from './job-runs.repository.js';
+import type { AnnualReportRepository } from './annual-report.repository.js';
+import type { CongressAlertsRepository } from './congress-alerts.repository.js';
+import { type CyclesRepository, SNAPSHOT_DIMENSIONS, type SnapshotDimension } from './cycles.repository.js';
 import { isQuarterKey, quarterOf, quarterRange } from './quarters.js';
 
-export function createJobsService(deps: { db: Knex; runner: JobRunner; audit: AuditService; clock: Clock }) {
-  const { db, runner, audit, clock } = deps;
-  const cycles = createCyclesRepository(db);
+export interface JobsServiceDeps {
+  runner: JobRunner;
+  cycles: CyclesRepository;
+  alerts: CongressAlertsRepository;
+  annual: AnnualReportRepository;
+  audit: AuditService;
+  clock: Clock;
+}
+
+export function createJobsService(deps: JobsServiceDeps) {
+  const { runner, cycles, alerts, annual, audit, clock } = deps;
   return {
     runner,
 
@@ -54,7 +64,7 @@ export function createJobsService(deps: { db: Knex; runner: JobRunner; audit: Au
       };
     },
 
-    annualReport: (year: number) => buildAnnualReport(db, year),
+    annualReport: (year: number) => buildAnnualReport(annual, year),
 
     recordAnnualPrint(actor: Actor, year: number) {
       return audit.record(actor, { action: 'annual_report.print', targetType: 'annual_report', targetId: String(year) });
@@ -76,9 +86,9 @@ export function createJobsService(deps: { db: Knex; runner: JobRunner; audit: Au
 
     /** The term-congress state of one association (the officer's home and the register record). */
     async termOf(associationId: number): Promise<{ code: string; name: string; info: TermInfo | null } | null> {
-      const a = await db('associations').where({ id: associationId }).first('id', 'code', 'name');
+      const a = await alerts.findAssociation(associationId);
       if (!a) return null;
-      const [t] = await termInfos(db, vietnamToday(clock.now()), associationId);
+      const [t] = await alerts.termInfos(vietnamToday(clock.now()), associationId);
       return { code: a.code, name: a.name, info: t?.info ?? null };
     },
   };

@@ -8,41 +8,53 @@
  *     quarter (RELIABILITY check 35). The only window for a duplicate is a process killed between the SMTP server's
  *     acceptance and that one UPDATE; the Message-ID is stable per notice so a receiving side can drop it.
  */
-import { createCyclesRepository } from './cycles.repository.js';
+import type { Knex } from 'knex';
+import type { JobDefinition } from '../../jobs/job.js';
+import type { Clock } from '../../lib/clock.js';
+import type { Mailer } from '../../lib/mailer.js';
+import type { NotificationsService } from '../notifications/notifications.service.js';
+import type { CyclesRepository } from './cycles.repository.js';
 import { dueQuarter, quarterLabel, quarterRange } from './quarters.js';
-import type { JobDefinition } from './registry.js';
 
 /** Associations notified per transaction. */
 const BATCH = 200;
 /** Consecutive refused e-mails after which the server is taken to be down and the run stops (to retry later). */
 const MAX_CONSECUTIVE_FAILURES = 5;
 
-export const quarterlyCycleJob: JobDefinition = {
+export interface QuarterlyCycleJobDeps {
+  db: Knex;
+  cycles: CyclesRepository;
+  notifications: Pick<NotificationsService, 'notifyRoles' | 'notifyUsers'>;
+  /** E-mail of the notices when SMTP is configured (`enabled`). */
+  mailer: Mailer;
+  clock: Clock;
+  /** Links in e-mails are made absolute with it (none: the e-mail has no link). */
+  publicUrl: string | null;
+}
+
+export const createQuarterlyCycleJob = ({
+  db,
+  cycles: repo,
+  notifications,
+  mailer,
+  clock,
+  publicUrl,
+}: QuarterlyCycleJobDeps): JobDefinition => ({
   name: 'quarterly-cycle',
   description: 'Mở kỳ cập nhật dữ liệu hằng quý (ngày cuối quý), nhắc Vụ TCPCP và các hội, chốt số liệu thống kê của quý (R-13.2)',
   schedule: 'quarterly-cycle',
   period: dueQuarter,
-  async run({ db, services, clock, config, logger, period: quarter }) {
-    const repo = createCyclesRepository(db);
+  async run({ logger, period: quarter }) {
     const { from, to, start, end } = quarterRange(quarter);
     const label = quarterLabel(quarter);
     const prefix = `cycle:${quarter}:`;
     const counts = { associations: 0, officer_notices: 0, staff_notices: 0, emails_sent: 0, emails_without_address: 0, snapshot_total: 0 };
 
     await db.transaction(async (trx) => {
-      await trx('update_cycles')
-        .insert({ quarter, period_start: start, period_end: end, opened_at: clock.now() })
-        .onConflict('quarter')
-        .ignore();
+      await repo.openCycle(trx, { quarter, period_start: start, period_end: end, opened_at: clock.now() });
       // Frozen: taken once, never recomputed by a re-run.
-      if (!(await trx('quarter_snapshots').where({ quarter }).first('quarter'))) {
-        const data = await repo.snapshotData(trx, from, to);
-        await trx('quarter_snapshots')
-          .insert({ quarter, taken_at: clock.now(), data: JSON.stringify(data) })
-          .onConflict('quarter')
-          .ignore();
-      }
-      counts.staff_notices = await services.notifications.notifyRoles(trx, ['ngo_staff', 'ngo_lead'], {
+      await repo.freezeSnapshot(trx, quarter, from, to, clock.now());
+      counts.staff_notices = await notifications.notifyRoles(trx, ['ngo_staff', 'ngo_lead'], {
         kind: 'cycle.quarterly',
         title: `Kỳ cập nhật dữ liệu ${label} đã mở`,
         body: `Hôm nay là ngày cuối ${label.toLowerCase()}: Vụ Tổ chức phi chính phủ cập nhật các thay đổi, bổ sung của hồ sơ hội. Danh sách hồ sơ chưa được cập nhật trong quý ở trang Kỳ cập nhật.`,
@@ -50,9 +62,7 @@ export const quarterlyCycleJob: JobDefinition = {
         dedupeKey: `${prefix}staff`,
       });
     });
-    const snapshot = await db('quarter_snapshots').where({ quarter }).first('data');
-    const data = typeof snapshot?.data === 'string' ? JSON.parse(snapshot.data) : snapshot?.data;
-    counts.snapshot_total = Number(data?.total ?? 0);
+    counts.snapshot_total = (await repo.findSnapshot(quarter))?.total ?? 0;
 
     const officers = await repo.liveOfficers(db);
     const byAssociation = new Map<number, { code: string; name: string; users: number[] }>();
@@ -66,7 +76,7 @@ export const quarterlyCycleJob: JobDefinition = {
     for (let i = 0; i < entries.length; i += BATCH) {
       await db.transaction(async (trx) => {
         for (const [associationId, a] of entries.slice(i, i + BATCH)) {
-          counts.officer_notices += await services.notifications.notifyUsers(trx, a.users, {
+          counts.officer_notices += await notifications.notifyUsers(trx, a.users, {
             kind: 'cycle.quarterly',
             title: `Đề nghị cập nhật thông tin của hội — ${label}`,
             body: `Kỳ cập nhật dữ liệu ${label} đã mở. Đề nghị ${a.name} (mã ${a.code}) rà soát và gửi các thay đổi, bổ sung thông tin của hội (Biểu mẫu 1) cho Vụ Tổ chức phi chính phủ.`,
@@ -77,9 +87,8 @@ export const quarterlyCycleJob: JobDefinition = {
       });
     }
 
-    const mailer = services.mailer;
     if (mailer.enabled) {
-      const base = config.publicUrl ? config.publicUrl.replace(/\/$/, '') : null;
+      const base = publicUrl ? publicUrl.replace(/\/$/, '') : null;
       // Keyset over notice ids: a message refused by the server is left unmarked (retried by the next run) without
       // stopping the others; the run fails when any is left, and gives up early when the server seems down.
       let lastId = 0;
@@ -119,4 +128,4 @@ export const quarterlyCycleJob: JobDefinition = {
     }
     return counts;
   },
-};
+});

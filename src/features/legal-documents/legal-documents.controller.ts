@@ -1,8 +1,8 @@
 import type { Request, Response } from 'express';
+import { actorFromRequest } from '../../lib/auth-context.js';
 import { NotFoundError, ValidationError } from '../../lib/errors.js';
 import { fieldErrors, keptValues } from '../../lib/forms.js';
 import { flash } from '../../middleware/locals.js';
-import { actorFromRequest } from '../audit/audit.service.js';
 import { isoToVietnameseDate } from '../register-form/schema.js';
 import type { LegalDocumentRow } from './legal-documents.repository.js';
 import { LEGAL_DOC_TYPES, legalDocumentForm, versionField } from './legal-documents.schemas.js';

@@ -1,8 +1,9 @@
 /** The legal documents catalogue (R-17.1 m): staff add and edit entries; every write leaves an audit row. */
 import type { Knex } from 'knex';
+import type { Actor } from '../../lib/auth-context.js';
 import type { Clock } from '../../lib/clock.js';
 import { NotFoundError, StaleVersionError } from '../../lib/errors.js';
-import type { Actor, AuditService } from '../audit/audit.service.js';
+import type { AuditService } from '../audit/audit.service.js';
 import type { LegalDocumentFilters, LegalDocumentsRepository } from './legal-documents.repository.js';
 import type { LegalDocumentInput } from './legal-documents.schemas.js';
 

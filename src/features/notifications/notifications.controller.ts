@@ -1,8 +1,8 @@
 import type { NextFunction, Request, Response } from 'express';
 import { z } from 'zod';
+import type { AuthUser } from '../../lib/auth-context.js';
 import type { Clock } from '../../lib/clock.js';
 import { NotFoundError } from '../../lib/errors.js';
-import type { AuthUser } from '../../middleware/auth.js';
 import { flash } from '../../middleware/locals.js';
 import type { NotificationsService } from './notifications.service.js';
 

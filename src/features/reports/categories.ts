@@ -1,11 +1,7 @@
 /**
  * The R-17.1 report categories (SPEC §4): the one list the index, the routes, the filters, the exports and the
- * access check read. `canReadCategory` is the single place a later per-category grant (exploiters, R-14) hooks in.
+ * access check read. Who may read which category is the access policy's (features/access/report-access.ts).
  */
-
-import { hasAnyRole, type Role } from '../../lib/roles.js';
-import type { AuthUser } from '../../middleware/auth.js';
-import type { EffectiveAccess } from '../access/effective-access.js';
 
 export type FilterKey =
   | 'ma'
@@ -146,40 +142,4 @@ export const CATEGORY_KEYS = CATEGORIES.map((c) => c.key) as readonly CategoryKe
 
 export function categoryByKey(key: string): CategoryDef | undefined {
   return CATEGORIES.find((c) => c.key === key);
-}
-
-/** Roles that read every category today (SPEC §1). */
-export const REPORT_ROLES: readonly Role[] = ['ngo_staff', 'ngo_lead', 'leader'];
-/** Roles that see leaders' personal fields (birth year, gender, qualifications …) in reports d and đ. */
-export const PERSONAL_ROLES: readonly Role[] = ['ngo_staff', 'ngo_lead', 'leader'];
-
-/** Roles whose reading is limited to their organisation's grant (R-8.5, R-14). */
-export const GRANT_ROLES: readonly Role[] = ['org_manager', 'exploiter'];
-/** Everyone the /bao-cao guard admits; the category check below then decides per category. */
-export const READER_ROLES: readonly Role[] = [...REPORT_ROLES, ...GRANT_ROLES];
-
-type Reader = (Pick<AuthUser, 'roles'> & { access?: EffectiveAccess | null | undefined }) | null | undefined;
-
-function usableGrant(user: Reader): EffectiveAccess | null {
-  if (!user || !hasAnyRole(user.roles, GRANT_ROLES)) return null;
-  const access = user.access;
-  return access && access.blocked === null ? access : null;
-}
-
-/**
- * Whether a user may read a category. Staff and leaders read every category; an org_manager or exploiter reads a
- * category only when a current grant of their organisation includes it and neither the organisation nor the user
- * is suspended or revoked. `user.access` is loaded from the database on every request (access middleware).
- */
-export function canReadCategory(user: Reader, category: CategoryKey): boolean {
-  if (!user) return false;
-  if (hasAnyRole(user.roles, REPORT_ROLES)) return true;
-  return usableGrant(user)?.categories.includes(category) ?? false;
-}
-
-/** Leaders' personal fields (birth year, gender, qualifications …): staff roles, or a grant that includes them. */
-export function canSeePersonal(user: Reader): boolean {
-  if (!user) return false;
-  if (hasAnyRole(user.roles, PERSONAL_ROLES)) return true;
-  return usableGrant(user)?.personal ?? false;
 }

@@ -3,9 +3,10 @@
  * of Biểu mẫu 1 (labels and types from the form definition), and the lists saved under a name by their owner.
  */
 import type { Knex } from 'knex';
+import type { Actor } from '../../lib/auth-context.js';
 import type { Clock } from '../../lib/clock.js';
 import { NotFoundError } from '../../lib/errors.js';
-import type { Actor, AuditService } from '../audit/audit.service.js';
+import type { AuditService } from '../audit/audit.service.js';
 import { ALL_FIELDS, type FieldDef } from '../register-form/definition.js';
 import { CODE_FIELD, fieldColumn, fieldValue, limitOf, offsetOf, paged, type ReportBuilder } from './report-builder.js';
 import type { ReportsRepository } from './reports.repository.js';

@@ -1,15 +1,16 @@
 import type { Request, Response } from 'express';
+import { actorFromRequest } from '../../lib/auth-context.js';
 import type { Clock } from '../../lib/clock.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../lib/errors.js';
 import { vietnamToday } from '../../lib/format.js';
 import { fieldErrors } from '../../lib/forms.js';
 import { hasAnyRole } from '../../lib/roles.js';
 import { associationCodesOf, type ExploitationLogService } from '../access/exploitation-log.service.js';
+import { canReadCategory, canSeePersonal, REPORT_ROLES } from '../access/report-access.js';
 import { TERM_STATE_LABELS } from '../associations/congress-term.js';
-import { actorFromRequest } from '../audit/audit.service.js';
 import { LEGAL_DOC_TYPES } from '../legal-documents/legal-documents.schemas.js';
 import { SCOPES } from '../register-form/definition.js';
-import { CATEGORIES, type CategoryDef, canReadCategory, canSeePersonal, categoryByKey, REPORT_ROLES } from './categories.js';
+import { CATEGORIES, type CategoryDef, categoryByKey } from './categories.js';
 import type { Report } from './report-model.js';
 import { contentDisposition, toCsv, writeXlsx } from './reports.export.js';
 import { columnsFromQuery, filtersFromQuery, queryFromFilters, type ReportQuery, reportQuery, savedReportForm } from './reports.schemas.js';

@@ -5,8 +5,9 @@
  * staff home's figures.
  */
 import type { Knex } from 'knex';
+import type { Actor } from '../../lib/auth-context.js';
 import type { Clock } from '../../lib/clock.js';
-import type { Actor, AuditService } from '../audit/audit.service.js';
+import type { AuditService } from '../audit/audit.service.js';
 import type { LegalDocumentsRepository } from '../legal-documents/legal-documents.repository.js';
 import type { CategoryDef, CategoryKey } from './categories.js';
 import { congressReport } from './congress-report.js';

@@ -1,10 +1,10 @@
 /**
  * Reports R-17.1 (a–n) under /bao-cao. The guard admits NGO Department staff and the ministry's leaders; the
- * controller then asks categories.canReadCategory for the category itself (where exploiters' grants will hook in).
+ * controller then asks the access policy's canReadCategory for the category itself (where exploiters' grants will hook in).
  */
 import { Router } from 'express';
 import { requireRole } from '../../middleware/auth.js';
-import { READER_ROLES } from './categories.js';
+import { READER_ROLES } from '../access/report-access.js';
 import type { createReportsController } from './reports.controller.js';
 
 export function reportsRoutes(c: ReturnType<typeof createReportsController>): Router {

@@ -7,11 +7,12 @@
  * row and notices.
  */
 import type { Knex } from 'knex';
+import type { Actor } from '../../lib/auth-context.js';
 import type { Clock } from '../../lib/clock.js';
 import { ConflictError, NotFoundError, StaleVersionError, ValidationError } from '../../lib/errors.js';
 import type { FullRecord } from '../associations/associations.repository.js';
 import type { AssociationsService, CatalogueOptions } from '../associations/associations.service.js';
-import type { Actor, AuditService } from '../audit/audit.service.js';
+import type { AuditService } from '../audit/audit.service.js';
 import type { NotificationsService } from '../notifications/notifications.service.js';
 import {
   applyAccepted,

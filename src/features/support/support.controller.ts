@@ -1,8 +1,8 @@
 import type { Request, Response } from 'express';
+import { type Actor, actorFromRequest } from '../../lib/auth-context.js';
 import { ConflictError, NotFoundError } from '../../lib/errors.js';
 import { fieldErrors, keptValues } from '../../lib/forms.js';
 import { flash } from '../../middleware/locals.js';
-import { type Actor, actorFromRequest } from '../audit/audit.service.js';
 import type { ThreadStatus } from './support.repository.js';
 import { pageQuery, questionForm, replyForm, STATUS_LABELS, staffListQuery } from './support.schemas.js';
 import type { SupportService } from './support.service.js';

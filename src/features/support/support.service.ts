@@ -4,9 +4,10 @@
  * Staff are notified of a new question or a reply, the asker of an answer.
  */
 import type { Knex } from 'knex';
+import type { Actor } from '../../lib/auth-context.js';
 import type { Clock } from '../../lib/clock.js';
 import { ConflictError, NotFoundError } from '../../lib/errors.js';
-import type { Actor, AuditService } from '../audit/audit.service.js';
+import type { AuditService } from '../audit/audit.service.js';
 import type { NotificationsService } from '../notifications/notifications.service.js';
 import type { SupportRepository, ThreadStatus } from './support.repository.js';
 import type { QuestionInput } from './support.schemas.js';

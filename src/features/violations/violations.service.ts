@@ -9,11 +9,12 @@
  */
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
+import type { Actor } from '../../lib/auth-context.js';
 import type { Clock } from '../../lib/clock.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../lib/errors.js';
 import { vietnamToday } from '../../lib/format.js';
 import { hasAnyRole } from '../../lib/roles.js';
-import type { Actor, AuditService } from '../audit/audit.service.js';
+import type { AuditService } from '../audit/audit.service.js';
 import type { ReceivedUpload } from '../documents/documents.service.js';
 import type { DocumentStorage } from '../documents/documents.storage.js';
 import { addDays, vietnamDayStart } from '../fees/fees.service.js';

@@ -7,13 +7,12 @@
 import os from 'node:os';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
-import type { Config } from '../../config.js';
-import type { Clock } from '../../lib/clock.js';
-import { localStamp, previousFire } from '../../lib/cron.js';
-import type { Services } from '../../services.js';
-import { tryAdvisoryLock } from './advisory-lock.js';
+import type { Config } from '../config.js';
+import { tryAdvisoryLock } from '../db/advisory-lock.js';
+import type { Clock } from '../lib/clock.js';
+import { localStamp, previousFire } from '../lib/cron.js';
+import type { JobDefinition, JobTrigger } from './job.js';
 import { createJobRunsRepository, type JobRunsRepository, type JobStatus } from './job-runs.repository.js';
-import type { JobDefinition, JobTrigger } from './registry.js';
 
 export interface RunOptions {
   trigger: JobTrigger;
@@ -35,12 +34,12 @@ export interface RunResult {
 
 export interface JobRunnerDeps {
   db: Knex;
-  config: Readonly<Config>;
+  /** Only the schedules: which cron expression each job's `schedule` key names. */
+  config: Readonly<Pick<Config, 'jobs'>>;
   clock: Clock;
   logger: Logger;
+  /** The jobs, each built with its own dependencies (registry.ts). */
   jobs: readonly JobDefinition[];
-  /** The services the jobs use (set after construction: the runner is itself one of the services). */
-  services?: Services;
 }
 
 const MAX_ERROR = 2000;
@@ -51,13 +50,11 @@ const MAX_ERROR = 2000;
  */
 const runningInProcess = new WeakMap<Knex, Set<string>>();
 
-/** Declared (not inferred): the runner and the services refer to each other. */
 export interface JobRunner {
   readonly jobs: readonly JobDefinition[];
   readonly repo: JobRunsRepository;
   scheduleOf(job: JobDefinition): string | null;
   duePeriod(job: JobDefinition, now: Date, trigger: JobTrigger): string | null;
-  attachServices(s: Services): void;
   run(name: string, opts: RunOptions): Promise<RunResult>;
   catchUp(): Promise<RunResult[]>;
   drain(timeoutMs: number): Promise<void>;
@@ -70,7 +67,6 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
   runningInProcess.set(db, runningHere);
   const inFlight = new Set<Promise<unknown>>();
   const host = os.hostname();
-  let services: Services | undefined = deps.services;
 
   function scheduleOf(job: JobDefinition): string | null {
     return job.schedule ? (config.jobs.schedules[job.schedule] ?? null) : null;
@@ -133,17 +129,8 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
         requested_by: opts.requestedBy ?? null,
       });
       logger.info({ job: job.name, period, trigger: opts.trigger, runId }, 'job started');
-      if (!services) throw new Error('job runner used before services were attached');
       try {
-        const counts = await job.run({
-          db,
-          services,
-          config,
-          clock,
-          logger: logger.child({ job: job.name }),
-          period,
-          trigger: opts.trigger,
-        });
+        const counts = await job.run({ period, trigger: opts.trigger, logger: logger.child({ job: job.name }) });
         try {
           await repo.finish(runId, 'succeeded', clock.now(), counts, null);
         } catch (err) {
@@ -186,10 +173,6 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
     run,
     scheduleOf,
     duePeriod,
-
-    attachServices(s: Services) {
-      services = s;
-    },
 
     /** At startup: every scheduled job whose latest due period has no successful run is run now, one after another. */
     async catchUp(): Promise<RunResult[]> {

@@ -5,8 +5,8 @@
  */
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
-import { JOB_TIME_ZONE } from '../../lib/cron.js';
-import type { JobRunner } from './job-runner.js';
+import { JOB_TIME_ZONE } from '../lib/cron.js';
+import type { JobRunner } from './runner.js';
 
 export interface Scheduler {
   start(options?: { catchUp?: boolean }): Promise<void>;

@@ -3,7 +3,7 @@
  * otherwise: `enabled` is false and nothing is sent.
  */
 import nodemailer from 'nodemailer';
-import type { Config } from '../../config.js';
+import type { Config } from '../config.js';
 
 export interface MailMessage {
   to: string;

@@ -1,18 +1,20 @@
 /**
- * Entry point: config → database (PostgreSQL or embedded PGlite) → migrate and seed → services → app → listen.
+ * Entry point of `npm start` and the container: config → database (PostgreSQL or embedded PGlite) → migrate and seed
+ * (seeding.ts) → services → app → listen, then the URL and — in demo mode — the demo accounts.
  * Graceful shutdown on SIGTERM/SIGINT: stop accepting, finish requests in flight (≤ 25 s), stop the scheduler (a job
  * in flight gets ≤ 15 s), close the database.
  */
 import type { Server } from 'node:http';
-import { DEMO_ACCOUNTS } from '../seeds/demo/users.js';
-import { createApp } from './app.js';
-import { ConfigError, loadConfig } from './config.js';
-import { openDatabase, prepareDatabase } from './db/setup.js';
-import { createScheduler } from './features/jobs/scheduler.js';
-import { systemClock } from './lib/clock.js';
-import { createLogger } from './logger.js';
-import { KnexSessionStore } from './middleware/session.js';
-import { createServices } from './services.js';
+import { DEMO_ACCOUNTS } from '../../seeds/demo/users.js';
+import { createApp } from '../app.js';
+import { ConfigError, loadConfig } from '../config.js';
+import { openDatabase } from '../db/setup.js';
+import { createScheduler } from '../jobs/scheduler.js';
+import { systemClock } from '../lib/clock.js';
+import { createLogger } from '../logger.js';
+import { KnexSessionStore } from '../middleware/session.js';
+import { createServices } from '../services.js';
+import { prepareDatabase } from './seeding.js';
 
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;

@@ -1,0 +1,94 @@
+/** SQL of `notifications` and of the recipients a notice is addressed to (Knex only). */
+import type { Knex } from 'knex';
+import type { Role } from '../../lib/roles.js';
+
+export interface NotificationRow {
+  id: number;
+  user_id: number;
+  kind: string;
+  title: string;
+  body: string;
+  link: string | null;
+  created_at: Date;
+  read_at: Date | null;
+}
+
+export interface NewNotificationRow {
+  user_id: number;
+  kind: string;
+  title: string;
+  body: string;
+  link: string | null;
+  dedupe_key: string | null;
+}
+
+const COLUMNS = ['id', 'user_id', 'kind', 'title', 'body', 'link', 'created_at', 'read_at'] as const;
+
+export function createNotificationsRepository(db: Knex) {
+  return {
+    /** Inserts the rows in the caller's transaction; returns how many were new (a per-user dedupe key repeats none). */
+    async insertNew(trx: Knex | Knex.Transaction, rows: readonly NewNotificationRow[]): Promise<number> {
+      const inserted = await trx('notifications').insert(rows).onConflict(['user_id', 'dedupe_key']).ignore().returning('id');
+      return inserted.length;
+    },
+
+    /** Active (not disabled) users holding any of the roles. */
+    async usersWithRoles(trx: Knex | Knex.Transaction, roles: readonly Role[]): Promise<number[]> {
+      const rows = await trx('users')
+        .whereNull('disabled_at')
+        .whereRaw('roles && ?::text[]', [roles as Role[]])
+        .select<{ id: number }[]>('id');
+      return rows.map((r) => r.id);
+    },
+
+    /** Active officers (role `association`) of one association. */
+    async officersOf(trx: Knex | Knex.Transaction, associationId: number): Promise<number[]> {
+      const rows = await trx('users')
+        .whereNull('disabled_at')
+        .where('association_id', associationId)
+        .whereRaw("'association' = ANY(roles)")
+        .select<{ id: number }[]>('id');
+      return rows.map((r) => r.id);
+    },
+
+    async unreadCount(userId: number): Promise<number> {
+      const row = await db('notifications')
+        .where({ user_id: userId })
+        .whereNull('read_at')
+        .count<{ n: string | number }[]>('* as n')
+        .first();
+      return Number(row?.n ?? 0);
+    },
+
+    async list(userId: number, page: number, pageSize: number): Promise<{ rows: NotificationRow[]; total: number }> {
+      const [rows, total] = await Promise.all([
+        db('notifications')
+          .where({ user_id: userId })
+          .orderBy([
+            { column: 'created_at', order: 'desc' },
+            { column: 'id', order: 'desc' },
+          ])
+          .limit(pageSize)
+          .offset((page - 1) * pageSize)
+          .select<NotificationRow[]>(...COLUMNS),
+        db('notifications').where({ user_id: userId }).count<{ n: string | number }[]>('* as n').first(),
+      ]);
+      return { rows: rows.map((r) => ({ ...r, id: Number(r.id) })), total: Number(total?.n ?? 0) };
+    },
+
+    /** Marks one of the user's own notices read (scope in the query: another user's id changes nothing). */
+    async markRead(userId: number, id: number, at: Date): Promise<NotificationRow | null> {
+      const [row] = await db('notifications')
+        .where({ id, user_id: userId })
+        .update({ read_at: db.raw('coalesce(read_at, ?)', [at]) })
+        .returning<NotificationRow[]>([...COLUMNS]);
+      return row ?? null;
+    },
+
+    async markAllRead(userId: number, at: Date): Promise<number> {
+      return db('notifications').where({ user_id: userId }).whereNull('read_at').update({ read_at: at });
+    },
+  };
+}
+
+export type NotificationsRepository = ReturnType<typeof createNotificationsRepository>;

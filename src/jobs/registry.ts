@@ -1,0 +1,57 @@
+/**
+ * The job registry (issue 7, RELIABILITY rule 6): every job of the application, each built with the repositories
+ * and services it uses. The composition root (services.ts) calls `createJobs` with those dependencies and hands
+ * the list to the runner; tests build the same list with their own (a mailer that fails, a second database).
+ */
+import type { Knex } from 'knex';
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import { backupDrillJob, backupJob } from '../features/backup/jobs.js';
+import { createAnnualReportReminderJob } from '../features/jobs/annual-report-reminder.job.js';
+import { createCongressAlertsJob } from '../features/jobs/congress-alerts.job.js';
+import { createCongressAlertsRepository } from '../features/jobs/congress-alerts.repository.js';
+import { createCyclesRepository } from '../features/jobs/cycles.repository.js';
+import { createQuarterlyCycleJob } from '../features/jobs/quarterly-cycle.job.js';
+import type { NotificationsService } from '../features/notifications/notifications.service.js';
+import type { Clock } from '../lib/clock.js';
+import type { Mailer } from '../lib/mailer.js';
+import type { JobDefinition } from './job.js';
+
+export interface JobDeps {
+  db: Knex;
+  config: Readonly<Config>;
+  clock: Clock;
+  notifications: NotificationsService;
+  mailer: Mailer;
+}
+
+/** Every job of the application. */
+export function createJobs({ db, config, clock, notifications, mailer }: JobDeps): readonly JobDefinition[] {
+  const backupContext = (logger: Logger) => ({ db, config, clock, logger });
+  /**
+   * The scheduled backup (R-20.1) is followed at once by a restore drill of what it wrote (RELIABILITY 38): a drill
+   * that fails fails the run, so the IT Centre sees it. `backup-drill` alone stays available by hand.
+   */
+  const scheduledBackupJob: JobDefinition = {
+    name: 'backup',
+    description: `${backupJob.description} Sau mỗi lần sao lưu, diễn tập khôi phục ngay bản vừa tạo.`,
+    schedule: 'backup',
+    async run({ logger }) {
+      const backup = await backupJob.run(backupContext(logger));
+      const drill = await backupDrillJob.run(backupContext(logger));
+      return { ...backup, ...Object.fromEntries(Object.entries(drill).map(([k, v]) => [`drill_${k}`, v])) };
+    },
+  };
+  const drillJob: JobDefinition = {
+    name: backupDrillJob.name,
+    description: backupDrillJob.description,
+    run: ({ logger }) => backupDrillJob.run(backupContext(logger)),
+  };
+  return [
+    createQuarterlyCycleJob({ db, cycles: createCyclesRepository(db), notifications, mailer, clock, publicUrl: config.publicUrl }),
+    createCongressAlertsJob({ db, alerts: createCongressAlertsRepository(db), notifications, clock }),
+    createAnnualReportReminderJob({ db, notifications }),
+    scheduledBackupJob,
+    drillJob,
+  ];
+}
