@@ -122,7 +122,7 @@ export const paths = Object.freeze({
     edit: (kind: string, code: string) => `${ADMIN}/danh-muc/${seg(kind)}/${seg(code)}/sua`,
   }),
   imports: Object.freeze({
-    index: () => `${ADMIN}/nhap-du-lieu`,
+    index: (...query: Query[]) => `${ADMIN}/nhap-du-lieu${queryString(...query)}`,
     templateXlsx: () => `${ADMIN}/nhap-du-lieu/mau.xlsx`,
     templateCsv: () => `${ADMIN}/nhap-du-lieu/mau.csv`,
     batch: (id: number, ...query: Query[]) => `${ADMIN}/nhap-du-lieu/${seg(id)}${queryString(...query)}`,
