@@ -48,7 +48,7 @@ export const paths = Object.freeze({
     page: (slug: string) => `/huong-dan/${seg(slug)}`,
   }),
   auth: Object.freeze({
-    login: () => '/dang-nhap',
+    login: (...query: Query[]) => `/dang-nhap${queryString(...query)}`,
     code: () => '/dang-nhap/ma-xac-thuc',
     enrol: () => '/dang-nhap/dang-ky-xac-thuc',
     logout: () => '/dang-xuat',
