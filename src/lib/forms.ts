@@ -1,6 +1,6 @@
 /** Helpers shared by controllers that handle forms. */
 import type { z } from 'zod';
-import type { FieldErrors } from './errors.js';
+import { type FieldErrors, ValidationError } from './errors.js';
 
 /** First message per field, keyed by the field's name as the form posts it. */
 export function fieldErrors(error: z.ZodError): FieldErrors {
@@ -21,6 +21,42 @@ export function keptValues(body: unknown, omit: readonly string[] = []): Record<
     if (typeof v === 'string') out[k] = v;
   }
   return out;
+}
+
+/** What a refused form is rendered again with: the user's values and one message per field. */
+export interface RefusedForm<V = Record<string, string>> {
+  values: V;
+  errors: FieldErrors;
+}
+
+/**
+ * The form round trip of the house style: `body` parsed with `schema`; when that fails, or `save` throws a
+ * ValidationError, `refused` renders the same page again (status 400, the user's values from `values`, by default
+ * `keptValues`, and the error summary) and the answer is `undefined`; otherwise it is `{ saved }`, what `save`
+ * returned, and the caller flashes and redirects.
+ */
+export async function submitForm<S extends z.ZodType, T, V = Record<string, string>>(
+  body: unknown,
+  schema: S,
+  steps: {
+    save: (data: z.output<S>) => Promise<T> | T;
+    refused: (form: RefusedForm<V>) => unknown;
+    values?: (body: unknown) => V;
+  },
+): Promise<{ saved: T } | undefined> {
+  const values = () => (steps.values ? steps.values(body) : (keptValues(body) as V));
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) {
+    await steps.refused({ values: values(), errors: fieldErrors(parsed.error) });
+    return undefined;
+  }
+  try {
+    return { saved: await steps.save(parsed.data) };
+  } catch (err) {
+    if (!(err instanceof ValidationError)) throw err;
+    await steps.refused({ values: values(), errors: err.fieldErrors });
+    return undefined;
+  }
 }
 
 /** A safe local return path: relative, same origin, no protocol-relative tricks (RELIABILITY check 17). */

@@ -2,6 +2,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { formatDate, formatDateTime, formatNumber, formatVnd } from '../lib/format.js';
 import { hasAnyRole, ROLE_LABELS, type Role } from '../lib/roles.js';
+import { paths } from '../lib/urls.js';
 import type { Csrf } from './csrf.js';
 
 export interface NavItem {
@@ -12,23 +13,24 @@ export interface NavItem {
 /** Navigation by role: links only where the guard would let the user in. */
 export function navigationFor(roles: readonly Role[]): NavItem[] {
   const items: NavItem[] = [];
-  if (hasAnyRole(roles, ['ngo_staff', 'ngo_lead', 'it_admin', 'leader'])) items.push({ href: '/quan-tri/', label: 'Trang quản trị' });
-  if (hasAnyRole(roles, ['ngo_staff', 'ngo_lead', 'leader'])) items.push({ href: '/quan-tri/hoi', label: 'Sổ đăng ký hội' });
-  if (hasAnyRole(roles, ['ngo_staff', 'ngo_lead', 'leader'])) items.push({ href: '/bao-cao', label: 'Báo cáo' });
-  if (hasAnyRole(roles, ['ngo_staff', 'ngo_lead'])) items.push({ href: '/quan-tri/bieu-mau', label: 'Biểu mẫu 1' });
-  if (hasAnyRole(roles, ['ngo_staff', 'ngo_lead'])) items.push({ href: '/quan-tri/danh-muc', label: 'Danh mục' });
-  if (hasAnyRole(roles, ['ngo_staff', 'ngo_lead'])) items.push({ href: '/quan-tri/hoi-dap', label: 'Hỏi đáp' });
-  if (hasAnyRole(roles, ['ngo_staff', 'ngo_lead', 'it_admin'])) items.push({ href: '/quan-tri/su-co', label: 'Sự cố' });
-  if (hasAnyRole(roles, ['it_admin'])) items.push({ href: '/quan-tri/he-thong', label: 'Quản trị hệ thống' });
-  if (hasAnyRole(roles, ['ngo_staff', 'ngo_lead'])) items.push({ href: '/quan-tri/nhap-du-lieu', label: 'Nhập dữ liệu' });
-  if (hasAnyRole(roles, ['association'])) items.push({ href: '/hoi-cua-toi/', label: 'Hội của tôi' });
-  if (hasAnyRole(roles, ['association'])) items.push({ href: '/hoi-cua-toi/khai-thac', label: 'Tổ chức khai thác dữ liệu của hội' });
-  if (hasAnyRole(roles, ['org_manager', 'exploiter'])) items.push({ href: '/khai-thac/', label: 'Khai thác dữ liệu' });
-  if (hasAnyRole(roles, ['association', 'org_manager', 'exploiter'])) items.push({ href: '/hoi-dap', label: 'Hỏi đáp' });
-  if (hasAnyRole(roles, ['org_manager', 'exploiter'])) items.push({ href: '/bao-cao', label: 'Báo cáo được cấp' });
-  if (hasAnyRole(roles, ['ngo_lead'])) items.push({ href: '/quan-tri/dang-ky-khai-thac', label: 'Đăng ký khai thác' });
-  if (hasAnyRole(roles, ['ngo_staff', 'ngo_lead'])) items.push({ href: '/quan-tri/nhat-ky-khai-thac', label: 'Nhật ký khai thác' });
-  items.push({ href: '/tai-khoan/doi-mat-khau', label: 'Đổi mật khẩu' });
+  if (hasAnyRole(roles, ['ngo_staff', 'ngo_lead', 'it_admin', 'leader'])) items.push({ href: paths.admin.home(), label: 'Trang quản trị' });
+  if (hasAnyRole(roles, ['ngo_staff', 'ngo_lead', 'leader'])) items.push({ href: paths.register.list(), label: 'Sổ đăng ký hội' });
+  if (hasAnyRole(roles, ['ngo_staff', 'ngo_lead', 'leader'])) items.push({ href: paths.reports.index(), label: 'Báo cáo' });
+  if (hasAnyRole(roles, ['ngo_staff', 'ngo_lead'])) items.push({ href: paths.submissions.queue(), label: 'Biểu mẫu 1' });
+  if (hasAnyRole(roles, ['ngo_staff', 'ngo_lead'])) items.push({ href: paths.catalogues.index(), label: 'Danh mục' });
+  if (hasAnyRole(roles, ['ngo_staff', 'ngo_lead'])) items.push({ href: paths.support.staffList(), label: 'Hỏi đáp' });
+  if (hasAnyRole(roles, ['ngo_staff', 'ngo_lead', 'it_admin'])) items.push({ href: paths.incidents.list(), label: 'Sự cố' });
+  if (hasAnyRole(roles, ['it_admin'])) items.push({ href: paths.itCentre.home(), label: 'Quản trị hệ thống' });
+  if (hasAnyRole(roles, ['ngo_staff', 'ngo_lead'])) items.push({ href: paths.imports.index(), label: 'Nhập dữ liệu' });
+  if (hasAnyRole(roles, ['association'])) items.push({ href: paths.submissions.officerHome(), label: 'Hội của tôi' });
+  if (hasAnyRole(roles, ['association']))
+    items.push({ href: paths.access.associationReaders(), label: 'Tổ chức khai thác dữ liệu của hội' });
+  if (hasAnyRole(roles, ['org_manager', 'exploiter'])) items.push({ href: paths.access.exploiterHome(), label: 'Khai thác dữ liệu' });
+  if (hasAnyRole(roles, ['association', 'org_manager', 'exploiter'])) items.push({ href: paths.support.ownList(), label: 'Hỏi đáp' });
+  if (hasAnyRole(roles, ['org_manager', 'exploiter'])) items.push({ href: paths.reports.index(), label: 'Báo cáo được cấp' });
+  if (hasAnyRole(roles, ['ngo_lead'])) items.push({ href: paths.access.registrations(), label: 'Đăng ký khai thác' });
+  if (hasAnyRole(roles, ['ngo_staff', 'ngo_lead'])) items.push({ href: paths.access.log(), label: 'Nhật ký khai thác' });
+  items.push({ href: paths.auth.changePassword(), label: 'Đổi mật khẩu' });
   return items;
 }
 
@@ -49,7 +51,7 @@ export function anonymousLocals(appName: string, currentPath: string): Record<st
 
 /** What every page needs for a visitor who is not signed in: no user, no navigation, no flash. */
 function signedOutLocals(currentPath: string) {
-  return { currentUser: null, currentPath, nav: [], roleLabels: ROLE_LABELS, fmt: FMT, flash: [] };
+  return { currentUser: null, currentPath, nav: [], roleLabels: ROLE_LABELS, fmt: FMT, paths, flash: [] };
 }
 
 export function locals(csrf: Csrf, appName: string): RequestHandler {
@@ -63,6 +65,7 @@ export function locals(csrf: Csrf, appName: string): RequestHandler {
     // A token is made (and a session created) only when a page renders a form: anonymous browsing stays sessionless.
     res.locals.csrfToken = () => csrf.generateToken(req);
     res.locals.fmt = FMT;
+    res.locals.paths = paths;
     res.locals.requestId = req.id;
     // Flash messages are read once.
     if (req.session?.flash?.length) {

@@ -1,8 +1,10 @@
 import type { Request, Response } from 'express';
 import { actorFromRequest } from '../../lib/auth-context.js';
 import { NotFoundError, ValidationError } from '../../lib/errors.js';
-import { fieldErrors, keptValues } from '../../lib/forms.js';
+import { fieldErrors, keptValues, type RefusedForm, submitForm } from '../../lib/forms.js';
+import { idParam } from '../../lib/params.js';
 import { hasAnyRole } from '../../lib/roles.js';
+import { paths } from '../../lib/urls.js';
 import { flash } from '../../middleware/locals.js';
 import { isoToVietnamese } from '../catalogues/catalogues.schemas.js';
 import { CATEGORIES } from '../reports/categories.js';
@@ -10,15 +12,10 @@ import type { FeeScheduleRow } from './fees.repository.js';
 import { contractForm, FEE_UNIT_LABELS, FEE_UNITS, pageQuery, periodQuery, scheduleForm, versionField } from './fees.schemas.js';
 import type { FeesService } from './fees.service.js';
 
-const BASE = '/quan-tri/phi';
 const CATEGORY_LABELS: Record<string, string> = Object.fromEntries(CATEGORIES.map((c) => [c.key, `(${c.letter}) ${c.title}`]));
 const CATEGORY_LETTERS: Record<string, string> = Object.fromEntries(CATEGORIES.map((c) => [c.key, c.letter]));
 
-function idParam(req: Request, what = 'biểu phí'): number {
-  const raw = String(req.params.id ?? '');
-  if (!/^\d{1,9}$/.test(raw)) throw new NotFoundError(`Không tìm thấy ${what} này.`);
-  return Number(raw);
-}
+const SCHEDULE_NOT_FOUND = 'Không tìm thấy biểu phí này.';
 
 function valuesOf(row: FeeScheduleRow): Record<string, string | string[]> {
   return {
@@ -51,18 +48,16 @@ export function createFeesController(deps: { fees: FeesService }) {
   ) =>
     res.status(status).render('fees/schedule-form', {
       title: locals.mode === 'create' ? 'Thêm biểu phí khai thác' : 'Sửa biểu phí khai thác',
-      basePath: BASE,
       units: FEE_UNITS,
       categories: CATEGORIES,
       id: null,
       ...locals,
     });
 
-  const contractPage = async (res: Response, status: number, values: Record<string, string>, errors: Record<string, string>) => {
+  const contractPage = async (res: Response, status: number, { values, errors }: RefusedForm) => {
     const [organisations, schedules] = await Promise.all([fees.listOrganisations(), fees.listSchedules()]);
     res.status(status).render('fees/contract-form', {
       title: 'Ghi phí theo hợp đồng',
-      basePath: BASE,
       organisations,
       schedules: schedules.filter((s) => s.unit === 'contract'),
       values,
@@ -88,7 +83,6 @@ export function createFeesController(deps: { fees: FeesService }) {
         values: keptValues(req.query),
         errors,
         view,
-        actionPath: req.path,
         unitLabels: FEE_UNIT_LABELS,
         categoryLetters: CATEGORY_LETTERS,
       });
@@ -103,7 +97,6 @@ export function createFeesController(deps: { fees: FeesService }) {
       values: { tu: isoToVietnamese(period.from), den: isoToVietnamese(period.to) },
       errors: {},
       view,
-      actionPath: req.path,
       unitLabels: FEE_UNIT_LABELS,
       categoryLetters: CATEGORY_LETTERS,
     });
@@ -116,7 +109,6 @@ export function createFeesController(deps: { fees: FeesService }) {
       const [schedules, ledger, organisations] = await Promise.all([fees.listSchedules(), fees.ledgerPage(page), fees.listOrganisations()]);
       res.render('fees/index', {
         title: 'Phí khai thác dữ liệu',
-        basePath: BASE,
         schedules,
         ledger: ledger.rows,
         page,
@@ -134,51 +126,53 @@ export function createFeesController(deps: { fees: FeesService }) {
     },
 
     async createSchedule(req: Request, res: Response) {
-      const parsed = scheduleForm.safeParse(req.body);
-      if (!parsed.success)
-        return scheduleFormPage(res, 400, { mode: 'create', values: formValues(req.body), errors: fieldErrors(parsed.error) });
-      await fees.createSchedule(actorFromRequest(req), parsed.data);
+      const done = await submitForm(req.body, scheduleForm, {
+        save: (data) => fees.createSchedule(actorFromRequest(req), data),
+        refused: (form) => scheduleFormPage(res, 400, { mode: 'create', ...form }),
+        values: formValues,
+      });
+      if (!done) return;
       flash(req, 'success', 'Đã thêm biểu phí.');
-      res.redirect(303, BASE);
+      res.redirect(303, paths.fees.index());
     },
 
     async editSchedule(req: Request, res: Response) {
-      const id = idParam(req);
+      const id = idParam(req, SCHEDULE_NOT_FOUND);
       scheduleFormPage(res, 200, { mode: 'edit', id, values: valuesOf(await fees.getSchedule(id)), errors: {} });
     },
 
     async updateSchedule(req: Request, res: Response) {
-      const id = idParam(req);
+      const id = idParam(req, SCHEDULE_NOT_FOUND);
       await fees.getSchedule(id);
       const v = versionField.safeParse(req.body);
       if (!v.success) throw new ValidationError({ version: 'Thiếu phiên bản của biểu phí. Hãy mở lại trang sửa.' });
-      const parsed = scheduleForm.safeParse(req.body);
-      if (!parsed.success)
-        return scheduleFormPage(res, 400, { mode: 'edit', id, values: formValues(req.body), errors: fieldErrors(parsed.error) });
-      await fees.updateSchedule(actorFromRequest(req), id, v.data.version, parsed.data);
+      const done = await submitForm(req.body, scheduleForm, {
+        save: (data) => fees.updateSchedule(actorFromRequest(req), id, v.data.version, data),
+        refused: (form) => scheduleFormPage(res, 400, { mode: 'edit', id, ...form }),
+        values: formValues,
+      });
+      if (!done) return;
       flash(req, 'success', 'Đã lưu biểu phí.');
-      res.redirect(303, BASE);
+      res.redirect(303, paths.fees.index());
     },
 
     async newContract(_req: Request, res: Response) {
-      await contractPage(res, 200, {}, {});
+      await contractPage(res, 200, { values: {}, errors: {} });
     },
 
     async createContract(req: Request, res: Response) {
-      const parsed = contractForm.safeParse(req.body);
-      if (!parsed.success) return contractPage(res, 400, keptValues(req.body), fieldErrors(parsed.error));
-      try {
-        const { org } = await fees.recordContract(actorFromRequest(req), parsed.data);
-        flash(req, 'success', `Đã ghi phí hợp đồng của ${org.name}.`);
-        res.redirect(303, `${BASE}/to-chuc/${org.id}`);
-      } catch (err) {
-        if (err instanceof ValidationError) return contractPage(res, 400, keptValues(req.body), err.fieldErrors);
-        throw err;
-      }
+      const done = await submitForm(req.body, contractForm, {
+        save: (data) => fees.recordContract(actorFromRequest(req), data),
+        refused: (form) => contractPage(res, 400, form),
+      });
+      if (!done) return;
+      const { org } = done.saved;
+      flash(req, 'success', `Đã ghi phí hợp đồng của ${org.name}.`);
+      res.redirect(303, paths.fees.statement(org.id));
     },
 
     async staffStatement(req: Request, res: Response) {
-      await renderStatement(req, res, idParam(req, 'tổ chức'), 'staff');
+      await renderStatement(req, res, idParam(req, 'Không tìm thấy tổ chức này.'), 'staff');
     },
 
     /** /khai-thac/phi: the organisation comes from the session, never from the request (R-16.1). */

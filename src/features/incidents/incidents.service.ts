@@ -7,6 +7,7 @@ import type { Knex } from 'knex';
 import type { Actor } from '../../lib/auth-context.js';
 import type { Clock } from '../../lib/clock.js';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../lib/errors.js';
+import { paths } from '../../lib/urls.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { NotificationsService } from '../notifications/notifications.service.js';
 import type { IncidentFilters, IncidentsRepository } from './incidents.repository.js';
@@ -61,7 +62,7 @@ export function createIncidentsService(deps: {
           await notifications.notifyRoles(trx, ['it_admin'], {
             kind: 'incident.critical',
             title: `Sự cố nghiêm trọng #${row.id}: ${input.title}`,
-            link: `/quan-tri/su-co/${row.id}`,
+            link: paths.incidents.show(row.id),
             dedupeKey: `incident.critical:${row.id}`,
           });
         }
@@ -104,7 +105,7 @@ export function createIncidentsService(deps: {
           { action: `incident.${action}`, targetType: 'incident', targetId: id, details: { from: row.status, to } },
           trx,
         );
-        const link = `/quan-tri/su-co/${id}`;
+        const link = paths.incidents.show(id);
         if (action === 'chuyen_tttt') {
           // "Chuyển Trung tâm Thông tin": every IT administrator is told, once per routing.
           await notifications.notifyRoles(trx, ['it_admin'], {

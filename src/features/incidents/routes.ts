@@ -1,8 +1,10 @@
 /** Incidents and software change requests at /quan-tri/su-co: NGO Department staff and the IT Centre. */
 import { Router } from 'express';
 import { requireRole } from '../../middleware/auth.js';
-import { type createIncidentsController, INCIDENTS_BASE } from './incidents.controller.js';
+import type { createIncidentsController } from './incidents.controller.js';
 import { INCIDENT_ROLES } from './incidents.schemas.js';
+
+const INCIDENTS_BASE = '/quan-tri/su-co';
 
 export function incidentsRoutes(c: ReturnType<typeof createIncidentsController>): Router {
   const r = Router();

@@ -1,14 +1,14 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import type { AuthUser } from '../../lib/auth-context.js';
-import { actorFromRequest } from '../../lib/auth-context.js';
+import { type AuthUser, actorFromRequest } from '../../lib/auth-context.js';
 import { ConflictError, NotFoundError } from '../../lib/errors.js';
 import { safeReturnTo } from '../../lib/forms.js';
+import { idParam } from '../../lib/params.js';
 import { ROLE_LABELS, ROLES } from '../../lib/roles.js';
+import { paths } from '../../lib/urls.js';
 import { flash } from '../../middleware/locals.js';
 import type { ItCentreService } from './it-centre.service.js';
 
-export const IT_BASE = '/quan-tri/he-thong';
 const PAGE_SIZE = 25;
 
 const pageQuery = z.object({ trang: z.coerce.number().int().min(1).max(100_000).optional() });
@@ -25,25 +25,21 @@ function pageOf(req: Request): number {
   return q.success ? (q.data.trang ?? 1) : 1;
 }
 
-function idParam(req: Request): number {
-  const raw = String(req.params.id ?? '');
-  if (!/^\d{1,9}$/.test(raw)) throw new NotFoundError('Không tìm thấy tài khoản này.');
-  return Number(raw);
-}
+const USER_NOT_FOUND = 'Không tìm thấy tài khoản này.';
 
 /** After an action: back to the IT Centre page the form came from (only pages of the IT Centre). */
 function backTo(req: Request, fallback: string): string {
   const body = req.body as Record<string, unknown> | undefined;
   const to = safeReturnTo(body?.tiep, fallback);
-  return to.startsWith(`${IT_BASE}/`) ? to : fallback;
+  return to.startsWith(`${paths.itCentre.home()}/`) ? to : fallback;
 }
 
 export function createItCentreController(service: ItCentreService) {
   const pages = (total: number) => Math.max(1, Math.ceil(total / PAGE_SIZE));
 
   async function userAction(req: Request, res: Response, run: (id: number) => Promise<void>, done: string) {
-    const id = idParam(req);
-    const fallback = `${IT_BASE}/nguoi-dung/${id}`;
+    const id = idParam(req, USER_NOT_FOUND);
+    const fallback = paths.itCentre.user(id);
     try {
       await run(id);
       flash(req, 'success', done);
@@ -56,7 +52,7 @@ export function createItCentreController(service: ItCentreService) {
 
   return {
     async index(_req: Request, res: Response) {
-      res.render('it-centre/index', { title: 'Trung tâm Thông tin — quản trị hệ thống', base: IT_BASE, ...(await service.overview()) });
+      res.render('it-centre/index', { title: 'Trung tâm Thông tin — quản trị hệ thống', ...(await service.overview()) });
     },
 
     async backups(req: Request, res: Response) {
@@ -64,7 +60,6 @@ export function createItCentreController(service: ItCentreService) {
       const [{ rows, total }, status] = await Promise.all([service.backupRuns(page, PAGE_SIZE), service.backupStatus()]);
       res.render('it-centre/backups', {
         title: 'Sao lưu và diễn tập khôi phục',
-        base: IT_BASE,
         rows,
         total,
         page,
@@ -79,7 +74,6 @@ export function createItCentreController(service: ItCentreService) {
       const { rows, total } = await service.activeSessions(page, PAGE_SIZE);
       res.render('it-centre/sessions', {
         title: 'Phiên đăng nhập đang hoạt động',
-        base: IT_BASE,
         rows,
         total,
         page,
@@ -93,19 +87,18 @@ export function createItCentreController(service: ItCentreService) {
       if (!/^[0-9a-f]{64}$/.test(ref)) throw new NotFoundError('Không tìm thấy phiên này (có thể đã kết thúc).');
       await service.revokeSession(actorFromRequest(req), ref);
       flash(req, 'success', 'Đã thu hồi phiên đăng nhập. Người dùng phải đăng nhập lại.');
-      res.redirect(303, `${IT_BASE}/phien`);
+      res.redirect(303, paths.itCentre.sessions());
     },
 
     async errors(req: Request, res: Response) {
       const page = pageOf(req);
       const { rows, total } = await service.errors(page, PAGE_SIZE);
-      res.render('it-centre/errors', { title: 'Lỗi hệ thống gần đây', base: IT_BASE, rows, total, page, pages: pages(total), query: {} });
+      res.render('it-centre/errors', { title: 'Lỗi hệ thống gần đây', rows, total, page, pages: pages(total), query: {} });
     },
 
     async lockouts(_req: Request, res: Response) {
       res.render('it-centre/lockouts', {
         title: 'Tài khoản bị khóa tạm thời',
-        base: IT_BASE,
         rows: await service.lockouts(),
         now: service.now(),
       });
@@ -122,7 +115,6 @@ export function createItCentreController(service: ItCentreService) {
       );
       res.render('it-centre/users', {
         title: 'Quản trị tài khoản',
-        base: IT_BASE,
         rows,
         total,
         page,
@@ -134,10 +126,9 @@ export function createItCentreController(service: ItCentreService) {
     },
 
     async user(req: Request, res: Response) {
-      const { user, sessions } = await service.user(actorFromRequest(req), idParam(req));
+      const { user, sessions } = await service.user(actorFromRequest(req), idParam(req, USER_NOT_FOUND));
       res.render('it-centre/user', {
         title: `Tài khoản ${user.username}`,
-        base: IT_BASE,
         account: user,
         sessions,
         isSelf: user.id === (req.user as AuthUser).id,

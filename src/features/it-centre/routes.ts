@@ -2,7 +2,8 @@
 import { Router } from 'express';
 import { requireRole } from '../../middleware/auth.js';
 import type { createItCentreController } from './it-centre.controller.js';
-import { IT_BASE } from './it-centre.controller.js';
+
+const IT_BASE = '/quan-tri/he-thong';
 
 export function itCentreRoutes(c: ReturnType<typeof createItCentreController>): Router {
   const r = Router();

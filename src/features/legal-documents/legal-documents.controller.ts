@@ -1,20 +1,16 @@
 import type { Request, Response } from 'express';
 import { actorFromRequest } from '../../lib/auth-context.js';
-import { NotFoundError, ValidationError } from '../../lib/errors.js';
-import { fieldErrors, keptValues } from '../../lib/forms.js';
+import { ValidationError } from '../../lib/errors.js';
+import { type RefusedForm, submitForm } from '../../lib/forms.js';
+import { idParam } from '../../lib/params.js';
+import { paths } from '../../lib/urls.js';
 import { flash } from '../../middleware/locals.js';
 import { isoToVietnameseDate } from '../register-form/schema.js';
 import type { LegalDocumentRow } from './legal-documents.repository.js';
 import { LEGAL_DOC_TYPES, legalDocumentForm, versionField } from './legal-documents.schemas.js';
 import type { LegalDocumentsService } from './legal-documents.service.js';
 
-const BASE = '/quan-tri/van-ban';
-
-function idParam(req: Request): number {
-  const raw = String(req.params.id ?? '');
-  if (!/^\d{1,9}$/.test(raw)) throw new NotFoundError('Không tìm thấy văn bản này.');
-  return Number(raw);
-}
+const NOT_FOUND = 'Không tìm thấy văn bản này.';
 
 function valuesOf(row: LegalDocumentRow): Record<string, string> {
   return {
@@ -29,14 +25,9 @@ function valuesOf(row: LegalDocumentRow): Record<string, string> {
 }
 
 export function createLegalDocumentsController(service: LegalDocumentsService) {
-  const form = (
-    res: Response,
-    status: number,
-    locals: { mode: 'create' | 'edit'; id?: number; values: Record<string, string>; errors: Record<string, string> },
-  ) =>
+  const form = (res: Response, status: number, locals: RefusedForm & { mode: 'create' | 'edit'; id?: number }) =>
     res.status(status).render('legal-documents/form', {
       title: locals.mode === 'create' ? 'Thêm văn bản về hội' : 'Sửa văn bản về hội',
-      basePath: BASE,
       types: LEGAL_DOC_TYPES,
       id: null,
       ...locals,
@@ -48,7 +39,6 @@ export function createLegalDocumentsController(service: LegalDocumentsService) {
         title: 'Văn bản về hội',
         rows: await service.list(),
         types: Object.fromEntries(LEGAL_DOC_TYPES),
-        basePath: BASE,
       });
     },
 
@@ -57,28 +47,32 @@ export function createLegalDocumentsController(service: LegalDocumentsService) {
     },
 
     async create(req: Request, res: Response) {
-      const parsed = legalDocumentForm.safeParse(req.body);
-      if (!parsed.success) return form(res, 400, { mode: 'create', values: keptValues(req.body), errors: fieldErrors(parsed.error) });
-      const row = await service.create(actorFromRequest(req), parsed.data);
-      flash(req, 'success', `Đã thêm văn bản ${row.number}.`);
-      res.redirect(303, BASE);
+      const done = await submitForm(req.body, legalDocumentForm, {
+        save: (data) => service.create(actorFromRequest(req), data),
+        refused: (refused) => form(res, 400, { mode: 'create', ...refused }),
+      });
+      if (!done) return;
+      flash(req, 'success', `Đã thêm văn bản ${done.saved.number}.`);
+      res.redirect(303, paths.legalDocuments.list());
     },
 
     async editForm(req: Request, res: Response) {
-      const id = idParam(req);
+      const id = idParam(req, NOT_FOUND);
       form(res, 200, { mode: 'edit', id, values: valuesOf(await service.get(id)), errors: {} });
     },
 
     async update(req: Request, res: Response) {
-      const id = idParam(req);
+      const id = idParam(req, NOT_FOUND);
       await service.get(id);
       const v = versionField.safeParse(req.body);
       if (!v.success) throw new ValidationError({ version: 'Thiếu phiên bản của văn bản. Hãy mở lại trang sửa.' });
-      const parsed = legalDocumentForm.safeParse(req.body);
-      if (!parsed.success) return form(res, 400, { mode: 'edit', id, values: keptValues(req.body), errors: fieldErrors(parsed.error) });
-      await service.update(actorFromRequest(req), id, v.data.version, parsed.data);
+      const done = await submitForm(req.body, legalDocumentForm, {
+        save: (data) => service.update(actorFromRequest(req), id, v.data.version, data),
+        refused: (refused) => form(res, 400, { mode: 'edit', id, ...refused }),
+      });
+      if (!done) return;
       flash(req, 'success', 'Đã lưu văn bản.');
-      res.redirect(303, BASE);
+      res.redirect(303, paths.legalDocuments.list());
     },
   };
 }

@@ -1,20 +1,15 @@
 import type { Request, Response } from 'express';
 import { type Actor, actorFromRequest } from '../../lib/auth-context.js';
 import { ConflictError, NotFoundError } from '../../lib/errors.js';
-import { fieldErrors, keptValues } from '../../lib/forms.js';
+import { keptValues, type RefusedForm, submitForm } from '../../lib/forms.js';
+import { idParam } from '../../lib/params.js';
+import { paths } from '../../lib/urls.js';
 import { flash } from '../../middleware/locals.js';
 import type { ThreadStatus } from './support.repository.js';
 import { pageQuery, questionForm, replyForm, STATUS_LABELS, staffListQuery } from './support.schemas.js';
 import type { SupportService } from './support.service.js';
 
-const OWN = '/hoi-dap';
-const STAFF = '/quan-tri/hoi-dap';
-
-function idParam(req: Request): number {
-  const raw = String(req.params.id ?? '');
-  if (!/^\d{1,9}$/.test(raw)) throw new NotFoundError('Không tìm thấy câu hỏi này.');
-  return Number(raw);
-}
+const NOT_FOUND = 'Không tìm thấy câu hỏi này.';
 
 /** Routes here are guarded by requireRole: a user is always present. */
 function signedIn(req: Request): Actor & { userId: number } {
@@ -32,7 +27,7 @@ export function createSupportController(deps: { support: SupportService }) {
     id: number,
     mode: 'own' | 'staff',
     status = 200,
-    form: { values?: Record<string, string>; errors?: Record<string, string> } = {},
+    form: RefusedForm = { values: {}, errors: {} },
   ) {
     const { thread, messages } = await support.thread(id, mode === 'own' ? signedIn(req).userId : null);
     res.status(status).render('support/thread', {
@@ -40,15 +35,32 @@ export function createSupportController(deps: { support: SupportService }) {
       thread,
       messages,
       mode,
-      basePath: mode === 'own' ? OWN : STAFF,
       statusLabels: STATUS_LABELS,
-      values: form.values ?? {},
-      errors: form.errors ?? {},
+      values: form.values,
+      errors: form.errors,
     });
   }
 
-  const newPage = (res: Response, status: number, values: Record<string, string>, errors: Record<string, string>) =>
-    res.status(status).render('support/new', { title: 'Đặt câu hỏi', basePath: OWN, values, errors });
+  const newPage = (res: Response, status: number, { values, errors }: RefusedForm) =>
+    res.status(status).render('support/new', { title: 'Đặt câu hỏi', values, errors });
+
+  /**
+   * A reply to a thread (the asker's or the ministry's): refused with the form's errors (400), or with the conflict's
+   * message on the same field when the thread closed meanwhile (409). True once sent.
+   */
+  async function reply(req: Request, res: Response, id: number, mode: 'own' | 'staff', send: (body: string) => Promise<unknown>) {
+    try {
+      const done = await submitForm(req.body, replyForm, {
+        save: (data) => send(data.body),
+        refused: (form) => threadPage(req, res, id, mode, 400, form),
+      });
+      return done !== undefined;
+    } catch (err) {
+      if (!(err instanceof ConflictError)) throw err;
+      await threadPage(req, res, id, mode, 409, { values: keptValues(req.body), errors: { body: err.publicMessage } });
+      return false;
+    }
+  }
 
   return {
     async ownList(req: Request, res: Response) {
@@ -57,7 +69,6 @@ export function createSupportController(deps: { support: SupportService }) {
       const { rows, total } = await support.listOwn(signedIn(req).userId, page);
       res.render('support/own-list', {
         title: 'Hỏi đáp, hướng dẫn',
-        basePath: OWN,
         rows,
         page,
         pages: Math.max(1, Math.ceil(total / support.perPage)),
@@ -66,36 +77,30 @@ export function createSupportController(deps: { support: SupportService }) {
     },
 
     newForm(_req: Request, res: Response) {
-      newPage(res, 200, {}, {});
+      newPage(res, 200, { values: {}, errors: {} });
     },
 
     async ask(req: Request, res: Response) {
-      const parsed = questionForm.safeParse(req.body);
-      if (!parsed.success) return newPage(res, 400, keptValues(req.body), fieldErrors(parsed.error));
-      const t = await support.ask(signedIn(req), parsed.data);
+      const done = await submitForm(req.body, questionForm, {
+        save: (data) => support.ask(signedIn(req), data),
+        refused: (form) => newPage(res, 400, form),
+      });
+      if (!done) return;
       flash(req, 'success', 'Đã gửi câu hỏi. Vụ Tổ chức phi chính phủ sẽ trả lời tại đây; bạn nhận được thông báo khi có trả lời.');
-      res.redirect(303, `${OWN}/${t.id}`);
+      res.redirect(303, paths.support.ownThread(done.saved.id));
     },
 
     async ownThread(req: Request, res: Response) {
-      await threadPage(req, res, idParam(req), 'own');
+      await threadPage(req, res, idParam(req, NOT_FOUND), 'own');
     },
 
     async ownReply(req: Request, res: Response) {
-      const id = idParam(req);
+      const id = idParam(req, NOT_FOUND);
       // Scope first: another user's thread is a 404 whatever the body holds.
       await support.thread(id, signedIn(req).userId);
-      const parsed = replyForm.safeParse(req.body);
-      if (!parsed.success) return threadPage(req, res, id, 'own', 400, { values: keptValues(req.body), errors: fieldErrors(parsed.error) });
-      try {
-        await support.replyAsAsker(signedIn(req), id, parsed.data.body);
-      } catch (err) {
-        if (err instanceof ConflictError)
-          return threadPage(req, res, id, 'own', 409, { values: keptValues(req.body), errors: { body: err.publicMessage } });
-        throw err;
-      }
+      if (!(await reply(req, res, id, 'own', (body) => support.replyAsAsker(signedIn(req), id, body)))) return;
       flash(req, 'success', 'Đã gửi trả lời.');
-      res.redirect(303, `${OWN}/${id}`);
+      res.redirect(303, paths.support.ownThread(id));
     },
 
     async staffList(req: Request, res: Response) {
@@ -104,7 +109,6 @@ export function createSupportController(deps: { support: SupportService }) {
       const { rows, total } = await support.listForStaff(f['trang-thai'] as ThreadStatus | 'all', f.trang);
       res.render('support/staff-list', {
         title: 'Hỏi đáp của người dùng',
-        basePath: STAFF,
         rows,
         status: f['trang-thai'],
         page: f.trang,
@@ -115,31 +119,22 @@ export function createSupportController(deps: { support: SupportService }) {
     },
 
     async staffThread(req: Request, res: Response) {
-      await threadPage(req, res, idParam(req), 'staff');
+      await threadPage(req, res, idParam(req, NOT_FOUND), 'staff');
     },
 
     async staffAnswer(req: Request, res: Response) {
-      const id = idParam(req);
+      const id = idParam(req, NOT_FOUND);
       await support.thread(id, null);
-      const parsed = replyForm.safeParse(req.body);
-      if (!parsed.success)
-        return threadPage(req, res, id, 'staff', 400, { values: keptValues(req.body), errors: fieldErrors(parsed.error) });
-      try {
-        await support.answer(signedIn(req), id, parsed.data.body);
-      } catch (err) {
-        if (err instanceof ConflictError)
-          return threadPage(req, res, id, 'staff', 409, { values: keptValues(req.body), errors: { body: err.publicMessage } });
-        throw err;
-      }
+      if (!(await reply(req, res, id, 'staff', (body) => support.answer(signedIn(req), id, body)))) return;
       flash(req, 'success', 'Đã gửi trả lời. Người hỏi nhận được thông báo.');
-      res.redirect(303, `${STAFF}/${id}`);
+      res.redirect(303, paths.support.staffThread(id));
     },
 
     async staffClose(req: Request, res: Response) {
-      const id = idParam(req);
+      const id = idParam(req, NOT_FOUND);
       await support.close(signedIn(req), id);
       flash(req, 'success', 'Đã đóng câu hỏi.');
-      res.redirect(303, `${STAFF}/${id}`);
+      res.redirect(303, paths.support.staffThread(id));
     },
   };
 }

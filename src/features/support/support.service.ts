@@ -7,6 +7,7 @@ import type { Knex } from 'knex';
 import type { Actor } from '../../lib/auth-context.js';
 import type { Clock } from '../../lib/clock.js';
 import { ConflictError, NotFoundError } from '../../lib/errors.js';
+import { paths } from '../../lib/urls.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { NotificationsService } from '../notifications/notifications.service.js';
 import type { SupportRepository, ThreadStatus } from './support.repository.js';
@@ -54,7 +55,7 @@ export function createSupportService(deps: {
           kind: 'support.question',
           title: `Câu hỏi mới: ${input.subject}`,
           body: input.body.slice(0, 300),
-          link: `/quan-tri/hoi-dap/${t.id}`,
+          link: paths.support.staffThread(t.id),
           dedupeKey: `support:${t.id}:asked`,
         });
         return t;
@@ -82,7 +83,7 @@ export function createSupportService(deps: {
           kind: 'support.reply',
           title: `Người hỏi đã trả lời: ${t.subject}`,
           body: body.slice(0, 300),
-          link: `/quan-tri/hoi-dap/${t.id}`,
+          link: paths.support.staffThread(t.id),
           dedupeKey: `support-message:${m.id}`,
         };
         if (staff.length > 0) await notifications.notifyUsers(trx, staff, notice);
@@ -103,7 +104,7 @@ export function createSupportService(deps: {
           kind: 'support.answer',
           title: `Câu hỏi của bạn đã được trả lời: ${t.subject}`,
           body: body.slice(0, 300),
-          link: `/hoi-dap/${t.id}`,
+          link: paths.support.ownThread(t.id),
           dedupeKey: `support-message:${m.id}`,
         });
       });
