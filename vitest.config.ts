@@ -17,6 +17,10 @@ export default defineConfig({
           // One migrated template database per run, copied per test file. The backend is PGlite unless
           // TEST_DATABASE_URL or DATABASE_URL names a PostgreSQL server; CI runs both.
           globalSetup: ['test/helpers/global-setup.ts'],
+          // The app's modules are imported once per worker, not once per file (about a quarter of the run). Files
+          // stay independent: each builds its own app and database copy (test/helpers/app.ts), src/ keeps no
+          // per-request state at module level, and a file that spies or fakes timers restores them.
+          isolate: false,
         },
       },
     ],
