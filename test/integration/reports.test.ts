@@ -148,10 +148,9 @@ beforeAll(async () => {
   };
   const keys = Object.keys(builders) as Array<keyof typeof builders>;
   // Codes H900001… in this order.
-  keys.forEach((key, i) => builders[key].with({ code: `H9${String(i + 1).padStart(5, '0')}` }));
   const inserted = await insertAssociations(
     t.db.knex,
-    keys.map((key) => builders[key]),
+    keys.map((key, i) => builders[key].with({ code: `H9${String(i + 1).padStart(5, '0')}` })),
   );
   keys.forEach((key, i) => {
     ids[key] = inserted[i]?.id as number;
