@@ -282,7 +282,6 @@ export function anAccessRegistration(columns: AccessRegistrationColumns = {}) {
     ...columns,
   };
   return {
-    build: () => ({ ...row }),
     async insert(db: Knex): Promise<{ id: number }> {
       const [r] = await db('access_registrations').insert(row).returning<{ id: number }[]>('id');
       return r as { id: number };
