@@ -20,7 +20,7 @@ beforeAll(async () => {
   const a = await anAssociation({ code: 'H700001', name: 'Hội Đông người', scope: 'toan_quoc', main_field_code: 'YTE' })
     .withFunds([{ year: 2025, source: 'nsnn_nhiem_vu', amount_vnd: 1000 }])
     .insert(k);
-  const b = await anAssociation({ code: 'H700002', name: 'Hội Ít người', scope: 'tinh', main_field_code: 'KHCN' })
+  await anAssociation({ code: 'H700002', name: 'Hội Ít người', scope: 'tinh', main_field_code: 'KHCN' })
     .withLeaders([{ full_name: 'Chủ tịch Ít', position_code: 'CT', term_number: 1 }])
     .withFunds([
       { year: 2025, source: 'nsnn_nhiem_vu', amount_vnd: 300 },
