@@ -14,6 +14,7 @@ import { createExploitationLogService, type RecordedExport } from '../../src/fea
 import { CATEGORY_KEYS } from '../../src/features/reports/categories.js';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
 import { anAssociation, anOrganisation, insertAssociations } from '../helpers/builders.js';
+import { parseCsv } from '../helpers/csv.js';
 import { type Agent, agent, csrfFrom, loggedInAgent } from '../helpers/http.js';
 import { createUser } from '../helpers/users.js';
 
@@ -383,10 +384,7 @@ describe('scope enforced on every page, filter and export (R-8.5, check 12)', ()
     expect(row.filters).toMatchObject({ 'linh-vuc': 'YTE' });
     // The row count is what the file carried: two tables (summary with a totals line, list), each with a title
     // line and a header line.
-    const lines = csv.text
-      .replace(/^\uFEFF/, '')
-      .split('\r\n')
-      .filter((l) => l.trim() !== '');
+    const lines = parseCsv(csv.text).filter((cells) => cells.join(',').trim() !== '');
     expect(row.rows).toBe(lines.length - 2 * 2 - 1);
     expect(row.rows).toBeGreaterThan(1);
     expect(row.association_ids).toEqual([ids.yhoc]);

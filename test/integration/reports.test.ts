@@ -8,6 +8,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
 import { anAssociation, insertAssociations } from '../helpers/builders.js';
+import { parseCsv } from '../helpers/csv.js';
 import { type Agent, agent, csrfFrom, loggedInAgent } from '../helpers/http.js';
 import { createUser } from '../helpers/users.js';
 
@@ -23,37 +24,6 @@ const XSS_LEADER = '<img src=x onerror=alert(1)> Trần Văn Bình';
 const CATEGORIES = ['a', 'b', 'c', 'd', 'dd', 'e', 'h', 'i', 'k', 'l', 'm', 'n'];
 const CHARTED = ['b', 'c', 'e', 'h', 'i', 'k', 'l'];
 
-/** RFC 4180 CSV (quotes, doubled quotes, CRLF) into rows of cells. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i] as string;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (ch === '\r') {
-      // CRLF: the row ends at \n
-    } else if (ch === '\n') {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-    } else cell += ch;
-  }
-  if (cell !== '' || row.length) rows.push([...row, cell]);
-  return rows;
-}
-
 async function csv(a: Agent, path: string): Promise<{ text: string; rows: string[][]; res: Awaited<ReturnType<Agent['get']>> }> {
   const res = await a
     .get(path)
@@ -65,7 +35,7 @@ async function csv(a: Agent, path: string): Promise<{ text: string; rows: string
     });
   expect(res.status, path).toBe(200);
   const text = res.body as unknown as string;
-  return { text, rows: parseCsv(text.replace(/^\uFEFF/, '')), res };
+  return { text, rows: parseCsv(text), res };
 }
 
 async function sqlRows<T>(sql: string, bindings: readonly (string | number)[] = []): Promise<T[]> {
