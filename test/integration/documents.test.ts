@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Response } from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { seedReference } from '../../seeds/reference/index.js';
 import { CLASSIFIED_REFUSAL } from '../../src/features/documents/documents.schemas.js';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
@@ -148,12 +148,13 @@ function download(a: Agent, url: string) {
   return a.get(url).buffer(true).parse(binary);
 }
 
-async function waitFor(check: () => boolean, ms = 5000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > until) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
+function waitFor(check: () => boolean): Promise<void> {
+  return vi.waitFor(
+    () => {
+      if (!check()) throw new Error('condition not reached in time');
+    },
+    { timeout: 5_000, interval: 20 },
+  );
 }
 
 // ---------------------------------------------------------------- setup

@@ -5,7 +5,7 @@
  * threshold and the badge (R-17.1 e); the annual reminder.
  */
 import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createDatabase } from '../../src/db/knex.js';
 import { createJobRunner } from '../../src/features/jobs/job-runner.js';
 import type { Mailer } from '../../src/features/jobs/mailer.js';
@@ -266,11 +266,17 @@ describe('runner: catch-up, interrupted runs, job runs page and "Chạy ngay"', 
       .type('form')
       .send({ _csrf: csrfFrom(page.text) });
     expect(res.status).toBe(303);
-    let manual: Array<Record<string, unknown>> = [];
-    for (let i = 0; i < 50 && manual.length === 0; i++) {
-      manual = await t.db.knex('job_runs').where({ job: 'annual-report-reminder', trigger: 'manual' });
-      if (manual.length === 0) await new Promise((r) => setTimeout(r, 50));
-    }
+    // The run goes on after the redirect: wait for its row.
+    const manual = await vi.waitFor(
+      async () => {
+        const rows: Array<Record<string, unknown>> = await t.db
+          .knex('job_runs')
+          .where({ job: 'annual-report-reminder', trigger: 'manual' });
+        if (rows.length === 0) throw new Error('no manual run yet');
+        return rows;
+      },
+      { timeout: 2_500 },
+    );
     // January: the reminder is not due; the manual run is recorded as skipped with the reason.
     expect(manual).toHaveLength(1);
     expect(manual[0]).toMatchObject({ status: 'skipped', requested_by: admin.id });
