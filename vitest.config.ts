@@ -7,6 +7,10 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     reporters: ['default'],
+    // The app's modules are imported once per worker, not once per file (about a quarter of the run). Files stay
+    // independent: each integration file builds its own app on its own database copy (test/helpers/app.ts), src/
+    // keeps no per-request state at module level, and a file that spies or fakes timers restores them.
+    isolate: false,
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
       {
@@ -17,10 +21,6 @@ export default defineConfig({
           // One migrated template database per run, copied per test file. The backend is PGlite unless
           // TEST_DATABASE_URL or DATABASE_URL names a PostgreSQL server; CI runs both.
           globalSetup: ['test/helpers/global-setup.ts'],
-          // The app's modules are imported once per worker, not once per file (about a quarter of the run). Files
-          // stay independent: each builds its own app and database copy (test/helpers/app.ts), src/ keeps no
-          // per-request state at module level, and a file that spies or fakes timers restores them.
-          isolate: false,
         },
       },
     ],
