@@ -12,7 +12,7 @@
  * - The home's cache keys stay, and with the cache off every call reads the database (one statement).
  */
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as publicSummaryMigration from '../../migrations/20261230000500_create_public_summary.js';
 import { seedDemoAssociations } from '../../seeds/demo/associations.js';
 import { deleteGenerated, generateAssociations } from '../../seeds/generated/generate.js';
@@ -480,16 +480,16 @@ describe('public home and field counts from the summary table (issue 13)', () =>
   it('concurrent writers: other fields added while the association is published in another transaction (PostgreSQL)', async (ctx) => {
     if (t.db.backend !== 'postgres') ctx.skip();
     const k = t.db.knex;
-    const blocked = async () => {
-      for (let i = 0; i < 200; i++) {
-        const [w] = await sqlRows<{ n: number }>(
-          "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
-        );
-        if ((w?.n ?? 0) > 0) return;
-        await new Promise((r) => setTimeout(r, 10));
-      }
-      throw new Error('the second writer never waited');
-    };
+    const blocked = () =>
+      vi.waitFor(
+        async () => {
+          const [w] = await sqlRows<{ n: number }>(
+            "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+          );
+          if ((w?.n ?? 0) === 0) throw new Error('the second writer never waited');
+        },
+        { timeout: 5_000, interval: 10 },
+      );
     const fresh = async (code: string) =>
       (await anAssociation({ code, name: `Hội đồng thời ${code}`, scope: 'tinh', main_field_code: 'YTE' }).insert(k)).id;
     // Publication first (uncommitted), then other fields: the second trigger waits for the first to commit.
