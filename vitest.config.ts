@@ -7,6 +7,10 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     reporters: ['default'],
+    // The app's modules are imported once per worker, not once per file (about a quarter of the run). Files stay
+    // independent: each integration file builds its own app on its own database copy (test/helpers/app.ts), src/
+    // keeps no per-request state at module level, and a file that spies or fakes timers restores them.
+    isolate: false,
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
       {

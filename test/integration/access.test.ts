@@ -13,6 +13,8 @@ import { createExploitationLogRepository } from '../../src/features/access/explo
 import { createExploitationLogService, type RecordedExport } from '../../src/features/access/exploitation-log.service.js';
 import { CATEGORY_KEYS } from '../../src/features/reports/categories.js';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
+import { anAssociation, anOrganisation, insertAssociations } from '../helpers/builders.js';
+import { parseCsv } from '../helpers/csv.js';
 import { type Agent, agent, csrfFrom, loggedInAgent } from '../helpers/http.js';
 import { createUser } from '../helpers/users.js';
 
@@ -26,15 +28,6 @@ const codes: Record<string, string> = {};
 const SENTINEL_TITLE = 'Giáo sư Sentinel-7391';
 
 const NEW_PASSWORD = 'Một câu mật khẩu mới đủ dài 2026';
-
-async function insertAssociation(key: string, code: string, row: Record<string, unknown>) {
-  const [r] = await t.db
-    .knex('associations')
-    .insert({ code, kind_code: 'hoi', scope: 'toan_quoc', status: 'hoat_dong', ...row })
-    .returning(['id', 'code']);
-  ids[key] = r.id;
-  codes[key] = r.code;
-}
 
 function nextYear(): number {
   return t.clock.now().getUTCFullYear() + 1;
@@ -118,29 +111,36 @@ async function logCount(userId?: number): Promise<number> {
 
 beforeAll(async () => {
   t = await buildTestApp({ LOGIN_RATE_LIMIT: '10000', ACCESS_REGISTRATION_RATE_LIMIT: '10000' });
-  await insertAssociation('yhoc', 'H800001', {
-    name: 'Hội Y học Truy vết',
-    main_field_code: 'YTE',
-    managing_ministry_code: 'BYT',
-    hq_province_code: '01',
-    nature_code: 'XHNN',
-  });
-  await insertAssociation('khac', 'H800002', { name: 'Hội Văn nghệ Khác', main_field_code: 'VHNT', nature_code: 'STTT' });
-  await t.db.knex('leaders').insert([
-    {
-      association_id: ids.yhoc,
-      full_name: 'Nguyễn Thị Lan',
-      position_code: 'CT',
-      term_number: 6,
-      birth_year: 1962,
-      gender: 'nu',
-      academic_title: SENTINEL_TITLE,
-      elected_on: '2021-03-15',
-    },
+  const [yhoc, khac] = await insertAssociations(t.db.knex, [
+    anAssociation({
+      code: 'H800001',
+      name: 'Hội Y học Truy vết',
+      main_field_code: 'YTE',
+      managing_ministry_code: 'BYT',
+      hq_province_code: '01',
+      nature_code: 'XHNN',
+    })
+      .withLeaders([
+        {
+          full_name: 'Nguyễn Thị Lan',
+          position_code: 'CT',
+          term_number: 6,
+          birth_year: 1962,
+          gender: 'nu',
+          academic_title: SENTINEL_TITLE,
+          elected_on: '2021-03-15',
+        },
+      ])
+      .withCongresses([{ term_number: 6, congress_type: 'nhiem_ky', held_on: '2021-03-15', term_years: 5 }]),
+    anAssociation({ code: 'H800002', name: 'Hội Văn nghệ Khác', main_field_code: 'VHNT', nature_code: 'STTT' }),
   ]);
-  await t.db
-    .knex('congresses')
-    .insert([{ association_id: ids.yhoc, term_number: 6, congress_type: 'nhiem_ky', held_on: '2021-03-15', term_years: 5 }]);
+  for (const [key, a] of [
+    ['yhoc', yhoc],
+    ['khac', khac],
+  ] as const) {
+    ids[key] = a?.id as number;
+    codes[key] = a?.code as string;
+  }
   lead = await loggedInAgent(t, await createUser(t.db.knex, ['ngo_lead']));
   staff = await loggedInAgent(t, await createUser(t.db.knex, ['ngo_staff']));
   assocOfficer = await loggedInAgent(t, await createUser(t.db.knex, ['association'], { associationId: ids.yhoc as number }));
@@ -384,10 +384,7 @@ describe('scope enforced on every page, filter and export (R-8.5, check 12)', ()
     expect(row.filters).toMatchObject({ 'linh-vuc': 'YTE' });
     // The row count is what the file carried: two tables (summary with a totals line, list), each with a title
     // line and a header line.
-    const lines = csv.text
-      .replace(/^\uFEFF/, '')
-      .split('\r\n')
-      .filter((l) => l.trim() !== '');
+    const lines = parseCsv(csv.text).filter((cells) => cells.join(',').trim() !== '');
     expect(row.rows).toBe(lines.length - 2 * 2 - 1);
     expect(row.rows).toBeGreaterThan(1);
     expect(row.association_ids).toEqual([ids.yhoc]);
@@ -717,10 +714,10 @@ describe('the exploitation log entry point (R-16, fees hook R-8.7)', () => {
           if (fail) throw new Error('ledger write failed');
         },
       });
-    const [org] = await k('organisations').insert({ name: 'Tổ chức kiểm thử nhật ký' }).returning<{ id: number }[]>('id');
+    const org = await anOrganisation({ name: 'Tổ chức kiểm thử nhật ký' }).insert(k);
     const user = await createUser(k, ['exploiter']);
     const entry = {
-      user: { id: user.id, roles: ['exploiter'], organisationId: org?.id ?? null },
+      user: { id: user.id, roles: ['exploiter'], organisationId: org.id },
       category: 'zz-test',
       filters: {},
       rows: 1200,

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildAnnualReport } from '../../src/features/jobs/annual-report.js';
 import { createAnnualReportRepository } from '../../src/features/jobs/annual-report.repository.js';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
+import { anAccessRegistration, anAssociation, anOrganisation, aSubmission } from '../helpers/builders.js';
 import { loggedInAgent } from '../helpers/http.js';
 import { createUser, type TestUser } from '../helpers/users.js';
 
@@ -14,19 +15,10 @@ let t: TestContext;
 let leader: TestUser;
 
 async function association(code: string, created: string, status = 'hoat_dong') {
-  const [r] = await t.db
-    .knex('associations')
-    .insert({
-      code,
-      name: `Hội báo cáo năm ${code}`,
-      kind_code: 'hoi',
-      scope: 'tinh',
-      status,
-      main_field_code: 'YTE',
-      created_at: new Date(created),
-    })
-    .returning('id');
-  return (r as { id: number }).id;
+  const r = await anAssociation({ code, name: `Hội báo cáo năm ${code}`, scope: 'tinh', status, created_at: new Date(created) }).insert(
+    t.db.knex,
+  );
+  return r.id;
 }
 
 async function version(id: number, v: number, source: string, at: string, status = 'hoat_dong') {
@@ -82,67 +74,45 @@ beforeAll(async () => {
     },
   ]);
   // Submissions: two handled in 2026 (3 days and 1 day), one returned once; one handled in 2025 (not counted).
-  const sub = async (assoc: number, status: string, submitted: string, reviewed: string) => {
-    const [r] = await t.db
-      .knex('submissions')
-      .insert({ association_id: assoc, status, base_version: 1, submitted_at: new Date(submitted), reviewed_at: new Date(reviewed) })
-      .returning('id');
-    return (r as { id: number }).id;
-  };
-  const s1 = await sub(a, 'approved', '2026-03-01T03:00:00Z', '2026-03-04T03:00:00Z');
-  const s2 = await sub(b, 'rejected', '2026-06-01T03:00:00Z', '2026-06-02T03:00:00Z');
-  await sub(c, 'approved', '2025-11-01T03:00:00Z', '2025-11-02T03:00:00Z');
-  await t.db.knex('submission_events').insert([
-    { submission_id: s1, action: 'submitted', at: new Date('2026-02-20T03:00:00Z') },
-    { submission_id: s1, action: 'returned', at: new Date('2026-02-25T03:00:00Z') },
-    { submission_id: s1, action: 'resubmitted', at: new Date('2026-03-01T03:00:00Z') },
-    { submission_id: s2, action: 'submitted', at: new Date('2026-06-01T03:00:00Z') },
-  ]);
+  const sub = (assoc: number, status: string, submitted: string, reviewed: string) =>
+    aSubmission(assoc, { status, base_version: 1, submitted_at: new Date(submitted), reviewed_at: new Date(reviewed) });
+  await sub(a, 'approved', '2026-03-01T03:00:00Z', '2026-03-04T03:00:00Z')
+    .withEvents([
+      { action: 'submitted', at: new Date('2026-02-20T03:00:00Z') },
+      { action: 'returned', at: new Date('2026-02-25T03:00:00Z') },
+      { action: 'resubmitted', at: new Date('2026-03-01T03:00:00Z') },
+    ])
+    .insert(t.db.knex);
+  await sub(b, 'rejected', '2026-06-01T03:00:00Z', '2026-06-02T03:00:00Z')
+    .withEvents([{ action: 'submitted', at: new Date('2026-06-01T03:00:00Z') }])
+    .insert(t.db.knex);
+  await sub(c, 'approved', '2025-11-01T03:00:00Z', '2025-11-02T03:00:00Z').insert(t.db.knex);
   // Access: two registrations (one approved, one refused), two grants (one revoked in 2026).
-  const [org] = await t.db.knex('organisations').insert({ name: 'Viện nghiên cứu báo cáo năm' }).returning('id');
-  const orgId = (org as { id: number }).id;
-  const reg = (status: string, created: string, decided: string) => ({
-    token_hash: 'x',
-    kind: 'organisation',
-    name: 'Viện nghiên cứu báo cáo năm',
-    identifier: '0101',
-    address: 'Hà Nội',
-    email: 'a@vien.example.vn',
-    phone: '024',
-    manager_name: 'Nguyễn Văn A',
-    manager_email: 'a@vien.example.vn',
-    purpose: 'Nghiên cứu',
-    legal_basis: 'Điều 14',
-    categories: ['a', 'b'],
-    period_from: '2026-01-01',
-    period_to: '2026-12-31',
-    status,
-    created_at: new Date(created),
-    decided_at: new Date(decided),
-  });
-  await t.db
-    .knex('access_registrations')
-    .insert([
-      reg('approved', '2026-01-10T03:00:00Z', '2026-01-12T03:00:00Z'),
-      reg('refused', '2026-04-10T03:00:00Z', '2026-04-11T03:00:00Z'),
-    ]);
-  await t.db.knex('access_grants').insert([
-    {
-      organisation_id: orgId,
+  const { id: orgId } = await anOrganisation({ name: 'Viện nghiên cứu báo cáo năm' })
+    .withGrant({
       categories: ['a', 'b'],
       valid_from: new Date('2026-01-12T03:00:00Z'),
       expires_at: new Date('2027-06-12T03:00:00Z'),
       created_at: new Date('2026-01-12T03:00:00Z'),
-    },
-    {
-      organisation_id: orgId,
+    })
+    .withGrant({
       categories: ['e'],
       valid_from: new Date('2026-02-01T03:00:00Z'),
       expires_at: new Date('2027-02-01T03:00:00Z'),
       created_at: new Date('2026-02-01T03:00:00Z'),
       revoked_at: new Date('2026-07-01T03:00:00Z'),
-    },
-  ]);
+    })
+    .insert(t.db.knex);
+  const registration = (status: string, created: string, decided: string) =>
+    anAccessRegistration({
+      name: 'Viện nghiên cứu báo cáo năm',
+      categories: ['a', 'b'],
+      status,
+      created_at: new Date(created),
+      decided_at: new Date(decided),
+    }).insert(t.db.knex);
+  await registration('approved', '2026-01-10T03:00:00Z', '2026-01-12T03:00:00Z');
+  await registration('refused', '2026-04-10T03:00:00Z', '2026-04-11T03:00:00Z');
   // Violations: one recorded, suspended then lifted.
   const [v] = await t.db
     .knex('violations')

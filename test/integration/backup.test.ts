@@ -33,6 +33,7 @@ import { isoWeekKey, selectRetained } from '../../src/features/backup/retention.
 import { createFakeClock, type FakeClock } from '../../src/lib/clock.js';
 import { createLogger } from '../../src/logger.js';
 import { runPrefix, withDatabase } from '../helpers/backend.js';
+import { anAssociation } from '../helpers/builders.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 
 const serverUrl = inject('serverUrl');
@@ -51,10 +52,7 @@ afterAll(() => {
 
 /** Data of every kind the schema holds: arrays, jsonb, timestamps, numerics, an append-only audit trail, files. */
 async function seedSample(knex: Knex, uploadDir: string): Promise<string[]> {
-  const base = { kind_code: 'hoi', scope: 'toan_quoc', main_field_code: 'KHCN', status: 'hoat_dong' };
-  const [assoc] = await knex('associations')
-    .insert({ ...base, code: `H9${randomBytes(2).toString('hex')}`, name: 'Hội Sao lưu “thử” <b>nghiệm</b> — Đà Nẵng' })
-    .returning<{ id: number }[]>('id');
+  const assoc = await anAssociation({ name: 'Hội Sao lưu “thử” <b>nghiệm</b> — Đà Nẵng', main_field_code: 'KHCN' }).insert(knex);
   const [user] = await knex('users')
     .insert({
       username: `u.${randomBytes(3).toString('hex')}`,
@@ -71,7 +69,7 @@ async function seedSample(knex: Knex, uploadDir: string): Promise<string[]> {
     writeFileSync(path.join(uploadDir, 'files', name.slice(0, 2), name), content);
     const sha256 = (await import('node:crypto')).createHash('sha256').update(content).digest('hex');
     await knex('attachments').insert({
-      association_id: assoc?.id,
+      association_id: assoc.id,
       document_type_code: (await knex('document_types').first('code'))?.code,
       title: `Tài liệu ${i}`,
       original_name: `quyet-dinh-${i}.pdf`,

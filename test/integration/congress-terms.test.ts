@@ -11,6 +11,7 @@ import { storedTermInfo } from '../../src/features/associations/congress-term-sq
 import { createCongressAlertsRepository } from '../../src/features/jobs/congress-alerts.repository.js';
 import { categoryByKey } from '../../src/features/reports/categories.js';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
+import { anAssociation, insertAssociations } from '../helpers/builders.js';
 
 let t: TestContext;
 const ids: number[] = [];
@@ -48,45 +49,40 @@ async function expectStoredEqualsTermInfo(): Promise<void> {
 beforeAll(async () => {
   t = await buildTestApp();
   t.clock.set(new Date('2026-06-15T03:00:00Z'));
-  const k = t.db.knex;
-  for (let i = 0; i < 60; i++) {
-    const [r] = await k('associations')
-      .insert({
-        code: `H8${String(i).padStart(5, '0')}`,
-        name: `Hội kiểm thử nhiệm kỳ ${i}`,
-        kind_code: 'hoi',
-        scope: pick(['toan_quoc', 'tinh']),
-        status: pick(['hoat_dong', 'hoat_dong', 'giai_the']),
-        main_field_code: pick(['YTE', 'KHCN']),
-      })
-      .returning(['id', 'code']);
+  const associations = Array.from({ length: 60 }, (_, i) =>
+    anAssociation({
+      code: `H8${String(i).padStart(5, '0')}`,
+      name: `Hội kiểm thử nhiệm kỳ ${i}`,
+      scope: pick(['toan_quoc', 'tinh'] as const),
+      status: pick(['hoat_dong', 'hoat_dong', 'giai_the']),
+      main_field_code: pick(['YTE', 'KHCN']),
+    }),
+  );
+  associations.forEach((association, i) => {
+    const n = i % 10 === 0 ? 0 : 1 + Math.floor(rand() * 4);
+    for (let j = 0; j < n; j++)
+      association.withCongresses([
+        {
+          term_number: j + 1,
+          congress_type: pick(['thanh_lap', 'nhiem_ky', 'nhiem_ky', 'bat_thuong'] as const),
+          held_on: someDate(),
+          term_years: 1 + Math.floor(rand() * 5),
+        },
+      ]);
+    const m = rand() < 0.5 ? 1 + Math.floor(rand() * 2) : 0;
+    for (let j = 0; j < m; j++)
+      association.withCongressExtensions([{ decision_number: `${i}-${j}/QĐ-BNV`, decided_on: someDate(), new_deadline: someDate() }]);
+  });
+  // Two congresses on the same day: the later row is the term's (as termInfo's stable sort keeps it last).
+  associations[1]?.withCongresses([
+    { term_number: 8, congress_type: 'nhiem_ky', held_on: '2026-01-10', term_years: 5 },
+    { term_number: 9, congress_type: 'nhiem_ky', held_on: '2026-01-10', term_years: 2 },
+  ]);
+  // One multi-row statement per table, as the generator and the imports write.
+  for (const r of await insertAssociations(t.db.knex, associations)) {
     ids.push(r.id);
     codes.set(r.id, r.code);
   }
-  // One multi-row statement per table, as the generator and the imports write.
-  const congresses: Array<Record<string, unknown>> = [];
-  const extensions: Array<Record<string, unknown>> = [];
-  ids.forEach((id, i) => {
-    const n = i % 10 === 0 ? 0 : 1 + Math.floor(rand() * 4);
-    for (let j = 0; j < n; j++)
-      congresses.push({
-        association_id: id,
-        term_number: j + 1,
-        congress_type: pick(['thanh_lap', 'nhiem_ky', 'nhiem_ky', 'bat_thuong']),
-        held_on: someDate(),
-        term_years: 1 + Math.floor(rand() * 5),
-      });
-    const m = rand() < 0.5 ? 1 + Math.floor(rand() * 2) : 0;
-    for (let j = 0; j < m; j++)
-      extensions.push({ association_id: id, decision_number: `${i}-${j}/QĐ-BNV`, decided_on: someDate(), new_deadline: someDate() });
-  });
-  // Two congresses on the same day: the later row is the term's (as termInfo's stable sort keeps it last).
-  congresses.push(
-    { association_id: ids[1], term_number: 8, congress_type: 'nhiem_ky', held_on: '2026-01-10', term_years: 5 },
-    { association_id: ids[1], term_number: 9, congress_type: 'nhiem_ky', held_on: '2026-01-10', term_years: 2 },
-  );
-  await k('congresses').insert(congresses);
-  await k('congress_extensions').insert(extensions);
 });
 
 afterAll(() => t.db.destroy());

@@ -10,10 +10,11 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { Response } from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { seedReference } from '../../seeds/reference/index.js';
 import { CLASSIFIED_REFUSAL } from '../../src/features/documents/documents.schemas.js';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
+import { anAssociation, type InsertedAssociation, insertAssociations } from '../helpers/builders.js';
 import { type Agent, agent, csrfFrom, login, sessionCookie } from '../helpers/http.js';
 import { createUser, type TestUser } from '../helpers/users.js';
 
@@ -147,12 +148,13 @@ function download(a: Agent, url: string) {
   return a.get(url).buffer(true).parse(binary);
 }
 
-async function waitFor(check: () => boolean, ms = 5000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > until) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
+function waitFor(check: () => boolean): Promise<void> {
+  return vi.waitFor(
+    () => {
+      if (!check()) throw new Error('condition not reached in time');
+    },
+    { timeout: 5_000, interval: 20 },
+  );
 }
 
 // ---------------------------------------------------------------- setup
@@ -161,14 +163,10 @@ beforeAll(async () => {
   uploadDir = mkdtempSync(path.join(os.tmpdir(), 'csdl-hoi-uploads-'));
   t = await buildTestApp({ UPLOAD_DIR: uploadDir, UPLOAD_MAX_MB: '1' });
   await seedReference(t.db.knex);
-  const base = { kind_code: 'hoi', scope: 'toan_quoc', main_field_code: 'KHCN', status: 'hoat_dong' };
-  [{ id: associationId }, { id: otherAssociationId }] = await t.db
-    .knex('associations')
-    .insert([
-      { ...base, code: CODE, name: 'Hội Thử nghiệm Tài liệu' },
-      { ...base, code: OTHER, name: 'Hội Thử nghiệm Khác' },
-    ])
-    .returning('id');
+  [{ id: associationId }, { id: otherAssociationId }] = (await insertAssociations(t.db.knex, [
+    anAssociation({ code: CODE, name: 'Hội Thử nghiệm Tài liệu', main_field_code: 'KHCN' }),
+    anAssociation({ code: OTHER, name: 'Hội Thử nghiệm Khác', main_field_code: 'KHCN' }),
+  ])) as [InsertedAssociation, InsertedAssociation];
 
   staffUser = await createUser(t.db.knex, ['ngo_staff']);
   staff = agent(t);

@@ -4,16 +4,11 @@
  * the lead records contract fees by hand, and statements are scoped: staff by organisation id, an organisation's
  * manager only their own (RELIABILITY check 12).
  */
-import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
+import { anOrganisation } from '../helpers/builders.js';
 import { type Agent, csrfFrom, loggedInAgent } from '../helpers/http.js';
 import { createUser, type TestUser } from '../helpers/users.js';
-
-async function createOrganisation(db: Knex, name: string): Promise<number> {
-  const [row] = await db('organisations').insert({ name, kind: 'organisation' }).returning('id');
-  return (row as { id: number }).id;
-}
 
 const vn = (iso: string, time = '10:00') => new Date(`${iso}T${time}:00+07:00`);
 
@@ -33,8 +28,8 @@ describe('fees (R-8.7)', () => {
     t = await buildTestApp();
     lead = await createUser(t.db.knex, ['ngo_lead']);
     staff = await createUser(t.db.knex, ['ngo_staff']);
-    orgA = await createOrganisation(t.db.knex, 'Viện Nghiên cứu Xã hội A');
-    orgB = await createOrganisation(t.db.knex, 'Trung tâm Dữ liệu B');
+    orgA = (await anOrganisation({ name: 'Viện Nghiên cứu Xã hội A' }).insert(t.db.knex)).id;
+    orgB = (await anOrganisation({ name: 'Trung tâm Dữ liệu B' }).insert(t.db.knex)).id;
     manager = await createUser(t.db.knex, ['org_manager']);
     otherManager = await createUser(t.db.knex, ['org_manager']);
     exploiter = await createUser(t.db.knex, ['exploiter']);

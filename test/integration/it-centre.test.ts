@@ -4,7 +4,7 @@
  * and user administration (disable/enable, unlock, reset TOTP), each audited. The role matrix is in route-matrix.
  */
 import { Router } from 'express';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
 import { type Agent, agent, csrfFrom, loggedInAgent, login } from '../helpers/http.js';
 import { createUser, type TestUser } from '../helpers/users.js';
@@ -134,8 +134,12 @@ describe('recent errors', () => {
     const res = await agent(t).get('/thu-loi/abc?cccd=001234567890');
     expect(res.status).toBe(500);
     const requestId = String(res.headers['x-request-id']);
-    await new Promise((r) => setTimeout(r, 100));
-    const row = await t.db.knex('error_events').where({ request_id: requestId }).first();
+    // The error is recorded after the response has gone: wait for the row rather than for a fixed time.
+    const row = await vi.waitFor(async () => {
+      const found = await t.db.knex('error_events').where({ request_id: requestId }).first();
+      if (!found) throw new Error('no error event yet');
+      return found;
+    });
     expect(row).toMatchObject({ method: 'GET', path: '/thu-loi/abc', status: 500, error_name: 'Error' });
     expect(row.message).not.toMatch(/nguyen\.van\.a|Nguyễn Văn A|0912345678|001234567890/);
     const page = await adminAgent.get(`${BASE}/loi`);

@@ -4,7 +4,7 @@
  * period exactly once; stop() ends the cron tasks.
  */
 import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { tryAdvisoryLock } from '../../src/db/advisory-lock.js';
 import { createDatabase, type Database } from '../../src/db/knex.js';
 import type { JobDefinition } from '../../src/jobs/job.js';
@@ -45,38 +45,49 @@ describe('advisory lock', () => {
 
 describe('two schedulers on one database (check 35 with a fast schedule)', () => {
   it('run each one-second period exactly once', async () => {
-    const executed: string[] = [];
-    const tick: JobDefinition = {
-      name: 'tick',
-      description: 'Tác vụ thử mỗi giây',
-      schedule: 'tick',
-      async run({ period }) {
-        executed.push(period);
-        await new Promise((r) => setTimeout(r, 150));
-        return { ticks: 1 };
-      },
-    };
-    const config = { ...t.config, jobs: { scheduler: true, schedules: { tick: '* * * * * *' } } };
-    const logger = pino({ level: 'silent' });
-    const schedulers = [t.db, other].map((db) => {
-      const runner = createJobRunner({ db: db.knex, config, clock: systemClock, logger, jobs: [tick] });
-      return createScheduler(runner, logger);
-    });
-    for (const s of schedulers) await s.start({ catchUp: false });
-    expect(schedulers.map((s) => s.tasks)).toEqual([1, 1]);
-    await new Promise((r) => setTimeout(r, 3_300));
-    for (const s of schedulers) await s.stop(5_000);
-    const after = executed.length;
-    await new Promise((r) => setTimeout(r, 1_200));
-    expect(executed.length, 'no firing after stop()').toBe(after);
+    // node-cron's timers and the date are faked: the test moves time a second at a time, then waits for the runs
+    // that fired (their database work is real) instead of sleeping through real seconds.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'], now: new Date('2026-06-15T03:00:00.500Z') });
+    try {
+      const executed: string[] = [];
+      const tick: JobDefinition = {
+        name: 'tick',
+        description: 'Tác vụ thử mỗi giây',
+        schedule: 'tick',
+        async run({ period }) {
+          executed.push(period);
+          return { ticks: 1 };
+        },
+      };
+      const config = { ...t.config, jobs: { scheduler: true, schedules: { tick: '* * * * * *' } } };
+      const logger = pino({ level: 'silent' });
+      const runners = [t.db, other].map((db) => createJobRunner({ db: db.knex, config, clock: systemClock, logger, jobs: [tick] }));
+      const schedulers = runners.map((runner) => createScheduler(runner, logger));
+      /** Moves the clock on by `ms`, firing what falls due, and waits for the runs in flight to finish. */
+      const elapse = async (ms: number) => {
+        for (let step = 0; step < ms; step += 500) {
+          await vi.advanceTimersByTimeAsync(Math.min(500, ms - step));
+          await Promise.all(runners.map((r) => r.drain(5_000)));
+        }
+      };
+      for (const s of schedulers) await s.start({ catchUp: false });
+      expect(schedulers.map((s) => s.tasks)).toEqual([1, 1]);
+      await elapse(3_300);
+      for (const s of schedulers) await s.stop(5_000);
+      const after = executed.length;
+      await elapse(1_200);
+      expect(executed.length, 'no firing after stop()').toBe(after);
 
-    expect(executed.length).toBeGreaterThanOrEqual(2);
-    expect(new Set(executed).size).toBe(executed.length);
-    const rows = await t.db.knex('job_runs').where({ job: 'tick' }).select('period_key', 'status');
-    const succeeded = rows.filter((r) => r.status === 'succeeded').map((r) => r.period_key);
-    expect(succeeded.sort()).toEqual([...executed].sort());
-    expect(rows.every((r) => r.status === 'succeeded')).toBe(true);
-    for (const p of executed) expect(p).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/);
+      expect(executed.length).toBeGreaterThanOrEqual(2);
+      expect(new Set(executed).size).toBe(executed.length);
+      const rows = await t.db.knex('job_runs').where({ job: 'tick' }).select('period_key', 'status');
+      const succeeded = rows.filter((r) => r.status === 'succeeded').map((r) => r.period_key);
+      expect(succeeded.sort()).toEqual([...executed].sort());
+      expect(rows.every((r) => r.status === 'succeeded')).toBe(true);
+      for (const p of executed) expect(p).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

@@ -5,34 +5,17 @@
  * threshold and the badge (R-17.1 e); the annual reminder.
  */
 import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createDatabase } from '../../src/db/knex.js';
 import { dueQuarter } from '../../src/features/jobs/quarters.js';
 import { createJobs } from '../../src/jobs/registry.js';
 import { createJobRunner } from '../../src/jobs/runner.js';
 import type { Mailer } from '../../src/lib/mailer.js';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
+import { anAssociation, insertAssociations } from '../helpers/builders.js';
 import { csrfFrom, loggedInAgent } from '../helpers/http.js';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp.js';
 import { createUser, type TestUser } from '../helpers/users.js';
-
-let seq = 0;
-async function insertAssociation(t: TestContext, row: Record<string, unknown> = {}): Promise<{ id: number; code: string }> {
-  seq += 1;
-  const [r] = await t.db
-    .knex('associations')
-    .insert({
-      code: `H8${String(seq).padStart(5, '0')}`,
-      name: `Hội thử nghiệm tác vụ ${seq}`,
-      kind_code: 'hoi',
-      scope: 'toan_quoc',
-      status: 'hoat_dong',
-      main_field_code: 'YTE',
-      ...row,
-    })
-    .returning(['id', 'code']);
-  return r as { id: number; code: string };
-}
 
 async function setEmail(t: TestContext, user: TestUser, email: string | null) {
   await t.db.knex('users').where({ id: user.id }).update({ email });
@@ -77,8 +60,8 @@ describe('quarterly update cycle with e-mail (R-13.2, check 35)', () => {
     lead = await createUser(t.db.knex, ['ngo_lead']);
     await setEmail(t, staff, 'staff@bnv.test');
     await setEmail(t, lead, 'lead@bnv.test');
-    for (let i = 0; i < 5; i++) assoc.push(await insertAssociation(t, { created_at: new Date('2026-03-01T00:00:00Z') }));
-    dissolved = await insertAssociation(t, { status: 'giai_the' });
+    for (let i = 0; i < 5; i++) assoc.push(await anAssociation({ created_at: new Date('2026-03-01T00:00:00Z') }).insert(t.db.knex));
+    dissolved = await anAssociation({ status: 'giai_the' }).insert(t.db.knex);
     // Officers: two for the first association, one for each other; the last one has no e-mail address.
     for (const [i, a] of [assoc[0], assoc[0], assoc[1], assoc[2], assoc[3], assoc[4], dissolved].entries()) {
       const u = await createUser(t.db.knex, ['association'], { associationId: (a as { id: number }).id });
@@ -215,7 +198,10 @@ describe('quarterly update cycle with e-mail (R-13.2, check 35)', () => {
   });
 
   it('pages the records not updated (50 a page), the frozen snapshot unchanged', async () => {
-    for (let i = 0; i < 55; i++) await insertAssociation(t);
+    await insertAssociations(
+      t.db.knex,
+      Array.from({ length: 55 }, () => anAssociation()),
+    );
     const a = await loggedInAgent(t, staff);
     const p1 = await a.get('/quan-tri/chu-ky-cap-nhat/2026-Q4');
     const p2 = await a.get('/quan-tri/chu-ky-cap-nhat/2026-Q4?trang=2');
@@ -282,11 +268,17 @@ describe('runner: catch-up, interrupted runs, job runs page and "Chạy ngay"', 
       .type('form')
       .send({ _csrf: csrfFrom(page.text) });
     expect(res.status).toBe(303);
-    let manual: Array<Record<string, unknown>> = [];
-    for (let i = 0; i < 50 && manual.length === 0; i++) {
-      manual = await t.db.knex('job_runs').where({ job: 'annual-report-reminder', trigger: 'manual' });
-      if (manual.length === 0) await new Promise((r) => setTimeout(r, 50));
-    }
+    // The run goes on after the redirect: wait for its row.
+    const manual = await vi.waitFor(
+      async () => {
+        const rows: Array<Record<string, unknown>> = await t.db
+          .knex('job_runs')
+          .where({ job: 'annual-report-reminder', trigger: 'manual' });
+        if (rows.length === 0) throw new Error('no manual run yet');
+        return rows;
+      },
+      { timeout: 2_500 },
+    );
     // January: the reminder is not due; the manual run is recorded as skipped with the reason.
     expect(manual).toHaveLength(1);
     expect(manual[0]).toMatchObject({ status: 'skipped', requested_by: admin.id });
@@ -327,8 +319,9 @@ describe('term-congress alerts (R-17.1 e)', () => {
     staff = await createUser(t.db.knex, ['ngo_staff']);
     t.clock.set(new Date('2026-12-01T01:00:00Z'));
     const congress = async (key: string, held_on: string, term_years = 5) => {
-      a[key] = await insertAssociation(t);
-      await t.db.knex('congresses').insert({ association_id: a[key]?.id, term_number: 1, congress_type: 'nhiem_ky', held_on, term_years });
+      a[key] = await anAssociation()
+        .withCongresses([{ term_number: 1, congress_type: 'nhiem_ky', held_on, term_years }])
+        .insert(t.db.knex);
     };
     await congress('oneMonth', '2021-12-20'); // term ends 20/12/2026
     await congress('sixMonths', '2022-05-01'); // 01/05/2027

@@ -8,6 +8,7 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
+import { anAssociation, insertAssociations } from '../helpers/builders.js';
 
 let t: TestContext;
 /** The callback the search engine gave setInterval, and its period. */
@@ -17,22 +18,14 @@ let period = 0;
 beforeAll(async () => {
   t = await buildTestApp({ PUBLIC_SEARCH_CACHE_CHECK_MS: '250', PUBLIC_PAGE_CACHE_MB: '8' });
   const k = t.db.knex;
-  for (const [code, name, published] of [
-    ['H970001', 'Hội Nuôi ong Việt Nam', true],
-    ['H970002', 'Hội Nuôi ong tỉnh Lào Cai', true],
-    ['H970003', 'Hội Trồng chè Việt Nam', false],
-  ] as const) {
-    await k('associations').insert({
-      code,
-      name,
-      kind_code: 'hoi',
-      scope: 'toan_quoc',
-      main_field_code: 'NNMT',
-      hq_province_code: '01',
-      status: 'hoat_dong',
-      published,
-    });
-  }
+  await insertAssociations(
+    k,
+    [
+      anAssociation({ code: 'H970001', name: 'Hội Nuôi ong Việt Nam', published: true }),
+      anAssociation({ code: 'H970002', name: 'Hội Nuôi ong tỉnh Lào Cai', published: true }),
+      anAssociation({ code: 'H970003', name: 'Hội Trồng chè Việt Nam', published: false }),
+    ].map((a) => a.with({ main_field_code: 'NNMT', hq_province_code: '01' })),
+  );
   // The engine's timer is taken, not scheduled: the looks happen only when the test fires it (a real 250 ms timer
   // could fire between a write and the check that the page has not changed yet, on a slow machine).
   const spy = vi.spyOn(globalThis, 'setInterval').mockImplementation(((fn: () => void, ms?: number) => {

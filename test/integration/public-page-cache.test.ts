@@ -9,6 +9,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SESSION_COOKIE } from '../../src/middleware/session.js';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
+import { anAssociation, insertAssociations } from '../helpers/builders.js';
 import { agent, login } from '../helpers/http.js';
 import { createUser } from '../helpers/users.js';
 
@@ -36,18 +37,12 @@ let t: TestContext;
 const stats = (ctx: TestContext = t) => ctx.app.locals.publicPages;
 
 async function seed(ctx: TestContext): Promise<void> {
-  for (const s of SEEDS) {
-    await ctx.db.knex('associations').insert({
-      code: s.code,
-      name: s.name,
-      kind_code: 'hoi',
-      scope: 'toan_quoc',
-      main_field_code: s.field,
-      hq_province_code: '01',
-      status: 'hoat_dong',
-      published: s.published,
-    });
-  }
+  await insertAssociations(
+    ctx.db.knex,
+    SEEDS.map((s) =>
+      anAssociation({ code: s.code, name: s.name, main_field_code: s.field, hq_province_code: '01', published: s.published }),
+    ),
+  );
 }
 
 async function sessionRows(ctx: TestContext = t): Promise<number> {

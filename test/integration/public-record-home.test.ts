@@ -12,7 +12,7 @@
  * - The home's cache keys stay, and with the cache off every call reads the database (one statement).
  */
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as publicSummaryMigration from '../../migrations/20261230000500_create_public_summary.js';
 import { seedDemoAssociations } from '../../seeds/demo/associations.js';
 import { deleteGenerated, generateAssociations } from '../../seeds/generated/generate.js';
@@ -28,6 +28,7 @@ import { createPublicService, NO_CACHE } from '../../src/features/public/public.
 import { SCOPES } from '../../src/features/register-form/definition.js';
 import type { Actor } from '../../src/lib/auth-context.js';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
+import { anAssociation, insertAssociations } from '../helpers/builders.js';
 import { formFields } from '../helpers/forms.js';
 import { type Agent, loggedInAgent } from '../helpers/http.js';
 import { importAssociations, pileUpParts } from '../helpers/summaries.js';
@@ -39,7 +40,7 @@ let actor: Actor;
 
 const random = new Rng(20261313);
 const FIELDS = ['KHCN', 'YTE', 'XHND', 'VHNT', 'DNHN', 'NH', 'TST'];
-const SCOPE_CODES = ['toan_quoc', 'lien_tinh', 'tinh', 'xa'];
+const SCOPE_CODES = ['toan_quoc', 'lien_tinh', 'tinh', 'xa'] as const;
 
 // ---------------------------------------------------------------------------------------------------------------
 // The reference: the queries the record page, open data and the home ran before issue 13, word for word.
@@ -202,56 +203,54 @@ function someDate(): string {
 
 /** Associations with every edge the record page and the counts meet, inserted one statement per table. */
 async function insertRandom(from: number, count: number): Promise<number[]> {
-  const k = t.db.knex;
-  const rows = Array.from({ length: count }, (_, i) => ({
-    code: `H4${String(from + i).padStart(5, '0')}`,
-    name: `Hội ngẫu nhiên số ${from + i}`,
-    abbreviation: random.chance(0.5) ? `HNN${from + i}` : null,
-    foreign_name: random.chance(0.3) ? `Random Association ${from + i}` : null,
-    kind_code: random.pick(['hoi', 'hiep_hoi', 'lien_doan']),
-    scope: random.pick(SCOPE_CODES),
-    main_field_code: random.pick(FIELDS),
-    managing_ministry_code: random.pick(['BYT', 'BNV', null]),
-    nature_code: random.pick(['XHNN', 'KHKT', null]),
-    hq_province_code: random.pick(['01', '79', 'cu-02', null]),
-    status: random.pick(['hoat_dong', 'giai_the', 'dang_thanh_lap']),
-    members_total: random.chance(0.7) ? random.int(0, 100_000) : null,
-    purpose: random.chance(0.5) ? `Tôn chỉ dòng 1\ndòng 2 <b>${from + i}</b>` : null,
-    email: random.chance(0.5) ? `lienhe${from + i}@hoi-demo.vn` : random.pick([null, 'không phải thư']),
-    website: random.chance(0.5) ? `https://hoi${from + i}.example.vn` : random.pick([null, 'hoi.example.vn']),
-    published: random.chance(0.7),
-  }));
-  const ids = ((await k('associations').insert(rows).returning('id')) as Array<{ id: number }>).map((r) => r.id);
-  const other: Array<Record<string, unknown>> = [];
-  const decisions: Array<Record<string, unknown>> = [];
-  const leaders: Array<Record<string, unknown>> = [];
-  ids.forEach((id, i) => {
+  const associations = Array.from({ length: count }, (_, i) =>
+    anAssociation({
+      code: `H4${String(from + i).padStart(5, '0')}`,
+      name: `Hội ngẫu nhiên số ${from + i}`,
+      abbreviation: random.chance(0.5) ? `HNN${from + i}` : null,
+      foreign_name: random.chance(0.3) ? `Random Association ${from + i}` : null,
+      kind_code: random.pick(['hoi', 'hiep_hoi', 'lien_doan']),
+      scope: random.pick(SCOPE_CODES),
+      main_field_code: random.pick(FIELDS),
+      managing_ministry_code: random.pick(['BYT', 'BNV', null]),
+      nature_code: random.pick(['XHNN', 'KHKT', null]),
+      hq_province_code: random.pick(['01', '79', 'cu-02', null]),
+      status: random.pick(['hoat_dong', 'giai_the', 'dang_thanh_lap']),
+      members_total: random.chance(0.7) ? random.int(0, 100_000) : null,
+      purpose: random.chance(0.5) ? `Tôn chỉ dòng 1\ndòng 2 <b>${from + i}</b>` : null,
+      email: random.chance(0.5) ? `lienhe${from + i}@hoi-demo.vn` : random.pick([null, 'không phải thư']),
+      website: random.chance(0.5) ? `https://hoi${from + i}.example.vn` : random.pick([null, 'hoi.example.vn']),
+      published: random.chance(0.7),
+    }),
+  );
+  associations.forEach((association, i) => {
+    const n = from + i;
     // Other fields in random order, sometimes the main field among them.
-    const main = rows[i]?.main_field_code as string;
-    for (const f of FIELDS) if (random.chance(f === main ? 0.3 : 0.25)) other.push({ association_id: id, field_code: f });
+    const main = association.build().main_field_code;
+    association.withOtherFields(FIELDS.filter((f) => random.chance(f === main ? 0.3 : 0.25)));
     for (let j = random.int(0, 4); j > 0; j--) {
-      decisions.push({
-        association_id: id,
-        event_type: random.pick(['cho_phep_thanh_lap', 'cho_phep_thanh_lap', 'phe_duyet_dieu_le', 'doi_ten']),
-        number: random.chance(0.9) ? `${id}-${j}/QĐ-BNV` : null,
-        // Undated decisions, and several on one day (the id decides).
-        signed_on: random.chance(0.2) ? null : random.chance(0.3) ? '2005-06-01' : someDate(),
-      });
+      association.withDecisions([
+        {
+          event_type: random.pick(['cho_phep_thanh_lap', 'cho_phep_thanh_lap', 'phe_duyet_dieu_le', 'doi_ten']),
+          number: random.chance(0.9) ? `${n}-${j}/QĐ-BNV` : null,
+          // Undated decisions, and several on one day (the id decides).
+          signed_on: random.chance(0.2) ? null : random.chance(0.3) ? '2005-06-01' : someDate(),
+        },
+      ]);
     }
     for (let j = random.int(0, 5); j > 0; j--) {
-      leaders.push({
-        association_id: id,
-        full_name: `Người ${id}-${j}`,
-        position_code: random.pick(['CT', 'CT', 'PCT', 'TTK']),
-        elected_on: random.chance(0.2) ? null : random.chance(0.3) ? '2021-03-15' : someDate(),
-        left_on: random.chance(0.3) ? '2022-01-01' : null,
-      });
+      association.withLeaders([
+        {
+          full_name: `Người ${n}-${j}`,
+          position_code: random.pick(['CT', 'CT', 'PCT', 'TTK']),
+          elected_on: random.chance(0.2) ? null : random.chance(0.3) ? '2021-03-15' : someDate(),
+          left_on: random.chance(0.3) ? '2022-01-01' : null,
+        },
+      ]);
     }
   });
-  if (other.length) await k('association_other_fields').insert(other);
-  if (decisions.length) await k('decisions').insert(decisions);
-  if (leaders.length) await k('leaders').insert(leaders);
-  return ids;
+  // One statement per table.
+  return (await insertAssociations(t.db.knex, associations)).map((r) => r.id);
 }
 
 beforeAll(async () => {
@@ -319,29 +318,23 @@ describe('public record page: one statement per record (issue 13)', () => {
 
   it('renders every kind of value as before, and 404 for an unpublished or unknown code', async () => {
     const k = t.db.knex;
-    const [row] = (await k('associations')
-      .insert({
-        code: 'H499999',
-        name: 'Hội Kiểm tra trang hồ sơ',
-        kind_code: 'hoi',
-        scope: 'toan_quoc',
-        main_field_code: 'YTE',
-        purpose: 'Dòng một\n<dòng hai>',
-        email: 'lienhe@hoi-demo.vn',
-        website: 'https://hoi-kiem-tra.example.vn',
-        members_total: 1_234_567,
-        published: true,
-      })
-      .returning('id')) as Array<{ id: number }>;
-    const id = (row as { id: number }).id;
-    await k('association_other_fields').insert([
-      { association_id: id, field_code: 'XHND' },
-      { association_id: id, field_code: 'KHCN' },
-    ]);
-    await k('decisions').insert([
-      { association_id: id, event_type: 'cho_phep_thanh_lap', number: '12/QĐ-BNV', signed_on: '2005-06-01' },
-      { association_id: id, event_type: 'cho_phep_thanh_lap', number: 'không ngày' },
-    ]);
+    const { id } = await anAssociation({
+      code: 'H499999',
+      name: 'Hội Kiểm tra trang hồ sơ',
+      scope: 'toan_quoc',
+      main_field_code: 'YTE',
+      purpose: 'Dòng một\n<dòng hai>',
+      email: 'lienhe@hoi-demo.vn',
+      website: 'https://hoi-kiem-tra.example.vn',
+      members_total: 1_234_567,
+      published: true,
+    })
+      .withOtherFields(['XHND', 'KHCN'])
+      .withDecisions([
+        { event_type: 'cho_phep_thanh_lap', number: '12/QĐ-BNV', signed_on: '2005-06-01' },
+        { event_type: 'cho_phep_thanh_lap', number: 'không ngày' },
+      ])
+      .insert(k);
     const res = await request(t.app).get('/hoi/H499999');
     expect(res.status).toBe(200);
     const dd = (value: string) => `<dd class="col-sm-8">\n${value}\n</dd>`;
@@ -473,10 +466,9 @@ describe('public home and field counts from the summary table (issue 13)', () =>
     const before = await parts();
     await expect(
       t.db.knex.transaction(async (trx) => {
-        const [r] = (await trx('associations')
-          .insert({ code: 'H488888', name: 'Hội hoàn tác', kind_code: 'hoi', scope: 'tinh', main_field_code: 'YTE', published: true })
-          .returning('id')) as Array<{ id: number }>;
-        await trx('association_other_fields').insert({ association_id: (r as { id: number }).id, field_code: 'KHCN' });
+        await anAssociation({ code: 'H488888', name: 'Hội hoàn tác', scope: 'tinh', main_field_code: 'YTE', published: true })
+          .withOtherFields(['KHCN'])
+          .insert(trx);
         await trx('associations').where('scope', 'xa').update({ published: false });
         throw new Error('rollback');
       }),
@@ -488,22 +480,18 @@ describe('public home and field counts from the summary table (issue 13)', () =>
   it('concurrent writers: other fields added while the association is published in another transaction (PostgreSQL)', async (ctx) => {
     if (t.db.backend !== 'postgres') ctx.skip();
     const k = t.db.knex;
-    const blocked = async () => {
-      for (let i = 0; i < 200; i++) {
-        const [w] = await sqlRows<{ n: number }>(
-          "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
-        );
-        if ((w?.n ?? 0) > 0) return;
-        await new Promise((r) => setTimeout(r, 10));
-      }
-      throw new Error('the second writer never waited');
-    };
+    const blocked = () =>
+      vi.waitFor(
+        async () => {
+          const [w] = await sqlRows<{ n: number }>(
+            "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+          );
+          if ((w?.n ?? 0) === 0) throw new Error('the second writer never waited');
+        },
+        { timeout: 5_000, interval: 10 },
+      );
     const fresh = async (code: string) =>
-      (
-        (await k('associations')
-          .insert({ code, name: `Hội đồng thời ${code}`, kind_code: 'hoi', scope: 'tinh', main_field_code: 'YTE' })
-          .returning('id')) as Array<{ id: number }>
-      )[0]?.id as number;
+      (await anAssociation({ code, name: `Hội đồng thời ${code}`, scope: 'tinh', main_field_code: 'YTE' }).insert(k)).id;
     // Publication first (uncommitted), then other fields: the second trigger waits for the first to commit.
     const a = await fresh('H477771');
     const publish = await k.transaction();
@@ -566,10 +554,9 @@ describe('the home page and its cache', () => {
     expect(count(home.text)).toBe(expected.total);
     const tst = expected.byField.find((f) => f.code === 'TST')?.count ?? 0;
     expect(fieldCount(fields.text)).toBe(tst);
-    const [r] = (await k('associations')
-      .insert({ code: 'H466666', name: 'Hội Mới công khai', kind_code: 'hoi', scope: 'huyen', main_field_code: 'YTE', published: true })
-      .returning('id')) as Array<{ id: number }>;
-    await k('association_other_fields').insert({ association_id: (r as { id: number }).id, field_code: 'TST' });
+    await anAssociation({ code: 'H466666', name: 'Hội Mới công khai', scope: 'huyen', main_field_code: 'YTE', published: true })
+      .withOtherFields(['TST'])
+      .insert(k);
     const home2 = await request(t.app).get('/');
     expect(count(home2.text)).toBe(expected.total + 1);
     const huyen = expected.scopes.find((s) => s.code === 'huyen')?.count ?? 0;

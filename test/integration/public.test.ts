@@ -8,6 +8,8 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SESSION_COOKIE } from '../../src/middleware/session.js';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
+import { type AssociationColumns, anAssociation, insertAssociations } from '../helpers/builders.js';
+import { parseCsv } from '../helpers/csv.js';
 import { login } from '../helpers/http.js';
 import { createUser } from '../helpers/users.js';
 
@@ -27,7 +29,7 @@ interface Seed {
   field?: string;
   other?: string[];
   province?: string;
-  scope?: string;
+  scope?: AssociationColumns['scope'];
   abbreviation?: string;
 }
 
@@ -60,54 +62,48 @@ const UNPUBLISHED = 'H900006';
 
 /** Rows straight into the database (faster than the staff form; the form is tested in associations.test.ts). */
 async function seed(t: TestContext): Promise<void> {
-  const db = t.db.knex;
-  for (const s of [...SEEDS, ...SPORTS]) {
-    const [row] = await db('associations')
-      .insert({
-        code: s.code,
-        name: s.name,
-        abbreviation: s.abbreviation ?? null,
-        kind_code: 'hoi',
-        scope: s.scope ?? 'toan_quoc',
-        main_field_code: s.field ?? 'XHND',
-        hq_province_code: s.province ?? null,
-        nature_code: 'XHNDTT',
-        members_total: 9_500_000,
-        purpose: 'Tập hợp, đoàn kết hội viên.',
-        phone: '024 3825 1234',
-        email: 'lienhe@hoi.example.vn',
-        website: 'https://hoi.example.vn',
-        status: 'hoat_dong',
-        published: s.published,
-        // Internal fields with sentinels: never public.
-        tax_code: '0999999999',
-        paper_dossier_ref: 'SENTINEL hồ sơ giấy',
-        other_identifiers: 'SENTINEL',
-        data_level: 'advanced',
-      })
-      .returning('id');
-    const id = (row as { id: number }).id;
-    for (const f of s.other ?? []) await db('association_other_fields').insert({ association_id: id, field_code: f });
-    await db('decisions').insert({ association_id: id, event_type: 'cho_phep_thanh_lap', number: `${id}/QĐ-BNV`, signed_on: '2005-06-01' });
-    await db('leaders').insert([
-      {
-        association_id: id,
-        full_name: 'Nguyễn Thị Chủ Tịch',
-        position_code: 'CT',
-        birth_year: 1901,
-        gender: 'nu',
-        phone: '0999999999',
-        email: 'sentinel@example.invalid',
-        outside_position: 'SENTINEL chức vụ ngoài hội',
-        qualification: 'SENTINEL',
-        academic_title: 'SENTINEL',
-        official_status: 'nghi_huu',
-        elected_on: '2021-03-15',
-      },
-      // A former president: not the current one.
-      { association_id: id, full_name: 'Trần Văn Tiền Nhiệm', position_code: 'CT', left_on: '2021-03-14', elected_on: '2016-03-15' },
-    ]);
-  }
+  const associations = [...SEEDS, ...SPORTS].map((s) =>
+    anAssociation({
+      code: s.code,
+      name: s.name,
+      abbreviation: s.abbreviation ?? null,
+      scope: s.scope ?? 'toan_quoc',
+      main_field_code: s.field ?? 'XHND',
+      hq_province_code: s.province ?? null,
+      nature_code: 'XHNDTT',
+      members_total: 9_500_000,
+      purpose: 'Tập hợp, đoàn kết hội viên.',
+      phone: '024 3825 1234',
+      email: 'lienhe@hoi.example.vn',
+      website: 'https://hoi.example.vn',
+      published: s.published,
+      // Internal fields with sentinels: never public.
+      tax_code: '0999999999',
+      paper_dossier_ref: 'SENTINEL hồ sơ giấy',
+      other_identifiers: 'SENTINEL',
+      data_level: 'advanced',
+    })
+      .withOtherFields(s.other ?? [])
+      .withDecisions([{ event_type: 'cho_phep_thanh_lap', number: `${s.code}/QĐ-BNV`, signed_on: '2005-06-01' }])
+      .withLeaders([
+        {
+          full_name: 'Nguyễn Thị Chủ Tịch',
+          position_code: 'CT',
+          birth_year: 1901,
+          gender: 'nu',
+          phone: '0999999999',
+          email: 'sentinel@example.invalid',
+          outside_position: 'SENTINEL chức vụ ngoài hội',
+          qualification: 'SENTINEL',
+          academic_title: 'SENTINEL',
+          official_status: 'nghi_huu',
+          elected_on: '2021-03-15',
+        },
+        // A former president: not the current one.
+        { full_name: 'Trần Văn Tiền Nhiệm', position_code: 'CT', left_on: '2021-03-14', elected_on: '2016-03-15' },
+      ]),
+  );
+  await insertAssociations(t.db.knex, associations);
 }
 
 let t: TestContext;
@@ -134,41 +130,12 @@ function rawBody(req: request.Test) {
   });
 }
 
-/** A minimal RFC 4180 reader (quoted cells, doubled quotes, CRLF). */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i] as string;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-      i++;
-    } else cell += c;
-  }
-  return rows;
-}
-
 async function csvOf(ctx: TestContext, query: Record<string, string> = {}) {
   const res = await rawBody(request(ctx.app).get('/du-lieu-mo/hoi.csv').query(query));
   expect(res.status).toBe(200);
   const buf = res.body as Buffer;
   const text = buf.toString('utf8');
-  return { res, buf, text, rows: parseCsv(text.replace(/^\uFEFF/, '')) };
+  return { res, buf, text, rows: parseCsv(text) };
 }
 
 async function jsonOf(ctx: TestContext, query: Record<string, string> = {}) {
@@ -280,25 +247,24 @@ describe('public search: full text, typo fallback, capped count, cache (SPEC §7
 
     beforeAll(async () => {
       big = await buildTestApp();
-      const rows = Array.from({ length: N }, (_, i) => ({
-        code: code(i),
-        name: `Câu lạc bộ Cờ tướng phường số ${i + 1}`,
-        kind_code: 'hoi',
-        scope: 'tinh',
-        main_field_code: 'VHNT',
-        status: 'hoat_dong',
-        published: true,
-      }));
-      for (let i = 0; i < rows.length; i += 250) await big.db.knex('associations').insert(rows.slice(i, i + 250));
-      await big.db.knex('associations').insert({
-        code: 'H959999',
-        name: 'Câu lạc bộ Bóng bàn chưa công khai',
-        kind_code: 'hoi',
-        scope: 'tinh',
-        main_field_code: 'VHNT',
-        status: 'hoat_dong',
-        published: false,
-      });
+      await insertAssociations(big.db.knex, [
+        ...Array.from({ length: N }, (_, i) =>
+          anAssociation({
+            code: code(i),
+            name: `Câu lạc bộ Cờ tướng phường số ${i + 1}`,
+            scope: 'tinh',
+            main_field_code: 'VHNT',
+            published: true,
+          }),
+        ),
+        anAssociation({
+          code: 'H959999',
+          name: 'Câu lạc bộ Bóng bàn chưa công khai',
+          scope: 'tinh',
+          main_field_code: 'VHNT',
+          published: false,
+        }),
+      ]);
     }, 120_000);
     afterAll(async () => {
       await big.db.destroy();

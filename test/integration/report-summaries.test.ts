@@ -14,6 +14,7 @@ import { SUMMARY_SLACK } from '../../src/features/reports/report-base.repository
 import { createReportsRepository } from '../../src/features/reports/reports.repository.js';
 import type { Actor } from '../../src/lib/auth-context.js';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
+import { type AssociationBuilder, anAssociation, insertAssociations } from '../helpers/builders.js';
 import { formFields } from '../helpers/forms.js';
 import { type Agent, csrfFrom, loggedInAgent } from '../helpers/http.js';
 import { importAssociations, pileUpParts } from '../helpers/summaries.js';
@@ -32,15 +33,14 @@ const FIELDS = ['YTE', 'KHCN', 'VHNT', 'XHND'];
 const MINISTRIES = ['BYT', 'BKHCN', null];
 const NATURES = ['XHNN', 'KHKT', 'STTT', null];
 const ORIGINS = ['NN_GIAO', 'THUE_NGOAI', 'SO_HUU', null];
-const SCOPES = ['toan_quoc', 'lien_tinh', 'tinh', 'xa'];
+const SCOPES = ['toan_quoc', 'lien_tinh', 'tinh', 'xa'] as const;
 const STATUSES = ['hoat_dong', 'giai_the'];
 const SOURCES = ['nsnn_bien_che', 'nsnn_nhiem_vu', 'hoi_phi', 'dich_vu'];
 
-function randomAssociation(i: number): Record<string, unknown> {
-  return {
+function randomAssociation(i: number): AssociationBuilder {
+  return anAssociation({
     code: `H8${String(i).padStart(5, '0')}`,
     name: `Hội tổng hợp số ${i}`,
-    kind_code: 'hoi',
     scope: pick(SCOPES),
     status: pick(STATUSES),
     main_field_code: pick(FIELDS),
@@ -49,7 +49,7 @@ function randomAssociation(i: number): Record<string, unknown> {
     hq_origin_code: pick(ORIGINS),
     party_state_tasked: rand() < 0.3,
     hq_area_m2: rand() < 0.5 ? Math.round(rand() * 100_000) / 100 : null,
-  };
+  });
 }
 
 async function sqlRows<T>(sql: string, bindings: readonly (string | number)[] = []): Promise<T[]> {
@@ -175,8 +175,35 @@ async function partCounts(): Promise<{ associations: number; funds: number }> {
 beforeAll(async () => {
   t = await buildTestApp();
   const k = t.db.knex;
-  const rows = Array.from({ length: 60 }, (_, i) => randomAssociation(i + 1));
-  const inserted = (await k('associations').insert(rows).returning('id')) as Array<{ id: number }>;
+  const associations = Array.from({ length: 60 }, (_, i) => randomAssociation(i + 1));
+  for (const association of associations) {
+    for (const year of [2023, 2024, 2025]) {
+      for (const source of SOURCES) if (rand() < 0.4) association.withFunds([{ year, source, amount_vnd: Math.floor(rand() * 1e9) }]);
+    }
+  }
+  const someDate = () => new Date(Date.UTC(2016, 0, 1) + Math.floor(rand() * 9 * 365) * 86_400_000).toISOString().slice(0, 10);
+  associations.forEach((association, i) => {
+    // Several associations share a term end (the summary is per term end and extension deadline).
+    if (rand() < 0.8) {
+      const heldOn = rand() < 0.3 ? '2021-08-31' : someDate();
+      association.withCongresses([{ term_number: 1, congress_type: 'nhiem_ky', held_on: heldOn, term_years: 5 }]);
+      if (rand() < 0.3)
+        association.withCongressExtensions([{ decision_number: `${i + 1}/QĐ`, decided_on: heldOn, new_deadline: '2027-03-31' }]);
+    }
+    for (let j = 0; j < 4; j++)
+      association.withLeaders([
+        {
+          full_name: `Người ${i + 1}-${j}`,
+          position_code: pick(['CT', 'PCT', 'TTK', 'UVBCH']),
+          term_number: 1,
+          left_on: rand() < 0.3 ? '2022-01-01' : null,
+        },
+      ]);
+  });
+  for (const association of associations.filter(() => rand() < 0.5))
+    association.withStaffQuotas([2024, 2025].map((year) => ({ year, quota: Math.floor(rand() * 20), in_use: rand() < 0.5 ? 3 : null })));
+  // One statement per table, as the generator and the imports write.
+  const inserted = await insertAssociations(k, associations);
   // Half of them last saved long ago (the staff home counts those not updated this quarter).
   await k('associations')
     .whereIn(
@@ -184,45 +211,6 @@ beforeAll(async () => {
       inserted.filter((_, i) => i % 2).map((r) => r.id),
     )
     .update({ updated_at: '2020-01-01T00:00:00Z' });
-  const funds: Array<Record<string, unknown>> = [];
-  for (const { id } of inserted) {
-    for (const year of [2023, 2024, 2025]) {
-      for (const source of SOURCES)
-        if (rand() < 0.4) funds.push({ association_id: id, year, source, amount_vnd: Math.floor(rand() * 1e9) });
-    }
-  }
-  await k('funds').insert(funds);
-  const congresses: Array<Record<string, unknown>> = [];
-  const extensions: Array<Record<string, unknown>> = [];
-  const leaders: Array<Record<string, unknown>> = [];
-  const someDate = () => new Date(Date.UTC(2016, 0, 1) + Math.floor(rand() * 9 * 365) * 86_400_000).toISOString().slice(0, 10);
-  for (const { id } of inserted) {
-    // Several associations share a term end (the summary is per term end and extension deadline).
-    if (rand() < 0.8) {
-      const heldOn = rand() < 0.3 ? '2021-08-31' : someDate();
-      congresses.push({ association_id: id, term_number: 1, congress_type: 'nhiem_ky', held_on: heldOn, term_years: 5 });
-      if (rand() < 0.3)
-        extensions.push({ association_id: id, decision_number: `${id}/QĐ`, decided_on: heldOn, new_deadline: '2027-03-31' });
-    }
-    for (let j = 0; j < 4; j++)
-      leaders.push({
-        association_id: id,
-        full_name: `Người ${id}-${j}`,
-        position_code: pick(['CT', 'PCT', 'TTK', 'UVBCH']),
-        term_number: 1,
-        left_on: rand() < 0.3 ? '2022-01-01' : null,
-      });
-  }
-  await k('staff_quotas').insert(
-    inserted
-      .filter(() => rand() < 0.5)
-      .flatMap(({ id }) =>
-        [2024, 2025].map((year) => ({ association_id: id, year, quota: Math.floor(rand() * 20), in_use: rand() < 0.5 ? 3 : null })),
-      ),
-  );
-  await k('congresses').insert(congresses);
-  await k('congress_extensions').insert(extensions);
-  await k('leaders').insert(leaders);
   const user = await createUser(k, ['ngo_staff']);
   staff = await loggedInAgent(t, user);
   actor = { userId: user.id, username: user.username, roles: ['ngo_staff'], ip: null, requestId: null };
@@ -326,7 +314,7 @@ describe('report summaries equal the direct aggregates', () => {
     const before = await partCounts();
     await expect(
       t.db.knex.transaction(async (trx) => {
-        await trx('associations').insert(randomAssociation(900));
+        await randomAssociation(900).insert(trx);
         await trx('funds').where('year', 2024).delete();
         throw new Error('rollback');
       }),

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LEADER_COUNT_CAP } from '../../src/features/reports/leader-reports.js';
 import { PAGE_SIZE } from '../../src/features/reports/report-builder.js';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
+import { anAssociation } from '../helpers/builders.js';
 import { type Agent, loggedInAgent } from '../helpers/http.js';
 import { createUser } from '../helpers/users.js';
 
@@ -17,12 +18,16 @@ const EXTRA = 37;
 beforeAll(async () => {
   t = await buildTestApp();
   const k = t.db.knex;
-  const [a] = await k('associations')
-    .insert({ code: 'H700001', name: 'Hội Đông người', kind_code: 'hoi', scope: 'toan_quoc', status: 'hoat_dong', main_field_code: 'YTE' })
-    .returning('id');
-  const [b] = await k('associations')
-    .insert({ code: 'H700002', name: 'Hội Ít người', kind_code: 'hoi', scope: 'tinh', status: 'hoat_dong', main_field_code: 'KHCN' })
-    .returning('id');
+  const a = await anAssociation({ code: 'H700001', name: 'Hội Đông người', scope: 'toan_quoc', main_field_code: 'YTE' })
+    .withFunds([{ year: 2025, source: 'nsnn_nhiem_vu', amount_vnd: 1000 }])
+    .insert(k);
+  await anAssociation({ code: 'H700002', name: 'Hội Ít người', scope: 'tinh', main_field_code: 'KHCN' })
+    .withLeaders([{ full_name: 'Chủ tịch Ít', position_code: 'CT', term_number: 1 }])
+    .withFunds([
+      { year: 2025, source: 'nsnn_nhiem_vu', amount_vnd: 300 },
+      { year: 2024, source: 'hoi_phi', amount_vnd: 20 },
+    ])
+    .insert(k);
   // More leaders in office than a page counts, plus former ones that never count.
   await k.raw(
     `INSERT INTO leaders (association_id, full_name, position_code, term_number)
@@ -34,12 +39,6 @@ beforeAll(async () => {
      SELECT ?, 'Người cũ ' || g, 'UVBCH', 1, '2020-01-01' FROM generate_series(1, 50) g`,
     [a.id],
   );
-  await k('leaders').insert({ association_id: b.id, full_name: 'Chủ tịch Ít', position_code: 'CT', term_number: 1 });
-  await k('funds').insert([
-    { association_id: a.id, year: 2025, source: 'nsnn_nhiem_vu', amount_vnd: 1000 },
-    { association_id: b.id, year: 2025, source: 'nsnn_nhiem_vu', amount_vnd: 300 },
-    { association_id: b.id, year: 2024, source: 'hoi_phi', amount_vnd: 20 },
-  ]);
   staff = await loggedInAgent(t, await createUser(t.db.knex, ['ngo_staff']));
 });
 

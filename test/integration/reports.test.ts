@@ -8,6 +8,8 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_FIELDS, GROUPS, SUBLISTS } from '../../src/features/register-form/definition.js';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
+import { anAssociation, insertAssociations } from '../helpers/builders.js';
+import { parseCsv } from '../helpers/csv.js';
 import { type Agent, agent, csrfFrom, loggedInAgent } from '../helpers/http.js';
 import { createUser } from '../helpers/users.js';
 
@@ -23,48 +25,6 @@ const XSS_LEADER = '<img src=x onerror=alert(1)> Trần Văn Bình';
 const CATEGORIES = ['a', 'b', 'c', 'd', 'dd', 'e', 'h', 'i', 'k', 'l', 'm', 'n'];
 const CHARTED = ['b', 'c', 'e', 'h', 'i', 'k', 'l'];
 
-async function insertAssociation(key: string, row: Record<string, unknown>) {
-  const n = Object.keys(ids).length + 1;
-  const code = `H9${String(n).padStart(5, '0')}`;
-  const [r] = await t.db
-    .knex('associations')
-    .insert({ code, kind_code: 'hoi', scope: 'toan_quoc', status: 'hoat_dong', ...row })
-    .returning(['id', 'code']);
-  ids[key] = r.id;
-  codes[key] = r.code;
-}
-
-/** RFC 4180 CSV (quotes, doubled quotes, CRLF) into rows of cells. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i] as string;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (ch === '\r') {
-      // CRLF: the row ends at \n
-    } else if (ch === '\n') {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-    } else cell += ch;
-  }
-  if (cell !== '' || row.length) rows.push([...row, cell]);
-  return rows;
-}
-
 async function csv(a: Agent, path: string): Promise<{ text: string; rows: string[][]; res: Awaited<ReturnType<Agent['get']>> }> {
   const res = await a
     .get(path)
@@ -76,7 +36,7 @@ async function csv(a: Agent, path: string): Promise<{ text: string; rows: string
     });
   expect(res.status, path).toBe(200);
   const text = res.body as unknown as string;
-  return { text, rows: parseCsv(text.replace(/^\uFEFF/, '')), res };
+  return { text, rows: parseCsv(text), res };
 }
 
 async function sqlRows<T>(sql: string, bindings: readonly (string | number)[] = []): Promise<T[]> {
@@ -92,90 +52,81 @@ beforeAll(async () => {
   t = await buildTestApp();
   // A fixed day in Viet Nam, so the congress states below are known.
   t.clock.set(new Date('2026-06-15T03:00:00Z'));
-  await insertAssociation('yhoc', {
-    name: 'Hội Y học thử nghiệm',
-    main_field_code: 'YTE',
-    managing_ministry_code: 'BYT',
-    hq_province_code: '01',
-    nature_code: 'XHNN',
-    party_state_tasked: true,
-    hq_origin_code: 'NN_GIAO',
-    hq_area_m2: 100.5,
+  const builders = {
+    yhoc: anAssociation({
+      name: 'Hội Y học thử nghiệm',
+      main_field_code: 'YTE',
+      managing_ministry_code: 'BYT',
+      hq_province_code: '01',
+      nature_code: 'XHNN',
+      party_state_tasked: true,
+      hq_origin_code: 'NN_GIAO',
+      hq_area_m2: 100.5,
+    })
+      .withLeaders([
+        { full_name: 'Nguyễn Thị Lan', position_code: 'CT', term_number: 6, birth_year: 1962, gender: 'nu', elected_on: '2021-03-15' },
+        { full_name: 'Lê Văn Minh', position_code: 'PCT', term_number: 6, elected_on: '2021-03-15' },
+        { full_name: 'Phạm Cũ', position_code: 'CT', term_number: 5, elected_on: '2016-03-15', left_on: '2021-03-15' },
+      ])
+      .withCongresses([{ term_number: 6, congress_type: 'nhiem_ky', held_on: '2021-03-15', term_years: 5 }])
+      .withStaffQuotas([
+        { year: 2024, quota: 10, in_use: 8 },
+        { year: 2025, quota: 12, in_use: 11 },
+      ])
+      .withFunds([
+        { year: 2024, source: 'hoi_phi', amount_vnd: 1_500_000_000 },
+        { year: 2024, source: 'nsnn_bien_che', amount_vnd: 2_000_000_000 },
+        { year: 2025, source: 'hoi_phi', amount_vnd: 1_600_000_000 },
+      ]),
+    duoc: anAssociation({
+      name: 'Hội Dược liệu Hà Giang',
+      scope: 'tinh',
+      main_field_code: 'YTE',
+      managing_ministry_code: 'BYT',
+      hq_province_code: 'cu-02',
+      nature_code: 'XHNN',
+      hq_origin_code: 'THUE_NGOAI',
+      hq_area_m2: 50,
+    })
+      .withLeaders([{ full_name: 'Hoàng Thu', position_code: 'TTK' }])
+      .withCongresses([{ term_number: 2, congress_type: 'nhiem_ky', held_on: '2021-09-01', term_years: 5 }])
+      .withStaffQuotas([{ year: 2025, quota: 3, in_use: 3 }])
+      .withFunds([{ year: 2024, source: 'hoi_phi', amount_vnd: 300_000_000 }]),
+    khkt: anAssociation({
+      name: 'Hội Khoa học kỹ thuật Tuyên Quang',
+      scope: 'lien_tinh',
+      status: 'giai_the',
+      main_field_code: 'KHCN',
+      managing_ministry_code: 'BKHCN',
+      hq_province_code: '08',
+      nature_code: 'KHKT',
+    }).withCongresses([{ term_number: 1, congress_type: 'thanh_lap', held_on: '2024-01-10', term_years: 5 }]),
+    xss: anAssociation({
+      name: XSS_NAME,
+      main_field_code: 'KHCN',
+      managing_ministry_code: 'BKHCN',
+      hq_province_code: '79',
+      nature_code: 'KHKT',
+      hq_origin_code: 'NN_GIAO',
+      hq_area_m2: 20,
+    })
+      .withLeaders([{ full_name: XSS_LEADER, position_code: 'CT', term_number: 2 }])
+      .withCongresses([{ term_number: 3, congress_type: 'nhiem_ky', held_on: '2020-01-01', term_years: 5 }])
+      .withCongressExtensions([{ decision_number: '12/QĐ-BNV', decided_on: '2025-02-01', new_deadline: '2026-12-31' }]),
+    formula: anAssociation({ name: FORMULA_NAME, main_field_code: 'VHNT', nature_code: 'STTT', scope: 'xa' })
+      .withCongresses([{ term_number: 1, congress_type: 'thanh_lap', held_on: '2019-05-01', term_years: 5 }])
+      .withCongressExtensions([{ decision_number: '34/QĐ-BNV', decided_on: '2024-06-01', new_deadline: '2025-06-01' }]),
+  };
+  const keys = Object.keys(builders) as Array<keyof typeof builders>;
+  // Codes H900001… in this order.
+  const inserted = await insertAssociations(
+    t.db.knex,
+    keys.map((key, i) => builders[key].with({ code: `H9${String(i + 1).padStart(5, '0')}` })),
+  );
+  keys.forEach((key, i) => {
+    ids[key] = inserted[i]?.id as number;
+    codes[key] = inserted[i]?.code as string;
   });
-  await insertAssociation('duoc', {
-    name: 'Hội Dược liệu Hà Giang',
-    scope: 'tinh',
-    main_field_code: 'YTE',
-    managing_ministry_code: 'BYT',
-    hq_province_code: 'cu-02',
-    nature_code: 'XHNN',
-    hq_origin_code: 'THUE_NGOAI',
-    hq_area_m2: 50,
-  });
-  await insertAssociation('khkt', {
-    name: 'Hội Khoa học kỹ thuật Tuyên Quang',
-    scope: 'lien_tinh',
-    status: 'giai_the',
-    main_field_code: 'KHCN',
-    managing_ministry_code: 'BKHCN',
-    hq_province_code: '08',
-    nature_code: 'KHKT',
-  });
-  await insertAssociation('xss', {
-    name: XSS_NAME,
-    main_field_code: 'KHCN',
-    managing_ministry_code: 'BKHCN',
-    hq_province_code: '79',
-    nature_code: 'KHKT',
-    hq_origin_code: 'NN_GIAO',
-    hq_area_m2: 20,
-  });
-  await insertAssociation('formula', { name: FORMULA_NAME, main_field_code: 'VHNT', nature_code: 'STTT', scope: 'xa' });
-  const k = t.db.knex;
-  await k('leaders').insert([
-    {
-      association_id: ids.yhoc,
-      full_name: 'Nguyễn Thị Lan',
-      position_code: 'CT',
-      term_number: 6,
-      birth_year: 1962,
-      gender: 'nu',
-      elected_on: '2021-03-15',
-    },
-    { association_id: ids.yhoc, full_name: 'Lê Văn Minh', position_code: 'PCT', term_number: 6, elected_on: '2021-03-15' },
-    {
-      association_id: ids.yhoc,
-      full_name: 'Phạm Cũ',
-      position_code: 'CT',
-      term_number: 5,
-      elected_on: '2016-03-15',
-      left_on: '2021-03-15',
-    },
-    { association_id: ids.xss, full_name: XSS_LEADER, position_code: 'CT', term_number: 2 },
-    { association_id: ids.duoc, full_name: 'Hoàng Thu', position_code: 'TTK' },
-  ]);
-  await k('congresses').insert([
-    { association_id: ids.yhoc, term_number: 6, congress_type: 'nhiem_ky', held_on: '2021-03-15', term_years: 5 },
-    { association_id: ids.duoc, term_number: 2, congress_type: 'nhiem_ky', held_on: '2021-09-01', term_years: 5 },
-    { association_id: ids.khkt, term_number: 1, congress_type: 'thanh_lap', held_on: '2024-01-10', term_years: 5 },
-    { association_id: ids.xss, term_number: 3, congress_type: 'nhiem_ky', held_on: '2020-01-01', term_years: 5 },
-    { association_id: ids.formula, term_number: 1, congress_type: 'thanh_lap', held_on: '2019-05-01', term_years: 5 },
-  ]);
-  await k('congress_extensions').insert([
-    { association_id: ids.xss, decision_number: '12/QĐ-BNV', decided_on: '2025-02-01', new_deadline: '2026-12-31' },
-    { association_id: ids.formula, decision_number: '34/QĐ-BNV', decided_on: '2024-06-01', new_deadline: '2025-06-01' },
-  ]);
-  await k('staff_quotas').insert([
-    { association_id: ids.yhoc, year: 2024, quota: 10, in_use: 8 },
-    { association_id: ids.yhoc, year: 2025, quota: 12, in_use: 11 },
-    { association_id: ids.duoc, year: 2025, quota: 3, in_use: 3 },
-  ]);
-  await k('funds').insert([
-    { association_id: ids.yhoc, year: 2024, source: 'hoi_phi', amount_vnd: 1_500_000_000 },
-    { association_id: ids.yhoc, year: 2024, source: 'nsnn_bien_che', amount_vnd: 2_000_000_000 },
-    { association_id: ids.duoc, year: 2024, source: 'hoi_phi', amount_vnd: 300_000_000 },
-    { association_id: ids.yhoc, year: 2025, source: 'hoi_phi', amount_vnd: 1_600_000_000 },
-  ]);
   staff = await loggedInAgent(t, await createUser(t.db.knex, ['ngo_staff']));
   leader = await loggedInAgent(t, await createUser(t.db.knex, ['leader']));
   // One record through the staff form (the real register path).

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CATEGORY_KEYS } from '../../src/features/reports/categories.js';
 import { ROLES, type Role } from '../../src/lib/roles.js';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
+import { anOrganisation } from '../helpers/builders.js';
 import { type Agent, agent, csrfToken, login } from '../helpers/http.js';
 import { listRoutes } from '../helpers/routes.js';
 import { createUser, type TestUser } from '../helpers/users.js';
@@ -191,18 +192,13 @@ beforeAll(async () => {
   t = await buildTestApp({ METRICS_TOKEN, LOGIN_RATE_LIMIT: '10000', ACCESS_REGISTRATION_RATE_LIMIT: '10000' });
   for (const role of ROLES) users.set(role, await createUser(t.db.knex, [role]));
   // The organisation's users hold a current grant of every category, so the matrix sees the guard, not the grant.
-  const [org] = await t.db.knex('organisations').insert({ name: 'Tổ chức thử ma trận' }).returning<{ id: number }[]>('id');
-  await t.db.knex('access_grants').insert({
-    organisation_id: org?.id,
-    categories: CATEGORY_KEYS as string[],
-    personal: true,
-    valid_from: new Date(Date.now() - 86_400_000),
-    expires_at: new Date(Date.now() + 365 * 86_400_000),
-  });
+  const org = await anOrganisation({ name: 'Tổ chức thử ma trận' })
+    .withGrant({ categories: CATEGORY_KEYS as string[], personal: true })
+    .insert(t.db.knex);
   await t.db
     .knex('users')
     .whereIn('id', [users.get('org_manager')?.id, users.get('exploiter')?.id] as number[])
-    .update({ organisation_id: org?.id });
+    .update({ organisation_id: org.id });
 });
 afterAll(() => t.db.destroy());
 

@@ -7,18 +7,13 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
+import { anOrganisation } from '../helpers/builders.js';
 import { type Agent, agent, csrfFrom, csrfToken, loggedInAgent, login } from '../helpers/http.js';
 import { createUser, type TestUser } from '../helpers/users.js';
 
 const PDF = readFileSync(path.join(import.meta.dirname, '../fixtures/documents/sample.pdf'));
-
-async function createOrganisation(db: Knex, name: string): Promise<number> {
-  const [row] = await db('organisations').insert({ name, kind: 'organisation' }).returning('id');
-  return (row as { id: number }).id;
-}
 
 function multipartToken(html: string): string {
   const m = /action="\/quan-tri\/vi-pham\/moi\?_csrf=([^"]+)"/.exec(html);
@@ -47,18 +42,16 @@ describe('violations (R-8.10)', () => {
     t = await buildTestApp();
     staff = await createUser(t.db.knex, ['ngo_staff']);
     lead = await createUser(t.db.knex, ['ngo_lead']);
-    orgA = await createOrganisation(t.db.knex, 'Công ty Phân tích Dữ liệu A');
+    // A current grant of report a, so that only the violation's action can cut the officer's access.
+    orgA = (
+      await anOrganisation({ name: 'Công ty Phân tích Dữ liệu A' })
+        .withGrant({ categories: ['a'] })
+        .insert(t.db.knex)
+    ).id;
     manager = await createUser(t.db.knex, ['org_manager']);
     officer = await createUser(t.db.knex, ['exploiter']);
     other = await createUser(t.db.knex, ['exploiter']);
     await t.db.knex('users').whereIn('id', [manager.id, officer.id]).update({ organisation_id: orgA });
-    // A current grant of report a, so that only the violation's action can cut the officer's access.
-    await t.db.knex('access_grants').insert({
-      organisation_id: orgA,
-      categories: ['a'],
-      valid_from: new Date(Date.now() - 86_400_000),
-      expires_at: new Date(Date.now() + 365 * 86_400_000),
-    });
     staffAgent = await loggedInAgent(t, staff);
     leadAgent = await loggedInAgent(t, lead);
   });
