@@ -4,16 +4,7 @@ import { NotFoundError, StaleVersionError, ValidationError } from '../../lib/err
 import { hasAnyRole } from '../../lib/roles.js';
 import { flash } from '../../middleware/locals.js';
 import { actorFromRequest } from '../audit/audit.service.js';
-import {
-  DATA_LEVELS,
-  DECISION_EVENTS,
-  FUND_SOURCES,
-  GROUP_TITLES,
-  GROUPS,
-  SCOPES,
-  SECTIONS,
-  SUBLISTS,
-} from '../register-form/definition.js';
+import { DATA_LEVELS, DECISION_EVENTS, FUND_SOURCES, GROUPS, SCOPES, SECTIONS, SUBLISTS } from '../register-form/definition.js';
 import { type FormValues, parseAssociationForm, valuesFromRecord } from '../register-form/schema.js';
 import type { ListCursor, SortKey } from './associations.repository.js';
 import { COUNT_CAP, decodeCursor, encodeCursor, SORTS } from './associations.repository.js';
@@ -83,7 +74,6 @@ export function createAssociationsController(
     groups: GROUPS,
     sublists: SUBLISTS,
     sections: SECTIONS,
-    groupTitles: GROUP_TITLES,
   };
 
   async function renderForm(

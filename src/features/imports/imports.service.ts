@@ -22,12 +22,14 @@ import type { Logger } from 'pino';
 import type { Clock } from '../../lib/clock.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../lib/errors.js';
 import type { AssociationsRepository, FullRecord } from '../associations/associations.repository.js';
-import type { AssociationsService, CatalogueOptions } from '../associations/associations.service.js';
+import type { AssociationsService } from '../associations/associations.service.js';
 import type { Actor, AuditService } from '../audit/audit.service.js';
 import type { DocumentStorage } from '../documents/documents.storage.js';
-import { type FieldDef, GROUPS, SUBLISTS } from '../register-form/definition.js';
+import { ALL_FIELDS, type FieldDef, SUBLISTS } from '../register-form/definition.js';
+import type { CatalogueOptions } from '../register-form/display.js';
+import { type FlatBody, toFlatBody } from '../register-form/flat-body.js';
 import { type AssociationInput, type ListRow, parseAssociationForm, valuesFromRecord } from '../register-form/schema.js';
-import { CODE_KEY, flattenFormValues, formBody } from '../register-form/workbook.js';
+import { CODE_KEY } from '../register-form/workbook.js';
 import { type BulkFile, type BulkRow, type FileError, type FileFormat, LIST_SHEET, readBulkFile } from './bulk-file.js';
 import type { BatchRow, ImportRowRecord, ImportsRepository, RowStatus } from './imports.repository.js';
 
@@ -103,9 +105,7 @@ function canonical(
   other: readonly string[],
   lists: Record<string, ReadonlyArray<Record<string, unknown>>>,
 ): string {
-  const rec = GROUPS.flatMap((g) => g.fields)
-    .filter((f) => f.type !== 'multiselect')
-    .map((f) => norm(f, record[f.name]));
+  const rec = ALL_FIELDS.filter((f) => f.type !== 'multiselect').map((f) => norm(f, record[f.name]));
   const ls = SUBLISTS.map((def) => (lists[def.name] ?? []).map((r) => listRowKey(def.fields, r)).sort());
   return JSON.stringify([rec, [...other].sort(), ls]);
 }
@@ -225,7 +225,7 @@ export function createImportsService(deps: {
     const codes = associations.codesOf(catalogues);
     const { byKey, missingCodes } = await loadExisting(file);
     const mainSheet = file.format === 'csv' ? 'CSV' : LIST_SHEET;
-    const defs = new Map<string, FieldDef>(GROUPS.flatMap((g) => g.fields).map((f) => [f.name, f]));
+    const defs = new Map<string, FieldDef>(ALL_FIELDS.map((f) => [f.name, f]));
     const seen = new Map<string, number>();
     const out: Evaluated[] = [];
 
@@ -261,8 +261,8 @@ export function createImportsService(deps: {
     let done = 0;
     for (const row of file.rows) {
       const errors: FileError[] = [];
-      const code = row.values[CODE_KEY] ?? '';
-      const naturalKey = code ? `code:${code}` : `name:${(row.values.name ?? '').toLowerCase()}|${row.values.scope ?? ''}`;
+      const code = String(row.values[CODE_KEY] ?? '');
+      const naturalKey = code ? `code:${code}` : `name:${String(row.values.name ?? '').toLowerCase()}|${String(row.values.scope ?? '')}`;
       let existing: FullRecord | null = null;
       if (code && !/^H\d{6}$/.test(code))
         errors.push(locate(row, CODE_KEY, `Mã hội «${code}» không đúng dạng (chữ H và 6 chữ số, ví dụ H000123).`));
@@ -278,10 +278,10 @@ export function createImportsService(deps: {
       else seen.set(naturalKey, row.rowNumber);
 
       // Stored values, then the file's columns over them (a column left out keeps the stored value).
-      const merged: Record<string, string> = existing ? flattenFormValues(valuesFromRecord(existing.record, existing.lists)) : {};
+      const merged: FlatBody = existing ? toFlatBody(valuesFromRecord(existing.record, existing.lists)) : {};
       for (const list of file.lists.keys()) for (const k of Object.keys(merged)) if (k.startsWith(`${list}.`)) delete merged[k];
       for (const [k, v] of Object.entries(row.values)) if (k !== CODE_KEY) merged[k] = v;
-      const parsed = parseAssociationForm(formBody(merged), codes);
+      const parsed = parseAssociationForm(merged, codes);
       for (const [k, message] of Object.entries(parsed.errors)) errors.push(locate(row, k, message));
       out.push({ row, naturalKey, errors, existing, input: errors.length ? null : parsed.input, changed: true });
       done += 1;

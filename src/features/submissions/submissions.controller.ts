@@ -11,9 +11,10 @@ import { ACCEPT_ATTRIBUTE, attachmentDisposition, detectAllowedType, sanitizeOri
 import { CLASSIFICATIONS, CLASSIFIED_REFUSAL, declaresClassified, uploadSchema } from '../documents/documents.schemas.js';
 import type { DocumentsService } from '../documents/documents.service.js';
 import { createUploadReceiver, type DocumentStorage, type ReceivedFile } from '../documents/documents.storage.js';
-import { type FlatBody, knownIds, rowKeys, STAFF_ONLY_GROUP, valuesOf } from '../register-form/change-set.js';
-import { GROUPS, SECTIONS, SUBLISTS } from '../register-form/definition.js';
-import { CODE_KEY, flattenFormValues, formBody, formTemplateWorkbook, readFormWorkbook } from '../register-form/workbook.js';
+import { knownIds, rowKeys, STAFF_ONLY_GROUP } from '../register-form/change-set.js';
+import { ALL_FIELDS, GROUPS, SECTIONS, SUBLISTS } from '../register-form/definition.js';
+import { type FlatBody, fromFlatBody } from '../register-form/flat-body.js';
+import { CODE_KEY, formTemplateWorkbook, readFormWorkbook } from '../register-form/workbook.js';
 import { EVENT_LABELS, type ReviewAction, STATUS_LABELS, type SubmissionsService } from './submissions.service.js';
 
 const PAGE_SIZE = 25;
@@ -43,7 +44,7 @@ const queueSchema = z.object({
 
 /** The officer's form sections: every group of Biểu mẫu 1 except record management (staff only). */
 const OFFICER_SECTIONS = SECTIONS.filter((s) => s.key !== STAFF_ONLY_GROUP);
-const FIELD_BY_NAME = new Map(GROUPS.flatMap((g) => g.fields).map((f) => [f.name, f]));
+const FIELD_BY_NAME = new Map(ALL_FIELDS.map((f) => [f.name, f]));
 const LIST_BY_NAME = new Map(SUBLISTS.map((l) => [l.name, l]));
 
 export function createSubmissionsController(deps: {
@@ -83,8 +84,7 @@ export function createSubmissionsController(deps: {
   ) {
     const data = await submissions.forOfficer(req.user?.associationId ?? null, id);
     const { sub, full, cmp, options, events, returned } = data;
-    const codes = Object.fromEntries(Object.entries(options).map(([t, list]) => [t, new Set(list.map((o) => o.code))]));
-    const values = valuesOf(form.body ?? sub.body, codes);
+    const values = fromFlatBody(form.body ?? sub.body);
     const known = knownIds(full);
     // Returned items as the form edits them: a field, or a sub-list row under its index in the stored body.
     const returnedItems = [...returned].map((key) => {
@@ -284,7 +284,7 @@ export function createSubmissionsController(deps: {
       const { workbook, code } = await submissions.templateValues(req.user?.associationId ?? null, actorFromRequest(req));
       const buffer = await formTemplateWorkbook(
         { catalogues: workbook.options, title: workbook.name },
-        { ...flattenFormValues(workbook.values), [CODE_KEY]: code },
+        { ...workbook.body, [CODE_KEY]: code },
       );
       res.setHeader('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
       res.setHeader('Content-Disposition', attachmentDisposition(`Bieu-mau-1-${code}.xlsx`, 'xlsx'));
@@ -310,7 +310,7 @@ export function createSubmissionsController(deps: {
         const fileCode = read.values[CODE_KEY];
         if (fileCode && fileCode !== code) return fail([`Tệp là Biểu mẫu 1 của hội mã ${fileCode}, không phải của hội bạn (mã ${code}).`]);
         const { [CODE_KEY]: _code, ...values } = read.values;
-        const sub = await submissions.draftFromWorkbook(actorFromRequest(req), associationId, formBody(values));
+        const sub = await submissions.draftFromWorkbook(actorFromRequest(req), associationId, values);
         flash(req, 'success', 'Đã nạp tệp Excel vào bản nháp. Kiểm tra lại nội dung dưới đây rồi gửi biểu mẫu.');
         res.redirect(303, `/hoi-cua-toi/bieu-mau/${sub.id}`);
       } finally {

@@ -10,7 +10,7 @@ import type { Knex } from 'knex';
 import type { Clock } from '../../lib/clock.js';
 import { ConflictError, NotFoundError, StaleVersionError, ValidationError } from '../../lib/errors.js';
 import type { FullRecord } from '../associations/associations.repository.js';
-import type { AssociationsService, CatalogueOptions } from '../associations/associations.service.js';
+import type { AssociationsService } from '../associations/associations.service.js';
 import type { Actor, AuditService } from '../audit/audit.service.js';
 import type { NotificationsService } from '../notifications/notifications.service.js';
 import {
@@ -19,12 +19,13 @@ import {
   type ChangeItem,
   type Comparison,
   compare,
-  type FlatBody,
   mergeReturned,
-  normalizeBody,
+  officerBody,
   parseSubmission,
-  valuesOf,
 } from '../register-form/change-set.js';
+import type { CatalogueOptions } from '../register-form/display.js';
+import type { FlatBody } from '../register-form/flat-body.js';
+import { parseAssociationForm } from '../register-form/schema.js';
 import {
   type Decisions,
   type SubmissionRow,
@@ -98,7 +99,7 @@ export function createSubmissionsService(deps: {
   async function comparison(full: FullRecord, sub: SubmissionRow): Promise<{ cmp: Comparison; options: CatalogueOptions }> {
     const options = await associations.catalogueOptions();
     const base = sub.base_version === full.record.version ? null : await repo.recordAtVersion(sub.association_id, sub.base_version);
-    const cmp = compare(full, sub.body, associations.codesOf(options), (a, b) => associations.diffSnapshots(a, b, options), base);
+    const cmp = compare(full, sub.body, options, base);
     return { cmp, options };
   }
 
@@ -210,11 +211,13 @@ export function createSubmissionsService(deps: {
         throw new ConflictError('Biểu mẫu này đã được gửi hoặc đã được xử lý: không sửa được nữa.');
       const full = await recordOf(sub.association_id);
       const options = await associations.catalogueOptions();
-      const codes = associations.codesOf(options);
-      const body =
-        sub.status === 'draft' ? normalizeBody(input.body, codes) : mergeReturned(sub.body, input.body, returnedKeys(sub), full, codes);
+      // A draft keeps the posted form; a returned one takes only its returned items from it. Parsed once: the body
+      // stored is what the form shows back, the errors are what stop it being submitted.
+      const posted = sub.status === 'draft' ? input.body : mergeReturned(sub.body, input.body, returnedKeys(sub), full);
+      const parsed = parseSubmission(posted, full.record, associations.codesOf(options));
+      const body = officerBody(parsed.values);
       if (input.submit) {
-        const errors = { ...parseSubmission(body, full.record, codes).errors };
+        const errors = { ...parsed.errors };
         if (!input.declared) errors.declaration = 'Đánh dấu ô cam đoan thông tin khai là chính xác trước khi gửi.';
         if (Object.keys(errors).length) return { ok: false, errors, body };
       }
@@ -276,15 +279,14 @@ export function createSubmissionsService(deps: {
       const open = await repo.openFor(assoc);
       const options = await associations.catalogueOptions();
       const body = open?.status === 'draft' ? open.body : bodyFromRecord(full);
-      const values = valuesOf(body, associations.codesOf(options));
-      return { code: full.record.code, workbook: { name: full.record.name, options, values } };
+      return { code: full.record.code, workbook: { name: full.record.name, options, body } };
     },
 
     /** Create or refresh the draft from a filled Excel workbook (the officer then reviews and submits as usual). */
     async draftFromWorkbook(actor: Actor, associationId: number | null, posted: Record<string, unknown>): Promise<SubmissionRow> {
       const assoc = await requireAssociation(associationId);
       const options = await associations.catalogueOptions();
-      const body = normalizeBody(posted, associations.codesOf(options));
+      const body = officerBody(parseAssociationForm(posted, associations.codesOf(options)).values);
       const open = await repo.openFor(assoc);
       if (!open) return createDraft(actor, assoc, body, 'excel');
       if (open.status !== 'draft')
