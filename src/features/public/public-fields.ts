@@ -59,9 +59,13 @@ function kindOf(def: FieldDef): PublicValueKind {
   }
 }
 
-/** A catalogue code is published as the entry's name, under the field's name without `_code` (`kind_code` → `kind`). */
+/**
+ * The field's key in the open data: its `public.key`, else its name — a catalogue code being published as the
+ * entry's name, under the name without `_code` (`kind_code` → `kind`, `other_field_codes` → `other_fields`).
+ */
 export function publicKey(def: FieldDef & { public: PublicAttr }): string {
-  return def.public.key ?? def.name.replace(/_code$/, '').replace(/_codes$/, 's');
+  if (def.public.key) return def.public.key;
+  return def.options && 'catalogue' in def.options ? def.name.replace(/_code$/, '').replace(/_codes$/, 's') : def.name;
 }
 
 type Flagged = { field: PublicField; attr: Pick<PublicAttr, 'regimes' | 'order'> };
