@@ -36,6 +36,14 @@ export interface FullRecord extends RecordSnapshot {
 /** Statuses of a live association: its name may not be used by another live one. */
 export const LIVE_STATUSES: readonly string[] = ['dang_thanh_lap', 'hoat_dong', 'dinh_chi_co_thoi_han', 'cho_giai_the'];
 
+/** A record as a bulk import's natural key finds it. */
+export interface NaturalKeyRow {
+  id: number;
+  code: string;
+  scope: string;
+  lname: string;
+}
+
 interface VersionInsert {
   associationId: number;
   version: number;
@@ -268,6 +276,31 @@ function recordReads(db: Knex) {
         .whereIn('code', [...codes])
         .select('id', 'code');
       return new Map(rows.map((r: { id: number; code: string }) => [r.code, r.id]));
+    },
+
+    /** Records by register code, and by lower-cased name (a bulk import's natural keys), in chunks. */
+    async matchNaturalKeys(
+      codes: readonly string[],
+      lowerNames: readonly string[],
+    ): Promise<{ byCode: NaturalKeyRow[]; byName: NaturalKeyRow[] }> {
+      const columns = ['id', 'code', 'scope', db.raw('lower(name) AS lname')];
+      const byCode: NaturalKeyRow[] = [];
+      for (let i = 0; i < codes.length; i += 5000)
+        byCode.push(
+          ...(await db('associations')
+            .whereIn('code', codes.slice(i, i + 5000))
+            .select(columns)),
+        );
+      const byName: NaturalKeyRow[] = [];
+      for (let i = 0; i < lowerNames.length; i += 2000) {
+        const chunk = lowerNames.slice(i, i + 2000);
+        byName.push(
+          ...(await db('associations')
+            .whereRaw(`lower(name) IN (${chunk.map(() => '?').join(',')})`, chunk)
+            .select(columns)),
+        );
+      }
+      return { byCode, byName };
     },
 
     findByCode(code: string, trx: Knex = db): Promise<AssociationRow | undefined> {
