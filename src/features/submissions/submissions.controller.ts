@@ -15,7 +15,8 @@ import { knownIds, rowKeys, STAFF_ONLY_GROUP } from '../register-form/change-set
 import { ALL_FIELDS, GROUPS, SECTIONS, SUBLISTS } from '../register-form/definition.js';
 import { type FlatBody, fromFlatBody } from '../register-form/flat-body.js';
 import { CODE_KEY, formTemplateWorkbook, readFormWorkbook } from '../register-form/workbook.js';
-import { EVENT_LABELS, type ReviewAction, STATUS_LABELS, type SubmissionsService } from './submissions.service.js';
+import type { ReviewAction } from './submissions.review.js';
+import { EVENT_LABELS, STATUS_LABELS, type SubmissionsService } from './submissions.service.js';
 
 const PAGE_SIZE = 25;
 const ID = /^[1-9]\d{0,8}$/;
