@@ -1,12 +1,12 @@
 /** The Excel template of Biểu mẫu 1 (FORM-1.md, R-8.2): values → workbook → values is the identity. */
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import type { CatalogueOptions } from '../../src/features/associations/associations.service.js';
 import { ALL_FIELDS, SUBLISTS } from '../../src/features/register-form/definition.js';
+import type { CatalogueOptions } from '../../src/features/register-form/display.js';
+import type { FlatBody } from '../../src/features/register-form/flat-body.js';
 import { parseAssociationForm } from '../../src/features/register-form/schema.js';
 import {
   CATALOGUE_SHEET,
-  formBody,
   formTemplateWorkbook,
   MAIN_SHEET,
   readFormWorkbook,
@@ -26,7 +26,7 @@ const catalogues: CatalogueOptions = {
 };
 const codes = Object.fromEntries(Object.entries(catalogues).map(([k, v]) => [k, new Set(v.map((o) => o.code))]));
 
-const values: Record<string, string> = {
+const values: FlatBody = {
   code: 'H000123',
   name: 'Hội Khoa học Thử nghiệm Việt Nam',
   abbreviation: 'VAST-T',
@@ -44,7 +44,7 @@ const values: Record<string, string> = {
   purpose: 'Tập hợp, đoàn kết các nhà khoa học.\nDòng thứ hai.',
   scope: 'toan_quoc',
   main_field_code: 'KHCN',
-  other_field_codes: 'YTE,VHNT',
+  other_field_codes: ['YTE', 'VHNT'],
   managing_ministry_code: 'BNV',
   nature_code: 'xh_nn',
   party_state_tasked: 'on',
@@ -95,7 +95,7 @@ const values: Record<string, string> = {
 
 describe('Biểu mẫu 1 Excel template', () => {
   it('round-trips values → workbook → values unchanged', async () => {
-    const buffer = await formTemplateWorkbook({ catalogues, title: values.name }, values);
+    const buffer = await formTemplateWorkbook({ catalogues, title: values.name as string }, values);
     const read = await readFormWorkbook(buffer);
     expect(read).toEqual({ ok: true, values });
   });
@@ -159,7 +159,7 @@ describe('Biểu mẫu 1 Excel template', () => {
       'leaders.0.position_code': 'CT',
       'leaders.0.elected_on': '31/01/2020',
     });
-    const parsed = parseAssociationForm(formBody(read.values), codes);
+    const parsed = parseAssociationForm(read.values, codes);
     expect(parsed.input.record.members_total).toBe(1500);
     expect(parsed.input.lists.leaders?.[0]?.position_code).toBe('CT');
   });

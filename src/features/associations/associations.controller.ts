@@ -4,16 +4,7 @@ import { actorFromRequest } from '../../lib/auth-context.js';
 import { NotFoundError, StaleVersionError, ValidationError } from '../../lib/errors.js';
 import { hasAnyRole } from '../../lib/roles.js';
 import { flash } from '../../middleware/locals.js';
-import {
-  DATA_LEVELS,
-  DECISION_EVENTS,
-  FUND_SOURCES,
-  GROUP_TITLES,
-  GROUPS,
-  SCOPES,
-  SECTIONS,
-  SUBLISTS,
-} from '../register-form/definition.js';
+import { DATA_LEVELS, DECISION_EVENTS, FUND_SOURCES, GROUPS, SCOPES, SECTIONS, SUBLISTS } from '../register-form/definition.js';
 import { type FormValues, parseAssociationForm, valuesFromRecord } from '../register-form/schema.js';
 import type { ListCursor, SortKey } from './associations.repository.js';
 import { COUNT_CAP, decodeCursor, encodeCursor, SORTS } from './associations.repository.js';
@@ -75,17 +66,100 @@ function reasonOf(body: unknown): string | null {
   return typeof r === 'string' && r.trim() ? r.trim().slice(0, 500) : null;
 }
 
-export function createAssociationsController(
-  service: AssociationsService,
-  documents: { listForAssociation(associationId: number): Promise<unknown[]> },
-) {
-  const formView = {
-    groups: GROUPS,
-    sublists: SUBLISTS,
-    sections: SECTIONS,
-    groupTitles: GROUP_TITLES,
-  };
+/** Biểu mẫu 1's definition for the form and record views. */
+const FORM_VIEW = {
+  groups: GROUPS,
+  sublists: SUBLISTS,
+  sections: SECTIONS,
+};
 
+/** The staff register list: filters, sorts, pages (by keyset past COUNT_CAP matches). */
+async function listPage(service: AssociationsService, req: Request, res: Response) {
+  const parsed = listQuery.safeParse(req.query);
+  if (!parsed.success) throw new ValidationError({ q: 'Điều kiện tìm kiếm không hợp lệ.' });
+  const q = parsed.data;
+  const filters = {
+    q: q.q,
+    field: q['linh-vuc'],
+    ministry: q['bo-nganh'],
+    scope: q['pham-vi'],
+    province: q.tinh,
+    nature: q['tinh-chat'],
+    status: q['trang-thai'],
+    dataLevel: q['muc-du-lieu'],
+    published: q['cong-khai'] === undefined ? undefined : q['cong-khai'] === 'co',
+    leader: q['lanh-dao'],
+  };
+  const page = q.trang ?? 1;
+  const sort: SortKey = q['sap-xep'] ?? (q.q ? 'ten' : 'cap-nhat');
+  const token = q.sau ?? q.truoc;
+  const cursor: ListCursor | null =
+    token === undefined || (q.sau !== undefined && q.truoc !== undefined)
+      ? null
+      : decodeCursor(sort, q.sau !== undefined ? 'after' : 'before', token);
+  if (token !== undefined && !cursor)
+    throw new ValidationError({ q: 'Liên kết phân trang không hợp lệ. Hãy mở lại danh sách từ trang đầu.' });
+  const [{ rows, total, more, next, prev }, options] = await Promise.all([
+    service.list(filters, sort, page, PAGE_SIZE, cursor),
+    service.catalogueOptions(),
+  ]);
+  // The rows carry catalogue codes; their names come from the catalogues loaded for the filter form.
+  const nameIn = (table: string) => {
+    const names = new Map((options[table] ?? []).map((o) => [o.code, o.name]));
+    return (code: string | null) => (code === null ? null : (names.get(code) ?? code));
+  };
+  const [status, field, ministry, province] = ['statuses', 'fields', 'ministries', 'provinces'].map(nameIn) as [
+    ReturnType<typeof nameIn>,
+    ReturnType<typeof nameIn>,
+    ReturnType<typeof nameIn>,
+    ReturnType<typeof nameIn>,
+  ];
+  const named = rows.map((r) => ({
+    ...r,
+    status_name: status(r.status),
+    field_name: field(r.main_field_code),
+    ministry_name: ministry(r.managing_ministry_code),
+    province_name: province(r.hq_province_code),
+  }));
+  const query = Object.fromEntries(
+    Object.entries(q).filter(([k, v]) => v !== undefined && k !== 'trang' && k !== 'sau' && k !== 'truoc'),
+  ) as Record<string, string>;
+  // Past COUNT_CAP matches the pages follow by keyset: links to the neighbouring pages carry their cursor.
+  const href = (p: number, c: ListCursor | null) => {
+    const params = new URLSearchParams(query);
+    if (p > 1) params.set('trang', String(p));
+    if (c && p > 1) params.set(c.dir === 'after' ? 'sau' : 'truoc', encodeCursor(c));
+    const qs = params.toString();
+    return `/quan-tri/hoi${qs ? `?${qs}` : ''}`;
+  };
+  res.render('associations/list', {
+    title: 'Sổ đăng ký hội',
+    rows: named,
+    total,
+    more,
+    countCap: COUNT_CAP,
+    page,
+    pages: more ? page : Math.max(1, Math.ceil(total / PAGE_SIZE)),
+    keyset: more
+      ? {
+          first: page > 1 ? href(1, null) : null,
+          prev: prev && page > 1 ? href(page - 1, prev) : null,
+          next: next ? href(page + 1, next) : null,
+          // A page number past the counted rows (typed or an old link): it says how to get there.
+          tooDeep: !cursor && rows.length === 0 && page > 1,
+        }
+      : null,
+    query,
+    sort,
+    options,
+    scopes: SCOPES,
+    dataLevels: DATA_LEVELS,
+    canEdit: hasAnyRole(req.user?.roles ?? [], [...EDIT_ROLES]),
+  });
+}
+
+/** Biểu mẫu 1 on the staff form: new record, edit, the 400 and 409 round trips. */
+function formHandlers(service: AssociationsService) {
   async function renderForm(
     res: Response,
     status: number,
@@ -102,7 +176,7 @@ export function createAssociationsController(
     const options = await service.catalogueOptions();
     res.status(status).render('associations/form', {
       title: locals.mode === 'create' ? 'Thêm hội mới' : 'Sửa hồ sơ hội',
-      ...formView,
+      ...FORM_VIEW,
       options,
       record: null,
       version: 0,
@@ -113,110 +187,6 @@ export function createAssociationsController(
   }
 
   return {
-    async list(req: Request, res: Response) {
-      const parsed = listQuery.safeParse(req.query);
-      if (!parsed.success) throw new ValidationError({ q: 'Điều kiện tìm kiếm không hợp lệ.' });
-      const q = parsed.data;
-      const filters = {
-        q: q.q,
-        field: q['linh-vuc'],
-        ministry: q['bo-nganh'],
-        scope: q['pham-vi'],
-        province: q.tinh,
-        nature: q['tinh-chat'],
-        status: q['trang-thai'],
-        dataLevel: q['muc-du-lieu'],
-        published: q['cong-khai'] === undefined ? undefined : q['cong-khai'] === 'co',
-        leader: q['lanh-dao'],
-      };
-      const page = q.trang ?? 1;
-      const sort: SortKey = q['sap-xep'] ?? (q.q ? 'ten' : 'cap-nhat');
-      const token = q.sau ?? q.truoc;
-      const cursor: ListCursor | null =
-        token === undefined || (q.sau !== undefined && q.truoc !== undefined)
-          ? null
-          : decodeCursor(sort, q.sau !== undefined ? 'after' : 'before', token);
-      if (token !== undefined && !cursor)
-        throw new ValidationError({ q: 'Liên kết phân trang không hợp lệ. Hãy mở lại danh sách từ trang đầu.' });
-      const [{ rows, total, more, next, prev }, options] = await Promise.all([
-        service.list(filters, sort, page, PAGE_SIZE, cursor),
-        service.catalogueOptions(),
-      ]);
-      // The rows carry catalogue codes; their names come from the catalogues loaded for the filter form.
-      const nameIn = (table: string) => {
-        const names = new Map((options[table] ?? []).map((o) => [o.code, o.name]));
-        return (code: string | null) => (code === null ? null : (names.get(code) ?? code));
-      };
-      const [status, field, ministry, province] = ['statuses', 'fields', 'ministries', 'provinces'].map(nameIn) as [
-        ReturnType<typeof nameIn>,
-        ReturnType<typeof nameIn>,
-        ReturnType<typeof nameIn>,
-        ReturnType<typeof nameIn>,
-      ];
-      const named = rows.map((r) => ({
-        ...r,
-        status_name: status(r.status),
-        field_name: field(r.main_field_code),
-        ministry_name: ministry(r.managing_ministry_code),
-        province_name: province(r.hq_province_code),
-      }));
-      const query = Object.fromEntries(
-        Object.entries(q).filter(([k, v]) => v !== undefined && k !== 'trang' && k !== 'sau' && k !== 'truoc'),
-      ) as Record<string, string>;
-      // Past COUNT_CAP matches the pages follow by keyset: links to the neighbouring pages carry their cursor.
-      const href = (p: number, c: ListCursor | null) => {
-        const params = new URLSearchParams(query);
-        if (p > 1) params.set('trang', String(p));
-        if (c && p > 1) params.set(c.dir === 'after' ? 'sau' : 'truoc', encodeCursor(c));
-        const qs = params.toString();
-        return `/quan-tri/hoi${qs ? `?${qs}` : ''}`;
-      };
-      res.render('associations/list', {
-        title: 'Sổ đăng ký hội',
-        rows: named,
-        total,
-        more,
-        countCap: COUNT_CAP,
-        page,
-        pages: more ? page : Math.max(1, Math.ceil(total / PAGE_SIZE)),
-        keyset: more
-          ? {
-              first: page > 1 ? href(1, null) : null,
-              prev: prev && page > 1 ? href(page - 1, prev) : null,
-              next: next ? href(page + 1, next) : null,
-              // A page number past the counted rows (typed or an old link): it says how to get there.
-              tooDeep: !cursor && rows.length === 0 && page > 1,
-            }
-          : null,
-        query,
-        sort,
-        options,
-        scopes: SCOPES,
-        dataLevels: DATA_LEVELS,
-        canEdit: hasAnyRole(req.user?.roles ?? [], [...EDIT_ROLES]),
-      });
-    },
-
-    async show(req: Request, res: Response) {
-      const code = codeParam(req);
-      const full = await service.get(code);
-      const options = await service.catalogueOptions();
-      if ((full.lists.leaders ?? []).length > 0) await service.recordPersonalDataView(actorFromRequest(req), code);
-      res.render('associations/show', {
-        title: full.record.name,
-        full,
-        documents: await documents.listForAssociation(full.record.id),
-        options,
-        ...formView,
-        termLabels: TERM_STATE_LABELS,
-        termCompliance: TERM_COMPLIANCE,
-        display: service.display,
-        decisionEvents: DECISION_EVENTS,
-        fundSources: FUND_SOURCES,
-        canEdit: hasAnyRole(req.user?.roles ?? [], [...EDIT_ROLES]),
-      });
-    },
-
     async newForm(_req: Request, res: Response) {
       await renderForm(res, 200, {
         mode: 'create',
@@ -298,6 +268,31 @@ export function createAssociationsController(
         throw err;
       }
     },
+  };
+}
+
+/** The record page and its actions: publish, paper check, history with diffs. */
+function recordHandlers(service: AssociationsService, documents: { listForAssociation(associationId: number): Promise<unknown[]> }) {
+  return {
+    async show(req: Request, res: Response) {
+      const code = codeParam(req);
+      const full = await service.get(code);
+      const options = await service.catalogueOptions();
+      if ((full.lists.leaders ?? []).length > 0) await service.recordPersonalDataView(actorFromRequest(req), code);
+      res.render('associations/show', {
+        title: full.record.name,
+        full,
+        documents: await documents.listForAssociation(full.record.id),
+        options,
+        ...FORM_VIEW,
+        termLabels: TERM_STATE_LABELS,
+        termCompliance: TERM_COMPLIANCE,
+        display: service.display,
+        decisionEvents: DECISION_EVENTS,
+        fundSources: FUND_SOURCES,
+        canEdit: hasAnyRole(req.user?.roles ?? [], [...EDIT_ROLES]),
+      });
+    },
 
     async publish(req: Request, res: Response) {
       const code = codeParam(req);
@@ -330,5 +325,16 @@ export function createAssociationsController(
       if (q.success && q.data.tu && q.data.den) comparison = await service.diff(code, q.data.tu, q.data.den);
       res.render('associations/history', { title: `Lịch sử hồ sơ: ${record.name}`, record, versions, comparison });
     },
+  };
+}
+
+export function createAssociationsController(
+  service: AssociationsService,
+  documents: { listForAssociation(associationId: number): Promise<unknown[]> },
+) {
+  return {
+    list: (req: Request, res: Response) => listPage(service, req, res),
+    ...formHandlers(service),
+    ...recordHandlers(service, documents),
   };
 }

@@ -1,6 +1,7 @@
 /** SQL for association records (Knex only). Callers pass a transaction for every write. */
 import type { Knex } from 'knex';
 import { RECORD_COLUMNS, SUBLISTS, type SubListDef } from '../register-form/definition.js';
+import type { RecordSnapshot } from '../register-form/diff.js';
 import type { ListRow, ScalarValue } from '../register-form/schema.js';
 import { createRegisterListRepository } from './register-list.repository.js';
 
@@ -27,16 +28,75 @@ export interface AssociationRow {
   [column: string]: unknown;
 }
 
-export interface FullRecord {
+/** A record with its sub-lists (Biểu mẫu 1's snapshot of a stored association). */
+export interface FullRecord extends RecordSnapshot {
   record: AssociationRow & { other_field_codes: string[] };
-  lists: Record<string, Array<Record<string, unknown>>>;
+}
+
+/** Statuses of a live association: its name may not be used by another live one. */
+export const LIVE_STATUSES: readonly string[] = ['dang_thanh_lap', 'hoat_dong', 'dinh_chi_co_thoi_han', 'cho_giai_the'];
+
+/** A record as a bulk import's natural key finds it. */
+export interface NaturalKeyRow {
+  id: number;
+  code: string;
+  scope: string;
+  lname: string;
+}
+
+interface VersionInsert {
+  associationId: number;
+  version: number;
+  snapshot: unknown;
+  source: string;
+  reason: string | null;
+  actorId: number | null;
+  at: Date;
+}
+
+function versionRow(v: VersionInsert) {
+  return {
+    association_id: v.associationId,
+    version: v.version,
+    snapshot: JSON.stringify(v.snapshot),
+    source: v.source,
+    reason: v.reason,
+    created_by: v.actorId,
+    created_at: v.at,
+  };
+}
+
+/** A sub-list's rows of some associations in the record page's order (decisions with their related association). */
+function listRowsQuery(trx: Knex, def: SubListDef, associationIds: readonly number[]): Knex.QueryBuilder {
+  const q = trx(`${def.table} as t`)
+    .whereIn('t.association_id', [...associationIds])
+    .select('t.*');
+  if (def.table === 'decisions') {
+    q.leftJoin('associations as r', 'r.id', 't.related_association_id').select(
+      'r.code as related_association_code',
+      'r.name as related_association_name',
+    );
+  }
+  for (const col of def.orderBy) q.orderByRaw(`t.${col} ASC NULLS FIRST`);
+  return q.orderBy('t.id');
 }
 
 export type { ListCursor, ListFilters, ListItem, ListPage, SortKey } from './register-list.repository.js';
 export { COUNT_CAP, decodeCursor, encodeCursor, SORTS } from './register-list.repository.js';
 
 export function createAssociationsRepository(db: Knex) {
-  const registerList = createRegisterListRepository(db);
+  return {
+    ...recordWrites(),
+    ...bulkWrites(db),
+    ...recordReads(db),
+    ...registerChecks(db),
+    /** A page of the staff register list (register-list.repository.ts). */
+    list: createRegisterListRepository(db).list,
+  };
+}
+
+/** One record's writes, inside the caller's transaction. */
+function recordWrites() {
   return {
     async nextCode(trx: Knex): Promise<string> {
       const res = await trx.raw<{ rows: Array<{ n: number }> }>("SELECT nextval('association_code_seq')::int AS n");
@@ -100,6 +160,15 @@ export function createAssociationsRepository(db: Knex) {
       if (added.length) await trx(def.table).insert(added);
     },
 
+    async insertVersion(trx: Knex, v: VersionInsert): Promise<void> {
+      await trx('association_versions').insert(versionRow(v));
+    },
+  };
+}
+
+/** Many records at once (bulk import), in chunks under PostgreSQL's bind-parameter limit. */
+function bulkWrites(db: Knex) {
+  return {
     /** `count` new register codes in one round trip (bulk import). */
     async nextCodes(trx: Knex, count: number): Promise<string[]> {
       if (count <= 0) return [];
@@ -184,51 +253,54 @@ export function createAssociationsRepository(db: Knex) {
           out.get(o.association_id)?.record.other_field_codes.push(o.field_code);
         for (const def of SUBLISTS) {
           if (known && !known.lists.has(def.name)) continue;
-          const q = trx(`${def.table} as t`).whereIn('t.association_id', chunk).select('t.*');
-          if (def.table === 'decisions') {
-            q.leftJoin('associations as r', 'r.id', 't.related_association_id').select(
-              'r.code as related_association_code',
-              'r.name as related_association_name',
-            );
-          }
-          for (const col of def.orderBy) q.orderByRaw(`t.${col} ASC NULLS FIRST`);
-          q.orderBy('t.id');
-          for (const row of (await q) as Array<Record<string, unknown>>) out.get(row.association_id as number)?.lists[def.name]?.push(row);
+          const rows = (await listRowsQuery(trx, def, chunk)) as Array<Record<string, unknown>>;
+          for (const row of rows) out.get(row.association_id as number)?.lists[def.name]?.push(row);
         }
       }
       return out;
     },
 
-    async insertVersions(
-      trx: Knex,
-      versions: ReadonlyArray<{
-        associationId: number;
-        version: number;
-        snapshot: unknown;
-        source: string;
-        reason: string | null;
-        actorId: number | null;
-        at: Date;
-      }>,
-    ): Promise<void> {
-      const rows = versions.map((v) => ({
-        association_id: v.associationId,
-        version: v.version,
-        snapshot: JSON.stringify(v.snapshot),
-        source: v.source,
-        reason: v.reason,
-        created_by: v.actorId,
-        created_at: v.at,
-      }));
+    async insertVersions(trx: Knex, versions: readonly VersionInsert[]): Promise<void> {
+      const rows = versions.map(versionRow);
       for (let i = 0; i < rows.length; i += 1000) await trx('association_versions').insert(rows.slice(i, i + 1000));
     },
+  };
+}
 
+/** Reads of records, their versions and their authors. */
+function recordReads(db: Knex) {
+  return {
     async idsForCodes(codes: readonly string[], trx: Knex = db): Promise<Map<string, number>> {
       if (!codes.length) return new Map();
       const rows = await trx('associations')
         .whereIn('code', [...codes])
         .select('id', 'code');
       return new Map(rows.map((r: { id: number; code: string }) => [r.code, r.id]));
+    },
+
+    /** Records by register code, and by lower-cased name (a bulk import's natural keys), in chunks. */
+    async matchNaturalKeys(
+      codes: readonly string[],
+      lowerNames: readonly string[],
+    ): Promise<{ byCode: NaturalKeyRow[]; byName: NaturalKeyRow[] }> {
+      const columns = ['id', 'code', 'scope', db.raw('lower(name) AS lname')];
+      const byCode: NaturalKeyRow[] = [];
+      for (let i = 0; i < codes.length; i += 5000)
+        byCode.push(
+          ...(await db('associations')
+            .whereIn('code', codes.slice(i, i + 5000))
+            .select(columns)),
+        );
+      const byName: NaturalKeyRow[] = [];
+      for (let i = 0; i < lowerNames.length; i += 2000) {
+        const chunk = lowerNames.slice(i, i + 2000);
+        byName.push(
+          ...(await db('associations')
+            .whereRaw(`lower(name) IN (${chunk.map(() => '?').join(',')})`, chunk)
+            .select(columns)),
+        );
+      }
+      return { byCode, byName };
     },
 
     findByCode(code: string, trx: Knex = db): Promise<AssociationRow | undefined> {
@@ -241,45 +313,8 @@ export function createAssociationsRepository(db: Knex) {
       if (!record) return null;
       const other = await trx('association_other_fields').where({ association_id: id }).orderBy('field_code').pluck('field_code');
       const lists: FullRecord['lists'] = {};
-      for (const def of SUBLISTS) {
-        const q = trx(`${def.table} as t`).where('t.association_id', id).select('t.*');
-        if (def.table === 'decisions') {
-          q.leftJoin('associations as r', 'r.id', 't.related_association_id').select(
-            'r.code as related_association_code',
-            'r.name as related_association_name',
-          );
-        }
-        for (const col of def.orderBy) q.orderByRaw(`t.${col} ASC NULLS FIRST`);
-        q.orderBy('t.id');
-        lists[def.name] = await q;
-      }
+      for (const def of SUBLISTS) lists[def.name] = await listRowsQuery(trx, def, [id]);
       return { record: { ...record, other_field_codes: other as string[] }, lists };
-    },
-
-    /** A page of the staff register list (register-list.repository.ts). */
-    list: registerList.list,
-
-    async insertVersion(
-      trx: Knex,
-      v: {
-        associationId: number;
-        version: number;
-        snapshot: unknown;
-        source: string;
-        reason: string | null;
-        actorId: number | null;
-        at: Date;
-      },
-    ): Promise<void> {
-      await trx('association_versions').insert({
-        association_id: v.associationId,
-        version: v.version,
-        snapshot: JSON.stringify(v.snapshot),
-        source: v.source,
-        reason: v.reason,
-        created_by: v.actorId,
-        created_at: v.at,
-      });
     },
 
     versions(
@@ -311,6 +346,51 @@ export function createAssociationsRepository(db: Knex) {
         .where({ id })
         .first('display_name')
         .then((r: { display_name: string } | undefined) => r?.display_name ?? null);
+    },
+  };
+}
+
+/** The register's checks that read other records: default ministries, live names in use. */
+function registerChecks(db: Knex) {
+  return {
+    /** The default managing ministry of each field (FORM-1.md: each field has one). */
+    async defaultMinistries(trx: Knex = db): Promise<Map<string, string | null>> {
+      const rows = (await trx('fields').select('code', 'default_ministry_code')) as Array<{
+        code: string;
+        default_ministry_code: string | null;
+      }>;
+      return new Map(rows.map((f) => [f.code, f.default_ministry_code]));
+    },
+
+    async defaultMinistry(fieldCode: string, trx: Knex = db): Promise<string | null> {
+      const field = await trx('fields').where({ code: fieldCode }).first('default_ministry_code');
+      return field?.default_ministry_code ?? null;
+    },
+
+    /** A live association other than `selfId` with this name (case-insensitive), if any. */
+    async liveNameHolder(name: string, selfId: number | null, trx: Knex = db): Promise<{ code: string } | undefined> {
+      return trx('associations')
+        .whereRaw('lower(name) = lower(?)', [name])
+        .whereIn('status', [...LIVE_STATUSES])
+        .modify((q) => {
+          if (selfId !== null) q.whereNot('id', selfId);
+        })
+        .first('code');
+    },
+
+    /** Live associations holding any of these lower-cased names. */
+    async liveNameHolders(lowerNames: readonly string[], trx: Knex = db): Promise<Array<{ id: number; code: string; lname: string }>> {
+      const out: Array<{ id: number; code: string; lname: string }> = [];
+      for (let k = 0; k < lowerNames.length; k += 2000) {
+        const chunk = lowerNames.slice(k, k + 2000);
+        out.push(
+          ...((await trx('associations')
+            .whereRaw(`lower(name) IN (${chunk.map(() => '?').join(',')})`, chunk)
+            .whereIn('status', [...LIVE_STATUSES])
+            .select('id', 'code', trx.raw('lower(name) AS lname'))) as Array<{ id: number; code: string; lname: string }>),
+        );
+      }
+      return out;
     },
   };
 }

@@ -303,37 +303,65 @@ const PAGE_COLUMNS = [
 
 type PageRow = ListItem & { sort_key: string };
 
+/** The province and every former province it succeeded; the associations holding the field as a secondary one. */
+async function resolve(db: Knex, secondaryRows: number, filters: ListFilters): Promise<Resolved> {
+  const r: Resolved = { ...filters };
+  if (filters.province) {
+    const former: string[] = await db('provinces').where('successor_code', filters.province).orderBy('code').pluck('code');
+    r.provinces = [filters.province, ...former.filter((c) => c !== filters.province)];
+  }
+  if (filters.field) {
+    const ids: number[] = await db('association_other_fields')
+      .where('field_code', filters.field)
+      .limit(secondaryRows)
+      .pluck('association_id');
+    r.secondaryIds = ids.length < secondaryRows ? ids.map(Number) : null;
+  }
+  return r;
+}
+
+/**
+ * The associations of the matching leaders (trigram index on f_unaccent(full_name), at most `leaderRows`
+ * leaders) — for the steps that need the matches as a set (1 and 3); a walk probes each association instead.
+ */
+async function withLeaders(db: Knex, leaderRows: number, f: Resolved): Promise<Resolved> {
+  if (!f.leader || f.leaders) return f;
+  const ids: number[] = await db('leaders as l')
+    .whereRaw('f_unaccent(l.full_name) LIKE f_unaccent(?)', [`%${likeEscape(f.leader)}%`])
+    .limit(leaderRows)
+    .pluck('l.association_id');
+  return { ...f, leaders: { ids: [...new Set(ids.map(Number))], complete: ids.length < leaderRows } };
+}
+
+const strip = (rows: PageRow[]): ListItem[] => rows.map(({ sort_key: _k, ...row }) => row as ListItem);
+const cursorOf = (row: PageRow | undefined, dir: 'after' | 'before'): ListCursor | null =>
+  row ? { dir, key: row.sort_key, id: Number(row.id) } : null;
+
+/** A page of a list past countCap matches from the rows read (one more than the page when there is a next one). */
+function keysetPage(rows: PageRow[], pageSize: number, countCap: number, cursor: ListCursor | null, page: number): ListPage {
+  const extra = rows.length > pageSize;
+  if (cursor?.dir === 'before') {
+    const shown = rows.slice(0, pageSize).reverse();
+    return {
+      rows: strip(shown),
+      total: countCap,
+      more: true,
+      next: cursorOf(shown.at(-1), 'after'),
+      prev: extra ? cursorOf(shown[0], 'before') : null,
+    };
+  }
+  const shown = rows.slice(0, pageSize);
+  return {
+    rows: strip(shown),
+    total: countCap,
+    more: true,
+    next: extra ? cursorOf(shown.at(-1), 'after') : null,
+    prev: cursor || page > 1 ? cursorOf(shown[0], 'before') : null,
+  };
+}
+
 export function createRegisterListRepository(db: Knex, limits: Readonly<ListLimits> = LIST_LIMITS) {
   const { countCap, walkWindow, leaderRows, secondaryRows } = limits;
-  /** The province and every former province it succeeded; the associations holding the field as a secondary one. */
-  async function resolve(filters: ListFilters): Promise<Resolved> {
-    const r: Resolved = { ...filters };
-    if (filters.province) {
-      const former: string[] = await db('provinces').where('successor_code', filters.province).orderBy('code').pluck('code');
-      r.provinces = [filters.province, ...former.filter((c) => c !== filters.province)];
-    }
-    if (filters.field) {
-      const ids: number[] = await db('association_other_fields')
-        .where('field_code', filters.field)
-        .limit(secondaryRows)
-        .pluck('association_id');
-      r.secondaryIds = ids.length < secondaryRows ? ids.map(Number) : null;
-    }
-    return r;
-  }
-
-  /**
-   * The associations of the matching leaders (trigram index on f_unaccent(full_name), at most `leaderRows`
-   * leaders) — for the steps that need the matches as a set (1 and 3); a walk probes each association instead.
-   */
-  async function withLeaders(f: Resolved): Promise<Resolved> {
-    if (!f.leader || f.leaders) return f;
-    const ids: number[] = await db('leaders as l')
-      .whereRaw('f_unaccent(l.full_name) LIKE f_unaccent(?)', [`%${likeEscape(f.leader)}%`])
-      .limit(leaderRows)
-      .pluck('l.association_id');
-    return { ...f, leaders: { ids: [...new Set(ids.map(Number))], complete: ids.length < leaderRows } };
-  }
 
   /** The matches of the conditions past the cursor, with their sort columns (the CTE `m` of steps 1 and 3). */
   function matching(f: Resolved, sort: SortKey, cursor: ListCursor | null): Knex.QueryBuilder {
@@ -431,10 +459,6 @@ export function createRegisterListRepository(db: Knex, limits: Readonly<ListLimi
       .orderBy(spec.order(bound.dir)) as Promise<PageRow[]>;
   }
 
-  const strip = (rows: PageRow[]): ListItem[] => rows.map(({ sort_key: _k, ...row }) => row as ListItem);
-  const cursorOf = (row: PageRow | undefined, dir: 'after' | 'before'): ListCursor | null =>
-    row ? { dir, key: row.sort_key, id: Number(row.id) } : null;
-
   return {
     /**
      * One page of the register. Without a cursor, `page` is a page number (offset; past countCap matches only the
@@ -442,12 +466,12 @@ export function createRegisterListRepository(db: Knex, limits: Readonly<ListLimi
      * countCap matches give cursors).
      */
     async list(filters: ListFilters, sort: SortKey, page: number, pageSize: number, cursor: ListCursor | null = null): Promise<ListPage> {
-      let f = await resolve(filters);
+      let f = await resolve(db, secondaryRows, filters);
       const want = pageSize + 1;
       let rows: PageRow[];
       if (!cursor) {
         const offset = (page - 1) * pageSize;
-        f = await withLeaders(f);
+        f = await withLeaders(db, leaderRows, f);
         const first = await sample(f, sort, null, offset, pageSize, offset + pageSize);
         if (first.n <= countCap) return { rows: strip(first.rows), total: first.n, more: false, next: null, prev: null };
         // More than countCap matches. A page by number goes only as deep as the count does (typed or old links).
@@ -457,30 +481,12 @@ export function createRegisterListRepository(db: Knex, limits: Readonly<ListLimi
       } else {
         rows = await walk(f, sort, cursor, 0, want, walkWindow);
         if (rows.length < want) {
-          f = await withLeaders(f);
+          f = await withLeaders(db, leaderRows, f);
           const after = await sample(f, sort, cursor, 0, want, pageSize);
           rows = after.n <= countCap || !after.bound ? after.rows : await range(f, sort, cursor, after.bound, 0, want);
         }
       }
-      const extra = rows.length > pageSize;
-      if (cursor?.dir === 'before') {
-        const shown = rows.slice(0, pageSize).reverse();
-        return {
-          rows: strip(shown),
-          total: countCap,
-          more: true,
-          next: cursorOf(shown.at(-1), 'after'),
-          prev: extra ? cursorOf(shown[0], 'before') : null,
-        };
-      }
-      const shown = rows.slice(0, pageSize);
-      return {
-        rows: strip(shown),
-        total: countCap,
-        more: true,
-        next: extra ? cursorOf(shown.at(-1), 'after') : null,
-        prev: cursor || page > 1 ? cursorOf(shown[0], 'before') : null,
-      };
+      return keysetPage(rows, pageSize, countCap, cursor, page);
     },
   };
 }

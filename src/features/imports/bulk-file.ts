@@ -14,10 +14,12 @@
  */
 import type ExcelJS from 'exceljs';
 import { excel } from '../../lib/excel.js';
-import type { CatalogueOptions } from '../associations/associations.service.js';
 import { SUBLISTS, type SubListDef } from '../register-form/definition.js';
+import type { CatalogueOptions } from '../register-form/display.js';
+import type { FlatBody } from '../register-form/flat-body.js';
 import {
   addCatalogueSheet,
+  bodyValueFromCell,
   CODE_KEY,
   cellText,
   columnLetter,
@@ -29,7 +31,6 @@ import {
   scalarColumns,
   setUpTableSheet,
   sheetName,
-  stringFromCell,
 } from '../register-form/workbook.js';
 
 export const LIST_SHEET = 'Danh sách hội';
@@ -55,8 +56,8 @@ export interface FileError extends CellRef {
 export interface BulkRow {
   /** Row number in the file (Excel row or CSV line). */
   rowNumber: number;
-  /** Flat form values of the present columns (sub-list rows as `leaders.0.full_name`). */
-  values: Record<string, string>;
+  /** The flat body of the present columns (sub-list rows as `leaders.0.full_name`), and `code` when given. */
+  values: FlatBody;
   /** Where each sub-list row came from: `leaders.0` → sheet row. */
   subRows: Map<string, number>;
 }
@@ -286,15 +287,17 @@ export async function readBulkFile(buffer: Buffer, format: FileFormat, catalogue
   const byName = new Map<string, BulkRow[]>();
   for (let r = firstRow; r <= main.rowCount; r++) {
     if (isBlank(main, r, map)) continue;
-    const values: Record<string, string> = {};
+    const values: FlatBody = {};
+    let code = '';
     for (const [c, col] of map) {
       const v = main.cell(r, c);
-      values[col.key] = col.def ? stringFromCell(col.def, v, lookup) : textOf(v).toUpperCase();
+      if (col.def) values[col.key] = bodyValueFromCell(col.def, v, lookup);
+      else values[col.key] = code = textOf(v).toUpperCase();
     }
     const row: BulkRow = { rowNumber: r, values, subRows: new Map() };
     out.rows.push(row);
-    if (values[CODE_KEY]) byCode.set(values[CODE_KEY], row);
-    const name = (values.name ?? '').toLowerCase();
+    if (code) byCode.set(code, row);
+    const name = String(values.name ?? '').toLowerCase();
     if (name) byName.set(name, [...(byName.get(name) ?? []), row]);
   }
 
@@ -340,11 +343,11 @@ export async function readBulkFile(buffer: Buffer, format: FileFormat, catalogue
         });
         continue;
       }
-      const texts: Array<[string, string]> = [];
+      const texts: Array<[string, string | string[]]> = [];
       for (const [c, col] of cols.map) {
         if (!col.def) continue;
-        const text = stringFromCell(col.def, grid.cell(r, c), lookup);
-        if (text !== '') texts.push([col.key, text]);
+        const value = bodyValueFromCell(col.def, grid.cell(r, c), lookup);
+        if (value.length) texts.push([col.key, value]);
       }
       if (!texts.length) continue; // only the association named: nothing to add
       const index = counts.get(owner) ?? 0;

@@ -1,9 +1,11 @@
 /**
  * Open data formats (R-17.2): CSV cells neutralised against formula injection (RELIABILITY check 20), the JSON
- * metadata, and a short OpenAPI 3.1 description of the JSON. Pure functions.
+ * metadata, and a short OpenAPI 3.1 description of the JSON. Pure functions. The columns are the regime's public
+ * fields (public-fields.ts, derived from Biểu mẫu 1's definition): labels and kinds come from there.
  */
 import { formatDate } from '../../lib/format.js';
-import { PUBLIC_REGIMES, type PublicField, type PublicRecord, type PublicRegime, type PublicValue } from './public-fields.js';
+import { type PublicRegime, SCOPES } from '../register-form/definition.js';
+import { PUBLIC_REGIMES, type PublicField, type PublicRecord, type PublicValue } from './public-fields.js';
 
 /** Byte order mark: spreadsheet programs then read the file as UTF-8. */
 export const BOM = '\uFEFF';
@@ -85,7 +87,7 @@ const FILTER_PARAMETERS = [
     name: 'pham-vi',
     in: 'query',
     description: 'Phạm vi hoạt động.',
-    schema: { type: 'string', enum: ['toan_quoc', 'lien_tinh', 'tinh', 'xa', 'huyen'] },
+    schema: { type: 'string', enum: SCOPES.map(([code]) => code) },
   },
   {
     name: 'tinh',

@@ -1,6 +1,7 @@
 /**
  * The public-field setting (SPEC §6, R-3.2, R-17.2): which fields of a PUBLISHED association anyone may read.
- * One definition used by every public page, the CSV and the JSON, so they can never disagree.
+ * One list used by every public page, the CSV and the JSON, so they can never disagree; it is derived from the
+ * `public` attribute of Biểu mẫu 1's fields (register-form/definition.ts), which names the regimes that show each.
  *
  *  - '113' (default): Quyết định 113/QĐ-BNV keeps the database under a confidential regime and makes public only
  *    (a) the general information of an association and (b) the list by field.
@@ -11,11 +12,15 @@
  * not published, and internal fields (data level, paper dossier, version, audit, provenance …). Values are read
  * only through `toPublic`, which copies the keys listed here and nothing else.
  */
-export type PublicRegime = '113' | '79-2022';
-
-export type PublicValueKind = 'text' | 'longtext' | 'int' | 'date' | 'list' | 'url' | 'email';
-
-export type PublicGroup = 'identity' | 'activity' | 'contact' | 'founding' | 'leadership';
+import {
+  ALL_FIELDS,
+  type FieldDef,
+  type PublicAttr,
+  type PublicGroup,
+  type PublicRegime,
+  type PublicValueKind,
+  SUBLISTS,
+} from '../register-form/definition.js';
 
 export interface PublicField {
   /** Stable English key: JSON property, CSV column id. */
@@ -34,48 +39,67 @@ export const PUBLIC_GROUP_TITLES: Record<PublicGroup, string> = {
   leadership: 'Người đứng đầu',
 };
 
-/** (a) general information and (b) the list by field — Quyết định 113/QĐ-BNV. */
-const GENERAL: readonly PublicField[] = [
-  { key: 'code', label: 'Mã hội', kind: 'text', group: 'identity' },
-  { key: 'name', label: 'Tên hội', kind: 'text', group: 'identity' },
-  { key: 'abbreviation', label: 'Tên viết tắt', kind: 'text', group: 'identity' },
-  { key: 'foreign_name', label: 'Tên tiếng nước ngoài', kind: 'text', group: 'identity' },
-  { key: 'foreign_abbreviation', label: 'Tên viết tắt tiếng nước ngoài', kind: 'text', group: 'identity' },
-  { key: 'kind', label: 'Loại hình', kind: 'text', group: 'identity' },
-  { key: 'status', label: 'Trạng thái', kind: 'text', group: 'identity' },
-  { key: 'scope', label: 'Phạm vi hoạt động', kind: 'text', group: 'activity' },
-  { key: 'main_field', label: 'Lĩnh vực hoạt động chính', kind: 'text', group: 'activity' },
-  { key: 'other_fields', label: 'Lĩnh vực hoạt động khác', kind: 'list', group: 'activity' },
-  { key: 'managing_ministry', label: 'Bộ, ngành quản lý nhà nước về lĩnh vực chính', kind: 'text', group: 'activity' },
-  { key: 'purpose', label: 'Tôn chỉ, mục đích', kind: 'longtext', group: 'activity' },
-  { key: 'hq_address', label: 'Trụ sở chính: số nhà, đường', kind: 'text', group: 'contact' },
-  { key: 'hq_ward', label: 'Trụ sở chính: xã, phường, đặc khu', kind: 'text', group: 'contact' },
-  { key: 'hq_province', label: 'Trụ sở chính: tỉnh, thành phố', kind: 'text', group: 'contact' },
-  { key: 'phone', label: 'Điện thoại của hội', kind: 'text', group: 'contact' },
-  { key: 'email', label: 'Thư điện tử của hội', kind: 'email', group: 'contact' },
-  { key: 'website', label: 'Trang thông tin điện tử', kind: 'url', group: 'contact' },
-  { key: 'founding_decision_number', label: 'Số quyết định cho phép thành lập', kind: 'text', group: 'founding' },
-  { key: 'founding_decision_date', label: 'Ngày quyết định cho phép thành lập', kind: 'date', group: 'founding' },
-];
+/** How a field's type is published. */
+function kindOf(def: FieldDef): PublicValueKind {
+  switch (def.type) {
+    case 'textarea':
+      return 'longtext';
+    case 'int':
+      return 'int';
+    case 'date':
+      return 'date';
+    case 'multiselect':
+      return 'list';
+    case 'url':
+      return 'url';
+    case 'email':
+      return 'email';
+    default:
+      return 'text';
+  }
+}
 
-/** Basic information added by Quyết định 79/QĐ-BNV (2022). */
-const BASIC_79: readonly PublicField[] = [
-  { key: 'nature', label: 'Tính chất', kind: 'text', group: 'activity' },
-  { key: 'members_total', label: 'Tổng số hội viên', kind: 'int', group: 'activity' },
-  { key: 'president_name', label: 'Chủ tịch hội (họ và tên)', kind: 'text', group: 'leadership' },
-  { key: 'president_position', label: 'Chức vụ', kind: 'text', group: 'leadership' },
-];
+/**
+ * The field's key in the open data: its `public.key`, else its name — a catalogue code being published as the
+ * entry's name, under the name without `_code` (`kind_code` → `kind`, `other_field_codes` → `other_fields`).
+ */
+export function publicKey(def: FieldDef & { public: PublicAttr }): string {
+  if (def.public.key) return def.public.key;
+  return def.options && 'catalogue' in def.options ? def.name.replace(/_code$/, '').replace(/_codes$/, 's') : def.name;
+}
+
+type Flagged = { field: PublicField; attr: Pick<PublicAttr, 'regimes' | 'order'> };
+
+/** The register code: the record's key, not a field of the form; first under every regime. */
+const CODE: Flagged = {
+  field: { key: 'code', label: 'Mã hội', kind: 'text', group: 'identity' },
+  attr: { regimes: ['113', '79-2022'], order: 0 },
+};
+
+const FLAGGED: readonly Flagged[] = [
+  CODE,
+  ...[...ALL_FIELDS, ...SUBLISTS.flatMap((l) => l.fields)]
+    .filter((def): def is FieldDef & { public: PublicAttr } => def.public !== undefined)
+    .map((def) => ({
+      field: { key: publicKey(def), label: def.public.label ?? def.label, kind: kindOf(def), group: def.public.group },
+      attr: def.public,
+    })),
+].sort((a, b) => a.attr.order - b.attr.order);
+
+function fieldsOf(regime: PublicRegime): readonly PublicField[] {
+  return FLAGGED.filter((f) => f.attr.regimes.includes(regime)).map((f) => f.field);
+}
 
 export const PUBLIC_REGIMES: Record<PublicRegime, { label: string; description: string; fields: readonly PublicField[] }> = {
   '113': {
     label: 'Quyết định số 113/QĐ-BNV',
     description: 'Chỉ công khai thông tin chung của hội và danh sách hội theo lĩnh vực (Điều 3, Điều 17 Quyết định số 113/QĐ-BNV).',
-    fields: GENERAL,
+    fields: fieldsOf('113'),
   },
   '79-2022': {
     label: 'Quyết định số 79/QĐ-BNV năm 2022',
     description: 'Công khai thông tin cơ bản của hội: thông tin chung, tính chất, số hội viên và chủ tịch hội (họ tên, chức vụ).',
-    fields: [...GENERAL, ...BASIC_79],
+    fields: fieldsOf('79-2022'),
   },
 };
 

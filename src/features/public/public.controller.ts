@@ -11,7 +11,7 @@ import { SCOPES } from '../register-form/definition.js';
 import { BOM, csvHeader, csvRow, jsonMetadata, openApi } from './open-data.js';
 import type { PublicFilters, PublicSort } from './public.repository.js';
 import type { PublicService } from './public.service.js';
-import { PUBLIC_GROUP_TITLES, PUBLIC_REGIMES, type PublicGroup } from './public-fields.js';
+import { PUBLIC_GROUP_TITLES, PUBLIC_REGIMES } from './public-fields.js';
 
 export const PAGE_SIZE = 20;
 const CODE = /^H\d{6}$/;
@@ -91,7 +91,7 @@ async function write(res: Response, text: string): Promise<boolean> {
 
 export function createPublicController(service: PublicService, publicUrl: string | null) {
   const regime = PUBLIC_REGIMES[service.regime];
-  const groups = (Object.keys(PUBLIC_GROUP_TITLES) as PublicGroup[])
+  const groups = (Object.keys(PUBLIC_GROUP_TITLES) as Array<keyof typeof PUBLIC_GROUP_TITLES>)
     .map((g) => ({ key: g, title: PUBLIC_GROUP_TITLES[g], fields: service.fields.filter((f) => f.group === g) }))
     .filter((g) => g.fields.length > 0);
 

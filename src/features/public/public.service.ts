@@ -5,7 +5,7 @@
 import type { Clock } from '../../lib/clock.js';
 import { NotFoundError } from '../../lib/errors.js';
 import { vietnamToday } from '../../lib/format.js';
-import { SCOPES } from '../register-form/definition.js';
+import { type PublicRegime, SCOPES } from '../register-form/definition.js';
 import {
   COUNT_CAP,
   type PublicFilters,
@@ -15,7 +15,7 @@ import {
   type PublicSourceRow,
   type PublicSummary,
 } from './public.repository.js';
-import { type PublicField, type PublicRecord, type PublicRegime, publicFields, regimeIncludes, toPublic } from './public-fields.js';
+import { type PublicField, type PublicRecord, publicFields, regimeIncludes, toPublic } from './public-fields.js';
 import type { SearchEngine } from './search/search-engine.js';
 
 export const SCOPE_LABELS: Record<string, string> = Object.fromEntries(SCOPES);

@@ -1,8 +1,9 @@
 /**
  * Biểu mẫu 1 in one place (FORM-1.md, R-5): every field of the association record and of its sub-lists, with
- * its Vietnamese label, group, type, rules and the R-17.1 reports it feeds. This catalogue drives the staff form,
- * the validation (schema.ts), the record page, the history diff, and later the Excel template and exports.
- * Adding a field = one entry here + a migration.
+ * its Vietnamese label, section, type, rules, the R-17.1 reports it feeds and the public regimes that show it.
+ * This catalogue drives the staff form, the validation (schema.ts), the record page, the history diff (diff.ts),
+ * the Excel template and bulk import (workbook.ts), the public fields and open data (public/public-fields.ts) and
+ * report (a). Adding a field, public and reported or not, = one entry here + a migration.
  */
 
 export type FieldType =
@@ -38,13 +39,46 @@ export interface FieldDef {
   reports?: readonly string[];
   /** Personal data (leaders' contacts, birth year …): never public, logged when viewed. */
   personal?: boolean;
+  /** Shown to anyone for a published association, under the regimes named (public/public-fields.ts). */
+  public?: PublicAttr;
 }
 
-export interface GroupDef {
+/**
+ * The public-field regimes (SPEC §6, R-3.2, R-17.2): '113' (Quyết định 113/QĐ-BNV: general information and the list
+ * by field) and '79-2022' (Quyết định 79/QĐ-BNV năm 2022: basic information as well).
+ */
+export type PublicRegime = '113' | '79-2022';
+export type PublicValueKind = 'text' | 'longtext' | 'int' | 'date' | 'list' | 'url' | 'email';
+/** The sections of the public record page. */
+export type PublicGroup = 'identity' | 'activity' | 'contact' | 'founding' | 'leadership';
+
+export interface PublicAttr {
+  /** The regimes that publish the field. */
+  regimes: readonly PublicRegime[];
+  group: PublicGroup;
+  /** Position in every public output (record page, CSV columns, JSON keys): ascending. */
+  order: number;
+  /** Public key (JSON property, CSV column id); default: the field name, a catalogue code's `_code` dropped. */
+  key?: string;
+  /** Public label when it differs from the form's. */
+  label?: string;
+}
+
+/** Published under both regimes. */
+const PUBLIC_113: readonly PublicRegime[] = ['113', '79-2022'];
+/** Basic information added by Quyết định 79/QĐ-BNV (2022). */
+const PUBLIC_79: readonly PublicRegime[] = ['79-2022'];
+
+/** A section of Biểu mẫu 1 (A … H, and K for record management): its own fields, then its sub-lists. */
+export interface SectionDef {
   key: string;
   title: string;
   fields: readonly FieldDef[];
+  /** Names of the sub-lists shown after the fields, in order. */
+  sublists: readonly string[];
 }
+/** A section with fields of its own. */
+export type GroupDef = SectionDef;
 
 export interface SubListDef {
   /** Form key and table. */
@@ -52,7 +86,6 @@ export interface SubListDef {
   table: string;
   title: string;
   itemLabel: string;
-  group: string;
   fields: readonly FieldDef[];
   /** Blank rows offered for additions on the form. */
   blankRows: number;
@@ -137,15 +170,46 @@ const MEETING_MODES = [
   ['ket_hop', 'Kết hợp trực tiếp và trực tuyến'],
 ] as const;
 
-export const GROUPS: readonly GroupDef[] = [
+/** The order of the form, the record page and the Excel template: each section's own fields, then its sub-lists. */
+export const SECTIONS: readonly SectionDef[] = [
   {
     key: 'A',
     title: 'A. Thông tin định danh',
+    sublists: ['offices'],
     fields: [
-      { name: 'name', label: 'Tên hội (tiếng Việt)', type: 'text', required: true, max: 300, reports: ['a', 'b'] },
-      { name: 'abbreviation', label: 'Tên viết tắt', type: 'text', max: 60, reports: ['a'] },
-      { name: 'foreign_name', label: 'Tên tiếng nước ngoài', type: 'text', max: 300, reports: ['a'] },
-      { name: 'foreign_abbreviation', label: 'Tên viết tắt tiếng nước ngoài', type: 'text', max: 60, reports: ['a'] },
+      {
+        name: 'name',
+        label: 'Tên hội (tiếng Việt)',
+        type: 'text',
+        required: true,
+        max: 300,
+        reports: ['a', 'b'],
+        public: { regimes: PUBLIC_113, group: 'identity', order: 2, label: 'Tên hội' },
+      },
+      {
+        name: 'abbreviation',
+        label: 'Tên viết tắt',
+        type: 'text',
+        max: 60,
+        reports: ['a'],
+        public: { regimes: PUBLIC_113, group: 'identity', order: 3 },
+      },
+      {
+        name: 'foreign_name',
+        label: 'Tên tiếng nước ngoài',
+        type: 'text',
+        max: 300,
+        reports: ['a'],
+        public: { regimes: PUBLIC_113, group: 'identity', order: 4 },
+      },
+      {
+        name: 'foreign_abbreviation',
+        label: 'Tên viết tắt tiếng nước ngoài',
+        type: 'text',
+        max: 60,
+        reports: ['a'],
+        public: { regimes: PUBLIC_113, group: 'identity', order: 5 },
+      },
       {
         name: 'kind_code',
         label: 'Loại hình',
@@ -153,29 +217,83 @@ export const GROUPS: readonly GroupDef[] = [
         required: true,
         options: { catalogue: 'association_kinds' },
         reports: ['a'],
+        public: { regimes: PUBLIC_113, group: 'identity', order: 6 },
       },
-      { name: 'hq_address', label: 'Trụ sở chính: số nhà, đường', type: 'text', max: 300, reports: ['a'] },
-      { name: 'hq_ward', label: 'Trụ sở chính: xã, phường, đặc khu', type: 'text', max: 120, reports: ['a'] },
+      {
+        name: 'hq_address',
+        label: 'Trụ sở chính: số nhà, đường',
+        type: 'text',
+        max: 300,
+        reports: ['a'],
+        public: { regimes: PUBLIC_113, group: 'contact', order: 13 },
+      },
+      {
+        name: 'hq_ward',
+        label: 'Trụ sở chính: xã, phường, đặc khu',
+        type: 'text',
+        max: 120,
+        reports: ['a'],
+        public: { regimes: PUBLIC_113, group: 'contact', order: 14 },
+      },
       {
         name: 'hq_province_code',
         label: 'Trụ sở chính: tỉnh, thành phố',
         type: 'select',
         options: { catalogue: 'provinces' },
         reports: ['a', 'k'],
+        public: { regimes: PUBLIC_113, group: 'contact', order: 15 },
       },
-      { name: 'phone', label: 'Điện thoại', type: 'phone', max: 40, reports: ['a'] },
-      { name: 'email', label: 'Thư điện tử', type: 'email', max: 200, reports: ['a'] },
-      { name: 'website', label: 'Trang thông tin điện tử', type: 'url', max: 300, reports: ['a'] },
+      {
+        name: 'phone',
+        label: 'Điện thoại',
+        type: 'phone',
+        max: 40,
+        reports: ['a'],
+        public: { regimes: PUBLIC_113, group: 'contact', order: 16, label: 'Điện thoại của hội' },
+      },
+      {
+        name: 'email',
+        label: 'Thư điện tử',
+        type: 'email',
+        max: 200,
+        reports: ['a'],
+        public: { regimes: PUBLIC_113, group: 'contact', order: 17, label: 'Thư điện tử của hội' },
+      },
+      {
+        name: 'website',
+        label: 'Trang thông tin điện tử',
+        type: 'url',
+        max: 300,
+        reports: ['a'],
+        public: { regimes: PUBLIC_113, group: 'contact', order: 18 },
+      },
       { name: 'tax_code', label: 'Mã số thuế', type: 'text', max: 20, hint: '10 hoặc 13 chữ số (dạng 0101234567-001).', reports: ['a'] },
       { name: 'other_identifiers', label: 'Mã định danh khác', type: 'text', max: 300, reports: ['a'] },
     ],
   },
+  { key: 'B', title: 'B. Đời sống pháp lý', sublists: ['decisions'], fields: [] },
   {
     key: 'C',
     title: 'C. Tôn chỉ, mục đích, phạm vi, lĩnh vực, tính chất, quản lý nhà nước',
+    sublists: [],
     fields: [
-      { name: 'purpose', label: 'Tôn chỉ, mục đích', type: 'textarea', max: 5000, reports: ['a'] },
-      { name: 'scope', label: 'Phạm vi hoạt động', type: 'select', required: true, options: { values: SCOPES }, reports: ['a', 'b'] },
+      {
+        name: 'purpose',
+        label: 'Tôn chỉ, mục đích',
+        type: 'textarea',
+        max: 5000,
+        reports: ['a'],
+        public: { regimes: PUBLIC_113, group: 'activity', order: 12 },
+      },
+      {
+        name: 'scope',
+        label: 'Phạm vi hoạt động',
+        type: 'select',
+        required: true,
+        options: { values: SCOPES },
+        reports: ['a', 'b'],
+        public: { regimes: PUBLIC_113, group: 'activity', order: 8 },
+      },
       {
         name: 'main_field_code',
         label: 'Lĩnh vực hoạt động chính',
@@ -183,6 +301,7 @@ export const GROUPS: readonly GroupDef[] = [
         required: true,
         options: { catalogue: 'fields' },
         reports: ['b'],
+        public: { regimes: PUBLIC_113, group: 'activity', order: 9 },
       },
       {
         name: 'other_field_codes',
@@ -190,6 +309,7 @@ export const GROUPS: readonly GroupDef[] = [
         type: 'multiselect',
         options: { catalogue: 'fields' },
         reports: ['b'],
+        public: { regimes: PUBLIC_113, group: 'activity', order: 10 },
       },
       {
         name: 'managing_ministry_code',
@@ -197,8 +317,16 @@ export const GROUPS: readonly GroupDef[] = [
         type: 'select',
         options: { catalogue: 'ministries' },
         reports: ['c'],
+        public: { regimes: PUBLIC_113, group: 'activity', order: 11 },
       },
-      { name: 'nature_code', label: 'Tính chất', type: 'select', options: { catalogue: 'natures' }, reports: ['l'] },
+      {
+        name: 'nature_code',
+        label: 'Tính chất',
+        type: 'select',
+        options: { catalogue: 'natures' },
+        reports: ['l'],
+        public: { regimes: PUBLIC_79, group: 'activity', order: 21 },
+      },
       {
         name: 'party_state_tasked',
         label: 'Hội được Đảng, Nhà nước giao nhiệm vụ',
@@ -214,6 +342,7 @@ export const GROUPS: readonly GroupDef[] = [
   {
     key: 'D',
     title: 'D. Tổ chức',
+    sublists: ['legal_entities'],
     fields: [
       { name: 'exec_committee_count', label: 'Số ủy viên Ban Chấp hành', type: 'int', min: 0, max: 10_000, reports: ['a'] },
       { name: 'standing_committee_count', label: 'Số ủy viên Ban Thường vụ', type: 'int', min: 0, max: 10_000, reports: ['a'] },
@@ -231,9 +360,18 @@ export const GROUPS: readonly GroupDef[] = [
   },
   {
     key: 'E',
-    title: 'E. Hội viên (số lượng)',
+    title: 'E. Hội viên',
+    sublists: [],
     fields: [
-      { name: 'members_total', label: 'Tổng số hội viên', type: 'int', min: 0, max: 100_000_000, reports: ['a'] },
+      {
+        name: 'members_total',
+        label: 'Tổng số hội viên',
+        type: 'int',
+        min: 0,
+        max: 100_000_000,
+        reports: ['a'],
+        public: { regimes: PUBLIC_79, group: 'activity', order: 22 },
+      },
       { name: 'members_official', label: 'Hội viên chính thức', type: 'int', min: 0, max: 100_000_000, reports: ['a'] },
       { name: 'members_associate', label: 'Hội viên liên kết', type: 'int', min: 0, max: 100_000_000, reports: ['a'] },
       { name: 'members_honorary', label: 'Hội viên danh dự', type: 'int', min: 0, max: 100_000_000, reports: ['a'] },
@@ -241,9 +379,12 @@ export const GROUPS: readonly GroupDef[] = [
       { name: 'members_individuals', label: 'Trong đó: hội viên cá nhân', type: 'int', min: 0, max: 100_000_000, reports: ['a'] },
     ],
   },
+  { key: 'F', title: 'F. Lãnh đạo hội', sublists: ['leaders'], fields: [] },
+  { key: 'G', title: 'G. Đại hội nhiệm kỳ', sublists: ['congresses', 'extensions'], fields: [] },
   {
     key: 'H',
-    title: 'H. Trụ sở',
+    title: 'H. Hỗ trợ của Nhà nước, trụ sở',
+    sublists: ['staff_quotas', 'funds'],
     fields: [
       { name: 'hq_area_m2', label: 'Diện tích trụ sở (m²)', type: 'decimal', min: 0, max: 10_000_000, reports: ['k'] },
       { name: 'hq_origin_code', label: 'Nguồn gốc trụ sở', type: 'select', options: { catalogue: 'hq_origins' }, reports: ['k'] },
@@ -253,8 +394,17 @@ export const GROUPS: readonly GroupDef[] = [
   {
     key: 'K',
     title: 'Quản lý hồ sơ',
+    sublists: [],
     fields: [
-      { name: 'status', label: 'Trạng thái', type: 'select', required: true, options: { catalogue: 'statuses' }, reports: ['a', 'b'] },
+      {
+        name: 'status',
+        label: 'Trạng thái',
+        type: 'select',
+        required: true,
+        options: { catalogue: 'statuses' },
+        reports: ['a', 'b'],
+        public: { regimes: PUBLIC_113, group: 'identity', order: 7 },
+      },
       {
         name: 'data_level',
         label: 'Mức dữ liệu',
@@ -280,7 +430,6 @@ export const SUBLISTS: readonly SubListDef[] = [
     table: 'representative_offices',
     title: 'Văn phòng đại diện',
     itemLabel: 'văn phòng đại diện',
-    group: 'A',
     blankRows: 1,
     maxRows: 200,
     orderBy: ['province_code', 'address'],
@@ -296,14 +445,39 @@ export const SUBLISTS: readonly SubListDef[] = [
     table: 'decisions',
     title: 'Quyết định và sự kiện pháp lý',
     itemLabel: 'quyết định',
-    group: 'B',
     blankRows: 1,
     maxRows: 300,
     orderBy: ['signed_on', 'id'],
     fields: [
       { name: 'event_type', label: 'Sự kiện', type: 'select', required: true, options: { values: DECISION_EVENTS }, reports: ['a'] },
-      { name: 'number', label: 'Số quyết định', type: 'text', max: 60, reports: ['a'] },
-      { name: 'signed_on', label: 'Ngày ký', type: 'date', reports: ['a'] },
+      {
+        name: 'number',
+        label: 'Số quyết định',
+        type: 'text',
+        max: 60,
+        reports: ['a'],
+        // Of the founding decision: the earliest «cho phép thành lập» one.
+        public: {
+          regimes: PUBLIC_113,
+          group: 'founding',
+          order: 19,
+          key: 'founding_decision_number',
+          label: 'Số quyết định cho phép thành lập',
+        },
+      },
+      {
+        name: 'signed_on',
+        label: 'Ngày ký',
+        type: 'date',
+        reports: ['a'],
+        public: {
+          regimes: PUBLIC_113,
+          group: 'founding',
+          order: 20,
+          key: 'founding_decision_date',
+          label: 'Ngày quyết định cho phép thành lập',
+        },
+      },
       { name: 'issuer', label: 'Cơ quan ban hành', type: 'text', max: 200, reports: ['a'] },
       { name: 'summary', label: 'Trích yếu', type: 'text', max: 1000 },
       { name: 'old_name', label: 'Tên cũ (khi đổi tên)', type: 'text', max: 300 },
@@ -316,7 +490,6 @@ export const SUBLISTS: readonly SubListDef[] = [
     table: 'legal_entities',
     title: 'Pháp nhân trực thuộc',
     itemLabel: 'pháp nhân',
-    group: 'D',
     blankRows: 1,
     maxRows: 500,
     orderBy: ['name'],
@@ -333,12 +506,20 @@ export const SUBLISTS: readonly SubListDef[] = [
     table: 'leaders',
     title: 'Lãnh đạo hội',
     itemLabel: 'người lãnh đạo',
-    group: 'F',
     blankRows: 2,
     maxRows: 500,
     orderBy: ['left_on', 'position_code', 'full_name'],
     fields: [
-      { name: 'full_name', label: 'Họ và tên', type: 'text', required: true, max: 120, reports: ['d', 'dd'] },
+      {
+        name: 'full_name',
+        label: 'Họ và tên',
+        type: 'text',
+        required: true,
+        max: 120,
+        reports: ['d', 'dd'],
+        // Of the current president only (a CT leader still in office), never another leader's.
+        public: { regimes: PUBLIC_79, group: 'leadership', order: 23, key: 'president_name', label: 'Chủ tịch hội (họ và tên)' },
+      },
       {
         name: 'position_code',
         label: 'Chức vụ trong hội',
@@ -346,6 +527,7 @@ export const SUBLISTS: readonly SubListDef[] = [
         required: true,
         options: { catalogue: 'leader_positions' },
         reports: ['d', 'dd'],
+        public: { regimes: PUBLIC_79, group: 'leadership', order: 24, key: 'president_position', label: 'Chức vụ' },
       },
       { name: 'term_number', label: 'Nhiệm kỳ (khóa)', type: 'int', min: 1, max: 100, reports: ['d'] },
       { name: 'birth_year', label: 'Năm sinh', type: 'year', min: 1900, max: 2100, reports: ['d'], personal: true },
@@ -374,7 +556,6 @@ export const SUBLISTS: readonly SubListDef[] = [
     table: 'congresses',
     title: 'Đại hội',
     itemLabel: 'đại hội',
-    group: 'G',
     blankRows: 1,
     maxRows: 100,
     orderBy: ['held_on'],
@@ -406,7 +587,6 @@ export const SUBLISTS: readonly SubListDef[] = [
     table: 'congress_extensions',
     title: 'Gia hạn tổ chức đại hội',
     itemLabel: 'gia hạn',
-    group: 'G',
     blankRows: 1,
     maxRows: 50,
     orderBy: ['decided_on'],
@@ -421,7 +601,6 @@ export const SUBLISTS: readonly SubListDef[] = [
     table: 'staff_quotas',
     title: 'Biên chế được giao',
     itemLabel: 'năm biên chế',
-    group: 'H',
     blankRows: 1,
     maxRows: 100,
     orderBy: ['year'],
@@ -440,7 +619,6 @@ export const SUBLISTS: readonly SubListDef[] = [
     table: 'funds',
     title: 'Kinh phí hoạt động',
     itemLabel: 'khoản kinh phí',
-    group: 'H',
     blankRows: 2,
     maxRows: 600,
     orderBy: ['year', 'source'],
@@ -452,42 +630,14 @@ export const SUBLISTS: readonly SubListDef[] = [
   },
 ];
 
-export const GROUP_TITLES: Record<string, string> = {
-  A: 'A. Thông tin định danh',
-  B: 'B. Đời sống pháp lý',
-  C: 'C. Tôn chỉ, mục đích, phạm vi, lĩnh vực, tính chất, quản lý nhà nước',
-  D: 'D. Tổ chức',
-  E: 'E. Hội viên',
-  F: 'F. Lãnh đạo hội',
-  G: 'G. Đại hội nhiệm kỳ',
-  H: 'H. Hỗ trợ của Nhà nước, trụ sở',
-  K: 'Quản lý hồ sơ',
-};
+/** The sections with fields of their own. */
+export const GROUPS: readonly GroupDef[] = SECTIONS.filter((section) => section.fields.length > 0);
 
 export const ALL_FIELDS: readonly FieldDef[] = GROUPS.flatMap((g) => g.fields);
 /** Columns of the associations table that the form writes (other_field_codes lives in its own table). */
 export const RECORD_COLUMNS: readonly string[] = ALL_FIELDS.filter((f) => f.name !== 'other_field_codes').map((f) => f.name);
 
-export function subList(name: string): SubListDef {
-  const def = SUBLISTS.find((s) => s.name === name);
-  if (!def) throw new Error(`unknown sub-list ${name}`);
-  return def;
-}
-
 export function fixedOptionLabel(source: OptionSource | undefined, code: string | null | undefined): string | null {
   if (!source || !('values' in source) || code === null || code === undefined) return null;
   return source.values.find(([c]) => c === code)?.[1] ?? code;
 }
-
-/** The order of the form and of the record page: each group's own fields, then its sub-lists. */
-export const SECTIONS: ReadonlyArray<{ key: string; title: string; sublists: readonly string[] }> = [
-  { key: 'A', title: 'A. Thông tin định danh', sublists: ['offices'] },
-  { key: 'B', title: 'B. Đời sống pháp lý', sublists: ['decisions'] },
-  { key: 'C', title: 'C. Tôn chỉ, mục đích, phạm vi, lĩnh vực, tính chất, quản lý nhà nước', sublists: [] },
-  { key: 'D', title: 'D. Tổ chức', sublists: ['legal_entities'] },
-  { key: 'E', title: 'E. Hội viên', sublists: [] },
-  { key: 'F', title: 'F. Lãnh đạo hội', sublists: ['leaders'] },
-  { key: 'G', title: 'G. Đại hội nhiệm kỳ', sublists: ['congresses', 'extensions'] },
-  { key: 'H', title: 'H. Hỗ trợ của Nhà nước, trụ sở', sublists: ['staff_quotas', 'funds'] },
-  { key: 'K', title: 'Quản lý hồ sơ', sublists: [] },
-];

@@ -153,6 +153,14 @@ export function convertField(def: FieldDef, raw: unknown, catalogues: CatalogueC
   }
 }
 
+/** A posted value as the form shows it again: the text typed, a list of codes, or 'on' / '' for a checkbox. */
+export function shownValue(def: FieldDef, raw: unknown): string | string[] {
+  if (def.type === 'multiselect')
+    return Array.isArray(raw) ? raw.filter((x) => typeof x === 'string') : typeof raw === 'string' && raw ? [raw] : [];
+  if (def.type === 'bool') return raw ? 'on' : '';
+  return rawString(raw);
+}
+
 function rawString(v: unknown): string {
   if (typeof v === 'string') return v;
   if (Array.isArray(v)) return v.filter((x) => typeof x === 'string').join(', ');
@@ -209,18 +217,7 @@ export function parseAssociationForm(body: unknown, catalogues: CatalogueCodes):
 
   for (const def of ALL_FIELDS) {
     const raw = src[def.name];
-    values.fields[def.name] =
-      def.type === 'multiselect'
-        ? Array.isArray(raw)
-          ? raw.filter((x) => typeof x === 'string')
-          : typeof raw === 'string' && raw
-            ? [raw]
-            : []
-        : def.type === 'bool'
-          ? raw
-            ? 'on'
-            : ''
-          : rawString(raw);
+    values.fields[def.name] = shownValue(def, raw);
     const [value, error] = convertField(def, raw, catalogues);
     if (error) errors[def.name] = error;
     if (def.type === 'multiselect') otherFields = value as string[];
@@ -240,7 +237,7 @@ export function parseAssociationForm(body: unknown, catalogues: CatalogueCodes):
     const shown: Array<Record<string, string>> = [];
     for (const { raw } of collectRows(dotted.get(list.name) ?? [], list)) {
       const strings: Record<string, string> = {};
-      for (const f of list.fields) strings[f.name] = f.type === 'bool' ? (raw[f.name] ? 'on' : '') : rawString(raw[f.name]);
+      for (const f of list.fields) strings[f.name] = shownValue(f, raw[f.name]) as string;
       const idRaw = rawString(raw.id);
       const id = /^\d{1,10}$/.test(idRaw) ? Number(idRaw) : undefined;
       if (id !== undefined) strings.id = String(id);

@@ -2,10 +2,10 @@
  * The ministry's Excel template of Biểu mẫu 1 (FORM-1.md) and its reader, derived from definition.ts (the
  * single list of fields): a change there changes the template, the reader and the bulk import together.
  *
- * Flat values: the same Record<string, string> the web form posts — `name`, `scope` … and sub-list rows as
- * `leaders.0.full_name`, with an optional `leaders.0.id` (the stored row, so a re-upload edits the same row).
- * The multiselect `other_field_codes` is one string of codes separated by commas (`formBody` turns it into the
- * array parseAssociationForm expects). `code` (the register code) is carried when known.
+ * Values: the flat body the web form posts (flat-body.ts) — `name`, `scope` … and sub-list rows as
+ * `leaders.0.full_name`, with an optional `leaders.0.id` (the stored row, so a re-upload edits the same row). In a
+ * cell, the multiselect `other_field_codes` is one string of codes separated by commas; in the body, a list.
+ * `code` (the register code) is carried when known.
  *
  * Layout of the single-association workbook:
  *   "Biểu mẫu 1"   one row per field: A label (required ones end with *), B value, C hint, D field key (hidden)
@@ -14,8 +14,9 @@
  */
 import type ExcelJS from 'exceljs';
 import { excel } from '../../lib/excel.js';
-import type { CatalogueOptions } from '../associations/associations.service.js';
-import { type FieldDef, GROUPS, type OptionSource, SECTIONS, SUBLISTS, type SubListDef } from './definition.js';
+import { ALL_FIELDS, type FieldDef, type OptionSource, SECTIONS, SUBLISTS, type SubListDef } from './definition.js';
+import type { CatalogueOptions } from './display.js';
+import { type FlatBody, flatRows } from './flat-body.js';
 import { isoToVietnameseDate, parseVietnameseDate } from './schema.js';
 
 export const MAIN_SHEET = 'Biểu mẫu 1';
@@ -38,9 +39,7 @@ export interface TemplateOptions {
   title?: string;
 }
 
-export type ReadResult = { ok: true; values: Record<string, string> } | { ok: false; errors: string[] };
-
-const SCALAR_FIELDS: readonly FieldDef[] = GROUPS.flatMap((g) => g.fields);
+export type ReadResult = { ok: true; values: FlatBody } | { ok: false; errors: string[] };
 
 /** Excel's sheet names: at most 31 characters, none of : \ / ? * [ ]. */
 export function sheetName(title: string): string {
@@ -87,7 +86,7 @@ export const BOOL_NO = 'Không';
 export function addCatalogueSheet(wb: ExcelJS.Workbook, catalogues: CatalogueOptions): (def: FieldDef) => string | null {
   const ws = wb.addWorksheet(CATALOGUE_SHEET, { state: 'hidden' });
   const lists = new Map<string, { list: OptionList; column: number }>();
-  const all: FieldDef[] = [...SCALAR_FIELDS, ...SUBLISTS.flatMap((s) => s.fields)];
+  const all: FieldDef[] = [...ALL_FIELDS, ...SUBLISTS.flatMap((s) => s.fields)];
   let column = 0;
   const bool: OptionList = {
     key: 'bool',
@@ -203,8 +202,9 @@ export function optionDisplay(def: FieldDef, code: string, catalogues: Catalogue
   return found ? `${code}${OPTION_SEPARATOR}${found[1]}` : code;
 }
 
-/** The cell value for a flat string. */
-export function cellFor(def: FieldDef, value: string | undefined, catalogues: CatalogueOptions): ExcelJS.CellValue {
+/** The cell value for a value of the flat body (a multiselect's codes in one cell, separated by commas). */
+export function cellFor(def: FieldDef, bodyValue: string | string[] | undefined, catalogues: CatalogueOptions): ExcelJS.CellValue {
+  const value = Array.isArray(bodyValue) ? bodyValue.join(MULTI_SEPARATOR) : bodyValue;
   if (value === undefined || value === '') return null;
   switch (def.type) {
     case 'bool':
@@ -290,8 +290,22 @@ function dateString(d: Date): string {
   return `${String(d.getUTCDate()).padStart(2, '0')}/${String(d.getUTCMonth() + 1).padStart(2, '0')}/${d.getUTCFullYear()}`;
 }
 
-/** The flat string for a cell read back. */
-export function stringFromCell(def: FieldDef, value: ExcelJS.CellValue, lookup: OptionLookup): string {
+/** The flat body's value for a cell read back (a multiselect's codes as a list). */
+export function bodyValueFromCell(def: FieldDef, value: ExcelJS.CellValue, lookup: OptionLookup): string | string[] {
+  if (def.type === 'multiselect') {
+    const text = cellText(value);
+    if (text === null || text instanceof Date) return [];
+    return String(text)
+      .split(/[,;\n]/)
+      .map((x) => x.trim())
+      .filter(Boolean)
+      .map((x) => lookup(def, x));
+  }
+  return stringFromCell(def, value, lookup);
+}
+
+/** The text of a cell read back, for a field of one value. */
+function stringFromCell(def: FieldDef, value: ExcelJS.CellValue, lookup: OptionLookup): string {
   const v = cellText(value);
   if (v === null) return '';
   if (v instanceof Date) return Number.isNaN(v.getTime()) ? '' : dateString(v);
@@ -310,64 +324,11 @@ export function stringFromCell(def: FieldDef, value: ExcelJS.CellValue, lookup: 
     return ['có', 'co', 'x', 'true', '1', 'on', 'yes'].includes(low) ? 'on' : s;
   }
   if (def.type === 'select') return s === '' ? '' : lookup(def, s);
-  if (def.type === 'multiselect')
-    return s
-      .split(/[,;\n]/)
-      .map((x) => x.trim())
-      .filter(Boolean)
-      .map((x) => lookup(def, x))
-      .join(MULTI_SEPARATOR);
   return s;
-}
-
-/** The flat values as the body parseAssociationForm reads (multiselect codes as an array). */
-export function formBody(values: Record<string, string>): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = { ...values };
-  for (const def of SCALAR_FIELDS) {
-    if (def.type !== 'multiselect') continue;
-    const raw = values[def.name];
-    out[def.name] = raw
-      ? raw
-          .split(MULTI_SEPARATOR)
-          .map((s) => s.trim())
-          .filter(Boolean)
-      : [];
-  }
-  return out;
-}
-
-/** The flat values of a parsed/loaded form (FormValues from valuesFromRecord), multiselects joined. */
-export function flattenFormValues(v: {
-  fields: Record<string, string | string[]>;
-  lists: Record<string, Array<Record<string, string>>>;
-}): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, val] of Object.entries(v.fields)) out[k] = Array.isArray(val) ? val.join(MULTI_SEPARATOR) : val;
-  for (const [list, rows] of Object.entries(v.lists)) {
-    rows.forEach((row, i) => {
-      for (const [k, val] of Object.entries(row)) if (val !== '' && k !== '_delete') out[`${list}.${i}.${k}`] = val;
-    });
-  }
-  return out;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // Sub-list sheets (shared with the bulk template, which adds a leading key column).
-
-/** Rows of a sub-list from flat values, in index order: `leaders.0.*`, `leaders.1.*` … */
-export function subListRows(values: Record<string, string>, list: SubListDef): Array<Record<string, string>> {
-  const rows = new Map<number, Record<string, string>>();
-  const prefix = `${list.name}.`;
-  for (const [key, value] of Object.entries(values)) {
-    if (!key.startsWith(prefix)) continue;
-    const m = /^(\d{1,3})\.([a-z_]+)$/.exec(key.slice(prefix.length));
-    if (!m) continue;
-    const row = rows.get(Number(m[1])) ?? {};
-    row[m[2] as string] = value;
-    rows.set(Number(m[1]), row);
-  }
-  return [...rows.entries()].sort(([a], [b]) => a - b).map(([, r]) => r);
-}
 
 export interface SheetColumn {
   key: string;
@@ -429,7 +390,7 @@ export function subListColumns(list: SubListDef): SheetColumn[] {
 }
 
 export function scalarColumns(): SheetColumn[] {
-  return SCALAR_FIELDS.map((f) => ({ key: f.name, label: fieldLabel(f), def: f, width: widthFor(f) }));
+  return ALL_FIELDS.map((f) => ({ key: f.name, label: fieldLabel(f), def: f, width: widthFor(f) }));
 }
 
 /** Maps a table sheet's columns to keys: by the hidden key row, else by the header label. */
@@ -465,7 +426,7 @@ export function normaliseLabel(s: string): string {
 // ---------------------------------------------------------------------------------------------------------------
 // The single-association template.
 
-export async function formTemplateWorkbook(options: TemplateOptions, values: Record<string, string> = {}): Promise<Buffer> {
+export async function formTemplateWorkbook(options: TemplateOptions, values: FlatBody = {}): Promise<Buffer> {
   const { catalogues } = options;
   const { Workbook } = await excel();
   const wb = new Workbook();
@@ -515,15 +476,14 @@ export async function formTemplateWorkbook(options: TemplateOptions, values: Rec
     r += 1;
   };
 
-  put(CODE_LABEL, CODE_KEY, null, values[CODE_KEY] || null, 'Mã hội gồm chữ H và 6 chữ số, ví dụ H000123.');
+  put(CODE_LABEL, CODE_KEY, null, (values[CODE_KEY] as string | undefined) || null, 'Mã hội gồm chữ H và 6 chữ số, ví dụ H000123.');
   for (const section of SECTIONS) {
-    const group = GROUPS.find((g) => g.key === section.key);
     const titleRow = main.getRow(r);
     titleRow.getCell(1).value = section.title;
     titleRow.getCell(1).font = { bold: true };
     titleRow.getCell(1).fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFDDE6F0' } };
     r += 1;
-    for (const def of group?.fields ?? []) {
+    for (const def of section.fields) {
       put(fieldLabel(def), def.name, def, cellFor(def, values[def.name], catalogues), hintFor(def));
     }
     for (const name of section.sublists) {
@@ -537,7 +497,7 @@ export async function formTemplateWorkbook(options: TemplateOptions, values: Rec
 
   for (const { list, ws } of subSheets) {
     const columns = subListColumns(list);
-    const rows = subListRows(values, list);
+    const rows = flatRows(values, list.name);
     setUpTableSheet(ws, columns, rangeOf, rows.length);
     rows.forEach((row, i) => {
       const excelRow = ws.getRow(SUBLIST_FIRST_ROW + i);
@@ -598,10 +558,10 @@ export async function readFormWorkbook(buffer: Buffer, options: { catalogues?: C
   if (!main) return { ok: false, errors: [`Tệp không có trang tính «${MAIN_SHEET}». Hãy dùng mẫu Biểu mẫu 1 tải về từ hệ thống.`] };
   const lookup = lookupFromWorkbook(wb, options.catalogues ?? null);
   const errors: string[] = [];
-  const values: Record<string, string> = {};
+  const values: FlatBody = {};
 
-  const byKey = new Map<string, FieldDef>(SCALAR_FIELDS.map((f) => [f.name, f]));
-  const byLabel = new Map<string, FieldDef>(SCALAR_FIELDS.map((f) => [normaliseLabel(f.label), f]));
+  const byKey = new Map<string, FieldDef>(ALL_FIELDS.map((f) => [f.name, f]));
+  const byLabel = new Map<string, FieldDef>(ALL_FIELDS.map((f) => [normaliseLabel(f.label), f]));
   let found = 0;
   main.eachRow((row) => {
     const key = String(cellText(row.getCell(4).value) ?? '').trim();
@@ -616,10 +576,10 @@ export async function readFormWorkbook(buffer: Buffer, options: { catalogues?: C
     const def = byKey.get(key) ?? byLabel.get(label);
     if (!def) return;
     found += 1;
-    values[def.name] = stringFromCell(def, row.getCell(2).value, lookup);
+    values[def.name] = bodyValueFromCell(def, row.getCell(2).value, lookup);
   });
   if (found === 0) errors.push(`Trang tính «${MAIN_SHEET}» không có dòng nào của Biểu mẫu 1 (cột D «Khóa» hoặc cột A «Nội dung»).`);
-  for (const def of SCALAR_FIELDS) values[def.name] ??= '';
+  for (const def of ALL_FIELDS) values[def.name] ??= def.type === 'multiselect' ? [] : '';
 
   for (const list of SUBLISTS) {
     const ws = wb.getWorksheet(sheetName(list.title));

@@ -5,8 +5,8 @@
  */
 import { Router } from 'express';
 import { requireRole } from '../../middleware/auth.js';
+import { REVIEW_ROLES } from './submissions.context.js';
 import type { SubmissionsController } from './submissions.controller.js';
-import { REVIEW_ROLES } from './submissions.service.js';
 
 export function submissionsRoutes(c: SubmissionsController): Router {
   const r = Router();

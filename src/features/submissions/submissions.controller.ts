@@ -11,10 +11,12 @@ import { ACCEPT_ATTRIBUTE, attachmentDisposition, detectAllowedType, sanitizeOri
 import { CLASSIFICATIONS, CLASSIFIED_REFUSAL, declaresClassified, uploadSchema } from '../documents/documents.schemas.js';
 import type { DocumentsService } from '../documents/documents.service.js';
 import { createUploadReceiver, type DocumentStorage, type ReceivedFile } from '../documents/documents.storage.js';
-import { type FlatBody, knownIds, rowKeys, STAFF_ONLY_GROUP, valuesOf } from '../register-form/change-set.js';
-import { GROUPS, SECTIONS, SUBLISTS } from '../register-form/definition.js';
-import { CODE_KEY, flattenFormValues, formBody, formTemplateWorkbook, readFormWorkbook } from '../register-form/workbook.js';
-import { EVENT_LABELS, type ReviewAction, STATUS_LABELS, type SubmissionsService } from './submissions.service.js';
+import { knownIds, rowKeys, STAFF_ONLY_GROUP } from '../register-form/change-set.js';
+import { ALL_FIELDS, GROUPS, SECTIONS, SUBLISTS } from '../register-form/definition.js';
+import { type FlatBody, fromFlatBody } from '../register-form/flat-body.js';
+import { CODE_KEY, formTemplateWorkbook, readFormWorkbook } from '../register-form/workbook.js';
+import type { ReviewAction } from './submissions.review.js';
+import { EVENT_LABELS, STATUS_LABELS, type SubmissionsService } from './submissions.service.js';
 
 const PAGE_SIZE = 25;
 const ID = /^[1-9]\d{0,8}$/;
@@ -43,139 +45,136 @@ const queueSchema = z.object({
 
 /** The officer's form sections: every group of Biểu mẫu 1 except record management (staff only). */
 const OFFICER_SECTIONS = SECTIONS.filter((s) => s.key !== STAFF_ONLY_GROUP);
-const FIELD_BY_NAME = new Map(GROUPS.flatMap((g) => g.fields).map((f) => [f.name, f]));
+const FIELD_BY_NAME = new Map(ALL_FIELDS.map((f) => [f.name, f]));
 const LIST_BY_NAME = new Map(SUBLISTS.map((l) => [l.name, l]));
 
-export function createSubmissionsController(deps: {
+export interface SubmissionsControllerDeps {
   submissions: SubmissionsService;
   documents: DocumentsService;
   storage: DocumentStorage;
   config: Pick<Config, 'uploads'>;
   /** The R-17.1 e term-congress state of the officer's association (the jobs feature computes it). */
   termOf: (associationId: number) => Promise<{ code: string; name: string; info: TermInfo | null } | null>;
-}) {
-  const { submissions, documents, storage, config, termOf } = deps;
-  const receiveWorkbook = createUploadReceiver(storage, {
-    field: 'file',
-    maxBytes: config.uploads.maxBytes,
-    maxMb: config.uploads.maxMb,
-    maxFields: 2,
-  });
-  const receive = createUploadReceiver(storage, {
-    field: 'file',
-    maxBytes: config.uploads.maxBytes,
-    maxMb: config.uploads.maxMb,
-    maxFields: 5,
-    acceptFile: (fields) => !declaresClassified(fields),
-  });
+}
 
-  /** The officer's page for one submission: the full form (draft), the returned items (returned), or read-only. */
-  async function renderOfficer(
-    req: Request,
-    res: Response,
-    id: number,
-    status: number,
-    form: {
-      body?: FlatBody;
-      errors?: Record<string, string>;
-      upload?: { values: Record<string, string>; errors: Record<string, string> };
-    } = {},
-  ) {
-    const data = await submissions.forOfficer(req.user?.associationId ?? null, id);
-    const { sub, full, cmp, options, events, returned } = data;
-    const codes = Object.fromEntries(Object.entries(options).map(([t, list]) => [t, new Set(list.map((o) => o.code))]));
-    const values = valuesOf(form.body ?? sub.body, codes);
-    const known = knownIds(full);
-    // Returned items as the form edits them: a field, or a sub-list row under its index in the stored body.
-    const returnedItems = [...returned].map((key) => {
-      const item = cmp.items.find((i) => i.key === key);
-      const decision = sub.decisions[key];
-      if (FIELD_BY_NAME.has(key))
-        return { key, kind: 'field' as const, def: FIELD_BY_NAME.get(key), item, comment: decision?.comment ?? '' };
-      const listName = key.slice(0, key.indexOf('.'));
-      const list = LIST_BY_NAME.get(listName);
-      const index = list ? rowKeys(values, listName, known[listName] ?? new Set()).indexOf(key) : -1;
-      return {
-        key,
-        kind: 'row' as const,
-        list,
-        index,
-        row: index >= 0 ? values.lists[listName]?.[index] : undefined,
-        item,
-        comment: decision?.comment ?? '',
-      };
-    });
-    const accepted = Object.entries(sub.decisions)
-      .filter(([, d]) => d.decision === 'accepted')
-      .map(([key, d]) => ({ key, comment: d.comment }));
-    const attachments = (await documents.listForAssociation(sub.association_id)).filter((d) => d.source === `submission:${sub.id}`);
-    res.status(status).render('submissions/form', {
-      title: `Biểu mẫu 1 số ${sub.id}`,
-      sub,
-      record: full.record,
-      statusLabels: STATUS_LABELS,
-      eventLabels: EVENT_LABELS,
-      events,
-      items: cmp.items,
-      values,
-      errors: form.errors ?? {},
-      options,
-      groups: GROUPS,
-      sublists: SUBLISTS,
-      sections: OFFICER_SECTIONS,
-      returnedItems,
-      accepted,
-      attachments,
-      documentTypes: await documents.documentTypes(),
-      classifications: CLASSIFICATIONS,
-      upload: form.upload ?? { values: {}, errors: {} },
-      maxMb: config.uploads.maxMb,
-      accept: ACCEPT_ATTRIBUTE,
-      declared: form.body ? Boolean((req.body as Record<string, unknown>)?.declaration) : false,
-    });
-  }
+/** The dependencies and the upload receivers the handlers share. */
+interface ControllerContext extends SubmissionsControllerDeps {
+  receive: ReturnType<typeof createUploadReceiver>;
+  receiveWorkbook: ReturnType<typeof createUploadReceiver>;
+}
 
-  async function renderReview(
-    req: Request,
-    res: Response,
-    id: number,
-    status: number,
-    form: { errors?: Record<string, string>; body?: Record<string, unknown> } = {},
-  ) {
-    const data = await submissions.forReview(id);
-    const { sub, full, items } = data;
-    if (items.some((i) => i.key.startsWith('leaders.')))
-      await submissions.recordPersonalDataView(actorFromRequest(req), sub.id, full.record.code);
-    const posted = form.body ?? {};
-    const chosen = (key: string) => {
-      const v = posted[`decision.${key}`];
-      if (typeof v === 'string') return v;
-      const prev = items.find((i) => i.key === key)?.previous;
-      return prev?.decision === 'accepted' && prev.still ? 'accepted' : '';
+/** The officer's page for one submission: the full form (draft), the returned items (returned), or read-only. */
+async function renderOfficer(
+  c: ControllerContext,
+  req: Request,
+  res: Response,
+  id: number,
+  status: number,
+  form: {
+    body?: FlatBody;
+    errors?: Record<string, string>;
+    upload?: { values: Record<string, string>; errors: Record<string, string> };
+  } = {},
+) {
+  const { submissions, documents, config } = c;
+  const data = await submissions.forOfficer(req.user?.associationId ?? null, id);
+  const { sub, full, cmp, options, events, returned } = data;
+  const values = fromFlatBody(form.body ?? sub.body);
+  const known = knownIds(full);
+  // Returned items as the form edits them: a field, or a sub-list row under its index in the stored body.
+  const returnedItems = [...returned].map((key) => {
+    const item = cmp.items.find((i) => i.key === key);
+    const decision = sub.decisions[key];
+    if (FIELD_BY_NAME.has(key)) return { key, kind: 'field' as const, def: FIELD_BY_NAME.get(key), item, comment: decision?.comment ?? '' };
+    const listName = key.slice(0, key.indexOf('.'));
+    const list = LIST_BY_NAME.get(listName);
+    const index = list ? rowKeys(values, listName, known[listName] ?? new Set()).indexOf(key) : -1;
+    return {
+      key,
+      kind: 'row' as const,
+      list,
+      index,
+      row: index >= 0 ? values.lists[listName]?.[index] : undefined,
+      item,
+      comment: decision?.comment ?? '',
     };
-    const commentOf = (key: string) => {
-      const v = posted[`comment.${key}`];
-      return typeof v === 'string' ? v : '';
-    };
-    const attachments = (await documents.listForAssociation(sub.association_id)).filter((d) => data.attachmentIds.has(d.id));
-    res.status(status).render('submissions/review', {
-      title: `Xét duyệt Biểu mẫu 1 số ${sub.id}`,
-      sub,
-      record: full.record,
-      items,
-      invalid: data.errors,
-      events: data.events,
-      statusLabels: STATUS_LABELS,
-      eventLabels: EVENT_LABELS,
-      waiting: sub.status === 'submitted' || sub.status === 'resubmitted',
-      errors: form.errors ?? {},
-      chosen,
-      commentOf,
-      reviewComment: typeof posted.review_comment === 'string' ? posted.review_comment : '',
-      attachments,
-    });
-  }
+  });
+  const accepted = Object.entries(sub.decisions)
+    .filter(([, d]) => d.decision === 'accepted')
+    .map(([key, d]) => ({ key, comment: d.comment }));
+  const attachments = (await documents.listForAssociation(sub.association_id)).filter((d) => d.source === `submission:${sub.id}`);
+  res.status(status).render('submissions/form', {
+    title: `Biểu mẫu 1 số ${sub.id}`,
+    sub,
+    record: full.record,
+    statusLabels: STATUS_LABELS,
+    eventLabels: EVENT_LABELS,
+    events,
+    items: cmp.items,
+    values,
+    errors: form.errors ?? {},
+    options,
+    groups: GROUPS,
+    sublists: SUBLISTS,
+    sections: OFFICER_SECTIONS,
+    returnedItems,
+    accepted,
+    attachments,
+    documentTypes: await documents.documentTypes(),
+    classifications: CLASSIFICATIONS,
+    upload: form.upload ?? { values: {}, errors: {} },
+    maxMb: config.uploads.maxMb,
+    accept: ACCEPT_ATTRIBUTE,
+    declared: form.body ? Boolean((req.body as Record<string, unknown>)?.declaration) : false,
+  });
+}
 
+async function renderReview(
+  c: ControllerContext,
+  req: Request,
+  res: Response,
+  id: number,
+  status: number,
+  form: { errors?: Record<string, string>; body?: Record<string, unknown> } = {},
+) {
+  const { submissions, documents } = c;
+  const data = await submissions.forReview(id);
+  const { sub, full, items } = data;
+  if (items.some((i) => i.key.startsWith('leaders.')))
+    await submissions.recordPersonalDataView(actorFromRequest(req), sub.id, full.record.code);
+  const posted = form.body ?? {};
+  const chosen = (key: string) => {
+    const v = posted[`decision.${key}`];
+    if (typeof v === 'string') return v;
+    const prev = items.find((i) => i.key === key)?.previous;
+    return prev?.decision === 'accepted' && prev.still ? 'accepted' : '';
+  };
+  const commentOf = (key: string) => {
+    const v = posted[`comment.${key}`];
+    return typeof v === 'string' ? v : '';
+  };
+  const attachments = (await documents.listForAssociation(sub.association_id)).filter((d) => data.attachmentIds.has(d.id));
+  res.status(status).render('submissions/review', {
+    title: `Xét duyệt Biểu mẫu 1 số ${sub.id}`,
+    sub,
+    record: full.record,
+    items,
+    invalid: data.errors,
+    events: data.events,
+    statusLabels: STATUS_LABELS,
+    eventLabels: EVENT_LABELS,
+    waiting: sub.status === 'submitted' || sub.status === 'resubmitted',
+    errors: form.errors ?? {},
+    chosen,
+    commentOf,
+    reviewComment: typeof posted.review_comment === 'string' ? posted.review_comment : '',
+    attachments,
+  });
+}
+
+/** The officer's home and form: start, show, save a draft or submit. */
+function officerHandlers(c: ControllerContext) {
+  const { submissions, termOf } = c;
   return {
     /** The officer's home (replaces the placeholder): the record, its submissions and the way into the form. */
     async home(req: Request, res: Response) {
@@ -198,7 +197,7 @@ export function createSubmissionsController(deps: {
     },
 
     async show(req: Request, res: Response) {
-      await renderOfficer(req, res, idParam(req), 200);
+      await renderOfficer(c, req, res, idParam(req), 200);
     },
 
     async save(req: Request, res: Response) {
@@ -213,7 +212,7 @@ export function createSubmissionsController(deps: {
         submit,
         declared: body.declaration === 'on',
       });
-      if (!result.ok) return renderOfficer(req, res, id, 400, { body: result.body, errors: result.errors });
+      if (!result.ok) return renderOfficer(c, req, res, id, 400, { body: result.body, errors: result.errors });
       flash(
         req,
         'success',
@@ -223,7 +222,13 @@ export function createSubmissionsController(deps: {
       );
       res.redirect(303, submit ? '/hoi-cua-toi/' : `/hoi-cua-toi/bieu-mau/${id}`);
     },
+  };
+}
 
+/** Documents attached to the officer's submission. */
+function attachHandlers(c: ControllerContext) {
+  const { submissions, documents, storage, receive } = c;
+  return {
     /** A document attached to the submission: the register's upload rules (type by content, size, R-4 declaration). */
     async attach(req: Request, res: Response) {
       const id = idParam(req);
@@ -251,7 +256,7 @@ export function createSubmissionsController(deps: {
           if (classified) await documents.recordRefusal(actorFromRequest(req), ref, 'classified');
           else if (errors.file === WRONG_TYPE) await documents.recordRefusal(actorFromRequest(req), ref, 'file_type');
           await storage.discardTemp(file?.path);
-          return await renderOfficer(req, res, id, 400, { upload: { values, errors } });
+          return await renderOfficer(c, req, res, id, 400, { upload: { values, errors } });
         }
         try {
           await documents.upload(
@@ -268,7 +273,7 @@ export function createSubmissionsController(deps: {
         } catch (err) {
           if (err instanceof ValidationError) {
             await storage.discardTemp(file?.path);
-            return await renderOfficer(req, res, id, 400, { upload: { values, errors: err.fieldErrors } });
+            return await renderOfficer(c, req, res, id, 400, { upload: { values, errors: err.fieldErrors } });
           }
           throw err;
         }
@@ -278,13 +283,19 @@ export function createSubmissionsController(deps: {
         await storage.discardTemp(file?.path);
       }
     },
+  };
+}
 
+/** The Excel template of Biểu mẫu 1: download pre-filled, upload filled. */
+function workbookHandlers(c: ControllerContext) {
+  const { submissions, storage, receiveWorkbook } = c;
+  return {
     /** The ministry's Excel template of Biểu mẫu 1, pre-filled with the open draft or the current record. */
     async template(req: Request, res: Response) {
       const { workbook, code } = await submissions.templateValues(req.user?.associationId ?? null, actorFromRequest(req));
       const buffer = await formTemplateWorkbook(
         { catalogues: workbook.options, title: workbook.name },
-        { ...flattenFormValues(workbook.values), [CODE_KEY]: code },
+        { ...workbook.body, [CODE_KEY]: code },
       );
       res.setHeader('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
       res.setHeader('Content-Disposition', attachmentDisposition(`Bieu-mau-1-${code}.xlsx`, 'xlsx'));
@@ -310,14 +321,20 @@ export function createSubmissionsController(deps: {
         const fileCode = read.values[CODE_KEY];
         if (fileCode && fileCode !== code) return fail([`Tệp là Biểu mẫu 1 của hội mã ${fileCode}, không phải của hội bạn (mã ${code}).`]);
         const { [CODE_KEY]: _code, ...values } = read.values;
-        const sub = await submissions.draftFromWorkbook(actorFromRequest(req), associationId, formBody(values));
+        const sub = await submissions.draftFromWorkbook(actorFromRequest(req), associationId, values);
         flash(req, 'success', 'Đã nạp tệp Excel vào bản nháp. Kiểm tra lại nội dung dưới đây rồi gửi biểu mẫu.');
         res.redirect(303, `/hoi-cua-toi/bieu-mau/${sub.id}`);
       } finally {
         await storage.discardTemp(file?.path);
       }
     },
+  };
+}
 
+/** The NGO Department's queue and review. */
+function reviewHandlers(c: ControllerContext) {
+  const { submissions } = c;
+  return {
     async queue(req: Request, res: Response) {
       const q = queueSchema.safeParse(req.query);
       if (!q.success) throw new ValidationError({ trang: 'Trang không hợp lệ.' });
@@ -337,7 +354,7 @@ export function createSubmissionsController(deps: {
     },
 
     async review(req: Request, res: Response) {
-      await renderReview(req, res, idParam(req), 200);
+      await renderReview(c, req, res, idParam(req), 200);
     },
 
     async decide(req: Request, res: Response) {
@@ -366,7 +383,7 @@ export function createSubmissionsController(deps: {
         });
       } catch (err) {
         if (err instanceof ValidationError && !(err instanceof StaleVersionError))
-          return renderReview(req, res, id, 400, { errors: err.fieldErrors, body });
+          return renderReview(c, req, res, id, 400, { errors: err.fieldErrors, body });
         throw err;
       }
       const done: Record<string, string> = {
@@ -378,6 +395,27 @@ export function createSubmissionsController(deps: {
       res.redirect(303, '/quan-tri/bieu-mau');
     },
   };
+}
+
+export function createSubmissionsController(deps: SubmissionsControllerDeps) {
+  const { storage, config } = deps;
+  const c: ControllerContext = {
+    ...deps,
+    receiveWorkbook: createUploadReceiver(storage, {
+      field: 'file',
+      maxBytes: config.uploads.maxBytes,
+      maxMb: config.uploads.maxMb,
+      maxFields: 2,
+    }),
+    receive: createUploadReceiver(storage, {
+      field: 'file',
+      maxBytes: config.uploads.maxBytes,
+      maxMb: config.uploads.maxMb,
+      maxFields: 5,
+      acceptFile: (fields) => !declaresClassified(fields),
+    }),
+  };
+  return { ...officerHandlers(c), ...attachHandlers(c), ...workbookHandlers(c), ...reviewHandlers(c) };
 }
 
 export type SubmissionsController = ReturnType<typeof createSubmissionsController>;

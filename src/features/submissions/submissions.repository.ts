@@ -1,7 +1,7 @@
 /** SQL for Biểu mẫu 1 submissions (Knex only). Every officer query is scoped by the association in the WHERE. */
 import type { Knex } from 'knex';
 import type { FullRecord } from '../associations/associations.repository.js';
-import type { FlatBody } from '../register-form/change-set.js';
+import type { FlatBody } from '../register-form/flat-body.js';
 
 export const SUBMISSION_STATUSES = ['draft', 'submitted', 'returned', 'resubmitted', 'approved', 'rejected'] as const;
 export type SubmissionStatus = (typeof SUBMISSION_STATUSES)[number];
