@@ -21,8 +21,9 @@ const WIDTH = 118;
 
 /** One line per folder, by its path from the repository's root. */
 const PURPOSES = {
-  'src/cli': 'command-line entry points (npm scripts)',
+  'src/cli': 'entry points: start.ts (the server and its first-start seeding) and the npm commands',
   'src/db': 'knex factory (pg or PGlite), migration list, setup, shared query filters',
+  'src/jobs': 'the job runner and scheduler: one run per period across instances; each job built with its own dependencies',
   'src/lib': 'shared helpers: errors, formatting (vi-VN), forms, route ids, uploads, URLs (paths), roles, clock',
   'src/middleware': 'the request stack (app.ts mounts it; never imports a feature)',
   'src/features': 'one folder per feature: routes → controller → zod schemas → service → repository',
@@ -40,7 +41,7 @@ const PURPOSES = {
   'src/features/imports': 'bulk import of associations from Excel or CSV',
   'src/features/incidents': 'incidents and software change requests',
   'src/features/it-centre': "the IT Centre's pages: sessions, errors, lockouts, accounts, backups",
-  'src/features/jobs': 'scheduled jobs and their runs, quarterly update cycles, the annual report',
+  'src/features/jobs': "the jobs' own work and pages: quarterly update cycles, congress alerts, the annual report",
   'src/features/legal-documents': 'legal documents on associations',
   'src/features/notifications': "the signed-in user's notices",
   'src/features/public': 'public pages and open data (no login, no session)',
