@@ -28,6 +28,8 @@ export interface FieldDef {
   /** Column name (and form field name). */
   name: string;
   label: string;
+  /** A shorter column heading for tables of a sub-list (the record page) when the label is long; the label stays its title. */
+  heading?: string;
   type: FieldType;
   required?: boolean;
   /** Max length for text; max value for numbers. */
@@ -497,7 +499,7 @@ export const SUBLISTS: readonly SubListDef[] = [
       { name: 'name', label: 'Tên', type: 'text', required: true, max: 300 },
       { name: 'entity_kind', label: 'Loại', type: 'select', required: true, options: { values: LEGAL_ENTITY_KINDS } },
       { name: 'registration_number', label: 'Số đăng ký', type: 'text', max: 60 },
-      { name: 'registration_date', label: 'Ngày đăng ký', type: 'date' },
+      { name: 'registration_date', label: 'Ngày đăng ký', heading: 'Ngày', type: 'date' },
       { name: 'issuer', label: 'Cơ quan cấp', type: 'text', max: 200 },
     ],
   },
@@ -523,21 +525,31 @@ export const SUBLISTS: readonly SubListDef[] = [
       {
         name: 'position_code',
         label: 'Chức vụ trong hội',
+        heading: 'Chức vụ',
         type: 'select',
         required: true,
         options: { catalogue: 'leader_positions' },
         reports: ['d', 'dd'],
         public: { regimes: PUBLIC_79, group: 'leadership', order: 24, key: 'president_position', label: 'Chức vụ' },
       },
-      { name: 'term_number', label: 'Nhiệm kỳ (khóa)', type: 'int', min: 1, max: 100, reports: ['d'] },
+      { name: 'term_number', label: 'Nhiệm kỳ (khóa)', heading: 'Khóa', type: 'int', min: 1, max: 100, reports: ['d'] },
       { name: 'birth_year', label: 'Năm sinh', type: 'year', min: 1900, max: 2100, reports: ['d'], personal: true },
       { name: 'gender', label: 'Giới tính', type: 'select', options: { values: GENDERS }, reports: ['d'], personal: true },
-      { name: 'qualification', label: 'Trình độ chuyên môn', type: 'text', max: 200, reports: ['d'], personal: true },
+      { name: 'qualification', label: 'Trình độ chuyên môn', heading: 'Trình độ', type: 'text', max: 200, reports: ['d'], personal: true },
       { name: 'academic_title', label: 'Học hàm, học vị', type: 'text', max: 120, reports: ['d'], personal: true },
-      { name: 'outside_position', label: 'Chức vụ, đơn vị công tác ngoài hội', type: 'text', max: 300, reports: ['d'], personal: true },
+      {
+        name: 'outside_position',
+        label: 'Chức vụ, đơn vị công tác ngoài hội',
+        heading: 'Chức vụ ngoài hội',
+        type: 'text',
+        max: 300,
+        reports: ['d'],
+        personal: true,
+      },
       {
         name: 'official_status',
         label: 'Là cán bộ, công chức, viên chức',
+        heading: 'CB, CC, VC',
         type: 'select',
         required: true,
         options: { values: OFFICIAL_STATUS },
@@ -606,12 +618,37 @@ export const SUBLISTS: readonly SubListDef[] = [
     orderBy: ['year'],
     fields: [
       { name: 'year', label: 'Năm', type: 'year', required: true, min: 1945, max: 2100, reports: ['h'] },
-      { name: 'quota', label: 'Biên chế được giao', type: 'int', required: true, min: 0, max: 100_000, reports: ['h'] },
-      { name: 'deciding_document', label: 'Văn bản giao biên chế', type: 'text', max: 200, reports: ['h'] },
-      { name: 'in_use', label: 'Biên chế đang sử dụng', type: 'int', min: 0, max: 100_000, reports: ['h'] },
-      { name: 'on_quota', label: 'Người làm việc: trong biên chế', type: 'int', min: 0, max: 100_000, reports: ['h'] },
-      { name: 'on_contract', label: 'Người làm việc: hợp đồng', type: 'int', min: 0, max: 100_000, reports: ['h'] },
-      { name: 'elected_retirees', label: 'Người làm việc: nghỉ hưu được bầu', type: 'int', min: 0, max: 100_000, reports: ['h'] },
+      {
+        name: 'quota',
+        label: 'Biên chế được giao',
+        heading: 'Được giao',
+        type: 'int',
+        required: true,
+        min: 0,
+        max: 100_000,
+        reports: ['h'],
+      },
+      { name: 'deciding_document', label: 'Văn bản giao biên chế', heading: 'Văn bản', type: 'text', max: 200, reports: ['h'] },
+      { name: 'in_use', label: 'Biên chế đang sử dụng', heading: 'Đang sử dụng', type: 'int', min: 0, max: 100_000, reports: ['h'] },
+      {
+        name: 'on_quota',
+        label: 'Người làm việc: trong biên chế',
+        heading: 'Trong biên chế',
+        type: 'int',
+        min: 0,
+        max: 100_000,
+        reports: ['h'],
+      },
+      { name: 'on_contract', label: 'Người làm việc: hợp đồng', heading: 'Hợp đồng', type: 'int', min: 0, max: 100_000, reports: ['h'] },
+      {
+        name: 'elected_retirees',
+        label: 'Người làm việc: nghỉ hưu được bầu',
+        heading: 'Nghỉ hưu được bầu',
+        type: 'int',
+        min: 0,
+        max: 100_000,
+        reports: ['h'],
+      },
     ],
   },
   {
