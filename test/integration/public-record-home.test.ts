@@ -53,9 +53,7 @@ async function refPublishedId(code: string): Promise<number | null> {
 async function refSources(ids: readonly number[], withPresident: boolean): Promise<PublicSourceRow[]> {
   const db = t.db.knex;
   if (ids.length === 0) return [];
-  const rows: Array<
-    Omit<PublicSourceRow, 'other_fields' | 'founding_decision_number' | 'founding_decision_date' | 'president_name' | 'president_position'>
-  > = await db('associations as a')
+  const rows: PublicSourceRow[] = await db('associations as a')
     .whereIn('a.id', [...ids])
     .where('a.published', true)
     .leftJoin('association_kinds as k', 'k.code', 'a.kind_code')

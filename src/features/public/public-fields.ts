@@ -15,6 +15,7 @@
 import {
   ALL_FIELDS,
   type FieldDef,
+  fixedOptionLabel,
   type PublicAttr,
   type PublicGroup,
   type PublicRegime,
@@ -59,13 +60,40 @@ function kindOf(def: FieldDef): PublicValueKind {
   }
 }
 
+/** A field of the definition flagged public. */
+export type PublicFieldDef = FieldDef & { public: PublicAttr };
+
+export function isPublic(def: FieldDef): def is PublicFieldDef {
+  return def.public !== undefined;
+}
+
 /**
  * The field's key in the open data: its `public.key`, else its name — a catalogue code being published as the
  * entry's name, under the name without `_code` (`kind_code` → `kind`, `other_field_codes` → `other_fields`).
  */
-export function publicKey(def: FieldDef & { public: PublicAttr }): string {
+export function publicKey(def: PublicFieldDef): string {
   if (def.public.key) return def.public.key;
   return def.options && 'catalogue' in def.options ? def.name.replace(/_code$/, '').replace(/_codes$/, 's') : def.name;
+}
+
+/** The public fields of the record itself (not of a sub-list), in public order: the columns public.repository.ts reads. */
+export const RECORD_PUBLIC_FIELDS: readonly PublicFieldDef[] = ALL_FIELDS.filter(isPublic).sort((a, b) => a.public.order - b.public.order);
+
+/**
+ * A select on a fixed list (`{ values }`) is read as its stored code, under this column: its labels live in the
+ * definition, not in the database, and `labelFixedOptions` names it under its public key (`scope_code` → `scope`).
+ */
+export function fixedCodeColumn(def: PublicFieldDef): string {
+  return `${publicKey(def)}_code`;
+}
+
+const FIXED: readonly PublicFieldDef[] = RECORD_PUBLIC_FIELDS.filter((def) => def.options && 'values' in def.options);
+
+/** The labels of the source row's fixed-list codes, each under its field's public key (the code when unknown). */
+export function labelFixedOptions(source: Record<string, unknown>): Record<string, string | null> {
+  return Object.fromEntries(
+    FIXED.map((def) => [publicKey(def), fixedOptionLabel(def.options, source[fixedCodeColumn(def)] as string | null)]),
+  );
 }
 
 type Flagged = { field: PublicField; attr: Pick<PublicAttr, 'regimes' | 'order'> };
@@ -78,12 +106,10 @@ const CODE: Flagged = {
 
 const FLAGGED: readonly Flagged[] = [
   CODE,
-  ...[...ALL_FIELDS, ...SUBLISTS.flatMap((l) => l.fields)]
-    .filter((def): def is FieldDef & { public: PublicAttr } => def.public !== undefined)
-    .map((def) => ({
-      field: { key: publicKey(def), label: def.public.label ?? def.label, kind: kindOf(def), group: def.public.group },
-      attr: def.public,
-    })),
+  ...[...ALL_FIELDS, ...SUBLISTS.flatMap((l) => l.fields)].filter(isPublic).map((def) => ({
+    field: { key: publicKey(def), label: def.public.label ?? def.label, kind: kindOf(def), group: def.public.group },
+    attr: def.public,
+  })),
 ].sort((a, b) => a.attr.order - b.attr.order);
 
 function fieldsOf(regime: PublicRegime): readonly PublicField[] {

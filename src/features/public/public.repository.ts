@@ -14,6 +14,7 @@
  */
 import type { Knex } from 'knex';
 import { likeEscape, whereInProvince } from '../../db/filters.js';
+import { fixedCodeColumn, type PublicFieldDef, publicKey, RECORD_PUBLIC_FIELDS } from './public-fields.js';
 
 export interface PublicFilters {
   q?: string;
@@ -35,33 +36,16 @@ export interface PublicListItem {
   province_name: string | null;
 }
 
-/** The columns of both regimes, before public-fields.ts projects them. */
+/**
+ * The columns of both regimes, before public-fields.ts projects them: the record's id and code, one column per
+ * public field of the record (RECORD_PUBLIC_FIELDS: under its public key, a fixed-list code under its
+ * fixedCodeColumn), then the sub-list-derived ones (founding_decision_number, founding_decision_date,
+ * president_name, president_position).
+ */
 export interface PublicSourceRow {
   id: number;
   code: string;
-  name: string;
-  abbreviation: string | null;
-  foreign_name: string | null;
-  foreign_abbreviation: string | null;
-  kind: string | null;
-  status: string | null;
-  scope_code: string;
-  main_field: string | null;
-  managing_ministry: string | null;
-  purpose: string | null;
-  hq_address: string | null;
-  hq_ward: string | null;
-  hq_province: string | null;
-  phone: string | null;
-  email: string | null;
-  website: string | null;
-  nature: string | null;
-  members_total: number | null;
-  other_fields: string[];
-  founding_decision_number: string | null;
-  founding_decision_date: string | null;
-  president_name: string | null;
-  president_position: string | null;
+  [column: string]: string | number | string[] | null;
 }
 
 export interface CountRow {
@@ -86,30 +70,40 @@ export interface PublicSummary {
  */
 export const PUBLIC_SUMMARY_SLACK = 1000;
 
+/** A public field of the record as a column of `a`, the associations row (see sourceSql). */
+function recordColumn(def: PublicFieldDef): string {
+  const key = publicKey(def);
+  const options = def.options;
+  if (def.type === 'multiselect') {
+    if (!def.table || !options || !('catalogue' in options))
+      throw new Error(`${def.name}: a public multiselect needs its table and catalogue`);
+    return `ARRAY(SELECT c.name FROM ${def.table.name} o JOIN ${options.catalogue} c ON c.code = o.${def.table.column}
+             WHERE o.association_id = a.id ORDER BY c.sort_order, c.name) AS ${key}`;
+  }
+  if (options && 'catalogue' in options) return `(SELECT c.name FROM ${options.catalogue} c WHERE c.code = a.${def.name}) AS ${key}`;
+  if (options) return `a.${def.name} AS ${fixedCodeColumn(def)}`;
+  return key === def.name ? `a.${def.name}` : `a.${def.name} AS ${key}`;
+}
+
+/** The record's own public columns, from Biểu mẫu 1's definition (register-form/definition.ts). */
+const RECORD_COLUMNS_SQL = RECORD_PUBLIC_FIELDS.map(recordColumn).join(',\n      ');
+
 /**
  * The public columns (PublicSourceRow) of the published associations that `where` (on `a`) selects, in one
- * statement: each catalogue name by a scalar subquery on its key (as a LEFT JOIN would: null when unset); the other
- * fields' names in catalogue order (an ARRAY subquery on association_other_fields' primary key); the founding
- * decision, the earliest "cho phép thành lập" one (signed_on, undated last, then id; index decisions (association_id,
- * signed_on)); with `withPresident`, the current president: a CT leader still in office, the latest elected (undated
- * last, then the highest id; partial index leaders_in_office_idx). Each part reads only the selected associations'
- * own rows. Scalar subqueries rather than six joins: PostgreSQL plans this in a quarter of the time (≈ 0.5 ms instead
- * of ≈ 2 ms at 100,000 associations), and planning, not execution, was most of a record page's database time.
+ * statement. The record's own public fields come from the definition (recordColumn): a plain field as its column;
+ * a catalogue code as the entry's name by a scalar subquery on the catalogue's key (as a LEFT JOIN would: null when
+ * unset); a fixed-list code as stored (labelled by the service); a multiselect as its entries' names in catalogue
+ * order (an ARRAY subquery on its table's primary key). The sub-list-derived columns are written here, as the
+ * definition cannot say which row they come from: the founding decision, the earliest "cho phép thành lập" one
+ * (signed_on, undated last, then id; index decisions (association_id, signed_on)); with `withPresident`, the current
+ * president: a CT leader still in office, the latest elected (undated last, then the highest id; partial index
+ * leaders_in_office_idx). Each part reads only the selected associations' own rows. Scalar subqueries rather than
+ * six joins: PostgreSQL plans this in a quarter of the time (≈ 0.5 ms instead of ≈ 2 ms at 100,000 associations),
+ * and planning, not execution, was most of a record page's database time.
  */
 function sourceSql(where: string, withPresident: boolean): string {
-  return `SELECT a.id, a.code, a.name, a.abbreviation, a.foreign_name, a.foreign_abbreviation,
-      (SELECT k.name FROM association_kinds k WHERE k.code = a.kind_code) AS kind,
-      (SELECT s.name FROM statuses s WHERE s.code = a.status) AS status,
-      a.scope AS scope_code,
-      (SELECT f.name FROM fields f WHERE f.code = a.main_field_code) AS main_field,
-      (SELECT m.name FROM ministries m WHERE m.code = a.managing_ministry_code) AS managing_ministry,
-      a.purpose, a.hq_address, a.hq_ward,
-      (SELECT p.name FROM provinces p WHERE p.code = a.hq_province_code) AS hq_province,
-      a.phone, a.email, a.website,
-      (SELECT n.name FROM natures n WHERE n.code = a.nature_code) AS nature,
-      a.members_total,
-      ARRAY(SELECT xf.name FROM association_other_fields o JOIN fields xf ON xf.code = o.field_code
-             WHERE o.association_id = a.id ORDER BY xf.sort_order, xf.name) AS other_fields,
+  return `SELECT a.id, a.code,
+      ${RECORD_COLUMNS_SQL},
       fd.number AS founding_decision_number, fd.signed_on AS founding_decision_date,
       ${withPresident ? 'pr.full_name' : 'NULL::text'} AS president_name,
       ${withPresident ? 'pr.position' : 'NULL::text'} AS president_position

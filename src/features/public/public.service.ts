@@ -15,7 +15,7 @@ import {
   type PublicSourceRow,
   type PublicSummary,
 } from './public.repository.js';
-import { type PublicField, type PublicRecord, publicFields, regimeIncludes, toPublic } from './public-fields.js';
+import { labelFixedOptions, type PublicField, type PublicRecord, publicFields, regimeIncludes, toPublic } from './public-fields.js';
 import type { SearchEngine } from './search/search-engine.js';
 
 export const SCOPE_LABELS: Record<string, string> = Object.fromEntries(SCOPES);
@@ -152,7 +152,7 @@ export function createPublicService(deps: {
   const withPresident = regimeIncludes(regime, 'president_name');
 
   function project(src: PublicSourceRow): PublicRecord {
-    return toPublic({ ...src, scope: SCOPE_LABELS[src.scope_code] ?? src.scope_code }, regime);
+    return toPublic({ ...src, ...labelFixedOptions(src) }, regime);
   }
 
   return {

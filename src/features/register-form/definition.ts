@@ -36,6 +36,11 @@ export interface FieldDef {
   max?: number;
   min?: number;
   options?: OptionSource;
+  /**
+   * A multiselect's own table (required for one): a row per chosen code, `column` holding the code beside
+   * `association_id`.
+   */
+  table?: { name: string; column: string };
   hint?: string;
   /** R-17.1 categories this field feeds. */
   reports?: readonly string[];
@@ -310,6 +315,7 @@ export const SECTIONS: readonly SectionDef[] = [
         label: 'Lĩnh vực hoạt động khác',
         type: 'multiselect',
         options: { catalogue: 'fields' },
+        table: { name: 'association_other_fields', column: 'field_code' },
         reports: ['b'],
         public: { regimes: PUBLIC_113, group: 'activity', order: 10 },
       },
@@ -671,8 +677,8 @@ export const SUBLISTS: readonly SubListDef[] = [
 export const GROUPS: readonly GroupDef[] = SECTIONS.filter((section) => section.fields.length > 0);
 
 export const ALL_FIELDS: readonly FieldDef[] = GROUPS.flatMap((g) => g.fields);
-/** Columns of the associations table that the form writes (other_field_codes lives in its own table). */
-export const RECORD_COLUMNS: readonly string[] = ALL_FIELDS.filter((f) => f.name !== 'other_field_codes').map((f) => f.name);
+/** Columns of the associations table that the form writes (a multiselect lives in its own table). */
+export const RECORD_COLUMNS: readonly string[] = ALL_FIELDS.filter((f) => !f.table).map((f) => f.name);
 
 export function fixedOptionLabel(source: OptionSource | undefined, code: string | null | undefined): string | null {
   if (!source || !('values' in source) || code === null || code === undefined) return null;
