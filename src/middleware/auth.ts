@@ -6,6 +6,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { type AuditRecorder, actorFromRequest } from '../lib/auth-context.js';
 import { ForbiddenError } from '../lib/errors.js';
 import { hasAnyRole, needsMfa, type Role } from '../lib/roles.js';
+import { paths } from '../lib/urls.js';
 
 export type GuardSpec = { kind: 'public' } | { kind: 'login' } | { kind: 'roles'; roles: readonly Role[] };
 export type GuardedHandler = RequestHandler & { guard: GuardSpec };
@@ -21,7 +22,7 @@ export function isGuard(fn: unknown): fn is GuardedHandler {
 
 function loginRedirect(req: Request, res: Response): void {
   const returnTo = req.method === 'GET' ? req.originalUrl : '/';
-  res.redirect(303, `/dang-nhap?tiep=${encodeURIComponent(returnTo)}`);
+  res.redirect(303, paths.auth.login({ tiep: returnTo }));
 }
 
 /** Open to everyone, anonymous included. */

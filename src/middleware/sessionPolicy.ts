@@ -6,6 +6,7 @@ import type { RequestHandler } from 'express';
 import type { Config } from '../config.js';
 import { type AuditRecorder, actorFromRequest } from '../lib/auth-context.js';
 import type { Clock } from '../lib/clock.js';
+import { paths } from '../lib/urls.js';
 
 /**
  * How stale the recorded activity (and the stored expiry) may get before it is written again: a minute, or a quarter
@@ -34,8 +35,8 @@ export function sessionTimeouts(config: Pick<Config, 'session'>, clock: Clock, a
             details: { reason: idle ? 'idle' : 'absolute' },
           })
           .then(() => {
-            if (req.method === 'GET') return res.redirect(303, `/dang-nhap?het-han=1&tiep=${encodeURIComponent(req.originalUrl)}`);
-            res.redirect(303, '/dang-nhap?het-han=1');
+            if (req.method === 'GET') return res.redirect(303, paths.auth.login({ 'het-han': 1, tiep: req.originalUrl }));
+            res.redirect(303, paths.auth.login({ 'het-han': 1 }));
           })
           .catch(next);
       });
@@ -47,12 +48,12 @@ export function sessionTimeouts(config: Pick<Config, 'session'>, clock: Clock, a
   };
 }
 
-const ALLOWED_WHILE_CHANGING = new Set(['/tai-khoan/doi-mat-khau', '/dang-xuat', '/healthz', '/readyz']);
+const ALLOWED_WHILE_CHANGING = new Set([paths.auth.changePassword(), paths.auth.logout(), '/healthz', '/readyz']);
 
 export function forcePasswordChange(): RequestHandler {
   return (req, res, next) => {
     if (req.user?.mustChangePassword && !ALLOWED_WHILE_CHANGING.has(req.path)) {
-      return res.redirect(303, '/tai-khoan/doi-mat-khau');
+      return res.redirect(303, paths.auth.changePassword());
     }
     next();
   };

@@ -6,6 +6,7 @@ import type { Knex } from 'knex';
 import type { Actor } from '../../lib/auth-context.js';
 import type { Clock } from '../../lib/clock.js';
 import { ConflictError, NotFoundError } from '../../lib/errors.js';
+import { paths } from '../../lib/urls.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { NotificationsService } from '../notifications/notifications.service.js';
 import { CATEGORY_KEYS } from '../reports/categories.js';
@@ -46,7 +47,7 @@ export function createGrantsService(deps: GrantsDeps) {
           kind: 'access_grant.revoked',
           title: 'Quyền khai thác dữ liệu của tổ chức đã bị thu hồi',
           body: reason,
-          link: '/khai-thac/',
+          link: paths.access.exploiterHome(),
           dedupeKey: `access_grant.revoked:${grantId}`,
         });
       });

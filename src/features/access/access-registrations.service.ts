@@ -9,6 +9,7 @@ import type { Actor } from '../../lib/auth-context.js';
 import type { Clock } from '../../lib/clock.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../lib/errors.js';
 import { vietnamToday } from '../../lib/format.js';
+import { paths } from '../../lib/urls.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { UsersRepository } from '../auth/users.repository.js';
 import type { NotificationsService } from '../notifications/notifications.service.js';
@@ -78,7 +79,7 @@ export function createRegistrationsService(deps: Omit<RegistrationsDeps, 'users'
           kind: 'access_registration.submitted',
           title: `Phiếu đăng ký khai thác mới ${reference}`,
           body: `${input.name} đăng ký khai thác ${input.categories.length} nhóm thông tin.`,
-          link: `/quan-tri/dang-ky-khai-thac/${id}`,
+          link: paths.access.registration(id),
           dedupeKey: `access_registration:${id}`,
         });
         return { id, reference, token };
@@ -233,7 +234,7 @@ export function createRegistrationApproval(deps: RegistrationsDeps) {
             kind: 'access_grant.created',
             title: 'Tổ chức của bạn đã được cấp quyền khai thác dữ liệu',
             body: `Phạm vi: ${categories.length} nhóm thông tin, đến hết ngày ${decision.expiresOn.split('-').reverse().join('/')}.`,
-            link: '/khai-thac/',
+            link: paths.access.exploiterHome(),
             dedupeKey: `access_grant:${grantId}`,
           },
         );

@@ -7,6 +7,7 @@ import type { Knex } from 'knex';
 import type { Actor } from '../../lib/auth-context.js';
 import type { Clock } from '../../lib/clock.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../lib/errors.js';
+import { paths } from '../../lib/urls.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { UsersRepository } from '../auth/users.repository.js';
 import type { NotificationsService } from '../notifications/notifications.service.js';
@@ -58,7 +59,7 @@ export function createOrganisationActions(deps: RequestsDeps) {
           kind: 'access_request.submitted',
           title: 'Đề nghị bổ sung cán bộ khai thác',
           body: `${officer.full_name} (${officer.position})`,
-          link: '/quan-tri/dang-ky-khai-thac',
+          link: paths.access.registrations(),
           dedupeKey: `access_request:${id}`,
         });
         return id;
@@ -113,7 +114,7 @@ export function createOrganisationActions(deps: RequestsDeps) {
           kind: 'access_request.submitted',
           title: 'Đề nghị gia hạn quyền khai thác',
           body: input.reason,
-          link: '/quan-tri/dang-ky-khai-thac',
+          link: paths.access.registrations(),
           dedupeKey: `access_request:${id}`,
         });
         return id;
@@ -189,7 +190,7 @@ export function createRequestDecisions(deps: RequestsDeps) {
           kind: 'access_request.approved',
           title:
             req.kind === 'add_officer' ? 'Đề nghị bổ sung cán bộ khai thác đã được duyệt' : 'Đề nghị gia hạn quyền khai thác đã được duyệt',
-          link: '/khai-thac/',
+          link: paths.access.exploiterHome(),
           dedupeKey: `access_request.decided:${id}`,
         });
         return handover;
@@ -215,7 +216,7 @@ export function createRequestDecisions(deps: RequestsDeps) {
           kind: 'access_request.refused',
           title: 'Đề nghị của tổ chức không được chấp thuận',
           body: reason,
-          link: '/khai-thac/',
+          link: paths.access.exploiterHome(),
           dedupeKey: `access_request.decided:${id}`,
         });
       });

@@ -1,9 +1,11 @@
 import type { Request, Response } from 'express';
 import { actorFromRequest } from '../../lib/auth-context.js';
 import type { Clock } from '../../lib/clock.js';
-import { ForbiddenError, NotFoundError, ValidationError } from '../../lib/errors.js';
+import { ForbiddenError, ValidationError } from '../../lib/errors.js';
 import { formatDateTime, vietnamToday } from '../../lib/format.js';
-import { fieldErrors, keptValues } from '../../lib/forms.js';
+import { fieldErrors, keptValues, submitForm } from '../../lib/forms.js';
+import { idParam } from '../../lib/params.js';
+import { paths } from '../../lib/urls.js';
 import { flash } from '../../middleware/locals.js';
 import { isoToVietnameseDate } from '../register-form/schema.js';
 import { CATEGORIES, categoryByKey } from '../reports/categories.js';
@@ -30,9 +32,6 @@ import { BLOCK_LABELS } from './effective-access.js';
 import type { ExploitationLogService } from './exploitation-log.service.js';
 import { canReadCategory } from './report-access.js';
 
-const ADMIN = '/quan-tri/dang-ky-khai-thac';
-const LOG = '/quan-tri/nhat-ky-khai-thac';
-
 export const STATUS_LABELS: Record<string, string> = {
   pending: 'Chờ xét duyệt',
   approved: 'Đã chấp thuận',
@@ -41,12 +40,6 @@ export const STATUS_LABELS: Record<string, string> = {
 export const FORMAT_LABELS: Record<string, string> = { html: 'Xem trên trang', csv: 'Tải CSV', xlsx: 'Tải Excel', print: 'Bản in' };
 const KIND_LABELS: Record<string, string> = { organisation: 'Tổ chức', person: 'Cá nhân' };
 const REQUEST_LABELS: Record<string, string> = { add_officer: 'Bổ sung cán bộ khai thác', renewal: 'Gia hạn quyền khai thác' };
-
-function idParam(req: Request, name = 'id'): number {
-  const raw = String(req.params[name] ?? '');
-  if (!/^\d{1,9}$/.test(raw)) throw new NotFoundError();
-  return Number(raw);
-}
 
 function pageParam(req: Request): number {
   const raw = typeof req.query.trang === 'string' ? req.query.trang : '1';
@@ -168,7 +161,6 @@ function leadPages({ access, clock }: Pick<AccessPagesDeps, 'access' | 'clock'>)
       categoryLetters,
       values: form.values ?? defaults,
       errors: form.errors ?? {},
-      basePath: ADMIN,
     });
   }
 
@@ -196,7 +188,6 @@ function leadPages({ access, clock }: Pick<AccessPagesDeps, 'access' | 'clock'>)
         requestLabels: REQUEST_LABELS,
         categoryLetters,
         nearDays: NEAR_EXPIRY_DAYS,
-        basePath: ADMIN,
         errors: {},
       });
     },
@@ -231,11 +222,13 @@ function leadPages({ access, clock }: Pick<AccessPagesDeps, 'access' | 'clock'>)
 
     async refuse(req: Request, res: Response) {
       const id = idParam(req);
-      const parsed = reasonForm.safeParse(req.body);
-      if (!parsed.success) return showRegistration(req, res, 400, { values: keptValues(req.body), errors: fieldErrors(parsed.error) });
-      await access.refuse(actorFromRequest(req), id, parsed.data.reason);
+      const done = await submitForm(req.body, reasonForm, {
+        save: (data) => access.refuse(actorFromRequest(req), id, data.reason),
+        refused: (form) => showRegistration(req, res, 400, form),
+      });
+      if (!done) return;
       flash(req, 'success', 'Đã ghi quyết định không chấp thuận phiếu đăng ký.');
-      res.redirect(303, `${ADMIN}/${id}`);
+      res.redirect(303, paths.access.registration(id));
     },
 
     async revokeGrant(req: Request, res: Response) {
@@ -244,7 +237,7 @@ function leadPages({ access, clock }: Pick<AccessPagesDeps, 'access' | 'clock'>)
       if (!parsed.success) throw new ValidationError(fieldErrors(parsed.error), 'Hãy nhập lý do thu hồi quyền khai thác.');
       await access.revokeGrant(actorFromRequest(req), id, parsed.data.reason);
       flash(req, 'success', 'Đã thu hồi quyền khai thác. Tài khoản của tổ chức mất quyền ngay từ yêu cầu tiếp theo.');
-      res.redirect(303, ADMIN);
+      res.redirect(303, paths.access.registrations());
     },
 
     async approveRequest(req: Request, res: Response) {
@@ -254,7 +247,7 @@ function leadPages({ access, clock }: Pick<AccessPagesDeps, 'access' | 'clock'>)
       const handover = await access.approveRequest(actorFromRequest(req), id, { expiresOn: parsed.data.expires_on });
       if (handover) return handoverPage(res, handover);
       flash(req, 'success', 'Đã duyệt đề nghị gia hạn quyền khai thác.');
-      res.redirect(303, ADMIN);
+      res.redirect(303, paths.access.registrations());
     },
 
     async refuseRequest(req: Request, res: Response) {
@@ -263,7 +256,7 @@ function leadPages({ access, clock }: Pick<AccessPagesDeps, 'access' | 'clock'>)
       if (!parsed.success) throw new ValidationError(fieldErrors(parsed.error), 'Hãy nhập lý do không chấp thuận.');
       await access.refuseRequest(actorFromRequest(req), id, parsed.data.reason);
       flash(req, 'success', 'Đã ghi quyết định không chấp thuận đề nghị.');
-      res.redirect(303, ADMIN);
+      res.redirect(303, paths.access.registrations());
     },
   };
 }
@@ -308,13 +301,15 @@ function organisationPages({ access, clock }: Pick<AccessPagesDeps, 'access' | '
 
     async requestOfficer(req: Request, res: Response) {
       const organisationId = ownOrganisation(req);
-      const parsed = officerForm.safeParse(req.body);
-      if (!parsed.success) return dashboard(req, res, 400, { values: keptValues(req.body), errors: fieldErrors(parsed.error) });
       const user = req.user;
       if (!user) throw new ForbiddenError();
-      await access.requestOfficer({ ...actorFromRequest(req), userId: user.id }, organisationId, parsed.data);
+      const done = await submitForm(req.body, officerForm, {
+        save: (data) => access.requestOfficer({ ...actorFromRequest(req), userId: user.id }, organisationId, data),
+        refused: (form) => dashboard(req, res, 400, form),
+      });
+      if (!done) return;
       flash(req, 'success', 'Đã gửi đề nghị bổ sung cán bộ khai thác. Vụ Tổ chức phi chính phủ sẽ xét duyệt và bàn giao tài khoản.');
-      res.redirect(303, '/khai-thac/');
+      res.redirect(303, paths.access.exploiterHome());
     },
 
     async removeOfficer(req: Request, res: Response) {
@@ -323,26 +318,24 @@ function organisationPages({ access, clock }: Pick<AccessPagesDeps, 'access' | '
       if (!user) throw new ForbiddenError();
       await access.removeOfficer({ ...actorFromRequest(req), userId: user.id }, organisationId, idParam(req));
       flash(req, 'success', 'Đã khóa tài khoản của cán bộ. Cán bộ không còn truy cập được dữ liệu.');
-      res.redirect(303, '/khai-thac/');
+      res.redirect(303, paths.access.exploiterHome());
     },
 
     async requestRenewal(req: Request, res: Response) {
       const organisationId = ownOrganisation(req);
-      const parsed = renewalForm.safeParse(req.body);
-      if (!parsed.success) return dashboard(req, res, 400, { values: keptValues(req.body), errors: fieldErrors(parsed.error) });
       const user = req.user;
       if (!user) throw new ForbiddenError();
-      try {
-        await access.requestRenewal({ ...actorFromRequest(req), userId: user.id }, organisationId, {
-          expiresOn: parsed.data.expires_on,
-          reason: parsed.data.reason,
-        });
-      } catch (err) {
-        if (err instanceof ValidationError) return dashboard(req, res, 400, { values: keptValues(req.body), errors: err.fieldErrors });
-        throw err;
-      }
+      const done = await submitForm(req.body, renewalForm, {
+        save: (data) =>
+          access.requestRenewal({ ...actorFromRequest(req), userId: user.id }, organisationId, {
+            expiresOn: data.expires_on,
+            reason: data.reason,
+          }),
+        refused: (form) => dashboard(req, res, 400, form),
+      });
+      if (!done) return;
       flash(req, 'success', 'Đã gửi đề nghị gia hạn quyền khai thác.');
-      res.redirect(303, '/khai-thac/');
+      res.redirect(303, paths.access.exploiterHome());
     },
   };
 }
@@ -399,10 +392,9 @@ function logPages({ log, clock }: Pick<AccessPagesDeps, 'log' | 'clock'>) {
         organisations,
         categories: CATEGORIES,
         query,
-        csvHref: `${LOG}?${new URLSearchParams({ ...query, format: 'csv' }).toString()}`,
+        csvHref: paths.access.log(new URLSearchParams({ ...query, format: 'csv' }).toString()),
         formatLabels: FORMAT_LABELS,
         categoryLetters,
-        basePath: LOG,
       });
     },
 

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { actorFromRequest } from '../../lib/auth-context.js';
 import { NotFoundError, StaleVersionError, ValidationError } from '../../lib/errors.js';
 import { hasAnyRole } from '../../lib/roles.js';
+import { paths } from '../../lib/urls.js';
 import { flash } from '../../middleware/locals.js';
 import { DATA_LEVELS, DECISION_EVENTS, FUND_SOURCES, GROUPS, SCOPES, SECTIONS, SUBLISTS } from '../register-form/definition.js';
 import { type FormValues, parseAssociationForm, valuesFromRecord } from '../register-form/schema.js';
@@ -129,8 +130,7 @@ async function listPage(service: AssociationsService, req: Request, res: Respons
     const params = new URLSearchParams(query);
     if (p > 1) params.set('trang', String(p));
     if (c && p > 1) params.set(c.dir === 'after' ? 'sau' : 'truoc', encodeCursor(c));
-    const qs = params.toString();
-    return `/quan-tri/hoi${qs ? `?${qs}` : ''}`;
+    return paths.register.list(params.toString());
   };
   res.render('associations/list', {
     title: 'Sổ đăng ký hội',
@@ -203,7 +203,7 @@ function formHandlers(service: AssociationsService) {
       try {
         const row = await service.create(actorFromRequest(req), parsed.input, reason);
         flash(req, 'success', `Đã thêm hội ${row.name} (mã ${row.code}).`);
-        res.redirect(303, `/quan-tri/hoi/${row.code}`);
+        res.redirect(303, paths.register.record(row.code));
       } catch (err) {
         if (err instanceof ValidationError)
           return renderForm(res, 400, { mode: 'create', values: parsed.values, errors: err.fieldErrors, reason: reason ?? '' });
@@ -245,7 +245,7 @@ function formHandlers(service: AssociationsService) {
       try {
         await service.update(actorFromRequest(req), code, parsed.input, v.data.version, reason);
         flash(req, 'success', 'Đã lưu hồ sơ hội.');
-        res.redirect(303, `/quan-tri/hoi/${code}`);
+        res.redirect(303, paths.register.record(code));
       } catch (err) {
         if (err instanceof ValidationError) return rerender(400, err.fieldErrors);
         if (err instanceof StaleVersionError) {
@@ -301,7 +301,7 @@ function recordHandlers(service: AssociationsService, documents: { listForAssoci
       const published = (req.body as Record<string, unknown>).published === '1';
       await service.setPublished(actorFromRequest(req), code, published, v.data.version);
       flash(req, 'success', published ? 'Hồ sơ đã được công khai trên cổng thông tin.' : 'Hồ sơ đã thôi công khai.');
-      res.redirect(303, `/quan-tri/hoi/${code}`);
+      res.redirect(303, paths.register.record(code));
     },
 
     async paperCheck(req: Request, res: Response) {
@@ -312,7 +312,7 @@ function recordHandlers(service: AssociationsService, documents: { listForAssoci
       const dossierRef = typeof ref === 'string' && ref.trim() ? ref.trim().slice(0, 200) : null;
       await service.markPaperChecked(actorFromRequest(req), code, v.data.version, dossierRef);
       flash(req, 'success', 'Đã ghi nhận đối chiếu hồ sơ với hồ sơ giấy.');
-      res.redirect(303, `/quan-tri/hoi/${code}`);
+      res.redirect(303, paths.register.record(code));
     },
 
     async history(req: Request, res: Response) {

@@ -3,9 +3,9 @@ import type { Config } from '../../config.js';
 import type { AuthUser } from '../../lib/auth-context.js';
 import { actorFromRequest } from '../../lib/auth-context.js';
 import type { Clock } from '../../lib/clock.js';
-import { ValidationError } from '../../lib/errors.js';
-import { fieldErrors, keptValues, safeReturnTo } from '../../lib/forms.js';
+import { fieldErrors, keptValues, safeReturnTo, submitForm } from '../../lib/forms.js';
 import { hasAnyRole, STAFF_ROLES } from '../../lib/roles.js';
+import { paths } from '../../lib/urls.js';
 import { flash } from '../../middleware/locals.js';
 import { changePasswordSchema, codeSchema, loginSchema } from './auth.schemas.js';
 import type { AuthService } from './auth.service.js';
@@ -18,10 +18,10 @@ const CODE_FAILURE = 'Mã xác thực không đúng hoặc đã được dùng. 
 const PENDING_TTL_MS = 5 * 60_000;
 
 export function homeFor(user: Pick<AuthUser, 'roles'>): string {
-  if (hasAnyRole(user.roles, STAFF_ROLES)) return '/quan-tri/';
-  if (hasAnyRole(user.roles, ['association'])) return '/hoi-cua-toi/';
-  if (hasAnyRole(user.roles, ['org_manager', 'exploiter'])) return '/khai-thac/';
-  return '/';
+  if (hasAnyRole(user.roles, STAFF_ROLES)) return paths.admin.home();
+  if (hasAnyRole(user.roles, ['association'])) return paths.submissions.officerHome();
+  if (hasAnyRole(user.roles, ['org_manager', 'exploiter'])) return paths.access.exploiterHome();
+  return paths.public.home();
 }
 
 function regenerate(req: Request): Promise<void> {
@@ -99,18 +99,18 @@ function signInPages(deps: AuthPagesDeps) {
         ...(outcome.secondFactor === 'enrol' ? { enrolSecret: newTotpSecret() } : {}),
       };
       // Stored before the redirect is sent (saveSessionBeforeRedirect, middleware/session.ts).
-      res.redirect(303, outcome.secondFactor === 'enrol' ? '/dang-nhap/dang-ky-xac-thuc' : '/dang-nhap/ma-xac-thuc');
+      res.redirect(303, outcome.secondFactor === 'enrol' ? paths.auth.enrol() : paths.auth.code());
     },
 
     showCode(req: Request, res: Response) {
       const p = pending(req);
-      if (!p || p.enrolSecret) return res.redirect(303, '/dang-nhap');
+      if (!p || p.enrolSecret) return res.redirect(303, paths.auth.login());
       res.render('auth/totp', { title: 'Xác thực hai bước', errors: {} });
     },
 
     async verifyCode(req: Request, res: Response) {
       const p = pending(req);
-      if (!p || p.enrolSecret) return res.redirect(303, '/dang-nhap?het-han=1');
+      if (!p || p.enrolSecret) return res.redirect(303, paths.auth.login({ 'het-han': 1 }));
       const parsed = codeSchema.safeParse(req.body);
       if (!parsed.success) return res.status(400).render('auth/totp', { title: 'Xác thực hai bước', errors: fieldErrors(parsed.error) });
       const user = await auth.checkSecondFactor(actorFromRequest(req), p.userId, parsed.data.code);
@@ -127,13 +127,13 @@ function signInPages(deps: AuthPagesDeps) {
 
     async showEnrol(req: Request, res: Response) {
       const p = pending(req);
-      if (!p?.enrolSecret) return res.redirect(303, '/dang-nhap');
+      if (!p?.enrolSecret) return res.redirect(303, paths.auth.login());
       await renderEnrol(req, res, 200, {});
     },
 
     async enrol(req: Request, res: Response) {
       const p = pending(req);
-      if (!p?.enrolSecret) return res.redirect(303, '/dang-nhap?het-han=1');
+      if (!p?.enrolSecret) return res.redirect(303, paths.auth.login({ 'het-han': 1 }));
       const parsed = codeSchema.safeParse(req.body);
       if (!parsed.success) return renderEnrol(req, res, 400, fieldErrors(parsed.error));
       const result = await auth.enrolTotp(actorFromRequest(req), p.userId, p.enrolSecret, parsed.data.code, p.gen);
@@ -153,7 +153,7 @@ function signInPages(deps: AuthPagesDeps) {
           res.clearCookie('csdl.sid', { path: '/' });
           auth
             .logout(actor)
-            .then(() => res.redirect(303, '/dang-nhap?da-dang-xuat=1'))
+            .then(() => res.redirect(303, paths.auth.login({ 'da-dang-xuat': 1 })))
             .catch(next);
         });
       });
@@ -162,7 +162,7 @@ function signInPages(deps: AuthPagesDeps) {
 
   async function renderEnrol(req: Request, res: Response, status: number, errors: Record<string, string>) {
     const p = pending(req);
-    if (!p?.enrolSecret) return res.redirect(303, '/dang-nhap');
+    if (!p?.enrolSecret) return res.redirect(303, paths.auth.login());
     const user = await auth.userForPending(p.userId);
     const uri = totpUri(p.enrolSecret, user?.username ?? 'user');
     res.status(status).render('auth/totp-enrol', {
@@ -185,22 +185,21 @@ function passwordChangePages({ auth, clock }: Pick<AuthPagesDeps, 'auth' | 'cloc
       const user = req.user as AuthUser;
       const render400 = (errors: Record<string, string>) =>
         res.status(400).render('auth/change-password', { title: 'Đổi mật khẩu', errors, forced: user.mustChangePassword });
-      const parsed = changePasswordSchema.safeParse(req.body);
-      if (!parsed.success) return render400(fieldErrors(parsed.error));
-      const { currentPassword, newPassword, confirmPassword } = parsed.data;
-      try {
-        const fresh = await auth.changePassword(actorFromRequest(req), user.id, currentPassword, newPassword, confirmPassword);
-        // Every session of the user ended (RELIABILITY check 4); this browser continues on a new one.
-        const authAt = req.session.authAt;
-        await login(req, fresh);
-        req.session.authAt = authAt ?? clock.now().getTime();
-        req.session.seenAt = clock.now().getTime();
-        flash(req, 'success', 'Đã đổi mật khẩu. Các phiên đăng nhập khác của tài khoản đã được kết thúc.');
-        res.redirect(303, homeFor(fresh as unknown as AuthUser));
-      } catch (err) {
-        if (err instanceof ValidationError) return render400(err.fieldErrors);
-        throw err;
-      }
+      const done = await submitForm(req.body, changePasswordSchema, {
+        save: (data) => auth.changePassword(actorFromRequest(req), user.id, data.currentPassword, data.newPassword, data.confirmPassword),
+        refused: ({ errors }) => render400(errors),
+        // Passwords are never put back into the form.
+        values: () => ({}),
+      });
+      if (!done) return;
+      const fresh = done.saved;
+      // Every session of the user ended (RELIABILITY check 4); this browser continues on a new one.
+      const authAt = req.session.authAt;
+      await login(req, fresh);
+      req.session.authAt = authAt ?? clock.now().getTime();
+      req.session.seenAt = clock.now().getTime();
+      flash(req, 'success', 'Đã đổi mật khẩu. Các phiên đăng nhập khác của tài khoản đã được kết thúc.');
+      res.redirect(303, homeFor(fresh as unknown as AuthUser));
     },
   };
 }

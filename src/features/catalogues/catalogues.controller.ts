@@ -2,7 +2,8 @@
 import type { Request, Response } from 'express';
 import { actorFromRequest } from '../../lib/auth-context.js';
 import { ValidationError } from '../../lib/errors.js';
-import { fieldErrors, keptValues } from '../../lib/forms.js';
+import { fieldErrors, keptValues, submitForm } from '../../lib/forms.js';
+import { paths } from '../../lib/urls.js';
 import { flash } from '../../middleware/locals.js';
 import type { CatalogueKind } from './catalogue-kinds.js';
 import { CODE_PATTERN, entrySchema, isoToVietnamese, listQuerySchema } from './catalogues.schemas.js';
@@ -47,13 +48,12 @@ export function createCataloguesController(deps: { catalogues: CataloguesService
       errors: inFormOrder(errors),
       successors: options.successors,
       ministries: options.ministries,
-      basePath: CATALOGUES_PATH,
     });
   }
 
   return {
     async index(_req: Request, res: Response) {
-      res.render('catalogues/index', { title: 'Danh mục dùng chung', rows: await catalogues.overview(), basePath: CATALOGUES_PATH });
+      res.render('catalogues/index', { title: 'Danh mục dùng chung', rows: await catalogues.overview() });
     },
 
     async entries(req: Request, res: Response) {
@@ -61,7 +61,7 @@ export function createCataloguesController(deps: { catalogues: CataloguesService
       const query = listQuerySchema.safeParse(req.query);
       const currentOnly = query.success && query.data['hieu-luc'] === '1';
       const entries = await catalogues.entries(kind, { currentOnly });
-      res.render('catalogues/entries', { title: kind.label, kind, entries, currentOnly, basePath: CATALOGUES_PATH });
+      res.render('catalogues/entries', { title: kind.label, kind, entries, currentOnly });
     },
 
     async showCreate(req: Request, res: Response) {
@@ -88,7 +88,7 @@ export function createCataloguesController(deps: { catalogues: CataloguesService
       try {
         const row = await catalogues.create(actorFromRequest(req), kind, parsed.data);
         flash(req, 'success', `Đã thêm "${row.name}" (mã ${row.code}) vào danh mục ${kind.label.toLowerCase()}.`);
-        res.redirect(303, `${CATALOGUES_PATH}/${kind.slug}`);
+        res.redirect(303, paths.catalogues.entries(kind.slug));
       } catch (err) {
         if (err instanceof ValidationError) return renderForm(res, 400, kind, 'create', values, err.fieldErrors, null);
         throw err;
@@ -115,17 +115,14 @@ export function createCataloguesController(deps: { catalogues: CataloguesService
       const kind = catalogues.kind(param(req, 'kind'));
       // The code comes from the address only: a posted `code` is ignored, so it can never change.
       const entry = await catalogues.entry(kind, param(req, 'code'));
-      const values = keptValues(req.body, ['code']);
-      const parsed = entrySchema(kind, 'edit').safeParse(req.body ?? {});
-      if (!parsed.success) return renderForm(res, 400, kind, 'edit', values, fieldErrors(parsed.error), entry);
-      try {
-        const row = await catalogues.update(actorFromRequest(req), kind, entry.code, parsed.data);
-        flash(req, 'success', `Đã lưu thay đổi của "${row.name}" (mã ${row.code}).`);
-        res.redirect(303, `${CATALOGUES_PATH}/${kind.slug}`);
-      } catch (err) {
-        if (err instanceof ValidationError) return renderForm(res, 400, kind, 'edit', values, err.fieldErrors, entry);
-        throw err;
-      }
+      const done = await submitForm(req.body ?? {}, entrySchema(kind, 'edit'), {
+        save: (data) => catalogues.update(actorFromRequest(req), kind, entry.code, data),
+        refused: ({ values, errors }) => renderForm(res, 400, kind, 'edit', values, errors, entry),
+        values: (body) => keptValues(body, ['code']),
+      });
+      if (!done) return;
+      flash(req, 'success', `Đã lưu thay đổi của "${done.saved.name}" (mã ${done.saved.code}).`);
+      res.redirect(303, paths.catalogues.entries(kind.slug));
     },
   };
 }

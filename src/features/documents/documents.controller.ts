@@ -5,6 +5,8 @@ import { actorFromRequest } from '../../lib/auth-context.js';
 import { ValidationError } from '../../lib/errors.js';
 import { fieldErrors, keptValues } from '../../lib/forms.js';
 import { hasAnyRole } from '../../lib/roles.js';
+import { checkUploadedFile, WRONG_FILE_TYPE } from '../../lib/uploads.js';
+import { paths } from '../../lib/urls.js';
 import { flash } from '../../middleware/locals.js';
 import { ACCEPT_ATTRIBUTE, attachmentDisposition, detectAllowedType, extensionForMime, sanitizeOriginalName } from './documents.files.js';
 import type { AssociationRef } from './documents.repository.js';
@@ -14,13 +16,6 @@ import { createUploadReceiver, type DocumentStorage, type ReceivedFile } from '.
 
 export const UPLOAD_ROLES = ['ngo_staff', 'ngo_lead'] as const;
 export const READ_ROLES = ['ngo_staff', 'ngo_lead', 'leader'] as const;
-
-const WRONG_TYPE =
-  'Tệp không thuộc định dạng được phép (PDF, JPEG, PNG, TIFF, DOCX, XLSX). Định dạng được xác định theo nội dung tệp, không theo tên tệp. Tệp chưa được lưu.';
-
-export function documentsPath(code: string): string {
-  return `/quan-tri/hoi/${encodeURIComponent(code)}/tai-lieu`;
-}
 
 export function createDocumentsController(deps: {
   documents: DocumentsService;
@@ -76,19 +71,15 @@ export function createDocumentsController(deps: {
         const parsed = uploadSchema.safeParse(body);
         const errors = parsed.success ? {} : fieldErrors(parsed.error);
         const classified = errors.classification === CLASSIFIED_REFUSAL;
-        let type = null;
-        if (!file) {
-          if (!classified) errors.file = 'Chọn tệp tài liệu cần tải lên.';
-        } else if (file.size === 0) {
-          errors.file = 'Tệp rỗng. Chọn lại tệp tài liệu.';
-        } else {
-          type = await detectAllowedType(file.path);
-          if (!type) errors.file = WRONG_TYPE;
-        }
-        if (!parsed.success || !file || !type || Object.keys(errors).length > 0) {
+        const check = await checkUploadedFile(file, detectAllowedType, {
+          missing: classified ? null : 'Chọn tệp tài liệu cần tải lên.',
+          empty: 'Tệp rỗng. Chọn lại tệp tài liệu.',
+        });
+        if (!check.ok && check.error) errors.file = check.error;
+        if (!parsed.success || !file || !check.ok || Object.keys(errors).length > 0) {
           const actor = actorFromRequest(req);
           if (classified) await documents.recordRefusal(actor, association, 'classified');
-          else if (errors.file === WRONG_TYPE) await documents.recordRefusal(actor, association, 'file_type');
+          else if (errors.file === WRONG_FILE_TYPE) await documents.recordRefusal(actor, association, 'file_type');
           // The temp file goes before the answer does: once the user sees the refusal, nothing of the file is left.
           await storage.discardTemp(file?.path);
           return await renderPage(req, res, association, 400, { values, errors });
@@ -98,7 +89,13 @@ export function createDocumentsController(deps: {
             actorFromRequest(req),
             association,
             { documentTypeCode: parsed.data.document_type_code, title: parsed.data.title, supersedesId: parsed.data.supersedes_id },
-            { tempPath: file.path, size: file.size, sha256: file.sha256, originalName: sanitizeOriginalName(file.originalname), type },
+            {
+              tempPath: file.path,
+              size: file.size,
+              sha256: file.sha256,
+              originalName: sanitizeOriginalName(file.originalname),
+              type: check.type,
+            },
           );
         } catch (err) {
           if (err instanceof ValidationError) {
@@ -108,7 +105,7 @@ export function createDocumentsController(deps: {
           throw err;
         }
         flash(req, 'success', `Đã lưu tài liệu «${parsed.data.title}».`);
-        res.redirect(303, documentsPath(association.code));
+        res.redirect(303, paths.register.documents(association.code));
       } finally {
         // Whatever happened, no temp file outlives the request.
         await storage.discardTemp(file?.path);

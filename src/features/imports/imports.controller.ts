@@ -3,7 +3,9 @@ import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { Config } from '../../config.js';
 import { actorFromRequest } from '../../lib/auth-context.js';
-import { NotFoundError, ValidationError } from '../../lib/errors.js';
+import { submitForm } from '../../lib/forms.js';
+import { idParam } from '../../lib/params.js';
+import { paths } from '../../lib/urls.js';
 import { flash } from '../../middleware/locals.js';
 import type { AssociationsService } from '../associations/associations.service.js';
 import { attachmentDisposition, detectAllowedType, sanitizeOriginalName } from '../documents/documents.files.js';
@@ -32,14 +34,9 @@ const WRONG_TYPE =
   'Tệp phải là bảng tính Excel (.xlsx) hoặc tệp CSV (UTF-8). Định dạng được xác định theo nội dung tệp. Tệp chưa được lưu.';
 
 const pageQuery = z.object({ trang: z.coerce.number().int().min(1).max(100_000).optional() });
-const idParam = z.coerce.number().int().min(1).max(2_147_483_647);
 const applySchema = z.object({ mode: z.enum(['all', 'valid_only'], { error: 'Chọn cách áp dụng.' }) });
 
-function batchId(req: Request<{ id: string }>): number {
-  const parsed = idParam.safeParse(req.params.id);
-  if (!parsed.success) throw new NotFoundError('Không tìm thấy lô dữ liệu nhập.');
-  return parsed.data;
-}
+const NOT_FOUND = 'Không tìm thấy lô dữ liệu nhập.';
 
 /** CSV is text: valid UTF-8, no NUL byte, at least one separator in the first line. */
 async function looksLikeCsv(file: string): Promise<boolean> {
@@ -89,12 +86,11 @@ export function createImportsController(deps: {
       listSheet: LIST_SHEET,
       catalogueSheet: CATALOGUE_SHEET,
       associationLabel: ASSOCIATION_LABEL,
-      base: BASE,
     });
   }
 
   async function renderBatch(req: Request<{ id: string }>, res: Response, status: number, errors: Record<string, string> = {}) {
-    const id = batchId(req);
+    const id = idParam(req, NOT_FOUND);
     const batch = await imports.get(id);
     const q = pageQuery.safeParse(req.query);
     const page = q.success ? (q.data.trang ?? 1) : 1;
@@ -114,7 +110,6 @@ export function createImportsController(deps: {
       page,
       pages: Math.max(1, Math.ceil(bad.total / ROWS_PAGE_SIZE)),
       errors,
-      base: BASE,
     });
   }
 
@@ -164,7 +159,7 @@ export function createImportsController(deps: {
           format,
         });
         flash(req, 'info', `Đã nhận tệp «${batch.original_name}». Hệ thống đang kiểm tra từng dòng.`);
-        res.redirect(303, `${BASE}/${batch.id}`);
+        res.redirect(303, paths.imports.batch(batch.id));
       } finally {
         await storage.discardTemp(file?.path);
       }
@@ -175,28 +170,25 @@ export function createImportsController(deps: {
     },
 
     async apply(req: Request<{ id: string }>, res: Response) {
-      const id = batchId(req);
-      const parsed = applySchema.safeParse(req.body ?? {});
-      if (!parsed.success) return renderBatch(req, res, 400, { mode: parsed.error.issues[0]?.message ?? 'Chọn cách áp dụng.' });
-      try {
-        await imports.startApply(actorFromRequest(req), id, parsed.data.mode);
-      } catch (err) {
-        if (err instanceof ValidationError) return renderBatch(req, res, 400, err.fieldErrors);
-        throw err;
-      }
+      const id = idParam(req, NOT_FOUND);
+      const done = await submitForm(req.body ?? {}, applySchema, {
+        save: (data) => imports.startApply(actorFromRequest(req), id, data.mode),
+        refused: (form) => renderBatch(req, res, 400, form.errors),
+      });
+      if (!done) return;
       flash(req, 'info', 'Đang ghi dữ liệu vào cơ sở dữ liệu.');
-      res.redirect(303, `${BASE}/${id}`);
+      res.redirect(303, paths.imports.batch(id));
     },
 
     async rerun(req: Request<{ id: string }>, res: Response) {
-      const id = batchId(req);
+      const id = idParam(req, NOT_FOUND);
       await imports.rerun(actorFromRequest(req), id);
       flash(req, 'info', 'Đã chạy lại lô dữ liệu từ tệp gốc đã lưu.');
-      res.redirect(303, `${BASE}/${id}`);
+      res.redirect(303, paths.imports.batch(id));
     },
 
     async download(req: Request<{ id: string }>, res: Response) {
-      const { batch, data } = await imports.openRaw(actorFromRequest(req), batchId(req));
+      const { batch, data } = await imports.openRaw(actorFromRequest(req), idParam(req, NOT_FOUND));
       res.setHeader('Content-Type', batch.mime_type);
       res.setHeader('Content-Disposition', attachmentDisposition(batch.original_name, batch.file_format));
       res.setHeader('X-Content-Type-Options', 'nosniff');

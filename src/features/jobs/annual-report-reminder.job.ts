@@ -2,6 +2,7 @@
 import type { Knex } from 'knex';
 import type { JobDefinition } from '../../jobs/job.js';
 import { vietnamToday } from '../../lib/format.js';
+import { paths } from '../../lib/urls.js';
 import type { NotificationsService } from '../notifications/notifications.service.js';
 
 export interface AnnualReportReminderJobDeps {
@@ -23,7 +24,7 @@ export const createAnnualReportReminderJob = ({ db, notifications }: AnnualRepor
       kind: 'annual_report.reminder',
       title: `Lập báo cáo năm ${year} về quản lý cơ sở dữ liệu hội`,
       body: `Báo cáo năm ${year} (khoản 1 Điều 13 Quy chế) cần trình Lãnh đạo Bộ trước ngày 31/12/${year}. Số liệu của năm đã được tổng hợp sẵn.`,
-      link: `/quan-tri/bao-cao-nam/${year}`,
+      link: paths.jobs.annualReport(year),
       dedupeKey: `annual-report:${year}`,
     });
     return { notices };

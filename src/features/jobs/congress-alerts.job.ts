@@ -8,6 +8,7 @@ import type { Knex } from 'knex';
 import type { JobDefinition } from '../../jobs/job.js';
 import type { Clock } from '../../lib/clock.js';
 import { vietnamToday } from '../../lib/format.js';
+import { paths } from '../../lib/urls.js';
 import type { TermInfo } from '../associations/congress-term.js';
 import type { NotificationsService } from '../notifications/notifications.service.js';
 import type { CongressAlertsRepository } from './congress-alerts.repository.js';
@@ -74,7 +75,7 @@ export const createCongressAlertsJob = ({ db, alerts, notifications, clock }: Co
           kind: 'congress.alert',
           title: overdue ? 'Hội đã quá hạn tổ chức đại hội nhiệm kỳ' : 'Sắp đến hạn tổ chức đại hội nhiệm kỳ',
           body: `${d.name} (mã ${d.code}): hạn tổ chức đại hội là ngày ${d.info.deadline.split('-').reverse().join('/')}, ${THRESHOLD_LABELS[d.threshold]}. Đề nghị hội chuẩn bị và báo cáo Bộ Nội vụ theo quy định.`,
-          link: '/hoi-cua-toi/',
+          link: paths.submissions.officerHome(),
           dedupeKey: `congress:${d.id}:${d.info.deadline}:${d.threshold}`,
         });
       }
@@ -89,7 +90,7 @@ export const createCongressAlertsJob = ({ db, alerts, notifications, clock }: Co
           kind: 'congress.alert',
           title: `Cảnh báo đại hội nhiệm kỳ: ${fresh.length} hội mới đến mốc`,
           body: `${parts.join('; ')}. Ví dụ: ${sample}${fresh.length > 10 ? '…' : ''}.`,
-          link: '/bao-cao/e?trong-n-thang=6',
+          link: paths.reports.category('e', { 'trong-n-thang': 6 }),
           dedupeKey: `congress-digest:${today}`,
         });
       }

@@ -3,6 +3,7 @@ import { actorFromRequest } from '../../lib/auth-context.js';
 import type { Clock } from '../../lib/clock.js';
 import { NotFoundError } from '../../lib/errors.js';
 import { vietnamToday } from '../../lib/format.js';
+import { paths } from '../../lib/urls.js';
 import { flash } from '../../middleware/locals.js';
 import type { CataloguesService } from '../catalogues/catalogues.service.js';
 import { DATA_LEVELS, SCOPES } from '../register-form/definition.js';
@@ -85,7 +86,7 @@ export function createJobsController(deps: { jobs: JobsService; catalogues: Cata
     },
 
     annualCurrent(_req: Request, res: Response) {
-      res.redirect(303, `/quan-tri/bao-cao-nam/${currentYear()}`);
+      res.redirect(303, paths.jobs.annualReport(currentYear()));
     },
 
     async annual(req: Request, res: Response) {
@@ -134,7 +135,7 @@ export function createJobsController(deps: { jobs: JobsService; catalogues: Cata
       if (!/^[a-z0-9-]{1,60}$/.test(name)) throw new NotFoundError('Không có tác vụ này.');
       await jobs.runNow(actorFromRequest(req), name);
       flash(req, 'success', `Đã yêu cầu chạy tác vụ ${name}. Kết quả xuất hiện trong danh sách lượt chạy.`);
-      res.redirect(303, '/quan-tri/he-thong/tac-vu');
+      res.redirect(303, paths.jobs.runs());
     },
   };
 }

@@ -12,6 +12,7 @@ import type { Knex } from 'knex';
 import type { JobDefinition } from '../../jobs/job.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Mailer } from '../../lib/mailer.js';
+import { paths } from '../../lib/urls.js';
 import type { NotificationsService } from '../notifications/notifications.service.js';
 import type { CyclesRepository } from './cycles.repository.js';
 import { dueQuarter, quarterLabel, quarterRange } from './quarters.js';
@@ -58,7 +59,7 @@ export const createQuarterlyCycleJob = ({
         kind: 'cycle.quarterly',
         title: `Kỳ cập nhật dữ liệu ${label} đã mở`,
         body: `Hôm nay là ngày cuối ${label.toLowerCase()}: Vụ Tổ chức phi chính phủ cập nhật các thay đổi, bổ sung của hồ sơ hội. Danh sách hồ sơ chưa được cập nhật trong quý ở trang Kỳ cập nhật.`,
-        link: `/quan-tri/chu-ky-cap-nhat/${quarter}`,
+        link: paths.jobs.cycle(quarter),
         dedupeKey: `${prefix}staff`,
       });
     });
@@ -80,7 +81,7 @@ export const createQuarterlyCycleJob = ({
             kind: 'cycle.quarterly',
             title: `Đề nghị cập nhật thông tin của hội — ${label}`,
             body: `Kỳ cập nhật dữ liệu ${label} đã mở. Đề nghị ${a.name} (mã ${a.code}) rà soát và gửi các thay đổi, bổ sung thông tin của hội (Biểu mẫu 1) cho Vụ Tổ chức phi chính phủ.`,
-            link: '/hoi-cua-toi/',
+            link: paths.submissions.officerHome(),
             dedupeKey: `${prefix}assoc:${associationId}`,
           });
         }

@@ -3,17 +3,15 @@ import { z } from 'zod';
 import type { AuthUser } from '../../lib/auth-context.js';
 import type { Clock } from '../../lib/clock.js';
 import { NotFoundError } from '../../lib/errors.js';
+import { idParam } from '../../lib/params.js';
+import { paths } from '../../lib/urls.js';
 import { flash } from '../../middleware/locals.js';
 import type { NotificationsService } from './notifications.service.js';
 
 const PAGE_SIZE = 30;
 const pageQuery = z.object({ trang: z.coerce.number().int().min(1).max(100_000).optional() });
 
-function idParam(req: Request): number {
-  const raw = String(req.params.id ?? '');
-  if (!/^\d{1,15}$/.test(raw)) throw new NotFoundError('Không tìm thấy thông báo này.');
-  return Number(raw);
-}
+const NOT_FOUND = 'Không tìm thấy thông báo này.';
 
 export function createNotificationsController({ notifications, clock }: { notifications: NotificationsService; clock: Clock }) {
   return {
@@ -41,15 +39,19 @@ export function createNotificationsController({ notifications, clock }: { notifi
 
     /** Opening a notice marks it read and follows its link (a path inside the portal). */
     async open(req: Request, res: Response) {
-      const row = await notifications.markRead((req.user as AuthUser).id, idParam(req), clock.now());
-      if (!row) throw new NotFoundError('Không tìm thấy thông báo này.');
-      res.redirect(303, row.link?.startsWith('/') && !row.link.startsWith('//') ? row.link : '/thong-bao');
+      const row = await notifications.markRead(
+        (req.user as AuthUser).id,
+        idParam(req, NOT_FOUND, { max: Number.MAX_SAFE_INTEGER }),
+        clock.now(),
+      );
+      if (!row) throw new NotFoundError(NOT_FOUND);
+      res.redirect(303, row.link?.startsWith('/') && !row.link.startsWith('//') ? row.link : paths.notifications.list());
     },
 
     async markAllRead(req: Request, res: Response) {
       const n = await notifications.markAllRead((req.user as AuthUser).id, clock.now());
       flash(req, 'success', n > 0 ? `Đã đánh dấu ${n} thông báo là đã đọc.` : 'Không có thông báo chưa đọc.');
-      res.redirect(303, '/thong-bao');
+      res.redirect(303, paths.notifications.list());
     },
   };
 }

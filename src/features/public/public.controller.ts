@@ -6,6 +6,7 @@ import { once } from 'node:events';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { NotFoundError, ValidationError } from '../../lib/errors.js';
+import { paths } from '../../lib/urls.js';
 import type { AnonymousPage, AnonymousPageResolver, PageView } from '../../middleware/anonymous-pages.js';
 import { SCOPES } from '../register-form/definition.js';
 import { BOM, csvHeader, csvRow, jsonMetadata, openApi } from './open-data.js';
@@ -113,7 +114,7 @@ export function createPublicController(service: PublicService, publicUrl: string
       const counted = Math.max(1, Math.ceil(total / PAGE_SIZE));
       const pages = more ? Math.max(counted, rows.length === PAGE_SIZE ? page + 1 : page) : counted;
       // Open data takes the list's own parameters (without the page).
-      const search = Object.keys(query).length ? `?${new URLSearchParams(query).toString()}` : '';
+      const search = new URLSearchParams(query).toString();
       return {
         view: 'public/list',
         locals: {
@@ -127,8 +128,8 @@ export function createPublicController(service: PublicService, publicUrl: string
           sort: sortOf(q),
           options,
           scopes: SCOPES,
-          csvHref: `/du-lieu-mo/hoi.csv${search}`,
-          jsonHref: `/du-lieu-mo/hoi.json${search}`,
+          csvHref: paths.public.openDataCsv(search),
+          jsonHref: paths.public.openDataJson(search),
         },
       };
     },

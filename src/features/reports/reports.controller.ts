@@ -5,6 +5,7 @@ import { ForbiddenError, NotFoundError, ValidationError } from '../../lib/errors
 import { vietnamToday } from '../../lib/format.js';
 import { fieldErrors } from '../../lib/forms.js';
 import { hasAnyRole } from '../../lib/roles.js';
+import { paths } from '../../lib/urls.js';
 import { associationCodesOf, type ExploitationLogService } from '../access/exploitation-log.service.js';
 import { canReadCategory, canSeePersonal, REPORT_ROLES } from '../access/report-access.js';
 import { TERM_STATE_LABELS } from '../associations/congress-term.js';
@@ -130,7 +131,12 @@ export function createReportsController(deps: { reports: ReportsService; exploit
       template,
       saveName: extra.saveName ?? template?.name ?? '',
       errors: extra.errors ?? {},
-      associationHref: hasAnyRole(user?.roles ?? [], REPORT_ROLES) ? '/quan-tri/hoi/' : canReadCategory(user, 'a') ? '/bao-cao/a?ma=' : '',
+      // The link of an association's code in a table: its record for the ministry, report (a) for an exploiter.
+      associationHref: hasAnyRole(user?.roles ?? [], REPORT_ROLES)
+        ? paths.register.record
+        : canReadCategory(user, 'a')
+          ? (code: string) => paths.reports.category('a', { ma: code })
+          : null,
       canEditDocuments: !!user && user.roles.some((r) => r === 'ngo_staff' || r === 'ngo_lead'),
     });
   }
@@ -171,7 +177,7 @@ export function createReportsController(deps: { reports: ReportsService; exploit
         columns,
         queryFromFilters(filtersFromQuery(q)),
       );
-      res.redirect(303, `/bao-cao/n?mau=${id}`);
+      res.redirect(303, paths.reports.category('n', { mau: id }));
     },
   };
 }

@@ -3,8 +3,11 @@ import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { Config } from '../../config.js';
 import { actorFromRequest } from '../../lib/auth-context.js';
-import { NotFoundError, StaleVersionError, ValidationError } from '../../lib/errors.js';
+import { StaleVersionError, ValidationError } from '../../lib/errors.js';
 import { fieldErrors, keptValues } from '../../lib/forms.js';
+import { idParam } from '../../lib/params.js';
+import { checkUploadedFile, WRONG_FILE_TYPE } from '../../lib/uploads.js';
+import { paths } from '../../lib/urls.js';
 import { flash } from '../../middleware/locals.js';
 import { TERM_COMPLIANCE, type TermInfo } from '../associations/congress-term.js';
 import { ACCEPT_ATTRIBUTE, attachmentDisposition, detectAllowedType, sanitizeOriginalName } from '../documents/documents.files.js';
@@ -19,17 +22,9 @@ import type { ReviewAction } from './submissions.review.js';
 import { EVENT_LABELS, STATUS_LABELS, type SubmissionsService } from './submissions.service.js';
 
 const PAGE_SIZE = 25;
-const ID = /^[1-9]\d{0,8}$/;
 const DAY_MS = 86_400_000;
 
-const WRONG_TYPE =
-  'Tệp không thuộc định dạng được phép (PDF, JPEG, PNG, TIFF, DOCX, XLSX). Định dạng được xác định theo nội dung tệp, không theo tên tệp. Tệp chưa được lưu.';
-
-function idParam(req: Request): number {
-  const raw = String(req.params.id ?? '');
-  if (!ID.test(raw)) throw new NotFoundError('Không tìm thấy biểu mẫu này.');
-  return Number(raw);
-}
+const NOT_FOUND = 'Không tìm thấy biểu mẫu này.';
 
 const versionSchema = z.object({ version: z.coerce.number().int().min(1).max(1_000_000) });
 const reviewSchema = z.object({
@@ -193,15 +188,15 @@ function officerHandlers(c: ControllerContext) {
 
     async start(req: Request, res: Response) {
       const sub = await submissions.start(actorFromRequest(req), req.user?.associationId ?? null);
-      res.redirect(303, `/hoi-cua-toi/bieu-mau/${sub.id}`);
+      res.redirect(303, paths.submissions.form(sub.id));
     },
 
     async show(req: Request, res: Response) {
-      await renderOfficer(c, req, res, idParam(req), 200);
+      await renderOfficer(c, req, res, idParam(req, NOT_FOUND), 200);
     },
 
     async save(req: Request, res: Response) {
-      const id = idParam(req);
+      const id = idParam(req, NOT_FOUND);
       const body = (req.body ?? {}) as Record<string, unknown>;
       const v = versionSchema.safeParse(body);
       if (!v.success) throw new ValidationError({ version: 'Thiếu phiên bản của biểu mẫu. Hãy mở lại biểu mẫu.' });
@@ -220,7 +215,7 @@ function officerHandlers(c: ControllerContext) {
           ? 'Đã gửi Biểu mẫu 1 đến Vụ Tổ chức phi chính phủ. Hội sẽ nhận thông báo khi có kết quả xét duyệt.'
           : 'Đã lưu bản nháp. Có thể quay lại hoàn thiện và gửi sau.',
       );
-      res.redirect(303, submit ? '/hoi-cua-toi/' : `/hoi-cua-toi/bieu-mau/${id}`);
+      res.redirect(303, submit ? paths.submissions.officerHome() : paths.submissions.form(id));
     },
   };
 }
@@ -231,7 +226,7 @@ function attachHandlers(c: ControllerContext) {
   return {
     /** A document attached to the submission: the register's upload rules (type by content, size, R-4 declaration). */
     async attach(req: Request, res: Response) {
-      const id = idParam(req);
+      const id = idParam(req, NOT_FOUND);
       // Not the officer's submission (or no longer open): refused before a byte of the body is read.
       const { sub, code, name } = await submissions.attachable(req.user?.associationId ?? null, id);
       await receive(req, res);
@@ -242,19 +237,15 @@ function attachHandlers(c: ControllerContext) {
         const parsed = uploadSchema.safeParse({ ...body, supersedes_id: '' });
         const errors = parsed.success ? {} : fieldErrors(parsed.error);
         const classified = errors.classification === CLASSIFIED_REFUSAL;
-        let type = null;
-        if (!file) {
-          if (!classified) errors.file = 'Chọn tệp tài liệu cần tải lên.';
-        } else if (file.size === 0) {
-          errors.file = 'Tệp rỗng. Chọn lại tệp tài liệu.';
-        } else {
-          type = await detectAllowedType(file.path);
-          if (!type) errors.file = WRONG_TYPE;
-        }
+        const check = await checkUploadedFile(file, detectAllowedType, {
+          missing: classified ? null : 'Chọn tệp tài liệu cần tải lên.',
+          empty: 'Tệp rỗng. Chọn lại tệp tài liệu.',
+        });
+        if (!check.ok && check.error) errors.file = check.error;
         const ref = { id: sub.association_id, code, name };
-        if (!parsed.success || !file || !type || Object.keys(errors).length > 0) {
+        if (!parsed.success || !file || !check.ok || Object.keys(errors).length > 0) {
           if (classified) await documents.recordRefusal(actorFromRequest(req), ref, 'classified');
-          else if (errors.file === WRONG_TYPE) await documents.recordRefusal(actorFromRequest(req), ref, 'file_type');
+          else if (errors.file === WRONG_FILE_TYPE) await documents.recordRefusal(actorFromRequest(req), ref, 'file_type');
           await storage.discardTemp(file?.path);
           return await renderOfficer(c, req, res, id, 400, { upload: { values, errors } });
         }
@@ -268,7 +259,13 @@ function attachHandlers(c: ControllerContext) {
               supersedesId: null,
               source: `submission:${sub.id}`,
             },
-            { tempPath: file.path, size: file.size, sha256: file.sha256, originalName: sanitizeOriginalName(file.originalname), type },
+            {
+              tempPath: file.path,
+              size: file.size,
+              sha256: file.sha256,
+              originalName: sanitizeOriginalName(file.originalname),
+              type: check.type,
+            },
           );
         } catch (err) {
           if (err instanceof ValidationError) {
@@ -278,7 +275,7 @@ function attachHandlers(c: ControllerContext) {
           throw err;
         }
         flash(req, 'success', `Đã đính kèm tài liệu «${parsed.data.title}» vào biểu mẫu.`);
-        res.redirect(303, `/hoi-cua-toi/bieu-mau/${id}#tai-lieu`);
+        res.redirect(303, `${paths.submissions.form(id)}#tai-lieu`);
       } finally {
         await storage.discardTemp(file?.path);
       }
@@ -323,7 +320,7 @@ function workbookHandlers(c: ControllerContext) {
         const { [CODE_KEY]: _code, ...values } = read.values;
         const sub = await submissions.draftFromWorkbook(actorFromRequest(req), associationId, values);
         flash(req, 'success', 'Đã nạp tệp Excel vào bản nháp. Kiểm tra lại nội dung dưới đây rồi gửi biểu mẫu.');
-        res.redirect(303, `/hoi-cua-toi/bieu-mau/${sub.id}`);
+        res.redirect(303, paths.submissions.form(sub.id));
       } finally {
         await storage.discardTemp(file?.path);
       }
@@ -354,11 +351,11 @@ function reviewHandlers(c: ControllerContext) {
     },
 
     async review(req: Request, res: Response) {
-      await renderReview(c, req, res, idParam(req), 200);
+      await renderReview(c, req, res, idParam(req, NOT_FOUND), 200);
     },
 
     async decide(req: Request, res: Response) {
-      const id = idParam(req);
+      const id = idParam(req, NOT_FOUND);
       const body = (req.body ?? {}) as Record<string, unknown>;
       const parsed = reviewSchema.safeParse(body);
       if (!parsed.success) throw new ValidationError({ action: 'Chọn một quyết định: duyệt, trả lại hoặc từ chối.' });
@@ -392,7 +389,7 @@ function reviewHandlers(c: ControllerContext) {
         reject: 'Đã từ chối biểu mẫu.',
       };
       flash(req, 'success', done[parsed.data.action] ?? 'Đã lưu.');
-      res.redirect(303, '/quan-tri/bieu-mau');
+      res.redirect(303, paths.submissions.queue());
     },
   };
 }

@@ -5,6 +5,7 @@
 
 import type { Actor } from '../../lib/auth-context.js';
 import { ConflictError, StaleVersionError } from '../../lib/errors.js';
+import { paths } from '../../lib/urls.js';
 import { bodyFromRecord, mergeReturned, officerBody, parseSubmission } from '../register-form/change-set.js';
 import type { FlatBody } from '../register-form/flat-body.js';
 import { parseAssociationForm } from '../register-form/schema.js';
@@ -130,7 +131,7 @@ export async function saveByOfficer(
         kind: 'submission.received',
         title: `${resubmit ? 'Biểu mẫu 1 gửi lại' : 'Biểu mẫu 1 mới'} chờ xét duyệt: ${full.record.name}`,
         body: `Hội ${full.record.name} (mã ${full.record.code}) đã ${resubmit ? 'sửa và gửi lại' : 'gửi'} Biểu mẫu 1 số ${sub.id}.`,
-        link: `/quan-tri/bieu-mau/${sub.id}`,
+        link: paths.submissions.review(sub.id),
         dedupeKey: `submission:${sub.id}:received:${row.round}`,
       });
     }

@@ -6,6 +6,7 @@
 
 import type { Actor } from '../../lib/auth-context.js';
 import { ConflictError, NotFoundError, StaleVersionError, ValidationError } from '../../lib/errors.js';
+import { paths } from '../../lib/urls.js';
 import { applyAccepted, type ChangeItem, type Comparison } from '../register-form/change-set.js';
 import { comparison, recordOf, type SubmissionsDeps } from './submissions.context.js';
 import { type Decisions, type SubmissionRow, type SubmissionStatus, WAITING_STATUSES } from './submissions.repository.js';
@@ -153,7 +154,7 @@ export async function decide(deps: SubmissionsDeps, actor: Actor, id: number, in
           : input.action === 'return'
             ? `Biểu mẫu 1 số ${id} cần sửa ${returned} mục. Xem ý kiến của Vụ và gửi lại.`
             : `Biểu mẫu 1 số ${id} bị từ chối: ${comment}`,
-      link: `/hoi-cua-toi/bieu-mau/${id}`,
+      link: paths.submissions.form(id),
       dedupeKey: `submission:${id}:${status}:${row.round}`,
     });
     return row;

@@ -2,9 +2,12 @@ import { pipeline } from 'node:stream/promises';
 import type { Request, Response } from 'express';
 import type { Config } from '../../config.js';
 import { actorFromRequest } from '../../lib/auth-context.js';
-import { ConflictError, NotFoundError, ValidationError } from '../../lib/errors.js';
-import { fieldErrors, keptValues } from '../../lib/forms.js';
+import { ConflictError, ValidationError } from '../../lib/errors.js';
+import { fieldErrors, keptValues, type RefusedForm, submitForm } from '../../lib/forms.js';
+import { idParam } from '../../lib/params.js';
 import { hasAnyRole } from '../../lib/roles.js';
+import { checkUploadedFile } from '../../lib/uploads.js';
+import { paths } from '../../lib/urls.js';
 import { flash } from '../../middleware/locals.js';
 import {
   ACCEPT_ATTRIBUTE,
@@ -18,15 +21,8 @@ import { createUploadReceiver, type DocumentStorage, type ReceivedFile } from '.
 import { ACTION_LABELS, ACTIONS, actionForm, liftForm, listQuery, TARGET_TYPES, violationForm } from './violations.schemas.js';
 import type { ViolationsService } from './violations.service.js';
 
-const BASE = '/quan-tri/vi-pham';
-const WRONG_TYPE =
-  'Tệp không thuộc định dạng được phép (PDF, JPEG, PNG, TIFF, DOCX, XLSX). Định dạng được xác định theo nội dung tệp, không theo tên tệp. Tệp chưa được lưu.';
+const NOT_FOUND = 'Không tìm thấy vi phạm này.';
 
-function idParam(req: Request): number {
-  const raw = String(req.params.id ?? '');
-  if (!/^\d{1,9}$/.test(raw)) throw new NotFoundError('Không tìm thấy vi phạm này.');
-  return Number(raw);
-}
 interface ViolationPagesDeps {
   violations: ViolationsService;
   storage: DocumentStorage;
@@ -46,7 +42,6 @@ function recordPages({ violations, storage, config }: ViolationPagesDeps) {
   const formPage = async (res: Response, status: number, values: Record<string, string>, errors: Record<string, string>) =>
     res.status(status).render('violations/form', {
       title: 'Ghi nhận vi phạm',
-      basePath: BASE,
       organisations: await violations.listOrganisations(),
       targetTypes: TARGET_TYPES,
       classifications: CLASSIFICATIONS,
@@ -63,7 +58,6 @@ function recordPages({ violations, storage, config }: ViolationPagesDeps) {
       const { rows, total } = await violations.list({ q: f.q.trim(), targetType: f['doi-tuong'], page: f.trang });
       res.render('violations/list', {
         title: 'Vi phạm quy chế khai thác',
-        basePath: BASE,
         rows,
         query: { q: f.q, 'doi-tuong': f['doi-tuong'] },
         page: f.trang,
@@ -85,15 +79,12 @@ function recordPages({ violations, storage, config }: ViolationPagesDeps) {
         const values = keptValues(body);
         const parsed = violationForm.safeParse(body);
         const errors = parsed.success ? {} : fieldErrors(parsed.error);
-        let type = null;
-        if (file) {
-          if (file.size === 0) errors.evidence_file = 'Tệp rỗng. Chọn lại tệp chứng cứ.';
-          else {
-            type = await detectAllowedType(file.path);
-            if (!type) errors.evidence_file = WRONG_TYPE;
-          }
-          if (body.classification !== 'khong_mat' && !errors.classification) errors.classification = 'Hãy chọn độ mật của tệp chứng cứ.';
-        }
+        // The evidence file is optional; one that came must be non-empty, of an allowed type and not classified.
+        const check = await checkUploadedFile(file, detectAllowedType, { missing: null, empty: 'Tệp rỗng. Chọn lại tệp chứng cứ.' });
+        if (!check.ok && check.error) errors.evidence_file = check.error;
+        if (file && body.classification !== 'khong_mat' && !errors.classification)
+          errors.classification = 'Hãy chọn độ mật của tệp chứng cứ.';
+        const type = check.ok ? check.type : null;
         if (!parsed.success || Object.keys(errors).length > 0) {
           await storage.discardTemp(file?.path);
           return await formPage(res, 400, values, errors);
@@ -107,7 +98,7 @@ function recordPages({ violations, storage, config }: ViolationPagesDeps) {
               : null,
           );
           flash(req, 'success', `Đã ghi nhận vi phạm số ${row.id}.`);
-          res.redirect(303, `${BASE}/${row.id}`);
+          res.redirect(303, paths.violations.show(row.id));
         } catch (err) {
           if (err instanceof ValidationError) {
             await storage.discardTemp(file?.path);
@@ -121,7 +112,7 @@ function recordPages({ violations, storage, config }: ViolationPagesDeps) {
     },
 
     async evidence(req: Request, res: Response) {
-      const { row, handle } = await violations.openEvidence(actorFromRequest(req), idParam(req));
+      const { row, handle } = await violations.openEvidence(actorFromRequest(req), idParam(req, NOT_FOUND));
       const mime = row.evidence_mime_type ?? 'application/octet-stream';
       res.status(200);
       res.setHeader('Content-Type', mime);
@@ -152,7 +143,6 @@ function decisionPages({ violations }: Pick<ViolationPagesDeps, 'violations'>) {
     const [actions, related] = await Promise.all([violations.actions(v.id), violations.related(v)]);
     res.status(status).render('violations/show', {
       title: `Vi phạm số ${v.id}`,
-      basePath: BASE,
       v,
       actions,
       related,
@@ -167,26 +157,26 @@ function decisionPages({ violations }: Pick<ViolationPagesDeps, 'violations'>) {
 
   return {
     async show(req: Request, res: Response) {
-      await showPage(req, res, idParam(req));
+      await showPage(req, res, idParam(req, NOT_FOUND));
     },
 
     async act(req: Request, res: Response) {
-      const id = idParam(req);
+      const id = idParam(req, NOT_FOUND);
       await violations.get(id);
-      const parsed = actionForm.safeParse(req.body);
-      if (!parsed.success) return showPage(req, res, id, 400, { values: keptValues(req.body), errors: fieldErrors(parsed.error) });
-      try {
-        await violations.act(actorFromRequest(req), id, parsed.data);
-      } catch (err) {
-        if (err instanceof ValidationError) return showPage(req, res, id, 400, { values: keptValues(req.body), errors: err.fieldErrors });
-        throw err;
-      }
-      flash(req, 'success', `Đã ghi quyết định: ${ACTION_LABELS[parsed.data.action]}. Quyết định có hiệu lực ngay.`);
-      res.redirect(303, `${BASE}/${id}`);
+      const done = await submitForm(req.body, actionForm, {
+        save: async (data) => {
+          await violations.act(actorFromRequest(req), id, data);
+          return data.action;
+        },
+        refused: (form: RefusedForm) => showPage(req, res, id, 400, form),
+      });
+      if (!done) return;
+      flash(req, 'success', `Đã ghi quyết định: ${ACTION_LABELS[done.saved]}. Quyết định có hiệu lực ngay.`);
+      res.redirect(303, paths.violations.show(id));
     },
 
     async lift(req: Request, res: Response) {
-      const id = idParam(req);
+      const id = idParam(req, NOT_FOUND);
       await violations.get(id);
       const parsed = liftForm.safeParse(req.body);
       if (!parsed.success) {
@@ -200,7 +190,7 @@ function decisionPages({ violations }: Pick<ViolationPagesDeps, 'violations'>) {
         throw err;
       }
       flash(req, 'success', 'Đã chấm dứt tạm đình chỉ. Quyền truy cập được khôi phục ngay.');
-      res.redirect(303, `${BASE}/${id}`);
+      res.redirect(303, paths.violations.show(id));
     },
   };
 }

@@ -14,6 +14,7 @@ import type { Clock } from '../../lib/clock.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../lib/errors.js';
 import { vietnamToday } from '../../lib/format.js';
 import { hasAnyRole } from '../../lib/roles.js';
+import { paths } from '../../lib/urls.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { ReceivedUpload } from '../documents/documents.service.js';
 import type { DocumentStorage } from '../documents/documents.storage.js';
@@ -114,7 +115,7 @@ function violationRecords({ db, repo, audit, clock, notifications, storage, logg
             kind: 'violation.recorded',
             title: 'Có vi phạm mới chờ quyết định xử lý',
             body: input.description.slice(0, 300),
-            link: `/quan-tri/vi-pham/${row.id}`,
+            link: paths.violations.show(row.id),
             dedupeKey: `violation:${row.id}:recorded`,
           });
           if (file && storageName) {
