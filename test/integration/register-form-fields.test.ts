@@ -13,6 +13,7 @@ import { publicKey } from '../../src/features/public/public-fields.js';
 import { ALL_FIELDS, type FieldDef, type PublicRegime, SUBLISTS } from '../../src/features/register-form/definition.js';
 import { type CatalogueOptions, display } from '../../src/features/register-form/display.js';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
+import { parseCsv } from '../helpers/csv.js';
 import { type Agent, csrfFrom, loggedInAgent } from '../helpers/http.js';
 import { createUser } from '../helpers/users.js';
 
@@ -169,35 +170,6 @@ function publicOf(f: Located) {
   return { key: publicKey({ ...f.def, public: attr }), label: attr.label ?? f.def.label };
 }
 
-/** RFC 4180 rows (quoted cells, doubled quotes, CRLF). */
-function parseCsv(body: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < body.length; i++) {
-    const c = body[i] as string;
-    if (quoted) {
-      if (c === '"' && body[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (c === '\r' && body[i + 1] === '\n') {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-      i++;
-    } else cell += c;
-  }
-  return rows;
-}
-
 const REGIMES: readonly PublicRegime[] = ['113', '79-2022'];
 const contexts = new Map<PublicRegime, Published>();
 
@@ -255,7 +227,7 @@ describe('the definition drives the outputs', () => {
             r.on('end', () => cb(null, s));
           });
         expect(csv.status).toBe(200);
-        const [header, ...rows] = parseCsv(String(csv.body).replace(/^\uFEFF/, ''));
+        const [header, ...rows] = parseCsv(String(csv.body));
         const row = rows.find((r) => r[0] === p.code) as string[];
         expect(row).toBeDefined();
         for (const f of flagged()) {

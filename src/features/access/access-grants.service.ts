@@ -1,27 +1,11 @@
-/**
- * Access grants (R-8.5, R-16.1): the grants in force, their revocation, and the effective access of a user read on
- * every request (suspensions, revocation, current grants).
- */
-import type { Knex } from 'knex';
 import type { Actor } from '../../lib/auth-context.js';
-import type { Clock } from '../../lib/clock.js';
 import { ConflictError, NotFoundError } from '../../lib/errors.js';
 import { paths } from '../../lib/urls.js';
-import type { AuditService } from '../audit/audit.service.js';
-import type { NotificationsService } from '../notifications/notifications.service.js';
 import { CATEGORY_KEYS } from '../reports/categories.js';
-import type { AccessRepository } from './access.repository.js';
+import type { AccessServiceDeps } from './access-deps.js';
 import type { EffectiveAccess } from './effective-access.js';
 
-interface GrantsDeps {
-  db: Knex;
-  repo: AccessRepository;
-  audit: AuditService;
-  notifications: NotificationsService;
-  clock: Clock;
-}
-
-export function createGrantsService(deps: GrantsDeps) {
+export function createGrantsService(deps: Omit<AccessServiceDeps, 'users'>) {
   const { db, repo, audit, notifications, clock } = deps;
   return {
     currentGrants: (organisationId?: number) => repo.currentGrants(clock.now(), organisationId),

@@ -4,36 +4,23 @@
  * transaction with the registration's decision, audit and notices.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Knex } from 'knex';
 import type { Actor } from '../../lib/auth-context.js';
-import type { Clock } from '../../lib/clock.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../lib/errors.js';
 import { vietnamToday } from '../../lib/format.js';
 import { paths } from '../../lib/urls.js';
-import type { AuditService } from '../audit/audit.service.js';
-import type { UsersRepository } from '../auth/users.repository.js';
-import type { NotificationsService } from '../notifications/notifications.service.js';
 import type { CategoryKey } from '../reports/categories.js';
-import type { AccessRepository, OfficerInput } from './access.repository.js';
+import type { OfficerInput } from './access.repository.js';
 import type { RegistrationInput } from './access.schemas.js';
 import { endOfVietnamDay } from './access-dates.js';
+import type { AccessServiceDeps } from './access-deps.js';
 import { createHandoverAccount, type HandedOverAccount, type Handover, ONE_TIME_PASSWORD_HOURS } from './access-handover.js';
-
-interface RegistrationsDeps {
-  db: Knex;
-  repo: AccessRepository;
-  users: UsersRepository;
-  audit: AuditService;
-  notifications: NotificationsService;
-  clock: Clock;
-}
 
 function sha256(value: string): string {
   return createHash('sha256').update(value).digest('hex');
 }
 
 /** The applicant's side and the lead's reading and refusal of registrations. */
-export function createRegistrationsService(deps: Omit<RegistrationsDeps, 'users'>) {
+export function createRegistrationsService(deps: Omit<AccessServiceDeps, 'users'>) {
   const { db, repo, audit, notifications, clock } = deps;
   return {
     /** Public registration: returns the reference and the secret status token (shown once). */
@@ -132,7 +119,7 @@ export function createRegistrationsService(deps: Omit<RegistrationsDeps, 'users'
 }
 
 /** The lead's approval of a registration, with the hand-over of its accounts. */
-export function createRegistrationApproval(deps: RegistrationsDeps) {
+export function createRegistrationApproval(deps: AccessServiceDeps) {
   const { db, repo, users, audit, notifications, clock } = deps;
   return {
     /**

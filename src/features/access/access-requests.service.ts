@@ -1,32 +1,13 @@
-/**
- * The exploiting organisation's requests (R-16.1): its manager asks for one more officer or a renewal, or removes an
- * officer; the NGO Department's lead approves (an added officer's account is handed over; a renewal moves the
- * grant's expiry) or refuses.
- */
-import type { Knex } from 'knex';
 import type { Actor } from '../../lib/auth-context.js';
-import type { Clock } from '../../lib/clock.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../lib/errors.js';
 import { paths } from '../../lib/urls.js';
-import type { AuditService } from '../audit/audit.service.js';
-import type { UsersRepository } from '../auth/users.repository.js';
-import type { NotificationsService } from '../notifications/notifications.service.js';
-import type { AccessRepository } from './access.repository.js';
 import type { OfficerForm } from './access.schemas.js';
 import { endOfVietnamDay } from './access-dates.js';
+import type { AccessServiceDeps } from './access-deps.js';
 import { createHandoverAccount, type Handover, ONE_TIME_PASSWORD_HOURS } from './access-handover.js';
 
-interface RequestsDeps {
-  db: Knex;
-  repo: AccessRepository;
-  users: UsersRepository;
-  audit: AuditService;
-  notifications: NotificationsService;
-  clock: Clock;
-}
-
 /** The organisation's page and its manager's actions. */
-export function createOrganisationActions(deps: RequestsDeps) {
+export function createOrganisationActions(deps: AccessServiceDeps) {
   const { db, repo, users, audit, notifications, clock } = deps;
   return {
     /** The organisation's page (R-16.1): organisation, latest grant, members with their use, requests. */
@@ -124,7 +105,7 @@ export function createOrganisationActions(deps: RequestsDeps) {
 }
 
 /** The lead's decisions on the organisations' requests. */
-export function createRequestDecisions(deps: RequestsDeps) {
+export function createRequestDecisions(deps: AccessServiceDeps) {
   const { db, repo, users, audit, notifications, clock } = deps;
   return {
     pendingRequests: () => repo.requests({ status: 'pending' }),

@@ -7,24 +7,12 @@
  * (access-registrations.service.ts), grants and the effective access (access-grants.service.ts), the
  * organisation's requests and their decisions (access-requests.service.ts).
  */
-import type { Knex } from 'knex';
-import type { Clock } from '../../lib/clock.js';
-import type { AuditService } from '../audit/audit.service.js';
-import type { UsersRepository } from '../auth/users.repository.js';
-import type { NotificationsService } from '../notifications/notifications.service.js';
-import type { AccessRepository } from './access.repository.js';
+import type { AccessServiceDeps } from './access-deps.js';
 import { createGrantsService } from './access-grants.service.js';
 import { createRegistrationApproval, createRegistrationsService } from './access-registrations.service.js';
 import { createOrganisationActions, createRequestDecisions } from './access-requests.service.js';
 
-export function createAccessService(deps: {
-  db: Knex;
-  repo: AccessRepository;
-  users: UsersRepository;
-  audit: AuditService;
-  notifications: NotificationsService;
-  clock: Clock;
-}) {
+export function createAccessService(deps: AccessServiceDeps) {
   return {
     ...createRegistrationsService(deps),
     ...createRegistrationApproval(deps),

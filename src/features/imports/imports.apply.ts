@@ -69,6 +69,21 @@ async function finishApply(ctx: ImportContext, trx: Knex, batchId: number): Prom
   );
 }
 
+/** Moves a validated batch to "applying" for this actor and mode; a batch already taken is a conflict. */
+export async function claimForApply(ctx: ImportContext, actor: Actor, batchId: number, mode: ApplyMode): Promise<BatchRow> {
+  const claimed = await ctx.repo.transition(batchId, ['validated'], {
+    status: 'applying',
+    phase: 'apply',
+    apply_mode: mode,
+    applied_by: actor.userId,
+    started_at: ctx.clock.now(),
+    heartbeat_at: ctx.clock.now(),
+    failure: null,
+  });
+  if (!claimed) throw new ConflictError('Lô dữ liệu này đang được áp dụng hoặc đã áp dụng.');
+  return claimed;
+}
+
 /** Applies a batch (re-validating it against the database as it is now). */
 export async function applyBatch(
   ctx: ImportContext,
@@ -80,18 +95,7 @@ export async function applyBatch(
   const { db, repo, audit, clock, progress } = ctx;
   let batch = await repo.find(batchId);
   if (!batch) throw new NotFoundError('Không tìm thấy lô dữ liệu nhập.');
-  if (!options.claimed) {
-    const claimed = await repo.transition(batchId, ['validated'], {
-      status: 'applying',
-      phase: 'apply',
-      apply_mode: mode,
-      applied_by: actor.userId,
-      started_at: clock.now(),
-      heartbeat_at: clock.now(),
-    });
-    if (!claimed) throw new ConflictError('Lô dữ liệu này đang được áp dụng hoặc đã áp dụng.');
-    batch = claimed;
-  }
+  if (!options.claimed) batch = await claimForApply(ctx, actor, batchId, mode);
   const current = batch;
   const { evaluated, file } =
     options.pre ??

@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Actor } from '../../lib/auth-context.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../lib/errors.js';
 import type { FileFormat } from './bulk-file.js';
-import { applyBatch } from './imports.apply.js';
+import { applyBatch, claimForApply } from './imports.apply.js';
 import { createBatch, launch, markFailed, reapStale, validateBatch } from './imports.batches.js';
 import {
   type ApplyMode,
@@ -129,16 +129,7 @@ export function createImportsService(deps: ImportDeps) {
       if (mode === 'all' && (batch.rows_invalid > 0 || (batch.file_errors?.length ?? 0) > 0))
         throw new ValidationError({ mode: 'Tệp còn dòng sai: chỉ có thể áp dụng các dòng hợp lệ, hoặc sửa tệp rồi tải lên lại.' });
       if (mode === 'valid_only' && batch.rows_valid === 0) throw new ValidationError({ mode: 'Tệp không có dòng hợp lệ nào.' });
-      const claimed = await repo.transition(batchId, ['validated'], {
-        status: 'applying',
-        phase: 'apply',
-        apply_mode: mode,
-        applied_by: actor.userId,
-        started_at: clock.now(),
-        heartbeat_at: clock.now(),
-        failure: null,
-      });
-      if (!claimed) throw new ConflictError('Lô dữ liệu này đang được áp dụng hoặc đã áp dụng.');
+      await claimForApply(ctx, actor, batchId, mode);
       launch(ctx, batchId, () => applyBatch(ctx, actor, batchId, mode, { claimed: true }));
     },
 
