@@ -1,7 +1,7 @@
 /**
  * A server under test, in its own process so the load generator never shares its event loop or its memory
  * figure. Started by bench/lib/child.ts with an IPC channel:
- *  - BENCH_CHILD=app: the real app exactly as server.ts builds it (createServices + createApp) on the environment
+ *  - BENCH_CHILD=app: the real app exactly as src/cli/start.ts builds it (createServices + createApp) on the environment
  *    it was given (the parent migrated and filled the database already);
  *  - BENCH_CHILD=ceiling: a bare Express + EJS page rendering the same 20 rows from memory (the SPEC §7 ceiling).
  * It samples its own resident set size every 50 ms and answers {type:'rss'} with the current and peak values.
@@ -34,10 +34,10 @@ async function startApp(): Promise<express.Express> {
   const database = await openDatabase(config, logger);
   const services = createServices({ db: database.knex, config, clock: systemClock, logger });
   const app = createApp({ config, db: database.knex, services, logger, clock: systemClock });
-  // As server.ts: expired sessions are deleted in the background (the soak watches the session rows).
+  // As src/cli/start.ts: expired sessions are deleted in the background (the soak watches the session rows).
   const store = app.locals.sessionStore;
   if (store instanceof KnexSessionStore) store.startPruning();
-  // As server.ts: the public search index loads in the background from the start. The bench measures the app once
+  // As src/cli/start.ts: the public search index loads in the background from the start. The bench measures the app once
   // it is loaded (until then, a few seconds after start, public lists run the SQL search).
   services.publicSearch.start();
   await services.publicSearch.loaded();
