@@ -159,6 +159,37 @@ describe('one-time passwords from access hand-over (check 8)', () => {
     expect(reuse.text).toContain(GENERIC);
   });
 
+  it('a one-time password (as user:create issues it) signs in once: a second login with it is refused', async () => {
+    // user:create (src/cli/create-user.ts): forced change, expiry in 72 hours.
+    const user = await createUser(t.db.knex, ['association'], {
+      mustChangePassword: true,
+      passwordExpiresAt: new Date(t.clock.now().getTime() + 72 * 3_600_000),
+    });
+    const first = agent(t);
+    const res = await passwordLogin(first, user.username, user.password);
+    expect(res.status).toBe(303);
+    expect((await first.get('/hoi-cua-toi/')).headers.location).toBe('/tai-khoan/doi-mat-khau');
+
+    // Spent: neither another browser nor the same one signs in with it again.
+    for (const again of [agent(t), agent(t)]) {
+      const reuse = await passwordLogin(again, user.username, user.password);
+      expect(reuse.status).toBe(401);
+      expect(reuse.text).toContain(GENERIC);
+    }
+
+    // The session it opened must change the password, and can: the one-time password is still its current one.
+    const form = await first.get('/tai-khoan/doi-mat-khau');
+    expect(form.status).toBe(200);
+    const chosen = 'trăng rằm tháng tám sáng trên sông Hương';
+    const done = await first
+      .post('/tai-khoan/doi-mat-khau')
+      .type('form')
+      .send({ _csrf: csrfFrom(form.text), currentPassword: user.password, newPassword: chosen, confirmPassword: chosen });
+    expect(done.status).toBe(303);
+    expect((await passwordLogin(agent(t), user.username, chosen)).status).toBe(303);
+    expect((await passwordLogin(agent(t), user.username, user.password)).status).toBe(401);
+  });
+
   it('lets the forced user log out', async () => {
     const user = await createUser(t.db.knex, ['association'], { mustChangePassword: true });
     const a = agent(t);

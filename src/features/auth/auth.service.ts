@@ -83,6 +83,12 @@ function signIn({ users, audit, clock }: Omit<AuthServiceDeps, 'db' | 'config'>,
         await fail(actor, user, 'suspended', 'password');
         return { ok: false, reason: 'suspended' };
       }
+      // A one-time password (user:create, access hand-over) works once: this login spends it, the session it opens
+      // must change it, and a second login with it fails as an expired one (RELIABILITY check 8).
+      if (user.must_change_password && !(await users.spendOneTimePassword(user.id, now))) {
+        await fail(actor, user, 'expired', 'password');
+        return { ok: false, reason: 'expired' };
+      }
       if (!needsMfa(user.roles)) return { ok: true, user, secondFactor: 'none' };
       return { ok: true, user, secondFactor: user.totp_enabled_at && user.totp_secret ? 'verify' : 'enrol' };
     },

@@ -106,6 +106,17 @@ export function createUsersRepository(db: Knex) {
       await trx('users').where({ id }).update({ failed_login_count: 0, locked_until: null, last_login_at: at });
     },
     /**
+     * Spend a one-time password (an account that must change its password): from `at` on it has expired, so it signs
+     * in once. Returns false when another login spent it first (or it had expired already).
+     */
+    async spendOneTimePassword(id: number, at: Date, trx: Knex = db): Promise<boolean> {
+      const n = await trx('users')
+        .where({ id, must_change_password: true })
+        .andWhere((q) => q.whereNull('password_expires_at').orWhere('password_expires_at', '>', at))
+        .update({ password_expires_at: at });
+      return n === 1;
+    },
+    /**
      * Accept a TOTP time step only if it is newer than the last one used (RELIABILITY check 7: no replay).
      * Returns false when another request already used this step or a later one.
      */
