@@ -101,7 +101,7 @@ export function createApp({ config, db, services, logger, clock, extraRoutes }: 
   const store = config.session.store === 'memory' ? new session.MemoryStore() : new KnexSessionStore(db, config.session.idleMs, logger);
   app.locals.sessionStore = store;
   const passport = createPassport(services.users);
-  const csrf = createCsrf();
+  const csrf = createCsrf({ secret: config.session.secret, secureCookie: config.session.secureCookie });
   const limiter = inFlightLimiter({ max: config.maxInFlight, logger, onShed: () => metrics.shed.inc() });
   metrics.trackInFlight(limiter.inFlight);
   const publicController = createPublicController(services.publicData, config.publicUrl);

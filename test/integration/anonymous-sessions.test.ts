@@ -6,6 +6,8 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SESSION_COOKIE } from '../../src/middleware/session.js';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
+import { agent, csrfToken } from '../helpers/http.js';
+import { createUser } from '../helpers/users.js';
 
 let t: TestContext;
 
@@ -65,10 +67,36 @@ describe('anonymous public GETs (check 10)', () => {
     expect(await sessionCount()).toBe(0);
   });
 
-  it('the login page, which has a form, does create a session (the counter above can see one)', async () => {
-    const res = await request(t.app).get('/dang-nhap');
-    expect(res.status).toBe(200);
-    expect(setsSessionCookie(res)).toBe(true);
-    expect(await sessionCount()).toBe(1);
+  // Issue 15 item 6 (this test used to expect a session per visit of the login page, the wrong answer): the login
+  // form's CSRF token lives in a signed cookie until there is something to keep in a session.
+  it('50 anonymous GETs of the login page store 0 sessions; the login from that form still works', async () => {
+    const before = await sessionCount();
+    for (let i = 0; i < 50; i++) {
+      const res = await request(t.app).get('/dang-nhap');
+      expect(res.status).toBe(200);
+      expect(res.text).toMatch(/name="_csrf" value="[^"]+"/);
+      expect(setsSessionCookie(res)).toBe(false);
+    }
+    expect(await sessionCount()).toBe(before);
+
+    const user = await createUser(t.db.knex, ['association']);
+    const a = agent(t);
+    const token = await csrfToken(a, '/dang-nhap');
+    expect(await sessionCount()).toBe(before);
+    const res = await a.post('/dang-nhap').type('form').send({ _csrf: token, username: user.username, password: user.password });
+    expect(res.status).toBe(303);
+    expect((await a.get('/hoi-cua-toi/')).status).toBe(200);
+    expect(await sessionCount()).toBe(before + 1);
+  });
+
+  it('a token from the login page of another browser is refused (403), and nobody is signed in', async () => {
+    const user = await createUser(t.db.knex, ['association']);
+    const other = agent(t);
+    const token = await csrfToken(other, '/dang-nhap');
+    const a = agent(t);
+    await a.get('/dang-nhap');
+    const res = await a.post('/dang-nhap').type('form').send({ _csrf: token, username: user.username, password: user.password });
+    expect(res.status).toBe(403);
+    expect((await a.get('/hoi-cua-toi/')).status).toBe(303);
   });
 });
