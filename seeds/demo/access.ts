@@ -1,11 +1,12 @@
 /**
- * A demo exploiting organisation with an approved registration and a grant of reports a, b and e (one year from
- * the seed), linked to the demo accounts `org.manager` and `exploiter`. Idempotent: found by name, left alone.
+ * A demo exploiting organisation with an approved registration and the grant SPEC §6 names — reports a, b, c, e
+ * and l (one year from the seed) — linked to the demo accounts `org.manager` and `exploiter` (only the exploiter
+ * reads reports, SPEC §1). Idempotent: found by name, left alone.
  */
 import type { Knex } from 'knex';
 
 export const DEMO_ORGANISATION = 'Viện Nghiên cứu Xã hội (tổ chức khai thác mẫu)';
-export const DEMO_GRANT_CATEGORIES = ['a', 'b', 'e'];
+export const DEMO_GRANT_CATEGORIES = ['a', 'b', 'c', 'e', 'l'];
 
 export async function seedDemoAccess(knex: Knex, now: Date = new Date()): Promise<{ created: boolean }> {
   let organisation = await knex('organisations').where({ name: DEMO_ORGANISATION }).first<{ id: number }>('id');

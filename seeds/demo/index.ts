@@ -32,7 +32,7 @@ export async function seedDemo(
     await knex('users').where({ username: 'hoi.demo' }).whereNull('association_id').update({ association_id: association.id });
   }
   await seedDemoSubmission(knex, deps.clock);
-  // The demo organisation's grant (reports a, b, e) for org.manager and exploiter.
+  // The demo organisation's grant (reports a, b, c, e, l; SPEC §6) for org.manager and exploiter.
   await knex.transaction((trx) => seedDemoAccess(trx));
   return { users, associations: created, ms: Math.round(performance.now() - started) };
 }

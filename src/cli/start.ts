@@ -1,6 +1,7 @@
 /**
  * Entry point of `npm start` and the container: config → database (PostgreSQL or embedded PGlite) → migrate and seed
- * (seeding.ts) → services → app → listen, then the URL and — in demo mode — the demo accounts.
+ * (seeding.ts) → in production, no account with the demo password or TOTP secret (else exit 1) → services → app →
+ * listen, then the URL and — in demo mode — the demo accounts.
  * Graceful shutdown on SIGTERM/SIGINT: stop accepting, finish requests in flight (≤ 25 s), stop the scheduler (a job
  * in flight gets ≤ 15 s), close the database.
  */
@@ -9,6 +10,7 @@ import { DEMO_ACCOUNTS } from '../../seeds/demo/users.js';
 import { createApp } from '../app.js';
 import { ConfigError, loadConfig } from '../config.js';
 import { openDatabase } from '../db/setup.js';
+import { demoCredentialsRefusal } from '../features/auth/demo-credentials.js';
 import { createScheduler } from '../jobs/scheduler.js';
 import { systemClock } from '../lib/clock.js';
 import { createLogger } from '../logger.js';
@@ -30,6 +32,17 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   const database = await openDatabase(config, logger);
   await prepareDatabase(database, config, logger);
+  // A demo database promoted to production: its demo accounts' credentials are published (SPEC §6). Refuse to serve.
+  const refusal = await demoCredentialsRefusal(database.knex, config);
+  if (refusal) {
+    logger.error(
+      { accounts: refusal.accounts.map((a) => a.username) },
+      'accounts with the demo password or TOTP secret; refusing to start',
+    );
+    console.error(refusal.message);
+    await database.close();
+    process.exit(1);
+  }
 
   const clock = systemClock;
   const services = createServices({ db: database.knex, config, clock, logger });

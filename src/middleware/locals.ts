@@ -27,7 +27,7 @@ export function navigationFor(roles: readonly Role[]): NavItem[] {
     items.push({ href: paths.access.associationReaders(), label: 'Tổ chức khai thác dữ liệu của hội' });
   if (hasAnyRole(roles, ['org_manager', 'exploiter'])) items.push({ href: paths.access.exploiterHome(), label: 'Khai thác dữ liệu' });
   if (hasAnyRole(roles, ['association', 'org_manager', 'exploiter'])) items.push({ href: paths.support.ownList(), label: 'Hỏi đáp' });
-  if (hasAnyRole(roles, ['org_manager', 'exploiter'])) items.push({ href: paths.reports.index(), label: 'Báo cáo được cấp' });
+  if (hasAnyRole(roles, ['exploiter'])) items.push({ href: paths.reports.index(), label: 'Báo cáo được cấp' });
   if (hasAnyRole(roles, ['ngo_lead'])) items.push({ href: paths.access.registrations(), label: 'Đăng ký khai thác' });
   if (hasAnyRole(roles, ['ngo_staff', 'ngo_lead'])) items.push({ href: paths.access.log(), label: 'Nhật ký khai thác' });
   items.push({ href: paths.auth.changePassword(), label: 'Đổi mật khẩu' });

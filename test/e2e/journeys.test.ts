@@ -182,7 +182,7 @@ describe('exploiters', () => {
     const page = await context.newPage();
     await signIn(page, app, 'exploiter', false);
     await checkPage(page, 'exploiter-home');
-    // The demo organisation's grant covers reports a, b and e (seeds/demo/access.ts).
+    // The demo organisation's grant covers reports a, b, c, e and l (SPEC §6, seeds/demo/access.ts).
     const granted = await page.goto('/bao-cao/b');
     expect(granted?.status()).toBe(200);
     await expect.poll(() => page.locator('main table').count()).toBeGreaterThan(0);

@@ -680,7 +680,7 @@ describe('refusal and rate limit', () => {
 });
 
 describe('demo data', () => {
-  it('links org.manager and exploiter to a demo organisation with a grant of a, b, e; idempotent', async () => {
+  it('links org.manager and exploiter to a demo organisation with the grant SPEC §6 names (a, b, c, e, l); idempotent', async () => {
     const k = t.db.knex;
     const manager = await createUser(k, ['org_manager'], { username: 'org.manager' });
     const officer = await createUser(k, ['exploiter'], { username: 'exploiter' });
@@ -689,11 +689,17 @@ describe('demo data', () => {
     const orgs = await k('organisations').where({ name: DEMO_ORGANISATION });
     expect(orgs).toHaveLength(1);
     const grants = await k('access_grants').where({ organisation_id: orgs[0].id });
-    expect(grants.map((g) => g.categories)).toEqual([['a', 'b', 'e']]);
+    expect(grants.map((g) => g.categories)).toEqual([['a', 'b', 'c', 'e', 'l']]);
     for (const u of [manager, officer]) expect((await k('users').where({ id: u.id }).first()).organisation_id).toBe(orgs[0].id);
     const a = await loggedInAgent(t, officer);
-    expect((await a.get('/bao-cao/e')).status).toBe(200);
-    expect((await a.get('/bao-cao/c')).status).toBe(403);
+    for (const c of ['b', 'c', 'e', 'l']) expect((await a.get(`/bao-cao/${c}`)).status, c).toBe(200);
+    for (const c of CATEGORY_KEYS.filter((key) => !['a', 'b', 'c', 'e', 'l'].includes(key))) {
+      expect((await a.get(`/bao-cao/${c}`)).status, c).toBe(403);
+    }
+    // The organisation's manager sees its account, not the reports (SPEC §1).
+    const m = await loggedInAgent(t, manager);
+    expect((await m.get('/khai-thac/')).status).toBe(200);
+    expect((await m.get('/bao-cao/e')).status).toBe(403);
   });
 });
 

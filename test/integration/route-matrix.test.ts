@@ -17,8 +17,12 @@ type Access = 'public' | readonly Role[];
 const STAFF: readonly Role[] = ['ngo_staff', 'ngo_lead', 'it_admin', 'leader'];
 const REGISTER_READ: readonly Role[] = ['ngo_staff', 'ngo_lead', 'leader'];
 const REGISTER_EDIT: readonly Role[] = ['ngo_staff', 'ngo_lead'];
-/** Report readers: staff and leaders, and users of an exploiting organisation with a current grant (R-8.5). */
-const REPORT_READERS: readonly Role[] = ['ngo_staff', 'ngo_lead', 'leader', 'org_manager', 'exploiter'];
+/**
+ * Report readers (SPEC §1 "reports R-17.1 (a–n) and exports"): staff and leaders, and exploiters within their
+ * organisation's current grant (R-8.5). An organisation's manager manages its officers and sees its account
+ * (/khai-thac/), never the reports.
+ */
+const REPORT_READERS: readonly Role[] = ['ngo_staff', 'ngo_lead', 'leader', 'exploiter'];
 const INCIDENTS: readonly Role[] = ['ngo_staff', 'ngo_lead', 'it_admin'];
 const SIGNED_IN: readonly Role[] = ['ngo_staff', 'ngo_lead', 'it_admin', 'leader', 'association', 'org_manager', 'exploiter'];
 
@@ -101,8 +105,8 @@ const MATRIX: Record<string, Access> = {
   'POST /quan-tri/danh-muc/:kind/moi': REGISTER_EDIT,
   'GET /quan-tri/danh-muc/:kind/:code/sua': REGISTER_EDIT,
   'POST /quan-tri/danh-muc/:kind/:code/sua': REGISTER_EDIT,
-  // Reports R-17.1 (a–n) and exports: NGO Department staff and leaders; org_manager and exploiter within their
-  // organisation's grant (the matrix users hold a grant of every category; outside a grant: access.test.ts).
+  // Reports R-17.1 (a–n) and exports: NGO Department staff and leaders; exploiters within their organisation's
+  // grant (the matrix users hold a grant of every category; outside a grant: access.test.ts); org_manager never.
   'GET /bao-cao': REPORT_READERS,
   'GET /bao-cao/:category': REPORT_READERS,
   'POST /bao-cao/n/mau': REPORT_READERS,
@@ -280,6 +284,39 @@ describe('role × route matrix (check 11)', () => {
     const after = await a.get('/tai-khoan/doi-mat-khau');
     expect(after.status).toBe(303);
     expect(after.headers.location).toBe('/dang-nhap?tiep=%2Ftai-khoan%2Fdoi-mat-khau');
+  });
+});
+
+describe('reports R-17.1 and their exports follow SPEC §1 exactly, category by category', () => {
+  it.each(ROLES)('%s: every category page and its CSV answer as SPEC §1 says', async (role) => {
+    const a = agent(t);
+    await login(t, a, users.get(role) as TestUser);
+    const wrong: string[] = [];
+    for (const url of ['/bao-cao', ...CATEGORY_KEYS.flatMap((c) => [`/bao-cao/${c}`, `/bao-cao/${c}?format=csv`])]) {
+      const res = await a.get(url);
+      if (REPORT_READERS.includes(role)) {
+        if (res.status === 403 || res.status >= 500) wrong.push(`${url}: ${res.status}, expected allowed`);
+      } else if (res.status !== 403) {
+        wrong.push(`${url}: ${res.status}, expected 403`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it("an organisation's manager is shown no report link: neither in the menu nor on its page; an exploiter is", async () => {
+    const manager = agent(t);
+    await login(t, manager, users.get('org_manager') as TestUser);
+    const page = await manager.get('/khai-thac/');
+    expect(page.status).toBe(200);
+    expect(page.text).not.toMatch(/href="\/bao-cao/);
+    expect(page.text).not.toContain('Báo cáo được cấp');
+    expect(page.text).toContain('Quyền khai thác của tổ chức');
+    const officer = agent(t);
+    await login(t, officer, users.get('exploiter') as TestUser);
+    const own = await officer.get('/khai-thac/');
+    expect(own.status).toBe(200);
+    expect(own.text).toContain('href="/bao-cao"');
+    expect(own.text).toContain('href="/bao-cao/a"');
   });
 });
 

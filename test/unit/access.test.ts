@@ -55,7 +55,15 @@ describe('access helpers', () => {
     expect(canReadCategory({ roles: ['exploiter'], access: { ...grant, categories: ['a'], blocked: 'org_suspended' } }, 'a')).toBe(false);
     expect(canReadCategory({ roles: ['exploiter'] }, 'a')).toBe(false);
     expect(canReadCategory({ roles: ['association'] }, 'a')).toBe(false);
-    expect(canSeePersonal({ roles: ['org_manager'], access: { ...grant, categories: ['d'], personal: true } })).toBe(true);
+    expect(canSeePersonal({ roles: ['exploiter'], access: { ...grant, categories: ['d'], personal: true } })).toBe(true);
+    expect(canSeePersonal({ roles: ['exploiter'], access: { ...grant, categories: ['d'] } })).toBe(false);
+  });
+
+  it("an organisation's manager reads no report, whatever the grant (SPEC §1)", () => {
+    const grant = { organisationId: 1, categories: ['a', 'b'] as const, personal: true, expiresAt: new Date(), blocked: null };
+    expect(canReadCategory({ roles: ['org_manager'], access: { ...grant, categories: ['a', 'b'] } }, 'a')).toBe(false);
     expect(canSeePersonal({ roles: ['org_manager'], access: { ...grant, categories: ['d'] } })).toBe(false);
+    // A manager who is also one of the organisation's officers reads as an officer.
+    expect(canReadCategory({ roles: ['org_manager', 'exploiter'], access: { ...grant, categories: ['a', 'b'] } }, 'a')).toBe(true);
   });
 });

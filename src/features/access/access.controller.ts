@@ -5,6 +5,7 @@ import { ForbiddenError, ValidationError } from '../../lib/errors.js';
 import { formatDateTime, vietnamToday } from '../../lib/format.js';
 import { fieldErrors, keptValues, submitForm } from '../../lib/forms.js';
 import { idParam } from '../../lib/params.js';
+import { hasAnyRole } from '../../lib/roles.js';
 import { paths } from '../../lib/urls.js';
 import { flash } from '../../middleware/locals.js';
 import { isoToVietnameseDate } from '../register-form/schema.js';
@@ -30,7 +31,7 @@ import { NEAR_EXPIRY_DAYS, nearExpiry } from './access-dates.js';
 import { type Handover, ONE_TIME_PASSWORD_HOURS } from './access-handover.js';
 import { BLOCK_LABELS } from './effective-access.js';
 import type { ExploitationLogService } from './exploitation-log.service.js';
-import { canReadCategory } from './report-access.js';
+import { canReadCategory, GRANT_READER_ROLES } from './report-access.js';
 
 export const STATUS_LABELS: Record<string, string> = {
   pending: 'Chờ xét duyệt',
@@ -275,6 +276,8 @@ function organisationPages({ access, clock }: Pick<AccessPagesDeps, 'access' | '
     const state = user.access ?? null;
     const granted = CATEGORIES.filter((c) => canReadCategory(user, c.key));
     const isManager = user.roles.includes('org_manager');
+    // Only an exploiter reads reports (SPEC §1): a manager's page shows the organisation's account, no report link.
+    const readsReports = hasAnyRole(user.roles, GRANT_READER_ROLES);
     const overview = user.organisationId && isManager ? await access.organisationOverview(user.organisationId) : null;
     res.status(status).render('access/dashboard', {
       title: 'Khai thác dữ liệu',
@@ -285,6 +288,7 @@ function organisationPages({ access, clock }: Pick<AccessPagesDeps, 'access' | '
       nearDays: NEAR_EXPIRY_DAYS,
       overview,
       isManager,
+      readsReports,
       categoryLetters,
       requestLabels: REQUEST_LABELS,
       statusLabels: STATUS_LABELS,

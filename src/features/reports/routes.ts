@@ -9,7 +9,7 @@ import type { createReportsController } from './reports.controller.js';
 
 export function reportsRoutes(c: ReturnType<typeof createReportsController>): Router {
   const r = Router();
-  // Exploiters and organisation managers pass the guard; canReadCategory then limits them to their grant.
+  // Exploiters pass the guard (organisation managers do not, SPEC §1); canReadCategory then limits them to their grant.
   const read = requireRole(...READER_ROLES);
   r.get('/bao-cao', read, c.index);
   r.post('/bao-cao/n/mau', read, c.saveCustom);
