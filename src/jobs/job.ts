@@ -17,8 +17,11 @@ export interface JobRunContext {
 }
 
 export interface JobDefinition {
+  /** The job's code (URLs, job_runs.job, `npm run job`); never shown as a name on a page. */
   name: string;
-  /** Vietnamese, shown on the job runs page and by `npm run job`. */
+  /** Short Vietnamese name shown on pages (job runs, annual report); defaults to the description. */
+  title?: string;
+  /** Vietnamese, shown on the job runs page and by `npm run job`; no requirement codes (they go in comments). */
   description: string;
   /** Key into config.jobs.schedules (the job's name by convention); none = run by hand only. */
   schedule?: string;
@@ -30,4 +33,9 @@ export interface JobDefinition {
   period?(now: Date): string | null;
   /** Returns the counts recorded with the run (e.g. `{ notices: 12, emails: 3 }`). Throw to fail the run. */
   run(ctx: JobRunContext): Promise<Record<string, number>>;
+}
+
+/** The Vietnamese name of a job, for pages: its title, else its description. */
+export function jobTitle(job: Pick<JobDefinition, 'title' | 'description'>): string {
+  return job.title ?? job.description;
 }

@@ -34,6 +34,7 @@ export function createJobs({ db, config, clock, notifications, mailer }: JobDeps
    */
   const scheduledBackupJob: JobDefinition = {
     name: 'backup',
+    title: backupJob.title,
     description: `${backupJob.description} Sau mỗi lần sao lưu, diễn tập khôi phục ngay bản vừa tạo.`,
     schedule: 'backup',
     async run({ logger }) {
@@ -44,6 +45,7 @@ export function createJobs({ db, config, clock, notifications, mailer }: JobDeps
   };
   const drillJob: JobDefinition = {
     name: backupDrillJob.name,
+    title: backupDrillJob.title,
     description: backupDrillJob.description,
     run: ({ logger }) => backupDrillJob.run(backupContext(logger)),
   };

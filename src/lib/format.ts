@@ -31,6 +31,21 @@ export function formatDateTime(value: Date | string | number | null | undefined)
   return `${formatDate(d)} ${timeFmt.format(d)}`;
 }
 
+/** A year as a year is written: 1900, 2026 — never with a thousands separator (not "1.900"). */
+export function formatYear(value: number | string | null | undefined): string {
+  if (value === null || value === undefined || value === '') return '';
+  const n = Number(value);
+  return Number.isInteger(n) ? String(n) : '';
+}
+
+const ROMAN_QUARTERS = ['I', 'II', 'III', 'IV'] as const;
+
+/** A quarter as a ministry writes it: 'Quý IV/2026' from the key '2026-Q4' (capital Q, Roman numeral); '' if not a key. */
+export function formatQuarter(key: string | null | undefined): string {
+  const m = /^(\d{4})-Q([1-4])$/.exec(key ?? '');
+  return m ? `Quý ${ROMAN_QUARTERS[Number(m[2]) - 1]}/${m[1]}` : '';
+}
+
 /** 1.234.567 */
 export function formatNumber(value: number | string | bigint | null | undefined): string {
   if (value === null || value === undefined || value === '') return '';

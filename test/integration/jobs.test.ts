@@ -285,8 +285,11 @@ describe('runner: catch-up, interrupted runs, job runs page and "Chạy ngay"', 
     const audit = await t.db.knex('audit_events').where({ action: 'job.run_manual', target_id: 'annual-report-reminder' });
     expect(audit).toHaveLength(1);
     const failed = await a.get('/quan-tri/he-thong/tac-vu?trang-thai=failed');
-    expect(failed.text).toContain('2027-01-06');
+    // Periods read as dates and quarters (issue 15 item 16): 06/01/2027, not 2027-01-06.
+    expect(failed.text).toContain('06/01/2027');
+    expect(failed.text).not.toContain('2027-01-06');
     expect(failed.text).not.toContain('2026-Q4');
+    expect(failed.text).not.toContain('Quý IV/2026');
     const bogus = await a
       .post('/quan-tri/he-thong/tac-vu/khong-co/chay')
       .type('form')

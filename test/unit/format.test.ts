@@ -1,6 +1,7 @@
 /** Vietnamese formatting (SPEC §6): dates dd/mm/yyyy in Asia/Ho_Chi_Minh, numbers 1.234.567, money in VND. */
 import { describe, expect, it } from 'vitest';
-import { formatDate, formatDateTime, formatNumber, formatVnd } from '../../src/lib/format.js';
+import { countsText, periodLabel } from '../../src/features/jobs/jobs.schemas.js';
+import { formatDate, formatDateTime, formatNumber, formatQuarter, formatVnd, formatYear } from '../../src/lib/format.js';
 
 describe('formatDate', () => {
   it('writes dd/mm/yyyy with leading zeros', () => {
@@ -45,5 +46,37 @@ describe('formatNumber and formatVnd', () => {
       expect(formatNumber(v)).toBe('');
       expect(formatVnd(v)).toBe('');
     }
+  });
+});
+
+describe('Vietnamese as a ministry writes it (issue 15 item 16)', () => {
+  it('writes a date-time dd/mm/yyyy HH:mm, never the locale\'s "00:50:18 7/12/2026"', () => {
+    expect(formatDateTime(new Date('2026-12-06T17:50:18Z'))).toBe('07/12/2026 00:50');
+    expect(formatDateTime('2026-12-06T17:50:18.123Z')).toBe('07/12/2026 00:50');
+  });
+
+  it('writes a year without a thousands separator', () => {
+    expect(formatYear(1900)).toBe('1900');
+    expect(formatYear('2100')).toBe('2100');
+    expect(formatYear(null)).toBe('');
+    expect(formatYear('abc')).toBe('');
+  });
+
+  it('writes a quarter "Quý IV/2026", capital Q and Roman numeral', () => {
+    expect(formatQuarter('2026-Q4')).toBe('Quý IV/2026');
+    expect(formatQuarter('2027-Q1')).toBe('Quý I/2027');
+    expect(formatQuarter('2026-Q5')).toBe('');
+  });
+
+  it("names a job run's period and counts in Vietnamese, not by their keys", () => {
+    expect(periodLabel('2026-Q4')).toBe('Quý IV/2026');
+    expect(periodLabel('2027-01-06')).toBe('06/01/2027');
+    expect(periodLabel('2026-12-27T02:00:00')).toBe('27/12/2026 02:00');
+    expect(periodLabel('2027')).toBe('Năm 2027');
+    expect(periodLabel('manual:2026-12-27T09:15:00')).toBe('Chạy tay lúc 27/12/2026 09:15');
+    const text = countsText({ emails_sent: 4, drill_restoreMs: 1520, unknownKey: 1 }, formatNumber);
+    expect(text).toBe('thư điện tử đã gửi: 4, thời gian khôi phục khi diễn tập (ms): 1.520, số liệu khác: 1');
+    expect(countsText('{"notices":12}', formatNumber)).toBe('thông báo đã gửi: 12');
+    expect(countsText(null, formatNumber)).toBe('');
   });
 });

@@ -19,13 +19,17 @@ export interface BackupJobContext {
 
 export interface BackupJob {
   name: 'backup' | 'backup-drill';
+  /** Short Vietnamese name shown on pages. */
+  title: string;
   description: string;
   run(ctx: BackupJobContext): Promise<Record<string, number>>;
 }
 
 export const backupJob: BackupJob = {
   name: 'backup',
-  description: 'Sao lưu cơ sở dữ liệu và kho tệp gốc vào BACKUP_DIR, kèm manifest; xóa bản cũ theo quy tắc lưu giữ (R-20.1).',
+  // R-20.1: the backup directory is BACKUP_DIR; each backup carries a manifest.
+  title: 'Sao lưu định kỳ',
+  description: 'Sao lưu cơ sở dữ liệu và kho tệp gốc vào thư mục sao lưu, kèm bản kê các bảng và tệp; xóa bản cũ theo quy tắc lưu giữ.',
   async run(ctx) {
     const r = await runBackup(backupEnvFromConfig(ctx.config, ctx.db, ctx.clock, ctx.logger));
     return {
@@ -41,7 +45,9 @@ export const backupJob: BackupJob = {
 
 export const backupDrillJob: BackupJob = {
   name: 'backup-drill',
-  description: 'Diễn tập khôi phục bản sao lưu mới nhất vào cơ sở dữ liệu tạm, so sánh manifest và SHA-256 tệp (RELIABILITY 38).',
+  // RELIABILITY 38: compares the manifest and the files' SHA-256.
+  title: 'Diễn tập khôi phục bản sao lưu',
+  description: 'Diễn tập khôi phục bản sao lưu mới nhất vào cơ sở dữ liệu tạm, đối chiếu bản kê và mã kiểm tra của từng tệp.',
   async run(ctx) {
     const r = await runDrill(backupEnvFromConfig(ctx.config, ctx.db, ctx.clock, ctx.logger));
     return {

@@ -12,7 +12,9 @@ export interface AnnualReportReminderJobDeps {
 
 export const createAnnualReportReminderJob = ({ db, notifications }: AnnualReportReminderJobDeps): JobDefinition => ({
   name: 'annual-report-reminder',
-  description: 'Nhắc cán bộ Vụ TCPCP lập báo cáo năm về quản lý cơ sở dữ liệu (đầu tháng 12, R-13.1)',
+  //
+  title: 'Nhắc lập báo cáo năm',
+  description: 'Nhắc cán bộ Vụ TCPCP lập báo cáo năm về quản lý cơ sở dữ liệu (đầu tháng 12)',
   schedule: 'annual-report-reminder',
   // Due from 1 December (Viet Nam time) to the end of the year; a December missed while down is caught up.
   period(now) {

@@ -3,6 +3,8 @@
  * 31 December. A list of independent sections: add a section by appending to SECTIONS (its query goes in
  * annual-report.repository.ts, its lines and tables here).
  */
+import { formatQuarter } from '../../lib/format.js';
+import { CATEGORIES } from '../reports/categories.js';
 import type { AnnualReportRepository, YearRange } from './annual-report.repository.js';
 
 export interface SectionLine {
@@ -27,7 +29,42 @@ export interface SectionResult {
   note?: string;
 }
 
-export type Section = (repo: AnnualReportRepository, range: YearRange) => Promise<SectionResult>;
+/** Vietnamese names the sections print instead of codes: each job's title by its code (the job registry's). */
+export interface ReportNames {
+  jobTitles: Readonly<Record<string, string>>;
+}
+
+export type Section = (repo: AnnualReportRepository, range: YearRange, names: ReportNames) => Promise<SectionResult>;
+
+/** Notification kinds (notifications.kind) as the report prints them. */
+const NOTICE_KIND_LABELS: Record<string, string> = {
+  'access_grant.created': 'Cấp quyền khai thác',
+  'access_grant.revoked': 'Thu hồi quyền khai thác',
+  'access_registration.submitted': 'Phiếu đăng ký khai thác mới',
+  'access_request.submitted': 'Đề nghị mới của tổ chức khai thác',
+  'access_request.approved': 'Đề nghị của tổ chức khai thác được chấp thuận',
+  'access_request.refused': 'Đề nghị của tổ chức khai thác không được chấp thuận',
+  'annual_report.reminder': 'Nhắc lập báo cáo năm',
+  'congress.alert': 'Cảnh báo hạn đại hội nhiệm kỳ',
+  'cycle.quarterly': 'Nhắc cập nhật dữ liệu hằng quý',
+  'incident.critical': 'Sự cố nghiêm trọng',
+  'incident.routed': 'Sự cố chuyển Trung tâm Thông tin',
+  'incident.resolved': 'Sự cố đã giải quyết',
+  'submission.received': 'Biểu mẫu của hội gửi đến',
+  'support.question': 'Câu hỏi mới',
+  'support.reply': 'Người hỏi trả lời thêm',
+  'support.answer': 'Câu hỏi đã được trả lời',
+  'violation.recorded': 'Vi phạm mới chờ xử lý',
+  'violation.lift': 'Chấm dứt đình chỉ trước hạn',
+};
+
+/** A report category (Điều 17) as printed: "b) Danh sách hội theo lĩnh vực hoạt động". */
+function categoryLabel(key: string): string {
+  const c = CATEGORIES.find((x) => x.key === key);
+  return c ? `${c.letter}) ${c.title}` : 'Không rõ loại';
+}
+
+const jobName = (names: ReportNames, job: string) => names.jobTitles[job] ?? 'Tác vụ khác';
 
 export function yearRange(year: number): YearRange {
   return { year, from: new Date(`${year}-01-01T00:00:00+07:00`), to: new Date(`${year + 1}-01-01T00:00:00+07:00`) };
@@ -84,7 +121,12 @@ export const cyclesSection: Section = async (repo, { year }) => {
       {
         caption: 'Các kỳ cập nhật trong năm',
         columns: ['Quý', 'Tổng số hồ sơ', 'Đã cập nhật trong quý', 'Chưa cập nhật trong quý'],
-        rows: cycles.map(({ quarter, snapshot: d }) => [quarter, n(d?.total), n(d?.updated_in_quarter), n(d?.not_updated_in_quarter)]),
+        rows: cycles.map(({ quarter, snapshot: d }) => [
+          formatQuarter(quarter),
+          n(d?.total),
+          n(d?.updated_in_quarter),
+          n(d?.not_updated_in_quarter),
+        ]),
       },
     ],
   };
@@ -111,14 +153,14 @@ export const exportsSection: Section = async (repo, range) => {
       {
         caption: 'Kết xuất theo loại báo cáo (Điều 17)',
         columns: ['Loại báo cáo', 'Số lượt'],
-        rows: byCategory.map((r) => [r.category, r.n]),
+        rows: byCategory.map((r) => [categoryLabel(r.category), r.n]),
       },
     ],
   };
 };
 
 /** 4. Scheduled jobs (job_runs) and notifications sent. */
-export const operationsSection: Section = async (repo, range) => {
+export const operationsSection: Section = async (repo, range, names) => {
   const { runs, notices } = await repo.operations(range);
   const jobs = [...new Set(runs.map((r) => r.job))];
   const cell = (job: string, status: string) => runs.find((r) => r.job === job && r.status === status)?.n ?? 0;
@@ -135,9 +177,13 @@ export const operationsSection: Section = async (repo, range) => {
       {
         caption: 'Lượt chạy theo tác vụ',
         columns: ['Tác vụ', 'Thành công', 'Thất bại', 'Bỏ qua'],
-        rows: jobs.map((j) => [j, cell(j, 'succeeded'), cell(j, 'failed'), cell(j, 'skipped')]),
+        rows: jobs.map((j) => [jobName(names, j), cell(j, 'succeeded'), cell(j, 'failed'), cell(j, 'skipped')]),
       },
-      { caption: 'Thông báo theo loại', columns: ['Loại', 'Số thông báo'], rows: notices.map((r) => [r.kind, r.n]) },
+      {
+        caption: 'Thông báo theo loại',
+        columns: ['Loại', 'Số thông báo'],
+        rows: notices.map((r) => [NOTICE_KIND_LABELS[r.kind] ?? 'Thông báo khác', r.n]),
+      },
     ],
   };
 };
@@ -244,7 +290,7 @@ export const exploitationSection: Section = async (repo, range) => {
       {
         caption: 'Theo loại thông tin (Điều 17)',
         columns: ['Loại thông tin', 'Số lượt'],
-        rows: byCategory.map((r) => [r.category, r.n]),
+        rows: byCategory.map((r) => [categoryLabel(r.category), r.n]),
       },
     ],
   };
@@ -307,9 +353,10 @@ export async function buildAnnualReport(
   repo: AnnualReportRepository,
   year: number,
   sections: readonly Section[] = SECTIONS,
+  names: ReportNames = { jobTitles: {} },
 ): Promise<SectionResult[]> {
   const range = yearRange(year);
   const out: SectionResult[] = [];
-  for (const s of sections) out.push(await s(repo, range));
+  for (const s of sections) out.push(await s(repo, range, names));
   return out;
 }

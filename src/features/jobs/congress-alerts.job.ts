@@ -47,7 +47,9 @@ export interface CongressAlertsJobDeps {
 
 export const createCongressAlertsJob = ({ db, alerts, notifications, clock }: CongressAlertsJobDeps): JobDefinition => ({
   name: 'congress-alerts',
-  description: 'Cảnh báo hạn đại hội nhiệm kỳ: còn 6, 3, 1 tháng và quá hạn (R-17.1 e), gửi cán bộ Vụ và cán bộ đầu mối của hội',
+  // e
+  title: 'Cảnh báo hạn đại hội nhiệm kỳ',
+  description: 'Cảnh báo hạn đại hội nhiệm kỳ: còn 6, 3, 1 tháng và quá hạn, gửi cán bộ Vụ và cán bộ đầu mối của hội',
   schedule: 'congress-alerts',
   period: (now) => vietnamToday(now),
   async run({ period }) {

@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import { jobTitle } from '../../jobs/job.js';
 import { actorFromRequest } from '../../lib/auth-context.js';
 import type { Clock } from '../../lib/clock.js';
 import { NotFoundError } from '../../lib/errors.js';
@@ -8,7 +9,16 @@ import { flash } from '../../middleware/locals.js';
 import type { CataloguesService } from '../catalogues/catalogues.service.js';
 import { DATA_LEVELS, SCOPES } from '../register-form/definition.js';
 import type { SnapshotDimension } from './cycles.repository.js';
-import { compareQuery, DIMENSION_LABELS, pageQuery, runsQuery, STATUS_LABELS, TRIGGER_LABELS } from './jobs.schemas.js';
+import {
+  compareQuery,
+  countsText,
+  DIMENSION_LABELS,
+  pageQuery,
+  periodLabel,
+  runsQuery,
+  STATUS_LABELS,
+  TRIGGER_LABELS,
+} from './jobs.schemas.js';
 import type { JobsService } from './jobs.service.js';
 import { quarterLabel } from './quarters.js';
 
@@ -116,6 +126,7 @@ export function createJobsController(deps: { jobs: JobsService; catalogues: Cata
         title: 'Tác vụ tự động',
         jobList: jobs.runner.jobs.map((j) => ({
           name: j.name,
+          title: jobTitle(j),
           description: j.description,
           schedule: jobs.runner.scheduleOf(j),
           latest: latest.get(j.name) ?? null,
@@ -127,6 +138,9 @@ export function createJobsController(deps: { jobs: JobsService; catalogues: Cata
         query: { 'tac-vu': filters.job ?? '', 'trang-thai': filters.status ?? '' },
         statusLabels: STATUS_LABELS,
         triggerLabels: TRIGGER_LABELS,
+        jobTitles: Object.fromEntries(jobs.runner.jobs.map((j) => [j.name, jobTitle(j)])),
+        periodLabel,
+        countsText,
       });
     },
 
@@ -134,7 +148,8 @@ export function createJobsController(deps: { jobs: JobsService; catalogues: Cata
       const name = String(req.params.job ?? '');
       if (!/^[a-z0-9-]{1,60}$/.test(name)) throw new NotFoundError('Không có tác vụ này.');
       await jobs.runNow(actorFromRequest(req), name);
-      flash(req, 'success', `Đã yêu cầu chạy tác vụ ${name}. Kết quả xuất hiện trong danh sách lượt chạy.`);
+      const job = jobs.runner.jobs.find((j) => j.name === name);
+      flash(req, 'success', `Đã yêu cầu chạy tác vụ "${job ? jobTitle(job) : name}". Kết quả xuất hiện trong danh sách lượt chạy.`);
       res.redirect(303, paths.jobs.runs());
     },
   };

@@ -1,5 +1,6 @@
 /** Query parameters of the jobs pages (zod; a bad value falls back to the default, never a 500). */
 import { z } from 'zod';
+import { formatDate, formatDateTime, formatQuarter } from '../../lib/format.js';
 import { SNAPSHOT_DIMENSIONS } from './cycles.repository.js';
 
 export const pageQuery = z.object({ trang: z.coerce.number().int().min(1).max(100_000).optional() });
@@ -45,3 +46,60 @@ export const DIMENSION_LABELS: Record<keyof typeof SNAPSHOT_DIMENSIONS, string> 
   kind: 'Loại hình',
   nature: 'Tính chất',
 };
+
+/**
+ * What each count a job records means (job_runs.counts, shown on the job runs page): the keys stay in the code, the
+ * page says them in Vietnamese. The scheduled backup records its drill's counts with a `drill_` prefix.
+ */
+export const COUNT_LABELS: Record<string, string> = {
+  // quarterly-cycle
+  associations: 'hội đang hoạt động',
+  officer_notices: 'thông báo gửi cán bộ đầu mối',
+  staff_notices: 'thông báo gửi cán bộ Vụ',
+  emails_sent: 'thư điện tử đã gửi',
+  emails_without_address: 'người nhận chưa có địa chỉ thư điện tử',
+  snapshot_total: 'tổng số hồ sơ khi chốt số liệu',
+  // congress-alerts
+  checked: 'hội được xét',
+  due: 'hội đến mốc cảnh báo',
+  new_alerts: 'cảnh báo mới',
+  // annual-report-reminder
+  notices: 'thông báo đã gửi',
+  // backup
+  backupRunId: 'số hiệu lần sao lưu',
+  tables: 'bảng dữ liệu',
+  rows: 'dòng dữ liệu',
+  files: 'tệp gốc',
+  bytes: 'dung lượng (byte)',
+  pruned: 'bản sao lưu cũ đã xóa',
+  // backup-drill, alone or after the scheduled backup
+  drillRunId: 'số hiệu lần diễn tập',
+  filesChecked: 'tệp đã kiểm tra',
+  restoreMs: 'thời gian khôi phục (ms)',
+  drill_drillRunId: 'số hiệu lần diễn tập',
+  drill_tables: 'bảng dữ liệu đã đối chiếu khi diễn tập',
+  drill_filesChecked: 'tệp đã kiểm tra khi diễn tập',
+  drill_restoreMs: 'thời gian khôi phục khi diễn tập (ms)',
+};
+
+/** "thư điện tử đã gửi: 4, …" from a run's counts (an object, or JSON text on some drivers). */
+export function countsText(counts: unknown, number: (n: number) => string): string {
+  if (counts === null || counts === undefined || counts === '') return '';
+  const obj = (typeof counts === 'string' ? JSON.parse(counts) : counts) as Record<string, unknown>;
+  return Object.entries(obj)
+    .map(([k, v]) => `${COUNT_LABELS[k] ?? 'số liệu khác'}: ${number(Number(v))}`)
+    .join(', ');
+}
+
+/**
+ * A run's period as people write it: a quarter 'Quý IV/2026', a day '06/01/2027', a scheduled firing (Viet Nam
+ * time) '27/12/2026 02:00', a year 'Năm 2027', a manual run 'Chạy tay lúc 27/12/2026 02:00'.
+ */
+export function periodLabel(key: string): string {
+  if (key.startsWith('manual:')) return `Chạy tay lúc ${periodLabel(key.slice('manual:'.length))}`;
+  if (/^\d{4}-Q[1-4]$/.test(key)) return formatQuarter(key);
+  if (/^\d{4}$/.test(key)) return `Năm ${key}`;
+  if (/^\d{4}-\d{2}-\d{2}$/.test(key)) return formatDate(`${key}T00:00:00+07:00`);
+  if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(key)) return formatDateTime(`${key}+07:00`);
+  return formatDateTime(key) || key;
+}

@@ -3,6 +3,7 @@
  * the job runs and the "Chạy ngay" button (it_admin, audited), an association's term-congress badge.
  */
 
+import { jobTitle } from '../../jobs/job.js';
 import type { JobRunFilters } from '../../jobs/job-runs.repository.js';
 import type { JobRunner } from '../../jobs/runner.js';
 import type { Actor } from '../../lib/auth-context.js';
@@ -11,7 +12,7 @@ import { NotFoundError } from '../../lib/errors.js';
 import { vietnamToday } from '../../lib/format.js';
 import type { TermInfo } from '../associations/congress-term.js';
 import type { AuditService } from '../audit/audit.service.js';
-import { buildAnnualReport } from './annual-report.js';
+import { buildAnnualReport, SECTIONS } from './annual-report.js';
 import type { AnnualReportRepository } from './annual-report.repository.js';
 import type { CongressAlertsRepository } from './congress-alerts.repository.js';
 import { type CyclesRepository, SNAPSHOT_DIMENSIONS, type SnapshotDimension } from './cycles.repository.js';
@@ -64,7 +65,8 @@ export function createJobsService(deps: JobsServiceDeps) {
       };
     },
 
-    annualReport: (year: number) => buildAnnualReport(annual, year),
+    annualReport: (year: number) =>
+      buildAnnualReport(annual, year, SECTIONS, { jobTitles: Object.fromEntries(runner.jobs.map((j) => [j.name, jobTitle(j)])) }),
 
     recordAnnualPrint(actor: Actor, year: number) {
       return audit.record(actor, { action: 'annual_report.print', targetType: 'annual_report', targetId: String(year) });

@@ -42,7 +42,9 @@ export const createQuarterlyCycleJob = ({
   publicUrl,
 }: QuarterlyCycleJobDeps): JobDefinition => ({
   name: 'quarterly-cycle',
-  description: 'Mở kỳ cập nhật dữ liệu hằng quý (ngày cuối quý), nhắc Vụ TCPCP và các hội, chốt số liệu thống kê của quý (R-13.2)',
+  // R-13.2
+  title: 'Kỳ cập nhật dữ liệu hằng quý',
+  description: 'Mở kỳ cập nhật dữ liệu hằng quý (ngày cuối quý), nhắc Vụ TCPCP và các hội, chốt số liệu thống kê của quý',
   schedule: 'quarterly-cycle',
   period: dueQuarter,
   async run({ logger, period: quarter }) {
@@ -58,7 +60,7 @@ export const createQuarterlyCycleJob = ({
       counts.staff_notices = await notifications.notifyRoles(trx, ['ngo_staff', 'ngo_lead'], {
         kind: 'cycle.quarterly',
         title: `Kỳ cập nhật dữ liệu ${label} đã mở`,
-        body: `Hôm nay là ngày cuối ${label.toLowerCase()}: Vụ Tổ chức phi chính phủ cập nhật các thay đổi, bổ sung của hồ sơ hội. Danh sách hồ sơ chưa được cập nhật trong quý ở trang Kỳ cập nhật.`,
+        body: `Hôm nay là ngày cuối ${label}: Vụ Tổ chức phi chính phủ cập nhật các thay đổi, bổ sung của hồ sơ hội. Danh sách hồ sơ chưa được cập nhật trong quý ở trang Kỳ cập nhật.`,
         link: paths.jobs.cycle(quarter),
         dedupeKey: `${prefix}staff`,
       });

@@ -1,9 +1,8 @@
 /** Quarters of the update cycle (R-13.2), in Viet Nam time: keys like `2026-Q4`. */
-import { vietnamToday } from '../../lib/format.js';
+import { formatQuarter, vietnamToday } from '../../lib/format.js';
 
 /** How long after a quarter's last day its cycle may still be opened (the app was down on that day). */
 export const CATCH_UP_DAYS = 31;
-const ROMAN = ['I', 'II', 'III', 'IV'] as const;
 const QUARTER_RE = /^(\d{4})-Q([1-4])$/;
 
 export function isQuarterKey(value: unknown): value is string {
@@ -37,10 +36,10 @@ export function previousQuarter(q: string): string {
   return n === 1 ? `${year - 1}-Q4` : `${year}-Q${n - 1}`;
 }
 
-/** 'Quý IV/2026' */
+/** 'Quý IV/2026' — written so in mid-sentence too, never lower-cased (see formatQuarter). */
 export function quarterLabel(q: string): string {
-  const { year, n } = parse(q);
-  return `Quý ${ROMAN[n - 1]}/${year}`;
+  parse(q);
+  return formatQuarter(q);
 }
 
 function daysBetween(a: string, b: string): number {

@@ -2,6 +2,7 @@
  * Field-by-field differences between two snapshots of a record (R-7.4): the history page, the conflict shown on a
  * stale save, and a submission's change-set (change-set.ts) all read the same diff.
  */
+import { formatDateTime } from '../../lib/format.js';
 import { type FieldDef, GROUPS, SUBLISTS } from './definition.js';
 import { type CatalogueOptions, display } from './display.js';
 
@@ -34,11 +35,7 @@ export interface Diff {
 /** Record attributes outside the form that the history still shows. */
 const RECORD_EXTRAS: ReadonlyArray<[string, string, (v: unknown) => string]> = [
   ['published', 'Công khai trên cổng thông tin', (v) => (v ? 'Có' : 'Không')],
-  [
-    'paper_checked_at',
-    'Đối chiếu hồ sơ giấy lần cuối',
-    (v) => (v ? new Date(String(v)).toLocaleString('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh' }) : ''),
-  ],
+  ['paper_checked_at', 'Đối chiếu hồ sơ giấy lần cuối', (v) => formatDateTime(v as Date | string | null)],
 ];
 
 function fieldChanges(a: RecordSnapshot, b: RecordSnapshot, options: CatalogueOptions): FieldChange[] {

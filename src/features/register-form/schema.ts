@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import type { FieldErrors } from '../../lib/errors.js';
+import { formatNumber, formatYear } from '../../lib/format.js';
 import { ALL_FIELDS, type FieldDef, GROUPS, type OptionSource, SUBLISTS, type SubListDef } from './definition.js';
 
 /** Allowed codes per catalogue table (loaded by the caller). */
@@ -95,9 +96,11 @@ export function convertField(def: FieldDef, raw: unknown, catalogues: CatalogueC
   const s = (raw ?? '').trim();
   if (s === '') return [null, def.required ? `${label} là bắt buộc.` : null];
   const tooBig = (n: number) => (def.max !== undefined && n > def.max) || (def.min !== undefined && n < def.min);
+  // A year takes no thousands separator (1900, not 1.900); amounts do (1.000.000).
+  const bound = (n: number) => (def.type === 'year' ? formatYear(n) : formatNumber(n));
   const range = () =>
     def.min !== undefined && def.max !== undefined
-      ? `${label} phải từ ${def.min.toLocaleString('vi-VN')} đến ${def.max.toLocaleString('vi-VN')}.`
+      ? `${label} phải từ ${bound(def.min)} đến ${bound(def.max)}.`
       : `${label} không được âm.`;
   switch (def.type) {
     case 'text':
