@@ -416,8 +416,10 @@ describe('scope enforced on every page, filter and export (R-8.5, check 12)', ()
     const readers = await assocOfficer.get('/hoi-cua-toi/khai-thac');
     expect(readers.status).toBe(200);
     expect(readers.text).toContain('Viện Nghiên cứu Chính sách Thử nghiệm');
-    // Another association's officer does not see it.
-    const other = await loggedInAgent(t, await createUser(t.db.knex, ['association'], { associationId: ids.khac as number }));
+    // Another association's officer does not see it: one no report read (khac, live without a congress, is in
+    // report e's list since issue 15, so the organisation did read its row there).
+    const unread = await anAssociation({ name: 'Hội Chưa Ai Đọc' }).insert(t.db.knex);
+    const other = await loggedInAgent(t, await createUser(t.db.knex, ['association'], { associationId: unread.id }));
     expect((await other.get('/hoi-cua-toi/khai-thac')).text).not.toContain('Viện Nghiên cứu Chính sách Thử nghiệm');
   });
 });

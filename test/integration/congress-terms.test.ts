@@ -157,16 +157,26 @@ describe('stored congress terms (association_terms)', () => {
     const live = new Set(
       (await t.db.knex('associations').whereIn('id', ids).select('id', 'status')).filter((r) => r.status !== 'giai_the').map((r) => r.id),
     );
-    const all: Array<{ id: number; code: string; state: string; deadline: string; field: string }> = [];
+    // Report e's population: the live associations, those without a congress as "chưa có đại hội" (no deadline).
+    const all: Array<{ id: number; code: string; state: string; deadline: string | null; field: string }> = [];
     const fieldOf = new Map(
       (await t.db.knex('associations').whereIn('id', ids).select('id', 'main_field_code')).map((r) => [r.id, r.main_field_code]),
     );
     for (const id of ids) {
       const { cs, es } = await lists(id);
       const info = termInfo(cs, es, today);
-      if (info) all.push({ id, code: codes.get(id) as string, state: info.state, deadline: info.deadline, field: fieldOf.get(id) });
+      if (!live.has(id)) continue;
+      all.push({
+        id,
+        code: codes.get(id) as string,
+        state: info?.state ?? 'chua_co_dai_hoi',
+        deadline: info?.deadline ?? null,
+        field: fieldOf.get(id),
+      });
     }
-    all.sort((x, y) => x.deadline.localeCompare(y.deadline) || x.code.localeCompare(y.code));
+    const byDeadline = (x: string | null, y: string | null) => (x === y ? 0 : x === null ? 1 : y === null ? -1 : x.localeCompare(y));
+    all.sort((x, y) => byDeadline(x.deadline, y.deadline) || x.code.localeCompare(y.code));
+    expect(all.filter((x) => x.deadline === null).length).toBeGreaterThan(0);
     const e = categoryByKey('e');
     if (!e) throw new Error('no category e');
     const build = async (f: Record<string, unknown>, page: number | null) =>
@@ -177,8 +187,14 @@ describe('stored congress terms (association_terms)', () => {
       [{ overdue: true }, (x) => x.state === 'qua_han' || x.state === 'qua_han_gia_han'],
       [{ termState: 'sap_den_han' }, (x) => x.state === 'sap_den_han'],
       [{ termState: 'chua_den_han', overdue: true }, () => false],
-      [{ withinMonths: 24 }, (x) => x.deadline >= today && x.deadline <= '2028-06-15'],
-      [{ withinMonths: 24, field: 'YTE' }, (x) => x.field === 'YTE' && x.deadline >= today && x.deadline <= '2028-06-15'],
+      [{ withinMonths: 24 }, (x) => x.deadline !== null && x.deadline >= today && x.deadline <= '2028-06-15'],
+      [
+        { withinMonths: 24, field: 'YTE' },
+        (x) => x.field === 'YTE' && x.deadline !== null && x.deadline >= today && x.deadline <= '2028-06-15',
+      ],
+      [{ termState: 'chua_co_dai_hoi' }, (x) => x.state === 'chua_co_dai_hoi'],
+      [{ termState: 'chua_co_dai_hoi', field: 'KHCN' }, (x) => x.state === 'chua_co_dai_hoi' && x.field === 'KHCN'],
+      [{ field: 'KHCN' }, (x) => x.field === 'KHCN'],
     ];
     for (const [f, keep] of cases) {
       const expected = all.filter(keep).map((x) => x.code);
@@ -188,16 +204,18 @@ describe('stored congress terms (association_terms)', () => {
     }
     const summary = (await build({}, 1)).tables[0]?.rows;
     const countOf = (s: string) => all.filter((x) => x.state === s).length;
-    expect(summary?.map((r) => r.n)).toEqual(['qua_han_gia_han', 'qua_han', 'dang_gia_han', 'sap_den_han', 'chua_den_han'].map(countOf));
+    expect(summary?.map((r) => r.n)).toEqual(
+      ['qua_han_gia_han', 'qua_han', 'dang_gia_han', 'sap_den_han', 'chua_den_han', 'chua_co_dai_hoi'].map(countOf),
+    );
     // A page is the slice of the whole list.
     const whole = listed(await build({}, null)) ?? [];
     expect(listed(await build({}, 1))).toEqual(whole.slice(0, 100));
-    // The job reads the same stored terms: live associations only.
+    // The job reads the same stored terms: live associations with a congress.
     const jobTerms = await createCongressAlertsRepository(t.db.knex).termInfos(today);
     const ours = jobTerms.filter((j) => ids.includes(j.id));
     expect(ours.map((j) => j.id).sort()).toEqual(
       all
-        .filter((x) => live.has(x.id))
+        .filter((x) => x.deadline !== null)
         .map((x) => x.id)
         .sort(),
     );

@@ -7,7 +7,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as summariesMigration from '../../migrations/20261230000200_report_summaries.js';
+import * as liveTermsMigration from '../../migrations/20261231001500_congress_terms_live.js';
 import { Rng } from '../../seeds/generated/rng.js';
+import { LIVE_STATUSES } from '../../src/features/associations/statuses.js';
 import type { GroupKey } from '../../src/features/reports/association-reports.repository.js';
 import { categoryByKey } from '../../src/features/reports/categories.js';
 import { SUMMARY_SLACK } from '../../src/features/reports/report-base.repository.js';
@@ -100,9 +102,12 @@ async function expectSummariesExact(label: string): Promise<void> {
     );
     expect(await repo.countLeaders({}, position, 10), `${label}: d ${position ?? ''}`).toEqual({ n: leaders?.n, exact: true });
   }
+  // Report e: the live associations (their terms, and those without a congress); ended ones are not tracked.
+  const LIVE_SQL = `a.status IN (${LIVE_STATUSES.map((x) => `'${x}'`).join(', ')})`;
   for (const today of TODAYS) {
     const states = await sqlRows<{ state: string; n: number }>(
-      `SELECT ${STATE_SQL} AS state, count(*)::int AS n FROM association_terms t GROUP BY 1`,
+      `SELECT CASE WHEN t.association_id IS NULL THEN 'chua_co_dai_hoi' ELSE ${STATE_SQL} END AS state, count(*)::int AS n
+       FROM associations a LEFT JOIN association_terms t ON t.association_id = a.id WHERE ${LIVE_SQL} GROUP BY 1`,
       [today, today, today],
     );
     expect(sorted(await repo.termStateCounts({}, today)), `${label}: e states on ${today}`).toEqual(sorted(states));
@@ -113,25 +118,30 @@ async function expectSummariesExact(label: string): Promise<void> {
       [today, undefined],
     ] as const) {
       const [due] = await sqlRows<{ n: number }>(
-        `SELECT count(*)::int AS n FROM association_terms t WHERE ${DEADLINE_SQL} >= ?::date
-         ${to ? `AND ${DEADLINE_SQL} <= '${to}'::date` : ''}`,
+        `SELECT count(*)::int AS n FROM associations a JOIN association_terms t ON t.association_id = a.id
+         WHERE ${LIVE_SQL} AND ${DEADLINE_SQL} >= ?::date ${to ? `AND ${DEADLINE_SQL} <= '${to}'::date` : ''}`,
         to ? [today, from, today] : [today, from],
       );
       const tf = to ? { deadlineFrom: from, deadlineTo: to } : { deadlineFrom: from };
       expect(await repo.countTermRows({}, today, tf), `${label}: e due ${from}–${to ?? ''} on ${today}`).toBe(due?.n);
     }
-    // The unfiltered page (merged from two index orders) equals a direct sort by deadline then code.
-    for (const offset of [0, 7, 40]) {
-      const direct = await sqlRows<{ code: string; deadline: string }>(
-        `SELECT t.code, to_char(${DEADLINE_SQL}, 'YYYY-MM-DD') AS deadline FROM association_terms t
-         ORDER BY ${DEADLINE_SQL}, t.code LIMIT 9 OFFSET ${offset}`,
+    // The unfiltered page (merged from two index orders, then those without a congress) equals a direct sort by
+    // deadline (none last) then code; told how many rows have a deadline, or not.
+    const dated = states.filter((x) => x.state !== 'chua_co_dai_hoi').reduce((n, x) => n + x.n, 0);
+    for (const offset of [0, 7, 40, dated - 4]) {
+      const direct = await sqlRows<{ code: string; deadline: string | null }>(
+        `SELECT a.code, to_char(${DEADLINE_SQL}, 'YYYY-MM-DD') AS deadline
+         FROM associations a LEFT JOIN association_terms t ON t.association_id = a.id WHERE ${LIVE_SQL}
+         ORDER BY ${DEADLINE_SQL} NULLS LAST, a.code LIMIT 9 OFFSET ${offset}`,
         [today, today],
       );
-      const page = await repo.termRows({}, today, {}, 9, offset);
-      expect(
-        page.map((r) => ({ code: r.code, deadline: r.deadline })),
-        `${label}: e page at ${offset} on ${today}`,
-      ).toEqual(direct);
+      for (const told of [undefined, dated]) {
+        const page = await repo.termRows({}, today, {}, 9, offset, told);
+        expect(
+          page.map((r) => ({ code: r.code, deadline: r.deadline })),
+          `${label}: e page at ${offset} on ${today} (${told})`,
+        ).toEqual(direct);
+      }
     }
   }
   // h without a filter reads staff_quotas alone (no join): the same as the join and distinct count of associations.
@@ -305,6 +315,14 @@ describe('report summaries equal the direct aggregates', () => {
     await k('associations').where('scope', 'xa').update({ scope: 'tinh', hq_area_m2: null, party_state_tasked: true });
     await k('associations').where('status', 'giai_the').update({ updated_at: k.fn.now() }); // no figure changes
     await expectSummariesExact('associations updated');
+    // Live associations with a term dissolved in one statement, one of them back to live: report e follows.
+    const withTerms = k('association_terms').orderBy('association_id').limit(6).select('association_id');
+    await k('associations').whereIn('id', withTerms).update({ status: 'giai_the' });
+    await expectSummariesExact('associations dissolved');
+    await k('associations')
+      .where({ id: (await withTerms.clone().first()).association_id })
+      .update({ status: 'dinh_chi_co_thoi_han' });
+    await expectSummariesExact('an association suspended (live)');
     await k('natures').where({ code: 'KHKT' }).update({ code: 'KHKT2' });
     expect(await k('associations').where({ nature_code: 'KHKT2' }).first()).toBeDefined();
     await expectSummariesExact('catalogue code renamed (cascade)');
@@ -357,8 +375,11 @@ describe('report summaries equal the direct aggregates', () => {
   });
 
   it("the migration's backfill rebuilds the same figures from the base tables", async () => {
+    // The live terms' migration (20261231001500) builds on the summaries: undone first, redone after.
+    await liveTermsMigration.down(t.db.knex);
     await summariesMigration.down(t.db.knex);
     await summariesMigration.up(t.db.knex);
+    await liveTermsMigration.up(t.db.knex);
     await expectSummariesExact('backfill');
   });
 });

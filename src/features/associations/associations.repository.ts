@@ -4,6 +4,7 @@ import { RECORD_COLUMNS, SUBLISTS, type SubListDef } from '../register-form/defi
 import type { RecordSnapshot } from '../register-form/diff.js';
 import type { ListRow, ScalarValue } from '../register-form/schema.js';
 import { createRegisterListRepository } from './register-list.repository.js';
+import { LIVE_STATUSES } from './statuses.js';
 
 export interface AssociationRow {
   id: number;
@@ -33,8 +34,8 @@ export interface FullRecord extends RecordSnapshot {
   record: AssociationRow & { other_field_codes: string[] };
 }
 
-/** Statuses of a live association: its name may not be used by another live one. */
-export const LIVE_STATUSES: readonly string[] = ['dang_thanh_lap', 'hoat_dong', 'dinh_chi_co_thoi_han', 'cho_giai_the'];
+/** Statuses of a live association: its name may not be used by another live one (one definition: statuses.ts). */
+export { LIVE_STATUSES };
 
 /** A record as a bulk import's natural key finds it. */
 export interface NaturalKeyRow {

@@ -17,6 +17,7 @@ import { resolveInput, resolveMany } from './associations.checks.js';
 import { type ImportItems, importWrite } from './associations.import-write.js';
 import type { AssociationRow, AssociationsRepository, FullRecord, ListCursor, ListFilters, SortKey } from './associations.repository.js';
 import { termInfo, vietnamToday } from './congress-term.js';
+import { isLiveStatus } from './statuses.js';
 
 interface Deps {
   db: Knex;
@@ -196,10 +197,14 @@ function recordWriteMethods(deps: Deps) {
 function recordReadMethods(deps: Deps) {
   const { db, repo, audit, clock, catalogues } = deps;
   return {
-    async get(
-      code: string,
-    ): Promise<
-      FullRecord & { term: ReturnType<typeof termInfo>; paperCheckedBy: string | null; createdBy: string | null; updatedBy: string | null }
+    async get(code: string): Promise<
+      FullRecord & {
+        term: ReturnType<typeof termInfo>;
+        termTracked: boolean;
+        paperCheckedBy: string | null;
+        createdBy: string | null;
+        updatedBy: string | null;
+      }
     > {
       const row = await requireRecord(repo, code, db);
       const full = await repo.loadFull(row.id);
@@ -208,6 +213,8 @@ function recordReadMethods(deps: Deps) {
       return {
         ...full,
         term,
+        // Only a live association owes a term congress: a dissolved or ended one is never "quá hạn" (statuses.ts).
+        termTracked: isLiveStatus(full.record.status),
         paperCheckedBy: await repo.userName(full.record.paper_checked_by),
         createdBy: await repo.userName(full.record.created_by),
         updatedBy: await repo.userName(full.record.updated_by),

@@ -4,7 +4,9 @@
  * each association's last term congress, term end and extension in force, kept up to date by triggers on
  * congresses and congress_extensions; the deadline in force and the state depend on today and are derived here with the rules of
  * termInfo() (congress-term.ts), which the record page's badge still computes from the record's own lists.
- * test/integration/congress-terms.test.ts checks that both agree.
+ * test/integration/congress-terms.test.ts checks that both agree. Each row's `live` says whether its association is
+ * live (statuses.ts; kept by triggers, migration 20261231001500): only live associations are tracked and can be
+ * overdue (test/integration/congress-overdue.test.ts).
  */
 import type { Knex } from 'knex';
 import type { TermInfo, TermState } from './congress-term.js';
@@ -19,6 +21,16 @@ export function termStateSql(db: Knex, today: string, alias = 't', as?: string):
      ELSE 'qua_han' END)${as ? ` AS ${as}` : ''}`,
     [today, today, today],
   );
+}
+
+/**
+ * SQL of report e's state (TrackedTermState) of a live association left-joined to its association_terms row
+ * `alias`: 'chua_co_dai_hoi' when it has none (no founding or term congress yet), else termStateSql's.
+ */
+export function trackedStateSql(db: Knex, today: string, alias = 't', as?: string): Knex.Raw {
+  return db.raw(`(CASE WHEN ${alias}.association_id IS NULL THEN 'chua_co_dai_hoi' ELSE ? END)${as ? ` AS ${as}` : ''}`, [
+    termStateSql(db, today, alias),
+  ]);
 }
 
 /**

@@ -15,6 +15,28 @@ export const TERM_STATE_LABELS: Record<TermState, string> = {
 };
 
 /**
+ * The one definition of "quá hạn đại hội" (R-17.1 e): a live association (statuses.ts) whose term is in one of
+ * these states. Report e's filter, the staff home's figure, the congress-alerts job and the record's badge use it;
+ * a dissolved or otherwise ended association owes no congress and is never overdue.
+ */
+export const OVERDUE_STATES: readonly TermState[] = ['qua_han', 'qua_han_gia_han'];
+
+export function isOverdueState(state: string): boolean {
+  return (OVERDUE_STATES as readonly string[]).includes(state);
+}
+
+/**
+ * Report e's state of a live association: its term's, or "chưa có đại hội" when it has no founding or term congress
+ * yet (it is in report e's population all the same).
+ */
+export type TrackedTermState = TermState | 'chua_co_dai_hoi';
+
+export const TRACKED_TERM_STATE_LABELS: Record<TrackedTermState, string> = {
+  ...TERM_STATE_LABELS,
+  chua_co_dai_hoi: 'Chưa có đại hội',
+};
+
+/**
  * The three-level badge of the register record and the officer's home (R-17.1 e): "Đúng hạn / Sắp đến hạn / Quá hạn
  * đại hội". A running extension counts as "Sắp đến hạn" (the extended deadline approaches).
  */

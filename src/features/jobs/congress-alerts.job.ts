@@ -9,7 +9,7 @@ import type { JobDefinition } from '../../jobs/job.js';
 import type { Clock } from '../../lib/clock.js';
 import { vietnamToday } from '../../lib/format.js';
 import { paths } from '../../lib/urls.js';
-import type { TermInfo } from '../associations/congress-term.js';
+import { isOverdueState, type TermInfo } from '../associations/congress-term.js';
 import type { NotificationsService } from '../notifications/notifications.service.js';
 import type { CongressAlertsRepository } from './congress-alerts.repository.js';
 
@@ -31,7 +31,7 @@ function addMonths(iso: string, months: number): string {
 
 /** The threshold a term is at today, or null (more than 6 months left). */
 export function thresholdOf(info: TermInfo, today: string): Threshold | null {
-  if (info.state === 'qua_han' || info.state === 'qua_han_gia_han') return 'overdue';
+  if (isOverdueState(info.state)) return 'overdue';
   if (info.deadline <= addMonths(today, 1)) return '1m';
   if (info.deadline <= addMonths(today, 3)) return '3m';
   if (info.deadline <= addMonths(today, 6)) return '6m';

@@ -1,8 +1,11 @@
-/** SQL of the term-congress alerts (R-17.1 e): the stored terms of live associations and the alerts already sent. */
+/**
+ * SQL of the term-congress alerts (R-17.1 e): the stored terms of live associations (statuses.ts: the population of
+ * report e and the staff home) and the alerts already sent.
+ */
 import type { Knex } from 'knex';
 import type { TermInfo } from '../associations/congress-term.js';
 import { type StoredTermRow, termDeadlineSql, termStateSql, toTermInfo } from '../associations/congress-term-sql.js';
-import { LIVE_STATUSES } from './cycles.repository.js';
+import { LIVE_STATUSES } from '../associations/statuses.js';
 
 export interface AlertRow {
   association_id: number;

@@ -1,8 +1,9 @@
 /** SQL of the quarterly update cycle: cycles, frozen snapshots, records not updated in a quarter. */
 import type { Knex } from 'knex';
+import { LIVE_STATUSES } from '../associations/statuses.js';
 
-/** Statuses of an association that still operates: only these are asked to update their record. */
-export const LIVE_STATUSES = ['dang_thanh_lap', 'hoat_dong', 'dinh_chi_co_thoi_han', 'cho_giai_the'] as const;
+/** Statuses of an association that still operates: only these are asked to update their record (statuses.ts). */
+export { LIVE_STATUSES };
 
 export interface SnapshotData {
   total: number;

@@ -84,7 +84,8 @@ export const CATEGORIES: readonly CategoryDef[] = [
     key: 'e',
     letter: 'e',
     title: 'Theo dõi đại hội nhiệm kỳ',
-    description: 'Hạn đại hội nhiệm kỳ của từng hội, hội quá hạn và hội sắp đến hạn trong N tháng.',
+    description:
+      'Hạn đại hội nhiệm kỳ của từng hội còn hoạt động (kể cả hội chưa có đại hội), hội quá hạn và hội sắp đến hạn trong N tháng. Hội đã giải thể hoặc chấm dứt hoạt động không còn phải tổ chức đại hội nên không thuộc báo cáo này.',
     filters: [...ASSOC, 'tinh-trang', 'qua-han', 'trong-n-thang'],
     chart: true,
   },

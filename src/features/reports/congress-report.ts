@@ -1,10 +1,11 @@
 /**
- * Report e (and the staff home's overdue figure): the congress terms of the filtered associations — how many are in
- * each state, and one page of them by deadline with the state filters applied.
+ * Report e (and the staff home's overdue figure): the congress terms of the filtered live associations (statuses.ts;
+ * those without a congress as "Chưa có đại hội") — how many are in each state, and one page of them by deadline
+ * with the state filters applied. "Quá hạn" is OVERDUE_STATES (congress-term.ts), as everywhere.
  */
 import type { Clock } from '../../lib/clock.js';
 import { vietnamToday } from '../../lib/format.js';
-import { TERM_STATE_LABELS, type TermState } from '../associations/congress-term.js';
+import { isOverdueState, OVERDUE_STATES, TRACKED_TERM_STATE_LABELS, type TrackedTermState } from '../associations/congress-term.js';
 import { addMonths, CODE_COLUMN, limitOf, offsetOf, type Paging, paged, type ReportBuilder, sum } from './report-builder.js';
 import type { ChartSpec, ReportRow, ReportTable } from './report-model.js';
 import type { ReportsRepository } from './reports.repository.js';
@@ -17,17 +18,17 @@ export interface CongressTracking {
   rows: ReportRow[];
   count: number;
   summary: ReportTable;
-  states: Map<TermState, number>;
+  states: Map<TrackedTermState, number>;
 }
 
-const STATE_ORDER: TermState[] = ['qua_han_gia_han', 'qua_han', 'dang_gia_han', 'sap_den_han', 'chua_den_han'];
+const STATE_ORDER: TrackedTermState[] = ['qua_han_gia_han', 'qua_han', 'dang_gia_han', 'sap_den_han', 'chua_den_han', 'chua_co_dai_hoi'];
 
 /** The term filters of report e's filters on `today`; `states` null: every state. */
-function termFilters(f: ReportFilters, today: string): { tf: TermFilters; states: TermState[] | null } {
+function termFilters(f: ReportFilters, today: string): { tf: TermFilters; states: TrackedTermState[] | null } {
   const tf: TermFilters = {};
-  let states: TermState[] | null = null;
+  let states: TrackedTermState[] | null = null;
   if (f.termState) states = [f.termState];
-  if (f.overdue) states = (states ?? ['qua_han', 'qua_han_gia_han']).filter((s) => s === 'qua_han' || s === 'qua_han_gia_han');
+  if (f.overdue) states = (states ?? [...OVERDUE_STATES]).filter(isOverdueState);
   if (states) tf.states = states;
   if (f.withinMonths) {
     tf.deadlineFrom = today;
@@ -43,7 +44,7 @@ function termFilters(f: ReportFilters, today: string): { tf: TermFilters; states
 export async function congressTracking(repo: Repo, clock: Clock, f: ReportFilters, paging?: Paging): Promise<CongressTracking> {
   const today = vietnamToday(clock.now());
   const counts = await repo.termStateCounts(f, today);
-  const states = new Map<TermState, number>(counts.map((c) => [c.state, c.n]));
+  const states = new Map<TrackedTermState, number>(counts.map((c) => [c.state, c.n]));
   const { tf, states: stateList } = termFilters(f, today);
   // Without a deadline range the count is the sum of the state counts already read.
   const count =
@@ -52,7 +53,9 @@ export async function congressTracking(repo: Repo, clock: Clock, f: ReportFilter
       : stateList
         ? stateList.reduce((n, s) => n + (states.get(s) ?? 0), 0)
         : counts.reduce((n, c) => n + c.n, 0);
-  const data = paging === undefined || count === 0 ? [] : await repo.termRows(f, today, tf, limitOf(paging), offsetOf(paging));
+  // The unfiltered list reads the associations without a congress only when the page reaches them.
+  const dated = counts.reduce((n, c) => n + (c.state === 'chua_co_dai_hoi' ? 0 : c.n), 0);
+  const data = paging === undefined || count === 0 ? [] : await repo.termRows(f, today, tf, limitOf(paging), offsetOf(paging), dated);
   const rows: ReportRow[] = data.map((r) => ({
     code: r.code,
     name: r.name,
@@ -63,10 +66,10 @@ export async function congressTracking(repo: Repo, clock: Clock, f: ReportFilter
     // The extension's number only while its deadline is the one in force (as termInfo's deadline).
     extension: r.deadline !== r.term_end ? r.extension_number : null,
     deadline: r.deadline,
-    state: TERM_STATE_LABELS[r.state],
+    state: TRACKED_TERM_STATE_LABELS[r.state],
     stateKey: r.state,
   }));
-  const summaryRows = STATE_ORDER.map((s) => ({ state: TERM_STATE_LABELS[s], n: states.get(s) ?? 0 }));
+  const summaryRows = STATE_ORDER.map((s) => ({ state: TRACKED_TERM_STATE_LABELS[s], n: states.get(s) ?? 0 }));
   const summary: ReportTable = {
     id: 'tinh-trang',
     title: 'Số hội theo tình trạng đại hội nhiệm kỳ',

@@ -1,6 +1,7 @@
 /** The headline figures of the staff and leaders' home, equal to the reports they link to. */
 import type { Clock } from '../../lib/clock.js';
 import { vietnamToday } from '../../lib/format.js';
+import { OVERDUE_STATES } from '../associations/congress-term.js';
 import { congressTracking } from './congress-report.js';
 import { addMonths, nameOf, type Options, SCOPE_SHORT } from './report-builder.js';
 import type { ReportsRepository } from './reports.repository.js';
@@ -44,7 +45,8 @@ export function createDashboard(deps: {
       topFields: fold(byField)
         .slice(0, 5)
         .map(([code, n]) => ({ code, name: nameOf(options, 'fields', code), n })),
-      overdue: (tracking.states.get('qua_han') ?? 0) + (tracking.states.get('qua_han_gia_han') ?? 0),
+      // Live associations only (report e's population), as the congress-alerts job counts them.
+      overdue: OVERDUE_STATES.reduce((n, state) => n + (tracking.states.get(state) ?? 0), 0),
       dueSoon,
       notUpdated,
       quarterStart: quarterStart(today),

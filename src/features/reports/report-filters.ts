@@ -1,6 +1,6 @@
 /** A report's filters checked against the catalogues (a bad code is a 400), and printed as the reader reads them. */
 import { ValidationError } from '../../lib/errors.js';
-import { TERM_STATE_LABELS } from '../associations/congress-term.js';
+import { TRACKED_TERM_STATE_LABELS } from '../associations/congress-term.js';
 import { LEGAL_DOC_TYPE_CODES, LEGAL_DOC_TYPES } from '../legal-documents/legal-documents.schemas.js';
 import { SCOPES } from '../register-form/definition.js';
 import { nameOf, type Options } from './report-builder.js';
@@ -38,7 +38,7 @@ export function filterText(f: ReportFilters, options: Options): Array<[string, s
   if (f.tasked !== undefined) out.push(['Được Đảng, Nhà nước giao nhiệm vụ', f.tasked ? 'Có' : 'Không']);
   if (f.year) out.push(['Năm', String(f.year)]);
   if (f.position) out.push(['Chức vụ', nameOf(options, 'leader_positions', f.position)]);
-  if (f.termState) out.push(['Tình trạng đại hội', TERM_STATE_LABELS[f.termState]]);
+  if (f.termState) out.push(['Tình trạng đại hội', TRACKED_TERM_STATE_LABELS[f.termState]]);
   if (f.overdue) out.push(['Chỉ hội', 'quá hạn đại hội']);
   if (f.withinMonths) out.push(['Đến hạn trong', `${f.withinMonths} tháng tới`]);
   if (f.docType) out.push(['Loại văn bản', DOC_TYPE_LABEL[f.docType] ?? f.docType]);

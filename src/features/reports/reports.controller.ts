@@ -8,7 +8,7 @@ import { hasAnyRole } from '../../lib/roles.js';
 import { paths } from '../../lib/urls.js';
 import { associationCodesOf, type ExploitationLogService } from '../access/exploitation-log.service.js';
 import { canReadCategory, canSeePersonal, REPORT_ROLES } from '../access/report-access.js';
-import { TERM_STATE_LABELS } from '../associations/congress-term.js';
+import { TRACKED_TERM_STATE_LABELS } from '../associations/congress-term.js';
 import { LEGAL_DOC_TYPES } from '../legal-documents/legal-documents.schemas.js';
 import { SCOPES } from '../register-form/definition.js';
 import { CATEGORIES, type CategoryDef, categoryByKey } from './categories.js';
@@ -123,7 +123,7 @@ export function createReportsController(deps: { reports: ReportsService; exploit
       query,
       qs,
       scopes: SCOPES,
-      termStates: Object.entries(TERM_STATE_LABELS),
+      termStates: Object.entries(TRACKED_TERM_STATE_LABELS),
       docTypes: LEGAL_DOC_TYPES,
       customColumns: reports.customColumns,
       chosenColumns: columns ?? [],

@@ -3,7 +3,7 @@
  * or against a catalogue in the service; a bad value is a 400, never a 500 (RELIABILITY checks 16, 18).
  */
 import { z } from 'zod';
-import { TERM_STATE_LABELS, type TermState } from '../associations/congress-term.js';
+import { TRACKED_TERM_STATE_LABELS, type TrackedTermState } from '../associations/congress-term.js';
 import { SCOPES } from '../register-form/definition.js';
 
 const blankToUndefined = (v: unknown) => (v === '' ? undefined : v);
@@ -36,7 +36,10 @@ export const reportQuery = z.object({
   nam: z.preprocess(blankToUndefined, z.coerce.number().int().min(1945).max(2100).optional()),
   'giao-nhiem-vu': flag,
   'chuc-vu': code,
-  'tinh-trang': z.preprocess(blankToUndefined, z.enum(Object.keys(TERM_STATE_LABELS) as [TermState, ...TermState[]]).optional()),
+  'tinh-trang': z.preprocess(
+    blankToUndefined,
+    z.enum(Object.keys(TRACKED_TERM_STATE_LABELS) as [TrackedTermState, ...TrackedTermState[]]).optional(),
+  ),
   'qua-han': z.preprocess(blankToUndefined, z.enum(['1']).optional()),
   'trong-n-thang': z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(120).optional()),
   loai: code,
@@ -60,7 +63,7 @@ export interface ReportFilters {
   year?: number;
   tasked?: boolean;
   position?: string;
-  termState?: TermState;
+  termState?: TrackedTermState;
   overdue?: boolean;
   withinMonths?: number;
   docType?: string;
