@@ -551,6 +551,12 @@ function buildAssociation(rng: Rng, plan: Plan, codeNumber: number, today: strin
     created_at: createdAt,
     updated_at: createdAt,
   };
+  // Organisations and individuals are parts of the total (Biểu mẫu 1 §E; the form checks it). No draw of the generator
+  // here, so a seed gives the same data set otherwise.
+  if (subject.members === 'person' && typeof row.members_organisations === 'number') {
+    row.members_organisations = Math.min(row.members_organisations, members);
+    row.members_individuals = members - row.members_organisations;
+  }
   return { row, children };
 }
 

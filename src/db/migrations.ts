@@ -33,6 +33,7 @@ import * as m20261230000300 from '../../migrations/20261230000300_add_staff_list
 import * as m20261230000500 from '../../migrations/20261230000500_create_public_summary.js';
 import * as m20261231000100 from '../../migrations/20261231000100_create_public_changes.js';
 import * as m20261231000200 from '../../migrations/20261231000200_cover_staff_list_name_index.js';
+import * as m20261231000300 from '../../migrations/20261231000300_add_activity_supervision_fields.js';
 import * as m20261231001500 from '../../migrations/20261231001500_congress_terms_live.js';
 
 interface MigrationModule {
@@ -71,6 +72,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, MigrationModule]> = [
   ['20261230000500_create_public_summary', m20261230000500],
   ['20261231000100_create_public_changes', m20261231000100],
   ['20261231000200_cover_staff_list_name_index', m20261231000200],
+  ['20261231000300_add_activity_supervision_fields', m20261231000300],
   ['20261231001500_congress_terms_live', m20261231001500],
 ];
 

@@ -226,6 +226,80 @@ describe('the register', () => {
     expect(await t.db.knex('associations').count<{ c: number }[]>('* as c')).toEqual(before);
   });
 
+  it('checks the tax code and the members against their total, messages next to the fields (R-5, check 19)', async () => {
+    const before = await t.db.knex('associations').count<{ c: number }[]>('* as c');
+    const res = await createViaForm(staff, {
+      ...BASE,
+      name: 'Hội Thử Mã số thuế',
+      tax_code: '12AB',
+      members_official: '10.000.000',
+      members_organisations: '5.000.000',
+      members_individuals: '5.000.000',
+      annual_report_year: '2025',
+      annual_report_filed_on: '31/12/2024',
+    });
+    expect(res.status).toBe(400);
+    /** The message shown next to a field: the element with id `<field>-error`. */
+    const errorOf = (field: string) =>
+      new RegExp(`id="${field}-error"[^>]*>([\\s\\S]*?)</div>`)
+        .exec(res.text)?.[1]
+        ?.replace(/<[^>]*>/g, '')
+        .trim();
+    expect(errorOf('tax_code')).toBe('Lỗi: Mã số thuế gồm 10 chữ số, hoặc 13 chữ số viết dạng 0101234567-001.');
+    expect(errorOf('members_official')).toBe('Lỗi: Số hội viên chính thức (10.000.000) không được lớn hơn tổng số hội viên (9.500.000).');
+    expect(errorOf('members_individuals')).toBe(
+      'Lỗi: Hội viên tổ chức và hội viên cá nhân cộng lại (10.000.000) không được lớn hơn tổng số hội viên (9.500.000).',
+    );
+    expect(errorOf('annual_report_filed_on')).toBe('Lỗi: Ngày nộp báo cáo hoạt động không được trước năm của báo cáo (2025).');
+    expect(res.text).toContain('value="12AB"');
+    expect(res.text).toContain('value="10.000.000"');
+    expect(res.text).toContain('value="31/12/2024"');
+    expect(await t.db.knex('associations').count<{ c: number }[]>('* as c')).toEqual(before);
+    // "12" is refused too; a 13-digit code written with its dash is kept.
+    expect((await createViaForm(staff, { ...BASE, name: 'Hội Thử Mã 12', tax_code: '12' })).status).toBe(400);
+  });
+
+  it('keeps group I (activity and supervision) through the staff form, shown on the record page (FORM-1 §I)', async () => {
+    const form = await staff.get(`/quan-tri/hoi/${code}/sua`);
+    expect(form.text).toContain('I. Hoạt động và giám sát');
+    const fields = formFields(form.text, `/quan-tri/hoi/${code}/sua`);
+    const res = await staff
+      .post(`/quan-tri/hoi/${code}/sua`)
+      .type('form')
+      .send({
+        ...fields,
+        tax_code: '0101234567-001',
+        annual_report_year: '2025',
+        annual_report_filed_on: '15/01/2026',
+        inspections: 'Thanh tra Bộ Nội vụ, tháng 3/2025: không phát hiện vi phạm.',
+        violations_actions: 'Chậm nộp báo cáo năm 2023: nhắc nhở bằng văn bản số 12/VP.',
+        awards: 'Huân chương Lao động hạng Nhất (2020)',
+      });
+    expect(res.status, res.text.slice(0, 2000)).toBe(303);
+    const row = await t.db.knex('associations').where({ code }).first();
+    expect(row).toMatchObject({ tax_code: '0101234567-001', annual_report_year: 2025, awards: 'Huân chương Lao động hạng Nhất (2020)' });
+    const page = await staff.get(`/quan-tri/hoi/${code}`);
+    expect(page.status).toBe(200);
+    for (const text of [
+      'I. Hoạt động và giám sát',
+      'Khen thưởng',
+      'Huân chương Lao động hạng Nhất (2020)',
+      '15/01/2026',
+      'nhắc nhở bằng văn bản số 12/VP',
+    ])
+      expect(page.text, text).toContain(text);
+    const again = formFields((await staff.get(`/quan-tri/hoi/${code}/sua`)).text, `/quan-tri/hoi/${code}/sua`);
+    expect(again).toMatchObject({ annual_report_year: '2025', annual_report_filed_on: '15/01/2026', tax_code: '0101234567-001' });
+    // An official count above the total is refused on edit too, the values kept.
+    const over = await staff
+      .post(`/quan-tri/hoi/${code}/sua`)
+      .type('form')
+      .send({ ...again, members_official: '9.600.000' });
+    expect(over.status).toBe(400);
+    expect(over.text).toContain('Số hội viên chính thức (9.600.000) không được lớn hơn tổng số hội viên (9.500.000).');
+    expect(over.text).toContain('value="9.600.000"');
+  });
+
   it('refuses a second live association with the same name', async () => {
     const res = await createViaForm(staff, { ...BASE });
     expect(res.status).toBe(400);

@@ -62,6 +62,18 @@ describe('generated data set', () => {
     expect(await db.knex('decisions').count<{ n: number }[]>('* as n').first()).toMatchObject({ n: expect.any(Number) });
     expect(result.decisions).toBeGreaterThan(120);
 
+    // Members within their total, as the form checks (Biểu mẫu 1 §E): a generated record can be edited as it is.
+    const overTotal = await db
+      .knex('associations')
+      .where('code', '>=', GENERATED_CODE_MIN)
+      .where((q) =>
+        q
+          .whereRaw('members_official > members_total')
+          .orWhereRaw('coalesce(members_organisations, 0) + coalesce(members_individuals, 0) > members_total'),
+      )
+      .pluck('code');
+    expect(overTotal).toEqual([]);
+
     // Published generated records are found by the public search like any other.
     const someName = (await db.knex('associations').where({ published: true }).where('code', '>=', GENERATED_CODE_MIN).first('name'))
       .name as string;

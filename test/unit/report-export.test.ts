@@ -2,12 +2,15 @@
 import { describe, expect, it } from 'vitest';
 import { quarterStart } from '../../src/features/reports/dashboard.js';
 import type { ReportTable } from '../../src/features/reports/report-model.js';
-import { contentDisposition, csvValue, neutralise, sheetName, toCsv } from '../../src/features/reports/reports.export.js';
+import { contentDisposition, csvValue, sheetName, toCsv } from '../../src/features/reports/reports.export.js';
+import { neutralise, unneutralise } from '../../src/lib/excel.js';
 
 describe('report exports', () => {
   it('neutralises cells that a spreadsheet would run as a formula', () => {
     for (const s of ['=1+2', '+SUM(A1)', '-2+3', '@cmd', '\tx', '\rx']) expect(neutralise(s)).toBe(`'${s}`);
     for (const s of ['Hội =1', 'a-b', '', '1.500']) expect(neutralise(s)).toBe(s);
+    // Reversible: an apostrophe already in front of a formula is kept behind the one added.
+    for (const s of ["'=1", "''+2", "'text", "'", '=1', 'Hội', '']) expect(unneutralise(neutralise(s))).toBe(s);
   });
 
   it('writes numbers plain (negative ones too), dates dd/mm/yyyy, text neutralised', () => {

@@ -3,6 +3,7 @@
  * metadata, and a short OpenAPI 3.1 description of the JSON. Pure functions. The columns are the regime's public
  * fields (public-fields.ts, derived from Biểu mẫu 1's definition): labels and kinds come from there.
  */
+import { neutralise } from '../../lib/excel.js';
 import { formatDate } from '../../lib/format.js';
 import { type PublicRegime, SCOPES } from '../register-form/definition.js';
 import { PUBLIC_REGIMES, type PublicField, type PublicRecord, type PublicValue } from './public-fields.js';
@@ -15,8 +16,7 @@ export const BOM = '\uFEFF';
  * apostrophe; every cell is quoted, quotes doubled (RFC 4180).
  */
 export function csvCell(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return `"${safe.replace(/"/g, '""')}"`;
+  return `"${neutralise(value).replace(/"/g, '""')}"`;
 }
 
 export function csvLine(cells: readonly string[]): string {

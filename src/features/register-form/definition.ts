@@ -42,6 +42,8 @@ export interface FieldDef {
    */
   table?: { name: string; column: string };
   hint?: string;
+  /** A text's required shape (after trimming), the message when it does not match, and a valid example. */
+  format?: { pattern: RegExp; message: string; example: string };
   /** R-17.1 categories this field feeds. */
   reports?: readonly string[];
   /** Personal data (leaders' contacts, birth year …): never public, logged when viewed. */
@@ -76,7 +78,7 @@ const PUBLIC_113: readonly PublicRegime[] = ['113', '79-2022'];
 /** Basic information added by Quyết định 79/QĐ-BNV (2022). */
 const PUBLIC_79: readonly PublicRegime[] = ['79-2022'];
 
-/** A section of Biểu mẫu 1 (A … H, and K for record management): its own fields, then its sub-lists. */
+/** A section of Biểu mẫu 1 (A … I, and K for record management): its own fields, then its sub-lists. */
 export interface SectionDef {
   key: string;
   title: string;
@@ -274,7 +276,19 @@ export const SECTIONS: readonly SectionDef[] = [
         reports: ['a'],
         public: { regimes: PUBLIC_113, group: 'contact', order: 18 },
       },
-      { name: 'tax_code', label: 'Mã số thuế', type: 'text', max: 20, hint: '10 hoặc 13 chữ số (dạng 0101234567-001).', reports: ['a'] },
+      {
+        name: 'tax_code',
+        label: 'Mã số thuế',
+        type: 'text',
+        max: 20,
+        hint: '10 hoặc 13 chữ số (dạng 0101234567-001).',
+        format: {
+          pattern: /^\d{10}(-\d{3})?$/,
+          message: 'Mã số thuế gồm 10 chữ số, hoặc 13 chữ số viết dạng 0101234567-001.',
+          example: '0101234567-001',
+        },
+        reports: ['a'],
+      },
       { name: 'other_identifiers', label: 'Mã định danh khác', type: 'text', max: 300, reports: ['a'] },
     ],
   },
@@ -397,6 +411,41 @@ export const SECTIONS: readonly SectionDef[] = [
       { name: 'hq_area_m2', label: 'Diện tích trụ sở (m²)', type: 'decimal', min: 0, max: 10_000_000, reports: ['k'] },
       { name: 'hq_origin_code', label: 'Nguồn gốc trụ sở', type: 'select', options: { catalogue: 'hq_origins' }, reports: ['k'] },
       { name: 'hq_origin_document', label: 'Văn bản về trụ sở (số, ngày)', type: 'text', max: 300, reports: ['k'] },
+    ],
+  },
+  {
+    key: 'I',
+    title: 'I. Hoạt động và giám sát',
+    sublists: [],
+    fields: [
+      { name: 'annual_report_year', label: 'Báo cáo hoạt động hằng năm gần nhất: năm', type: 'year', min: 1945, max: 2100 },
+      {
+        name: 'annual_report_filed_on',
+        label: 'Báo cáo hoạt động hằng năm gần nhất: ngày nộp',
+        type: 'date',
+        hint: 'Tệp báo cáo đính kèm ở phần tài liệu, loại «Báo cáo hoạt động năm».',
+      },
+      {
+        name: 'inspections',
+        label: 'Thanh tra, kiểm tra',
+        type: 'textarea',
+        max: 5000,
+        hint: 'Mỗi lần một dòng: cơ quan, thời gian, kết luận.',
+      },
+      {
+        name: 'violations_actions',
+        label: 'Vi phạm và hình thức xử lý',
+        type: 'textarea',
+        max: 5000,
+        hint: 'Mỗi vi phạm một dòng: nội dung, văn bản xử lý (số, ngày), hình thức xử lý.',
+      },
+      {
+        name: 'awards',
+        label: 'Khen thưởng',
+        type: 'textarea',
+        max: 5000,
+        hint: 'Mỗi khen thưởng một dòng: hình thức, cấp quyết định, năm.',
+      },
     ],
   },
   {

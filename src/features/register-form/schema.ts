@@ -108,6 +108,7 @@ export function convertField(def: FieldDef, raw: unknown, catalogues: CatalogueC
       if (def.max !== undefined && s.length > def.max) return [s, `${label} không được dài quá ${def.max.toLocaleString('vi-VN')} ký tự.`];
       // R-4: classified information is not stored in this database.
       if (CLASSIFIED_MARK.test(s)) return [s, `${label} có dấu mức độ mật: Cơ sở dữ liệu không lưu thông tin mật (Điều 4 QĐ 113/QĐ-BNV).`];
+      if (def.format && !def.format.pattern.test(s)) return [s, def.format.message];
       return [s, null];
     case 'email':
       if (s.length > (def.max ?? 200) || !z.email().safeParse(s).success)
@@ -229,6 +230,7 @@ export function parseAssociationForm(body: unknown, catalogues: CatalogueCodes):
   if (typeof record.tasked_from === 'string' && typeof record.tasked_to === 'string' && record.tasked_to < record.tasked_from) {
     errors.tasked_to ??= 'Ngày kết thúc giao nhiệm vụ phải sau ngày bắt đầu.';
   }
+  crossFieldRules(record, errors);
   if (record.main_field_code && otherFields.includes(String(record.main_field_code))) {
     otherFields = otherFields.filter((c) => c !== record.main_field_code);
   }
@@ -271,6 +273,27 @@ export function parseAssociationForm(body: unknown, catalogues: CatalogueCodes):
   }
   crossRowRules(lists, errors);
   return { ok: Object.keys(errors).length === 0, input: { record, other_field_codes: otherFields, lists }, errors, values };
+}
+
+/** Rules across fields of the record (FORM-1 §E, §I), reported next to the field that breaks them. */
+function crossFieldRules(record: Record<string, ScalarValue>, errors: FieldErrors): void {
+  const n = (name: string): number | null => (typeof record[name] === 'number' ? (record[name] as number) : null);
+  const vi = (x: number) => x.toLocaleString('vi-VN');
+  const total = n('members_total');
+  const official = n('members_official');
+  if (total !== null && official !== null && official > total) {
+    errors.members_official ??= `Số hội viên chính thức (${vi(official)}) không được lớn hơn tổng số hội viên (${vi(total)}).`;
+  }
+  const parts = (n('members_organisations') ?? 0) + (n('members_individuals') ?? 0);
+  if (total !== null && parts > total) {
+    const field = n('members_individuals') === null ? 'members_organisations' : 'members_individuals';
+    errors[field] ??= `Hội viên tổ chức và hội viên cá nhân cộng lại (${vi(parts)}) không được lớn hơn tổng số hội viên (${vi(total)}).`;
+  }
+  const year = n('annual_report_year');
+  const filed = record.annual_report_filed_on;
+  if (year !== null && typeof filed === 'string' && Number(filed.slice(0, 4)) < year) {
+    errors.annual_report_filed_on ??= `Ngày nộp báo cáo hoạt động không được trước năm của báo cáo (${year}).`;
+  }
 }
 
 /** Rules across rows of a sub-list, reported on the row that breaks them. */

@@ -13,7 +13,7 @@
  *   "Danh mục"     hidden: the allowed entries of every drop-down list, written "code — name"
  */
 import type ExcelJS from 'exceljs';
-import { excel } from '../../lib/excel.js';
+import { excel, neutralise, unneutralise } from '../../lib/excel.js';
 import { ALL_FIELDS, type FieldDef, type OptionSource, SECTIONS, SUBLISTS, type SubListDef } from './definition.js';
 import type { CatalogueOptions } from './display.js';
 import { type FlatBody, flatRows } from './flat-body.js';
@@ -202,8 +202,16 @@ export function optionDisplay(def: FieldDef, code: string, catalogues: Catalogue
   return found ? `${code}${OPTION_SEPARATOR}${found[1]}` : code;
 }
 
-/** The cell value for a value of the flat body (a multiselect's codes in one cell, separated by commas). */
+/**
+ * The cell value for a value of the flat body (a multiselect's codes in one cell, separated by commas). Text that a
+ * spreadsheet would run as a formula gets an apostrophe (RELIABILITY check 20), which the reader removes.
+ */
 export function cellFor(def: FieldDef, bodyValue: string | string[] | undefined, catalogues: CatalogueOptions): ExcelJS.CellValue {
+  const cell = typedCell(def, bodyValue, catalogues);
+  return typeof cell === 'string' ? neutralise(cell) : cell;
+}
+
+function typedCell(def: FieldDef, bodyValue: string | string[] | undefined, catalogues: CatalogueOptions): ExcelJS.CellValue {
   const value = Array.isArray(bodyValue) ? bodyValue.join(MULTI_SEPARATOR) : bodyValue;
   if (value === undefined || value === '') return null;
   switch (def.type) {
@@ -295,7 +303,7 @@ export function bodyValueFromCell(def: FieldDef, value: ExcelJS.CellValue, looku
   if (def.type === 'multiselect') {
     const text = cellText(value);
     if (text === null || text instanceof Date) return [];
-    return String(text)
+    return unneutralise(String(text).trim())
       .split(/[,;\n]/)
       .map((x) => x.trim())
       .filter(Boolean)
@@ -317,7 +325,7 @@ function stringFromCell(def: FieldDef, value: ExcelJS.CellValue, lookup: OptionL
       return Number.isFinite(v) ? numberString(def, v) : String(v);
     return String(v);
   }
-  const s = v.trim();
+  const s = unneutralise(v.trim());
   if (def.type === 'bool') {
     const low = s.toLowerCase();
     if (low === '' || low === 'không' || low === 'khong' || low === 'false' || low === '0' || low === 'no') return '';

@@ -5,14 +5,8 @@
  */
 import type { Writable } from 'node:stream';
 import type ExcelJS from 'exceljs';
-import { excel } from '../../lib/excel.js';
+import { excel, neutralise } from '../../lib/excel.js';
 import type { ReportColumn, ReportRow, ReportTable } from './report-model.js';
-
-const DANGEROUS_START = /^[=+\-@\t\r]/;
-
-export function neutralise(text: string): string {
-  return DANGEROUS_START.test(text) ? `'${text}` : text;
-}
 
 function isoDate(value: unknown): string | null {
   if (value === null || value === undefined || value === '') return null;
