@@ -9,6 +9,7 @@ import session from 'express-session';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
+import { pendingAcquires } from './db/knex.js';
 import { createAccessController } from './features/access/access.controller.js';
 import { loadEffectiveAccess } from './features/access/access.middleware.js';
 import { accessRoutes } from './features/access/routes.js';
@@ -102,7 +103,14 @@ export function createApp({ config, db, services, logger, clock, extraRoutes }: 
   app.locals.sessionStore = store;
   const passport = createPassport(services.users);
   const csrf = createCsrf({ secret: config.session.secret, secureCookie: config.session.secureCookie });
-  const limiter = inFlightLimiter({ max: config.maxInFlight, logger, onShed: () => metrics.shed.inc() });
+  const limiter = inFlightLimiter({
+    max: config.maxInFlight,
+    logger,
+    onShed: () => metrics.shed.inc(),
+    poolQueue: () => pendingAcquires(db),
+    maxPoolQueue: config.database.maxQueue,
+    deadlineMs: config.requestDeadlineMs,
+  });
   metrics.trackInFlight(limiter.inFlight);
   const publicController = createPublicController(services.publicData, config.publicUrl);
 

@@ -48,8 +48,10 @@ const envSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, { error: 'phải là một URL postgres://…' })
     .optional(),
   DATABASE_POOL_MAX: int(10, 1, 200),
-  DATABASE_ACQUIRE_TIMEOUT_MS: int(5000, 100, 600_000),
+  DATABASE_ACQUIRE_TIMEOUT_MS: int(2500, 100, 600_000),
+  DATABASE_QUEUE_MAX: int(40, 0, 100_000),
   MAX_IN_FLIGHT: int(64, 0, 100_000),
+  REQUEST_DEADLINE_MS: int(8000, 0, 600_000),
   DATA_DIR: z.string().min(1).optional().default('./data'),
   UPLOAD_DIR: z.string().min(1).optional(),
   UPLOAD_MAX_MB: int(20, 1, 1024),
@@ -123,10 +125,15 @@ export interface Config {
   port: number;
   host: string;
   database:
-    | { backend: 'postgres'; url: string; poolMax: number; acquireTimeoutMs: number }
-    | { backend: 'pglite'; dataDir: string | null; acquireTimeoutMs: number };
+    | { backend: 'postgres'; url: string; poolMax: number; acquireTimeoutMs: number; maxQueue: number }
+    | { backend: 'pglite'; dataDir: string | null; acquireTimeoutMs: number; maxQueue: number };
   /** Load shedding (RELIABILITY check 41): requests in flight past which the next ones get 503; 0 = off. */
   maxInFlight: number;
+  /**
+   * RELIABILITY check 41: an admitted GET/HEAD that has not started its answer after this many ms while the instance
+   * is under load is answered 503 + Retry-After (its handler's late answer is dropped); 0 = off.
+   */
+  requestDeadlineMs: number;
   dataDir: string;
   rootDir: string;
   /** Raw files: kept outside every static root, never served directly. */
@@ -261,9 +268,21 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     port: e.PORT,
     host: e.HOST,
     database: e.DATABASE_URL
-      ? { backend: 'postgres', url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX, acquireTimeoutMs: e.DATABASE_ACQUIRE_TIMEOUT_MS }
-      : { backend: 'pglite', dataDir: path.join(dataDir, 'pglite'), acquireTimeoutMs: e.DATABASE_ACQUIRE_TIMEOUT_MS },
+      ? {
+          backend: 'postgres',
+          url: e.DATABASE_URL,
+          poolMax: e.DATABASE_POOL_MAX,
+          acquireTimeoutMs: e.DATABASE_ACQUIRE_TIMEOUT_MS,
+          maxQueue: e.DATABASE_QUEUE_MAX,
+        }
+      : {
+          backend: 'pglite',
+          dataDir: path.join(dataDir, 'pglite'),
+          acquireTimeoutMs: e.DATABASE_ACQUIRE_TIMEOUT_MS,
+          maxQueue: e.DATABASE_QUEUE_MAX,
+        },
     maxInFlight: e.MAX_IN_FLIGHT,
+    requestDeadlineMs: e.REQUEST_DEADLINE_MS,
     dataDir,
     rootDir,
     uploads: { dir: uploadDir, maxMb: e.UPLOAD_MAX_MB, maxBytes: e.UPLOAD_MAX_MB * 1024 * 1024 },

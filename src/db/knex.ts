@@ -31,9 +31,18 @@ export type DatabaseOptions =
  * How long a query waits for a pooled connection before it fails (DATABASE_ACQUIRE_TIMEOUT_MS). The failure is a
  * KnexTimeoutError ("Timeout acquiring a connection"), which the error handler answers with 503 + Retry-After
  * (RELIABILITY checks 36, 41): a bounded wait instead of a queue that grows until every client has given up.
- * The app passes its configured value (default 5 s); scripts and tests that open a database directly keep 10 s.
+ * The app passes its configured value (default 2.5 s); scripts and tests that open a database directly keep 10 s.
  */
 export const DEFAULT_ACQUIRE_TIMEOUT_MS = 10_000;
+
+/**
+ * Queries waiting for a pooled connection right now (tarn's pending acquires): the load shedding refuses new requests
+ * past DATABASE_QUEUE_MAX of them (RELIABILITY check 41).
+ */
+export function pendingAcquires(knex: Knex): number {
+  const pool = (knex.client as { pool?: { numPendingAcquires?(): number } | null }).pool;
+  return pool?.numPendingAcquires?.() ?? 0;
+}
 
 // Return bigint (int8) columns such as count(*) and bigserial ids as JS numbers: every id and count
 // in this application stays far below 2^53.

@@ -31,6 +31,35 @@ export function createJobRunsRepository(db: Knex) {
       return Boolean(row);
     },
 
+    /** The periods of the job's runs in progress (any instance; a row left by a dead process included). */
+    async runningPeriods(job: string): Promise<string[]> {
+      const rows = await db('job_runs').where({ job, status: 'running' }).select<{ period_key: string }[]>('period_key');
+      return rows.map((r) => r.period_key);
+    },
+
+    /** The id of the run recording `period` as skipped for the lock (`reason`), if any. */
+    async lockSkipOf(job: string, period: string, reason: string): Promise<number | null> {
+      const row = await db('job_runs').where({ job, period_key: period, status: 'skipped', error: reason }).first('id');
+      return row ? Number(row.id) : null;
+    },
+
+    /** Periods recorded as skipped for the lock (`reason`) that have no successful run yet, oldest first. */
+    async pendingLockSkips(job: string, reason: string): Promise<string[]> {
+      const rows = await db('job_runs as r')
+        .where({ 'r.job': job, 'r.status': 'skipped', 'r.error': reason })
+        .whereNotExists(
+          db('job_runs as s')
+            .where('s.job', job)
+            .where('s.status', 'succeeded')
+            .whereRaw('s.period_key = r.period_key')
+            .select(db.raw('1')),
+        )
+        .groupBy('r.period_key')
+        .orderByRaw('min(r.id)')
+        .select<{ period_key: string }[]>('r.period_key');
+      return rows.map((r) => r.period_key);
+    },
+
     /** Rows left `running` by a process that died: only called while holding the job's lock. */
     markInterrupted(job: string, at: Date): Promise<number> {
       return db('job_runs')

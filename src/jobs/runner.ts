@@ -30,7 +30,16 @@ export interface RunResult {
   runId: number | null;
   counts: Record<string, number> | null;
   reason: string | null;
+  /** Skipped because another run of the job held its lock: worth trying again once it frees (scheduler.ts). */
+  busy?: boolean;
 }
+
+/**
+ * The reason recorded for a period skipped because an earlier run of the job (another period) still held the job's
+ * lock. Such a period is run again once the lock frees: by the scheduler's next tick or retry and by the startup
+ * catch-up, even after the period stopped being due (`retrySkipped`).
+ */
+export const LOCK_BUSY_REASON = 'Lần chạy trước của tác vụ vẫn đang giữ khóa: kỳ này chưa chạy và sẽ được chạy khi lần chạy đó kết thúc.';
 
 export interface JobRunnerDeps {
   db: Knex;
@@ -45,10 +54,10 @@ export interface JobRunnerDeps {
 const MAX_ERROR = 2000;
 
 /**
- * Jobs running in this process, per database handle: two runners sharing one handle (PGlite's single session, where
- * advisory locks are re-entrant) must still exclude each other.
+ * Jobs running in this process (name → period), per database handle: two runners sharing one handle (PGlite's single
+ * session, where advisory locks are re-entrant) must still exclude each other.
  */
-const runningInProcess = new WeakMap<Knex, Set<string>>();
+const runningInProcess = new WeakMap<Knex, Map<string, string>>();
 
 export interface JobRunner {
   readonly jobs: readonly JobDefinition[];
@@ -56,32 +65,14 @@ export interface JobRunner {
   scheduleOf(job: JobDefinition): string | null;
   duePeriod(job: JobDefinition, now: Date, trigger: JobTrigger): string | null;
   run(name: string, opts: RunOptions): Promise<RunResult>;
+  /** Runs the periods of `name` skipped for the lock that have no success yet, oldest first. */
+  retrySkipped(name: string, trigger: JobTrigger): Promise<RunResult[]>;
   catchUp(): Promise<RunResult[]>;
   drain(timeoutMs: number): Promise<void>;
 }
 
-export function createJobRunner(deps: JobRunnerDeps): JobRunner {
-  const { db, config, clock, logger, jobs } = deps;
-  const repo = createJobRunsRepository(db);
-  const runningHere = runningInProcess.get(db) ?? new Set<string>();
-  runningInProcess.set(db, runningHere);
-  const inFlight = new Set<Promise<unknown>>();
-  const host = os.hostname();
-
-  function scheduleOf(job: JobDefinition): string | null {
-    return job.schedule ? (config.jobs.schedules[job.schedule] ?? null) : null;
-  }
-
-  /** The period due at `now`, or null (nothing due). */
-  function duePeriod(job: JobDefinition, now: Date, trigger: JobTrigger): string | null {
-    if (job.period) return job.period(now);
-    const schedule = scheduleOf(job);
-    // A job without a period of its own, run by hand: each manual run is its own period (a backup made on demand).
-    if (trigger === 'manual' || !schedule) return trigger === 'manual' ? `manual:${localStamp(now)}` : null;
-    const fired = previousFire(schedule, now);
-    return fired ? localStamp(fired) : null;
-  }
-
+/** Records skipped runs: every manual one, and a due period skipped for the lock whatever the trigger. */
+function skipRecorder(repo: JobRunsRepository, clock: Clock, logger: Logger, host: string) {
   async function record(job: string, period: string, opts: RunOptions, status: JobStatus, reason: string): Promise<RunResult> {
     const now = clock.now();
     // Scheduled ticks that find nothing to do are not recorded (they would fill the table); manual ones are.
@@ -103,6 +94,60 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
     return { job, period, status, runId, counts: null, reason };
   }
 
+  /**
+   * A due period that could not run because another run of the job held the lock. A scheduled or startup trigger
+   * records it too (once per period), unless the holder is running this very period (then nothing was skipped).
+   * `holderPeriods`: the periods the holder is known to run (none known: the holder just started, nothing recorded).
+   */
+  async function busy(job: string, period: string, opts: RunOptions, holderPeriods: readonly string[]): Promise<RunResult> {
+    const result: RunResult = { job, period, status: 'skipped', runId: null, counts: null, reason: LOCK_BUSY_REASON, busy: true };
+    if (!holderPeriods.some((p) => p !== period)) return { ...result, reason: 'Kỳ này đang được chạy.' };
+    const existing = await repo.lockSkipOf(job, period, LOCK_BUSY_REASON);
+    if (existing !== null) return { ...result, runId: existing };
+    const now = clock.now();
+    const runId = await repo.start({
+      job,
+      period_key: period,
+      trigger: opts.trigger,
+      status: 'skipped',
+      started_at: now,
+      finished_at: now,
+      error: LOCK_BUSY_REASON,
+      host,
+      pid: process.pid,
+      requested_by: opts.requestedBy ?? null,
+    });
+    logger.warn({ job, period, holderPeriods }, 'job period skipped: an earlier run still holds the lock');
+    return { ...result, runId };
+  }
+
+  return { record, busy };
+}
+
+export function createJobRunner(deps: JobRunnerDeps): JobRunner {
+  const { db, config, clock, logger, jobs } = deps;
+  const repo = createJobRunsRepository(db);
+  const runningHere = runningInProcess.get(db) ?? new Map<string, string>();
+  runningInProcess.set(db, runningHere);
+  const inFlight = new Set<Promise<unknown>>();
+  const host = os.hostname();
+
+  function scheduleOf(job: JobDefinition): string | null {
+    return job.schedule ? (config.jobs.schedules[job.schedule] ?? null) : null;
+  }
+
+  /** The period due at `now`, or null (nothing due). */
+  function duePeriod(job: JobDefinition, now: Date, trigger: JobTrigger): string | null {
+    if (job.period) return job.period(now);
+    const schedule = scheduleOf(job);
+    // A job without a period of its own, run by hand: each manual run is its own period (a backup made on demand).
+    if (trigger === 'manual' || !schedule) return trigger === 'manual' ? `manual:${localStamp(now)}` : null;
+    const fired = previousFire(schedule, now);
+    return fired ? localStamp(fired) : null;
+  }
+
+  const { record, busy } = skipRecorder(repo, clock, logger, host);
+
   async function execute(job: JobDefinition, opts: RunOptions): Promise<RunResult> {
     const period = opts.period ?? duePeriod(job, clock.now(), opts.trigger);
     if (!period) {
@@ -111,7 +156,10 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
     }
     if (await repo.hasSucceeded(job.name, period)) return record(job.name, period, opts, 'skipped', 'Kỳ này đã chạy thành công.');
     const lock = await tryAdvisoryLock(db, `job:${job.name}`);
-    if (!lock) return record(job.name, period, opts, 'skipped', 'Tác vụ đang chạy ở một tiến trình khác.');
+    if (!lock) {
+      if (opts.trigger === 'manual') return record(job.name, period, opts, 'skipped', 'Tác vụ đang chạy ở một tiến trình khác.');
+      return busy(job.name, period, opts, await repo.runningPeriods(job.name));
+    }
     let runId: number | null = null;
     try {
       // Under the lock: another instance may have just finished this period.
@@ -157,9 +205,15 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
   async function run(name: string, opts: RunOptions): Promise<RunResult> {
     const job = jobs.find((j) => j.name === name);
     if (!job) throw new Error(`Unknown job ${name}`);
-    if (runningHere.has(name)) return record(name, opts.period ?? '-', opts, 'skipped', 'Tác vụ đang chạy trong tiến trình này.');
-    runningHere.add(name);
-    const p = execute(job, opts).finally(() => runningHere.delete(name));
+    const holder = runningHere.get(name);
+    if (holder !== undefined) {
+      const period = opts.trigger === 'manual' ? null : (opts.period ?? duePeriod(job, clock.now(), opts.trigger));
+      if (period) return busy(name, period, opts, [holder]);
+      return record(name, opts.period ?? '-', opts, 'skipped', 'Tác vụ đang chạy trong tiến trình này.');
+    }
+    const period = opts.period ?? duePeriod(job, clock.now(), opts.trigger);
+    runningHere.set(name, period ?? '-');
+    const p = execute(job, period ? { ...opts, period } : opts).finally(() => runningHere.delete(name));
     inFlight.add(p);
     try {
       return await p;
@@ -168,17 +222,33 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
     }
   }
 
+  async function retrySkipped(name: string, trigger: JobTrigger): Promise<RunResult[]> {
+    const out: RunResult[] = [];
+    for (const period of await repo.pendingLockSkips(name, LOCK_BUSY_REASON)) {
+      logger.info({ job: name, period }, 'running a period skipped for the lock');
+      const r = await run(name, { trigger, period });
+      out.push(r);
+      if (r.busy) break;
+    }
+    return out;
+  }
+
   return {
     jobs,
     run,
+    retrySkipped,
     scheduleOf,
     duePeriod,
 
-    /** At startup: every scheduled job whose latest due period has no successful run is run now, one after another. */
+    /**
+     * At startup: every scheduled job's periods skipped for the lock and still without a success, then its latest
+     * due period when it has no successful run, one after another.
+     */
     async catchUp(): Promise<RunResult[]> {
       const out: RunResult[] = [];
       for (const job of jobs) {
         if (!scheduleOf(job)) continue;
+        out.push(...(await retrySkipped(job.name, 'startup')));
         const period = duePeriod(job, clock.now(), 'startup');
         if (!period || (await repo.hasSucceeded(job.name, period))) continue;
         logger.info({ job: job.name, period }, 'catching up on a missed period');

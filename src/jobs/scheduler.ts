@@ -1,12 +1,17 @@
 /**
  * node-cron in the app process (time zone Asia/Ho_Chi_Minh): one task per scheduled job, each firing going through
  * the job runner (advisory lock, once per period). At start, periods missed while the app was down are caught up.
+ * A period skipped because an earlier run still held the job's lock (recorded by the runner) is run again on the
+ * job's next tick, and every LOCK_RETRY_MS until the lock frees, so that a slow run never costs a period.
  * `SCHEDULER=off` for tests and for extra instances that should not run jobs.
  */
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
 import { JOB_TIME_ZONE } from '../lib/cron.js';
-import type { JobRunner } from './runner.js';
+import type { JobRunner, RunResult } from './runner.js';
+
+/** How often a period skipped for the lock is tried again while this process runs. */
+export const LOCK_RETRY_MS = 60_000;
 
 export interface Scheduler {
   start(options?: { catchUp?: boolean }): Promise<void>;
@@ -15,10 +20,40 @@ export interface Scheduler {
   readonly tasks: number;
 }
 
-export function createScheduler(runner: JobRunner, logger: Logger): Scheduler {
+export function createScheduler(runner: JobRunner, logger: Logger, settings: { lockRetryMs?: number } = {}): Scheduler {
   const tasks: ScheduledTask[] = [];
   let catchUp: Promise<unknown> | null = null;
   let stopped = false;
+  const retries = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Tries the job's periods skipped for the lock again in a while (one timer per job). */
+  const armRetry = (name: string) => {
+    if (stopped || retries.has(name)) return;
+    const timer = setTimeout(() => {
+      retries.delete(name);
+      if (stopped) return;
+      runner.retrySkipped(name, 'schedule').then(
+        (rs) => {
+          if (rs.some((r) => r.busy)) armRetry(name);
+        },
+        (err: unknown) => logger.error({ err, job: name }, 'retrying a period skipped for the lock failed'),
+      );
+    }, settings.lockRetryMs ?? LOCK_RETRY_MS);
+    timer.unref?.();
+    retries.set(name, timer);
+  };
+  const fire = async (name: string) => {
+    if (stopped) return;
+    try {
+      const results: RunResult[] = [...(await runner.retrySkipped(name, 'schedule'))];
+      if (!results.some((r) => r.busy)) results.push(await runner.run(name, { trigger: 'schedule' }));
+      for (const r of results) {
+        if (r.status === 'skipped' || r.status === 'idle') logger.debug({ job: name, period: r.period, reason: r.reason }, 'job not run');
+      }
+      if (results.some((r) => r.busy)) armRetry(name);
+    } catch (err) {
+      logger.error({ err, job: name }, 'scheduled job could not start');
+    }
+  };
   return {
     get tasks() {
       return tasks.length;
@@ -27,20 +62,11 @@ export function createScheduler(runner: JobRunner, logger: Logger): Scheduler {
       for (const job of runner.jobs) {
         const expression = runner.scheduleOf(job);
         if (!expression) continue;
-        const task = cron.createTask(
-          expression,
-          async () => {
-            if (stopped) return;
-            try {
-              const r = await runner.run(job.name, { trigger: 'schedule' });
-              if (r.status === 'skipped' || r.status === 'idle')
-                logger.debug({ job: job.name, period: r.period, reason: r.reason }, 'job not run');
-            } catch (err) {
-              logger.error({ err, job: job.name }, 'scheduled job could not start');
-            }
-          },
-          { timezone: JOB_TIME_ZONE, name: job.name, noOverlap: true },
-        );
+        const task = cron.createTask(expression, () => fire(job.name), {
+          timezone: JOB_TIME_ZONE,
+          name: job.name,
+          noOverlap: true,
+        });
         await task.start();
         tasks.push(task);
       }
@@ -51,6 +77,8 @@ export function createScheduler(runner: JobRunner, logger: Logger): Scheduler {
     },
     async stop(timeoutMs = 15_000) {
       stopped = true;
+      for (const timer of retries.values()) clearTimeout(timer);
+      retries.clear();
       for (const t of tasks.splice(0)) await t.destroy();
       if (catchUp) await Promise.race([catchUp, new Promise((r) => setTimeout(r, timeoutMs).unref())]);
       await runner.drain(timeoutMs);

@@ -22,7 +22,8 @@
  *
  * Overload (RELIABILITY 41): each request here holds an in-flight slot from the shared limiter from its version check
  * to its last byte written (two counter updates, no listeners). When none is free the request goes the normal way,
- * whose limiter refuses it with the usual 503 page.
+ * whose limiter refuses it with the usual 503 page. A page that has to be rendered also gets the limiter's deadline:
+ * under load, one still waiting for the database then is answered 503 there (`limiter.leave(res)` says so).
  *
  * Logs and metrics, decided by measurement (README, "Anonymous pages"): one JSON log line per page sent from memory
  * cost 20–25 µs of CPU, about half of what sending the page costs, so pino-http's per-request line (mounted after this
@@ -36,7 +37,7 @@ import type { Request, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { Counter, Histogram, type Registry } from 'prom-client';
 import { anonymousLocals } from './locals.js';
-import type { InFlightLimiter } from './overload.js';
+import { abandoned, type InFlightLimiter } from './overload.js';
 import { hasPollutedParameters } from './parameters.js';
 import { SESSION_COOKIE } from './session.js';
 import type { ViewEngine } from './templates.js';
@@ -401,7 +402,7 @@ export function createAnonymousPages(deps: AnonymousPagesDeps) {
           next('router');
           return;
         }
-        if (!limiter.enter()) {
+        if (!limiter.enter(req, res)) {
           stats.passed++;
           next('router');
           return;
@@ -410,13 +411,13 @@ export function createAnonymousPages(deps: AnonymousPagesDeps) {
           ({ entry, hit }) => {
             remember(req.originalUrl, page);
             try {
-              send(req, res, entry, hit, page.path);
+              if (!abandoned(res)) send(req, res, entry, hit, page.path);
             } finally {
-              limiter.leave();
+              limiter.leave(res);
             }
           },
           (err: unknown) => {
-            limiter.leave();
+            if (limiter.leave(res)) return; // already answered 503 by the deadline
             stats.passed++;
             // Expected for an unknown record (404) and when the database is unreachable: the normal path answers.
             logger.debug({ err, path: page.path }, 'public page not served from the anonymous path');

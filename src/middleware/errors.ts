@@ -5,6 +5,7 @@ import type { AuditRecorder } from '../lib/auth-context.js';
 import { AppError, NotFoundError } from '../lib/errors.js';
 import { auditDenied } from './auth.js';
 import { errorPageLocals } from './locals.js';
+import { abandoned } from './overload.js';
 
 export function notFound(): RequestHandler {
   return (_req, _res, next) => next(new NotFoundError());
@@ -41,6 +42,11 @@ export type ErrorRecorder = (e: {
 
 export function errorHandler(logger: Logger, audit: AuditRecorder, recordError?: ErrorRecorder): ErrorRequestHandler {
   return (err: unknown, req, res, next) => {
+    if (abandoned(res)) {
+      // Already answered 503 by the overload deadline: the handler's late failure changes nothing for the client.
+      logger.warn({ err, requestId: String(req.id ?? ''), path: req.path }, 'request failed after its overload deadline');
+      return;
+    }
     if (res.headersSent) return next(err);
     const e = (err ?? {}) as HttpishError & Error;
     let status = err instanceof AppError ? err.status : (e.status ?? e.statusCode ?? 500);

@@ -98,7 +98,7 @@ describe('load shedding: MAX_IN_FLIGHT (RELIABILITY check 41)', () => {
     const { loadConfig } = await import('../../src/config.js');
     expect(loadConfig({ NODE_ENV: 'test' }).maxInFlight).toBe(64);
     expect(loadConfig({ NODE_ENV: 'test', MAX_IN_FLIGHT: '0' }).maxInFlight).toBe(0);
-    expect(loadConfig({ NODE_ENV: 'test' }).database.acquireTimeoutMs).toBe(5000);
+    expect(loadConfig({ NODE_ENV: 'test' }).database.acquireTimeoutMs).toBe(2500);
     expect(loadConfig({ NODE_ENV: 'test', DATABASE_ACQUIRE_TIMEOUT_MS: '1500' }).database.acquireTimeoutMs).toBe(1500);
   });
 
