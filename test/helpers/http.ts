@@ -67,3 +67,13 @@ export async function loggedInAgent(t: TestContext, user: TestUser): Promise<Age
   await login(t, a, user);
   return a;
 }
+
+/** Creates an association through the staff form (/quan-tri/hoi/moi), as a signed-in staff agent would. */
+export async function createAssociationViaForm(a: Agent, fields: Record<string, string>) {
+  const page = await a.get('/quan-tri/hoi/moi');
+  expect(page.status).toBe(200);
+  return a
+    .post('/quan-tri/hoi/moi')
+    .type('form')
+    .send({ _csrf: csrfFrom(page.text), ...fields });
+}

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
 import { formFields } from '../helpers/forms.js';
-import { type Agent, agent, csrfFrom, loggedInAgent } from '../helpers/http.js';
+import { type Agent, agent, createAssociationViaForm, csrfFrom, loggedInAgent } from '../helpers/http.js';
 import { createUser } from '../helpers/users.js';
 
 let t: TestContext;
@@ -40,21 +40,12 @@ const BASE = {
   'funds.0.amount_vnd': '1.500.000.000',
 };
 
-async function createViaForm(a: Agent, fields: Record<string, string>) {
-  const page = await a.get('/quan-tri/hoi/moi');
-  expect(page.status).toBe(200);
-  return a
-    .post('/quan-tri/hoi/moi')
-    .type('form')
-    .send({ _csrf: csrfFrom(page.text), ...fields });
-}
-
 let code: string;
 
 beforeAll(async () => {
   t = await buildTestApp();
   staff = await loggedInAgent(t, await createUser(t.db.knex, ['ngo_staff']));
-  const res = await createViaForm(staff, BASE);
+  const res = await createAssociationViaForm(staff, BASE);
   expect(res.status, res.text.slice(0, 2000)).toBe(303);
   code = String(res.headers.location).split('/').pop() as string;
 });
@@ -206,7 +197,7 @@ describe('the register', () => {
 
   it('answers bad input with 400, the Vietnamese message next to the field, values kept, nothing saved (check 19)', async () => {
     const before = await t.db.knex('associations').count<{ c: number }[]>('* as c');
-    const res = await createViaForm(staff, {
+    const res = await createAssociationViaForm(staff, {
       ...BASE,
       name: 'Hội Khuyến học thử nghiệm',
       email: 'khong-phai-email',
@@ -228,7 +219,7 @@ describe('the register', () => {
 
   it('checks the tax code and the members against their total, messages next to the fields (R-5, check 19)', async () => {
     const before = await t.db.knex('associations').count<{ c: number }[]>('* as c');
-    const res = await createViaForm(staff, {
+    const res = await createAssociationViaForm(staff, {
       ...BASE,
       name: 'Hội Thử Mã số thuế',
       tax_code: '12AB',
@@ -256,7 +247,7 @@ describe('the register', () => {
     expect(res.text).toContain('value="31/12/2024"');
     expect(await t.db.knex('associations').count<{ c: number }[]>('* as c')).toEqual(before);
     // "12" is refused too; a 13-digit code written with its dash is kept.
-    expect((await createViaForm(staff, { ...BASE, name: 'Hội Thử Mã 12', tax_code: '12' })).status).toBe(400);
+    expect((await createAssociationViaForm(staff, { ...BASE, name: 'Hội Thử Mã 12', tax_code: '12' })).status).toBe(400);
   });
 
   it('keeps group I (activity and supervision) through the staff form, shown on the record page (FORM-1 §I)', async () => {
@@ -301,7 +292,7 @@ describe('the register', () => {
   });
 
   it('refuses a second live association with the same name', async () => {
-    const res = await createViaForm(staff, { ...BASE });
+    const res = await createAssociationViaForm(staff, { ...BASE });
     expect(res.status).toBe(400);
     expect(res.text).toContain(`Tên hội đã được dùng cho một hội đang hoạt động (mã ${code})`);
   });
@@ -320,14 +311,19 @@ describe('the register', () => {
   });
 
   it('refuses a classified marking in a text field (R-4)', async () => {
-    const res = await createViaForm(staff, { ...BASE, name: 'Hội Thử Mật', purpose: 'TÀI LIỆU TỐI MẬT' });
+    const res = await createAssociationViaForm(staff, { ...BASE, name: 'Hội Thử Mật', purpose: 'TÀI LIỆU TỐI MẬT' });
     expect(res.status).toBe(400);
     expect(res.text).toContain('Điều 4 QĐ 113/QĐ-BNV');
   });
 
   it('escapes stored markup everywhere it is shown (check 15)', async () => {
     const evil = '<script>alert("x")</script><img src=x onerror=alert(1)>';
-    const res = await createViaForm(staff, { ...BASE, name: `Hội ${evil}`, abbreviation: evil.slice(0, 50), 'leaders.0.full_name': evil });
+    const res = await createAssociationViaForm(staff, {
+      ...BASE,
+      name: `Hội ${evil}`,
+      abbreviation: evil.slice(0, 50),
+      'leaders.0.full_name': evil,
+    });
     expect(res.status, res.text.slice(0, 1500)).toBe(303);
     const evilCode = String(res.headers.location).split('/').pop();
     for (const path of [

@@ -8,7 +8,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
 import { formFields } from '../helpers/forms.js';
-import { type Agent, csrfFrom, loggedInAgent } from '../helpers/http.js';
+import { type Agent, createAssociationViaForm, loggedInAgent } from '../helpers/http.js';
 import { createUser, type TestUser } from '../helpers/users.js';
 
 let t: TestContext;
@@ -33,15 +33,6 @@ const BASE = {
   'leaders.0.official_status': 'nghi_huu',
   'leaders.0.birth_year': '1950',
 };
-
-async function createViaForm(a: Agent, fields: Record<string, string>) {
-  const page = await a.get('/quan-tri/hoi/moi');
-  expect(page.status).toBe(200);
-  return a
-    .post('/quan-tri/hoi/moi')
-    .type('form')
-    .send({ _csrf: csrfFrom(page.text), ...fields });
-}
 
 /** Visible text of a page's main content: no tags, no attributes (URLs keep their codes). */
 function visibleText(html: string): string {
@@ -75,7 +66,7 @@ afterAll(() => t.db.destroy());
 
 describe('plain Vietnamese on screens (issue 15 item 16)', () => {
   it('a year out of range reads "từ 1900 đến 2100", no thousands separator in a year', async () => {
-    const res = await createViaForm(staff, { ...BASE, 'leaders.0.birth_year': '1800' });
+    const res = await createAssociationViaForm(staff, { ...BASE, 'leaders.0.birth_year': '1800' });
     expect(res.status).toBe(400);
     expect(res.text).toContain('Năm sinh phải từ 1900 đến 2100.');
     expect(res.text).not.toContain('1.900');
@@ -83,7 +74,7 @@ describe('plain Vietnamese on screens (issue 15 item 16)', () => {
   });
 
   it('the history prints the paper check time as dd/mm/yyyy HH:mm (R-7.4)', async () => {
-    const created = await createViaForm(staff, BASE);
+    const created = await createAssociationViaForm(staff, BASE);
     expect(created.status, created.text.slice(0, 1500)).toBe(303);
     const code = String(created.headers.location).split('/').pop() as string;
     t.clock.set(new Date('2026-12-06T17:50:18Z')); // 00:50:18 on 07/12/2026 in Ha Noi
