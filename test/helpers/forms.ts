@@ -48,3 +48,22 @@ export function formFields(html: string, action?: string): Record<string, string
   }
   return out;
 }
+
+/** A staff form (/quan-tri/hoi/moi) that validates: the required fields and one current leader. Spread and override. */
+export const VALID_STAFF_FORM: Readonly<Record<string, string>> = {
+  name: 'Hội Làm vườn tiếng Việt',
+  kind_code: 'hoi',
+  scope: 'toan_quoc',
+  main_field_code: 'XHND',
+  managing_ministry_code: 'BYT',
+  nature_code: 'XHNDTT',
+  hq_address: '12 Lê Hồng Phong',
+  hq_ward: 'Phường Ba Đình',
+  hq_province_code: '01',
+  status: 'hoat_dong',
+  data_level: 'basic',
+  'leaders.0.full_name': 'Nguyễn Văn An',
+  'leaders.0.position_code': 'CT',
+  'leaders.0.official_status': 'nghi_huu',
+  'leaders.0.birth_year': '1950',
+};

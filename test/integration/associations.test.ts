@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
-import { formFields } from '../helpers/forms.js';
+import { formFields, VALID_STAFF_FORM } from '../helpers/forms.js';
 import { type Agent, agent, createAssociationViaForm, csrfFrom, loggedInAgent } from '../helpers/http.js';
 import { createUser } from '../helpers/users.js';
 
@@ -12,24 +12,11 @@ let t: TestContext;
 let staff: Agent;
 
 const BASE = {
+  ...VALID_STAFF_FORM,
   name: 'Hội Người cao tuổi Việt Nam',
   abbreviation: 'HNCT',
-  kind_code: 'hoi',
-  scope: 'toan_quoc',
-  main_field_code: 'XHND',
-  managing_ministry_code: 'BYT',
-  nature_code: 'XHNDTT',
-  hq_address: '12 Lê Hồng Phong',
-  hq_ward: 'Phường Ba Đình',
-  hq_province_code: '01',
-  status: 'hoat_dong',
-  data_level: 'basic',
   members_total: '9.500.000',
   hq_area_m2: '350,5',
-  'leaders.0.full_name': 'Nguyễn Văn An',
-  'leaders.0.position_code': 'CT',
-  'leaders.0.official_status': 'nghi_huu',
-  'leaders.0.birth_year': '1950',
   'leaders.0.elected_on': '15/03/2021',
   'congresses.0.term_number': '6',
   'congresses.0.congress_type': 'nhiem_ky',

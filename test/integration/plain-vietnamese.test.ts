@@ -7,7 +7,7 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
-import { formFields } from '../helpers/forms.js';
+import { formFields, VALID_STAFF_FORM } from '../helpers/forms.js';
 import { type Agent, createAssociationViaForm, loggedInAgent } from '../helpers/http.js';
 import { createUser, type TestUser } from '../helpers/users.js';
 
@@ -15,24 +15,6 @@ let t: TestContext;
 let staff: Agent;
 let admin: TestUser;
 let leader: TestUser;
-
-const BASE = {
-  name: 'Hội Làm vườn tiếng Việt',
-  kind_code: 'hoi',
-  scope: 'toan_quoc',
-  main_field_code: 'XHND',
-  managing_ministry_code: 'BYT',
-  nature_code: 'XHNDTT',
-  hq_address: '12 Lê Hồng Phong',
-  hq_ward: 'Phường Ba Đình',
-  hq_province_code: '01',
-  status: 'hoat_dong',
-  data_level: 'basic',
-  'leaders.0.full_name': 'Nguyễn Văn An',
-  'leaders.0.position_code': 'CT',
-  'leaders.0.official_status': 'nghi_huu',
-  'leaders.0.birth_year': '1950',
-};
 
 /** Visible text of a page's main content: no tags, no attributes (URLs keep their codes). */
 function visibleText(html: string): string {
@@ -66,7 +48,7 @@ afterAll(() => t.db.destroy());
 
 describe('plain Vietnamese on screens (issue 15 item 16)', () => {
   it('a year out of range reads "từ 1900 đến 2100", no thousands separator in a year', async () => {
-    const res = await createAssociationViaForm(staff, { ...BASE, 'leaders.0.birth_year': '1800' });
+    const res = await createAssociationViaForm(staff, { ...VALID_STAFF_FORM, 'leaders.0.birth_year': '1800' });
     expect(res.status).toBe(400);
     expect(res.text).toContain('Năm sinh phải từ 1900 đến 2100.');
     expect(res.text).not.toContain('1.900');
@@ -74,7 +56,7 @@ describe('plain Vietnamese on screens (issue 15 item 16)', () => {
   });
 
   it('the history prints the paper check time as dd/mm/yyyy HH:mm (R-7.4)', async () => {
-    const created = await createAssociationViaForm(staff, BASE);
+    const created = await createAssociationViaForm(staff, VALID_STAFF_FORM);
     expect(created.status, created.text.slice(0, 1500)).toBe(303);
     const code = String(created.headers.location).split('/').pop() as string;
     t.clock.set(new Date('2026-12-06T17:50:18Z')); // 00:50:18 on 07/12/2026 in Ha Noi
