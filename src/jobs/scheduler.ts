@@ -17,6 +17,8 @@ export interface Scheduler {
   start(options?: { catchUp?: boolean }): Promise<void>;
   /** Stops the cron tasks, then waits (≤ timeoutMs) for runs in flight. Call before closing the database. */
   stop(timeoutMs?: number): Promise<void>;
+  /** Resolves when the firings in progress (looking for skipped periods, then running) have finished (≤ timeoutMs). */
+  settle(timeoutMs: number): Promise<void>;
   readonly tasks: number;
 }
 
@@ -25,6 +27,11 @@ export function createScheduler(runner: JobRunner, logger: Logger, settings: { l
   let catchUp: Promise<unknown> | null = null;
   let stopped = false;
   const retries = new Map<string, ReturnType<typeof setTimeout>>();
+  /**
+   * Firings in progress. A firing reads the skipped periods before it reaches the runner, so the runner's own drain
+   * does not see it yet: stop() waits for these too, or a run could start after the database is closed.
+   */
+  const firing = new Set<Promise<void>>();
   /** Tries the job's periods skipped for the lock again in a while (one timer per job). */
   const armRetry = (name: string) => {
     if (stopped || retries.has(name)) return;
@@ -54,7 +61,16 @@ export function createScheduler(runner: JobRunner, logger: Logger, settings: { l
       logger.error({ err, job: name }, 'scheduled job could not start');
     }
   };
+  const track = (p: Promise<void>) => {
+    firing.add(p);
+    return p.finally(() => firing.delete(p));
+  };
+  const settle = async (timeoutMs: number) => {
+    if (firing.size > 0) await Promise.race([Promise.allSettled([...firing]), new Promise((r) => setTimeout(r, timeoutMs).unref())]);
+    await runner.drain(timeoutMs);
+  };
   return {
+    settle,
     get tasks() {
       return tasks.length;
     },
@@ -62,7 +78,7 @@ export function createScheduler(runner: JobRunner, logger: Logger, settings: { l
       for (const job of runner.jobs) {
         const expression = runner.scheduleOf(job);
         if (!expression) continue;
-        const task = cron.createTask(expression, () => fire(job.name), {
+        const task = cron.createTask(expression, () => track(fire(job.name)), {
           timezone: JOB_TIME_ZONE,
           name: job.name,
           noOverlap: true,
@@ -81,7 +97,7 @@ export function createScheduler(runner: JobRunner, logger: Logger, settings: { l
       retries.clear();
       for (const t of tasks.splice(0)) await t.destroy();
       if (catchUp) await Promise.race([catchUp, new Promise((r) => setTimeout(r, timeoutMs).unref())]);
-      await runner.drain(timeoutMs);
+      await settle(timeoutMs);
     },
   };
 }
