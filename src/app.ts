@@ -183,7 +183,7 @@ export function createApp({ config, db, services, logger, clock, extraRoutes }: 
   app.use(reportsRoutes(createReportsController({ reports: services.reports, exploitationLog: services.exploitationLog, clock })));
   app.use(
     accessRoutes(
-      createAccessController({ access: services.access, log: services.exploitationLog, clock }),
+      createAccessController({ access: services.access, log: services.exploitationLog, catalogues: services.catalogues, clock }),
       registrationRateLimiter(config),
     ),
   );

@@ -81,3 +81,47 @@ export function previousFire(expression: string, now: Date, lookbackDays = LOOKB
 export function localStamp(date: Date): string {
   return new Date(date.getTime() + OFFSET_MS).toISOString().slice(0, 19);
 }
+
+const WEEKDAYS = ['Chủ nhật', 'Thứ Hai', 'Thứ Ba', 'Thứ Tư', 'Thứ Năm', 'Thứ Sáu', 'Thứ Bảy'];
+const two = (n: number) => String(n).padStart(2, '0');
+
+/** "1, 2 và 3" */
+function listVi(items: readonly (string | number)[]): string {
+  const all = items.map(String);
+  return all.length <= 1 ? (all[0] ?? '') : `${all.slice(0, -1).join(', ')} và ${all.at(-1)}`;
+}
+
+/**
+ * A schedule in plain Vietnamese for screens ("Hằng ngày lúc 07:00", "Chủ nhật hằng tuần lúc 02:00",
+ * "Hằng ngày trong tháng 12 lúc 08:00"): the cron expression itself stays in the configuration.
+ */
+export function describeCron(expression: string): string {
+  const p = cron.parse(expression);
+  const sorted = (s: Iterable<number | string>) => [...s].map(Number).sort((a, b) => a - b);
+  const [seconds, minutes, hours, doms, months, dows] = [p.second, p.minute, p.hour, p.dayOfMonth, p.month, p.dayOfWeek].map(sorted) as [
+    number[],
+    number[],
+    number[],
+    number[],
+    number[],
+    number[],
+  ];
+  const weekdays = [...new Set(dows.map((d) => d % 7))].sort((a, b) => a - b);
+  let time: string;
+  if (seconds.length === 60) time = 'mỗi giây';
+  else if (minutes.length === 60 && hours.length === 24)
+    time = seconds.length === 1 ? 'mỗi phút' : `giây thứ ${listVi(seconds)} của mỗi phút`;
+  else if (hours.length === 24) time = `phút thứ ${listVi(minutes)} của mỗi giờ`;
+  else {
+    const stamps = hours.flatMap((h) => minutes.map((m) => `${two(h)}:${two(m)}`));
+    time = stamps.length <= 6 ? `lúc ${listVi(stamps)}` : `mỗi phút ${listVi(minutes)} trong các giờ ${listVi(hours)}`;
+  }
+  const parts: string[] = [];
+  if (weekdays.length < 7) parts.push(`${listVi(weekdays.map((d) => WEEKDAYS[d] as string))} hằng tuần`);
+  else if (doms.length < 31) parts.push(months.length < 12 ? `ngày ${listVi(doms)}` : `ngày ${listVi(doms)} hằng tháng`);
+  else parts.push('hằng ngày');
+  if (months.length < 12)
+    parts.push(doms.length < 31 && weekdays.length === 7 ? `các tháng ${listVi(months)}` : `trong tháng ${listVi(months)}`);
+  const when = parts.join(' ');
+  return `${when.charAt(0).toUpperCase()}${when.slice(1)} ${time}`;
+}

@@ -120,8 +120,34 @@ describe('plain Vietnamese on screens (issue 15 item 16)', () => {
     expect(page.text).toContain('thời gian khôi phục khi diễn tập (ms): 1.520');
     expect(page.text).toContain('Quý IV/2026');
     expectPlain(page.text, 'tac-vu');
+    // Schedules read as a person says them; the cron expressions stay in the configuration.
+    expect(page.text).toContain('Hằng ngày lúc 07:00');
+    expect(page.text).toContain('Chủ nhật hằng tuần lúc 02:00');
+    expect(page.text).not.toContain('0 7 * * *');
     // The "Chạy ngay" buttons still post to the job's code.
     expect(page.text).toContain('action="/quan-tri/he-thong/tac-vu/quarterly-cycle/chay"');
+  });
+
+  it('the exploitation log names a report filter and its catalogue entry, not its query code (R-16)', async () => {
+    const reader = await createUser(t.db.knex, ['exploiter']);
+    const field = (await t.db.knex('fields').orderBy('code').first('code', 'name')) as { code: string; name: string };
+    await t.db.knex('exploitation_log').insert({
+      at: t.clock.now(),
+      user_id: reader.id,
+      organisation_id: null,
+      category: 'a',
+      filters: JSON.stringify({ 'linh-vuc': field.code, nam: '2026', 'giao-nhiem-vu': 'co' }),
+      rows: 3,
+      format: 'csv',
+      association_ids: [],
+    });
+    const page = await staff.get('/quan-tri/nhat-ky-khai-thac');
+    expect(page.status).toBe(200);
+    expect(page.text).toContain(`Lĩnh vực: ${field.name}; Năm: 2026; Được Đảng, Nhà nước giao nhiệm vụ: Có`);
+    expect(visibleText(page.text)).not.toContain('linh-vuc=');
+    const csv = await staff.get('/quan-tri/nhat-ky-khai-thac?format=csv');
+    expect(csv.text).toContain(`Lĩnh vực: ${field.name}`);
+    expect(csv.text).not.toContain('"linh-vuc"');
   });
 
   it('the user guides name roles in Vietnamese, not by their codes (R-6.3)', async () => {

@@ -8,10 +8,12 @@ import { idParam } from '../../lib/params.js';
 import { hasAnyRole } from '../../lib/roles.js';
 import { paths } from '../../lib/urls.js';
 import { flash } from '../../middleware/locals.js';
+import type { CataloguesService } from '../catalogues/catalogues.service.js';
 import { isoToVietnameseDate } from '../register-form/schema.js';
 import { CATEGORIES, categoryByKey } from '../reports/categories.js';
 import type { ReportTable } from '../reports/report-model.js';
 import { contentDisposition, toCsv } from '../reports/reports.export.js';
+import { describeReportFilters } from '../reports/reports.schemas.js';
 import { PAGE } from './access.repository.js';
 import {
   approvalForm,
@@ -61,6 +63,7 @@ function ownOrganisation(req: Request): number {
 interface AccessPagesDeps {
   access: AccessService;
   log: ExploitationLogService;
+  catalogues: Pick<CataloguesService, 'loadAll'>;
   clock: Clock;
 }
 
@@ -345,7 +348,7 @@ function organisationPages({ access, clock }: Pick<AccessPagesDeps, 'access' | '
 }
 
 /** The exploitation log (R-16). */
-function logPages({ log, clock }: Pick<AccessPagesDeps, 'log' | 'clock'>) {
+function logPages({ log, catalogues, clock }: Pick<AccessPagesDeps, 'log' | 'catalogues' | 'clock'>) {
   return {
     async logSearch(req: Request, res: Response) {
       const parsed = logSearchQuery.safeParse(req.query);
@@ -353,7 +356,7 @@ function logPages({ log, clock }: Pick<AccessPagesDeps, 'log' | 'clock'>) {
       const q = parsed.data;
       const filter = { organisationId: q.to_chuc, username: q.nguoi_dung || undefined, category: q.loai, from: q.tu_ngay, to: q.den_ngay };
       if (q.format === 'csv') {
-        const rows = await log.exportAll(actorFromRequest(req), filter);
+        const [rows, names] = await Promise.all([log.exportAll(actorFromRequest(req), filter), catalogues.loadAll()]);
         const table: ReportTable = {
           id: 'nhat-ky',
           title: 'Nhật ký khai thác',
@@ -371,7 +374,7 @@ function logPages({ log, clock }: Pick<AccessPagesDeps, 'log' | 'clock'>) {
             ...r,
             at: formatDateTime(r.at),
             category: categoryByKey(r.category)?.letter ?? r.category,
-            filters: JSON.stringify(r.filters),
+            filters: describeReportFilters(r.filters, names),
             format: FORMAT_LABELS[r.format] ?? r.format,
           })),
           totals: null,
@@ -382,7 +385,7 @@ function logPages({ log, clock }: Pick<AccessPagesDeps, 'log' | 'clock'>) {
         return;
       }
       const page = q.trang ?? 1;
-      const [result, organisations] = await Promise.all([log.search(filter, page), log.organisations()]);
+      const [result, organisations, names] = await Promise.all([log.search(filter, page), log.organisations(), catalogues.loadAll()]);
       const query: Record<string, string> = {};
       for (const k of ['to_chuc', 'nguoi_dung', 'loai', 'tu_ngay', 'den_ngay'] as const) {
         const v = req.query[k];
@@ -390,7 +393,7 @@ function logPages({ log, clock }: Pick<AccessPagesDeps, 'log' | 'clock'>) {
       }
       res.render('access/log', {
         title: 'Nhật ký khai thác dữ liệu',
-        result,
+        result: { ...result, rows: result.rows.map((r) => ({ ...r, filterText: describeReportFilters(r.filters, names) })) },
         page,
         pages: Math.max(1, Math.ceil(result.total / 50)),
         organisations,

@@ -2,6 +2,7 @@ import type { Request, Response } from 'express';
 import { jobTitle } from '../../jobs/job.js';
 import { actorFromRequest } from '../../lib/auth-context.js';
 import type { Clock } from '../../lib/clock.js';
+import { describeCron } from '../../lib/cron.js';
 import { NotFoundError } from '../../lib/errors.js';
 import { vietnamToday } from '../../lib/format.js';
 import { paths } from '../../lib/urls.js';
@@ -124,13 +125,16 @@ export function createJobsController(deps: { jobs: JobsService; catalogues: Cata
       const [{ rows, total }, latest] = await Promise.all([jobs.listRuns(filters, page, RUNS_PAGE), jobs.latestByJob()]);
       res.render('jobs/runs', {
         title: 'Tác vụ tự động',
-        jobList: jobs.runner.jobs.map((j) => ({
-          name: j.name,
-          title: jobTitle(j),
-          description: j.description,
-          schedule: jobs.runner.scheduleOf(j),
-          latest: latest.get(j.name) ?? null,
-        })),
+        jobList: jobs.runner.jobs.map((j) => {
+          const expression = jobs.runner.scheduleOf(j);
+          return {
+            name: j.name,
+            title: jobTitle(j),
+            description: j.description,
+            schedule: expression ? describeCron(expression) : null,
+            latest: latest.get(j.name) ?? null,
+          };
+        }),
         rows,
         total,
         page,

@@ -4,6 +4,8 @@
  */
 import { z } from 'zod';
 import { TRACKED_TERM_STATE_LABELS, type TrackedTermState } from '../associations/congress-term.js';
+import type { CatalogueTable } from '../catalogues/catalogue-kinds.js';
+import type { CatalogueOption } from '../catalogues/catalogues.service.js';
 import { SCOPES } from '../register-form/definition.js';
 
 const blankToUndefined = (v: unknown) => (v === '' ? undefined : v);
@@ -127,3 +129,45 @@ export function columnsFromQuery(query: Record<string, unknown>, allowed: readon
 export const savedReportForm = z.object({
   name: z.string().trim().min(1, 'Hãy đặt tên cho mẫu danh sách.').max(120, 'Tên mẫu tối đa 120 ký tự.'),
 });
+
+/** How each report filter reads on screens (the exploitation log): its Vietnamese name and, for codes, its catalogue. */
+const FILTER_NAMES: Record<string, { label: string; catalogue?: CatalogueTable; values?: Record<string, string> }> = {
+  ma: { label: 'Mã hội' },
+  'linh-vuc': { label: 'Lĩnh vực', catalogue: 'fields' },
+  'bo-nganh': { label: 'Bộ, ngành quản lý', catalogue: 'ministries' },
+  'pham-vi': { label: 'Phạm vi hoạt động', values: Object.fromEntries(SCOPES) },
+  tinh: { label: 'Tỉnh, thành phố', catalogue: 'provinces' },
+  'tinh-chat': { label: 'Tính chất', catalogue: 'natures' },
+  'trang-thai': { label: 'Trạng thái', catalogue: 'statuses' },
+  nam: { label: 'Năm' },
+  'giao-nhiem-vu': { label: 'Được Đảng, Nhà nước giao nhiệm vụ', values: { co: 'Có', khong: 'Không' } },
+  'chuc-vu': { label: 'Chức vụ', catalogue: 'leader_positions' },
+  'tinh-trang': { label: 'Tình trạng nhiệm kỳ', values: TRACKED_TERM_STATE_LABELS },
+  'qua-han': { label: 'Chỉ hội quá hạn', values: { '1': 'Có' } },
+  'trong-n-thang': { label: 'Trong số tháng tới' },
+  loai: { label: 'Loại văn bản', catalogue: 'document_types' },
+  'sap-xep': { label: 'Sắp xếp theo', values: { 'ten-hoi': 'Tên hội', 'ma-hoi': 'Mã hội', 'ho-ten': 'Họ và tên' } },
+};
+
+/**
+ * A report's filters as a reader says them ("Lĩnh vực: Xã hội - nhân đạo; Năm: 2026"), in the filter form's order,
+ * codes named from the catalogues; an unknown key or code is shown as it was stored.
+ */
+export function describeReportFilters(
+  stored: Record<string, string> | string,
+  catalogues: Partial<Record<CatalogueTable, readonly CatalogueOption[]>>,
+): string {
+  const query: Record<string, string> = typeof stored === 'string' ? JSON.parse(stored) : stored;
+  const order = Object.keys(FILTER_NAMES);
+  const rank = (key: string) => (order.includes(key) ? order.indexOf(key) : order.length);
+  return Object.entries(query)
+    .sort(([a], [b]) => rank(a) - rank(b))
+    .map(([key, value]) => {
+      const known = FILTER_NAMES[key];
+      if (!known) return `${key}: ${value}`;
+      const name =
+        known.values?.[value] ?? (known.catalogue ? catalogues[known.catalogue]?.find((o) => o.code === value)?.name : undefined);
+      return `${known.label}: ${name ?? value}`;
+    })
+    .join('; ');
+}
