@@ -26,7 +26,11 @@ const catalogues: CatalogueOptions = {
 };
 const codes = Object.fromEntries(Object.entries(catalogues).map(([k, v]) => [k, new Set(v.map((o) => o.code))]));
 
+/** A field the fixture leaves out reads back blank: a field added to the definition needs no edit here. */
+const blankFields: FlatBody = Object.fromEntries(ALL_FIELDS.map((f) => [f.name, '']));
+
 const values: FlatBody = {
+  ...blankFields,
   code: 'H000123',
   name: 'Hội Khoa học Thử nghiệm Việt Nam',
   abbreviation: 'VAST-T',
