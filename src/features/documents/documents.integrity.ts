@@ -14,7 +14,8 @@ import { AppError } from '../../lib/errors.js';
 import { paths } from '../../lib/urls.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { NotificationsService } from '../notifications/notifications.service.js';
-import { storedRelativePath } from './documents.storage.js';
+import type { AssociationRef, AttachmentRow } from './documents.repository.js';
+import { type DocumentStorage, storedRelativePath } from './documents.storage.js';
 
 /** What is wrong with a stored file: gone from the store, or bytes that are not the ones recorded. */
 export type Damage = 'missing' | 'changed';
@@ -122,4 +123,43 @@ export async function reportDamagedFile(deps: IntegrityDeps, actor: Actor, r: Da
     { attachmentId: r.attachmentId, storageName: r.storageName, damage: r.check.damage, actualSha256: r.check.sha256 },
     'stored file damaged: download refused',
   );
+}
+
+/**
+ * Opens a stored attachment only if its bytes are still the ones recorded at upload (R-20.2). Otherwise the refusal is
+ * audited, the IT Centre told, and a DamagedFileError thrown for the controller to answer with its page.
+ */
+export async function openVerified(
+  deps: IntegrityDeps & { storage: Pick<DocumentStorage, 'open'> },
+  actor: Actor,
+  association: AssociationRef,
+  row: AttachmentRow,
+): Promise<fsp.FileHandle> {
+  const handle = await deps.storage.open(row.storage_name).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return null;
+    throw err;
+  });
+  const recorded = { sha256: row.sha256, bytes: Number(row.size_bytes) };
+  let check: FileCheck;
+  try {
+    check = await checkStoredFile(handle, recorded);
+  } catch (err) {
+    await handle?.close();
+    throw err;
+  }
+  if (check.ok) return check.handle;
+  await handle?.close();
+  await reportDamagedFile(deps, actor, {
+    attachmentId: row.id,
+    associationCode: association.code,
+    storageName: row.storage_name,
+    recorded,
+    check,
+  });
+  throw new DamagedFileError(check.damage, {
+    id: row.id,
+    title: row.title,
+    associationCode: association.code,
+    associationName: association.name,
+  });
 }

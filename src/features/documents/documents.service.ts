@@ -12,7 +12,7 @@ import { NotFoundError, ValidationError } from '../../lib/errors.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { NotificationsService } from '../notifications/notifications.service.js';
 import type { AllowedType } from './documents.files.js';
-import { checkStoredFile, DamagedFileError, type FileCheck, reportDamagedFile } from './documents.integrity.js';
+import { openVerified } from './documents.integrity.js';
 import type { AssociationRef, AttachmentListRow, AttachmentRow, DocumentsRepository } from './documents.repository.js';
 import type { DocumentStorage } from './documents.storage.js';
 
@@ -87,40 +87,6 @@ export function createDocumentsService({ db, repo, storage, audit, notifications
     const row = ASSOCIATION_CODE.test(code) ? await repo.findAssociationByCode(code) : undefined;
     if (!row) throw new NotFoundError(NOT_FOUND_ASSOCIATION);
     return row;
-  }
-
-  /**
-   * Opens a stored file only if its bytes are still the ones recorded at upload (R-20.2); otherwise the refusal is
-   * audited, the IT Centre told, and a DamagedFileError thrown (documents.integrity.ts).
-   */
-  async function openVerified(actor: Actor, association: AssociationRef, row: AttachmentRow): Promise<fsp.FileHandle> {
-    const handle = await storage.open(row.storage_name).catch((err: NodeJS.ErrnoException) => {
-      if (err.code === 'ENOENT') return null;
-      throw err;
-    });
-    const recorded = { sha256: row.sha256, bytes: Number(row.size_bytes) };
-    let check: FileCheck;
-    try {
-      check = await checkStoredFile(handle, recorded);
-    } catch (err) {
-      await handle?.close();
-      throw err;
-    }
-    if (check.ok) return check.handle;
-    await handle?.close();
-    await reportDamagedFile({ db, audit, notifications, logger }, actor, {
-      attachmentId: row.id,
-      associationCode: association.code,
-      storageName: row.storage_name,
-      recorded,
-      check,
-    });
-    throw new DamagedFileError(check.damage, {
-      id: row.id,
-      title: row.title,
-      associationCode: association.code,
-      associationName: association.name,
-    });
   }
 
   /** After a failed transaction whose file was already moved into place: remove it unless the row did commit. */
@@ -239,7 +205,7 @@ export function createDocumentsService({ db, repo, storage, audit, notifications
       const id = /^[1-9]\d{0,8}$/.test(idParam) ? Number(idParam) : null;
       const row = id === null ? undefined : await repo.findInAssociation(association.id, id);
       if (!row) throw new NotFoundError(NOT_FOUND_DOCUMENT);
-      const handle = await openVerified(actor, association, row);
+      const handle = await openVerified({ db, storage, audit, notifications, logger }, actor, association, row);
       try {
         await audit.record(actor, {
           action: 'document.download',
