@@ -47,7 +47,7 @@ export async function checkStoredFile(handle: fsp.FileHandle | null, recorded: {
 }
 
 export const DAMAGED_FILE_MESSAGE =
-  'Tệp này đã bị hỏng nên hệ thống không gửi tệp cho bạn, để bạn không nhận một bản sai với bản gốc đã lưu. ' +
+  'Hệ thống không gửi tệp cho bạn, để bạn không nhận một bản khác với bản gốc đã lưu. ' +
   'Trung tâm Thông tin đã được thông báo để khôi phục tệp từ bản sao lưu.';
 
 /** A download refused because the stored file is missing or no longer matches its recorded SHA-256. */
