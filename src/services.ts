@@ -66,7 +66,16 @@ export function createServices({ db, config, clock, logger }: ServiceDeps) {
   const associationsRepo = createAssociationsRepository(db);
   const associations = createAssociationsService({ db, repo: associationsRepo, audit, clock, catalogues });
   const documentStorage = createDocumentStorage(config.uploads.dir);
-  const documents = createDocumentsService({ db, repo: createDocumentsRepository(db), storage: documentStorage, audit, clock, logger });
+  const notifications = createNotificationsService(createNotificationsRepository(db));
+  const documents = createDocumentsService({
+    db,
+    repo: createDocumentsRepository(db),
+    storage: documentStorage,
+    audit,
+    notifications,
+    clock,
+    logger,
+  });
   const publicRepo = createPublicRepository(db);
   const publicSearch = createSearchEngine(
     { repo: createIndexRepository(db), readVersion: () => publicRepo.dataVersion(), logger },
@@ -79,7 +88,6 @@ export function createServices({ db, config, clock, logger }: ServiceDeps) {
     cache: config.publicSearchCache,
     search: publicSearch,
   });
-  const notifications = createNotificationsService(createNotificationsRepository(db));
   const submissions = createSubmissionsService({
     db,
     repo: createSubmissionsRepository(db),

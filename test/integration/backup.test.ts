@@ -4,7 +4,8 @@
  *  - PostgreSQL (when the suite runs on a server): pg_dump custom format from an exported snapshot, restored with
  *    pg_restore into a freshly created empty database.
  * Then: the drill passes and records its restore time; a flipped byte in the dump or in a stored file makes it fail
- * loudly; retention keeps N weekly and M monthly backups.
+ * loudly; retention keeps N weekly and M monthly backups and never the last verified one; a raw file of the register
+ * (import file here; attachments in raw-file-integrity.test.ts) that no longer matches its SHA-256 fails the backup.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,13 +24,14 @@ import {
   DrillFailedError,
   listArtefacts,
   pruneBackups,
+  RawFilesDamagedError,
   restoreBackup,
   runBackup,
   runDrill,
 } from '../../src/features/backup/backup.service.js';
 import { backupDrillJob, backupJob } from '../../src/features/backup/jobs.js';
 import { snapshotDigest } from '../../src/features/backup/manifest.js';
-import { isoWeekKey, selectRetained } from '../../src/features/backup/retention.js';
+import { isoWeekKey, lastVerified, selectRetained } from '../../src/features/backup/retention.js';
 import { createFakeClock, type FakeClock } from '../../src/lib/clock.js';
 import { createLogger } from '../../src/logger.js';
 import { runPrefix, withDatabase } from '../helpers/backend.js';
@@ -386,4 +388,92 @@ describe('retention: N weekly and M monthly (R-20.1)', () => {
       await db.destroy();
     }
   }, 60_000);
+
+  it('names the last verified backups: the newest a drill passed, and the newest good one not failed by its drill', () => {
+    const b = (name: string) => ({ name, createdAt: new Date(`${name}T01:00:00Z`) });
+    const list = [b('2026-11-23'), b('2026-11-24'), b('2026-11-25'), b('2026-11-26')];
+    const outcomes = new Map([
+      ['2026-11-23', { succeeded: true, drill: 'succeeded' as const }],
+      ['2026-11-24', { succeeded: true, drill: 'failed' as const }],
+      ['2026-11-25', { succeeded: true, drill: null }],
+      ['2026-11-26', { succeeded: false, drill: null }],
+    ]);
+    expect([...lastVerified(list, outcomes)].sort()).toEqual(['2026-11-23', '2026-11-25']);
+    expect([...lastVerified(list, new Map())]).toEqual([]);
+  });
+
+  it('never prunes the last verified backup, however old (R-20.2)', async () => {
+    const db = await createTestDatabase();
+    try {
+      const backupDir = tmp('prune-verified');
+      const clock = createFakeClock(new Date('2026-11-29T05:00:00Z'));
+      const names: string[] = [];
+      // Oldest first: passed its drill 10 weeks ago; then backups whose drills failed; the newest not drilled yet.
+      const drills: Array<'succeeded' | 'failed' | null> = ['succeeded', 'failed', 'failed', 'failed', null];
+      for (const [i, drill] of drills.entries()) {
+        const created = new Date(Date.UTC(2026, 8, 20) + i * 14 * 86_400_000);
+        const name = `csdl-hoi-${created.toISOString().replace(/[-:.]/g, '')}`;
+        const dir = path.join(backupDir, name);
+        mkdirSync(dir);
+        writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ createdAt: created.toISOString() }));
+        await db.knex('backup_runs').insert({ kind: 'backup', status: 'succeeded', started_at: created, finished_at: created, path: dir });
+        if (drill)
+          await db.knex('backup_runs').insert({ kind: 'drill', status: drill, started_at: created, finished_at: created, path: dir });
+        names.push(name);
+      }
+      const removed = await pruneBackups({
+        ...envFor('pglite', db, { backupDir, uploadDir: tmp('u') }, clock),
+        keepWeekly: 1,
+        keepMonthly: 1,
+      });
+      const left = (await listArtefacts(backupDir)).map((a) => a.name).sort();
+      // The rule keeps only the newest (week and month); the one that passed its drill stays with it.
+      expect(left).toEqual([names[0], names[4]].sort());
+      expect(removed.sort()).toEqual([names[1], names[2], names[3]].sort());
+    } finally {
+      await db.destroy();
+    }
+  }, 60_000);
+});
+
+describe('raw files of the register are checked against their SHA-256 of upload (R-20.2)', () => {
+  it('an import file that no longer matches fails the backup with the batch named, and nothing is kept', async () => {
+    const b = await sourceDb('pglite');
+    try {
+      const backupDir = tmp('raw-backups');
+      const uploadDir = tmp('raw-uploads');
+      await seedSample(b.knex, uploadDir);
+      const name = `${randomUUID()}.xlsx`;
+      const content = Buffer.concat([Buffer.from('PK\x03\x04'), randomBytes(512)]);
+      mkdirSync(path.join(uploadDir, 'files', name.slice(0, 2)), { recursive: true });
+      writeFileSync(path.join(uploadDir, 'files', name.slice(0, 2), name), content);
+      const [batch] = await b
+        .knex('import_batches')
+        .insert({
+          original_name: 'nhap.xlsx',
+          storage_name: name,
+          file_format: 'xlsx',
+          mime_type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+          size_bytes: content.length,
+          sha256: (await import('node:crypto')).createHash('sha256').update(content).digest('hex'),
+        })
+        .returning<{ id: number }[]>('id');
+      const clock = createFakeClock(new Date('2026-11-29T06:00:00Z'));
+      const ok = await runBackup(envFor('pglite', b, { backupDir, uploadDir }, clock));
+      expect(ok.manifest.rawFilesVerified).toBe(4);
+
+      flipByte(path.join(uploadDir, 'files', name.slice(0, 2), name), 10);
+      clock.advance(60_000);
+      const err = await runBackup(envFor('pglite', b, { backupDir, uploadDir }, clock)).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(RawFilesDamagedError);
+      expect((err as Error).message).toContain(`tệp nhập dữ liệu #${batch?.id} (files/${name.slice(0, 2)}/${name}): nội dung đã thay đổi`);
+      const run = await b.knex('backup_runs').where({ kind: 'backup' }).orderBy('id', 'desc').first();
+      expect(run).toMatchObject({ status: 'failed' });
+      expect(run.error).toContain(`tệp nhập dữ liệu #${batch?.id}`);
+      expect((await listArtefacts(backupDir)).map((a) => a.dir)).toEqual([ok.dir]);
+      expect(readdirSync(backupDir).filter((n) => n.endsWith('.partial'))).toEqual([]);
+    } finally {
+      await b.close();
+    }
+  }, 120_000);
 });

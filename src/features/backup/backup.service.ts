@@ -4,13 +4,14 @@
  * An artefact is one folder `BACKUP_DIR/csdl-hoi-<UTC time>/`:
  *   database.dump        PostgreSQL: `pg_dump --format=custom` taken from an exported snapshot
  *   database.ndjson.gz   embedded PGlite: the full logical export (logical.ts)
- *   files/…              the raw-file store (UPLOAD_DIR/files), same layout
+ *   files/…              the raw-file store (UPLOAD_DIR/files), same layout; every file a register row of the snapshot
+ *                        refers to must match the SHA-256 recorded at upload, or the backup fails (R-20.2)
  *   manifest.json        per-table row counts and hashes computed IN THE SAME SNAPSHOT as the dump, the migration
  *                        list, a SHA-256 per artefact and per stored file
  *   manifest.json.sha256 the manifest's own SHA-256 (also in backup_runs.manifest_hash)
  * The folder is written as `<name>.partial` and renamed when complete, so a folder without the suffix is whole.
  */
-import { randomBytes, randomInt } from 'node:crypto';
+import { createHash, randomBytes, randomInt } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
@@ -21,7 +22,11 @@ import type { Config } from '../../config.js';
 import { createDatabase } from '../../db/knex.js';
 import { migrateLatest, pendingMigrations } from '../../db/migrations.js';
 import type { Clock } from '../../lib/clock.js';
-import { copyHashed, copyStore, type FileEntry, safeRelative, sha256File } from './files.js';
+import { paths } from '../../lib/urls.js';
+import { createNotificationsRepository } from '../notifications/notifications.repository.js';
+import { createNotificationsService, type NotificationsService } from '../notifications/notifications.service.js';
+import { artefactOutcomes, lastFailedBackup, type RecordedRawFile, recordedRawFiles } from './backup.repository.js';
+import { checkRecordedFiles, copyHashed, copyStore, type FileEntry, type RawFileProblem, safeRelative, sha256File } from './files.js';
 import { checkMigrationPrefix, loadLogicalExport, migrateTo, readLogicalHeader, writeLogicalExport } from './logical.js';
 import {
   compareDigests,
@@ -35,7 +40,7 @@ import {
   type TableDigest,
 } from './manifest.js';
 import { assertToolVersion, pgDump, pgRestore, serverMajor } from './pgtools.js';
-import { selectRetained } from './retention.js';
+import { lastVerified, selectRetained } from './retention.js';
 
 export const MANIFEST = 'manifest.json';
 export const MANIFEST_SUM = 'manifest.json.sha256';
@@ -54,6 +59,8 @@ export interface BackupManifest {
   artefacts: Record<string, { bytes: number; sha256: string }>;
   files: FileEntry[];
   totals: { tables: number; rows: number; files: number; fileBytes: number };
+  /** How many raw files recorded in the snapshot were checked against their SHA-256 of upload (absent before R-20.2). */
+  rawFilesVerified?: number;
 }
 
 /** Where and how: built from the config by the CLI and the jobs, explicitly by the tests. */
@@ -70,6 +77,8 @@ export interface BackupEnv {
   drillSample: number;
   clock: Clock;
   logger?: Logger | undefined;
+  /** Who tells the IT Centre a backup failed (default: in-app notices through `knex`). */
+  notifications?: Pick<NotificationsService, 'notifyRoles'> | undefined;
 }
 
 export function backupEnvFromConfig(config: Readonly<Config>, knex: Knex, clock: Clock, logger?: Logger): BackupEnv {
@@ -90,6 +99,56 @@ export function backupEnvFromConfig(config: Readonly<Config>, knex: Knex, clock:
 
 export class DrillFailedError extends Error {
   override name = 'DrillFailedError';
+}
+
+const REGISTER_LABELS: Record<RawFileProblem['register'], string> = {
+  attachment: 'tài liệu đính kèm',
+  import: 'tệp nhập dữ liệu',
+  violation: 'tệp chứng cứ vi phạm',
+};
+const LISTED_PROBLEMS = 10;
+
+/** R-20.2: raw files of the register missing from the store or no longer matching their SHA-256 of upload. */
+export class RawFilesDamagedError extends Error {
+  override name = 'RawFilesDamagedError';
+  /** The same damage gives the same signature (one IT Centre notice however often the backup is retried). */
+  readonly signature: string;
+
+  constructor(readonly problems: readonly RawFileProblem[]) {
+    const items = problems
+      .slice(0, LISTED_PROBLEMS)
+      .map(
+        (p) =>
+          `${REGISTER_LABELS[p.register]} #${p.id} (${p.path}): ${p.damage === 'missing' ? 'thiếu tệp trong kho' : 'nội dung đã thay đổi'}`,
+      );
+    const more = problems.length > LISTED_PROBLEMS ? `; và ${problems.length - LISTED_PROBLEMS} tệp khác` : '';
+    super(
+      `Sao lưu thất bại: ${problems.length} tệp gốc không còn khớp mã kiểm tra SHA-256 ghi khi tải lên (tệp bị hỏng hoặc bị mất) — ` +
+        `${items.join('; ')}${more}. Bản sao lưu này không được giữ và không được tính là bản tốt; bản sao lưu tốt gần nhất ` +
+        'được giữ lại. Hãy chép lại các tệp trên từ thư mục files/ của bản sao lưu tốt gần nhất rồi chạy lại sao lưu.',
+    );
+    this.signature = createHash('sha256')
+      .update(problems.map((p) => `${p.register}:${p.id}:${p.damage}`).join('\n'))
+      .digest('hex')
+      .slice(0, 32);
+  }
+}
+
+/** Every `it_admin` gets an in-app notice of a failed backup; a notice that cannot be written is logged, never thrown. */
+async function alertBackupFailure(env: BackupEnv, runId: number, err: unknown): Promise<void> {
+  const notifications = env.notifications ?? createNotificationsService(createNotificationsRepository(env.knex));
+  const damaged = err instanceof RawFilesDamagedError;
+  try {
+    await notifications.notifyRoles(env.knex, ['it_admin'], {
+      kind: 'backup.failed',
+      title: damaged ? 'Sao lưu thất bại: có tệp gốc bị hỏng' : 'Sao lưu thất bại',
+      body: errorText(err).slice(0, 2000),
+      link: paths.itCentre.backups(),
+      dedupeKey: damaged ? `backup.raw-files:${err.signature}` : `backup.failed:${runId}`,
+    });
+  } catch (notifyErr) {
+    env.logger?.error({ err: notifyErr }, 'backup failure notice not written');
+  }
 }
 
 function stampOf(d: Date): string {
@@ -176,9 +235,13 @@ export async function runBackup(env: BackupEnv): Promise<BackupResult> {
           if (counts[t] !== d.rows) throw new Error(`Số dòng xuất của bảng ${t} (${counts[t]}) khác số đếm (${d.rows}).`);
         }
       }
-      return { digest, migrations, serverVersion: String(versionRes.rows[0]?.server_version ?? '') };
+      // The register's files as of this snapshot, with the SHA-256 each had when uploaded.
+      const recorded: RecordedRawFile[] = await recordedRawFiles(trx, Object.keys(digest.tables));
+      return { digest, migrations, recorded, serverVersion: String(versionRes.rows[0]?.server_version ?? '') };
     });
     const files = await copyStore(env.uploadDir, partial);
+    const damaged = checkRecordedFiles(snap.recorded, files);
+    if (damaged.length > 0) throw new RawFilesDamagedError(damaged);
     const dbSum = await sha256File(path.join(partial, dbFile));
     const manifest: BackupManifest = {
       app: 'csdl-hoi',
@@ -203,6 +266,7 @@ export async function runBackup(env: BackupEnv): Promise<BackupResult> {
         files: files.length,
         fileBytes: files.reduce((s, f) => s + f.bytes, 0),
       },
+      rawFilesVerified: snap.recorded.length,
     };
     const manifestText = `${JSON.stringify(manifest, null, 2)}\n`;
     await fsp.writeFile(path.join(partial, MANIFEST), manifestText, { flag: 'wx', mode: 0o640 });
@@ -215,7 +279,12 @@ export async function runBackup(env: BackupEnv): Promise<BackupResult> {
       finished_at: env.clock.now(),
       size_bytes: sizeBytes,
       manifest_hash: manifestHash,
-      details: JSON.stringify({ tables: manifest.totals.tables, rows: manifest.totals.rows, files: manifest.totals.files }),
+      details: JSON.stringify({
+        tables: manifest.totals.tables,
+        rows: manifest.totals.rows,
+        files: manifest.totals.files,
+        rawFilesVerified: snap.recorded.length,
+      }),
     });
     const pruned = await pruneBackups(env);
     env.logger?.info({ dir, sizeBytes, rows: manifest.totals.rows, files: files.length, pruned: pruned.length }, 'backup completed');
@@ -224,6 +293,7 @@ export async function runBackup(env: BackupEnv): Promise<BackupResult> {
     await fsp.rm(partial, { recursive: true, force: true }).catch(() => undefined);
     await finishRun(env.knex, runId, { status: 'failed', finished_at: env.clock.now(), error: errorText(err) }).catch(() => undefined);
     env.logger?.error({ err }, 'backup failed');
+    await alertBackupFailure(env, runId, err);
     throw err;
   }
 }
@@ -304,10 +374,14 @@ export async function listArtefacts(backupDir: string): Promise<Array<{ name: st
 
 // ------------------------------------------------------------------------------------------------ retention
 
-/** Deletes artefacts that fall outside the retention rule; marks their runs pruned. Returns the removed names. */
+/**
+ * Deletes artefacts that fall outside the retention rule, never the last verified one (retention.ts `lastVerified`);
+ * marks their runs pruned. Returns the removed names.
+ */
 export async function pruneBackups(env: BackupEnv): Promise<string[]> {
   const all = await listArtefacts(env.backupDir);
   const keep = selectRetained(all, env.keepWeekly, env.keepMonthly);
+  for (const name of lastVerified(all, await artefactOutcomes(env.knex))) keep.add(name);
   const removed: string[] = [];
   for (const a of all) {
     if (keep.has(a.name)) continue;
@@ -577,6 +651,8 @@ export async function runDrill(env: BackupEnv, opts: { artefact?: string } = {})
 export interface BackupStatus {
   lastGood: { finishedAt: Date; sizeBytes: number | null; path: string | null } | null;
   lastDrill: { finishedAt: Date | null; status: string; restoreSeconds: number | null; error: string | null } | null;
+  /** The latest backup run, when it failed (cleared by the next success). */
+  lastFailure: { finishedAt: Date | null; error: string | null } | null;
   ageDays: number | null;
   stale: boolean;
   maxAgeDays: number;
@@ -597,6 +673,7 @@ export async function backupStatus(knex: Knex, now: Date, maxAgeDays: number): P
     .first('finished_at', 'status', 'restore_seconds', 'error')) as
     | { finished_at: Date | null; status: string; restore_seconds: number | null; error: string | null }
     | undefined;
+  const lastFailure = await lastFailedBackup(knex);
   const ageDays = good ? (now.getTime() - new Date(good.finished_at).getTime()) / 86_400_000 : null;
   return {
     lastGood: good
@@ -610,6 +687,7 @@ export async function backupStatus(knex: Knex, now: Date, maxAgeDays: number): P
           error: drill.error,
         }
       : null,
+    lastFailure,
     ageDays,
     stale: ageDays === null || ageDays > maxAgeDays,
     maxAgeDays,

@@ -10,6 +10,8 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { storedRelativePath } from '../documents/documents.storage.js';
+import type { RawFileRegister, RecordedRawFile } from './backup.repository.js';
 
 export interface FileEntry {
   /** Relative to the store root with forward slashes, e.g. `files/ab/<uuid>.pdf`. */
@@ -82,4 +84,37 @@ export function safeRelative(rel: string): string {
     throw new Error(`Đường dẫn tệp không hợp lệ trong manifest: ${rel}`);
   }
   return rel;
+}
+
+export interface RawFileProblem {
+  register: RawFileRegister;
+  id: number;
+  /** Where the file should be, relative to the store (`files/<ab>/<name>`), or the recorded name when it is not valid. */
+  path: string;
+  damage: 'missing' | 'changed';
+}
+
+/**
+ * R-20.2: every raw file a register row of the snapshot refers to must be in the copy with exactly the SHA-256 (and
+ * size) recorded when it was uploaded. `copied` holds the hashes computed while copying, so what is checked is what
+ * the backup holds. Files without a row (newer than the snapshot) are not judged.
+ */
+export function checkRecordedFiles(recorded: readonly RecordedRawFile[], copied: readonly FileEntry[]): RawFileProblem[] {
+  const byPath = new Map(copied.map((f) => [f.path, f]));
+  const problems: RawFileProblem[] = [];
+  for (const r of recorded) {
+    let rel: string;
+    try {
+      rel = storedRelativePath(r.storageName);
+    } catch {
+      problems.push({ register: r.register, id: r.id, path: r.storageName, damage: 'missing' });
+      continue;
+    }
+    const got = byPath.get(rel);
+    if (!got) problems.push({ register: r.register, id: r.id, path: rel, damage: 'missing' });
+    else if (got.sha256 !== r.sha256 || (r.bytes !== null && got.bytes !== r.bytes)) {
+      problems.push({ register: r.register, id: r.id, path: rel, damage: 'changed' });
+    }
+  }
+  return problems;
 }

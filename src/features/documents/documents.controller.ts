@@ -9,6 +9,7 @@ import { checkUploadedFile, WRONG_FILE_TYPE } from '../../lib/uploads.js';
 import { paths } from '../../lib/urls.js';
 import { flash } from '../../middleware/locals.js';
 import { ACCEPT_ATTRIBUTE, attachmentDisposition, detectAllowedType, extensionForMime, sanitizeOriginalName } from './documents.files.js';
+import { DamagedFileError } from './documents.integrity.js';
 import type { AssociationRef } from './documents.repository.js';
 import { CLASSIFICATIONS, CLASSIFIED_REFUSAL, declaresClassified, uploadSchema } from './documents.schemas.js';
 import type { DocumentsService } from './documents.service.js';
@@ -113,8 +114,24 @@ export function createDocumentsController(deps: {
     },
 
     async download(req: Request<{ code: string; id: string }>, res: Response) {
-      const { row, handle } = await documents.openForDownload(actorFromRequest(req), req.params.code, req.params.id);
-      const stream = handle.createReadStream();
+      let opened: Awaited<ReturnType<DocumentsService['openForDownload']>>;
+      try {
+        opened = await documents.openForDownload(actorFromRequest(req), req.params.code, req.params.id);
+      } catch (err) {
+        // A damaged or missing stored file is refused with its own page, before any byte is sent.
+        if (!(err instanceof DamagedFileError)) throw err;
+        res.setHeader('Cache-Control', 'no-store');
+        return res.status(500).render('documents/damaged', {
+          title: 'Tệp tài liệu bị hỏng',
+          document: err.document,
+          missing: err.damage === 'missing',
+          message: err.publicMessage,
+          requestId: String(req.id ?? ''),
+        });
+      }
+      const { row, handle } = opened;
+      // From the first byte: the integrity check read the file with positional reads.
+      const stream = handle.createReadStream({ start: 0 });
       res.status(200);
       res.setHeader('Content-Type', row.mime_type);
       res.setHeader('Content-Length', String(row.size_bytes));

@@ -1,6 +1,7 @@
 /**
  * Attachments of association records (R-20.2 raw files kept forever, R-4 no classified material):
- * store a file and its row together or not at all, supersede instead of delete, authorise and audit every download.
+ * store a file and its row together or not at all, supersede instead of delete, authorise and audit every download,
+ * and serve a file only while its bytes still match the SHA-256 recorded at upload.
  */
 import type fsp from 'node:fs/promises';
 import type { Knex } from 'knex';
@@ -9,7 +10,9 @@ import type { Actor } from '../../lib/auth-context.js';
 import type { Clock } from '../../lib/clock.js';
 import { NotFoundError, ValidationError } from '../../lib/errors.js';
 import type { AuditService } from '../audit/audit.service.js';
+import type { NotificationsService } from '../notifications/notifications.service.js';
 import type { AllowedType } from './documents.files.js';
+import { openVerified } from './documents.integrity.js';
 import type { AssociationRef, AttachmentListRow, AttachmentRow, DocumentsRepository } from './documents.repository.js';
 import type { DocumentStorage } from './documents.storage.js';
 
@@ -51,6 +54,8 @@ export interface DocumentsServiceDeps {
   repo: DocumentsRepository;
   storage: DocumentStorage;
   audit: AuditService;
+  /** Tells the IT Centre about a stored file found damaged at download. */
+  notifications: Pick<NotificationsService, 'notifyRoles'>;
   clock: Clock;
   logger?: Logger;
 }
@@ -77,7 +82,7 @@ function toListItem(r: AttachmentListRow): DocumentListItem {
   };
 }
 
-export function createDocumentsService({ db, repo, storage, audit, clock, logger }: DocumentsServiceDeps) {
+export function createDocumentsService({ db, repo, storage, audit, notifications, clock, logger }: DocumentsServiceDeps) {
   async function findAssociation(code: string): Promise<AssociationRef> {
     const row = ASSOCIATION_CODE.test(code) ? await repo.findAssociationByCode(code) : undefined;
     if (!row) throw new NotFoundError(NOT_FOUND_ASSOCIATION);
@@ -200,7 +205,7 @@ export function createDocumentsService({ db, repo, storage, audit, clock, logger
       const id = /^[1-9]\d{0,8}$/.test(idParam) ? Number(idParam) : null;
       const row = id === null ? undefined : await repo.findInAssociation(association.id, id);
       if (!row) throw new NotFoundError(NOT_FOUND_DOCUMENT);
-      const handle = await storage.open(row.storage_name);
+      const handle = await openVerified({ db, storage, audit, notifications, logger }, actor, association, row);
       try {
         await audit.record(actor, {
           action: 'document.download',

@@ -138,6 +138,15 @@ function createHashingEngine(tmpDir: string): StorageEngine {
   return engine;
 }
 
+/**
+ * Where a stored file lives relative to UPLOAD_DIR, with forward slashes (`files/<ab>/<name>`): the layout the backup
+ * manifest lists files by, so a register row can be matched with its copy in a backup.
+ */
+export function storedRelativePath(storageName: string): string {
+  if (!STORAGE_NAME.test(storageName)) throw new Error(`invalid storage name: ${JSON.stringify(storageName)}`);
+  return `files/${storageName.slice(0, 2)}/${storageName}`;
+}
+
 export function createDocumentStorage(uploadDir: string) {
   const root = path.resolve(uploadDir);
   const tmpDir = path.join(root, 'tmp');
@@ -145,8 +154,7 @@ export function createDocumentStorage(uploadDir: string) {
   const engine = createHashingEngine(tmpDir);
 
   function pathFor(storageName: string): string {
-    if (!STORAGE_NAME.test(storageName)) throw new Error(`invalid storage name: ${JSON.stringify(storageName)}`);
-    return path.join(filesDir, storageName.slice(0, 2), storageName);
+    return path.join(root, ...storedRelativePath(storageName).split('/'));
   }
 
   function isTempPath(file: string): boolean {
