@@ -60,10 +60,13 @@ function linkNamed(html: string, text: string): string | undefined {
 
 /** Ids of the rows matching `build`, in the page's order (newest first). */
 async function idsWhere(build: (q: Knex.QueryBuilder) => void): Promise<number[]> {
-  const q = t.db.knex('audit_events').select('id').orderBy([
-    { column: 'occurred_at', order: 'desc' },
-    { column: 'id', order: 'desc' },
-  ]);
+  const q = t.db
+    .knex('audit_events')
+    .select('id')
+    .orderBy([
+      { column: 'occurred_at', order: 'desc' },
+      { column: 'id', order: 'desc' },
+    ]);
   build(q);
   return (await q).map((r: { id: number | string }) => Number(r.id));
 }
@@ -110,7 +113,14 @@ beforeAll(async () => {
       ip: '203.0.113.9',
       details: { reason: 'unknown', locked: false },
     },
-    { at: '2025-03-12T05:00:00Z', action: 'access.denied', outcome: 'denied', targetType: 'route', targetId: 'GET /quan-tri/hoi', ip: '203.0.113.9' },
+    {
+      at: '2025-03-12T05:00:00Z',
+      action: 'access.denied',
+      outcome: 'denied',
+      targetType: 'route',
+      targetId: 'GET /quan-tri/hoi',
+      ip: '203.0.113.9',
+    },
   ]);
   // 120 views of personal data in April 2025, one a minute: three pages of 50.
   await insert(
@@ -162,7 +172,16 @@ describe('the audit log page', () => {
     // From where: the address, an IPv4-mapped one read as IPv4.
     expect(html).toContain('203.0.113.9');
     expect(html).not.toContain('::ffff:');
-    for (const code of ['association.update', 'user.disable', 'access.denied', 'personal_data', 'unknown', ' login ', ' route ', 'success']) {
+    for (const code of [
+      'association.update',
+      'user.disable',
+      'access.denied',
+      'personal_data',
+      'unknown',
+      ' login ',
+      ' route ',
+      'success',
+    ]) {
       expect(text, code).not.toContain(code);
     }
     // The formula-like user name is shown as text, escaped.
@@ -211,7 +230,9 @@ describe('filters', () => {
   });
 
   it('filters combine (user and action), and the form keeps the values chosen', async () => {
-    const res = await adminAgent.get(PAGE).query({ 'nguoi-dung': staff.username, 'thao-tac': 'login', 'tu-ngay': '2025-03-01', ip: '10.1.1.1' });
+    const res = await adminAgent
+      .get(PAGE)
+      .query({ 'nguoi-dung': staff.username, 'thao-tac': 'login', 'tu-ngay': '2025-03-01', ip: '10.1.1.1' });
     expect(res.status).toBe(200);
     const expected = await idsWhere((q) => {
       q.where({ actor_user_id: staff.id, action: 'login', ip: '10.1.1.1' });

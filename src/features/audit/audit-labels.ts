@@ -186,7 +186,11 @@ export function targetTypeLabel(type: string): string {
  * /quan-tri/hoi". `username` is the account's name when the record is a user; `association` the code an event
  * kept in its details when its id is the record's number.
  */
-export function targetText(type: string | null, id: string | null, extra: { username?: string | null; association?: unknown } = {}): string {
+export function targetText(
+  type: string | null,
+  id: string | null,
+  extra: { username?: string | null; association?: unknown } = {},
+): string {
   if (!type) return '';
   const label = targetTypeLabel(type);
   if (type === 'user') return extra.username ? `${label} ${extra.username}` : id ? `${label} số ${id}` : label;

@@ -91,7 +91,9 @@ export function createAuditLogRepository(db: Knex) {
     /** The accounts named by a page's rows (who did it, which account it was done to). */
     async users(ids: readonly number[]): Promise<AuditActorRow[]> {
       if (ids.length === 0) return [];
-      const rows = (await db('users').whereIn('id', [...new Set(ids)]).select('id', 'username', 'display_name', 'roles')) as AuditActorRow[];
+      const rows = (await db('users')
+        .whereIn('id', [...new Set(ids)])
+        .select('id', 'username', 'display_name', 'roles')) as AuditActorRow[];
       return rows.map((r) => ({ ...r, id: Number(r.id) }));
     },
 

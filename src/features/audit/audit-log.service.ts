@@ -47,7 +47,11 @@ export function createAuditLogService(deps: { repo: AuditLogRepository; audit: A
     ): Promise<AuditLogPage & { users: AuditUsers }> {
       const page = await repo.page(filters, cursor, AUDIT_LOG_PAGE_SIZE);
       const users = await usersOf(page.rows);
-      await audit.record(actor, { action: 'audit_log.view', targetType: 'audit_log', details: { filters: recorded, rows: page.rows.length } });
+      await audit.record(actor, {
+        action: 'audit_log.view',
+        targetType: 'audit_log',
+        details: { filters: recorded, rows: page.rows.length },
+      });
       return { ...page, users };
     },
 

@@ -9,14 +9,14 @@ import { actorFromRequest } from '../../lib/auth-context.js';
 import type { FieldErrors } from '../../lib/errors.js';
 import { vietnamToday } from '../../lib/format.js';
 import { fieldErrors } from '../../lib/forms.js';
-import { type Query, paths } from '../../lib/urls.js';
+import { paths, type Query } from '../../lib/urls.js';
 import { ACTION_LABELS, TARGET_TYPES } from '../audit/audit-labels.js';
 import type { AuditLogCursor, AuditLogFilters } from '../audit/audit-log.repository.js';
 import type { AuditLogFilterRecord, AuditLogService } from '../audit/audit-log.service.js';
 import { BOM, csvLine } from '../public/open-data.js';
 import { contentDisposition } from '../reports/reports.export.js';
-import { auditLogQuery, FILTER_FIELDS } from './audit-log.schemas.js';
 import { CSV_HEADER, csvCells, presentEntry } from './audit-log.present.js';
+import { auditLogQuery, FILTER_FIELDS } from './audit-log.schemas.js';
 
 type Values = Record<(typeof FILTER_FIELDS)[number], string>;
 

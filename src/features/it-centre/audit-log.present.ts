@@ -4,7 +4,7 @@
  * Vietnamese), which record (with a link where the IT Centre has a page for it), from which address.
  */
 import { formatTimeToSecond } from '../../lib/format.js';
-import { ROLE_LABELS, isRole } from '../../lib/roles.js';
+import { isRole, ROLE_LABELS } from '../../lib/roles.js';
 import { paths } from '../../lib/urls.js';
 import type { AuditEventRow } from '../audit/audit.repository.js';
 import { actionLabel, detailNotes, OUTCOME_LABELS, targetText } from '../audit/audit-labels.js';

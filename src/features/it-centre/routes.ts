@@ -9,10 +9,7 @@ import type { createItCentreController } from './it-centre.controller.js';
 
 const IT_BASE = '/quan-tri/he-thong';
 
-export function itCentreRoutes(
-  c: ReturnType<typeof createItCentreController>,
-  log: ReturnType<typeof createAuditLogController>,
-): Router {
+export function itCentreRoutes(c: ReturnType<typeof createItCentreController>, log: ReturnType<typeof createAuditLogController>): Router {
   const r = Router();
   const admin = requireRole('it_admin');
   r.get(IT_BASE, admin, c.index);
