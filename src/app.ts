@@ -32,6 +32,7 @@ import { createImportsController } from './features/imports/imports.controller.j
 import { importsRoutes } from './features/imports/routes.js';
 import { createIncidentsController } from './features/incidents/incidents.controller.js';
 import { incidentsRoutes } from './features/incidents/routes.js';
+import { createAuditLogController } from './features/it-centre/audit-log.controller.js';
 import { createItCentreController } from './features/it-centre/it-centre.controller.js';
 import { itCentreRoutes } from './features/it-centre/routes.js';
 import { createJobsController } from './features/jobs/jobs.controller.js';
@@ -214,7 +215,7 @@ export function createApp({ config, db, services, logger, clock, extraRoutes }: 
   app.use(violationsRoutes(createViolationsController({ violations: services.violations, storage: services.documentStorage, config })));
   app.use(supportRoutes(createSupportController({ support: services.support })));
   app.use(jobsRoutes(createJobsController({ jobs: services.jobs, catalogues: services.catalogues, clock })));
-  app.use(itCentreRoutes(createItCentreController(services.itCentre)));
+  app.use(itCentreRoutes(createItCentreController(services.itCentre), createAuditLogController(services.auditLog, clock)));
   app.use(incidentsRoutes(createIncidentsController(services.incidents)));
   app.use(metricsRoutes({ registry: metrics.registry, metricsToken: config.metricsToken }));
   if (extraRoutes) app.use(extraRoutes);

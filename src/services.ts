@@ -10,6 +10,8 @@ import { createAssociationsRepository } from './features/associations/associatio
 import { createAssociationsService } from './features/associations/associations.service.js';
 import { createAuditRepository } from './features/audit/audit.repository.js';
 import { createAuditService } from './features/audit/audit.service.js';
+import { createAuditLogRepository } from './features/audit/audit-log.repository.js';
+import { createAuditLogService } from './features/audit/audit-log.service.js';
 import { createAuthService } from './features/auth/auth.service.js';
 import { createUsersRepository } from './features/auth/users.repository.js';
 import { createCataloguesRepository } from './features/catalogues/catalogues.repository.js';
@@ -155,12 +157,14 @@ export function createServices({ db, config, clock, logger }: ServiceDeps) {
     clock,
     maxBackupAgeDays: config.backup.maxAgeDays,
   });
+  const auditLog = createAuditLogService({ repo: createAuditLogRepository(db), audit });
   const incidents = createIncidentsService({ db, repo: createIncidentsRepository(db), audit, notifications, clock });
   return {
     users,
     access,
     exploitationLog,
     audit,
+    auditLog,
     auth,
     catalogues,
     associations,

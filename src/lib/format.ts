@@ -31,6 +31,21 @@ export function formatDateTime(value: Date | string | number | null | undefined)
   return `${formatDate(d)} ${timeFmt.format(d)}`;
 }
 
+const secondsFmt = new Intl.DateTimeFormat('en-GB', {
+  timeZone: TIME_ZONE,
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+});
+
+/** 14:30:05 05/02/2013 — an event to the second, time first (the audit log). */
+export function formatTimeToSecond(value: Date | string | number | null | undefined): string {
+  const d = toDate(value);
+  if (!d) return '';
+  return `${secondsFmt.format(d)} ${formatDate(d)}`;
+}
+
 /** A year as a year is written: 1900, 2026 — never with a thousands separator (not "1.900"). */
 export function formatYear(value: number | string | null | undefined): string {
   if (value === null || value === undefined || value === '') return '';

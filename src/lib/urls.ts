@@ -186,6 +186,8 @@ export const paths = Object.freeze({
     enable: (id: number) => `${ADMIN}/he-thong/nguoi-dung/${seg(id)}/kich-hoat`,
     unlock: (id: number) => `${ADMIN}/he-thong/nguoi-dung/${seg(id)}/mo-khoa`,
     resetTotp: (id: number) => `${ADMIN}/he-thong/nguoi-dung/${seg(id)}/dat-lai-totp`,
+    auditLog: (...query: Query[]) => `${ADMIN}/he-thong/nhat-ky${queryString(...query)}`,
+    auditLogCsv: (...query: Query[]) => `${ADMIN}/he-thong/nhat-ky.csv${queryString(...query)}`,
   }),
   health: Object.freeze({
     metrics: () => '/metrics',

@@ -154,7 +154,8 @@ const MATRIX: Record<string, Access> = {
   'GET /quan-tri/bao-cao-nam/:year': REGISTER_READ,
   'GET /quan-tri/he-thong/tac-vu': ['it_admin'],
   'POST /quan-tri/he-thong/tac-vu/:job/chay': ['it_admin'],
-  // The IT Centre: backups and drills, sessions, errors, lockouts, user administration — it_admin only.
+  // The IT Centre: backups and drills, sessions, errors, lockouts, user administration, the audit log — it_admin
+  // only.
   'GET /quan-tri/he-thong': ['it_admin'],
   'GET /quan-tri/he-thong/sao-luu': ['it_admin'],
   'GET /quan-tri/he-thong/phien': ['it_admin'],
@@ -167,6 +168,9 @@ const MATRIX: Record<string, Access> = {
   'POST /quan-tri/he-thong/nguoi-dung/:id/kich-hoat': ['it_admin'],
   'POST /quan-tri/he-thong/nguoi-dung/:id/mo-khoa': ['it_admin'],
   'POST /quan-tri/he-thong/nguoi-dung/:id/dat-lai-totp': ['it_admin'],
+  // The audit log and its CSV (SPEC §1 "audit log": the IT Centre only — names, addresses, every user's actions).
+  'GET /quan-tri/he-thong/nhat-ky': ['it_admin'],
+  'GET /quan-tri/he-thong/nhat-ky.csv': ['it_admin'],
   // Incidents and change requests: NGO Department staff and the IT Centre.
   'GET /quan-tri/su-co': INCIDENTS,
   'GET /quan-tri/su-co/moi': INCIDENTS,

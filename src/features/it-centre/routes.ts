@@ -1,11 +1,15 @@
-/** The IT Centre's pages (R-9.1) under /quan-tri/he-thong: only `it_admin`. Job runs (/tac-vu) belong to the scheduler. */
+/**
+ * The IT Centre's pages (R-9.1) under /quan-tri/he-thong: only `it_admin`, the audit log (/nhat-ky, SPEC §1) included.
+ * Job runs (/tac-vu) belong to the scheduler.
+ */
 import { Router } from 'express';
 import { requireRole } from '../../middleware/auth.js';
+import type { createAuditLogController } from './audit-log.controller.js';
 import type { createItCentreController } from './it-centre.controller.js';
 
 const IT_BASE = '/quan-tri/he-thong';
 
-export function itCentreRoutes(c: ReturnType<typeof createItCentreController>): Router {
+export function itCentreRoutes(c: ReturnType<typeof createItCentreController>, log: ReturnType<typeof createAuditLogController>): Router {
   const r = Router();
   const admin = requireRole('it_admin');
   r.get(IT_BASE, admin, c.index);
@@ -20,5 +24,7 @@ export function itCentreRoutes(c: ReturnType<typeof createItCentreController>): 
   r.post(`${IT_BASE}/nguoi-dung/:id/kich-hoat`, admin, c.enable);
   r.post(`${IT_BASE}/nguoi-dung/:id/mo-khoa`, admin, c.unlock);
   r.post(`${IT_BASE}/nguoi-dung/:id/dat-lai-totp`, admin, c.resetTotp);
+  r.get(`${IT_BASE}/nhat-ky`, admin, log.page);
+  r.get(`${IT_BASE}/nhat-ky.csv`, admin, log.csv);
   return r;
 }
