@@ -10,18 +10,27 @@ const MAX_PART_BYTES = 32 * 1024 * 1024;
 
 export class DocxTextError extends Error {}
 
-async function readPart(zip: JSZip, name: string): Promise<string | null> {
+function readPart(zip: JSZip, name: string): Promise<string | null> {
   const entry = zip.file(name);
-  if (!entry) return null;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of entry.nodeStream('nodebuffer')) {
-    const buf = chunk as Buffer;
-    size += buf.length;
-    if (size > MAX_PART_BYTES) throw new DocxTextError(`${name} inflates past ${MAX_PART_BYTES} bytes`);
-    chunks.push(buf);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+  if (!entry) return Promise.resolve(null);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const stream = entry.nodeStream('nodebuffer');
+    stream.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_PART_BYTES) {
+        // Stop inflating: a part this large is no charter (or a ZIP bomb).
+        stream.pause();
+        stream.removeAllListeners('data');
+        reject(new DocxTextError(`${name} inflates past ${MAX_PART_BYTES} bytes`));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    stream.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    stream.on('error', (err: Error) => reject(new DocxTextError(`${name} could not be read: ${err.message}`)));
+  });
 }
 
 const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
