@@ -49,7 +49,10 @@ export async function buildDocx(paragraphs: DocxParagraph[], parts: { numbering?
     '_rels/.rels',
     `${XML}<Relationships xmlns="${PKG}/relationships"><Relationship Id="rId1" Type="${OFFICE}/officeDocument" Target="word/document.xml"/></Relationships>`,
   );
-  zip.file('word/document.xml', `${XML}<w:document xmlns:w="${W}"><w:body>${paragraphs.map(paragraphXml).join('')}<w:sectPr/></w:body></w:document>`);
+  zip.file(
+    'word/document.xml',
+    `${XML}<w:document xmlns:w="${W}"><w:body>${paragraphs.map(paragraphXml).join('')}<w:sectPr/></w:body></w:document>`,
+  );
   if (parts.numbering) zip.file('word/numbering.xml', `${XML}<w:numbering xmlns:w="${W}">${parts.numbering}</w:numbering>`);
   if (parts.styles) zip.file('word/styles.xml', `${XML}<w:styles xmlns:w="${W}">${parts.styles}</w:styles>`);
   return zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });

@@ -80,7 +80,10 @@ function multipart(parts: Part[]): { body: Buffer; type: string } {
     chunks.push(Buffer.from(`--${boundary}\r\n`));
     if ('filename' in p) {
       chunks.push(
-        Buffer.from(`Content-Disposition: form-data; name="${p.name}"; filename="${p.filename}"\r\nContent-Type: ${p.type}\r\n\r\n`, 'utf8'),
+        Buffer.from(
+          `Content-Disposition: form-data; name="${p.name}"; filename="${p.filename}"\r\nContent-Type: ${p.type}\r\n\r\n`,
+          'utf8',
+        ),
         p.content,
         Buffer.from('\r\n'),
       );
@@ -96,7 +99,9 @@ function multipart(parts: Part[]): { body: Buffer; type: string } {
 async function multipartAction(a: Agent, page: string): Promise<string> {
   const res = await a.get(page);
   expect(res.status, `GET ${page}`).toBe(200);
-  const m = /<form method="post" enctype="multipart\/form-data"[^>]*?action="([^"]+)"/s.exec(res.text) ?? /action="([^"]+\?_csrf=[^"]+)"/.exec(res.text);
+  const m =
+    /<form method="post" enctype="multipart\/form-data"[^>]*?action="([^"]+)"/s.exec(res.text) ??
+    /action="([^"]+\?_csrf=[^"]+)"/.exec(res.text);
   if (!m?.[1]) throw new Error(`no multipart form on ${page}`);
   return m[1].replace(/&amp;/g, '&');
 }
@@ -249,7 +254,9 @@ describe('charter versions from uploaded files', () => {
 describe('versions typed in', () => {
   it('the officer adds a version from a pasted text; it is numbered next, audited and comparable', async () => {
     const before = (await versions()).length;
-    const text = [...V2.slice(0, -2), 'Điều 5. Tài chính', 'Tài chính của hội gồm hội phí, tài trợ và thu từ hoạt động dịch vụ.'].join('\n');
+    const text = [...V2.slice(0, -2), 'Điều 5. Tài chính', 'Tài chính của hội gồm hội phí, tài trợ và thu từ hoạt động dịch vụ.'].join(
+      '\n',
+    );
     const res = await postMultipart(officer, `${OFFICER_PAGE}/moi`, [
       { name: 'title', value: 'Dự thảo sửa đổi năm 2026' },
       { name: 'text', value: text },
@@ -259,7 +266,10 @@ describe('versions typed in', () => {
     expect(rows).toHaveLength(before + 1);
     const row = rows[rows.length - 1];
     expect([row.version_no, row.source, row.provenance, row.title]).toEqual([before + 1, 'entered', 'officer', 'Dự thảo sửa đổi năm 2026']);
-    const audit = await t.db.knex('audit_events').where({ action: 'charter.text_create', target_id: String(row.id) }).first();
+    const audit = await t.db
+      .knex('audit_events')
+      .where({ action: 'charter.text_create', target_id: String(row.id) })
+      .first();
     expect(audit?.details).toMatchObject({ association: CODE, version: before + 1 });
 
     const page = await officer.get(`${OFFICER_PAGE}?tu=${await versionId(2)}&den=${row.id}`);
@@ -283,7 +293,10 @@ describe('versions typed in', () => {
   });
 
   it('takes a long charter (past the 200 kB limit of ordinary forms)', async () => {
-    const long = Array.from({ length: 120 }, (_, i) => `Điều ${i + 1}. Điều khoản ${i + 1}\n${'Nội dung quy định chi tiết của hội. '.repeat(60)}`).join('\n');
+    const long = Array.from(
+      { length: 120 },
+      (_, i) => `Điều ${i + 1}. Điều khoản ${i + 1}\n${'Nội dung quy định chi tiết của hội. '.repeat(60)}`,
+    ).join('\n');
     expect(Buffer.byteLength(encodeURIComponent(long))).toBeGreaterThan(200 * 1024);
     const res = await postMultipart(staff, `${PAGE}/moi`, [
       { name: 'title', value: 'Bản dài' },
@@ -317,10 +330,17 @@ describe('choosing the versions', () => {
 
   it('offers each version with its number and date in both selects', async () => {
     const res = await staff.get(PAGE);
-    const day = new Intl.DateTimeFormat('vi-VN', { timeZone: 'Asia/Ho_Chi_Minh', day: '2-digit', month: '2-digit', year: 'numeric' }).format(
-      t.clock.now(),
+    const day = new Intl.DateTimeFormat('vi-VN', {
+      timeZone: 'Asia/Ho_Chi_Minh',
+      day: '2-digit',
+      month: '2-digit',
+      year: 'numeric',
+    }).format(t.clock.now());
+    expect(res.text).toMatch(
+      new RegExp(
+        `<select[^>]*name="tu"[\\s\\S]*?<option value="\\d+"[^>]*>Bản 1 — ${day.replace(/\//g, '\\/')} — Điều lệ năm 2015</option>`,
+      ),
     );
-    expect(res.text).toMatch(new RegExp(`<select[^>]*name="tu"[\\s\\S]*?<option value="\\d+"[^>]*>Bản 1 — ${day.replace(/\//g, '\\/')} — Điều lệ năm 2015</option>`));
     expect(res.text).toMatch(/<form method="get" action="\/quan-tri\/hoi\/H910001\/dieu-le"/);
   });
 });

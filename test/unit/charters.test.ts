@@ -44,7 +44,8 @@ describe('splitCharter', () => {
   });
 
   it('reads capitals, decomposed Unicode and odd spacing the same way; a repeated number gets its own key', () => {
-    const s = splitCharter('ĐIỀU 1.   Tên gọi\r\n\r\n  Hội A  \n'.normalize('NFD') + 'Điều 1. Lặp số\nNội dung');
+    const decomposed = 'ĐIỀU 1.   Tên gọi\r\n\r\n  Hội A  \n'.normalize('NFD');
+    const s = splitCharter(`${decomposed}Điều 1. Lặp số\nNội dung`);
     expect(s.articles.map((a) => a.key)).toEqual(['dieu-1', 'dieu-1-2']);
     expect(s.articles[0]?.text).toBe('ĐIỀU 1. Tên gọi\nHội A');
     expect(normaliseCharterText('a\u00a0\u00a0b\u200b\n\n\tc ')).toBe('a b\nc');
@@ -149,7 +150,8 @@ Tài chính của hội gồm hội phí và tài trợ.`;
   });
 
   it('matches an article moved to another number whose text was also edited', () => {
-    const v1 = 'Điều 1. A\nHội có tư cách pháp nhân, con dấu và tài khoản riêng theo quy định của pháp luật.\nĐiều 2. B\nHội hoạt động theo nguyên tắc tự nguyện, tự quản.';
+    const v1 =
+      'Điều 1. A\nHội có tư cách pháp nhân, con dấu và tài khoản riêng theo quy định của pháp luật.\nĐiều 2. B\nHội hoạt động theo nguyên tắc tự nguyện, tự quản.';
     const v2 =
       'Điều 1. B\nHội hoạt động theo nguyên tắc tự nguyện, tự quản.\nĐiều 2. A\nHội có tư cách pháp nhân, con dấu và tài khoản riêng theo quy định của pháp luật Việt Nam.';
     const d = diffCharters(v1, v2);

@@ -12,9 +12,9 @@ import { ConflictError, NotFoundError, ValidationError } from '../../lib/errors.
 import type { AuditService } from '../audit/audit.service.js';
 import type { DocumentStorage } from '../documents/documents.storage.js';
 import { type CharterDiff, diffSplitCharters } from './charter-diff.js';
-import { extractCharterText, sourceOfMime } from './charter-extract.js';
 import { splitCharter } from './charter-text.js';
-import type { AssociationRef, CharterListRow, ChartersRepository, NewCharterText, PendingCharterFile } from './charters.repository.js';
+import { createCharterFileSync } from './charters.files.js';
+import type { AssociationRef, CharterListRow, ChartersRepository } from './charters.repository.js';
 
 export interface CharterVersion {
   id: number;
@@ -70,57 +70,8 @@ function toVersion(r: CharterListRow): CharterVersion {
 }
 
 export function createChartersService(deps: ChartersServiceDeps) {
-  const { db, repo, storage, audit, clock, logger } = deps;
-
-  async function readStored(storageName: string): Promise<Buffer> {
-    const handle = await storage.open(storageName);
-    try {
-      return await handle.readFile();
-    } finally {
-      await handle.close();
-    }
-  }
-
-  /** The new version row of a charter file: its text when one can be extracted (outside any transaction). */
-  async function versionOfFile(file: PendingCharterFile): Promise<NewCharterText> {
-    let text: string | null = null;
-    try {
-      text = await extractCharterText(file.mime_type, () => readStored(file.storage_name));
-    } catch (err) {
-      // An unreadable or missing file: the version is listed without text, for someone to type it in.
-      logger?.warn({ err, attachmentId: file.id }, 'charter text could not be extracted');
-    }
-    const at = clock.now();
-    return {
-      association_id: 0,
-      attachment_id: file.id,
-      title: file.title,
-      source: sourceOfMime(file.mime_type),
-      provenance: file.source,
-      body_text: text,
-      text_origin: text === null ? null : 'extracted',
-      extracted_at: text === null ? null : at,
-      text_by: null,
-      created_by: file.uploaded_by,
-      created_at: at,
-    };
-  }
-
-  /** Register the association's charter files that are not versions yet (in upload order). */
-  async function syncFiles(association: AssociationRef): Promise<void> {
-    const pending = await repo.pendingFiles(association.id);
-    if (pending.length === 0) return;
-    // One file at a time: each is read whole into memory (at most the upload limit).
-    const rows: NewCharterText[] = [];
-    for (const file of pending) rows.push(await versionOfFile(file));
-    await db.transaction((trx) =>
-      repo.insertNumbered(
-        trx,
-        association.id,
-        rows.map((r) => ({ ...r, association_id: association.id })),
-      ),
-    );
-  }
+  const { db, repo, audit, clock } = deps;
+  const syncFiles = createCharterFileSync(deps);
 
   async function version(association: AssociationRef, id: number): Promise<{ row: CharterListRow; version: CharterVersion }> {
     const row = await repo.findInAssociation(association.id, id);
