@@ -86,12 +86,39 @@ describe('wordDiff', () => {
       ['cũ hoàn toàn', ''],
       ['a b c d e f', 'a x c y e z'],
       ['Điều 6. Quyền của hội viên\n1. Được thông tin.', 'Điều 5. Quyền của hội viên\n1. Được thông tin đầy đủ.\n2. Được bầu cử.'],
+      ['Điều 5. x\nbầu cử, ứng cử vào', 'Điều 4. x\nbầu cử vào'],
+      ['a a a b a a', 'a b a a a a b'],
+      ['x y x y x y', 'y x y x'],
     ];
     for (const [a, b] of pairs) {
       const segs = wordDiff(a, b);
       expect(side(segs, 'before')).toBe(a);
       expect(side(segs, 'after')).toBe(b);
     }
+  });
+
+  it('rebuilds both texts for many generated pairs (a fixed seed)', () => {
+    let seed = 12345;
+    const next = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed;
+    };
+    const words = ['hội', 'viên', ',', ' ', ' ', '\n', 'cử', 'Điều', '1', '.'];
+    const text = () => Array.from({ length: next() % 30 }, () => words[next() % words.length]).join('');
+    for (let i = 0; i < 300; i++) {
+      const [a, b] = [text(), text()];
+      const segs = wordDiff(a, b);
+      expect(side(segs, 'before'), `${JSON.stringify(a)} → ${JSON.stringify(b)}`).toBe(a);
+      expect(side(segs, 'after'), `${JSON.stringify(a)} → ${JSON.stringify(b)}`).toBe(b);
+    }
+  });
+
+  it('places an addition or a removal after the words both versions share, in one piece', () => {
+    const added = wordDiff('Điều 5. Quyền\nđược bầu cử, ứng cử vào', 'Điều 4. Quyền\nđược bầu cử, ứng cử, đề cử vào');
+    expect(added.filter((s) => s.op === 'ins').map((s) => s.text)).toEqual(['4', ', đề cử']);
+    const removed = wordDiff('Điều 5. x\nbầu cử, ứng cử vào', 'Điều 4. x\nbầu cử vào');
+    expect(removed.filter((s) => s.op === 'del').map((s) => s.text)).toEqual(['5', ', ứng cử']);
+    expect(removed.filter((s) => s.op === 'ins').map((s) => s.text)).toEqual(['4']);
   });
 
   it('a run of replaced words reads as one removal then one addition', () => {

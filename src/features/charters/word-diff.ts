@@ -53,6 +53,64 @@ function align(a: readonly string[], b: readonly string[]): Array<[Op, string]> 
   return out;
 }
 
+/** A maximal run of changed tokens [start, end) that are all insertions or all deletions, or null. */
+function pureRun(ops: Array<[Op, string]>, start: number): { end: number; op: Op } | null {
+  const op = ops[start]?.[0];
+  if (op === undefined || op === 'same') return null;
+  let end = start;
+  while (end < ops.length && ops[end]?.[0] !== 'same') {
+    if (ops[end]?.[0] !== op) return null;
+    end++;
+  }
+  return { end, op };
+}
+
+/**
+ * Make the alignment read as a person would mark it (lossless: both texts stay the same):
+ * 1. a run of insertions (or deletions) is slid right while the token after it equals its first token, so
+ *    "ứng[ cử, đề] cử" becomes "ứng cử[, đề cử]", and two runs of one kind separated only by the tail of the
+ *    second are joined;
+ * 2. a lone white-space token kept between two changes becomes part of both, so a replaced phrase reads as one
+ *    removal then one addition.
+ */
+function tidy(ops: Array<[Op, string]>): void {
+  for (let k = 0; k < ops.length; k++) {
+    const run = pureRun(ops, k);
+    if (!run) continue;
+    // Join with the previous run of the same kind when the equality between them is this run's tail.
+    let prevStart = k;
+    while (prevStart > 0 && ops[prevStart - 1]?.[0] === 'same') prevStart--;
+    const gap = k - prevStart;
+    if (gap > 0 && gap <= run.end - k && prevStart > 0 && ops[prevStart - 1]?.[0] === run.op) {
+      const tail = ops.slice(run.end - gap, run.end).map(([, t]) => t);
+      if (ops.slice(prevStart, k).every(([, t], i) => t === tail[i])) {
+        const moved = ops.slice(prevStart, run.end - gap).map(([, t]): [Op, string] => [run.op, t]);
+        ops.splice(prevStart, run.end - prevStart, ...moved, ...tail.map((t): [Op, string] => ['same', t]));
+        k = prevStart + moved.length - 1;
+        continue;
+      }
+    }
+    // Slide right.
+    let s = k;
+    let e = run.end;
+    while (e < ops.length && ops[e]?.[0] === 'same' && ops[e]?.[1] === ops[s]?.[1]) {
+      const t = ops[s]?.[1] as string;
+      ops[s] = ['same', t];
+      ops[e] = [run.op, t];
+      s++;
+      e++;
+    }
+    k = e - 1;
+  }
+  for (let k = 1; k < ops.length - 1; k++) {
+    const op = ops[k] as [Op, string];
+    if (op[0] === 'same' && /^\s+$/.test(op[1]) && ops[k - 1]?.[0] !== 'same' && ops[k + 1]?.[0] !== 'same') {
+      ops.splice(k, 1, ['del', op[1]], ['ins', op[1]]);
+      k++;
+    }
+  }
+}
+
 /**
  * Segments that turn `before` into `after`: unchanged text, removed text, added text. Within each run of changes
  * the removed words come first, then the added ones; a lone space kept between two changes is folded into them,
@@ -74,14 +132,7 @@ export function wordDiff(before: string, after: string): Segment[] {
     ...align(a.slice(start, endA), b.slice(start, endB)),
     ...a.slice(endA).map((t): [Op, string] => ['same', t]),
   ];
-  // A lone white-space token kept between two changes reads better as part of the change.
-  for (let k = 1; k < ops.length - 1; k++) {
-    const op = ops[k] as [Op, string];
-    if (op[0] === 'same' && /^\s+$/.test(op[1]) && ops[k - 1]?.[0] !== 'same' && ops[k + 1]?.[0] !== 'same') {
-      ops.splice(k, 1, ['del', op[1]], ['ins', op[1]]);
-      k++;
-    }
-  }
+  tidy(ops);
   const segments: Segment[] = [];
   let del = '';
   let ins = '';
