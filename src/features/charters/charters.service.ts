@@ -50,7 +50,6 @@ export interface ChartersServiceDeps {
 
 const ASSOCIATION_CODE = /^[A-Za-z0-9_-]{1,32}$/;
 export const NOT_FOUND_VERSION = 'Không tìm thấy phiên bản điều lệ này của hội.';
-export const NO_TEXT_MESSAGE = 'Phiên bản này chưa có văn bản để so sánh.';
 
 function toVersion(r: CharterListRow): CharterVersion {
   return {
