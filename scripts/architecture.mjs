@@ -33,6 +33,7 @@ const PURPOSES = {
   'src/features/auth': 'sign-in with TOTP, accounts, passwords, lockout',
   'src/features/backup': 'backups of the database and the file store, restore, drills',
   'src/features/catalogues': 'shared catalogues (provinces, fields, …) and their editing',
+  'src/features/charters': 'charter versions (DOCX text, typed text) compared article by article',
   'src/features/documents': "a record's attachments: uploads checked by content, storage, downloads",
   'src/features/fees': 'data-access fees: schedules, contracts, ledger, statements',
   'src/features/guide': 'the in-app user guide (docs/huong-dan)',

@@ -20,6 +20,7 @@ import { createPassport } from './features/auth/passport.js';
 import { authRoutes } from './features/auth/routes.js';
 import { createCataloguesController } from './features/catalogues/catalogues.controller.js';
 import { catalogueRoutes } from './features/catalogues/routes.js';
+import { chartersRoutes } from './features/charters/routes.js';
 import { createDocumentsController } from './features/documents/documents.controller.js';
 import { documentsRoutes } from './features/documents/routes.js';
 import { createFeesController } from './features/fees/fees.controller.js';
@@ -181,6 +182,7 @@ export function createApp({ config, db, services, logger, clock, extraRoutes }: 
   app.use(associationsRoutes(createAssociationsController(services.associations, services.documents)));
   app.use(catalogueRoutes(createCataloguesController({ catalogues: services.catalogues })));
   app.use(documentsRoutes(createDocumentsController({ documents: services.documents, storage: services.documentStorage, config })));
+  app.use(chartersRoutes(services.charters));
   app.use(reportsRoutes(createReportsController({ reports: services.reports, exploitationLog: services.exploitationLog, clock })));
   app.use(
     accessRoutes(

@@ -16,6 +16,8 @@ import { createAuthService } from './features/auth/auth.service.js';
 import { createUsersRepository } from './features/auth/users.repository.js';
 import { createCataloguesRepository } from './features/catalogues/catalogues.repository.js';
 import { createCataloguesService } from './features/catalogues/catalogues.service.js';
+import { createChartersRepository } from './features/charters/charters.repository.js';
+import { createChartersService } from './features/charters/charters.service.js';
 import { createDocumentsRepository } from './features/documents/documents.repository.js';
 import { createDocumentsService } from './features/documents/documents.service.js';
 import { createDocumentStorage } from './features/documents/documents.storage.js';
@@ -78,6 +80,7 @@ export function createServices({ db, config, clock, logger }: ServiceDeps) {
     clock,
     logger,
   });
+  const charters = createChartersService({ db, repo: createChartersRepository(db), storage: documentStorage, audit, clock, logger });
   const publicRepo = createPublicRepository(db);
   const publicSearch = createSearchEngine(
     { repo: createIndexRepository(db), readVersion: () => publicRepo.dataVersion(), logger },
@@ -170,6 +173,7 @@ export function createServices({ db, config, clock, logger }: ServiceDeps) {
     associations,
     documentStorage,
     documents,
+    charters,
     legalDocuments,
     reports,
     publicData,

@@ -104,6 +104,16 @@ export const paths = Object.freeze({
     documents: (code: string, ...query: Query[]) => `${ADMIN}/hoi/${seg(code)}/tai-lieu${queryString(...query)}`,
     document: (code: string, id: number) => `${ADMIN}/hoi/${seg(code)}/tai-lieu/${seg(id)}`,
   }),
+  /** Charter versions and their comparison (src/features/charters): on a record (staff) and for the officer. */
+  charters: Object.freeze({
+    staff: (code: string, ...query: Query[]) => `${ADMIN}/hoi/${seg(code)}/dieu-le${queryString(...query)}`,
+    staffNew: (code: string, ...query: Query[]) => `${ADMIN}/hoi/${seg(code)}/dieu-le/moi${queryString(...query)}`,
+    staffText: (code: string, id: number, ...query: Query[]) =>
+      `${ADMIN}/hoi/${seg(code)}/dieu-le/${seg(id)}/van-ban${queryString(...query)}`,
+    officer: (...query: Query[]) => `${OFFICER}/dieu-le${queryString(...query)}`,
+    officerNew: (...query: Query[]) => `${OFFICER}/dieu-le/moi${queryString(...query)}`,
+    officerText: (id: number, ...query: Query[]) => `${OFFICER}/dieu-le/${seg(id)}/van-ban${queryString(...query)}`,
+  }),
   /** Biểu mẫu 1 filed by an association's officer, and the ministry's review of it. */
   submissions: Object.freeze({
     officerHome: () => `${OFFICER}/`,

@@ -98,6 +98,18 @@ const MATRIX: Record<string, Access> = {
   'GET /quan-tri/hoi/:code/tai-lieu': REGISTER_READ,
   'POST /quan-tri/hoi/:code/tai-lieu': REGISTER_EDIT,
   'GET /quan-tri/hoi/:code/tai-lieu/:id': REGISTER_READ,
+  // Charter versions and their comparison (issue 16 item 5): read with the register, texts added by the NGO
+  // Department; the association's officer for their own association.
+  'GET /quan-tri/hoi/:code/dieu-le': REGISTER_READ,
+  'GET /quan-tri/hoi/:code/dieu-le/moi': REGISTER_EDIT,
+  'POST /quan-tri/hoi/:code/dieu-le/moi': REGISTER_EDIT,
+  'GET /quan-tri/hoi/:code/dieu-le/:id/van-ban': REGISTER_EDIT,
+  'POST /quan-tri/hoi/:code/dieu-le/:id/van-ban': REGISTER_EDIT,
+  'GET /hoi-cua-toi/dieu-le': ['association'],
+  'GET /hoi-cua-toi/dieu-le/moi': ['association'],
+  'POST /hoi-cua-toi/dieu-le/moi': ['association'],
+  'GET /hoi-cua-toi/dieu-le/:id/van-ban': ['association'],
+  'POST /hoi-cua-toi/dieu-le/:id/van-ban': ['association'],
   // Catalogues: only the NGO Department.
   'GET /quan-tri/danh-muc': REGISTER_EDIT,
   'GET /quan-tri/danh-muc/:kind': REGISTER_EDIT,
