@@ -11,6 +11,9 @@
     } catch {
       continue;
     }
+    // A chart kept hidden until drawn (its table is the content without JavaScript) is shown now.
+    const box = canvas.closest('[data-chart-box]');
+    if (box) box.hidden = false;
     const horizontal = !!spec.horizontal;
     const valueAxis = horizontal ? 'x' : 'y';
     const labelAxis = horizontal ? 'y' : 'x';

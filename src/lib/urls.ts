@@ -95,6 +95,9 @@ export const paths = Object.freeze({
   /** The register kept by the ministry (src/features/associations) and each record's documents. */
   register: Object.freeze({
     list: (...query: Query[]) => `${ADMIN}/hoi${queryString(...query)}`,
+    /** The whole list as filtered (its query without the page), as CSV / Excel. */
+    exportCsv: (...query: Query[]) => `${ADMIN}/hoi/danh-sach.csv${queryString(...query)}`,
+    exportXlsx: (...query: Query[]) => `${ADMIN}/hoi/danh-sach.xlsx${queryString(...query)}`,
     create: () => `${ADMIN}/hoi/moi`,
     record: (code: string) => `${ADMIN}/hoi/${seg(code)}`,
     edit: (code: string) => `${ADMIN}/hoi/${seg(code)}/sua`,

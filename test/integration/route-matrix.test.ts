@@ -86,6 +86,9 @@ const MATRIX: Record<string, Access> = {
   'POST /thong-bao/:id/mo': SIGNED_IN,
   // The register: leaders read, NGO Department staff edit.
   'GET /quan-tri/hoi': REGISTER_READ,
+  // The list's exports, as filtered (issue 16): whoever reads the list.
+  'GET /quan-tri/hoi/danh-sach.csv': REGISTER_READ,
+  'GET /quan-tri/hoi/danh-sach.xlsx': REGISTER_READ,
   'GET /quan-tri/hoi/moi': REGISTER_EDIT,
   'POST /quan-tri/hoi/moi': REGISTER_EDIT,
   'GET /quan-tri/hoi/:code': REGISTER_READ,

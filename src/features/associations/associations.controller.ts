@@ -6,16 +6,28 @@ import { hasAnyRole } from '../../lib/roles.js';
 import { paths } from '../../lib/urls.js';
 import { flash } from '../../middleware/locals.js';
 import { DATA_LEVELS, DECISION_EVENTS, FUND_SOURCES, GROUPS, SCOPES, SECTIONS, SUBLISTS } from '../register-form/definition.js';
+import type { CatalogueOptions } from '../register-form/display.js';
 import { type FormValues, parseAssociationForm, valuesFromRecord } from '../register-form/schema.js';
-import type { ListCursor, SortKey } from './associations.repository.js';
+import { contentDisposition } from '../reports/reports.export.js';
+import type { ListCursor, ListFilters, SortKey } from './associations.repository.js';
 import { COUNT_CAP, decodeCursor, encodeCursor, SORTS } from './associations.repository.js';
 import type { AssociationsService } from './associations.service.js';
 import { TERM_COMPLIANCE, TERM_STATE_LABELS } from './congress-term.js';
+import { type FundRow, fundsByYear, fundsChart } from './funds-chart.js';
+import { QUARTERLY_BADGE, type QuarterlyState, quarterlyInfo } from './quarterly-update.js';
+import { type ExportNames, writeListCsv, writeListXlsx } from './register-list.export.js';
 
 export const EDIT_ROLES = ['ngo_staff', 'ngo_lead'] as const;
 export const READ_ROLES = ['ngo_staff', 'ngo_lead', 'leader'] as const;
 const PAGE_SIZE = 25;
 const CODE = /^H\d{6}$/;
+
+/** The list's filter on the quarterly update state (R-13.2): URL value → state, and the select's options. */
+const QUARTERLY_PARAM: Record<string, QuarterlyState> = { 'dung-han': 'dung_han', 'qua-han': 'qua_han', 'khong-ap-dung': 'khong_ap_dung' };
+const QUARTERLY_OPTIONS = Object.entries(QUARTERLY_PARAM).map(([value, state]) => ({
+  value,
+  text: state === 'khong_ap_dung' ? 'Không áp dụng (hội không còn hoạt động)' : QUARTERLY_BADGE[state].label,
+}));
 
 const optionalText = (max: number) =>
   z
@@ -49,6 +61,10 @@ const listQuery = z.object({
     .optional()
     .or(z.literal('').transform(() => undefined)),
   trang: z.coerce.number().int().min(1).max(100_000).optional(),
+  'cap-nhat-quy': z
+    .enum(Object.keys(QUARTERLY_PARAM) as [string, ...string[]])
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   // Keyset links of a list past COUNT_CAP matches: the page after / before a row (register-list.repository.ts).
   sau: optionalText(2000),
   truoc: optionalText(2000),
@@ -74,12 +90,16 @@ const FORM_VIEW = {
   sections: SECTIONS,
 };
 
-/** The staff register list: filters, sorts, pages (by keyset past COUNT_CAP matches). */
-async function listPage(service: AssociationsService, req: Request, res: Response) {
+/**
+ * The list's query: its filters (the quarterly update state on `today`), its order, and the parameters to carry in
+ * links (paging left out). The list page and its exports read it the same way.
+ */
+function parseListQuery(req: Request, today: string) {
   const parsed = listQuery.safeParse(req.query);
   if (!parsed.success) throw new ValidationError({ q: 'Điều kiện tìm kiếm không hợp lệ.' });
   const q = parsed.data;
-  const filters = {
+  const quarterly = q['cap-nhat-quy'] ? QUARTERLY_PARAM[q['cap-nhat-quy']] : undefined;
+  const filters: ListFilters = {
     q: q.q,
     field: q['linh-vuc'],
     ministry: q['bo-nganh'],
@@ -90,9 +110,38 @@ async function listPage(service: AssociationsService, req: Request, res: Respons
     dataLevel: q['muc-du-lieu'],
     published: q['cong-khai'] === undefined ? undefined : q['cong-khai'] === 'co',
     leader: q['lanh-dao'],
+    quarterly: quarterly ? { state: quarterly, today } : undefined,
   };
-  const page = q.trang ?? 1;
   const sort: SortKey = q['sap-xep'] ?? (q.q ? 'ten' : 'cap-nhat');
+  const query = Object.fromEntries(
+    Object.entries(q).filter(([k, v]) => v !== undefined && k !== 'trang' && k !== 'sau' && k !== 'truoc'),
+  ) as Record<string, string>;
+  return { q, filters, sort, query };
+}
+
+/** Catalogue names of the codes a list row carries (from the catalogues loaded for the filter form). */
+function listNames(options: CatalogueOptions): ExportNames {
+  const nameIn = (table: string) => {
+    const names = new Map((options[table] ?? []).map((o) => [o.code, o.name]));
+    return (code: string | null) => (code === null ? null : (names.get(code) ?? code));
+  };
+  const scopeLabel = new Map<string, string>(SCOPES);
+  const levelLabel = new Map<string, string>(DATA_LEVELS);
+  return {
+    status: nameIn('statuses'),
+    field: nameIn('fields'),
+    ministry: nameIn('ministries'),
+    province: nameIn('provinces'),
+    scope: (code) => scopeLabel.get(code) ?? code,
+    dataLevel: (code) => levelLabel.get(code) ?? code,
+  };
+}
+
+/** The staff register list: filters, sorts, pages (by keyset past COUNT_CAP matches). */
+async function listPage(service: AssociationsService, req: Request, res: Response) {
+  const today = service.today();
+  const { q, filters, sort, query } = parseListQuery(req, today);
+  const page = q.trang ?? 1;
   const token = q.sau ?? q.truoc;
   const cursor: ListCursor | null =
     token === undefined || (q.sau !== undefined && q.truoc !== undefined)
@@ -105,26 +154,16 @@ async function listPage(service: AssociationsService, req: Request, res: Respons
     service.catalogueOptions(),
   ]);
   // The rows carry catalogue codes; their names come from the catalogues loaded for the filter form.
-  const nameIn = (table: string) => {
-    const names = new Map((options[table] ?? []).map((o) => [o.code, o.name]));
-    return (code: string | null) => (code === null ? null : (names.get(code) ?? code));
-  };
-  const [status, field, ministry, province] = ['statuses', 'fields', 'ministries', 'provinces'].map(nameIn) as [
-    ReturnType<typeof nameIn>,
-    ReturnType<typeof nameIn>,
-    ReturnType<typeof nameIn>,
-    ReturnType<typeof nameIn>,
-  ];
+  const names = listNames(options);
   const named = rows.map((r) => ({
     ...r,
-    status_name: status(r.status),
-    field_name: field(r.main_field_code),
-    ministry_name: ministry(r.managing_ministry_code),
-    province_name: province(r.hq_province_code),
+    status_name: names.status(r.status),
+    field_name: names.field(r.main_field_code),
+    ministry_name: names.ministry(r.managing_ministry_code),
+    province_name: names.province(r.hq_province_code),
+    // R-13.2 badge from the row's own status and update time (quarterly-update.ts): no query per row.
+    quarterly: quarterlyInfo(r.status, r.updated_at, today),
   }));
-  const query = Object.fromEntries(
-    Object.entries(q).filter(([k, v]) => v !== undefined && k !== 'trang' && k !== 'sau' && k !== 'truoc'),
-  ) as Record<string, string>;
   // Past COUNT_CAP matches the pages follow by keyset: links to the neighbouring pages carry their cursor.
   const href = (p: number, c: ListCursor | null) => {
     const params = new URLSearchParams(query);
@@ -154,8 +193,33 @@ async function listPage(service: AssociationsService, req: Request, res: Respons
     options,
     scopes: SCOPES,
     dataLevels: DATA_LEVELS,
+    quarterlyOptions: QUARTERLY_OPTIONS,
+    // The exports carry the list's filters and order (not its page): the whole list as filtered.
+    exportHrefs: {
+      csv: paths.register.exportCsv(new URLSearchParams(query).toString()),
+      xlsx: paths.register.exportXlsx(new URLSearchParams(query).toString()),
+    },
     canEdit: hasAnyRole(req.user?.roles ?? [], [...EDIT_ROLES]),
   });
+}
+
+/** The whole filtered list as CSV or Excel (issue 16): audited, streamed, formula-looking text neutralised. */
+async function listExport(service: AssociationsService, req: Request, res: Response, format: 'csv' | 'xlsx') {
+  const { filters, sort, query } = parseListQuery(req, service.today());
+  const options = await service.catalogueOptions();
+  const result = await service.exportList(actorFromRequest(req), filters, sort, query, format);
+  const fileBase = `Sổ đăng ký hội - ${result.today}`;
+  res.setHeader('Cache-Control', 'no-store');
+  if (format === 'csv') {
+    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    res.setHeader('Content-Disposition', contentDisposition(`${fileBase}.csv`));
+    await writeListCsv(res, result.chunks(), listNames(options));
+  } else {
+    res.setHeader('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    res.setHeader('Content-Disposition', contentDisposition(`${fileBase}.xlsx`));
+    await writeListXlsx(res, result.chunks(), listNames(options), { title: 'Sổ đăng ký hội', creator: 'CSDL hội — Bộ Nội vụ' });
+  }
+  res.end();
 }
 
 /** Biểu mẫu 1 on the staff form: new record, edit, the 400 and 409 round trips. */
@@ -279,6 +343,7 @@ function recordHandlers(service: AssociationsService, documents: { listForAssoci
       const full = await service.get(code);
       const options = await service.catalogueOptions();
       if ((full.lists.leaders ?? []).length > 0) await service.recordPersonalDataView(actorFromRequest(req), code);
+      const funds = (full.lists.funds ?? []) as unknown as FundRow[];
       res.render('associations/show', {
         title: full.record.name,
         full,
@@ -287,6 +352,7 @@ function recordHandlers(service: AssociationsService, documents: { listForAssoci
         ...FORM_VIEW,
         termLabels: TERM_STATE_LABELS,
         termCompliance: TERM_COMPLIANCE,
+        funds: { years: fundsByYear(funds), chart: fundsChart(funds) },
         display: service.display,
         decisionEvents: DECISION_EVENTS,
         fundSources: FUND_SOURCES,
@@ -334,6 +400,8 @@ export function createAssociationsController(
 ) {
   return {
     list: (req: Request, res: Response) => listPage(service, req, res),
+    exportCsv: (req: Request, res: Response) => listExport(service, req, res, 'csv'),
+    exportXlsx: (req: Request, res: Response) => listExport(service, req, res, 'xlsx'),
     ...formHandlers(service),
     ...recordHandlers(service, documents),
   };

@@ -86,13 +86,17 @@ export type { ListCursor, ListFilters, ListItem, ListPage, SortKey } from './reg
 export { COUNT_CAP, decodeCursor, encodeCursor, SORTS } from './register-list.repository.js';
 
 export function createAssociationsRepository(db: Knex) {
+  const registerList = createRegisterListRepository(db);
   return {
     ...recordWrites(),
     ...bulkWrites(db),
     ...recordReads(db),
     ...registerChecks(db),
     /** A page of the staff register list (register-list.repository.ts). */
-    list: createRegisterListRepository(db).list,
+    list: registerList.list,
+    /** The list's export: every match's id in list order, then the rows a chunk at a time. */
+    listMatchingIds: registerList.matchingIds,
+    listExportRows: registerList.exportRows,
   };
 }
 

@@ -17,7 +17,11 @@ import { resolveInput, resolveMany } from './associations.checks.js';
 import { type ImportItems, importWrite } from './associations.import-write.js';
 import type { AssociationRow, AssociationsRepository, FullRecord, ListCursor, ListFilters, SortKey } from './associations.repository.js';
 import { termInfo, vietnamToday } from './congress-term.js';
+import { type QuarterlyInfo, quarterlyInfo } from './quarterly-update.js';
 import { isLiveStatus } from './statuses.js';
+
+/** Rows of a list export read per query. */
+const EXPORT_CHUNK = 500;
 
 interface Deps {
   db: Knex;
@@ -201,6 +205,7 @@ function recordReadMethods(deps: Deps) {
       FullRecord & {
         term: ReturnType<typeof termInfo>;
         termTracked: boolean;
+        quarterly: QuarterlyInfo;
         paperCheckedBy: string | null;
         createdBy: string | null;
         updatedBy: string | null;
@@ -209,10 +214,13 @@ function recordReadMethods(deps: Deps) {
       const row = await requireRecord(repo, code, db);
       const full = await repo.loadFull(row.id);
       if (!full) throw new NotFoundError();
-      const term = termInfo((full.lists.congresses ?? []) as never, (full.lists.extensions ?? []) as never, vietnamToday(clock.now()));
+      const today = vietnamToday(clock.now());
+      const term = termInfo((full.lists.congresses ?? []) as never, (full.lists.extensions ?? []) as never, today);
       return {
         ...full,
         term,
+        // updated this quarter or the last (quarterly-update.ts).
+        quarterly: quarterlyInfo(full.record.status, full.record.updated_at, today),
         // Only a live association owes a term congress: a dissolved or ended one is never "quá hạn" (statuses.ts).
         termTracked: isLiveStatus(full.record.status),
         paperCheckedBy: await repo.userName(full.record.paper_checked_by),
@@ -228,6 +236,29 @@ function recordReadMethods(deps: Deps) {
 
     list(filters: ListFilters, sort: SortKey, page: number, pageSize: number, cursor: ListCursor | null = null) {
       return repo.list(filters, sort, page, pageSize, cursor);
+    },
+
+    /**
+     * The whole filtered list for a CSV or Excel export (issue 16): the list's own conditions and order, every page.
+     * The audit row (filters as the user gave them, row count, format) is written before any row is sent
+     * (RELIABILITY check 30); the rows are then read EXPORT_CHUNK at a time, each with its quarterly update state.
+     */
+    async exportList(actor: Actor, filters: ListFilters, sort: SortKey, query: Record<string, string>, format: 'csv' | 'xlsx') {
+      const ids = await repo.listMatchingIds(filters, sort);
+      await audit.record(actor, {
+        action: 'association.list_export',
+        targetType: 'association_list',
+        targetId: null,
+        details: { filters: query, sort, rows: ids.length, format },
+      });
+      const today = vietnamToday(clock.now());
+      return {
+        count: ids.length,
+        today,
+        async *chunks() {
+          for (let i = 0; i < ids.length; i += EXPORT_CHUNK) yield await repo.listExportRows(ids.slice(i, i + EXPORT_CHUNK), today);
+        },
+      };
     },
 
     async history(code: string) {
@@ -249,6 +280,8 @@ export function createAssociationsService(deps: Deps) {
   const { db, repo, audit, clock, catalogues } = deps;
   return {
     catalogueOptions: (): Promise<CatalogueOptions> => catalogues.loadAll(),
+    /** The calendar day in Viet Nam by the app's clock (the list's quarterly update state). */
+    today: (): string => vietnamToday(clock.now()),
     codesOf,
     display,
     diffSnapshots,

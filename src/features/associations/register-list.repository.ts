@@ -29,6 +29,8 @@
  */
 import type { Knex } from 'knex';
 import { likeEscape } from '../../db/filters.js';
+import type { QuarterlyState } from './quarterly-update.js';
+import { quarterlyCondition, quarterlyStateSql } from './quarterly-update-sql.js';
 
 export interface ListFilters {
   q?: string;
@@ -41,6 +43,8 @@ export interface ListFilters {
   dataLevel?: string;
   published?: boolean;
   leader?: string;
+  /** The quarterly update state (R-13.2, quarterly-update.ts) on `today`. */
+  quarterly?: { state: QuarterlyState; today: string };
 }
 
 export const SORTS = {
@@ -148,6 +152,10 @@ function applyConditions(q: Knex.QueryBuilder, f: Resolved, mode: Mode): Knex.Qu
   if (f.status) q.where('a.status', f.status);
   if (f.dataLevel) q.where('a.data_level', f.dataLevel);
   if (f.published !== undefined) q.where('a.published', f.published);
+  if (f.quarterly) {
+    const c = quarterlyCondition(f.quarterly.state, f.quarterly.today);
+    q.whereRaw(c.sql, c.bindings);
+  }
   if (f.leader) {
     if (f.leaders?.complete) {
       if (f.leaders.ids.length === 0) q.whereRaw('false');
@@ -180,6 +188,7 @@ function conditionColumns(f: Resolved): string[] {
   if (f.status) cols.push('a.status');
   if (f.dataLevel) cols.push('a.data_level');
   if (f.published !== undefined) cols.push('a.published');
+  if (f.quarterly) cols.push('a.status', 'a.updated_at');
   return cols;
 }
 
@@ -487,6 +496,36 @@ export function createRegisterListRepository(db: Knex, limits: Readonly<ListLimi
         }
       }
       return keysetPage(rows, pageSize, countCap, cursor, page);
+    },
+
+    ...exportQueries(db, limits),
+  };
+}
+
+/**
+ * The export of the list (issue 16): the id of every match in list order — list()'s own conditions (resolved the same
+ * way) and order, all pages, no count cap — then the rows a chunk at a time.
+ */
+function exportQueries(db: Knex, limits: Readonly<ListLimits>) {
+  const { leaderRows, secondaryRows } = limits;
+  return {
+    /** Every match's id in list order (100,000 ids are a few hundred kilobytes). */
+    async matchingIds(filters: ListFilters, sort: SortKey): Promise<number[]> {
+      const f = await withLeaders(db, leaderRows, await resolve(db, secondaryRows, filters));
+      const ids: Array<number | string> = await applyConditions(db('associations as a'), f, 'set')
+        .orderBy(SPECS[sort].order('after'))
+        .pluck('a.id');
+      return ids.map(Number);
+    },
+
+    /** The list columns of these rows, in the order given, with the quarterly update state on `today` (SQL form). */
+    async exportRows(ids: readonly number[], today: string): Promise<Array<ListItem & { quarterly_state: QuarterlyState }>> {
+      if (ids.length === 0) return [];
+      const rows: Array<ListItem & { quarterly_state: QuarterlyState }> = await db('associations as a')
+        .whereIn('a.id', [...ids])
+        .select(...PAGE_COLUMNS, quarterlyStateSql(db, today, 'a', 'quarterly_state'));
+      const byId = new Map(rows.map((r) => [Number(r.id), r]));
+      return ids.flatMap((id) => byId.get(id) ?? []);
     },
   };
 }

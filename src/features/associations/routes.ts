@@ -8,6 +8,9 @@ export function associationsRoutes(c: ReturnType<typeof createAssociationsContro
   const read = requireRole(...READ_ROLES);
   const edit = requireRole(...EDIT_ROLES);
   r.get('/quan-tri/hoi', read, c.list);
+  // The list's exports (before /:code, which they are not).
+  r.get('/quan-tri/hoi/danh-sach.csv', read, c.exportCsv);
+  r.get('/quan-tri/hoi/danh-sach.xlsx', read, c.exportXlsx);
   r.get('/quan-tri/hoi/moi', edit, c.newForm);
   r.post('/quan-tri/hoi/moi', edit, c.create);
   r.get('/quan-tri/hoi/:code', read, c.show);

@@ -34,6 +34,9 @@ export interface PublicListItem {
   status_name: string | null;
   field_name: string | null;
   province_name: string | null;
+  /** Status code and time of the latest saved version: the quarterly update badge (quarterly-update.ts). */
+  status: string | null;
+  updated_at: Date;
 }
 
 /**
@@ -276,6 +279,9 @@ const DISPLAY = [
   's.name as status_name',
   'f.name as field_name',
   'p.name as province_name',
+  // The quarterly update badge (R-13.2, associations/quarterly-update.ts) is computed from these two.
+  'a.status',
+  'a.updated_at',
 ] as const;
 
 function withCatalogues(query: Knex.QueryBuilder): Knex.QueryBuilder {

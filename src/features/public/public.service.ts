@@ -5,6 +5,7 @@
 import type { Clock } from '../../lib/clock.js';
 import { NotFoundError } from '../../lib/errors.js';
 import { vietnamToday } from '../../lib/format.js';
+import { QUARTERLY_BADGE, QUARTERLY_PREFIX, quarterlyState } from '../associations/quarterly-update.js';
 import { type PublicRegime, SCOPES } from '../register-form/definition.js';
 import {
   COUNT_CAP,
@@ -23,10 +24,23 @@ export const SCOPE_LABELS: Record<string, string> = Object.fromEntries(SCOPES);
 const CHUNK = 500;
 
 export interface PublicListPage {
-  rows: Array<PublicListItem & { scope_label: string }>;
+  rows: Array<PublicListItem & { scope_label: string; quarterly: PublicQuarterlyBadge | null }>;
   /** Exact up to COUNT_CAP (public.repository.ts); when `more`, there are more matches than that. */
   total: number;
   more: boolean;
+}
+
+/** The quarterly update badge of a list row (R-13.2): live associations only; no dates on public pages. */
+export interface PublicQuarterlyBadge {
+  text: string;
+  badge: string;
+}
+
+/** The badge on `today` from a row's status and update time (associations/quarterly-update.ts). */
+function quarterlyBadge(row: PublicListItem, today: string): PublicQuarterlyBadge | null {
+  const state = quarterlyState(row.status, row.updated_at, today);
+  if (state === 'khong_ap_dung') return null;
+  return { text: `${QUARTERLY_PREFIX}: ${QUARTERLY_BADGE[state].label}`, badge: QUARTERLY_BADGE[state].badge };
 }
 
 export interface PublicCacheOptions {
@@ -196,7 +210,7 @@ export function createPublicService(deps: {
       return cache.get(`options|${today}`, () => repo.filterOptions(today));
     },
 
-    list(filters: PublicFilters, sort: PublicSort, page: number, pageSize: number): Promise<PublicListPage> {
+    async list(filters: PublicFilters, sort: PublicSort, page: number, pageSize: number): Promise<PublicListPage> {
       const key = JSON.stringify([
         'list',
         filters.q ?? '',
@@ -207,13 +221,16 @@ export function createPublicService(deps: {
         page,
         pageSize,
       ]);
-      return cache.get(key, async () => {
+      const found = await cache.get(key, async () => {
         const indexed = await search?.page(filters, sort, page, pageSize);
         const { rows, total, more } = indexed
           ? { rows: indexed.index.display(indexed.ids), total: Math.min(indexed.count, COUNT_CAP), more: indexed.count > COUNT_CAP }
           : await repo.list(filters, sort, page, pageSize);
         return { rows: rows.map((r) => ({ ...r, scope_label: SCOPE_LABELS[r.scope] ?? r.scope })), total, more };
       });
+      // The quarterly update badge depends on the day: computed on each call, never cached.
+      const today = vietnamToday(clock.now());
+      return { ...found, rows: found.rows.map((r) => ({ ...r, quarterly: quarterlyBadge(r, today) })) };
     },
 
     /** A published association's public fields; 404 for an unknown or unpublished code. */

@@ -28,6 +28,8 @@ export interface IndexRow {
   main_field_code: string | null;
   hq_province_code: string | null;
   other_fields: string[];
+  /** Time of the latest saved version (the list's quarterly update badge). */
+  updated_at: Date;
 }
 
 export interface IndexCatalogues {
@@ -45,7 +47,7 @@ export function createIndexRepository(db: Knex) {
       .raw<{ rows: IndexRow[] }>(
         `SELECT a.id::int AS id, a.code, a.name, lower(a.name) AS name_lower, a.name_unaccent, a.abbreviation,
                 a.abbreviation_unaccent, lower(coalesce(a.abbreviation, '')) AS abbreviation_lower, a.name_trigrams,
-                tsvector_to_array(a.name_tsv) AS lexemes, a.scope, a.status, a.main_field_code, a.hq_province_code,
+                tsvector_to_array(a.name_tsv) AS lexemes, a.scope, a.status, a.main_field_code, a.hq_province_code, a.updated_at,
                 coalesce((SELECT array_agg(o.field_code ORDER BY o.field_code) FROM association_other_fields o
                            WHERE o.association_id = a.id), '{}') AS other_fields
            FROM associations a

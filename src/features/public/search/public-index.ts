@@ -75,6 +75,8 @@ interface Doc {
   status: string | null;
   mainField: string | null;
   province: string | null;
+  /** updated_at in milliseconds (the list's quarterly update badge). */
+  updatedAt: number;
   /** The folded name's words as pg_trgm reads them (ids in the word dictionary), in order: a view of a shared pool. */
   words: Int32Array;
   /** What most records do not have (null: none of it), kept apart to keep the common record small. */
@@ -930,6 +932,7 @@ export class PublicIndex {
       status: this.strings.get(row.status),
       mainField: this.strings.get(row.main_field_code),
       province: this.strings.get(row.hq_province_code),
+      updatedAt: new Date(row.updated_at).getTime(),
       words: this.words.take(row.name_unaccent),
       rare: common ? null : rare,
     };
@@ -1307,6 +1310,8 @@ export class PublicIndex {
           status_name: d.status === null ? null : (this.names.statuses.get(d.status) ?? null),
           field_name: d.mainField === null ? null : (this.names.fields.get(d.mainField) ?? null),
           province_name: d.province === null ? null : (this.names.provinces.get(d.province) ?? null),
+          status: d.status,
+          updated_at: new Date(d.updatedAt),
         },
       ];
     });
