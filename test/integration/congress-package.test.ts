@@ -182,7 +182,8 @@ describe('a congress package: filed with minutes and charter, approved as one ve
     id = await startPackage(a.officer);
     expect(await startPackage(a.officer)).toBe(id); // the same open package
     const { page, fields } = await packagePage(a.officer, id);
-    for (const heading of ['Đại hội', 'Ban lãnh đạo mới', 'Tài liệu', 'Biên bản đại hội', 'Điều lệ sửa đổi']) expect(page.text).toContain(heading);
+    for (const heading of ['Đại hội', 'Ban lãnh đạo mới', 'Tài liệu', 'Biên bản đại hội', 'Điều lệ sửa đổi'])
+      expect(page.text).toContain(heading);
     expect(fields['leaders.0.full_name']).toBe('Nguyễn Văn Cũ');
     expect(fields['leaders.1.full_name']).toBe('Trần Thị Phó');
     expect(fields['leaders.2.full_name'] ?? '').toBe(''); // a former leader is not carried over
@@ -287,7 +288,12 @@ describe('a congress package: filed with minutes and charter, approved as one ve
 
     const history = await staff.get(`/quan-tri/hoi/${a.code}/lich-su`);
     expect(history.text.match(/Hồ sơ đại hội nhiệm kỳ khóa 5/g)).toHaveLength(1);
-    expect(await t.db.knex('notifications').where({ kind: 'submission.approved', link: `/hoi-cua-toi/dai-hoi/${id}` }).first()).toBeDefined();
+    expect(
+      await t.db
+        .knex('notifications')
+        .where({ kind: 'submission.approved', link: `/hoi-cua-toi/dai-hoi/${id}` })
+        .first(),
+    ).toBeDefined();
   });
 
   it('shares the one-open rule with Biểu mẫu 1: a package cannot start while a form is open', async () => {
@@ -387,6 +393,17 @@ describe('access and atomicity', () => {
       .send({ _csrf: csrfFrom((await owner.officer.get('/hoi-cua-toi/')).text), version: '1', name: 'Đổi tên', action: 'luu' });
     expect(asForm.status).toBe(404);
     expect((await submission(id)).status).toBe('draft');
+    // Opened through Biểu mẫu 1's address, the package shows on its own page; a Biểu mẫu 1 cannot start beside it.
+    const viaForm = await owner.officer.get(`/hoi-cua-toi/bieu-mau/${id}`);
+    expect(viaForm.status).toBe(303);
+    expect(viaForm.headers.location).toBe(`/hoi-cua-toi/dai-hoi/${id}`);
+    const home = await owner.officer.get('/hoi-cua-toi/');
+    expect(home.text).toContain(`Hội đang có hồ sơ đại hội số ${id}`);
+    const startForm = await owner.officer
+      .post('/hoi-cua-toi/bieu-mau')
+      .type('form')
+      .send({ _csrf: csrfFrom(home.text) });
+    expect(startForm.status).toBe(409);
   });
 
   it('applies nothing when the document link step fails (one transaction), then approves once fixed', async () => {

@@ -26,7 +26,11 @@ export async function checkAttachment(
   documentTypeCode?: string,
 ): Promise<AttachmentCheck> {
   const values = keptValues(body);
-  const parsed = uploadSchema.safeParse({ ...body, ...(documentTypeCode ? { document_type_code: documentTypeCode } : {}), supersedes_id: '' });
+  const parsed = uploadSchema.safeParse({
+    ...body,
+    ...(documentTypeCode ? { document_type_code: documentTypeCode } : {}),
+    supersedes_id: '',
+  });
   const errors = parsed.success ? {} : fieldErrors(parsed.error);
   const classified = errors.classification === CLASSIFIED_REFUSAL;
   const check = await checkUploadedFile(file, detectAllowedType, {
@@ -42,6 +46,12 @@ export async function checkAttachment(
   return {
     ok: true,
     data: parsed.data,
-    upload: { tempPath: file.path, size: file.size, sha256: file.sha256, originalName: sanitizeOriginalName(file.originalname), type: check.type },
+    upload: {
+      tempPath: file.path,
+      size: file.size,
+      sha256: file.sha256,
+      originalName: sanitizeOriginalName(file.originalname),
+      type: check.type,
+    },
   };
 }

@@ -114,7 +114,8 @@ export function packageHandlers(d: PackageControllerDeps) {
         const role = body.role;
         const ref = { id: target.sub.association_id, code: target.code, name: target.name };
         const checked = await checkAttachment(documents, actorFromRequest(req), ref, body, file, DOCUMENT_ROLES[role].typeCode);
-        if (!checked.ok) return await renderPackage(d, req, res, id, 400, { upload: { role, values: checked.values, errors: checked.errors } });
+        if (!checked.ok)
+          return await renderPackage(d, req, res, id, 400, { upload: { role, values: checked.values, errors: checked.errors } });
         try {
           await submissions.congress.attach(actorFromRequest(req), target, role, checked.data.title, checked.upload);
         } catch (err) {
@@ -134,7 +135,11 @@ export function packageHandlers(d: PackageControllerDeps) {
       const role = (req.body as Record<string, unknown> | undefined)?.role;
       if (!isDocumentRole(role)) throw new ValidationError({ role: BAD_ROLE });
       await submissions.congress.detach(actorFromRequest(req), req.user?.associationId ?? null, id, role);
-      flash(req, 'success', `Đã gỡ ${DOCUMENT_ROLES[role].label.toLowerCase()} khỏi hồ sơ đại hội. Tệp vẫn được lưu trong tài liệu của hội.`);
+      flash(
+        req,
+        'success',
+        `Đã gỡ ${DOCUMENT_ROLES[role].label.toLowerCase()} khỏi hồ sơ đại hội. Tệp vẫn được lưu trong tài liệu của hội.`,
+      );
       res.redirect(303, `${paths.submissions.congressForm(id)}#tai-lieu`);
     },
   };

@@ -15,9 +15,9 @@ import {
   type DocumentRole,
   lastCongress,
   newPackage,
-  packageDocuments,
   type PackageValues,
   packageBody,
+  packageDocuments,
   packageFromBody,
   packageFromPost,
   packageTitle,
@@ -61,7 +61,12 @@ async function startPackage(deps: SubmissionsDeps, actor: Actor, associationId: 
       await repo.addEvent(trx, { submissionId: row.id, action: 'create', comment: null, actorId: actor.userId, at });
       await audit.record(
         actor,
-        { action: 'submission.create', targetType: 'submission', targetId: row.id, details: { association: full.record.code, kind: 'congress' } },
+        {
+          action: 'submission.create',
+          targetType: 'submission',
+          targetId: row.id,
+          details: { association: full.record.code, kind: 'congress' },
+        },
         trx,
       );
       return row;
@@ -193,7 +198,13 @@ async function attachDocument(
       link: async (trx, row) => {
         if (!(await packages.setDocument(trx, ref, spec.column, row.id)))
           throw new ConflictError('Hồ sơ đại hội này đã được gửi: không đính kèm thêm tài liệu được.');
-        await deps.repo.addEvent(trx, { submissionId: sub.id, action: 'attach', comment: title, actorId: actor.userId, at: deps.clock.now() });
+        await deps.repo.addEvent(trx, {
+          submissionId: sub.id,
+          action: 'attach',
+          comment: title,
+          actorId: actor.userId,
+          at: deps.clock.now(),
+        });
       },
     },
     file,
@@ -237,7 +248,8 @@ export function packageOfficerMethods(deps: SubmissionsDeps) {
       return { sub, full, values: packageFromBody(sub.body), cmp, options, docs, inOffice, events: await repo.events(sub.id) };
     },
 
-    save: (actor: Actor, associationId: number | null, id: number, input: OfficerSave) => savePackage(deps, actor, associationId, id, input),
+    save: (actor: Actor, associationId: number | null, id: number, input: OfficerSave) =>
+      savePackage(deps, actor, associationId, id, input),
 
     /** The package a document may be attached to (the officer's, still open to changes); 404 / 409 otherwise. */
     async attachable(associationId: number | null, id: number): Promise<{ sub: SubmissionRow; code: string; name: string }> {
@@ -248,8 +260,14 @@ export function packageOfficerMethods(deps: SubmissionsDeps) {
       return { sub, code: full.record.code, name: full.record.name };
     },
 
-    attach: (actor: Actor, target: { sub: SubmissionRow; code: string; name: string }, role: DocumentRole, title: string, file: ReceivedUpload) =>
-      attachDocument(deps, actor, target, role, title, file),
-    detach: (actor: Actor, associationId: number | null, id: number, role: DocumentRole) => detachDocument(deps, actor, associationId, id, role),
+    attach: (
+      actor: Actor,
+      target: { sub: SubmissionRow; code: string; name: string },
+      role: DocumentRole,
+      title: string,
+      file: ReceivedUpload,
+    ) => attachDocument(deps, actor, target, role, title, file),
+    detach: (actor: Actor, associationId: number | null, id: number, role: DocumentRole) =>
+      detachDocument(deps, actor, associationId, id, role),
   };
 }

@@ -66,8 +66,14 @@ export function createCongressPackageRepository() {
     /** The new charter becomes the association's current one; the previous one (if any) is superseded by it. */
     async makeCurrentCharter(trx: Knex, associationId: number, newId: number, previousId: number | null, at: Date): Promise<void> {
       if (previousId !== null) {
-        await trx('attachments').where({ id: previousId, association_id: associationId }).whereNull('superseded_at').update({ superseded_at: at });
-        await trx('attachments').where({ id: newId, association_id: associationId }).whereNull('supersedes_id').update({ supersedes_id: previousId });
+        await trx('attachments')
+          .where({ id: previousId, association_id: associationId })
+          .whereNull('superseded_at')
+          .update({ superseded_at: at });
+        await trx('attachments')
+          .where({ id: newId, association_id: associationId })
+          .whereNull('supersedes_id')
+          .update({ supersedes_id: previousId });
       }
       await trx('associations').where({ id: associationId }).update({ charter_attachment_id: newId });
     },

@@ -21,7 +21,8 @@ const TAKEN = 'Hồ sơ này vừa được người khác xử lý. Tải lại
 /** The comment each decision needs: a return says what to correct, a rejection why. */
 function checkComment(action: ReviewAction, raw: string): string {
   const comment = raw.trim().slice(0, 4000);
-  if (action === 'return' && !comment) throw new ValidationError({ review_comment: 'Ghi ý kiến để hội biết cần sửa, bổ sung gì trong hồ sơ.' });
+  if (action === 'return' && !comment)
+    throw new ValidationError({ review_comment: 'Ghi ý kiến để hội biết cần sửa, bổ sung gì trong hồ sơ.' });
   if (action === 'reject' && !comment) throw new ValidationError({ review_comment: 'Ghi lý do từ chối hồ sơ.' });
   return comment;
 }
@@ -72,7 +73,16 @@ export async function decidePackage(deps: SubmissionsDeps, actor: Actor, id: num
       const record = applyAccepted(cmp, new Set(cmp.items.map((i) => i.key)));
       record.record.data_level = full.record.data_level === 'advanced' ? 'advanced' : 'basic';
       const reason = `${title} (hồ sơ số ${id})${comment ? `: ${comment}` : ''}`.slice(0, 500);
-      const row = await associations.update(actor, code, record, input.recordVersion, reason, `submission:${id}`, trx, linkDocuments(locked, pkg, at));
+      const row = await associations.update(
+        actor,
+        code,
+        record,
+        input.recordVersion,
+        reason,
+        `submission:${id}`,
+        trx,
+        linkDocuments(locked, pkg, at),
+      );
       appliedVersion = row.version;
     }
     const row = await repo.updateIfVersion(
@@ -80,7 +90,14 @@ export async function decidePackage(deps: SubmissionsDeps, actor: Actor, id: num
       id,
       input.version,
       WAITING_STATUSES,
-      { status, decisions: {}, reviewed_at: at, reviewed_by: actor.userId, review_comment: comment || null, applied_version: appliedVersion },
+      {
+        status,
+        decisions: {},
+        reviewed_at: at,
+        reviewed_by: actor.userId,
+        review_comment: comment || null,
+        applied_version: appliedVersion,
+      },
       at,
     );
     if (!row) throw new ConflictError(TAKEN);

@@ -7,9 +7,9 @@
  * approval applies them all as one version. Pure functions: no SQL, no HTTP.
  */
 import type { DocumentListItem } from '../documents/documents.service.js';
+import { bodyFromRecord, officerBody } from '../register-form/change-set.js';
 import { type FieldDef, fixedOptionLabel, SUBLISTS, type SubListDef } from '../register-form/definition.js';
 import type { RecordSnapshot } from '../register-form/diff.js';
-import { bodyFromRecord, officerBody } from '../register-form/change-set.js';
 import { type FlatBody, fromFlatBody } from '../register-form/flat-body.js';
 import { type CatalogueCodes, convertField, isoToVietnameseDate, parseVietnameseDate, shownValue } from '../register-form/schema.js';
 
@@ -85,7 +85,11 @@ export function lastCongress(full: RecordSnapshot): LastCongress | null {
   if (rows.length === 0) return null;
   const day = (v: unknown) => (v instanceof Date ? v.toISOString().slice(0, 10) : String(v ?? '').slice(0, 10));
   return {
-    heldOn: rows.map((r) => day(r.held_on)).reduce((a, b) => (b > a ? b : a), ''),
+    heldOn:
+      rows
+        .map((r) => day(r.held_on))
+        .sort()
+        .at(-1) ?? '',
     termNumber: Math.max(...rows.map((r) => Number(r.term_number) || 0)),
   };
 }
@@ -193,12 +197,14 @@ function congressErrors(pkg: PackageValues, ctx: PackageContext): Record<string,
     if (held > ctx.today)
       errors['congress.held_on'] = `Ngày kết thúc đại hội không được sau ngày hôm nay (${isoToVietnameseDate(ctx.today)}).`;
     else if (ctx.last && held <= ctx.last.heldOn)
-      errors['congress.held_on'] = `Ngày kết thúc đại hội phải sau đại hội gần nhất đã có trong hồ sơ (${isoToVietnameseDate(ctx.last.heldOn)}).`;
+      errors['congress.held_on'] =
+        `Ngày kết thúc đại hội phải sau đại hội gần nhất đã có trong hồ sơ (${isoToVietnameseDate(ctx.last.heldOn)}).`;
   }
   const term = typeof parsed.term_number === 'number' ? parsed.term_number : null;
   if (term !== null && ctx.last && !errors['congress.term_number']) {
     if (type === 'nhiem_ky' && term <= ctx.last.termNumber)
-      errors['congress.term_number'] = `Đại hội nhiệm kỳ mở khóa mới: nhiệm kỳ (khóa) phải lớn hơn khóa gần nhất trong hồ sơ (khóa ${ctx.last.termNumber}).`;
+      errors['congress.term_number'] =
+        `Đại hội nhiệm kỳ mở khóa mới: nhiệm kỳ (khóa) phải lớn hơn khóa gần nhất trong hồ sơ (khóa ${ctx.last.termNumber}).`;
     else if (type === 'bat_thuong' && term < ctx.last.termNumber)
       errors['congress.term_number'] = `Nhiệm kỳ (khóa) không được nhỏ hơn khóa gần nhất trong hồ sơ (khóa ${ctx.last.termNumber}).`;
   }

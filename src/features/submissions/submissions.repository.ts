@@ -169,7 +169,16 @@ export function createSubmissionsRepository(db: Knex) {
       const rows = await base
         .clone()
         .join('associations as a', 'a.id', 's.association_id')
-        .select('s.id', 's.kind', 's.status', 's.submitted_at', 's.round', 's.origin', 'a.code as association_code', 'a.name as association_name')
+        .select(
+          's.id',
+          's.kind',
+          's.status',
+          's.submitted_at',
+          's.round',
+          's.origin',
+          'a.code as association_code',
+          'a.name as association_name',
+        )
         .orderBy([
           { column: 's.submitted_at', order: all ? 'desc' : 'asc' },
           { column: 's.id', order: 'asc' },

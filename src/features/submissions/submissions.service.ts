@@ -6,9 +6,10 @@
  * (returned → resubmitted)* → approved | rejected. One open submission per association. Every write: one transaction
  * with its event, audit row and notices.
  */
+
+import type { Actor } from '../../lib/auth-context.js';
 import { packageOfficerMethods } from './congress-package.officer.js';
 import { decidePackage } from './congress-package.review.js';
-import type { Actor } from '../../lib/auth-context.js';
 import type { SubmissionsDeps } from './submissions.context.js';
 import { officerMethods } from './submissions.officer.js';
 import type { SubmissionKind, SubmissionStatus } from './submissions.repository.js';
