@@ -397,12 +397,12 @@ describe('access and atomicity', () => {
     const viaForm = await owner.officer.get(`/hoi-cua-toi/bieu-mau/${id}`);
     expect(viaForm.status).toBe(303);
     expect(viaForm.headers.location).toBe(`/hoi-cua-toi/dai-hoi/${id}`);
-    const home = await owner.officer.get('/hoi-cua-toi/');
-    expect(home.text).toContain(`Hội đang có hồ sơ đại hội số ${id}`);
+    const ownerHome = await owner.officer.get('/hoi-cua-toi/');
+    expect(ownerHome.text).toContain(`Hội đang có hồ sơ đại hội số ${id}`);
     const startForm = await owner.officer
       .post('/hoi-cua-toi/bieu-mau')
       .type('form')
-      .send({ _csrf: csrfFrom(home.text) });
+      .send({ _csrf: csrfFrom(ownerHome.text) });
     expect(startForm.status).toBe(409);
   });
 

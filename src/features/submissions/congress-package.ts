@@ -38,7 +38,7 @@ export const NEW_LEADERS: SubListDef = {
   ...LEADERS,
   title: 'Ban lãnh đạo mới',
   itemLabel: 'người được bầu',
-  blankRows: 3,
+  blankRows: 2,
   fields: LEADERS.fields.filter((f) => !DERIVED_LEADER_FIELDS.has(f.name)),
 };
 

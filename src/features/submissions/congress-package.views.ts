@@ -8,7 +8,7 @@ import { actorFromRequest } from '../../lib/auth-context.js';
 import type { DocumentsService } from '../documents/documents.service.js';
 import type { CatalogueOptions } from '../register-form/display.js';
 import { CONGRESS_FIELDS, DOCUMENT_ROLES, NEW_LEADERS, packageDocuments, packageFromBody, packageTitle } from './congress-package.js';
-import { EVENT_LABELS, STATUS_LABELS, type SubmissionsService } from './submissions.service.js';
+import { PACKAGE_EVENT_LABELS, STATUS_LABELS, type SubmissionsService } from './submissions.service.js';
 
 type ReviewData = Awaited<ReturnType<SubmissionsService['forReview']>>;
 
@@ -20,7 +20,7 @@ export function packageLocals(options: CatalogueOptions) {
     leaderList: NEW_LEADERS,
     roles: DOCUMENT_ROLES,
     statusLabels: STATUS_LABELS,
-    eventLabels: EVENT_LABELS,
+    eventLabels: PACKAGE_EVENT_LABELS,
   };
 }
 

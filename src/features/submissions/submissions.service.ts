@@ -37,6 +37,14 @@ export const EVENT_LABELS: Record<string, string> = {
   detach: 'Gỡ tài liệu khỏi hồ sơ',
 };
 
+/** The events of a congress package, where they read differently from a form's. */
+export const PACKAGE_EVENT_LABELS: Record<string, string> = {
+  ...EVENT_LABELS,
+  create: 'Lập hồ sơ đại hội',
+  submit: 'Gửi hồ sơ đại hội',
+  resubmit: 'Gửi lại hồ sơ đại hội đã sửa',
+};
+
 /** What the officer's and the staff's lists call each kind of submission. */
 export const KIND_LABELS: Record<SubmissionKind, string> = {
   form: 'Biểu mẫu 1',
