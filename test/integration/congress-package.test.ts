@@ -356,7 +356,7 @@ describe('return, resubmit and reject', () => {
     const page = await b.officer.get(`/hoi-cua-toi/dai-hoi/${id}`);
     expect(page.status).toBe(200);
     expect(page.text).toContain('Biên bản không có chữ ký.');
-    expect(page.text).not.toContain('Gửi hồ sơ đại hội');
+    expect(page.text).not.toContain('value="gui"'); // no form any more
     const res = await b.officer
       .post(`/hoi-cua-toi/dai-hoi/${id}`)
       .type('form')
