@@ -8,6 +8,7 @@ import type { Actor } from '../../lib/auth-context.js';
 import { ConflictError, StaleVersionError } from '../../lib/errors.js';
 import { vietnamToday } from '../../lib/format.js';
 import { paths } from '../../lib/urls.js';
+import type { FullRecord } from '../associations/associations.repository.js';
 import type { ReceivedUpload } from '../documents/documents.service.js';
 import { parseSubmission } from '../register-form/change-set.js';
 import {
@@ -86,11 +87,11 @@ async function startPackage(deps: SubmissionsDeps, actor: Actor, associationId: 
 async function sendErrors(
   deps: SubmissionsDeps,
   sub: SubmissionRow,
+  full: FullRecord,
   pkg: PackageValues,
   body: Record<string, string | string[]>,
   declared: boolean,
 ): Promise<Record<string, string>> {
-  const full = await recordOf(deps, sub.association_id);
   const codes = deps.associations.codesOf(await deps.associations.catalogueOptions());
   const errors = validatePackage(pkg, { codes, today: vietnamToday(deps.clock.now()), last: lastCongress(full) });
   if (!sub.minutes_attachment_id) errors.minutes = 'Đính kèm biên bản đại hội (bắt buộc) trước khi gửi hồ sơ.';
@@ -125,7 +126,7 @@ async function savePackage(
   const pkg = packageFromPost(input.body);
   const body = packageBody(full, pkg);
   if (input.submit) {
-    const errors = await sendErrors(deps, sub, pkg, body, input.declared);
+    const errors = await sendErrors(deps, sub, full, pkg, body, input.declared);
     if (Object.keys(errors).length) return { ok: false, errors, values: pkg };
   }
   const at = clock.now();

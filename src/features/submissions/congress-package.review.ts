@@ -55,6 +55,8 @@ export async function decidePackage(deps: SubmissionsDeps, actor: Actor, id: num
     throw new StaleVersionError(null, 'Hồ sơ hội đã được lưu sau khi bạn mở trang xét duyệt. Tải lại trang để xem thay đổi mới nhất.');
   const comment = checkComment(input.action, input.comment);
   const { cmp } = await comparison(deps, full, sub);
+  if (input.action === 'approve' && !sub.minutes_attachment_id)
+    throw new ValidationError({ review_comment: 'Hồ sơ chưa có biên bản đại hội: không duyệt được, hãy trả lại cho hội để bổ sung.' });
   if (input.action === 'approve' && Object.keys(cmp.errors).length)
     throw new ValidationError({
       review_comment: 'Hồ sơ có mục không còn hợp lệ theo danh mục hiện hành (xem cảnh báo ở đầu trang): trả lại cho hội để sửa.',
