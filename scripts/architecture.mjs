@@ -49,7 +49,7 @@ const PURPOSES = {
   'src/features/public/search': 'the in-memory index of published associations behind the public list',
   'src/features/register-form': 'Biểu mẫu 1: definition, parsing, change-sets, workbook codec',
   'src/features/reports': 'reports (a)–(n): queries, pages, CSV and XLSX export',
-  'src/features/submissions': "Biểu mẫu 1 filed online by an association's officer, and its review",
+  'src/features/submissions': "Biểu mẫu 1 and congress packages filed online by an association's officer, and their review",
   'src/features/support': 'questions and answers between users and the ministry',
   'src/features/violations': 'violations, evidence, sanctions',
   views: 'EJS: the layout, partials, form components that render label, hint and error, one folder per feature',

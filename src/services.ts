@@ -100,6 +100,7 @@ export function createServices({ db, config, clock, logger }: ServiceDeps) {
     notifications,
     audit,
     clock,
+    documents,
   });
   const imports = createImportsService({
     db,

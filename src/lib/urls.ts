@@ -125,6 +125,11 @@ export const paths = Object.freeze({
     uploadWorkbook: (...query: Query[]) => `${OFFICER}/bieu-mau/tai-len${queryString(...query)}`,
     form: (id: number) => `${OFFICER}/bieu-mau/${seg(id)}`,
     attach: (id: number, ...query: Query[]) => `${OFFICER}/bieu-mau/${seg(id)}/tai-lieu${queryString(...query)}`,
+    /** A term congress's outcome filed as one package (congress, new leadership, minutes, amended charter). */
+    congressStart: () => `${OFFICER}/dai-hoi`,
+    congressForm: (id: number) => `${OFFICER}/dai-hoi/${seg(id)}`,
+    congressAttach: (id: number, ...query: Query[]) => `${OFFICER}/dai-hoi/${seg(id)}/tai-lieu${queryString(...query)}`,
+    congressDetach: (id: number) => `${OFFICER}/dai-hoi/${seg(id)}/go-tai-lieu`,
     queue: (...query: Query[]) => `${ADMIN}/bieu-mau${queryString(...query)}`,
     review: (id: number) => `${ADMIN}/bieu-mau/${seg(id)}`,
   }),

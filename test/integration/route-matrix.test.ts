@@ -57,6 +57,12 @@ const MATRIX: Record<string, Access> = {
   'GET /hoi-cua-toi/bieu-mau/:id': ['association'],
   'POST /hoi-cua-toi/bieu-mau/:id': ['association'],
   'POST /hoi-cua-toi/bieu-mau/:id/tai-lieu': ['association'],
+  // A term congress's outcome filed as one package (issue 16 item 6), reviewed on the same staff routes.
+  'POST /hoi-cua-toi/dai-hoi': ['association'],
+  'GET /hoi-cua-toi/dai-hoi/:id': ['association'],
+  'POST /hoi-cua-toi/dai-hoi/:id': ['association'],
+  'POST /hoi-cua-toi/dai-hoi/:id/tai-lieu': ['association'],
+  'POST /hoi-cua-toi/dai-hoi/:id/go-tai-lieu': ['association'],
   'GET /quan-tri/bieu-mau': REGISTER_EDIT,
   'GET /quan-tri/bieu-mau/:id': REGISTER_EDIT,
   'POST /quan-tri/bieu-mau/:id': REGISTER_EDIT,

@@ -147,7 +147,9 @@ function recordWriteMethods(deps: Deps) {
 
     /**
      * Save the whole form. `source` is 'edit', or 'submission:<id>' / 'import:<id>' for later features; `outer`:
-     * the caller's transaction, so the record's new version commits together with the caller's own rows.
+     * the caller's transaction, so the record's new version commits together with the caller's own rows;
+     * `afterWrite`: the caller's own writes to the record's rows (e.g. a congress package linking its documents),
+     * made after the form's and before the version's snapshot, so they belong to this one version.
      */
     update(
       actor: Actor,
@@ -157,11 +159,13 @@ function recordWriteMethods(deps: Deps) {
       reason: string | null,
       source = 'edit',
       outer?: Knex.Transaction,
+      afterWrite?: (trx: Knex, row: AssociationRow) => Promise<void>,
     ): Promise<AssociationRow> {
       const write = async (trx: Knex, row: AssociationRow, at: Date) => {
         await resolveInput(repo, input, row.id, trx);
         const updated = await repo.updateIfVersion(trx, row.id, expectedVersion, recordPatch(input.record), actor.userId, at);
         if (updated) await writeLists(repo, trx, row.id, input);
+        if (updated && afterWrite) await afterWrite(trx, updated);
         return updated;
       };
       return versionedWrite(actor, { code, expectedVersion, action: 'association.update', source, reason, write }, outer);

@@ -38,6 +38,8 @@ export interface UploadInput {
   supersedesId: number | null;
   /** Provenance of the file: 'edit' (staff upload, the default) or 'submission:<id>'. */
   source?: string;
+  /** The caller's own write naming the new attachment (e.g. a congress package's minutes), in the same transaction. */
+  link?: (trx: Knex, row: AttachmentRow) => Promise<void>;
 }
 
 /** A file received into the temp folder and checked by content. */
@@ -175,6 +177,7 @@ export function createDocumentsService({ db, repo, storage, audit, notifications
             },
             trx,
           );
+          if (input.link) await input.link(trx, row);
           await storage.place(file.tempPath, storageName);
           placed = true;
           return row;

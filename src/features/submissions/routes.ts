@@ -20,6 +20,12 @@ export function submissionsRoutes(c: SubmissionsController): Router {
   r.get('/hoi-cua-toi/bieu-mau/:id', officer, c.show);
   r.post('/hoi-cua-toi/bieu-mau/:id', officer, c.save);
   r.post('/hoi-cua-toi/bieu-mau/:id/tai-lieu', officer, c.attach);
+  // A term congress's outcome as one package (congress, new leadership, minutes, amended charter).
+  r.post('/hoi-cua-toi/dai-hoi', officer, c.packageStart);
+  r.get('/hoi-cua-toi/dai-hoi/:id', officer, c.packageShow);
+  r.post('/hoi-cua-toi/dai-hoi/:id', officer, c.packageSave);
+  r.post('/hoi-cua-toi/dai-hoi/:id/tai-lieu', officer, c.packageAttach);
+  r.post('/hoi-cua-toi/dai-hoi/:id/go-tai-lieu', officer, c.packageDetach);
   r.get('/quan-tri/bieu-mau', review, c.queue);
   r.get('/quan-tri/bieu-mau/:id', review, c.review);
   r.post('/quan-tri/bieu-mau/:id', review, c.decide);

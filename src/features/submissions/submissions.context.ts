@@ -8,10 +8,11 @@ import { NotFoundError } from '../../lib/errors.js';
 import type { FullRecord } from '../associations/associations.repository.js';
 import type { AssociationsService } from '../associations/associations.service.js';
 import type { AuditService } from '../audit/audit.service.js';
+import type { DocumentsService } from '../documents/documents.service.js';
 import type { NotificationsService } from '../notifications/notifications.service.js';
 import { type Comparison, compare } from '../register-form/change-set.js';
 import type { CatalogueOptions } from '../register-form/display.js';
-import type { SubmissionRow, SubmissionsRepository } from './submissions.repository.js';
+import type { SubmissionKind, SubmissionRow, SubmissionsRepository } from './submissions.repository.js';
 
 /** The roles that review submissions (and are notified of new ones). */
 export const REVIEW_ROLES = ['ngo_staff', 'ngo_lead'] as const;
@@ -23,6 +24,8 @@ export interface SubmissionsDeps {
   notifications: NotificationsService;
   audit: AuditService;
   clock: Clock;
+  /** Attachments (a congress package's minutes and charter are stored through it). */
+  documents: DocumentsService;
 }
 
 export async function recordOf({ repo, associations }: SubmissionsDeps, associationId: number) {
@@ -43,10 +46,19 @@ export async function comparison(
   return { cmp, options };
 }
 
-/** The officer's own submission: another association's id is simply not found (scope in the query). */
-export async function own({ repo }: SubmissionsDeps, associationId: number | null, id: number): Promise<SubmissionRow> {
+/**
+ * The officer's own submission: another association's id is simply not found (scope in the query); with `kind`,
+ * so is a submission of the other kind (a congress package is never saved through Biểu mẫu 1's routes).
+ */
+export async function own(
+  { repo }: SubmissionsDeps,
+  associationId: number | null,
+  id: number,
+  kind?: SubmissionKind,
+): Promise<SubmissionRow> {
   const row = associationId === null ? undefined : await repo.findForAssociation(associationId, id);
-  if (!row) throw new NotFoundError('Không tìm thấy biểu mẫu này của hội.');
+  if (!row || (kind && row.kind !== kind))
+    throw new NotFoundError(kind === 'congress' ? 'Không tìm thấy hồ sơ đại hội này của hội.' : 'Không tìm thấy biểu mẫu này của hội.');
   return row;
 }
 

@@ -4,22 +4,24 @@ import { z } from 'zod';
 import type { Config } from '../../config.js';
 import { actorFromRequest } from '../../lib/auth-context.js';
 import { StaleVersionError, ValidationError } from '../../lib/errors.js';
-import { fieldErrors, keptValues } from '../../lib/forms.js';
+import { keptValues } from '../../lib/forms.js';
 import { idParam } from '../../lib/params.js';
-import { checkUploadedFile, WRONG_FILE_TYPE } from '../../lib/uploads.js';
 import { paths } from '../../lib/urls.js';
 import { flash } from '../../middleware/locals.js';
 import { TERM_COMPLIANCE, type TermInfo } from '../associations/congress-term.js';
-import { ACCEPT_ATTRIBUTE, attachmentDisposition, detectAllowedType, sanitizeOriginalName } from '../documents/documents.files.js';
-import { CLASSIFICATIONS, CLASSIFIED_REFUSAL, declaresClassified, uploadSchema } from '../documents/documents.schemas.js';
+import { ACCEPT_ATTRIBUTE, attachmentDisposition, detectAllowedType } from '../documents/documents.files.js';
+import { CLASSIFICATIONS, declaresClassified } from '../documents/documents.schemas.js';
 import type { DocumentsService } from '../documents/documents.service.js';
 import { createUploadReceiver, type DocumentStorage, type ReceivedFile } from '../documents/documents.storage.js';
 import { knownIds, rowKeys, STAFF_ONLY_GROUP } from '../register-form/change-set.js';
 import { ALL_FIELDS, GROUPS, SECTIONS, SUBLISTS } from '../register-form/definition.js';
 import { type FlatBody, fromFlatBody } from '../register-form/flat-body.js';
 import { CODE_KEY, formTemplateWorkbook, readFormWorkbook } from '../register-form/workbook.js';
+import { checkAttachment } from './attachment-check.js';
+import { packageHandlers } from './congress-package.controller.js';
+import { renderPackageReview } from './congress-package.views.js';
 import type { ReviewAction } from './submissions.review.js';
-import { EVENT_LABELS, STATUS_LABELS, type SubmissionsService } from './submissions.service.js';
+import { EVENT_LABELS, KIND_LABELS, STATUS_LABELS, type SubmissionsService } from './submissions.service.js';
 
 const PAGE_SIZE = 25;
 const DAY_MS = 86_400_000;
@@ -74,6 +76,8 @@ async function renderOfficer(
   const { submissions, documents, config } = c;
   const data = await submissions.forOfficer(req.user?.associationId ?? null, id);
   const { sub, full, cmp, options, events, returned } = data;
+  // A congress package has its own page.
+  if (sub.kind === 'congress') return res.redirect(303, paths.submissions.congressForm(sub.id));
   const values = fromFlatBody(form.body ?? sub.body);
   const known = knownIds(full);
   // Returned items as the form edits them: a field, or a sub-list row under its index in the stored body.
@@ -135,6 +139,8 @@ async function renderReview(
   const { submissions, documents } = c;
   const data = await submissions.forReview(id);
   const { sub, full, items } = data;
+  // A congress package is reviewed as one unit on its own page.
+  if (sub.kind === 'congress') return renderPackageReview({ submissions, documents }, req, res, data, status, form);
   if (items.some((i) => i.key.startsWith('leaders.')))
     await submissions.recordPersonalDataView(actorFromRequest(req), sub.id, full.record.code);
   const posted = form.body ?? {};
@@ -181,6 +187,7 @@ function officerHandlers(c: ControllerContext) {
         term,
         termCompliance: TERM_COMPLIANCE,
         statusLabels: STATUS_LABELS,
+        kindLabels: KIND_LABELS,
         groups: GROUPS,
         sublists: SUBLISTS,
       });
@@ -232,49 +239,32 @@ function attachHandlers(c: ControllerContext) {
       await receive(req, res);
       const file = req.file as ReceivedFile | undefined;
       try {
-        const body = (req.body ?? {}) as Record<string, unknown>;
-        const values = keptValues(body);
-        const parsed = uploadSchema.safeParse({ ...body, supersedes_id: '' });
-        const errors = parsed.success ? {} : fieldErrors(parsed.error);
-        const classified = errors.classification === CLASSIFIED_REFUSAL;
-        const check = await checkUploadedFile(file, detectAllowedType, {
-          missing: classified ? null : 'Chọn tệp tài liệu cần tải lên.',
-          empty: 'Tệp rỗng. Chọn lại tệp tài liệu.',
-        });
-        if (!check.ok && check.error) errors.file = check.error;
         const ref = { id: sub.association_id, code, name };
-        if (!parsed.success || !file || !check.ok || Object.keys(errors).length > 0) {
-          if (classified) await documents.recordRefusal(actorFromRequest(req), ref, 'classified');
-          else if (errors.file === WRONG_FILE_TYPE) await documents.recordRefusal(actorFromRequest(req), ref, 'file_type');
+        const checked = await checkAttachment(documents, actorFromRequest(req), ref, (req.body ?? {}) as Record<string, unknown>, file);
+        if (!checked.ok) {
           await storage.discardTemp(file?.path);
-          return await renderOfficer(c, req, res, id, 400, { upload: { values, errors } });
+          return await renderOfficer(c, req, res, id, 400, { upload: { values: checked.values, errors: checked.errors } });
         }
         try {
           await documents.upload(
             actorFromRequest(req),
             ref,
             {
-              documentTypeCode: parsed.data.document_type_code,
-              title: parsed.data.title,
+              documentTypeCode: checked.data.document_type_code,
+              title: checked.data.title,
               supersedesId: null,
               source: `submission:${sub.id}`,
             },
-            {
-              tempPath: file.path,
-              size: file.size,
-              sha256: file.sha256,
-              originalName: sanitizeOriginalName(file.originalname),
-              type: check.type,
-            },
+            checked.upload,
           );
         } catch (err) {
           if (err instanceof ValidationError) {
             await storage.discardTemp(file?.path);
-            return await renderOfficer(c, req, res, id, 400, { upload: { values, errors: err.fieldErrors } });
+            return await renderOfficer(c, req, res, id, 400, { upload: { values: keptValues(req.body), errors: err.fieldErrors } });
           }
           throw err;
         }
-        flash(req, 'success', `Đã đính kèm tài liệu «${parsed.data.title}» vào biểu mẫu.`);
+        flash(req, 'success', `Đã đính kèm tài liệu «${checked.data.title}» vào biểu mẫu.`);
         res.redirect(303, `${paths.submissions.form(id)}#tai-lieu`);
       } finally {
         await storage.discardTemp(file?.path);
@@ -347,6 +337,7 @@ function reviewHandlers(c: ControllerContext) {
         pages: Math.max(1, Math.ceil(total / PAGE_SIZE)),
         all,
         statusLabels: STATUS_LABELS,
+        kindLabels: KIND_LABELS,
       });
     },
 
@@ -370,8 +361,9 @@ function reviewHandlers(c: ControllerContext) {
           decisions[key] ??= { decision: '', comment: v };
         }
       }
+      let decided: { kind: string } | undefined;
       try {
-        await submissions.decide(actorFromRequest(req), id, {
+        decided = await submissions.decide(actorFromRequest(req), id, {
           version: parsed.data.version,
           recordVersion: parsed.data.record_version,
           action: parsed.data.action as ReviewAction,
@@ -388,7 +380,12 @@ function reviewHandlers(c: ControllerContext) {
         return: 'Đã trả lại biểu mẫu cho hội kèm ý kiến.',
         reject: 'Đã từ chối biểu mẫu.',
       };
-      flash(req, 'success', done[parsed.data.action] ?? 'Đã lưu.');
+      const packageDone: Record<string, string> = {
+        approve: 'Đã duyệt hồ sơ đại hội: toàn bộ nội dung hồ sơ đã cập nhật vào hồ sơ hội.',
+        return: 'Đã trả lại hồ sơ đại hội cho hội kèm ý kiến.',
+        reject: 'Đã từ chối hồ sơ đại hội.',
+      };
+      flash(req, 'success', (decided?.kind === 'congress' ? packageDone : done)[parsed.data.action] ?? 'Đã lưu.');
       res.redirect(303, paths.submissions.queue());
     },
   };
@@ -412,7 +409,13 @@ export function createSubmissionsController(deps: SubmissionsControllerDeps) {
       acceptFile: (fields) => !declaresClassified(fields),
     }),
   };
-  return { ...officerHandlers(c), ...attachHandlers(c), ...workbookHandlers(c), ...reviewHandlers(c) };
+  return {
+    ...officerHandlers(c),
+    ...attachHandlers(c),
+    ...workbookHandlers(c),
+    ...reviewHandlers(c),
+    ...packageHandlers({ submissions: c.submissions, documents: c.documents, storage, config, receive: c.receive }),
+  };
 }
 
 export type SubmissionsController = ReturnType<typeof createSubmissionsController>;

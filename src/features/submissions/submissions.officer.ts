@@ -12,6 +12,11 @@ import { parseAssociationForm } from '../register-form/schema.js';
 import { comparison, own, REVIEW_ROLES, recordOf, requireAssociation, returnedKeys, type SubmissionsDeps } from './submissions.context.js';
 import type { SubmissionRow } from './submissions.repository.js';
 
+/** One open submission per association: a congress package waits for its own outcome before a Biểu mẫu 1 starts. */
+function packageOpen(id: number): string {
+  return `Hội đang có hồ sơ đại hội số ${id} chưa xử lý xong. Mỗi lần hội chỉ có một hồ sơ đang mở: hoàn tất hồ sơ đại hội (hoặc chờ Vụ xét duyệt xong) rồi mới khai Biểu mẫu 1.`;
+}
+
 export interface OfficerSave {
   version: number;
   body: Record<string, unknown>;
@@ -19,7 +24,7 @@ export interface OfficerSave {
   declared: boolean;
 }
 
-function isUniqueViolation(err: unknown): boolean {
+export function isUniqueViolation(err: unknown): boolean {
   const e = err as { code?: string; message?: string };
   return e.code === '23505' || /submissions_one_open/.test(e.message ?? '');
 }
@@ -84,7 +89,7 @@ export async function saveByOfficer(
   input: OfficerSave,
 ): Promise<{ ok: true; sub: SubmissionRow } | { ok: false; errors: Record<string, string>; body: FlatBody }> {
   const { db, repo, associations, notifications, audit, clock } = deps;
-  const sub = await own(deps, associationId, id);
+  const sub = await own(deps, associationId, id, 'form');
   if (sub.status !== 'draft' && sub.status !== 'returned')
     throw new ConflictError('Biểu mẫu này đã được gửi hoặc đã được xử lý: không sửa được nữa.');
   const full = await recordOf(deps, sub.association_id);
@@ -153,6 +158,7 @@ export async function draftFromWorkbook(
   const body = officerBody(parseAssociationForm(posted, associations.codesOf(options)).values);
   const open = await repo.openFor(assoc);
   if (!open) return createDraft(deps, actor, assoc, body, 'excel');
+  if (open.kind === 'congress') throw new ConflictError(packageOpen(open.id));
   if (open.status !== 'draft')
     throw new ConflictError(
       open.status === 'returned'
@@ -190,7 +196,9 @@ export function officerMethods(deps: SubmissionsDeps) {
     /** Start the form (or continue the open one). */
     async start(actor: Actor, associationId: number | null): Promise<SubmissionRow> {
       const id = await requireAssociation(associationId);
-      return (await repo.openFor(id)) ?? createDraft(deps, actor, id, null, 'web');
+      const open = await repo.openFor(id);
+      if (open?.kind === 'congress') throw new ConflictError(packageOpen(open.id));
+      return open ?? createDraft(deps, actor, id, null, 'web');
     },
 
     /** One submission of the officer's association with what the form needs. */
@@ -216,13 +224,13 @@ export function officerMethods(deps: SubmissionsDeps) {
         });
       const open = await repo.openFor(assoc);
       const options = await associations.catalogueOptions();
-      const body = open?.status === 'draft' ? open.body : bodyFromRecord(full);
+      const body = open?.status === 'draft' && open.kind === 'form' ? open.body : bodyFromRecord(full);
       return { code: full.record.code, workbook: { name: full.record.name, options, body } };
     },
 
     /** The draft (or returned) submission a document may be attached to; 404 / 409 otherwise. */
     async attachable(associationId: number | null, id: number): Promise<{ sub: SubmissionRow; code: string; name: string }> {
-      const sub = await own(deps, associationId, id);
+      const sub = await own(deps, associationId, id, 'form');
       if (sub.status !== 'draft' && sub.status !== 'returned')
         throw new ConflictError('Biểu mẫu này đã được gửi: không đính kèm thêm tài liệu được.');
       const full = await recordOf(deps, sub.association_id);

@@ -7,6 +7,8 @@ export const SUBMISSION_STATUSES = ['draft', 'submitted', 'returned', 'resubmitt
 export type SubmissionStatus = (typeof SUBMISSION_STATUSES)[number];
 export const OPEN_STATUSES: readonly SubmissionStatus[] = ['draft', 'submitted', 'returned', 'resubmitted'];
 export const WAITING_STATUSES: readonly SubmissionStatus[] = ['submitted', 'resubmitted'];
+/** 'form': Biểu mẫu 1; 'congress': a term congress's outcome filed as one package (congress-package.ts). */
+export type SubmissionKind = 'form' | 'congress';
 
 export interface Decision {
   decision: 'accepted' | 'returned';
@@ -18,6 +20,7 @@ export type Decisions = Record<string, Decision>;
 export interface SubmissionRow {
   id: number;
   association_id: number;
+  kind: SubmissionKind;
   status: SubmissionStatus;
   origin: 'web' | 'excel';
   body: FlatBody;
@@ -31,6 +34,9 @@ export interface SubmissionRow {
   reviewed_by: number | null;
   review_comment: string | null;
   applied_version: number | null;
+  /** A congress package's minutes and amended charter (attachments of the association); null for Biểu mẫu 1. */
+  minutes_attachment_id: number | null;
+  charter_attachment_id: number | null;
   version: number;
   created_by: number | null;
   created_at: Date;
@@ -47,6 +53,7 @@ export interface SubmissionEvent {
 
 export interface QueueItem {
   id: number;
+  kind: SubmissionKind;
   status: SubmissionStatus;
   submitted_at: Date;
   round: number;
@@ -162,7 +169,16 @@ export function createSubmissionsRepository(db: Knex) {
       const rows = await base
         .clone()
         .join('associations as a', 'a.id', 's.association_id')
-        .select('s.id', 's.status', 's.submitted_at', 's.round', 's.origin', 'a.code as association_code', 'a.name as association_name')
+        .select(
+          's.id',
+          's.kind',
+          's.status',
+          's.submitted_at',
+          's.round',
+          's.origin',
+          'a.code as association_code',
+          'a.name as association_name',
+        )
         .orderBy([
           { column: 's.submitted_at', order: all ? 'desc' : 'asc' },
           { column: 's.id', order: 'asc' },
