@@ -4,17 +4,12 @@
  * an officer only their own record or the public one), saved searches' new matches, "Bỏ theo dõi" from the notice,
  * and the daily digest (e-mail only with SMTP).
  */
-import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFollowsRepository } from '../../src/features/follows/follows.repository.js';
-import { createPublicRepository } from '../../src/features/public/public.repository.js';
-import { createJobs } from '../../src/jobs/registry.js';
-import { createJobRunner } from '../../src/jobs/runner.js';
-import type { Mailer, MailMessage } from '../../src/lib/mailer.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
 import { anOrganisation } from '../helpers/builders.js';
 import { formFields, VALID_STAFF_FORM } from '../helpers/forms.js';
 import { type Agent, agent, createAssociationViaForm, csrfFrom, loggedInAgent } from '../helpers/http.js';
+import { startTestSmtp } from '../helpers/smtp.js';
 import { createUser, type TestUser } from '../helpers/users.js';
 
 let t: TestContext;
@@ -315,59 +310,76 @@ describe('saved searches', () => {
 });
 
 describe('daily digest', () => {
-  it('sends one e-mail per user listing the unread follow notices, only with SMTP, once a day', async () => {
+  /** Follow notices as the follow-changes job writes them (the digest reads nothing else). */
+  async function followNotices(ctx: TestContext, user: TestUser, titles: string[]) {
+    await ctx.db.knex.transaction(async (trx) => {
+      for (const [i, title] of titles.entries()) {
+        await ctx.services.notifications.notifyUsers(trx, [user.id], {
+          kind: i % 2 === 0 ? 'follow.record' : 'follow.search',
+          title,
+          body: `Nội dung ${title}.`,
+          link: `/hoi/H00000${i + 1}`,
+        });
+      }
+      await ctx.services.notifications.notifyUsers(trx, [user.id], { kind: 'cycle.quarterly', title: 'Kỳ cập nhật dữ liệu' });
+    });
+    return ctx.db.knex('notifications').where({ user_id: user.id }).orderBy('id').select('id', 'kind', 'emailed_at');
+  }
+
+  it('without SMTP sends nothing and leaves the notices as they are', async () => {
     const user = await createUser(t.db.knex, ['leader']);
-    await t.db.knex('users').where({ id: user.id }).update({ email: 'lanh.dao@bnv.test' });
-    const code = await newRecord('Hội Thư tổng hợp', { published: true });
-    const a = await loggedInAgent(t, user);
-    expect((await pressFollow(a, `/quan-tri/hoi/${code}`, code, 'follow')).status).toBe(303);
-    await edit(code, { hq_address: '5 Hàng Bài' });
-    await runChanges();
-    await edit(code, { hq_address: '6 Hàng Bài' });
-    await runChanges();
-    const unread = await noticesOf(user, 'follow.record');
-    expect(unread).toHaveLength(2);
-    // One read before the digest is left out of it.
-    await t.db.knex('notifications').where({ id: unread[0].id }).update({ read_at: new Date() });
-
-    // Without SMTP (this app): nothing sent, nothing marked.
-    const off = await t.services.jobs.runner.run('follow-digest', { trigger: 'manual', period: '2026-12-07' });
-    expect(off.counts).toMatchObject({ smtp_configured: 0, emails_sent: 0 });
+    await t.db.knex('users').where({ id: user.id }).update({ email: 'khong.gui@bnv.test' });
+    await followNotices(t, user, ['Tin một']);
+    const run = await t.services.jobs.runner.run('follow-digest', { trigger: 'manual', period: '2026-12-07' });
+    expect(run.status).toBe('succeeded');
+    expect(run.counts).toMatchObject({ smtp_configured: 0, emails_sent: 0 });
     expect(await t.db.knex('notifications').where({ user_id: user.id }).whereNotNull('emailed_at')).toHaveLength(0);
+  });
 
-    const sent: MailMessage[] = [];
-    const capture: Mailer = {
-      enabled: true,
-      async send(m) {
-        sent.push(m);
-      },
-      close() {},
-    };
-    const deps = { db: t.db.knex, config: { ...t.config, publicUrl: 'https://csdl-hoi.example.vn' }, clock: t.clock };
-    const follows = {
-      repo: createFollowsRepository(t.db.knex),
-      effectiveAccess: (id: number) => t.services.access.effectiveAccess(id),
-      publicMatches: createPublicRepository(t.db.knex).matchingAmong,
-    };
-    const runner = createJobRunner({
-      ...deps,
-      logger: pino({ level: 'silent' }),
-      jobs: createJobs({ ...deps, notifications: t.services.notifications, mailer: capture, follows }),
+  it('with SMTP: one e-mail per user and day listing the unread follow notices, each notice e-mailed once', async () => {
+    const smtp = await startTestSmtp();
+    const m = await buildTestApp({
+      SMTP_URL: smtp.url,
+      MAIL_FROM: 'CSDL hội <no-reply@csdl-hoi.test>',
+      PUBLIC_URL: 'https://csdl-hoi.example.vn',
     });
-    expect((await runner.run('follow-digest', { trigger: 'manual', period: '2026-12-08' })).status).toBe('succeeded');
-    const mine = sent.filter((m) => m.to === 'lanh.dao@bnv.test');
-    expect(mine).toHaveLength(1);
-    expect(mine[0]?.subject).toMatch(/^\[CSDL hội\] Tin theo dõi ngày \d{2}\/\d{2}\/\d{4}: 1 thông báo mới$/);
-    expect(mine[0]?.text).toContain('Hồ sơ hội bạn theo dõi có thay đổi: Hội Thư tổng hợp');
-    expect(mine[0]?.text).toContain(`Xem tại: https://csdl-hoi.example.vn/quan-tri/hoi/${code}`);
-    expect(mine[0]?.text).toContain('https://csdl-hoi.example.vn/theo-doi');
-    expect(mine[0]?.messageId).toBe(`<follow-digest-${user.id}.2026-12-08@csdl-hoi>`);
-    expect(await t.db.knex('notifications').where({ id: unread[1].id }).first('emailed_at')).toMatchObject({
-      emailed_at: expect.any(Date),
-    });
+    const send = vi.spyOn(m.services.mailer, 'send');
+    try {
+      const user = await createUser(m.db.knex, ['leader']);
+      await m.db.knex('users').where({ id: user.id }).update({ email: 'lanh.dao@bnv.test' });
+      const noAddress = await createUser(m.db.knex, ['exploiter']);
+      const rows = await followNotices(m, user, [
+        'Hồ sơ hội bạn theo dõi có thay đổi: Hội A',
+        'Tìm kiếm đã lưu có 1 hội mới',
+        'Đã đọc rồi',
+      ]);
+      await followNotices(m, noAddress, ['Không có địa chỉ']);
+      // One is read before the digest: left out of it.
+      await m.db.knex('notifications').where({ id: rows[2]?.id }).update({ read_at: new Date() });
 
-    // The next day with nothing new: no e-mail.
-    expect((await runner.run('follow-digest', { trigger: 'manual', period: '2026-12-09' })).status).toBe('succeeded');
-    expect(sent.filter((m) => m.to === 'lanh.dao@bnv.test')).toHaveLength(1);
+      const run = await m.services.jobs.runner.run('follow-digest', { trigger: 'manual', period: '2026-12-08' });
+      expect(run.status, String(run.reason)).toBe('succeeded');
+      expect(smtp.messages.map((x) => x.to)).toEqual([['lanh.dao@bnv.test']]);
+      expect(smtp.messages[0]?.messageId).toBe(`<follow-digest-${user.id}.2026-12-08@csdl-hoi>`);
+      const mail = send.mock.calls[0]?.[0];
+      expect(mail?.subject).toMatch(/^\[CSDL hội\] Tin theo dõi ngày \d{2}\/\d{2}\/\d{4}: 2 thông báo mới$/);
+      expect(mail?.text).toContain('1. Hồ sơ hội bạn theo dõi có thay đổi: Hội A');
+      expect(mail?.text).toContain('2. Tìm kiếm đã lưu có 1 hội mới');
+      expect(mail?.text).toContain('Xem tại: https://csdl-hoi.example.vn/hoi/H000001');
+      expect(mail?.text).toContain('bỏ theo dõi tại: https://csdl-hoi.example.vn/theo-doi');
+      expect(mail?.text).not.toContain('Đã đọc rồi');
+      expect(mail?.text).not.toContain('Kỳ cập nhật dữ liệu');
+      const emailed = await m.db.knex('notifications').where({ user_id: user.id }).whereNotNull('emailed_at').pluck('id');
+      expect(emailed.sort()).toEqual([rows[0]?.id, rows[1]?.id].sort());
+
+      // The same day again is skipped; the next day with nothing new sends nothing.
+      expect((await m.services.jobs.runner.run('follow-digest', { trigger: 'manual', period: '2026-12-08' })).status).toBe('skipped');
+      expect((await m.services.jobs.runner.run('follow-digest', { trigger: 'manual', period: '2026-12-09' })).status).toBe('succeeded');
+      expect(smtp.messages).toHaveLength(1);
+    } finally {
+      send.mockRestore();
+      await m.db.destroy();
+      await smtp.close();
+    }
   });
 });
