@@ -2,12 +2,13 @@
  * The daily e-mail digest of follow notices (issue 16 item 2), when SMTP is configured: one e-mail per user per day
  * listing their unread follow notices not yet e-mailed (oldest first, at most MAX_NOTICES; the rest go the next day),
  * sent one user at a time and marked (`notifications.emailed_at`) right after, so a run killed or failing midway is
- * re-run for the others only; once per day (the job's period). Without SMTP it sends nothing: the notices stay in-app.
- * The Message-ID is stable per user and day, so a receiving side can drop a duplicate.
+ * re-run for the others only; once per firing of its schedule (daily by default: the job's period). Without SMTP
+ * it sends nothing: the notices stay in-app. The Message-ID is stable per user and period, so a receiving side can
+ * drop a duplicate.
  */
 import type { JobDefinition } from '../../jobs/job.js';
 import type { Clock } from '../../lib/clock.js';
-import { formatDate, formatDateTime, vietnamToday } from '../../lib/format.js';
+import { formatDate, formatDateTime } from '../../lib/format.js';
 import type { Mailer } from '../../lib/mailer.js';
 import { paths } from '../../lib/urls.js';
 import type { DigestNotice, FollowsRepository } from './follows.repository.js';
@@ -61,8 +62,8 @@ export function createFollowDigestJob({ repo, mailer, clock, publicUrl }: Follow
     name: 'follow-digest',
     title: 'Thư tổng hợp tin theo dõi hằng ngày',
     description: 'Gửi mỗi người dùng một thư điện tử mỗi ngày liệt kê các thông báo theo dõi chưa đọc (chỉ khi đã cấu hình máy chủ thư)',
+    // Its period is the schedule's latest firing (once a day by default): a restart later that day sends nothing again.
     schedule: 'follow-digest',
-    period: (now) => vietnamToday(now),
     async run({ period, logger }) {
       const counts = { recipients: 0, emails_sent: 0, notices_sent: 0, smtp_configured: mailer.enabled ? 1 : 0 };
       if (!mailer.enabled) return counts;
