@@ -36,6 +36,7 @@ const PURPOSES = {
   'src/features/charters': 'charter versions (DOCX text, typed text) compared article by article',
   'src/features/documents': "a record's attachments: uploads checked by content, storage, downloads",
   'src/features/fees': 'data-access fees: schedules, contracts, ledger, statements',
+  'src/features/follows': 'following records and saving public searches: buttons, change notices, daily e-mail digest',
   'src/features/guide': 'the in-app user guide (docs/huong-dan)',
   'src/features/health': 'liveness, readiness, Prometheus metrics',
   'src/features/home': 'the staff home page',

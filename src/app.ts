@@ -25,6 +25,8 @@ import { createDocumentsController } from './features/documents/documents.contro
 import { documentsRoutes } from './features/documents/routes.js';
 import { createFeesController } from './features/fees/fees.controller.js';
 import { feesRoutes } from './features/fees/routes.js';
+import { createFollowsController } from './features/follows/follows.controller.js';
+import { followsRoutes } from './features/follows/routes.js';
 import { createGuideController } from './features/guide/guide.controller.js';
 import { guideRoutes } from './features/guide/routes.js';
 import { healthRoutes, metricsRoutes } from './features/health/routes.js';
@@ -174,6 +176,9 @@ export function createApp({ config, db, services, logger, clock, extraRoutes }: 
   app.use(locals(csrf, APP_NAME));
   const notificationsController = createNotificationsController({ notifications: services.notifications, clock });
   app.use(notificationsController.unreadBadge);
+  // The "Theo dõi" button's state on the record pages (features/follows): signed-in GETs of those pages only.
+  const followsController = createFollowsController({ follows: services.follows });
+  app.use(followsController.pageState);
   // 6. Feature routers; each route declares its guard.
   app.use(authRoutes(createAuthController({ auth: services.auth, clock, config }), loginRateLimiter(config)));
   app.use(publicRoutes(publicController));
@@ -201,6 +206,7 @@ export function createApp({ config, db, services, logger, clock, extraRoutes }: 
     ),
   );
   app.use(notificationsRoutes(notificationsController));
+  app.use(followsRoutes(followsController));
   app.use(
     submissionsRoutes(
       createSubmissionsController({

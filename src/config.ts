@@ -110,6 +110,10 @@ const envSchema = z.object({
   SCHEDULE_ANNUAL_REPORT_REMINDER: cronExpr('0 8 * 12 *'),
   // Weekly by default (R-20.1: at least weekly): Sunday 02:00 Viet Nam time; the restore drill follows each backup.
   SCHEDULE_BACKUP: cronExpr('0 2 * * 0'),
+  // Follows (issue 16 item 2): changes of followed records and new matches of saved searches every 15 minutes; the
+  // e-mail digest of unread follow notices once a day before the working day.
+  SCHEDULE_FOLLOW_CHANGES: cronExpr('*/15 * * * *'),
+  SCHEDULE_FOLLOW_DIGEST: cronExpr('45 6 * * *'),
   SMTP_URL: z
     .string()
     .regex(/^smtps?:\/\/[^\s]+$/, { error: 'phải là một URL smtp://… hoặc smtps://…' })
@@ -331,6 +335,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
         'congress-alerts': e.SCHEDULE_CONGRESS_ALERTS,
         'annual-report-reminder': e.SCHEDULE_ANNUAL_REPORT_REMINDER,
         backup: e.SCHEDULE_BACKUP,
+        'follow-changes': e.SCHEDULE_FOLLOW_CHANGES,
+        'follow-digest': e.SCHEDULE_FOLLOW_DIGEST,
       },
     },
     mail: { smtpUrl: e.SMTP_URL ?? null, from: e.MAIL_FROM ?? null },

@@ -23,6 +23,8 @@ import { createDocumentsService } from './features/documents/documents.service.j
 import { createDocumentStorage } from './features/documents/documents.storage.js';
 import { createFeesRepository } from './features/fees/fees.repository.js';
 import { createFeesService } from './features/fees/fees.service.js';
+import { createFollowsRepository } from './features/follows/follows.repository.js';
+import { createFollowsService } from './features/follows/follows.service.js';
 import { createGuideService } from './features/guide/guide.service.js';
 import { createImportsRepository } from './features/imports/imports.repository.js';
 import { createImportsService } from './features/imports/imports.service.js';
@@ -144,7 +146,20 @@ export function createServices({ db, config, clock, logger }: ServiceDeps) {
     onExport: (trx, e) => fees.chargeExport(trx, e),
   });
   const mailer = createMailer(config.mail);
-  const jobRunner = createJobRunner({ db, config, clock, logger, jobs: createJobs({ db, config, clock, notifications, mailer }) });
+  const followsRepo = createFollowsRepository(db);
+  const follows = createFollowsService({ db, repo: followsRepo, audit, clock });
+  const followJobs = {
+    repo: followsRepo,
+    effectiveAccess: (userId: number) => access.effectiveAccess(userId),
+    publicMatches: publicRepo.matchingAmong,
+  };
+  const jobRunner = createJobRunner({
+    db,
+    config,
+    clock,
+    logger,
+    jobs: createJobs({ db, config, clock, notifications, mailer, follows: followJobs }),
+  });
   const jobs = createJobsService({
     runner: jobRunner,
     cycles: createCyclesRepository(db),
@@ -182,6 +197,7 @@ export function createServices({ db, config, clock, logger }: ServiceDeps) {
     guide,
     notifications,
     fees,
+    follows,
     violations,
     support,
     submissions,

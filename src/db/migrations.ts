@@ -37,6 +37,7 @@ import * as m20261231000300 from '../../migrations/20261231000300_add_activity_s
 import * as m20261231001500 from '../../migrations/20261231001500_congress_terms_live.js';
 import * as m20261231002200 from '../../migrations/20261231002200_index_audit_log_filters.js';
 import * as m20261231002500 from '../../migrations/20261231002500_create_charter_texts.js';
+import * as m20261231002600 from '../../migrations/20261231002600_create_follows.js';
 import * as m20261231002700 from '../../migrations/20261231002700_add_congress_packages.js';
 
 interface MigrationModule {
@@ -79,6 +80,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, MigrationModule]> = [
   ['20261231001500_congress_terms_live', m20261231001500],
   ['20261231002200_index_audit_log_filters', m20261231002200],
   ['20261231002500_create_charter_texts', m20261231002500],
+  ['20261231002600_create_follows', m20261231002600],
   ['20261231002700_add_congress_packages', m20261231002700],
 ];
 

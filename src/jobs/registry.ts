@@ -7,6 +7,8 @@ import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { backupDrillJob, backupJob } from '../features/backup/jobs.js';
+import { createFollowChangesJob, type FollowJobsDeps } from '../features/follows/follow-changes.job.js';
+import { createFollowDigestJob } from '../features/follows/follow-digest.job.js';
 import { createAnnualReportReminderJob } from '../features/jobs/annual-report-reminder.job.js';
 import { createCongressAlertsJob } from '../features/jobs/congress-alerts.job.js';
 import { createCongressAlertsRepository } from '../features/jobs/congress-alerts.repository.js';
@@ -23,10 +25,12 @@ export interface JobDeps {
   clock: Clock;
   notifications: NotificationsService;
   mailer: Mailer;
+  /** What the follow jobs read (features/follows); absent in tests that build only the other jobs. */
+  follows?: Omit<FollowJobsDeps, 'regime'>;
 }
 
 /** Every job of the application. */
-export function createJobs({ db, config, clock, notifications, mailer }: JobDeps): readonly JobDefinition[] {
+export function createJobs({ db, config, clock, notifications, mailer, follows }: JobDeps): readonly JobDefinition[] {
   const backupContext = (logger: Logger) => ({ db, config, clock, logger });
   /**
    * The scheduled backup (R-20.1) is followed at once by a restore drill of what it wrote (RELIABILITY 38): a drill
@@ -55,5 +59,11 @@ export function createJobs({ db, config, clock, notifications, mailer }: JobDeps
     createAnnualReportReminderJob({ db, notifications }),
     scheduledBackupJob,
     drillJob,
+    ...(follows
+      ? [
+          createFollowChangesJob({ db, notifications, clock, regime: config.publicFieldsRegime, ...follows }),
+          createFollowDigestJob({ repo: follows.repo, mailer, clock, publicUrl: config.publicUrl }),
+        ]
+      : []),
   ];
 }

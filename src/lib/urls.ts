@@ -59,6 +59,14 @@ export const paths = Object.freeze({
     readAll: () => '/thong-bao/da-doc-tat-ca',
     open: (id: number) => `/thong-bao/${seg(id)}/mo`,
   }),
+  /** Follows and saved searches (src/features/follows): the user's page and the buttons' actions. */
+  follows: Object.freeze({
+    mine: () => '/theo-doi',
+    follow: (code: string) => `/theo-doi/hoi/${seg(code)}`,
+    unfollow: (code: string) => `/theo-doi/hoi/${seg(code)}/bo`,
+    saveSearch: () => '/theo-doi/tim-kiem',
+    removeSearch: (id: number) => `/theo-doi/tim-kiem/${seg(id)}/xoa`,
+  }),
   /** Questions: the asker's pages (`own…`) and the ministry's (`staff…`). */
   support: Object.freeze({
     ownList: (...query: Query[]) => `/hoi-dap${queryString(...query)}`,

@@ -30,6 +30,7 @@ export function navigationFor(roles: readonly Role[]): NavItem[] {
   if (hasAnyRole(roles, ['exploiter'])) items.push({ href: paths.reports.index(), label: 'Báo cáo được cấp' });
   if (hasAnyRole(roles, ['ngo_lead'])) items.push({ href: paths.access.registrations(), label: 'Đăng ký khai thác' });
   if (hasAnyRole(roles, ['ngo_staff', 'ngo_lead'])) items.push({ href: paths.access.log(), label: 'Nhật ký khai thác' });
+  items.push({ href: paths.follows.mine(), label: 'Theo dõi của tôi' });
   items.push({ href: paths.auth.changePassword(), label: 'Đổi mật khẩu' });
   return items;
 }

@@ -90,6 +90,12 @@ const MATRIX: Record<string, Access> = {
   'GET /thong-bao': SIGNED_IN,
   'POST /thong-bao/da-doc-tat-ca': SIGNED_IN,
   'POST /thong-bao/:id/mo': SIGNED_IN,
+  // Follows and saved searches (issue 16 item 2): any signed-in user; what they may follow is checked per record.
+  'GET /theo-doi': SIGNED_IN,
+  'POST /theo-doi/hoi/:code': SIGNED_IN,
+  'POST /theo-doi/hoi/:code/bo': SIGNED_IN,
+  'POST /theo-doi/tim-kiem': SIGNED_IN,
+  'POST /theo-doi/tim-kiem/:id/xoa': SIGNED_IN,
   // The register: leaders read, NGO Department staff edit.
   'GET /quan-tri/hoi': REGISTER_READ,
   // The list's exports, as filtered (issue 16): whoever reads the list.

@@ -13,6 +13,15 @@ export interface NotificationRow {
   read_at: Date | null;
 }
 
+/**
+ * A notice as the list shows it: with what a follow notice is about (features/follows), for its "Bỏ theo dõi"
+ * button — the record's code while the user still follows it, the saved search's id while it is still saved.
+ */
+export interface ListedNotification extends NotificationRow {
+  follow_code: string | null;
+  saved_search_id: number | null;
+}
+
 export interface NewNotificationRow {
   user_id: number;
   kind: string;
@@ -20,6 +29,9 @@ export interface NewNotificationRow {
   body: string;
   link: string | null;
   dedupe_key: string | null;
+  /** A follow notice: the association followed, or the saved search (migration 20261231002600). */
+  follow_association_id?: number | null;
+  saved_search_id?: number | null;
 }
 
 const COLUMNS = ['id', 'user_id', 'kind', 'title', 'body', 'link', 'created_at', 'read_at'] as const;
@@ -60,20 +72,25 @@ export function createNotificationsRepository(db: Knex) {
       return Number(row?.n ?? 0);
     },
 
-    async list(userId: number, page: number, pageSize: number): Promise<{ rows: NotificationRow[]; total: number }> {
+    async list(userId: number, page: number, pageSize: number): Promise<{ rows: ListedNotification[]; total: number }> {
       const [rows, total] = await Promise.all([
-        db('notifications')
-          .where({ user_id: userId })
+        db('notifications as n')
+          .leftJoin('follows as f', (j) => j.on('f.association_id', 'n.follow_association_id').andOn('f.user_id', 'n.user_id'))
+          .leftJoin('associations as a', 'a.id', 'f.association_id')
+          .where('n.user_id', userId)
           .orderBy([
-            { column: 'created_at', order: 'desc' },
-            { column: 'id', order: 'desc' },
+            { column: 'n.created_at', order: 'desc' },
+            { column: 'n.id', order: 'desc' },
           ])
           .limit(pageSize)
           .offset((page - 1) * pageSize)
-          .select<NotificationRow[]>(...COLUMNS),
+          .select<ListedNotification[]>(...COLUMNS.map((c) => `n.${c}`), 'a.code as follow_code', 'n.saved_search_id'),
         db('notifications').where({ user_id: userId }).count<{ n: string | number }[]>('* as n').first(),
       ]);
-      return { rows: rows.map((r) => ({ ...r, id: Number(r.id) })), total: Number(total?.n ?? 0) };
+      return {
+        rows: rows.map((r) => ({ ...r, id: Number(r.id), saved_search_id: r.saved_search_id === null ? null : Number(r.saved_search_id) })),
+        total: Number(total?.n ?? 0),
+      };
     },
 
     /** Marks one of the user's own notices read (scope in the query: another user's id changes nothing). */

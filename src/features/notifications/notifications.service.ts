@@ -16,6 +16,9 @@ export interface NoticeInput {
   link?: string | null;
   /** Same key for the same user → one notice only. */
   dedupeKey?: string | null;
+  /** A follow notice (features/follows): the association followed, or the saved search; gives it "Bỏ theo dõi". */
+  followAssociationId?: number | null;
+  savedSearchId?: number | null;
 }
 
 export function createNotificationsService(repo: NotificationsRepository) {
@@ -33,6 +36,8 @@ export function createNotificationsService(repo: NotificationsRepository) {
         body: n.body ?? '',
         link: n.link ?? null,
         dedupe_key: n.dedupeKey ?? null,
+        follow_association_id: n.followAssociationId ?? null,
+        saved_search_id: n.savedSearchId ?? null,
       })),
     );
   }

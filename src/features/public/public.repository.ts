@@ -405,6 +405,21 @@ function createSearchQueries(db: Knex) {
           : await plainOrdered(filtered(db, filters, plan).select('a.id'), sort);
       return rows.map((r: { id: number }) => r.id);
     },
+
+    /**
+     * Which of these associations the search finds now (a saved search's new matches, features/follows): the same
+     * plan as the list (words, or the typo fallback when the words find nothing in the whole register) and the same
+     * filters, read only for the given ids (primary key), so the cost follows their number, not the register's.
+     */
+    async matchingAmong(filters: PublicFilters, ids: readonly number[]): Promise<number[]> {
+      if (ids.length === 0) return [];
+      const { plan, count } = await resolve(filters);
+      if (count === 0) return [];
+      const rows: Array<{ id: number }> = await filtered(db, filters, plan)
+        .whereRaw('a.id = ANY(?::int[])', [`{${ids.map((id) => Math.trunc(Number(id))).join(',')}}`])
+        .select('a.id');
+      return rows.map((r) => Number(r.id));
+    },
   };
 }
 
