@@ -2,7 +2,8 @@
  * Reading the audit trail for the IT Centre's audit log (SPEC §1): the rows matching the filters, newest first in
  * the order (occurred_at, id), by keyset. Each filter has an index in that order (migration
  * 20261231002200_index_audit_log_filters), so a page or an export batch reads about as many index entries as it
- * returns, however many rows match and however deep the page; no count over the table. Knex only.
+ * returns, however many rows match and however deep the page; no count over the table. With several filters the
+ * planner walks the most selective one's index and checks the others row by row. Knex only.
  */
 import type { Knex } from 'knex';
 import type { AuditEventRow } from './audit.repository.js';
