@@ -299,6 +299,8 @@ describe('upload and download (check 22)', () => {
     expect(res.text).toContain('value="Điều lệ hội"');
     const refusal = await t.db.knex('audit_events').where({ action: 'document.upload', outcome: 'failure' }).orderBy('id', 'desc').first();
     expect(refusal.details).toMatchObject({ reason: 'file_type', association: CODE });
+    // Like every event on an association, the refusal names it by its code (the audit log filters by code).
+    expect(refusal.target_id).toBe(CODE);
   });
 });
 

@@ -194,7 +194,7 @@ export function createDocumentsService({ db, repo, storage, audit, notifications
         action: 'document.upload',
         outcome: 'failure',
         targetType: 'association',
-        targetId: association.id,
+        targetId: association.code,
         details: { association: association.code, reason },
       });
     },
