@@ -13,7 +13,7 @@ import { LEGAL_DOC_TYPES } from '../legal-documents/legal-documents.schemas.js';
 import { SCOPES } from '../register-form/definition.js';
 import { CATEGORIES, type CategoryDef, categoryByKey } from './categories.js';
 import type { Report } from './report-model.js';
-import { contentDisposition, toCsv, writeXlsx } from './reports.export.js';
+import { contentDisposition, writeCsv, writeXlsx } from './reports.export.js';
 import { columnsFromQuery, filtersFromQuery, queryFromFilters, type ReportQuery, reportQuery, savedReportForm } from './reports.schemas.js';
 import type { ReportsService } from './reports.service.js';
 
@@ -65,7 +65,8 @@ export function createReportsController(deps: { reports: ReportsService; exploit
         columns = chosen;
       }
     }
-    const exporting = q.format !== undefined || q.print !== undefined;
+    // Files carry every row; a print view too, but for a list too long to print whole (report a), the page shown.
+    const exporting = q.format !== undefined || (q.print !== undefined && !category.printsPage);
     const personal = canSeePersonal(user);
     const { report, options } = await reports.build(
       category,
@@ -93,7 +94,8 @@ export function createReportsController(deps: { reports: ReportsService; exploit
       await logUse('csv');
       res.setHeader('Content-Type', 'text/csv; charset=utf-8');
       res.setHeader('Content-Disposition', contentDisposition(`${fileBase}.csv`));
-      res.send(toCsv(report.tables));
+      await writeCsv(report.tables, res);
+      res.end();
       return;
     }
     if (q.format === 'xlsx') {
@@ -110,7 +112,7 @@ export function createReportsController(deps: { reports: ReportsService; exploit
     if (q.print) {
       await reports.recordExport(actor, category.key, query, report.rowCount, 'print');
       await logUse('print');
-      res.render('reports/print', { title: category.title, category, report, dateLine: vietnameseDateLine(today) });
+      res.render('reports/print', { title: category.title, category, report, query, dateLine: vietnameseDateLine(today) });
       return;
     }
     if ((extra.status ?? 200) === 200) await logUse('html');
@@ -122,6 +124,8 @@ export function createReportsController(deps: { reports: ReportsService; exploit
       options,
       query,
       qs,
+      // The print view of a list printed page by page starts at the page shown.
+      printQuery: category.printsPage && q.trang && q.trang > 1 ? { trang: q.trang, print: 1 } : { print: 1 },
       scopes: SCOPES,
       termStates: Object.entries(TRACKED_TERM_STATE_LABELS),
       docTypes: LEGAL_DOC_TYPES,
