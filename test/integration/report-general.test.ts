@@ -69,7 +69,7 @@ async function expectedFromSql(): Promise<Record<string, string>> {
             to_char(a.tasked_from, 'DD/MM/YYYY') AS tasked_from, a.hq_origin_document AS hq_document,
             (SELECT string_agg(of.name, '; ' ORDER BY of.code) FROM association_other_fields x
                JOIN fields of ON of.code = x.field_code WHERE x.association_id = a.id) AS other_fields,
-            (SELECT string_agg(l.full_name || ' (' || lp.name || ')', '; ' ORDER BY lp.sort_order, l.full_name)
+            (SELECT string_agg(l.full_name || ' (' || lp.name || ')', '; ' ORDER BY lp.sort_order, l.id)
                FROM leaders l JOIN leader_positions lp ON lp.code = l.position_code
               WHERE l.association_id = a.id AND l.left_on IS NULL) AS leaders,
             (SELECT count(*)::text FROM leaders l WHERE l.association_id = a.id AND l.left_on IS NULL) AS leader_count,
@@ -268,6 +268,22 @@ describe('report (a): the general-information group of Biểu mẫu 1', () => {
     expect(rows.length).toBe(n - PAGE_SIZE);
     const last = `H92${String(PAGE_SIZE + 4).padStart(4, '0')}`;
     expect(rowOf(head, rows, last)['Lãnh đạo đương nhiệm']).toBe(`Chủ tịch Trang ${String(PAGE_SIZE + 4).padStart(3, '0')} (Chủ tịch)`);
+  });
+
+  it('a filtered page lists the associations SQL finds, in the order chosen (by name, by code)', async () => {
+    for (const [sort, order] of [
+      ['ten-hoi', 'name, code'],
+      ['ma-hoi', 'code'],
+    ] as const) {
+      const sql = await sqlRows<{ code: string }>(`SELECT code FROM associations WHERE main_field_code = 'YTE' ORDER BY ${order}`);
+      const codes: string[] = [];
+      for (const page of [1, 2]) {
+        const res = await staff.get(`/bao-cao/a?linh-vuc=YTE&sap-xep=${sort}&trang=${page}`);
+        expect(res.status).toBe(200);
+        codes.push(...htmlTable(res.text).rows.map((r) => r[0] as string));
+      }
+      expect(codes, sort).toEqual(sql.map((r) => r.code));
+    }
   });
 
   it('a page costs the same number of SQL statements for 100 rows as for 1 (sub-lists by page, not by row)', async () => {

@@ -5,12 +5,12 @@
  * from the request reaches the SQL but bound values.
  */
 import type { Knex } from 'knex';
-import { associations, LIST_SORT_SQL } from './report-base.repository.js';
+import { associations, hasAssociationFilter, LIST_SORT_SQL } from './report-base.repository.js';
 import type { ReportFilters } from './reports.schemas.js';
 
 /**
  * How report a picks an association's rows of a sub-list: every row (in the definition's order, undated first), the
- * leaders in office (no leaving date; by the position's rank, then name), the founding decision (the earliest
+ * leaders in office (no leaving date; by the position's rank, then as entered, as report d), the founding decision (the earliest
  * «cho phép thành lập» one, as the public page), or the latest congress held.
  */
 export type SubListPick = { kind: 'all'; orderBy: readonly string[] } | { kind: 'in_office' } | { kind: 'founding' } | { kind: 'latest' };
@@ -34,7 +34,7 @@ function orderOf(db: Knex, pick: SubListPick): Knex.Raw {
         pick.orderBy.map((c) => `t.${c}`),
       );
     case 'in_office':
-      return db.raw('lp.sort_order, t.full_name, t.id');
+      return db.raw('lp.sort_order, t.id');
     case 'founding':
       return db.raw('t.signed_on ASC NULLS LAST, t.id');
     case 'latest':
@@ -42,18 +42,55 @@ function orderOf(db: Knex, pick: SubListPick): Knex.Raw {
   }
 }
 
+/**
+ * Filters matching at most this many associations are read by their conditions' indexes and sorted, rather than by
+ * walking the name index: a field's 2,500 associations among 100,000 are found in milliseconds, where the walk
+ * reads 40 rows for each one it keeps.
+ */
+export const NARROW_MATCHES = 10_000;
+
+/** The list's sort columns, without their table. */
+const sortColumns = (f: ReportFilters): string[] =>
+  LIST_SORT_SQL[f.sort === 'ma-hoi' ? 'ma-hoi' : 'ten-hoi'].map((c) => c.replace(/^a\./, ''));
+
 export function createGeneralReportRepository(db: Knex) {
-  function ordered(q: Knex.QueryBuilder, f: ReportFilters): Knex.QueryBuilder {
-    for (const col of LIST_SORT_SQL[f.sort === 'ma-hoi' ? 'ma-hoi' : 'ten-hoi']) q.orderBy(col);
+  function ordered(q: Knex.QueryBuilder, f: ReportFilters, table = 'a'): Knex.QueryBuilder {
+    for (const col of sortColumns(f)) q.orderBy(`${table}.${col}`);
     return q;
   }
 
   return {
-    /** One page of the filtered associations: id, code and `columns` of the record, in report order. */
-    generalPage(f: ReportFilters, columns: readonly string[], limit: number, offset: number): Promise<Array<Record<string, unknown>>> {
-      return ordered(associations(db, f).select(['a.id', 'a.code', ...columns.map((c) => `a.${c}`)]), f)
-        .limit(limit)
-        .offset(offset);
+    /**
+     * One page of the filtered associations (`matches` of them): id, code and `columns` of the record, in report
+     * order. Unfiltered or broadly filtered, by the index of the order; narrowly filtered, the matches first (their
+     * ids and sort keys, materialised), then the page's rows by id.
+     */
+    generalPage(
+      f: ReportFilters,
+      columns: readonly string[],
+      limit: number,
+      offset: number,
+      matches: number,
+    ): Promise<Array<Record<string, unknown>>> {
+      const select = ['a.id', 'a.code', ...columns.map((c) => `a.${c}`)];
+      if (!hasAssociationFilter(f) || matches > NARROW_MATCHES)
+        return ordered(associations(db, f).select(select), f).limit(limit).offset(offset);
+      const keys = [
+        'a.id',
+        ...sortColumns(f)
+          .filter((c) => c !== 'id')
+          .map((c) => `a.${c}`),
+      ];
+      const page = ordered(db.from('m').select('m.*'), f, 'm').limit(limit).offset(offset);
+      return ordered(
+        db
+          .withMaterialized('m', associations(db, f).select(keys))
+          .from(page.as('p'))
+          .join('associations as a', 'a.id', 'p.id')
+          .select(select),
+        f,
+        'p',
+      );
     },
 
     /** Every filtered association's id and code in report order (an export reads them batch by batch). */

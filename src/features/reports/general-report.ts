@@ -231,7 +231,9 @@ const LIST_TABLE = {
 /** The list of associations: a page, or (exports) every row, read and written batch by batch. */
 async function associationList(repo: Repo, f: ReportFilters, options: Options, paging: Paging): Promise<ReportTable> {
   if (paging.page !== null) {
-    const [count, records] = await Promise.all([repo.countTotal(f), repo.generalPage(f, RECORD_COLUMNS, PAGE_SIZE, offsetOf(paging))]);
+    // The count first: how many match decides how the page is read (general-report.repository.ts).
+    const count = await repo.countTotal(f);
+    const records = await repo.generalPage(f, RECORD_COLUMNS, PAGE_SIZE, offsetOf(paging), count);
     return paged({ ...LIST_TABLE, rows: await listRows(repo, records, options) }, count, paging);
   }
   const all = await repo.generalIds(f);
