@@ -127,7 +127,7 @@ const shownFields = (l: GeneralSubList) => l.fields.filter((f) => !l.list.omit?.
 function summaryColumns(l: GeneralSubList): ReportColumn[] {
   const cols: ReportColumn[] =
     l.list.shape === 'joined'
-      ? [{ key: l.def.name, label: l.list.title, type: 'text' }]
+      ? [{ key: l.def.name, label: l.list.title, type: 'text', long: true }]
       : shownFields(l).map((f) => ({ ...fieldColumn(f), key: oneKey(l, f), label: `${l.list.title}: ${lowerFirst(f.label)}` }));
   if (l.list.countLabel) cols.push({ key: countKey(l), label: l.list.countLabel, type: 'int' });
   return cols;
