@@ -412,6 +412,16 @@ describe('report (a) for an exploiter (R-8.5, R-16)', () => {
     expect(row.association_ids).toContain(mainId);
   });
 
+  it('a printed page is logged with the rows printed, not the whole list', async () => {
+    expect((await exploiter.get('/bao-cao/a?print=1&trang=2')).status).toBe(200);
+    const row = await t.db.knex('exploitation_log').where({ user_id: exploiterId, format: 'print' }).orderBy('id', 'desc').first();
+    const { n } = await sqlOne<{ n: number }>('SELECT count(*)::int AS n FROM associations');
+    expect(row.rows).toBe(n - PAGE_SIZE);
+    expect(row.association_ids).toHaveLength(n - PAGE_SIZE);
+    const audit = await t.db.knex('audit_events').where({ action: 'report.export' }).orderBy('id', 'desc').first();
+    expect(audit.details).toMatchObject({ category: 'a', format: 'print', rows: n - PAGE_SIZE });
+  });
+
   it('a grant without (a) reads none of it', async () => {
     await t.db.knex('access_grants').update({ categories: ['b'] });
     try {

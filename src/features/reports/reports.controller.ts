@@ -79,12 +79,12 @@ export function createReportsController(deps: { reports: ReportsService; exploit
     const today = vietnamToday(clock.now());
     const fileBase = `Báo cáo ${category.letter} - ${category.title} - ${today}`;
     // R-16: every read and export by an exploiter or organisation manager goes through this one entry point.
-    const logUse = (format: 'html' | 'csv' | 'xlsx' | 'print') =>
+    const logUse = (format: 'html' | 'csv' | 'xlsx' | 'print', rows = report.rowCount) =>
       exploitationLog.record({
         user,
         category: category.key,
         filters: query,
-        rows: report.rowCount,
+        rows,
         format,
         associationCodes: associationCodesOf(report, query),
       });
@@ -110,8 +110,10 @@ export function createReportsController(deps: { reports: ReportsService; exploit
     if (category.personal && personal && report.rowCount > 0)
       await reports.recordPersonalDataView(actor, category.key, query, report.rowCount);
     if (q.print) {
-      await reports.recordExport(actor, category.key, query, report.rowCount, 'print');
-      await logUse('print');
+      // A list printed page by page: the rows printed are the page's (what the audit and a fee count).
+      const printed = category.printsPage ? report.tables.reduce((n, t) => n + t.rows.length, 0) : report.rowCount;
+      await reports.recordExport(actor, category.key, query, printed, 'print');
+      await logUse('print', printed);
       res.render('reports/print', { title: category.title, category, report, query, dateLine: vietnameseDateLine(today) });
       return;
     }
