@@ -36,6 +36,16 @@ function vietnameseDateLine(iso: string): string {
   return `ngày ${iso.slice(8, 10)} tháng ${iso.slice(5, 7)} năm ${iso.slice(0, 4)}`;
 }
 
+/** The rows a print carries: a list printed page by page (report a) prints the page's rows, what the audit and a fee count. */
+function printedRows(category: CategoryDef, report: Report): number {
+  return category.printsPage ? report.tables.reduce((n, t) => n + t.rows.length, 0) : report.rowCount;
+}
+
+/** The print link's query: a list printed page by page starts at the page shown. */
+function printQuery(category: CategoryDef, page: number | undefined): Record<string, number> {
+  return category.printsPage && page && page > 1 ? { trang: page, print: 1 } : { print: 1 };
+}
+
 export function createReportsController(deps: { reports: ReportsService; exploitationLog: ExploitationLogService; clock: Clock }) {
   const { reports, exploitationLog, clock } = deps;
 
@@ -110,8 +120,7 @@ export function createReportsController(deps: { reports: ReportsService; exploit
     if (category.personal && personal && report.rowCount > 0)
       await reports.recordPersonalDataView(actor, category.key, query, report.rowCount);
     if (q.print) {
-      // A list printed page by page: the rows printed are the page's (what the audit and a fee count).
-      const printed = category.printsPage ? report.tables.reduce((n, t) => n + t.rows.length, 0) : report.rowCount;
+      const printed = printedRows(category, report);
       await reports.recordExport(actor, category.key, query, printed, 'print');
       await logUse('print', printed);
       res.render('reports/print', { title: category.title, category, report, query, dateLine: vietnameseDateLine(today) });
@@ -126,8 +135,7 @@ export function createReportsController(deps: { reports: ReportsService; exploit
       options,
       query,
       qs,
-      // The print view of a list printed page by page starts at the page shown.
-      printQuery: category.printsPage && q.trang && q.trang > 1 ? { trang: q.trang, print: 1 } : { print: 1 },
+      printQuery: printQuery(category, q.trang),
       scopes: SCOPES,
       termStates: Object.entries(TRACKED_TERM_STATE_LABELS),
       docTypes: LEGAL_DOC_TYPES,
