@@ -202,7 +202,8 @@ describe('reports: pages and figures', () => {
     expect(res.text).toContain('Thành phố Hà Nội');
     expect(res.text).toContain('Tên viết tắt');
     expect((await staff.get('/bao-cao/a').query({ ma: 'H999999' })).status).toBe(404);
-    expect((await staff.get('/bao-cao/a')).text).toContain('Nhập mã hội');
+    // Without a code: the list of associations, each with its general information (report-general.test.ts).
+    expect((await staff.get('/bao-cao/a')).text).toContain('id="thong-tin-chung-cac-hoi"');
   });
 
   it('(a) lists every field of Biểu mẫu 1 that feeds it, under its group, and the decisions by the sub-list’s fields', async () => {

@@ -1,8 +1,9 @@
 /** CSV/Excel helpers of the reports: formula neutralisation (RELIABILITY check 20), quoting, file names, quarters. */
+import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { quarterStart } from '../../src/features/reports/dashboard.js';
 import type { ReportTable } from '../../src/features/reports/report-model.js';
-import { contentDisposition, csvValue, sheetName, toCsv } from '../../src/features/reports/reports.export.js';
+import { contentDisposition, csvValue, sheetName, toCsv, writeCsv } from '../../src/features/reports/reports.export.js';
 import { neutralise, unneutralise } from '../../src/lib/excel.js';
 
 describe('report exports', () => {
@@ -33,6 +34,70 @@ describe('report exports', () => {
       totals: { name: 'Tổng cộng', n: 2 },
     };
     expect(toCsv([table])).toBe('\uFEFFTên,Số hội\r\n"Hội ""A"", B\nC",2\r\nTổng cộng,2\r\n');
+  });
+
+  it('streams a batched table batch by batch, the same bytes as the rows in memory, waiting for a full stream', async () => {
+    const columns: ReportTable['columns'] = [
+      { key: 'code', label: 'Mã hội', type: 'text' },
+      { key: 'on', label: 'Ngày', type: 'date' },
+    ];
+    const all = Array.from({ length: 2500 }, (_, i) => ({ code: `H${String(i).padStart(6, '0')}`, on: '2026-03-15' }));
+    let read = 0;
+    const batched: ReportTable = {
+      id: 'x',
+      title: 'X',
+      columns,
+      rows: [],
+      totals: null,
+      count: all.length,
+      async *batches() {
+        for (let i = 0; i < all.length; i += 1000) {
+          read += 1;
+          yield all.slice(i, i + 1000);
+        }
+      },
+    };
+    const chunks: string[] = [];
+    let waits = 0;
+    // A slow client: room for one piece at a time.
+    const slow = new Writable({
+      highWaterMark: 1,
+      write(chunk: Buffer, _enc, done) {
+        chunks.push(chunk.toString('utf8'));
+        waits += 1;
+        setImmediate(done);
+      },
+    });
+    await writeCsv([batched], slow);
+    expect(read).toBe(3);
+    expect(waits).toBeGreaterThanOrEqual(4);
+    expect(chunks.join('')).toBe(toCsv([{ ...batched, rows: all, batches: undefined }]));
+  });
+
+  it('stops reading batches when the client goes away', async () => {
+    let read = 0;
+    const table: ReportTable = {
+      id: 'x',
+      title: 'X',
+      columns: [{ key: 'code', label: 'Mã hội', type: 'text' }],
+      rows: [],
+      totals: null,
+      async *batches() {
+        for (let i = 0; i < 100; i++) {
+          read += 1;
+          yield [{ code: 'x'.repeat(1000) }];
+        }
+      },
+    };
+    const gone = new Writable({
+      highWaterMark: 1,
+      write(_chunk, _enc, _done) {
+        // Never acknowledges: the client stopped reading, then the connection closes.
+        setImmediate(() => this.destroy());
+      },
+    });
+    await expect(writeCsv([table], gone)).rejects.toThrow('export stream closed');
+    expect(read).toBeLessThan(3);
   });
 
   it('gives a Vietnamese file name with an ASCII fallback (RFC 5987)', () => {

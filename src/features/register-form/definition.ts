@@ -321,7 +321,7 @@ export const SECTIONS: readonly SectionDef[] = [
         type: 'select',
         required: true,
         options: { catalogue: 'fields' },
-        reports: ['b'],
+        reports: ['a', 'b'],
         public: { regimes: PUBLIC_113, group: 'activity', order: 9 },
       },
       {
@@ -330,7 +330,7 @@ export const SECTIONS: readonly SectionDef[] = [
         type: 'multiselect',
         options: { catalogue: 'fields' },
         table: { name: 'association_other_fields', column: 'field_code' },
-        reports: ['b'],
+        reports: ['a', 'b'],
         public: { regimes: PUBLIC_113, group: 'activity', order: 10 },
       },
       {
@@ -338,7 +338,7 @@ export const SECTIONS: readonly SectionDef[] = [
         label: 'Bộ, ngành quản lý nhà nước về lĩnh vực chính',
         type: 'select',
         options: { catalogue: 'ministries' },
-        reports: ['c'],
+        reports: ['a', 'c'],
         public: { regimes: PUBLIC_113, group: 'activity', order: 11 },
       },
       {
@@ -346,7 +346,7 @@ export const SECTIONS: readonly SectionDef[] = [
         label: 'Tính chất',
         type: 'select',
         options: { catalogue: 'natures' },
-        reports: ['l'],
+        reports: ['a', 'l'],
         public: { regimes: PUBLIC_79, group: 'activity', order: 21 },
       },
       {
@@ -354,11 +354,11 @@ export const SECTIONS: readonly SectionDef[] = [
         label: 'Hội được Đảng, Nhà nước giao nhiệm vụ',
         type: 'bool',
         hint: 'Trước đây gọi là "hội có tính chất đặc thù".',
-        reports: ['h', 'i', 'l'],
+        reports: ['a', 'h', 'i', 'l'],
       },
-      { name: 'tasked_legal_basis', label: 'Căn cứ giao nhiệm vụ', type: 'text', max: 300, reports: ['h', 'i', 'l'] },
-      { name: 'tasked_from', label: 'Giao nhiệm vụ từ ngày', type: 'date', reports: ['l'] },
-      { name: 'tasked_to', label: 'Giao nhiệm vụ đến ngày', type: 'date', reports: ['l'] },
+      { name: 'tasked_legal_basis', label: 'Căn cứ giao nhiệm vụ', type: 'text', max: 300, reports: ['a', 'h', 'i', 'l'] },
+      { name: 'tasked_from', label: 'Giao nhiệm vụ từ ngày', type: 'date', reports: ['a', 'l'] },
+      { name: 'tasked_to', label: 'Giao nhiệm vụ đến ngày', type: 'date', reports: ['a', 'l'] },
     ],
   },
   {
@@ -408,9 +408,9 @@ export const SECTIONS: readonly SectionDef[] = [
     title: 'H. Hỗ trợ của Nhà nước, trụ sở',
     sublists: ['staff_quotas', 'funds'],
     fields: [
-      { name: 'hq_area_m2', label: 'Diện tích trụ sở (m²)', type: 'decimal', min: 0, max: 10_000_000, reports: ['k'] },
-      { name: 'hq_origin_code', label: 'Nguồn gốc trụ sở', type: 'select', options: { catalogue: 'hq_origins' }, reports: ['k'] },
-      { name: 'hq_origin_document', label: 'Văn bản về trụ sở (số, ngày)', type: 'text', max: 300, reports: ['k'] },
+      { name: 'hq_area_m2', label: 'Diện tích trụ sở (m²)', type: 'decimal', min: 0, max: 10_000_000, reports: ['a', 'k'] },
+      { name: 'hq_origin_code', label: 'Nguồn gốc trụ sở', type: 'select', options: { catalogue: 'hq_origins' }, reports: ['a', 'k'] },
+      { name: 'hq_origin_document', label: 'Văn bản về trụ sở (số, ngày)', type: 'text', max: 300, reports: ['a', 'k'] },
     ],
   },
   {
@@ -491,10 +491,10 @@ export const SUBLISTS: readonly SubListDef[] = [
     maxRows: 200,
     orderBy: ['province_code', 'address'],
     fields: [
-      { name: 'address', label: 'Địa chỉ', type: 'text', required: true, max: 300 },
-      { name: 'province_code', label: 'Tỉnh, thành phố', type: 'select', options: { catalogue: 'provinces' } },
-      { name: 'decision_number', label: 'Quyết định cho phép: số', type: 'text', max: 60 },
-      { name: 'decision_date', label: 'Quyết định cho phép: ngày', type: 'date' },
+      { name: 'address', label: 'Địa chỉ', type: 'text', required: true, max: 300, reports: ['a'] },
+      { name: 'province_code', label: 'Tỉnh, thành phố', type: 'select', options: { catalogue: 'provinces' }, reports: ['a'] },
+      { name: 'decision_number', label: 'Quyết định cho phép: số', type: 'text', max: 60, reports: ['a'] },
+      { name: 'decision_date', label: 'Quyết định cho phép: ngày', type: 'date', reports: ['a'] },
     ],
   },
   {
@@ -573,7 +573,7 @@ export const SUBLISTS: readonly SubListDef[] = [
         type: 'text',
         required: true,
         max: 120,
-        reports: ['d', 'dd'],
+        reports: ['a', 'd', 'dd'],
         // Of the current president only (a CT leader still in office), never another leader's.
         public: { regimes: PUBLIC_79, group: 'leadership', order: 23, key: 'president_name', label: 'Chủ tịch hội (họ và tên)' },
       },
@@ -584,7 +584,7 @@ export const SUBLISTS: readonly SubListDef[] = [
         type: 'select',
         required: true,
         options: { catalogue: 'leader_positions' },
-        reports: ['d', 'dd'],
+        reports: ['a', 'd', 'dd'],
         public: { regimes: PUBLIC_79, group: 'leadership', order: 24, key: 'president_position', label: 'Chức vụ' },
       },
       { name: 'term_number', label: 'Nhiệm kỳ (khóa)', heading: 'Khóa', type: 'int', min: 1, max: 100, reports: ['d'] },
@@ -627,9 +627,16 @@ export const SUBLISTS: readonly SubListDef[] = [
     maxRows: 100,
     orderBy: ['held_on'],
     fields: [
-      { name: 'term_number', label: 'Nhiệm kỳ (khóa)', type: 'int', required: true, min: 1, max: 100, reports: ['e'] },
-      { name: 'congress_type', label: 'Loại đại hội', type: 'select', required: true, options: { values: CONGRESS_TYPES }, reports: ['e'] },
-      { name: 'held_on', label: 'Ngày kết thúc đại hội', type: 'date', required: true, reports: ['e'] },
+      { name: 'term_number', label: 'Nhiệm kỳ (khóa)', type: 'int', required: true, min: 1, max: 100, reports: ['a', 'e'] },
+      {
+        name: 'congress_type',
+        label: 'Loại đại hội',
+        type: 'select',
+        required: true,
+        options: { values: CONGRESS_TYPES },
+        reports: ['a', 'e'],
+      },
+      { name: 'held_on', label: 'Ngày kết thúc đại hội', type: 'date', required: true, reports: ['a', 'e'] },
       {
         name: 'term_years',
         label: 'Thời hạn nhiệm kỳ (năm)',

@@ -1,6 +1,7 @@
 /**
  * SQL of the reports on the associations themselves (Knex only): counts by a grouping (b, c, the staff home), the
- * detail lists (b, c, l), one association's record (a), headquarters (k), natures (l) and the custom list (n).
+ * detail lists (b, c, l), headquarters (k), natures (l) and the custom list (n); report a's are in
+ * general-report.repository.ts.
  * Groupings come from an allow-list; the custom list's columns from the field catalogue, never from the request.
  */
 import type { Knex } from 'knex';
@@ -88,30 +89,6 @@ export function createAssociationReportsRepository(db: Knex) {
       for (const col of LIST_SORT_SQL[f.sort === 'ma-hoi' ? 'ma-hoi' : 'ten-hoi']) q.orderBy(col);
       if (limit !== null) q.limit(limit).offset(offset);
       return q;
-    },
-
-    /**
-     * The association row (with its other fields' codes as `other_field_codes`) and, for each of `subLists`, its rows'
-     * `columns` in `orderBy` order (undated first) — report a; tables, columns and order come from the form
-     * definition, never from the request.
-     */
-    async general(
-      code: string,
-      subLists: ReadonlyArray<{ table: string; columns: readonly string[]; orderBy: readonly string[] }>,
-    ): Promise<{ record: Record<string, unknown>; subLists: Array<Array<Record<string, unknown>>> } | null> {
-      const record = await db('associations').where({ code }).first();
-      if (!record) return null;
-      const otherFields = await db('association_other_fields')
-        .where({ association_id: record.id })
-        .orderBy('field_code')
-        .pluck('field_code');
-      const rows: Array<Array<Record<string, unknown>>> = [];
-      for (const s of subLists) {
-        const q = db(s.table).where({ association_id: record.id }).select(s.columns);
-        for (const col of s.orderBy) q.orderByRaw('?? ASC NULLS FIRST', [col]);
-        rows.push(await q);
-      }
-      return { record: { ...record, other_field_codes: otherFields }, subLists: rows };
     },
 
     /** Headquarters area and origin (report k). */

@@ -33,6 +33,8 @@ export interface CategoryDef {
   chart: boolean;
   /** Shows personal data of leaders (birth year, gender …): audited as a personal-data view. */
   personal?: boolean;
+  /** Its list is too long to print whole: the print view prints the page shown (the CSV and Excel files carry every row). */
+  printsPage?: boolean;
 }
 
 const ASSOC: readonly FilterKey[] = ['linh-vuc', 'bo-nganh', 'pham-vi', 'tinh', 'tinh-chat', 'trang-thai'];
@@ -41,10 +43,12 @@ export const CATEGORIES: readonly CategoryDef[] = [
   {
     key: 'a',
     letter: 'a',
-    title: 'Thông tin chung của một hội',
-    description: 'Toàn bộ thông tin chung của một hội theo Biểu mẫu 1, tra cứu theo mã hội.',
-    filters: ['ma'],
+    title: 'Thông tin chung của hội',
+    description:
+      'Thông tin chung của các hội theo Biểu mẫu 1: định danh, trụ sở, tôn chỉ mục đích, lĩnh vực, bộ ngành quản lý, tính chất, tổ chức, hội viên, lãnh đạo đương nhiệm, đại hội. Nhập mã hội để xem đầy đủ một hội.',
+    filters: ['ma', ...ASSOC, 'sap-xep'],
     chart: false,
+    printsPage: true,
   },
   {
     key: 'b',

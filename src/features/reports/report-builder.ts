@@ -83,10 +83,10 @@ export function fieldColumn(def: FieldDef): ReportColumn {
   return { key: def.name, label: def.label, type: def.options ? 'text' : (COLUMN_TYPES[def.type] ?? 'text') };
 }
 
-/** A field's value for a report cell: an option's name for a coded field (names joined for a multi-valued one). */
+/** A field's value for a report cell: an option's name for a coded field (names joined by "; " for a multi-valued one, as the register shows them: a name may hold a comma). */
 export function fieldValue(def: FieldDef, value: unknown, options: Options): unknown {
   if (value === null || value === undefined || value === '') return null;
-  if (Array.isArray(value)) return value.length ? value.map((v) => fieldValue(def, v, options)).join(', ') : null;
+  if (Array.isArray(value)) return value.length ? value.map((v) => fieldValue(def, v, options)).join('; ') : null;
   if (def.options && 'catalogue' in def.options) return nameOf(options, def.options.catalogue, String(value));
   if (def.options && 'values' in def.options) return fixedOptionLabel(def.options, String(value));
   return value;

@@ -8,6 +8,8 @@ export interface ReportColumn {
   type: ColumnType;
   /** The cell links to the association's record page (its value is the association code). */
   link?: 'association';
+  /** Long text (a textarea of the form): the cell keeps a readable width in a wide table. */
+  long?: boolean;
 }
 
 export type ReportRow = Record<string, unknown>;
@@ -25,6 +27,15 @@ export interface ReportTable {
   page?: number;
   pages?: number;
   note?: string;
+  /** Many columns: on screen the cells keep a readable width and the table scrolls; the print view prints a block per row. */
+  wide?: boolean;
+  /**
+   * An export's rows read batch by batch (`rows` is then empty and `count` says how many): the CSV and Excel writers
+   * stream them, so a list of 100,000 associations is never held in memory whole.
+   */
+  batches?: () => AsyncIterable<ReportRow[]>;
+  /** The association codes a batched table carries, known before its rows are read (the exploitation log, R-16). */
+  associationCodes?: readonly string[];
 }
 
 export interface ChartSpec {

@@ -13,7 +13,7 @@ import { LEGAL_DOC_TYPES } from '../legal-documents/legal-documents.schemas.js';
 import { SCOPES } from '../register-form/definition.js';
 import { CATEGORIES, type CategoryDef, categoryByKey } from './categories.js';
 import type { Report } from './report-model.js';
-import { contentDisposition, toCsv, writeXlsx } from './reports.export.js';
+import { contentDisposition, writeCsv, writeXlsx } from './reports.export.js';
 import { columnsFromQuery, filtersFromQuery, queryFromFilters, type ReportQuery, reportQuery, savedReportForm } from './reports.schemas.js';
 import type { ReportsService } from './reports.service.js';
 
@@ -34,6 +34,16 @@ function parseQuery(query: unknown): ReportQuery {
 /** 12/05/2026 → "ngày 12 tháng 05 năm 2026" (Decree 30/2020 place-and-date line). */
 function vietnameseDateLine(iso: string): string {
   return `ngày ${iso.slice(8, 10)} tháng ${iso.slice(5, 7)} năm ${iso.slice(0, 4)}`;
+}
+
+/** The rows a print carries: a list printed page by page (report a) prints the page's rows, what the audit and a fee count. */
+function printedRows(category: CategoryDef, report: Report): number {
+  return category.printsPage ? report.tables.reduce((n, t) => n + t.rows.length, 0) : report.rowCount;
+}
+
+/** The print link's query: a list printed page by page starts at the page shown. */
+function printQuery(category: CategoryDef, page: number | undefined): Record<string, number> {
+  return category.printsPage && page && page > 1 ? { trang: page, print: 1 } : { print: 1 };
 }
 
 export function createReportsController(deps: { reports: ReportsService; exploitationLog: ExploitationLogService; clock: Clock }) {
@@ -65,7 +75,8 @@ export function createReportsController(deps: { reports: ReportsService; exploit
         columns = chosen;
       }
     }
-    const exporting = q.format !== undefined || q.print !== undefined;
+    // Files carry every row; a print view too, but for a list too long to print whole (report a), the page shown.
+    const exporting = q.format !== undefined || (q.print !== undefined && !category.printsPage);
     const personal = canSeePersonal(user);
     const { report, options } = await reports.build(
       category,
@@ -78,12 +89,12 @@ export function createReportsController(deps: { reports: ReportsService; exploit
     const today = vietnamToday(clock.now());
     const fileBase = `Báo cáo ${category.letter} - ${category.title} - ${today}`;
     // R-16: every read and export by an exploiter or organisation manager goes through this one entry point.
-    const logUse = (format: 'html' | 'csv' | 'xlsx' | 'print') =>
+    const logUse = (format: 'html' | 'csv' | 'xlsx' | 'print', rows = report.rowCount) =>
       exploitationLog.record({
         user,
         category: category.key,
         filters: query,
-        rows: report.rowCount,
+        rows,
         format,
         associationCodes: associationCodesOf(report, query),
       });
@@ -93,7 +104,8 @@ export function createReportsController(deps: { reports: ReportsService; exploit
       await logUse('csv');
       res.setHeader('Content-Type', 'text/csv; charset=utf-8');
       res.setHeader('Content-Disposition', contentDisposition(`${fileBase}.csv`));
-      res.send(toCsv(report.tables));
+      await writeCsv(report.tables, res);
+      res.end();
       return;
     }
     if (q.format === 'xlsx') {
@@ -108,9 +120,10 @@ export function createReportsController(deps: { reports: ReportsService; exploit
     if (category.personal && personal && report.rowCount > 0)
       await reports.recordPersonalDataView(actor, category.key, query, report.rowCount);
     if (q.print) {
-      await reports.recordExport(actor, category.key, query, report.rowCount, 'print');
-      await logUse('print');
-      res.render('reports/print', { title: category.title, category, report, dateLine: vietnameseDateLine(today) });
+      const printed = printedRows(category, report);
+      await reports.recordExport(actor, category.key, query, printed, 'print');
+      await logUse('print', printed);
+      res.render('reports/print', { title: category.title, category, report, query, dateLine: vietnameseDateLine(today) });
       return;
     }
     if ((extra.status ?? 200) === 200) await logUse('html');
@@ -122,6 +135,7 @@ export function createReportsController(deps: { reports: ReportsService; exploit
       options,
       query,
       qs,
+      printQuery: printQuery(category, q.trang),
       scopes: SCOPES,
       termStates: Object.entries(TRACKED_TERM_STATE_LABELS),
       docTypes: LEGAL_DOC_TYPES,

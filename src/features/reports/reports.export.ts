@@ -1,8 +1,10 @@
 /**
  * CSV and Excel renderings of a report (R-17.1). CSV: UTF-8 with BOM, CRLF, RFC 4180 quoting. Both neutralise
  * formula injection (RELIABILITY check 20): a text cell starting with = + - @ tab or CR gets a leading apostrophe.
- * Excel: typed numeric and date cells, bold frozen header row with an autofilter, streamed to the response.
+ * Excel: typed numeric and date cells, bold frozen header row with an autofilter. Both are streamed to the response,
+ * a batched table's rows (report a's list) batch by batch as they are read, waiting for the client when it is slow.
  */
+import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import type ExcelJS from 'exceljs';
 import { excel, neutralise } from '../../lib/excel.js';
@@ -47,19 +49,59 @@ function rowCells(table: ReportTable, row: ReportRow): string[] {
   return table.columns.map((c) => csvValue(c, row[c.key]));
 }
 
+/** A table's title line (when the file holds several tables, after a blank line from the second on) and its header. */
+function tableHead(table: ReportTable, index: number, several: boolean): string {
+  const title = several ? `${index > 0 ? '\r\n' : ''}${csvLine([neutralise(table.title)])}` : '';
+  return title + csvLine(table.columns.map((c) => neutralise(c.label)));
+}
+
+/** The CSV of tables held in memory (a batched table's batches are `writeCsv`'s). */
 export function toCsv(tables: readonly ReportTable[]): string {
   let out = '\uFEFF';
-  const several = tables.length > 1;
   tables.forEach((table, i) => {
-    if (several) {
-      if (i > 0) out += '\r\n';
-      out += csvLine([neutralise(table.title)]);
-    }
-    out += csvLine(table.columns.map((c) => neutralise(c.label)));
+    out += tableHead(table, i, tables.length > 1);
     for (const row of table.rows) out += csvLine(rowCells(table, row));
     if (table.totals) out += csvLine(rowCells(table, table.totals));
   });
   return out;
+}
+
+/** Resolves when `stream` has room again; rejects when it closes first (the client went away: stop reading rows). */
+async function drained(stream: Writable): Promise<void> {
+  if (stream.destroyed) throw new Error('export stream closed');
+  const ac = new AbortController();
+  try {
+    await Promise.race([
+      once(stream, 'drain', { signal: ac.signal }),
+      once(stream, 'close', { signal: ac.signal }).then(() => {
+        throw new Error('export stream closed');
+      }),
+    ]);
+  } finally {
+    ac.abort();
+  }
+}
+
+/** A table's rows: `rows`, then its batches when it has them. */
+async function* rowBatches(table: ReportTable): AsyncGenerator<readonly ReportRow[]> {
+  if (table.rows.length > 0) yield table.rows;
+  if (table.batches) yield* table.batches();
+}
+
+/**
+ * Streams the CSV to `stream` (the same bytes as `toCsv`, batches included): a piece per batch of rows, waiting for
+ * the stream to drain when it is full; resolves when every row is written.
+ */
+export async function writeCsv(tables: readonly ReportTable[], stream: Writable): Promise<void> {
+  const write = async (piece: string) => {
+    if (!stream.write(piece)) await drained(stream);
+  };
+  await write('\uFEFF');
+  for (const [i, table] of tables.entries()) {
+    await write(tableHead(table, i, tables.length > 1));
+    for await (const rows of rowBatches(table)) await write(rows.map((row) => csvLine(rowCells(table, row))).join(''));
+    if (table.totals) await write(csvLine(rowCells(table, table.totals)));
+  }
 }
 
 function excelValue(col: ReportColumn, value: unknown): ExcelJS.CellValue {
@@ -122,7 +164,7 @@ export async function writeXlsx(tables: readonly ReportTable[], stream: Writable
   workbook.title = meta.title;
   workbook.created = new Date();
   const used = new Set<string>();
-  tables.forEach((table, index) => {
+  for (const [index, table] of tables.entries()) {
     const sheet = workbook.addWorksheet(sheetName(table.title, index, used), { views: [{ state: 'frozen', ySplit: 1 }] });
     sheet.columns = table.columns.map((c) => ({
       header: c.label,
@@ -137,10 +179,14 @@ export async function writeXlsx(tables: readonly ReportTable[], stream: Writable
       if (bold) r.font = { bold: true };
       r.commit();
     };
-    for (const row of table.rows) add(row);
+    for await (const rows of rowBatches(table)) {
+      for (const row of rows) add(row);
+      // Let the workbook's stream reach the client before the next batch is read.
+      if (stream.writableNeedDrain) await drained(stream);
+    }
     if (table.totals) add(table.totals, true);
     sheet.commit();
-  });
+  }
   await workbook.commit();
 }
 
