@@ -32,8 +32,11 @@ export function hasControlCharactersInQuery(req: { query?: unknown }): boolean {
   return !!q && typeof q === 'object' && Object.values(q).some(holdsControlCharacter);
 }
 
-/** Removes control characters (tab, CR and LF aside) from every value of a parsed form body, in place. */
-function cleanBody(body: unknown): void {
+/**
+ * Removes control characters (tab, CR and LF aside) from every value of a parsed form body, in place. Run for every
+ * urlencoded body by `rejectPollutedParameters`, and by each multipart receiver once its fields are parsed.
+ */
+export function cleanFormBody(body: unknown): void {
   if (!body || typeof body !== 'object') return;
   const b = body as Record<string, unknown>;
   for (const [key, value] of Object.entries(b)) {
@@ -62,7 +65,7 @@ export function rejectPollutedParameters(): RequestHandler {
   return (req, _res, next) => {
     if (pollutedKey(req.query) !== null || pollutedKey(req.body) !== null) return next(new BadRequestError());
     if (hasControlCharactersInQuery(req)) return next(new BadRequestError(CONTROL_CHARACTER_MESSAGE));
-    cleanBody(req.body);
+    cleanFormBody(req.body);
     next();
   };
 }

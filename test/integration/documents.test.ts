@@ -304,6 +304,18 @@ describe('upload and download (check 22)', () => {
   });
 });
 
+describe('control characters in a multipart form (issue 15 item 1)', () => {
+  it("a NUL in an upload form's text field is removed before it reaches the database, never a 500", async () => {
+    const res = await post(
+      staff,
+      formParts({ title: 'Điều lệ\u0000 sửa đổi\u0007' }, { filename: 'dieu-le.pdf', content: fixture('sample.pdf') }),
+    );
+    expect(res.status, res.text.slice(0, 500)).toBe(303);
+    const row = await t.db.knex('attachments').orderBy('id', 'desc').first('title');
+    expect(row.title).toBe('Điều lệ sửa đổi');
+  });
+});
+
 describe('size limit (check 21)', () => {
   const pdfOfSize = (n: number) => {
     const head = fixture('sample.pdf');

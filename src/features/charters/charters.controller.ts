@@ -13,6 +13,7 @@ import { idParam } from '../../lib/params.js';
 import { hasAnyRole } from '../../lib/roles.js';
 import { paths } from '../../lib/urls.js';
 import { flash } from '../../middleware/locals.js';
+import { cleanFormBody } from '../../middleware/parameters.js';
 import { MalformedUploadError } from '../documents/documents.storage.js';
 import type { AssociationRef } from './charters.repository.js';
 import { charterTextForm, compareQuery, newCharterTextForm, TOO_LONG } from './charters.schemas.js';
@@ -47,7 +48,10 @@ const receiveTextForm = multer({
 function readTextForm(req: Request, res: Response): Promise<{ tooLong: boolean }> {
   return new Promise((resolve, reject) => {
     receiveTextForm(req, res, (err?: unknown) => {
-      if (!err) return resolve({ tooLong: false });
+      if (!err) {
+        cleanFormBody(req.body);
+        return resolve({ tooLong: false });
+      }
       if (err instanceof multer.MulterError && err.code === 'LIMIT_FIELD_VALUE') return resolve({ tooLong: true });
       if (err instanceof Error && 'syscall' in err) return reject(err);
       reject(new MalformedUploadError('Biểu mẫu gửi lên không hợp lệ. Văn bản chưa được lưu; vui lòng thử lại.'));

@@ -19,6 +19,7 @@ import { pipeline, Transform } from 'node:stream';
 import type { Request, Response } from 'express';
 import multer, { type FileFilterCallback, type StorageEngine } from 'multer';
 import { AppError } from '../../lib/errors.js';
+import { cleanFormBody } from '../../middleware/parameters.js';
 
 /** What the engine adds to multer's file object. */
 export interface ReceivedFile extends Express.Multer.File {
@@ -280,7 +281,10 @@ export function createUploadReceiver(storage: DocumentStorage, options: ReceiveO
   return (req: Request, res: Response): Promise<void> =>
     new Promise((resolve, reject) => {
       middleware(req, res, (err?: unknown) => {
-        if (!err) return resolve();
+        if (!err) {
+          cleanFormBody(req.body);
+          return resolve();
+        }
         if (err instanceof multer.MulterError) {
           if (err.code === 'LIMIT_FILE_SIZE') {
             return reject(new UploadTooLargeError(`Tệp vượt quá dung lượng tối đa ${options.maxMb} MB. Tệp chưa được lưu.`));
