@@ -35,6 +35,7 @@ import * as m20261231000100 from '../../migrations/20261231000100_create_public_
 import * as m20261231000200 from '../../migrations/20261231000200_cover_staff_list_name_index.js';
 import * as m20261231000300 from '../../migrations/20261231000300_add_activity_supervision_fields.js';
 import * as m20261231001500 from '../../migrations/20261231001500_congress_terms_live.js';
+import * as m20261231002400 from '../../migrations/20261231002400_search_word_typos.js';
 
 interface MigrationModule {
   up(knex: Knex): Promise<void>;
@@ -74,6 +75,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, MigrationModule]> = [
   ['20261231000200_cover_staff_list_name_index', m20261231000200],
   ['20261231000300_add_activity_supervision_fields', m20261231000300],
   ['20261231001500_congress_terms_live', m20261231001500],
+  ['20261231002400_search_word_typos', m20261231002400],
 ];
 
 class ListMigrationSource implements Knex.MigrationSource<string> {
