@@ -6,8 +6,7 @@ import type { Knex } from 'knex';
  * 1. `search_words`: the vocabulary of the names — every distinct folded word (to_tsvector('simple', f_unaccent(…)))
  *    of 3 to 32 letters a–z of every association's name and every leader's full name, present or past (a word is
  *    never removed: one that no name holds any more only adds a term that matches nothing). `keys` holds the word and
- *    the word less any one letter (search_word_keys): two words one slip apart (a letter wrong, missing, extra, or two
- *    neighbouring letters swapped) share a key, so a GIN index on `keys` finds a typo's candidates by exact keys
+ *    the word less any one letter (search_word_keys, which a query word gets too): two words one slip apart (a letter wrong, missing, extra, or two neighbouring letters swapped) share a key, so a GIN index on `keys` finds a typo's candidates by exact keys
  *    whatever the word's length — trigrams cannot (a 3-letter word with two letters swapped shares none), and
  *    fuzzystrmatch's levenshtein counts a swap as two. The app keeps the candidates really one slip away.
  * 2. Triggers keep it complete: after an INSERT (one statement, its new rows at once, words in order) and after a
@@ -20,6 +19,7 @@ import type { Knex } from 'knex';
  *    only user was the public typo search, goes.
  */
 const LEADER_TSV = "to_tsvector('simple'::regconfig, f_unaccent(full_name))";
+/** Words a typo may stand for, and query words a typo search corrects (src/lib/search-terms.ts). */
 const FUZZY = "'^[a-z]{3,32}$'";
 
 export async function up(knex: Knex): Promise<void> {

@@ -8,9 +8,10 @@
  *
  * 1. exactly or as its beginning (`hoi` finds "Hội", `ngu` finds "Người"): the words search;
  * 2. only when the words search finds nothing (with the same filters), a query word of 3 to 32 letters a–z may also
- *    be one slip away from a word of the name: one letter wrong, missing, extra, or two neighbouring letters swapped
- *    (`bihn` → "Bình", `hco` → "Học", `chein` → "Chiến", `tuoy` → "Tuổi"; optimal string alignment distance 1). The typo search.
- *    Words of one or two letters, and words with digits, are never corrected. One slip per word, whatever its length:
+ *    be one slip away from a word of the name of 3 to 32 letters a–z: one letter wrong, missing, extra, or two
+ *    neighbouring letters swapped (`bihn` → "Bình", `hco` → "Học", `chein` → "Chiến", `tuoy` → "Tuổi"; optimal
+ *    string alignment distance 1). The typo search. Words of one or two letters (so common in Vietnamese names that a
+ *    slip would reach most names) and words with digits are never corrected. One slip per word, whatever its length:
  *    the trigram likeness this replaces tolerated no more in a long word (`marketting` 0.75, `mrketng` 0.29).
  *
  * Ranking (callers): exact name, substrings, every word at a word start (exact words before prefixes within the
@@ -25,7 +26,10 @@
 /** Words of the query that count: the first 8 distinct ones in query order. */
 export const MAX_QUERY_WORDS = 8;
 
-/** A word that a typo search may correct: 3 to 32 letters a–z once folded (same test as SQL search_word_keys). */
+/**
+ * A word a typo search may correct, and a word of the names a typo may stand for (the vocabulary, table
+ * search_words): 3 to 32 letters a–z once folded — the same test as SQL search_word_keys.
+ */
 const FUZZY_WORD = /^[a-z]{3,32}$/;
 
 export function isFuzzyWord(word: string): boolean {

@@ -2,8 +2,8 @@
  * Typos in the name searches (issue 15, item 14; src/lib/search-terms.ts; SPEC §5 "tolerates small typos"): one rule
  * for the public list, the staff register's search and its search by leader name. A word of 3 letters or more may be
  * one slip away from a word of the name (a letter wrong, missing, extra, or two neighbouring letters swapped), but
- * only when the words as typed find nothing; diacritics and case never matter; words of one or two letters and words
- * nowhere near are never "corrected" into a match; the staff searches find what the public search finds.
+ * only when the words as typed find nothing; diacritics and case never matter; words of one or two letters
+ * and words nowhere near are never "corrected" into a match; the staff searches find what the public search finds.
  */
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -7,7 +7,7 @@
  * through f_unaccent (which also folds đ/Đ to d). A match is a name where every word of the query begins a word (full
  * text: the stored tsvector name_tsv of f_unaccent(name), 'simple' configuration, GIN index, prefix tsquery built from
  * the database's own lexemes of the query), an abbreviation containing the query, or the code. Only when that finds
- * nothing (with the same filters), typos are tolerated: each word of 3 letters or more may also be a vocabulary word
+ * nothing (with the same filters), typos are tolerated: each word may also be a vocabulary word (3 letters or more)
  * one slip away (search_words, migration 20261231002400), the same tsquery with alternatives. Ranking: exact name or
  * code, accented substring, unaccented substring (or exact abbreviation), every word present at a word start, then
  * trigram similarity — computed for the 200 best candidates only (relevanceOrdered). Counts stop past COUNT_CAP.

@@ -11,7 +11,7 @@
  *   AND the filters (field main or other, scope, province or a former province it succeeded). A bit set: its size is
  *   the exact count.
  * - Typo mode, only when words find nothing with the same filters (src/lib/search-terms.ts): every word of the query
- *   begins a word of the name or is one slip away from one (words of 3 letters or more) — the records of its prefix
+ *   begins a word of the name or is one slip away from one of 3 letters or more — the records of its prefix
  *   and of its alternatives, the lexemes one slip away found in the radix tree. An exact bit set, as in words mode.
  * - Relevance: class (0 exact name or code, 1 accented substring, 2 unaccented substring or exact abbreviation,
  *   3 every word present, 4 the rest), then the names' trigram count, name, id; the first 200 of that order are
