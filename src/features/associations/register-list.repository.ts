@@ -333,22 +333,39 @@ const PAGE_COLUMNS = [
 type PageRow = ListItem & { sort_key: string };
 
 /**
- * The search's words (words mode), the leader search's tsquery (typo alternatives when no leader has the words), the
- * province and every former province it succeeded, the associations holding the field as a secondary one.
+ * The leader search: its tsquery (the words; with their typo alternatives when no leader has them) and the
+ * associations of the matching leaders (GIN index on their tsvector, at most `leaderRows` leaders): all of them, or a
+ * sample when the name is common (then checked association by association).
  */
-async function resolve(db: Knex, terms: SearchTermsRepository, secondaryRows: number, filters: ListFilters): Promise<Resolved> {
+async function resolveLeader(
+  db: Knex,
+  terms: SearchTermsRepository,
+  leaderRows: number,
+  leader: string,
+): Promise<Pick<Resolved, 'leaderQuery' | 'leaders'>> {
+  const read = (tsquery: string): Promise<number[]> =>
+    db('leaders as l').whereRaw(`${LEADER_TSV} @@ to_tsquery('simple', ?)`, [tsquery]).limit(leaderRows).pluck('l.association_id');
+  const words = await terms.words(leader);
+  let leaderQuery = words.length ? prefixTsquery(words) : null;
+  let ids = leaderQuery ? await read(leaderQuery) : [];
+  if (leaderQuery && ids.length === 0) {
+    leaderQuery = await terms.typoTsquery(words);
+    ids = leaderQuery ? await read(leaderQuery) : [];
+  }
+  return { leaderQuery, leaders: { ids: [...new Set(ids.map(Number))], complete: ids.length < leaderRows } };
+}
+
+/**
+ * The search's words (words mode), the leader search, the province and every former province it succeeded, the
+ * associations holding the field as a secondary one.
+ */
+async function resolve(db: Knex, terms: SearchTermsRepository, limits: Readonly<ListLimits>, filters: ListFilters): Promise<Resolved> {
   const r: Resolved = { ...filters };
   if (filters.q) {
     const words = await terms.words(filters.q);
     r.search = { words, mode: 'words', tsquery: words.length ? prefixTsquery(words) : null };
   }
-  if (filters.leader) {
-    const words = await terms.words(filters.leader);
-    r.leaderQuery = words.length ? prefixTsquery(words) : null;
-    const any = async (tsquery: string) =>
-      (await db('leaders as l').whereRaw(`${LEADER_TSV} @@ to_tsquery('simple', ?)`, [tsquery]).first(db.raw('1 AS x'))) !== undefined;
-    if (r.leaderQuery && !(await any(r.leaderQuery))) r.leaderQuery = await terms.typoTsquery(words);
-  }
+  if (filters.leader) Object.assign(r, await resolveLeader(db, terms, limits.leaderRows, filters.leader));
   if (filters.province) {
     const former: string[] = await db('provinces').where('successor_code', filters.province).orderBy('code').pluck('code');
     r.provinces = [filters.province, ...former.filter((c) => c !== filters.province)];
@@ -356,24 +373,11 @@ async function resolve(db: Knex, terms: SearchTermsRepository, secondaryRows: nu
   if (filters.field) {
     const ids: number[] = await db('association_other_fields')
       .where('field_code', filters.field)
-      .limit(secondaryRows)
+      .limit(limits.secondaryRows)
       .pluck('association_id');
-    r.secondaryIds = ids.length < secondaryRows ? ids.map(Number) : null;
+    r.secondaryIds = ids.length < limits.secondaryRows ? ids.map(Number) : null;
   }
   return r;
-}
-
-/**
- * The associations of the matching leaders (GIN index on their tsvector, at most `leaderRows` leaders) — for the steps that need the matches as a set (1 and 3); a walk probes each association instead.
- */
-async function withLeaders(db: Knex, leaderRows: number, f: Resolved): Promise<Resolved> {
-  if (!f.leader || f.leaders) return f;
-  if (!f.leaderQuery) return { ...f, leaders: { ids: [], complete: true } };
-  const ids: number[] = await db('leaders as l')
-    .whereRaw(`${LEADER_TSV} @@ to_tsquery('simple', ?)`, [f.leaderQuery])
-    .limit(leaderRows)
-    .pluck('l.association_id');
-  return { ...f, leaders: { ids: [...new Set(ids.map(Number))], complete: ids.length < leaderRows } };
 }
 
 const strip = (rows: PageRow[]): ListItem[] => rows.map(({ sort_key: _k, ...row }) => row as ListItem);
@@ -404,7 +408,7 @@ function keysetPage(rows: PageRow[], pageSize: number, countCap: number, cursor:
 }
 
 export function createRegisterListRepository(db: Knex, limits: Readonly<ListLimits> = LIST_LIMITS) {
-  const { countCap, walkWindow, leaderRows, secondaryRows } = limits;
+  const { countCap, walkWindow } = limits;
   const terms = createSearchTermsRepository(db);
 
   /** The typo search of `f` once its words search found nothing (with every filter); null when it finds nothing more. */
@@ -524,12 +528,11 @@ export function createRegisterListRepository(db: Knex, limits: Readonly<ListLimi
      * countCap matches give cursors).
      */
     async list(filters: ListFilters, sort: SortKey, page: number, pageSize: number, cursor: ListCursor | null = null): Promise<ListPage> {
-      let f = await resolve(db, terms, secondaryRows, filters);
+      let f = await resolve(db, terms, limits, filters);
       const want = pageSize + 1;
       let rows: PageRow[];
       if (!cursor) {
         const offset = (page - 1) * pageSize;
-        f = await withLeaders(db, leaderRows, f);
         let first = await sample(f, sort, null, offset, pageSize, offset + pageSize);
         const typo = first.n === 0 ? await typoOf(f) : null;
         if (typo) {
@@ -546,7 +549,6 @@ export function createRegisterListRepository(db: Knex, limits: Readonly<ListLimi
         if (f.search?.mode === 'words' && !(await anyMatch(f))) f = (await typoOf(f)) ?? f;
         rows = await walk(f, sort, cursor, 0, want, walkWindow);
         if (rows.length < want) {
-          f = await withLeaders(db, leaderRows, f);
           const after = await sample(f, sort, cursor, 0, want, pageSize);
           rows = after.n <= countCap || !after.bound ? after.rows : await range(f, sort, cursor, after.bound, 0, want);
         }
