@@ -4,7 +4,7 @@
  * migration 20261231002400_search_word_typos).
  */
 import type { Knex } from 'knex';
-import { hasAlternatives, isFuzzyWord, MAX_QUERY_WORDS, type SearchTerm, termsTsquery, typoTerms } from '../lib/search-terms.js';
+import { isFuzzyWord, MAX_QUERY_WORDS, type SearchTerm, stepTsquery, typoSteps, typoTerms } from '../lib/search-terms.js';
 
 export function createSearchTermsRepository(db: Knex) {
   return {
@@ -35,10 +35,12 @@ export function createSearchTermsRepository(db: Knex) {
       );
     },
 
-    /** The tsquery of the typo search of these words, or null when no word has an alternative (it finds nothing more). */
-    async typoTsquery(words: readonly string[]): Promise<string | null> {
-      const terms = await this.typoTerms(words);
-      return hasAlternatives(terms) ? termsTsquery(terms) : null;
+    /**
+     * The tsqueries of the typo search's steps (one word corrected, then every word), to try in turn; none when no
+     * word has an alternative (it finds nothing more).
+     */
+    async typoTsqueries(words: readonly string[]): Promise<string[]> {
+      return typoSteps(await this.typoTerms(words)).map(stepTsquery);
     },
   };
 }

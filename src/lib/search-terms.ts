@@ -10,9 +10,12 @@
  * 2. only when the words search finds nothing (with the same filters), a query word of 3 to 32 letters a–z may also
  *    be one slip away from a word of the name of 3 to 32 letters a–z: one letter wrong, missing, extra, or two
  *    neighbouring letters swapped (`bihn` → "Bình", `hco` → "Học", `chein` → "Chiến", `tuoy` → "Tuổi"; optimal
- *    string alignment distance 1). The typo search. Words of one or two letters (so common in Vietnamese names that a
- *    slip would reach most names) and words with digits are never corrected. One slip per word, whatever its length:
- *    the trigram likeness this replaces tolerated no more in a long word (`marketting` 0.75, `mrketng` 0.29).
+ *    string alignment distance 1). The typo search, in two steps, the fewest corrections first: one word corrected
+ *    and the others as typed; only when that finds nothing, every word that can be. Vietnamese syllables are so close
+ *    to one another that correcting every word at once reaches far ("khuyen hco" would find "huyện Chợ Gạo" as well
+ *    as "Khuyến học"). Words of one or two letters and words with digits are never corrected. One slip per word,
+ *    whatever its length: the trigram likeness this replaces tolerated no more in a long word (`marketting` 0.75,
+ *    `mrketng` 0.29).
  *
  * Ranking (callers): exact name, substrings, every word at a word start (exact words before prefixes within the
  * first 200 by word similarity), and typo matches only when there is no other.
@@ -77,6 +80,20 @@ export function hasAlternatives(terms: readonly SearchTerm[]): boolean {
   return terms.some((t) => t.alternatives.length > 0);
 }
 
+/**
+ * The steps of the typo search, as the terms each one allows: first each word with alternatives corrected alone
+ * (the others as typed: one list of terms per such word, any of them may match), then every word corrected at once
+ * (one list) — the second only when more than one word has alternatives. Empty when no word has one.
+ */
+export function typoSteps(terms: readonly SearchTerm[]): SearchTerm[][][] {
+  const corrected = terms.flatMap((t, i) => (t.alternatives.length > 0 ? [i] : []));
+  if (corrected.length === 0) return [];
+  const every = [[...terms]];
+  if (corrected.length === 1) return [every];
+  const one = corrected.map((i) => terms.map((t, j) => (j === i ? t : { word: t.word, alternatives: [] })));
+  return [one, every];
+}
+
 /** A lexeme quoted for to_tsquery: quotes doubled and backslashes escaped, so no user character is tsquery syntax. */
 function quoted(lexeme: string): string {
   return `'${lexeme.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
@@ -93,6 +110,11 @@ export function termsTsquery(terms: readonly SearchTerm[]): string {
       return options.length === 1 ? options[0] : `(${options.join(' | ')})`;
     })
     .join(' & ');
+}
+
+/** The tsquery of a step of the typo search: any of its lists of terms. */
+export function stepTsquery(step: readonly (readonly SearchTerm[])[]): string {
+  return step.length === 1 ? termsTsquery(step[0] as SearchTerm[]) : step.map((terms) => `(${termsTsquery(terms)})`).join(' | ');
 }
 
 /** The tsquery of the words search: every word as a word prefix. */

@@ -24,6 +24,7 @@ const CCB_HIDDEN = 'H910007';
 const CO = 'H910008';
 const CA = 'H910009';
 const ANH = 'H910010';
+const CHO = 'H910011';
 
 const SEEDS: Array<{ code: string; name: string; published?: boolean; leaders?: string[] }> = [
   { code: CCB, name: 'Hội Cựu chiến binh tỉnh Điện Biên', leaders: ['Nguyễn Văn Bình', 'Trần Thị Hoa'] },
@@ -36,6 +37,7 @@ const SEEDS: Array<{ code: string; name: string; published?: boolean; leaders?: 
   { code: CO, name: 'Câu lạc bộ Cờ tướng Hà Nội' },
   { code: CA, name: 'Hội Nuôi cá sông Hồng' },
   { code: ANH, name: 'Hội Anh Sơn' },
+  { code: CHO, name: 'Hội Đông y huyện Chợ Gạo' },
 ];
 
 let t: TestContext;
@@ -98,6 +100,17 @@ describe('one slip in a word is tolerated when the words as typed find nothing',
     expect(await sqlCodes(q)).toEqual(codes);
   });
 
+  it('one word corrected is tried before every word: the fewest corrections win', async () => {
+    // "huyện Chợ" is one slip from both words of "khuyen hco"; "Khuyến học" needs one correction only.
+    expect(withinOneSlip('khuyen', 'huyen') && withinOneSlip('hco', 'cho')).toBe(true);
+    expect(await publicCodes('khuyen hco')).toEqual([KH]);
+    expect(await staffCodes({ q: 'khuyen hco' })).toEqual([KH]);
+    // Two words wrong: found once no single correction finds anything.
+    expect(await publicCodes('khuyne hco')).toEqual([KH]);
+    expect(await sqlCodes('khuyne hco')).toEqual([KH]);
+    expect(await staffCodes({ q: 'cuu chein bihn' })).toEqual(expect.arrayContaining([CCB, CCB_HIDDEN]));
+  });
+
   it('words found as typed are not mixed with typo neighbours', async () => {
     // "ong" is one letter from "sông" (Hội Nuôi cá sông Hồng): not added, since "nuoi ong" is found as typed.
     expect(await publicCodes('nuoi ong')).toEqual([ONG]);
@@ -121,6 +134,8 @@ describe('one slip in a word is tolerated when the words as typed find nothing',
     // Two slips in one word.
     ['cuu chien bhin'],
     ['kuyne hoc'],
+    // Each word near a word of a different name: every word must match in one name.
+    ['khuyen ogn'],
     // A word of two letters is never corrected ("ga" is not "gia").
     ['hoi luat ga'],
   ])('%s finds nothing', async (q) => {

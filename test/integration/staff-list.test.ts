@@ -47,12 +47,32 @@ function osa(a: string, b: string): number {
 
 /**
  * The search rule (src/lib/search-terms.ts) written out plainly over every record: each query word begins a word of
- * the name, or — typo mode — is a word of 3 to 32 letters a–z one slip away from a word of 3 to 32 letters a–z.
+ * the name, or — typo mode — is a word of 3 to 32 letters a–z one slip away from a word of 3 to 32 letters a–z: one
+ * word so corrected (the others as typed) first, every word only when that finds nothing.
  */
 const FUZZY = /^[a-z]{3,32}$/;
-const wordsMatch = (name: readonly string[], query: readonly string[]) => query.every((w) => name.some((v) => v.startsWith(w)));
-const typoMatch = (name: readonly string[], query: readonly string[]) =>
-  query.every((w) => name.some((v) => v.startsWith(w) || (FUZZY.test(w) && FUZZY.test(v) && osa(w, v) <= 1)));
+const begins = (name: readonly string[], w: string) => name.some((v) => v.startsWith(w));
+const near = (name: readonly string[], w: string) =>
+  name.some((v) => v.startsWith(w) || (FUZZY.test(w) && FUZZY.test(v) && osa(w, v) <= 1));
+const wordsMatch = (name: readonly string[], query: readonly string[]) => query.every((w) => begins(name, w));
+const oneTypo = (name: readonly string[], query: readonly string[]) =>
+  query.some((c, i) => near(name, c) && query.every((w, j) => j === i || begins(name, w)));
+const everyTypo = (name: readonly string[], query: readonly string[]) => query.every((w) => near(name, w));
+
+/** The first of the rule's steps that finds any of `items`, and what it finds. */
+function byRule<T>(
+  items: readonly T[],
+  wordsOf: (item: T) => string[][],
+  query: readonly string[],
+  also: (item: T) => boolean = () => false,
+): T[] {
+  if (query.length === 0) return [];
+  for (const match of [wordsMatch, oneTypo, everyTypo]) {
+    const found = items.filter((x) => (match === wordsMatch && also(x)) || wordsOf(x).some((words) => match(words, query)));
+    if (found.length > 0) return found;
+  }
+  return [];
+}
 
 async function queryWords(db: Knex, q: string): Promise<string[]> {
   const res = await db.raw<{ rows: Array<{ l: string }> }>(
@@ -103,15 +123,20 @@ async function referenceIds(db: Knex, filters: ListFilters, sort: SortKey): Prom
         rows: Array<{ w: string[] }>;
       }
     ).rows.map((r) => r.w);
-    const match = query.length > 0 && all.some((l) => wordsMatch(l, query)) ? wordsMatch : typoMatch;
-    rows = query.length ? rows.filter((r) => r.leaders.some((l) => match(l.split(' '), query))) : [];
+    // The step is the first that some leader, anywhere, matches; then the associations with such a leader.
+    const step = [wordsMatch, oneTypo, everyTypo].find((match) => all.some((l) => match(l, query)));
+    rows = query.length && step ? rows.filter((r) => r.leaders.some((l) => step(l.split(' '), query))) : [];
   }
   if (filters.q) {
     const q = filters.q;
     const query = await queryWords(db, q);
     const folded = String(((await db.raw('SELECT f_unaccent(?) AS f', [q])) as { rows: Array<{ f: string }> }).rows[0]?.f);
-    const byWords = rows.filter((r) => wordsMatch(r.words, query) || r.abbreviation.includes(folded) || r.code === q.toUpperCase());
-    rows = query.length === 0 ? [] : byWords.length > 0 ? byWords : rows.filter((r) => typoMatch(r.words, query));
+    rows = byRule(
+      rows,
+      (r) => [r.words],
+      query,
+      (r) => r.abbreviation.includes(folded) || r.code === q.toUpperCase(),
+    );
   }
   return rows.map((r) => Number(r.id));
 }
@@ -176,6 +201,8 @@ beforeAll(async () => {
     { q: 'hoi xqzw' },
     { q: 'cau lac bi' },
     { q: 'thanh nein', status: 'hoat_dong' },
+    { q: 'cuu chein bihn' },
+    { q: 'cau lca bi' },
     { leader: 'ngyuen van' },
     { leader: 'Trần Thi Hao' },
     { leader: 'tran xqzw' },

@@ -4,7 +4,16 @@
  * words of 3 letters or more, and the tsquery quotes every lexeme.
  */
 import { describe, expect, it } from 'vitest';
-import { hasAlternatives, isFuzzyWord, prefixTsquery, termsTsquery, typoTerms, withinOneSlip } from '../../src/lib/search-terms.js';
+import {
+  hasAlternatives,
+  isFuzzyWord,
+  prefixTsquery,
+  stepTsquery,
+  termsTsquery,
+  typoSteps,
+  typoTerms,
+  withinOneSlip,
+} from '../../src/lib/search-terms.js';
 
 function osa(a: string, b: string): number {
   const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
@@ -66,5 +75,23 @@ describe('typo terms and their tsquery', () => {
       ]),
     ).toBe("('bihn':* | 'bin' | 'binh') & 'o''ne\\\\il':*");
     expect(prefixTsquery(['khuyen', 'hoc'])).toBe("'khuyen':* & 'hoc':*");
+  });
+
+  it('tries one word corrected (each in turn, the others as typed) before every word at once', () => {
+    const terms = [
+      { word: 'khuyen', alternatives: ['huyen'] },
+      { word: 'hco', alternatives: ['cho', 'hoc'] },
+      { word: 'y', alternatives: [] },
+    ];
+    const steps = typoSteps(terms);
+    expect(steps.map(stepTsquery)).toEqual([
+      "(('khuyen':* | 'huyen') & 'hco':* & 'y':*) | ('khuyen':* & ('hco':* | 'cho' | 'hoc') & 'y':*)",
+      "('khuyen':* | 'huyen') & ('hco':* | 'cho' | 'hoc') & 'y':*",
+    ]);
+    // One word with alternatives: one step. None: no step.
+    expect(typoSteps([terms[1] as (typeof terms)[number], terms[2] as (typeof terms)[number]]).map(stepTsquery)).toEqual([
+      "('hco':* | 'cho' | 'hoc') & 'y':*",
+    ]);
+    expect(typoSteps([{ word: 'xqzw', alternatives: [] }])).toEqual([]);
   });
 });

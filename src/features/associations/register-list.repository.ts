@@ -5,7 +5,7 @@
  * Matches: the search `q` by the public search's rule (src/lib/search-terms.ts, as public.repository.ts applies it):
  * every word of the query begins a word of the folded name (the stored tsvector name_tsv, GIN index), or the folded
  * abbreviation contains the query, or it is the code — and only when that finds nothing with the other filters, the
- * words with their typo alternatives (one slip away). The leader search by the same rule on the folded full name of
+ * words with their typo alternatives (one slip away; one word corrected first, then every word). The leader search by the same rule on the folded full name of
  * any leader, present or former (GIN index on its tsvector; typo alternatives when no leader has the words). The
  * field is the main field or a secondary one (association_other_fields); a current province also finds the records
  * still filed under a former province it succeeded; the other filters are equalities. Orders: name, code, last
@@ -333,7 +333,7 @@ const PAGE_COLUMNS = [
 type PageRow = ListItem & { sort_key: string };
 
 /**
- * The leader search: its tsquery (the words; with their typo alternatives when no leader has them) and the
+ * The leader search: its tsquery (the words; when no leader has them, the first typo step some leader matches) and the
  * associations of the matching leaders (GIN index on their tsvector, at most `leaderRows` leaders): all of them, or a
  * sample when the name is common (then checked association by association).
  */
@@ -349,8 +349,12 @@ async function resolveLeader(
   let leaderQuery = words.length ? prefixTsquery(words) : null;
   let ids = leaderQuery ? await read(leaderQuery) : [];
   if (leaderQuery && ids.length === 0) {
-    leaderQuery = await terms.typoTsquery(words);
-    ids = leaderQuery ? await read(leaderQuery) : [];
+    leaderQuery = null;
+    for (const typo of await terms.typoTsqueries(words)) {
+      ids = await read(typo);
+      leaderQuery = typo;
+      if (ids.length > 0) break;
+    }
   }
   return { leaderQuery, leaders: { ids: [...new Set(ids.map(Number))], complete: ids.length < leaderRows } };
 }
@@ -411,12 +415,11 @@ export function createRegisterListRepository(db: Knex, limits: Readonly<ListLimi
   const { countCap, walkWindow } = limits;
   const terms = createSearchTermsRepository(db);
 
-  /** The typo search of `f` once its words search found nothing (with every filter); null when it finds nothing more. */
-  async function typoOf(f: Resolved): Promise<Resolved | null> {
+  /** The typo steps of `f` once its words search found nothing (with every filter), to try in turn. */
+  async function typoSteps(f: Resolved): Promise<Resolved[]> {
     const search = f.search;
-    if (search?.mode !== 'words' || !search.tsquery) return null;
-    const tsquery = await terms.typoTsquery(search.words);
-    return tsquery ? { ...f, search: { ...search, mode: 'typo', tsquery } } : null;
+    if (search?.mode !== 'words' || !search.tsquery) return [];
+    return (await terms.typoTsqueries(search.words)).map((tsquery) => ({ ...f, search: { ...search, mode: 'typo', tsquery } }));
   }
 
   /** Whether any association passes the conditions (one row at most, the leaders probed per association). */
@@ -534,10 +537,12 @@ export function createRegisterListRepository(db: Knex, limits: Readonly<ListLimi
       if (!cursor) {
         const offset = (page - 1) * pageSize;
         let first = await sample(f, sort, null, offset, pageSize, offset + pageSize);
-        const typo = first.n === 0 ? await typoOf(f) : null;
-        if (typo) {
+        for (const typo of first.n === 0 ? await typoSteps(f) : []) {
+          const found = await sample(typo, sort, null, offset, pageSize, offset + pageSize);
+          if (found.n === 0) continue;
           f = typo;
-          first = await sample(f, sort, null, offset, pageSize, offset + pageSize);
+          first = found;
+          break;
         }
         if (first.n <= countCap) return { rows: strip(first.rows), total: first.n, more: false, next: null, prev: null };
         // More than countCap matches. A page by number goes only as deep as the count does (typed or old links).
@@ -546,7 +551,13 @@ export function createRegisterListRepository(db: Knex, limits: Readonly<ListLimi
         if (rows.length < want) rows = await range(f, sort, null, first.bound, offset, want);
       } else {
         // A cursor continues a list of more than countCap matches: by typos when its words matched nothing.
-        if (f.search?.mode === 'words' && !(await anyMatch(f))) f = (await typoOf(f)) ?? f;
+        if (f.search?.mode === 'words' && !(await anyMatch(f))) {
+          for (const typo of await typoSteps(f)) {
+            if (!(await anyMatch(typo))) continue;
+            f = typo;
+            break;
+          }
+        }
         rows = await walk(f, sort, cursor, 0, want, walkWindow);
         if (rows.length < want) {
           const after = await sample(f, sort, cursor, 0, want, pageSize);

@@ -146,14 +146,14 @@ export const RANKED_CANDIDATES = 200;
  * How a search is answered. `words`: the name has a word starting with each word of the query (full text, the
  * GIN index on name_tsv), or the abbreviation contains the query, or it is the code. `typo`: only when that finds
  * nothing (with the same filters), names whose words begin with each word of the query or are one slip away from it
- * (`nguoi cao tuoy`, `cuu chien bihn`): `typoTsquery`, the same index.
+ * (`nguoi cao tuoy`, `cuu chien bihn`), one word corrected first, then every word: `typoTsquery`, the same index.
  */
 export interface SearchPlan {
   q: string;
   /** The prefix tsquery of the query's words; null when the query has no word (only punctuation: finds nothing). */
   tsquery: string | null;
   mode: 'words' | 'typo';
-  /** Typo mode: the words with their alternatives one slip away (null: no word has one, nothing more to find). */
+  /** Typo mode: the step's words with their alternatives one slip away (null: nothing more to find). */
   typoTsquery?: string | null;
 }
 
@@ -291,14 +291,14 @@ function createSearchQueries(db: Knex) {
     return { q, tsquery: words.length ? prefixTsquery(words) : null, mode: 'words', words };
   }
 
-  /** The typo plan of a words plan whose words found nothing: the same words with their alternatives. */
-  async function typoPlan(words: SearchPlan & { words: string[] }): Promise<SearchPlan> {
-    return { ...words, mode: 'typo', typoTsquery: await terms.typoTsquery(words.words) };
+  /** The typo plans of a words plan whose words found nothing, to try in turn: one word corrected, then every word. */
+  async function typoPlans(words: SearchPlan & { words: string[] }): Promise<SearchPlan[]> {
+    return (await terms.typoTsqueries(words.words)).map((typoTsquery) => ({ ...words, mode: 'typo', typoTsquery }));
   }
 
   /**
-   * The plan of a search and its capped count: words first; the trigram fallback only when words find nothing.
-   * Without a query: no plan.
+   * The plan of a search and its capped count: words first; the typo steps only when words find nothing. Without a
+   * query: no plan.
    */
   async function resolve(filters: PublicFilters): Promise<{ plan: SearchPlan | null; count: number }> {
     if (!filters.q) return { plan: null, count: await cappedCount(filters, null) };
@@ -306,8 +306,11 @@ function createSearchQueries(db: Knex) {
     const count = await cappedCount(filters, plan);
     // A query without a word (only punctuation) has no typo either.
     if (count > 0 || !plan.tsquery) return { plan, count };
-    const typo = await typoPlan(plan);
-    return { plan: typo, count: typo.typoTsquery ? await cappedCount(filters, typo) : 0 };
+    for (const typo of await typoPlans(plan)) {
+      const found = await cappedCount(filters, typo);
+      if (found > 0) return { plan: typo, count: found };
+    }
+    return { plan, count: 0 };
   }
 
   /**
@@ -360,8 +363,10 @@ function createSearchQueries(db: Knex) {
         const words = await wordsPlan(filters.q);
         let ranked = await rankedPage(filters, words, page, pageSize);
         if (ranked.count === 0 && words.tsquery) {
-          const typo = await typoPlan(words);
-          if (typo.typoTsquery) ranked = await rankedPage(filters, typo, page, pageSize);
+          for (const typo of await typoPlans(words)) {
+            ranked = await rankedPage(filters, typo, page, pageSize);
+            if (ranked.count > 0) break;
+          }
         }
         return { rows: await displayRows(ranked.ids), total: Math.min(ranked.count, COUNT_CAP), more: ranked.count > COUNT_CAP };
       }

@@ -11,8 +11,9 @@
  *   AND the filters (field main or other, scope, province or a former province it succeeded). A bit set: its size is
  *   the exact count.
  * - Typo mode, only when words find nothing with the same filters (src/lib/search-terms.ts): every word of the query
- *   begins a word of the name or is one slip away from one of 3 letters or more — the records of its prefix
- *   and of its alternatives, the lexemes one slip away found in the radix tree. An exact bit set, as in words mode.
+ *   begins a word of the name or is one slip away from one of 3 letters or more (one word corrected first, then every
+ *   word) — the records of its prefix and of its alternatives, the lexemes one slip away found in the radix tree. An
+ *   exact bit set, as in words mode.
  * - Relevance: class (0 exact name or code, 1 accented substring, 2 unaccented substring or exact abbreviation,
  *   3 every word present, 4 the rest), then the names' trigram count, name, id; the first 200 of that order are
  *   ranked again by word similarity and similarity (the SQL's two stages). Each class is taken from a tight superset
@@ -23,7 +24,7 @@
  */
 import SearchableMap from 'minisearch/SearchableMap';
 import { TypedFastBitSet } from 'typedfastbitset';
-import { hasAlternatives, isFuzzyWord, typoTerms } from '../../../lib/search-terms.js';
+import { isFuzzyWord, type SearchTerm, typoSteps, typoTerms } from '../../../lib/search-terms.js';
 import { COUNT_CAP, type PublicFilters, type PublicSort, RANKED_CANDIDATES } from '../public.repository.js';
 import type { IndexCatalogues, IndexRow } from './index.repository.js';
 import {
@@ -944,23 +945,33 @@ export class PublicIndex {
   }
 
   /**
-   * Matches of the typo plan (src/lib/search-terms.ts): every lexeme begins a word of the name or is one slip away
-   * from one — the records of its prefix and of its alternatives, the vocabulary words one slip away (Levenshtein 1
-   * in the radix tree, and the swaps of two neighbouring letters), intersected rarest first.
+   * Matches of the typo plan (src/lib/search-terms.ts), the first of its steps that finds any: every lexeme begins a
+   * word of the name or, for the words a step corrects, is one slip away from one — the records of its prefix and of
+   * its alternatives (the lexemes one slip away: Levenshtein 1 in the radix tree, and the swaps of two neighbouring
+   * letters), intersected rarest first.
    */
   private typoMatches(text: QueryText, within: TypedFastBitSet): Matches {
     const terms = typoTerms(
       text.lexemes,
       text.lexemes.flatMap((w) => this.lexemes.oneSlipFrom(w)),
     );
-    if (!hasAlternatives(terms)) return { set: new TypedFastBitSet(), isMatch: () => true, exact: true, words: new TypedFastBitSet() };
-    const sets = terms.map((t) => {
-      const records = this.prefixRecords(t.word).records.clone();
-      for (const alt of t.alternatives) this.lexemes.terms.get(alt)?.addTo(records);
-      return records;
-    });
-    const set = intersectAll([within.clone(), ...sets]) as TypedFastBitSet;
-    return { set, isMatch: () => true, exact: true, words: new TypedFastBitSet() };
+    const records = new Map<string, TypedFastBitSet>();
+    const recordsOf = (t: SearchTerm): TypedFastBitSet => {
+      const key = `${t.word} ${t.alternatives.length}`;
+      let set = records.get(key);
+      if (!set) {
+        set = this.prefixRecords(t.word).records.clone();
+        for (const alt of t.alternatives) this.lexemes.terms.get(alt)?.addTo(set);
+        records.set(key, set);
+      }
+      return set;
+    };
+    for (const step of typoSteps(terms)) {
+      const set = new TypedFastBitSet();
+      for (const list of step) set.union(intersectAll([within.clone(), ...list.map(recordsOf)]) as TypedFastBitSet);
+      if (set.size() > 0) return { set, isMatch: () => true, exact: true, words: new TypedFastBitSet() };
+    }
+    return { set: new TypedFastBitSet(), isMatch: () => true, exact: true, words: new TypedFastBitSet() };
   }
 
   /** The matches of a search (words, or typos when words find nothing) or of the filters alone. */
