@@ -411,22 +411,22 @@ function keysetPage(rows: PageRow[], pageSize: number, countCap: number, cursor:
   };
 }
 
+/** The typo steps of `f` once its words search found nothing (with every filter), to try in turn. */
+async function typoSteps(terms: SearchTermsRepository, f: Resolved): Promise<Resolved[]> {
+  const search = f.search;
+  if (search?.mode !== 'words' || !search.tsquery) return [];
+  return (await terms.typoTsqueries(search.words)).map((tsquery) => ({ ...f, search: { ...search, mode: 'typo', tsquery } }));
+}
+
+/** Whether any association passes the conditions (one row at most, the leaders probed per association). */
+async function anyMatch(db: Knex, f: Resolved): Promise<boolean> {
+  const rows = await applyConditions(db('associations as a').select(db.raw('1 AS x')), f, 'probe').limit(1);
+  return rows.length > 0;
+}
+
 export function createRegisterListRepository(db: Knex, limits: Readonly<ListLimits> = LIST_LIMITS) {
   const { countCap, walkWindow } = limits;
   const terms = createSearchTermsRepository(db);
-
-  /** The typo steps of `f` once its words search found nothing (with every filter), to try in turn. */
-  async function typoSteps(f: Resolved): Promise<Resolved[]> {
-    const search = f.search;
-    if (search?.mode !== 'words' || !search.tsquery) return [];
-    return (await terms.typoTsqueries(search.words)).map((tsquery) => ({ ...f, search: { ...search, mode: 'typo', tsquery } }));
-  }
-
-  /** Whether any association passes the conditions (one row at most, the leaders probed per association). */
-  async function anyMatch(f: Resolved): Promise<boolean> {
-    const rows = await applyConditions(db('associations as a').select(db.raw('1 AS x')), f, 'probe').limit(1);
-    return rows.length > 0;
-  }
 
   /** The matches of the conditions past the cursor, with their sort columns (the CTE `m` of steps 1 and 3). */
   function matching(f: Resolved, sort: SortKey, cursor: ListCursor | null): Knex.QueryBuilder {
@@ -537,7 +537,7 @@ export function createRegisterListRepository(db: Knex, limits: Readonly<ListLimi
       if (!cursor) {
         const offset = (page - 1) * pageSize;
         let first = await sample(f, sort, null, offset, pageSize, offset + pageSize);
-        for (const typo of first.n === 0 ? await typoSteps(f) : []) {
+        for (const typo of first.n === 0 ? await typoSteps(terms, f) : []) {
           const found = await sample(typo, sort, null, offset, pageSize, offset + pageSize);
           if (found.n === 0) continue;
           f = typo;
@@ -551,9 +551,9 @@ export function createRegisterListRepository(db: Knex, limits: Readonly<ListLimi
         if (rows.length < want) rows = await range(f, sort, null, first.bound, offset, want);
       } else {
         // A cursor continues a list of more than countCap matches: by typos when its words matched nothing.
-        if (f.search?.mode === 'words' && !(await anyMatch(f))) {
-          for (const typo of await typoSteps(f)) {
-            if (!(await anyMatch(typo))) continue;
+        if (f.search?.mode === 'words' && !(await anyMatch(db, f))) {
+          for (const typo of await typoSteps(terms, f)) {
+            if (!(await anyMatch(db, typo))) continue;
             f = typo;
             break;
           }
