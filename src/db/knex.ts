@@ -51,13 +51,6 @@ pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number.parseFloat(v));
 // DATE stays the calendar day 'YYYY-MM-DD' it is: no time zone shifts (dates are shown as dd/mm/yyyy).
 pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
 
-/**
- * Per-connection settings. The public search's typo tolerance (`%>` in public.repository.ts) keeps matches with a
- * word similarity ≥ 0.75; with pg_trgm's default threshold of 0.6 the trigram index handed the query ten times
- * more candidates to recheck and throw away (measured by `npm run bench` at 100,000 associations).
- */
-export const SESSION_SETTINGS = 'SET pg_trgm.word_similarity_threshold = 0.75';
-
 export const PGLITE_EXTENSIONS = { unaccent, pg_trgm };
 
 export async function createPglite(dataDir: string | null, loadDataDir?: Blob | File): Promise<PGlite> {
@@ -86,10 +79,7 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
         // RELIABILITY rule 7: an idle client that loses its server must not crash the process.
         afterCreate(conn: pg.Client, done: (err: Error | null, conn: pg.Client) => void) {
           conn.on('error', (err) => logger?.error({ err }, 'postgres client error'));
-          conn.query(SESSION_SETTINGS).then(
-            () => done(null, conn),
-            (err: Error) => done(err, conn),
-          );
+          done(null, conn);
         },
       },
       acquireConnectionTimeout: options.acquireTimeoutMs ?? DEFAULT_ACQUIRE_TIMEOUT_MS,
@@ -102,7 +92,6 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
     };
   }
   const pglite = await createPglite(options.dataDir, options.loadDataDir);
-  await pglite.exec(SESSION_SETTINGS);
   const knex = knexFactory({
     client: ClientPgLite as unknown as typeof knexFactory.Client,
     dialect: 'postgres',

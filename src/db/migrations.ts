@@ -36,6 +36,7 @@ import * as m20261231000200 from '../../migrations/20261231000200_cover_staff_li
 import * as m20261231000300 from '../../migrations/20261231000300_add_activity_supervision_fields.js';
 import * as m20261231001500 from '../../migrations/20261231001500_congress_terms_live.js';
 import * as m20261231002200 from '../../migrations/20261231002200_index_audit_log_filters.js';
+import * as m20261231002400 from '../../migrations/20261231002400_search_word_typos.js';
 import * as m20261231002500 from '../../migrations/20261231002500_create_charter_texts.js';
 import * as m20261231002600 from '../../migrations/20261231002600_create_follows.js';
 import * as m20261231002700 from '../../migrations/20261231002700_add_congress_packages.js';
@@ -79,6 +80,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, MigrationModule]> = [
   ['20261231000300_add_activity_supervision_fields', m20261231000300],
   ['20261231001500_congress_terms_live', m20261231001500],
   ['20261231002200_index_audit_log_filters', m20261231002200],
+  ['20261231002400_search_word_typos', m20261231002400],
   ['20261231002500_create_charter_texts', m20261231002500],
   ['20261231002600_create_follows', m20261231002600],
   ['20261231002700_add_congress_packages', m20261231002700],

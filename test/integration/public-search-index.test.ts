@@ -108,6 +108,16 @@ const FIXED: Array<[PublicFilters, PublicSort, number]> = [
   [{ q: 'Москва' }, 'phu-hop', 1],
   [{ q: 'hội', scope: 'tinh' }, 'phu-hop', 1],
   [{ q: 'nuoi ong', field: 'NNMT' }, 'phu-hop', 1],
+  // Typos (issue 15): one slip in a word of 3, 4, 5 letters; words of two letters and words nowhere near.
+  [{ q: 'cuu chien bihn' }, 'phu-hop', 1],
+  [{ q: 'cuu chien bihn' }, 'ten', 2],
+  [{ q: 'khuyen hco' }, 'phu-hop', 1],
+  [{ q: 'chein binh' }, 'ma', 1],
+  [{ q: 'Cựu chến binh' }, 'phu-hop', 3],
+  [{ q: 'uoi' }, 'phu-hop', 1],
+  [{ q: 'hoi xqzw' }, 'phu-hop', 1],
+  [{ q: 'nguoi cao tuoy xy' }, 'phu-hop', 1],
+  [{ q: 'tihn', scope: 'tinh' }, 'phu-hop', 1],
 ];
 
 describe.each(WALK_FROM)('in-process public search = SQL search (classified directly up to %i matches)', (smallSet) => {

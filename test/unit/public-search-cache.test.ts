@@ -3,8 +3,8 @@
  * and the in-process list cache is bounded, expires, and is dropped when the database's data version moves.
  */
 import { describe, expect, it } from 'vitest';
-import { prefixQuery } from '../../src/features/public/public.repository.js';
 import { createPublicCache } from '../../src/features/public/public.service.js';
+import { prefixTsquery as prefixQuery } from '../../src/lib/search-terms.js';
 
 describe('prefixQuery', () => {
   it('quotes each lexeme, doubles quotes, escapes backslashes, and requires every word as a prefix', () => {

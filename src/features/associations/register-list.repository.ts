@@ -2,16 +2,19 @@
  * SQL of the staff register list (`/quan-tri/hoi`, Knex only), built so that a page's cost does not grow with the
  * number of matches (HOUSE-STYLE "hot paths"; RELIABILITY 40 has this page twice in its mix).
  *
- * Matches, as in the first version of the list: the search `q` is a substring of the folded name or abbreviation
- * (the stored columns name_unaccent / abbreviation_unaccent: diacritics and case ignored, đ = d) or the code; the
- * leader search a substring of the folded full name of any leader, present or former; the field is the main field
- * or a secondary one (association_other_fields); a current province also finds the records still filed under a
- * former province it succeeded; the other filters are equalities. Orders: name, code, last update (newest first),
- * then id.
+ * Matches: the search `q` by the public search's rule (src/lib/search-terms.ts, as public.repository.ts applies it):
+ * every word of the query begins a word of the folded name (the stored tsvector name_tsv, GIN index), or the folded
+ * abbreviation contains the query, or it is the code — and only when that finds nothing with the other filters, the
+ * words with their typo alternatives (one slip away; one word corrected first, then every word). The leader search by the same rule on the folded full name of
+ * any leader, present or former (GIN index on its tsvector; typo alternatives when no leader has the words). The
+ * field is the main field or a secondary one (association_other_fields); a current province also finds the records
+ * still filed under a former province it succeeded; the other filters are equalities. Orders: name, code, last
+ * update (newest first), then id.
  *
- * What is read first (small, bounded queries): the province's predecessors, the associations holding the field as a
- * secondary one, the associations of the matching leaders (trigram index) — so that every condition is a column
- * test or a constant list the indexes serve (bitmap OR / AND), never an OR with a subquery.
+ * What is read first (small, bounded queries): the query's words (and their typo alternatives when needed), the
+ * province's predecessors, the associations holding the field as a secondary one, the associations of the matching
+ * leaders — so that every condition is a column test or a constant list the indexes serve (bitmap OR / AND), never an
+ * OR with a subquery.
  *
  * Then a page takes at most three steps, each bounded:
  * 1. Sample: the first countCap + 1 matches in no particular order, through the condition indexes. Their number is
@@ -29,6 +32,8 @@
  */
 import type { Knex } from 'knex';
 import { likeEscape } from '../../db/filters.js';
+import { createSearchTermsRepository, type SearchTermsRepository } from '../../db/search-terms.repository.js';
+import { prefixTsquery } from '../../lib/search-terms.js';
 import type { QuarterlyState } from './quarterly-update.js';
 import { quarterlyCondition, quarterlyStateSql } from './quarterly-update-sql.js';
 
@@ -110,8 +115,24 @@ export interface ListLimits {
 export const LIST_LIMITS: Readonly<ListLimits> = { countCap: 2000, walkWindow: 1000, leaderRows: 5000, secondaryRows: 5000 };
 export const COUNT_CAP = LIST_LIMITS.countCap;
 
-/** The filters with what is computed first: the province and its predecessors, the leaders' associations. */
+/**
+ * A name search as the rule resolves it: the query's words, and the tsquery of the words search or, when that finds
+ * nothing, of the typo search; null when it can find nothing (no word, or no word with an alternative).
+ */
+interface NameSearch {
+  words: string[];
+  mode: 'words' | 'typo';
+  tsquery: string | null;
+}
+
+/** The leaders' folded full name as a tsvector: the expression of the index leaders_name_tsv. */
+const LEADER_TSV = "to_tsvector('simple'::regconfig, f_unaccent(l.full_name))";
+
+/** The filters with what is computed first: the search's words, the province and its predecessors, the leaders' associations. */
 interface Resolved extends ListFilters {
+  search?: NameSearch;
+  /** The leader search's tsquery (null: it finds nothing). */
+  leaderQuery?: string | null;
   provinces?: string[];
   /** The associations with the field as a secondary field (null past `secondaryRows` of them). */
   secondaryIds?: number[] | null;
@@ -127,10 +148,16 @@ interface Resolved extends ListFilters {
 type Mode = 'set' | 'probe';
 
 function applyConditions(q: Knex.QueryBuilder, f: Resolved, mode: Mode): Knex.QueryBuilder {
-  if (f.q) {
-    const term = `%${likeEscape(f.q)}%`;
-    const code = f.q.toUpperCase();
-    q.whereRaw('(a.name_unaccent LIKE f_unaccent(?) OR a.abbreviation_unaccent LIKE f_unaccent(?) OR a.code = ?)', [term, term, code]);
+  if (f.q && f.search) {
+    const { tsquery, mode } = f.search;
+    if (!tsquery) q.whereRaw('false');
+    else if (mode === 'typo') q.whereRaw("a.name_tsv @@ to_tsquery('simple', ?)", [tsquery]);
+    else
+      q.whereRaw("(a.name_tsv @@ to_tsquery('simple', ?) OR a.abbreviation_unaccent LIKE '%' || f_unaccent(?) || '%' OR a.code = ?)", [
+        tsquery,
+        likeEscape(f.q),
+        f.q.toUpperCase(),
+      ]);
   }
   if (f.field) {
     // Main or secondary field: the ids of the secondary rows, read first, are a constant list (a bitmap OR with the
@@ -156,7 +183,9 @@ function applyConditions(q: Knex.QueryBuilder, f: Resolved, mode: Mode): Knex.Qu
     const c = quarterlyCondition(f.quarterly.state, f.quarterly.today);
     q.whereRaw(c.sql, c.bindings);
   }
-  if (f.leader) {
+  const leaderQuery = f.leaderQuery;
+  if (f.leader && !leaderQuery) q.whereRaw('false');
+  else if (f.leader && leaderQuery) {
     if (f.leaders?.complete) {
       if (f.leaders.ids.length === 0) q.whereRaw('false');
       else q.whereIn('a.id', f.leaders.ids);
@@ -167,8 +196,8 @@ function applyConditions(q: Knex.QueryBuilder, f: Resolved, mode: Mode): Knex.Qu
       q.where((w) =>
         w
           .whereIn('a.id', sampled.length ? sampled : [0])
-          .orWhereRaw('(SELECT true FROM leaders l WHERE l.association_id = a.id AND f_unaccent(l.full_name) LIKE f_unaccent(?) LIMIT 1)', [
-            `%${likeEscape(f.leader as string)}%`,
+          .orWhereRaw(`(SELECT true FROM leaders l WHERE l.association_id = a.id AND ${LEADER_TSV} @@ to_tsquery('simple', ?) LIMIT 1)`, [
+            leaderQuery,
           ]),
       );
     }
@@ -179,7 +208,7 @@ function applyConditions(q: Knex.QueryBuilder, f: Resolved, mode: Mode): Knex.Qu
 /** The columns of associations the conditions read (a walk reads only these and the sort's columns). */
 function conditionColumns(f: Resolved): string[] {
   const cols: string[] = [];
-  if (f.q) cols.push('a.name_unaccent', 'a.abbreviation_unaccent', 'a.code');
+  if (f.q) cols.push('a.name_tsv', 'a.abbreviation_unaccent', 'a.code');
   if (f.field) cols.push('a.main_field_code');
   if (f.ministry) cols.push('a.managing_ministry_code');
   if (f.scope) cols.push('a.scope');
@@ -312,9 +341,44 @@ const PAGE_COLUMNS = [
 
 type PageRow = ListItem & { sort_key: string };
 
-/** The province and every former province it succeeded; the associations holding the field as a secondary one. */
-async function resolve(db: Knex, secondaryRows: number, filters: ListFilters): Promise<Resolved> {
+/**
+ * The leader search: its tsquery (the words; when no leader has them, the first typo step some leader matches) and the
+ * associations of the matching leaders (GIN index on their tsvector, at most `leaderRows` leaders): all of them, or a
+ * sample when the name is common (then checked association by association).
+ */
+async function resolveLeader(
+  db: Knex,
+  terms: SearchTermsRepository,
+  leaderRows: number,
+  leader: string,
+): Promise<Pick<Resolved, 'leaderQuery' | 'leaders'>> {
+  const read = (tsquery: string): Promise<number[]> =>
+    db('leaders as l').whereRaw(`${LEADER_TSV} @@ to_tsquery('simple', ?)`, [tsquery]).limit(leaderRows).pluck('l.association_id');
+  const words = await terms.words(leader);
+  let leaderQuery = words.length ? prefixTsquery(words) : null;
+  let ids = leaderQuery ? await read(leaderQuery) : [];
+  if (leaderQuery && ids.length === 0) {
+    leaderQuery = null;
+    for (const typo of await terms.typoTsqueries(words)) {
+      ids = await read(typo);
+      leaderQuery = typo;
+      if (ids.length > 0) break;
+    }
+  }
+  return { leaderQuery, leaders: { ids: [...new Set(ids.map(Number))], complete: ids.length < leaderRows } };
+}
+
+/**
+ * The search's words (words mode), the leader search, the province and every former province it succeeded, the
+ * associations holding the field as a secondary one.
+ */
+async function resolve(db: Knex, terms: SearchTermsRepository, limits: Readonly<ListLimits>, filters: ListFilters): Promise<Resolved> {
   const r: Resolved = { ...filters };
+  if (filters.q) {
+    const words = await terms.words(filters.q);
+    r.search = { words, mode: 'words', tsquery: words.length ? prefixTsquery(words) : null };
+  }
+  if (filters.leader) Object.assign(r, await resolveLeader(db, terms, limits.leaderRows, filters.leader));
   if (filters.province) {
     const former: string[] = await db('provinces').where('successor_code', filters.province).orderBy('code').pluck('code');
     r.provinces = [filters.province, ...former.filter((c) => c !== filters.province)];
@@ -322,24 +386,11 @@ async function resolve(db: Knex, secondaryRows: number, filters: ListFilters): P
   if (filters.field) {
     const ids: number[] = await db('association_other_fields')
       .where('field_code', filters.field)
-      .limit(secondaryRows)
+      .limit(limits.secondaryRows)
       .pluck('association_id');
-    r.secondaryIds = ids.length < secondaryRows ? ids.map(Number) : null;
+    r.secondaryIds = ids.length < limits.secondaryRows ? ids.map(Number) : null;
   }
   return r;
-}
-
-/**
- * The associations of the matching leaders (trigram index on f_unaccent(full_name), at most `leaderRows`
- * leaders) — for the steps that need the matches as a set (1 and 3); a walk probes each association instead.
- */
-async function withLeaders(db: Knex, leaderRows: number, f: Resolved): Promise<Resolved> {
-  if (!f.leader || f.leaders) return f;
-  const ids: number[] = await db('leaders as l')
-    .whereRaw('f_unaccent(l.full_name) LIKE f_unaccent(?)', [`%${likeEscape(f.leader)}%`])
-    .limit(leaderRows)
-    .pluck('l.association_id');
-  return { ...f, leaders: { ids: [...new Set(ids.map(Number))], complete: ids.length < leaderRows } };
 }
 
 const strip = (rows: PageRow[]): ListItem[] => rows.map(({ sort_key: _k, ...row }) => row as ListItem);
@@ -369,8 +420,22 @@ function keysetPage(rows: PageRow[], pageSize: number, countCap: number, cursor:
   };
 }
 
+/** The typo steps of `f` once its words search found nothing (with every filter), to try in turn. */
+async function typoSteps(terms: SearchTermsRepository, f: Resolved): Promise<Resolved[]> {
+  const search = f.search;
+  if (search?.mode !== 'words' || !search.tsquery) return [];
+  return (await terms.typoTsqueries(search.words)).map((tsquery) => ({ ...f, search: { ...search, mode: 'typo', tsquery } }));
+}
+
+/** Whether any association passes the conditions (one row at most, the leaders probed per association). */
+async function anyMatch(db: Knex, f: Resolved): Promise<boolean> {
+  const rows = await applyConditions(db('associations as a').select(db.raw('1 AS x')), f, 'probe').limit(1);
+  return rows.length > 0;
+}
+
 export function createRegisterListRepository(db: Knex, limits: Readonly<ListLimits> = LIST_LIMITS) {
-  const { countCap, walkWindow, leaderRows, secondaryRows } = limits;
+  const { countCap, walkWindow } = limits;
+  const terms = createSearchTermsRepository(db);
 
   /** The matches of the conditions past the cursor, with their sort columns (the CTE `m` of steps 1 and 3). */
   function matching(f: Resolved, sort: SortKey, cursor: ListCursor | null): Knex.QueryBuilder {
@@ -475,22 +540,35 @@ export function createRegisterListRepository(db: Knex, limits: Readonly<ListLimi
      * countCap matches give cursors).
      */
     async list(filters: ListFilters, sort: SortKey, page: number, pageSize: number, cursor: ListCursor | null = null): Promise<ListPage> {
-      let f = await resolve(db, secondaryRows, filters);
+      let f = await resolve(db, terms, limits, filters);
       const want = pageSize + 1;
       let rows: PageRow[];
       if (!cursor) {
         const offset = (page - 1) * pageSize;
-        f = await withLeaders(db, leaderRows, f);
-        const first = await sample(f, sort, null, offset, pageSize, offset + pageSize);
+        let first = await sample(f, sort, null, offset, pageSize, offset + pageSize);
+        for (const typo of first.n === 0 ? await typoSteps(terms, f) : []) {
+          const found = await sample(typo, sort, null, offset, pageSize, offset + pageSize);
+          if (found.n === 0) continue;
+          f = typo;
+          first = found;
+          break;
+        }
         if (first.n <= countCap) return { rows: strip(first.rows), total: first.n, more: false, next: null, prev: null };
         // More than countCap matches. A page by number goes only as deep as the count does (typed or old links).
         if (offset >= countCap || !first.bound) return { rows: [], total: countCap, more: true, next: null, prev: null };
         rows = await walk(f, sort, null, offset, want, walkWindow * page);
         if (rows.length < want) rows = await range(f, sort, null, first.bound, offset, want);
       } else {
+        // A cursor continues a list of more than countCap matches: by typos when its words matched nothing.
+        if (f.search?.mode === 'words' && !(await anyMatch(db, f))) {
+          for (const typo of await typoSteps(terms, f)) {
+            if (!(await anyMatch(db, typo))) continue;
+            f = typo;
+            break;
+          }
+        }
         rows = await walk(f, sort, cursor, 0, want, walkWindow);
         if (rows.length < want) {
-          f = await withLeaders(db, leaderRows, f);
           const after = await sample(f, sort, cursor, 0, want, pageSize);
           rows = after.n <= countCap || !after.bound ? after.rows : await range(f, sort, cursor, after.bound, 0, want);
         }
@@ -498,7 +576,7 @@ export function createRegisterListRepository(db: Knex, limits: Readonly<ListLimi
       return keysetPage(rows, pageSize, countCap, cursor, page);
     },
 
-    ...exportQueries(db, limits),
+    ...exportQueries(db, limits, terms),
   };
 }
 
@@ -506,16 +584,20 @@ export function createRegisterListRepository(db: Knex, limits: Readonly<ListLimi
  * The export of the list (issue 16): the id of every match in list order — list()'s own conditions (resolved the same
  * way) and order, all pages, no count cap — then the rows a chunk at a time.
  */
-function exportQueries(db: Knex, limits: Readonly<ListLimits>) {
-  const { leaderRows, secondaryRows } = limits;
+function exportQueries(db: Knex, limits: Readonly<ListLimits>, terms: SearchTermsRepository) {
+  const ids = async (f: Resolved, sort: SortKey): Promise<number[]> =>
+    (await applyConditions(db('associations as a'), f, 'set').orderBy(SPECS[sort].order('after')).pluck('a.id')).map(Number);
   return {
-    /** Every match's id in list order (100,000 ids are a few hundred kilobytes). */
+    /** Every match's id in list order (100,000 ids are a few hundred kilobytes); the list's typo step when none. */
     async matchingIds(filters: ListFilters, sort: SortKey): Promise<number[]> {
-      const f = await withLeaders(db, leaderRows, await resolve(db, secondaryRows, filters));
-      const ids: Array<number | string> = await applyConditions(db('associations as a'), f, 'set')
-        .orderBy(SPECS[sort].order('after'))
-        .pluck('a.id');
-      return ids.map(Number);
+      const f = await resolve(db, terms, limits, filters);
+      const exact = await ids(f, sort);
+      if (exact.length > 0) return exact;
+      for (const typo of await typoSteps(terms, f)) {
+        const found = await ids(typo, sort);
+        if (found.length > 0) return found;
+      }
+      return exact;
     },
 
     /** The list columns of these rows, in the order given, with the quarterly update state on `today` (SQL form). */

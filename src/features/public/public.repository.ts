@@ -3,17 +3,19 @@
  * selects only the columns the public-field setting can show (public-fields.ts): leaders' personal data and
  * internal columns are never read.
  *
- * Search (SPEC §5, §7): diacritics and case ignored through f_unaccent (which also folds đ/Đ to d). A match is a
- * name where every word of the query begins a word (full text: the stored tsvector name_tsv of f_unaccent(name),
- * 'simple' configuration, GIN index, prefix tsquery built from the database's own lexemes of the query), an
- * abbreviation containing the query, or the code. Only when that finds nothing (with the same filters), small
- * typos are tolerated through pg_trgm word similarity on the stored name_unaccent (`%>`, whose threshold every
- * connection sets to 0.75: db/knex.ts, then the same bound checked explicitly). Ranking: exact name or code,
- * accented substring, unaccented substring (or exact abbreviation), every word present at a word start, then
+ * Search (SPEC §5, §7), by the name searches' one rule (src/lib/search-terms.ts): diacritics and case ignored
+ * through f_unaccent (which also folds đ/Đ to d). A match is a name where every word of the query begins a word (full
+ * text: the stored tsvector name_tsv of f_unaccent(name), 'simple' configuration, GIN index, prefix tsquery built from
+ * the database's own lexemes of the query), an abbreviation containing the query, or the code. Only when that finds
+ * nothing (with the same filters), typos are tolerated: each word may also be a vocabulary word (3 letters or more)
+ * one slip away (search_words, migration 20261231002400), the same tsquery with alternatives. Ranking: exact name or
+ * code, accented substring, unaccented substring (or exact abbreviation), every word present at a word start, then
  * trigram similarity — computed for the 200 best candidates only (relevanceOrdered). Counts stop past COUNT_CAP.
  */
 import type { Knex } from 'knex';
 import { likeEscape, whereInProvince } from '../../db/filters.js';
+import { createSearchTermsRepository } from '../../db/search-terms.repository.js';
+import { prefixTsquery } from '../../lib/search-terms.js';
 import { fixedCodeColumn, type PublicFieldDef, publicKey, RECORD_PUBLIC_FIELDS } from './public-fields.js';
 
 export interface PublicFilters {
@@ -134,9 +136,6 @@ const BY_CODE_WITH_PRESIDENT = sourceSql('a.code = ?', true);
 const BY_IDS = sourceSql('a.id = ANY(?::int[])', false);
 const BY_IDS_WITH_PRESIDENT = sourceSql('a.id = ANY(?::int[])', true);
 
-/** Words of the query that count (at most 8), as the search folds them: the first 8 lexemes in query order. */
-const MAX_WORDS = 8;
-
 /**
  * Beyond this many matches the list says "hơn 1.000" instead of counting them all (the count stops there);
  * pages still go on while there are rows.
@@ -147,30 +146,18 @@ export const COUNT_CAP = 1000;
 export const RANKED_CANDIDATES = 200;
 
 /**
- * Minimum word similarity for a match found only by trigrams: "nguoi cao tuoy" → "Hội Người cao tuổi" is 0.87,
- * while "dong y" → "Hội Tự động hóa" (0.71) is noise.
- */
-const TYPO_SIMILARITY = 0.75;
-
-/**
- * A prefix tsquery from lexemes the database produced (to_tsvector of the folded query): each lexeme quoted, with
- * quotes doubled and backslashes escaped, so no user character is ever read as tsquery syntax; `:*` makes it a
- * word prefix; every word required.
- */
-export function prefixQuery(lexemes: readonly string[]): string {
-  return lexemes.map((l) => `'${l.replace(/\\/g, '\\\\').replace(/'/g, "''")}':*`).join(' & ');
-}
-
-/**
  * How a search is answered. `words`: the name has a word starting with each word of the query (full text, the
  * GIN index on name_tsv), or the abbreviation contains the query, or it is the code. `typo`: only when that finds
- * nothing (with the same filters), names whose words are close to the query by trigrams (`nguoi cao tuoy`).
+ * nothing (with the same filters), names whose words begin with each word of the query or are one slip away from it
+ * (`nguoi cao tuoy`, `cuu chien bihn`), one word corrected first, then every word: `typoTsquery`, the same index.
  */
 export interface SearchPlan {
   q: string;
   /** The prefix tsquery of the query's words; null when the query has no word (only punctuation: finds nothing). */
   tsquery: string | null;
   mode: 'words' | 'typo';
+  /** Typo mode: the step's words with their alternatives one slip away (null: nothing more to find). */
+  typoTsquery?: string | null;
 }
 
 /** Published associations matching the filters (the search condition included). */
@@ -179,8 +166,8 @@ function filtered(db: Knex, filters: PublicFilters, plan: SearchPlan | null): Kn
   if (plan) {
     const { q, tsquery } = plan;
     if (plan.mode === 'typo') {
-      // `%>` lets the trigram index find candidates (threshold set per connection); the recheck keeps only close ones.
-      base.whereRaw('(a.name_unaccent %> f_unaccent(?) AND word_similarity(f_unaccent(?), a.name_unaccent) >= ?)', [q, q, TYPO_SIMILARITY]);
+      if (plan.typoTsquery) base.whereRaw("a.name_tsv @@ to_tsquery('simple', ?)", [plan.typoTsquery]);
+      else base.whereRaw('false');
     } else if (!tsquery) {
       // No letter or digit in the query (only punctuation): nothing to find, and no index could serve it.
       base.whereRaw('false');
@@ -293,14 +280,7 @@ function withCatalogues(query: Knex.QueryBuilder): Knex.QueryBuilder {
 
 /** The list and the ids of a search (or of the filters alone): a page with its count, or every match in order. */
 function createSearchQueries(db: Knex) {
-  /** The query's words as the name's tsvector holds them (same folding, same parser), in query order. */
-  async function lexemes(q: string): Promise<string[]> {
-    const res = await db.raw<{ rows: Array<{ lexeme: string }> }>(
-      "SELECT t.lexeme FROM unnest(to_tsvector('simple', f_unaccent(?))) AS t ORDER BY t.positions[1] LIMIT ?",
-      [q, MAX_WORDS],
-    );
-    return res.rows.map((r) => r.lexeme);
-  }
+  const terms = createSearchTermsRepository(db);
 
   /** Matches of the filters, counted up to COUNT_CAP + 1 (the count stops there). */
   async function cappedCount(filters: PublicFilters, plan: SearchPlan | null): Promise<number> {
@@ -312,23 +292,31 @@ function createSearchQueries(db: Knex) {
   }
 
   /** The words plan of a query: full text on its words (or none when it has no word), abbreviation, code. */
-  async function wordsPlan(q: string): Promise<SearchPlan> {
-    const words = await lexemes(q);
-    return { q, tsquery: words.length ? prefixQuery(words) : null, mode: 'words' };
+  async function wordsPlan(q: string): Promise<SearchPlan & { words: string[] }> {
+    const words = await terms.words(q);
+    return { q, tsquery: words.length ? prefixTsquery(words) : null, mode: 'words', words };
+  }
+
+  /** The typo plans of a words plan whose words found nothing, to try in turn: one word corrected, then every word. */
+  async function typoPlans(words: SearchPlan & { words: string[] }): Promise<SearchPlan[]> {
+    return (await terms.typoTsqueries(words.words)).map((typoTsquery) => ({ ...words, mode: 'typo', typoTsquery }));
   }
 
   /**
-   * The plan of a search and its capped count: words first; the trigram fallback only when words find nothing.
-   * Without a query: no plan.
+   * The plan of a search and its capped count: words first; the typo steps only when words find nothing. Without a
+   * query: no plan.
    */
   async function resolve(filters: PublicFilters): Promise<{ plan: SearchPlan | null; count: number }> {
     if (!filters.q) return { plan: null, count: await cappedCount(filters, null) };
     const plan = await wordsPlan(filters.q);
     const count = await cappedCount(filters, plan);
-    // A query without a word (only punctuation) has no trigram either: no typo can be near it.
+    // A query without a word (only punctuation) has no typo either.
     if (count > 0 || !plan.tsquery) return { plan, count };
-    const typo: SearchPlan = { ...plan, mode: 'typo' };
-    return { plan: typo, count: await cappedCount(filters, typo) };
+    for (const typo of await typoPlans(plan)) {
+      const found = await cappedCount(filters, typo);
+      if (found > 0) return { plan: typo, count: found };
+    }
+    return { plan, count: 0 };
   }
 
   /**
@@ -380,7 +368,12 @@ function createSearchQueries(db: Knex) {
         // One query gives the page and the number of matches; the typo fallback only when the words find nothing.
         const words = await wordsPlan(filters.q);
         let ranked = await rankedPage(filters, words, page, pageSize);
-        if (ranked.count === 0 && words.tsquery) ranked = await rankedPage(filters, { ...words, mode: 'typo' }, page, pageSize);
+        if (ranked.count === 0 && words.tsquery) {
+          for (const typo of await typoPlans(words)) {
+            ranked = await rankedPage(filters, typo, page, pageSize);
+            if (ranked.count > 0) break;
+          }
+        }
         return { rows: await displayRows(ranked.ids), total: Math.min(ranked.count, COUNT_CAP), more: ranked.count > COUNT_CAP };
       }
       const { plan, count } = await resolve(filters);

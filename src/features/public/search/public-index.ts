@@ -1,6 +1,6 @@
 /**
  * The in-process public search index (issue 13): every published association in a narrow form, with bit sets of
- * record slots (typedfastbitset) per word, filter value and trigram, the names' lexemes in a radix tree (MiniSearch's
+ * record slots (typedfastbitset) per word and filter value, the names' lexemes in a radix tree (MiniSearch's
  * SearchableMap) for prefix look-ups, token lists for substring candidates, pairs of neighbouring words, and the
  * three list orders kept sorted. It answers the public list exactly as the SQL search of public.repository.ts does —
  * same matches, same order, same count — with no database round trip, and its cost is bounded by the page asked
@@ -10,9 +10,10 @@
  *   the lexemes as the database's name_tsv holds them), or the abbreviation contains the query, or it is the code;
  *   AND the filters (field main or other, scope, province or a former province it succeeded). A bit set: its size is
  *   the exact count.
- * - Typo mode, only when words find nothing with the same filters: names whose word similarity to the query is at
- *   least 0.75 (pg_trgm, reimplemented in text.ts): the records holding enough of the query's trigrams (bit-sliced
- *   counters), then a bound on runs of consecutive words, then the similarity itself, only as far as needed.
+ * - Typo mode, only when words find nothing with the same filters (src/lib/search-terms.ts): every word of the query
+ *   begins a word of the name or is one slip away from one of 3 letters or more (one word corrected first, then every
+ *   word) — the records of its prefix and of its alternatives, the lexemes one slip away found in the radix tree. An
+ *   exact bit set, as in words mode.
  * - Relevance: class (0 exact name or code, 1 accented substring, 2 unaccented substring or exact abbreviation,
  *   3 every word present, 4 the rest), then the names' trigram count, name, id; the first 200 of that order are
  *   ranked again by word similarity and similarity (the SQL's two stages). Each class is taken from a tight superset
@@ -23,6 +24,7 @@
  */
 import SearchableMap from 'minisearch/SearchableMap';
 import { TypedFastBitSet } from 'typedfastbitset';
+import { isFuzzyWord, type SearchTerm, typoSteps, typoTerms } from '../../../lib/search-terms.js';
 import { COUNT_CAP, type PublicFilters, type PublicSort, RANKED_CANDIDATES } from '../public.repository.js';
 import type { IndexCatalogues, IndexRow } from './index.repository.js';
 import {
@@ -50,7 +52,6 @@ export interface QueryText {
   lexemes: string[];
 }
 
-const TYPO_SIMILARITY = 0.75;
 /** A posting list becomes a bit set past this many slots (about where the bit set of 72,000 records is smaller). */
 const DENSE_AT = 2048;
 /** Below this many candidates a search classifies every match directly instead of walking class supersets. */
@@ -160,30 +161,6 @@ class Posting {
       return;
     }
     for (let i = 0; i < this.size; i++) acc.add(this.arr[i] as number);
-  }
-
-  /** Adds 1 to the bit-sliced counters `digits` (digit i = bit i of each record's count) for each slot. */
-  count(digits: Uint32Array[]): void {
-    const k = digits.length;
-    const add = (w: number, bits: number) => {
-      let carry = bits;
-      for (let i = 0; i < k && carry !== 0; i++) {
-        const d = digits[i] as Uint32Array;
-        const t = (d[w] as number) & carry;
-        d[w] = (d[w] as number) ^ carry;
-        carry = t;
-      }
-    };
-    if (this.bits) {
-      const words = this.bits.words;
-      const n = Math.min(words.length, (digits[0] as Uint32Array).length);
-      for (let w = 0; w < n; w++) if (words[w] !== 0) add(w, words[w] as number);
-      return;
-    }
-    for (let i = 0; i < this.size; i++) {
-      const slot = this.arr[i] as number;
-      add(slot >>> 5, 1 << (slot & 31));
-    }
   }
 
   /** Drops the spare capacity of the array (after a bulk load). */
@@ -301,6 +278,17 @@ class LexemeDictionary {
 
   remove(term: string, slot: number): void {
     removeFrom(this.terms, term, slot);
+  }
+
+  /** The terms one slip away from `word` (a superset: Levenshtein 1, and the swaps of two neighbouring letters). */
+  oneSlipFrom(word: string): string[] {
+    if (!isFuzzyWord(word)) return [];
+    const out = [...this.terms.fuzzyGet(word, 1).keys()];
+    for (let i = 0; i + 1 < word.length; i++) {
+      const swapped = word.slice(0, i) + word[i + 1] + word[i] + word.slice(i + 2);
+      if (this.terms.has(swapped)) out.push(swapped);
+    }
+    return out;
   }
 
   /** The postings of the terms beginning with `prefix`. */
@@ -515,18 +503,6 @@ class WordDictionary {
     if (ids.includes(-1)) return () => false;
     return (words) => hasRun(words, ids.length, (k, id) => id === ids[k]);
   }
-
-  /** The distinct trigram ids of a record's words (the trigrams pg_trgm makes of its folded name). */
-  trigramSet(words: Int32Array): Set<number> {
-    const out = new Set<number>();
-    for (const id of words) for (const g of this.trigrams(id)) out.add(g);
-    return out;
-  }
-
-  /** One more than the largest word id in use. */
-  get capacity(): number {
-    return this.words.length;
-  }
 }
 const EMPTY_IDS = new Int32Array(0);
 /** Word ids per chunk of the pool (a chunk is freed once no record's view holds it). */
@@ -588,40 +564,19 @@ class PairIndex {
   }
 }
 
-function popcount(x: number): number {
-  let v = x - ((x >>> 1) & 0x55555555);
-  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
-  return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
-}
-
-/**
- * pg_trgm's word similarity and similarity of one query with records, computed from the records' word and trigram
- * ids, and a cheap necessary test of word similarity ≥ a threshold.
- */
 /**
  * Working arrays of the similarity computations, one per index, reused by every query (no per-query allocation that
  * grows with the dictionary): an entry is valid only where its turn stamp is the current query's (or record's).
  */
 class Scratch {
-  wordTurn = new Int32Array(0);
-  wordFound = new Int16Array(0);
-  wordMissing = new Int16Array(0);
-  wordMask = new Int32Array(0);
   trigramTurn = new Int32Array(0);
   trigramQuery = new Int32Array(0);
   localTurn = new Int32Array(0);
   local = new Int32Array(0);
   private turns = 0;
 
-  /** A new turn, after growing the arrays to `words` and `trigrams` entries. */
-  turn(words: number, trigrams: number): number {
-    if (this.wordTurn.length < words) {
-      const n = Math.max(words, this.wordTurn.length * 2);
-      this.wordTurn = new Int32Array(n);
-      this.wordFound = new Int16Array(n);
-      this.wordMissing = new Int16Array(n);
-      this.wordMask = new Int32Array(n);
-    }
+  /** A new turn, after growing the arrays to `trigrams` entries. */
+  turn(trigrams: number): number {
     if (this.trigramTurn.length < trigrams) {
       const n = Math.max(trigrams, this.trigramTurn.length * 2);
       this.trigramTurn = new Int32Array(n);
@@ -631,17 +586,17 @@ class Scratch {
     }
     if (this.turns >= 0x7fffffff) {
       this.turns = 0;
-      for (const a of [this.wordTurn, this.trigramTurn, this.localTurn]) a.fill(0);
+      for (const a of [this.trigramTurn, this.localTurn]) a.fill(0);
     }
     return ++this.turns;
   }
 }
 
+/** pg_trgm's word similarity and similarity of one query with records, computed from the records' word and trigram ids. */
 class Similarity {
   private readonly ulen1: number;
-  /** This query's turn in the scratch arrays (word and trigram entries), and the current record's (measure). */
+  /** This query's turn in the scratch arrays (trigram entries), and the current record's (measure). */
   private readonly q: number;
-  private readonly useMasks: boolean;
   private readonly seen: Uint8Array;
   private indexes = new Int32Array(128);
 
@@ -651,7 +606,7 @@ class Similarity {
     private readonly scratch: Scratch,
   ) {
     this.ulen1 = query.index.size;
-    this.q = scratch.turn(dictionary.capacity, dictionary.trigramIds.size);
+    this.q = scratch.turn(dictionary.trigramIds.size);
     for (const [t, j] of query.index) {
       const g = dictionary.trigramIds.get(t);
       if (g !== undefined) {
@@ -659,7 +614,6 @@ class Similarity {
         scratch.trigramQuery[g] = j;
       }
     }
-    this.useMasks = this.ulen1 <= 31;
     this.seen = new Uint8Array(this.ulen1);
   }
 
@@ -668,74 +622,11 @@ class Similarity {
     return this.scratch.trigramTurn[g] === this.q ? (this.scratch.trigramQuery[g] as number) : -1;
   }
 
-  private foundIn(id: number): number {
-    const sc = this.scratch;
-    if (sc.wordTurn[id] !== this.q) {
-      const trigrams = this.dictionary.trigrams(id);
-      let mask = 0;
-      const foundSet = new Set<number>();
-      const all = new Set<number>();
-      for (const g of trigrams) {
-        all.add(g);
-        const j = this.queryIndex(g);
-        if (j >= 0) {
-          foundSet.add(j);
-          mask |= 1 << j;
-        }
-      }
-      sc.wordTurn[id] = this.q;
-      sc.wordFound[id] = foundSet.size;
-      sc.wordMissing[id] = all.size - foundSet.size;
-      sc.wordMask[id] = mask;
-    }
-    return sc.wordFound[id] as number;
-  }
-
-  /**
-   * False when no run of consecutive words can reach a word similarity of `threshold` (t). The best extent lies in
-   * a run of consecutive words, holding part of the first and last and every inner word whole. Its c distinct query
-   * trigrams are at most m and at most the sum of the run's words' found trigrams; its distinct trigrams u are at
-   * least c plus the non-query trigrams of any inner word. c / (m + u − c) ≥ t needs c ≥ t·m and u ≤ c(1 + t)/t − m,
-   * hence inner ≤ c/t − m.
-   */
-  possible(doc: Doc, threshold: number): boolean {
-    const m = this.ulen1;
-    const need = Math.ceil(threshold * m - 1e-6);
-    const words = doc.words;
-    const n = words.length;
-    const slack = 1e-6;
-    const widest = m / threshold - m + slack;
-    const masks = this.useMasks ? this.scratch.wordMask : null;
-    const missing = this.scratch.wordMissing;
-    for (let i = 0; i < n; i++) {
-      let sum = 0;
-      let mask = 0;
-      let inner = 0;
-      for (let j = i; j < n; j++) {
-        if (j > i + 1) {
-          const miss = missing[words[j - 1] as number] as number;
-          if (miss > inner) inner = miss;
-          // No longer run from i can make room for it.
-          if (inner > widest) break;
-        }
-        const id = words[j] as number;
-        sum += this.foundIn(id);
-        let c = Math.min(m, sum);
-        if (masks) {
-          mask |= masks[id] as number;
-          c = popcount(mask);
-        }
-        if (c >= need && inner <= c / threshold - m + slack) return true;
-      }
-    }
-    return false;
-  }
-
   /** word_similarity(query, folded name) and similarity(query, folded name). */
-  measure(doc: Doc, checkOnly?: number): { ws: number; sim: number } {
+  measure(doc: Doc): { ws: number; sim: number } {
     const ulen1 = this.ulen1;
     const sc = this.scratch;
-    const turn = sc.turn(0, 0);
+    const turn = sc.turn(0);
     this.seen.fill(0);
     let found = 0;
     let others = 0;
@@ -764,7 +655,7 @@ class Similarity {
       }
     }
     return {
-      ws: iterateWordSimilarity(this.indexes, len, ulen1, ulen1 + others, checkOnly),
+      ws: iterateWordSimilarity(this.indexes, len, ulen1, ulen1 + others),
       sim: similarityOfCounts(found, ulen1, found + others),
     };
   }
@@ -815,8 +706,6 @@ export class PublicIndex {
   private readonly scratch = new Scratch();
   private readonly foldTokens = new TokenDictionary();
   private readonly lowerTokens = new TokenDictionary();
-  /** Trigram id (WordDictionary) → the records whose folded name holds it (typo candidates by bit-sliced counting). */
-  private readonly trigrams = new Map<number, Posting>();
   /** Folded name → its record(s) (class 0 candidates: a name equal to the query is equal to it folded). The key is
    *  the record's own folded name string: no copy. */
   private readonly foldedNames = new Map<string, number | number[]>();
@@ -856,7 +745,6 @@ export class PublicIndex {
     index.foldTokens.compact();
     index.lowerTokens.compact();
     index.pairs.compact();
-    for (const p of index.trigrams.values()) p.compact();
     index.setCatalogues(catalogues);
     return index;
   }
@@ -955,7 +843,6 @@ export class PublicIndex {
     add ? this.pairs.add(doc.words, slot) : this.pairs.remove(doc.words, slot);
     for (const t of tokens(doc.nameUnaccent)) add ? this.foldTokens.add(t, slot) : this.foldTokens.remove(t, slot);
     for (const t of tokens(nameLower(doc))) add ? this.lowerTokens.add(t, slot) : this.lowerTokens.remove(t, slot);
-    for (const g of this.words.trigramSet(doc.words)) put(this.trigrams, g);
     const same = this.foldedNames.get(doc.nameUnaccent);
     if (add) {
       this.foldedNames.set(doc.nameUnaccent, same === undefined ? slot : [...(typeof same === 'number' ? [same] : same), slot]);
@@ -1061,59 +948,42 @@ export class PublicIndex {
   }
 
   /**
-   * Matches of the typo plan: word similarity ≥ 0.75 with the folded name. Such a name holds at least ⌈0.75 m⌉ of
-   * the query's m trigrams: bit-sliced counters over the trigrams' record sets give exactly the records that do
-   * (one pass of word operations per trigram), and each is confirmed by the similarity itself when visited.
+   * Matches of the typo plan (src/lib/search-terms.ts), the first of its steps that finds any: every lexeme begins a
+   * word of the name or, for the words a step corrects, is one slip away from one — the records of its prefix and of
+   * its alternatives (the lexemes one slip away: Levenshtein 1 in the radix tree, and the swaps of two neighbouring
+   * letters), intersected rarest first.
    */
-  private typoMatches(query: TrigramQuery, within: TypedFastBitSet): Matches {
-    const m = query.index.size;
-    const set = new TypedFastBitSet();
-    const none = { set, isMatch: () => false, exact: true, words: new TypedFastBitSet() };
-    if (m === 0) return none;
-    const need = Math.ceil(TYPO_SIMILARITY * m - 1e-6);
-    const width = (this.docs.length + 31) >>> 5;
-    const digits = Array.from({ length: 32 - Math.clz32(m) }, () => new Uint32Array(width));
-    for (const t of query.index.keys()) {
-      const g = this.words.trigramIds.get(t);
-      if (g !== undefined) this.trigrams.get(g)?.count(digits);
-    }
-    const out = new Uint32Array(width);
-    const w0 = within.words;
-    for (let w = 0; w < width; w++) {
-      let gt = 0;
-      let eq = ~0;
-      for (let i = digits.length - 1; i >= 0; i--) {
-        const c = (digits[i] as Uint32Array)[w] as number;
-        if ((need >>> i) & 1) eq &= c;
-        else {
-          gt |= eq & c;
-          eq &= ~c;
-        }
+  private typoMatches(text: QueryText, within: TypedFastBitSet): Matches {
+    const terms = typoTerms(
+      text.lexemes,
+      text.lexemes.flatMap((w) => this.lexemes.oneSlipFrom(w)),
+    );
+    const records = new Map<string, TypedFastBitSet>();
+    const recordsOf = (t: SearchTerm): TypedFastBitSet => {
+      const key = `${t.word} ${t.alternatives.length}`;
+      let set = records.get(key);
+      if (!set) {
+        set = this.prefixRecords(t.word).records.clone();
+        for (const alt of t.alternatives) this.lexemes.terms.get(alt)?.addTo(set);
+        records.set(key, set);
       }
-      out[w] = (gt | eq) & (w < w0.length ? (w0[w] as number) : 0);
-    }
-    const candidates = TypedFastBitSet.fromWords(out);
-    const similarity = this.similarity(query);
-    const memo = new Map<number, boolean>();
-    const isMatch = (slot: number) => {
-      let ok = memo.get(slot);
-      if (ok === undefined) {
-        const doc = this.docs[slot] as Doc;
-        ok = similarity.possible(doc, TYPO_SIMILARITY) && similarity.measure(doc, TYPO_SIMILARITY).ws >= TYPO_SIMILARITY;
-        memo.set(slot, ok);
-      }
-      return ok;
+      return set;
     };
-    return { set: candidates, isMatch, exact: false, words: new TypedFastBitSet() };
+    for (const step of typoSteps(terms)) {
+      const set = new TypedFastBitSet();
+      for (const list of step) set.union(intersectAll([within.clone(), ...list.map(recordsOf)]) as TypedFastBitSet);
+      if (set.size() > 0) return { set, isMatch: () => true, exact: true, words: new TypedFastBitSet() };
+    }
+    return { set: new TypedFastBitSet(), isMatch: () => true, exact: true, words: new TypedFastBitSet() };
   }
 
   /** The matches of a search (words, or typos when words find nothing) or of the filters alone. */
-  private matches(text: QueryText | null, filters: PublicFilters, query: TrigramQuery | null): Matches {
+  private matches(text: QueryText | null, filters: PublicFilters): Matches {
     const within = this.filtered(filters);
     if (!text) return { set: within, isMatch: () => true, exact: true, words: new TypedFastBitSet() };
     const w = this.wordMatches(text, within);
     if (w.set.size() > 0 || text.lexemes.length === 0) return w;
-    return this.typoMatches(query ?? trigramQuery(text.folded), within);
+    return this.typoMatches(text, within);
   }
 
   /**
@@ -1264,7 +1134,7 @@ export class PublicIndex {
     from = 0,
   ): { slots: number[]; count: number } {
     const query = text ? trigramQuery(text.folded) : null;
-    const m = this.matches(text, filters, query);
+    const m = this.matches(text, filters);
     const count = upTo === null && !m.exact ? Number.POSITIVE_INFINITY : this.count(m);
     if (sort === 'phu-hop' && text && query) {
       const need = upTo === null ? Number.POSITIVE_INFINITY : Math.max(upTo, RANKED_CANDIDATES);

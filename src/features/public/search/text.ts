@@ -10,7 +10,7 @@
  *   digits and spaces (each word as written, first occurrences, at most MAX_WORDS); other queries ask the database.
  * - `similarity` and `wordSimilarity`: pg_trgm's similarity() and word_similarity() (contrib/pg_trgm/trgm_op.c:
  *   generate_trgm, cnt_sml, calc_word_similarity and iterate_word_similarity), including their single-precision
- *   (float4) arithmetic, so that ties and the 0.75 typo threshold come out the same.
+ *   (float4) arithmetic, so that the relevance order and its ties come out the same.
  */
 
 /** Words of the query that count (the SQL search takes the first 8 lexemes in query order). */
