@@ -111,8 +111,11 @@ export function describeCron(expression: string): string {
   if (seconds.length === 60) time = 'mỗi giây';
   else if (minutes.length === 60 && hours.length === 24)
     time = seconds.length === 1 ? 'mỗi phút' : `giây thứ ${listVi(seconds)} của mỗi phút`;
-  else if (hours.length === 24) time = `phút thứ ${listVi(minutes)} của mỗi giờ`;
-  else {
+  else if (hours.length === 24) {
+    const step = minutes.length > 1 ? (minutes[1] as number) - (minutes[0] as number) : 60;
+    const even = minutes[0] === 0 && 60 % step === 0 && minutes.every((m, i) => m === i * step);
+    time = even ? (step === 60 ? 'mỗi giờ một lần, đúng đầu giờ' : `${step} phút một lần`) : `phút thứ ${listVi(minutes)} của mỗi giờ`;
+  } else {
     const stamps = hours.flatMap((h) => minutes.map((m) => `${two(h)}:${two(m)}`));
     time = stamps.length <= 6 ? `lúc ${listVi(stamps)}` : `mỗi phút ${listVi(minutes)} trong các giờ ${listVi(hours)}`;
   }
@@ -122,6 +125,8 @@ export function describeCron(expression: string): string {
   else parts.push('hằng ngày');
   if (months.length < 12)
     parts.push(doms.length < 31 && weekdays.length === 7 ? `các tháng ${listVi(months)}` : `trong tháng ${listVi(months)}`);
-  const when = parts.join(' ');
-  return `${when.charAt(0).toUpperCase()}${when.slice(1)} ${time}`;
+  // Every day, several times an hour: the period alone says it ("15 phút một lần").
+  const when = parts.join(' ') === 'hằng ngày' && hours.length === 24 ? '' : `${parts.join(' ')}${time.startsWith('lúc') ? ' ' : ', '}`;
+  const text = `${when}${time}`;
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
 }

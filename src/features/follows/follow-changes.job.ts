@@ -63,7 +63,7 @@ interface Counts {
   fresh_published: number;
   searches_checked: number;
   search_notices: number;
-  pruned: number;
+  changes_pruned: number;
 }
 
 const filtersOf = (q: SavedQuery): PublicFilters => ({
@@ -204,7 +204,7 @@ export function createFollowChangesJob(deps: FollowChangesJobDeps): JobDefinitio
         fresh_published: 0,
         searches_checked: 0,
         search_notices: 0,
-        pruned: 0,
+        changes_pruned: 0,
       };
       const previous = await repo.cursor(CURSOR);
       const next = await repo.snapshotXmin();
@@ -222,7 +222,7 @@ export function createFollowChangesJob(deps: FollowChangesJobDeps): JobDefinitio
       await notifySearches(changes, counts);
       const now = clock.now();
       await repo.saveCursor(CURSOR, next, now);
-      counts.pruned = await repo.pruneChanges(next, new Date(now.getTime() - KEEP_CHANGES_MS));
+      counts.changes_pruned = await repo.pruneChanges(next, new Date(now.getTime() - KEEP_CHANGES_MS));
       return { ...counts };
     },
   };

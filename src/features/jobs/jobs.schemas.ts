@@ -80,6 +80,19 @@ export const COUNT_LABELS: Record<string, string> = {
   drill_tables: 'bảng dữ liệu đã đối chiếu khi diễn tập',
   drill_filesChecked: 'tệp đã kiểm tra khi diễn tập',
   drill_restoreMs: 'thời gian khôi phục khi diễn tập (ms)',
+  // follow-changes
+  changed: 'thay đổi hồ sơ đã xét',
+  record_notices: 'thông báo thay đổi hồ sơ đã gửi',
+  record_changes_not_shown: 'thay đổi không báo (ngoài phần người theo dõi được xem)',
+  own_changes: 'thay đổi do chính người theo dõi thực hiện',
+  fresh_published: 'hồ sơ mới công khai hoặc đổi tên, lĩnh vực, địa bàn',
+  searches_checked: 'lượt xét tìm kiếm đã lưu',
+  search_notices: 'thông báo kết quả tìm kiếm mới',
+  changes_pruned: 'dòng nhật ký thay đổi cũ đã xóa',
+  // follow-digest
+  recipients: 'người nhận thư tổng hợp',
+  notices_sent: 'thông báo gửi trong thư',
+  smtp_configured: 'có máy chủ thư (1 = có, 0 = không)',
 };
 
 /** "thư điện tử đã gửi: 4, …" from a run's counts (an object, or JSON text on some drivers). */
