@@ -3,17 +3,17 @@ import type { Request, Response } from 'express';
 import type { Config } from '../../config.js';
 import { actorFromRequest } from '../../lib/auth-context.js';
 import { ValidationError } from '../../lib/errors.js';
-import { fieldErrors, keptValues } from '../../lib/forms.js';
+import { keptValues } from '../../lib/forms.js';
 import { hasAnyRole } from '../../lib/roles.js';
-import { checkUploadedFile, WRONG_FILE_TYPE } from '../../lib/uploads.js';
 import { paths } from '../../lib/urls.js';
 import { flash } from '../../middleware/locals.js';
-import { ACCEPT_ATTRIBUTE, attachmentDisposition, detectAllowedType, extensionForMime, sanitizeOriginalName } from './documents.files.js';
+import { ACCEPT_ATTRIBUTE, attachmentDisposition, extensionForMime } from './documents.files.js';
 import { DamagedFileError } from './documents.integrity.js';
 import type { AssociationRef } from './documents.repository.js';
-import { CLASSIFICATIONS, CLASSIFIED_REFUSAL, declaresClassified, uploadSchema } from './documents.schemas.js';
+import { CLASSIFICATIONS, declaresClassified } from './documents.schemas.js';
 import type { DocumentsService } from './documents.service.js';
 import { createUploadReceiver, type DocumentStorage, type ReceivedFile } from './documents.storage.js';
+import { checkUpload } from './upload-check.js';
 
 export const UPLOAD_ROLES = ['ngo_staff', 'ngo_lead'] as const;
 export const READ_ROLES = ['ngo_staff', 'ngo_lead', 'leader'] as const;
@@ -68,44 +68,28 @@ export function createDocumentsController(deps: {
       const file = req.file as ReceivedFile | undefined;
       try {
         const body = (req.body ?? {}) as Record<string, unknown>;
-        const values = keptValues(body);
-        const parsed = uploadSchema.safeParse(body);
-        const errors = parsed.success ? {} : fieldErrors(parsed.error);
-        const classified = errors.classification === CLASSIFIED_REFUSAL;
-        const check = await checkUploadedFile(file, detectAllowedType, {
-          missing: classified ? null : 'Chọn tệp tài liệu cần tải lên.',
-          empty: 'Tệp rỗng. Chọn lại tệp tài liệu.',
-        });
-        if (!check.ok && check.error) errors.file = check.error;
-        if (!parsed.success || !file || !check.ok || Object.keys(errors).length > 0) {
-          const actor = actorFromRequest(req);
-          if (classified) await documents.recordRefusal(actor, association, 'classified');
-          else if (errors.file === WRONG_FILE_TYPE) await documents.recordRefusal(actor, association, 'file_type');
+        const checked = await checkUpload(documents, actorFromRequest(req), association, body, file);
+        if (!checked.ok) {
           // The temp file goes before the answer does: once the user sees the refusal, nothing of the file is left.
           await storage.discardTemp(file?.path);
-          return await renderPage(req, res, association, 400, { values, errors });
+          return await renderPage(req, res, association, 400, { values: checked.values, errors: checked.errors });
         }
+        const { data } = checked;
         try {
           await documents.upload(
             actorFromRequest(req),
             association,
-            { documentTypeCode: parsed.data.document_type_code, title: parsed.data.title, supersedesId: parsed.data.supersedes_id },
-            {
-              tempPath: file.path,
-              size: file.size,
-              sha256: file.sha256,
-              originalName: sanitizeOriginalName(file.originalname),
-              type: check.type,
-            },
+            { documentTypeCode: data.document_type_code, title: data.title, supersedesId: data.supersedes_id },
+            checked.upload,
           );
         } catch (err) {
           if (err instanceof ValidationError) {
             await storage.discardTemp(file?.path);
-            return await renderPage(req, res, association, 400, { values, errors: err.fieldErrors });
+            return await renderPage(req, res, association, 400, { values: keptValues(body), errors: err.fieldErrors });
           }
           throw err;
         }
-        flash(req, 'success', `Đã lưu tài liệu «${parsed.data.title}».`);
+        flash(req, 'success', `Đã lưu tài liệu «${data.title}».`);
         res.redirect(303, paths.register.documents(association.code));
       } finally {
         // Whatever happened, no temp file outlives the request.

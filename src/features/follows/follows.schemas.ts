@@ -5,6 +5,7 @@
  * checked by the service); the scope from Biểu mẫu 1's list. Sort and page are not part of a search.
  */
 import { z } from 'zod';
+import { searchWords } from '../public/search-query.js';
 import { SCOPES } from '../register-form/definition.js';
 import type { SavedQuery } from './follows.repository.js';
 
@@ -18,20 +19,7 @@ const catalogueCode = (message: string) =>
 const emptyToUndefined = (v: unknown) => (v === '' ? undefined : v);
 
 export const savedSearchForm = z.object({
-  q: z.preprocess(
-    emptyToUndefined,
-    z
-      .string()
-      .max(200, { error: 'Từ khóa tìm kiếm quá dài (tối đa 200 ký tự).' })
-      .transform(
-        (v) =>
-          v
-            .replace(/\p{Cc}/gu, ' ')
-            .replace(/\s+/g, ' ')
-            .trim() || undefined,
-      )
-      .optional(),
-  ),
+  q: z.preprocess(emptyToUndefined, searchWords),
   'linh-vuc': z.preprocess(emptyToUndefined, catalogueCode('Lĩnh vực không hợp lệ.')),
   'pham-vi': z.preprocess(
     emptyToUndefined,

@@ -13,6 +13,7 @@ import { BOM, csvHeader, csvRow, jsonMetadata, openApi } from './open-data.js';
 import type { PublicFilters, PublicSort } from './public.repository.js';
 import type { PublicService } from './public.service.js';
 import { PUBLIC_GROUP_TITLES, PUBLIC_REGIMES } from './public-fields.js';
+import { searchWords } from './search-query.js';
 
 export const PAGE_SIZE = 20;
 const CODE = /^H\d{6}$/;
@@ -21,18 +22,7 @@ const BAD_QUERY = 'Điều kiện tìm kiếm không hợp lệ. Hãy kiểm tra
 
 const catalogueCode = z.string().regex(CATALOGUE_CODE, { error: 'Mã danh mục không hợp lệ.' }).optional();
 const listQuery = z.object({
-  // Control characters (NUL included) become spaces: PostgreSQL refuses NUL in text.
-  q: z
-    .string()
-    .max(200, { error: 'Từ khóa tìm kiếm quá dài (tối đa 200 ký tự).' })
-    .transform(
-      (v) =>
-        v
-          .replace(/\p{Cc}/gu, ' ')
-          .replace(/\s+/g, ' ')
-          .trim() || undefined,
-    )
-    .optional(),
+  q: searchWords,
   'linh-vuc': catalogueCode,
   'pham-vi': z.enum(SCOPES.map(([c]) => c) as [string, ...string[]], { error: 'Phạm vi hoạt động không hợp lệ.' }).optional(),
   tinh: catalogueCode,

@@ -17,7 +17,7 @@ import { ACCEPT_ATTRIBUTE } from '../documents/documents.files.js';
 import { CLASSIFICATIONS } from '../documents/documents.schemas.js';
 import type { DocumentsService } from '../documents/documents.service.js';
 import type { createUploadReceiver, DocumentStorage, ReceivedFile } from '../documents/documents.storage.js';
-import { checkAttachment } from './attachment-check.js';
+import { checkUpload } from '../documents/upload-check.js';
 import { DOCUMENT_ROLES, type DocumentRole, isDocumentRole, type PackageValues, packageTitle } from './congress-package.js';
 import { packageLocals } from './congress-package.views.js';
 import type { SubmissionsService } from './submissions.service.js';
@@ -113,7 +113,10 @@ export function packageHandlers(d: PackageControllerDeps) {
         if (!isDocumentRole(body.role)) throw new ValidationError({ role: BAD_ROLE });
         const role = body.role;
         const ref = { id: target.sub.association_id, code: target.code, name: target.name };
-        const checked = await checkAttachment(documents, actorFromRequest(req), ref, body, file, DOCUMENT_ROLES[role].typeCode);
+        const checked = await checkUpload(documents, actorFromRequest(req), ref, body, file, {
+          document_type_code: DOCUMENT_ROLES[role].typeCode,
+          supersedes_id: '',
+        });
         if (!checked.ok)
           return await renderPackage(d, req, res, id, 400, { upload: { role, values: checked.values, errors: checked.errors } });
         try {

@@ -13,11 +13,11 @@ import { ACCEPT_ATTRIBUTE, attachmentDisposition, detectAllowedType } from '../d
 import { CLASSIFICATIONS, declaresClassified } from '../documents/documents.schemas.js';
 import type { DocumentsService } from '../documents/documents.service.js';
 import { createUploadReceiver, type DocumentStorage, type ReceivedFile } from '../documents/documents.storage.js';
+import { checkUpload } from '../documents/upload-check.js';
 import { knownIds, rowKeys, STAFF_ONLY_GROUP } from '../register-form/change-set.js';
 import { ALL_FIELDS, GROUPS, SECTIONS, SUBLISTS } from '../register-form/definition.js';
 import { type FlatBody, fromFlatBody } from '../register-form/flat-body.js';
 import { CODE_KEY, formTemplateWorkbook, readFormWorkbook } from '../register-form/workbook.js';
-import { checkAttachment } from './attachment-check.js';
 import { packageHandlers } from './congress-package.controller.js';
 import { renderPackageReview } from './congress-package.views.js';
 import type { ReviewAction } from './submissions.review.js';
@@ -240,7 +240,9 @@ function attachHandlers(c: ControllerContext) {
       const file = req.file as ReceivedFile | undefined;
       try {
         const ref = { id: sub.association_id, code, name };
-        const checked = await checkAttachment(documents, actorFromRequest(req), ref, (req.body ?? {}) as Record<string, unknown>, file);
+        const checked = await checkUpload(documents, actorFromRequest(req), ref, (req.body ?? {}) as Record<string, unknown>, file, {
+          supersedes_id: '',
+        });
         if (!checked.ok) {
           await storage.discardTemp(file?.path);
           return await renderOfficer(c, req, res, id, 400, { upload: { values: checked.values, errors: checked.errors } });

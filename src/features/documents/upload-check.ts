@@ -1,36 +1,36 @@
 /**
- * The check of a file an association's officer attaches to a submission (Biểu mẫu 1's documents, a congress
- * package's minutes and charter): the register's upload rules (R-4 declaration, a title, a document type, a file of
- * an allowed type by its content). A classified declaration or a spoofed type leaves an audit trace (RELIABILITY 25).
+ * The check of an uploaded document against the register's upload rules (R-4 declaration, a title, a document type, a
+ * file of an allowed type by its content), for staff uploads on the record's documents page and for the files an
+ * association's officer attaches to a submission (Biểu mẫu 1's documents, a congress package's minutes and charter).
+ * A classified declaration or a spoofed type leaves an audit trace (RELIABILITY 25).
  */
 import type { Actor } from '../../lib/auth-context.js';
 import { fieldErrors, keptValues } from '../../lib/forms.js';
 import { checkUploadedFile, WRONG_FILE_TYPE } from '../../lib/uploads.js';
-import { detectAllowedType, sanitizeOriginalName } from '../documents/documents.files.js';
-import type { AssociationRef } from '../documents/documents.repository.js';
-import { CLASSIFIED_REFUSAL, type UploadFields, uploadSchema } from '../documents/documents.schemas.js';
-import type { DocumentsService, ReceivedUpload } from '../documents/documents.service.js';
-import type { ReceivedFile } from '../documents/documents.storage.js';
+import { detectAllowedType, sanitizeOriginalName } from './documents.files.js';
+import type { AssociationRef } from './documents.repository.js';
+import { CLASSIFIED_REFUSAL, type UploadFields, uploadSchema } from './documents.schemas.js';
+import type { DocumentsService, ReceivedUpload } from './documents.service.js';
+import type { ReceivedFile } from './documents.storage.js';
 
-export type AttachmentCheck =
+export type UploadCheck =
   | { ok: true; data: UploadFields; upload: ReceivedUpload }
   | { ok: false; values: Record<string, string>; errors: Record<string, string> };
 
-/** `documentTypeCode`: the type the page fixes (a package's minutes), instead of the one chosen on the form. */
-export async function checkAttachment(
-  documents: DocumentsService,
+/**
+ * `fixed`: fields the page decides instead of the form — a submission's attachment supersedes nothing
+ * (`supersedes_id: ''`), a package's minutes have their document type.
+ */
+export async function checkUpload(
+  documents: Pick<DocumentsService, 'recordRefusal'>,
   actor: Actor,
   ref: AssociationRef,
   body: Record<string, unknown>,
   file: ReceivedFile | undefined,
-  documentTypeCode?: string,
-): Promise<AttachmentCheck> {
+  fixed: Record<string, string> = {},
+): Promise<UploadCheck> {
   const values = keptValues(body);
-  const parsed = uploadSchema.safeParse({
-    ...body,
-    ...(documentTypeCode ? { document_type_code: documentTypeCode } : {}),
-    supersedes_id: '',
-  });
+  const parsed = uploadSchema.safeParse({ ...body, ...fixed });
   const errors = parsed.success ? {} : fieldErrors(parsed.error);
   const classified = errors.classification === CLASSIFIED_REFUSAL;
   const check = await checkUploadedFile(file, detectAllowedType, {
