@@ -38,7 +38,10 @@ describe('advisory lock', () => {
     const l2 = await tryAdvisoryLock(other.knex, 'job:lock-test');
     expect(l2).not.toBeNull();
     await l2?.release();
-    const held = await t.db.knex.raw<{ rows: Array<{ n: number }> }>("select count(*)::int as n from pg_locks where locktype = 'advisory'");
+    // pg_locks is server-wide: other test files (each on its own database) may hold job locks meanwhile.
+    const held = await t.db.knex.raw<{ rows: Array<{ n: number }> }>(
+      "select count(*)::int as n from pg_locks where locktype = 'advisory' and database = (select oid from pg_database where datname = current_database())",
+    );
     expect(held.rows[0]?.n).toBe(0);
   });
 });
