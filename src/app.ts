@@ -217,18 +217,7 @@ export function createApp({ config, db, services, logger, clock, extraRoutes }: 
     termOf: (id) => services.jobs.termOf(id),
   });
   app.use(submissionsRoutes(submissionsController));
-  app.use(
-    viewAsRoutes(
-      createViewAsController({
-        associations: services.associations,
-        audit: services.audit,
-        currentGrants: () => services.access.currentGrants(),
-        publicRecord: publicController.recordPage,
-        reportPreview: reportsController.associationPreview,
-        officerHome: submissionsController.homeView,
-      }),
-    ),
-  );
+  app.use(viewAsRoutes(viewAsController(services, { publicController, reportsController, submissionsController })));
   app.use(legalDocumentsRoutes(createLegalDocumentsController(services.legalDocuments)));
   app.use(feesRoutes(createFeesController({ fees: services.fees })));
   app.use(violationsRoutes(createViolationsController({ violations: services.violations, storage: services.documentStorage, config })));
@@ -242,4 +231,23 @@ export function createApp({ config, db, services, logger, clock, extraRoutes }: 
   app.use(notFound());
   app.use(errorHandler(logger, services.audit, services.itCentre.recordError));
   return app;
+}
+
+/** "Xem như" (issue 16): the record previewed by staff through the pages of the public, exploiters and officers. */
+function viewAsController(
+  services: Services,
+  pages: {
+    publicController: ReturnType<typeof createPublicController>;
+    reportsController: ReturnType<typeof createReportsController>;
+    submissionsController: ReturnType<typeof createSubmissionsController>;
+  },
+) {
+  return createViewAsController({
+    associations: services.associations,
+    audit: services.audit,
+    currentGrants: () => services.access.currentGrants(),
+    publicRecord: pages.publicController.recordPage,
+    reportPreview: pages.reportsController.associationPreview,
+    officerHome: pages.submissionsController.homeView,
+  });
 }

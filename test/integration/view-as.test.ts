@@ -72,8 +72,16 @@ beforeAll(async () => {
   ]);
   ids.published = (pub as { id: number }).id;
   ids.hidden = (hidden as { id: number }).id;
-  orgs.withA = (await anOrganisation({ name: 'Viện Có Quyền A' }).withGrant({ categories: ['a'] }).insert(t.db.knex)).id;
-  orgs.withoutA = (await anOrganisation({ name: 'Viện Chỉ Quyền B' }).withGrant({ categories: ['b'] }).insert(t.db.knex)).id;
+  orgs.withA = (
+    await anOrganisation({ name: 'Viện Có Quyền A' })
+      .withGrant({ categories: ['a'] })
+      .insert(t.db.knex)
+  ).id;
+  orgs.withoutA = (
+    await anOrganisation({ name: 'Viện Chỉ Quyền B' })
+      .withGrant({ categories: ['b'] })
+      .insert(t.db.knex)
+  ).id;
   orgs.noGrant = (await anOrganisation({ name: 'Viện Hết Quyền' }).insert(t.db.knex)).id;
   staff = await loggedInAgent(t, await createUser(t.db.knex, ['ngo_staff']));
   leader = await loggedInAgent(t, await createUser(t.db.knex, ['leader']));
@@ -129,6 +137,8 @@ describe('view as (issue 16 item 3)', () => {
     expect(allowed.text).toContain(`${BANNER} <strong>tổ chức khai thác “Viện Có Quyền A”</strong>`);
     expect(allowed.text).toContain('Hội Xem Trước Công Khai');
     expect(allowed.text).toContain(codes.published);
+    // Report (a) names the leaders in office by name and position only (R-8.5).
+    expect(allowed.text).toContain('Trần Văn Chủ Tịch');
     for (const s of [SENTINEL_TITLE, SENTINEL_PHONE, '1958']) expect(allowed.text).not.toContain(s);
     // Nothing is logged as the organisation's read, nothing charged.
     expect(await counts()).toEqual(before);

@@ -27,7 +27,12 @@ interface CurrentGrant {
 
 export interface ViewAsDeps {
   associations: Pick<AssociationsService, 'get'>;
-  audit: { record(actor: Actor | null, event: { action: string; targetType?: string; targetId?: number; details?: Record<string, unknown> }): Promise<void> };
+  audit: {
+    record(
+      actor: Actor | null,
+      event: { action: string; targetType?: string; targetId?: number; details?: Record<string, unknown> },
+    ): Promise<void>;
+  };
   currentGrants(): Promise<CurrentGrant[]>;
   /** The public record page (throws NotFoundError when the record is not published). */
   publicRecord(code: string): Promise<PageView>;
@@ -60,10 +65,18 @@ export function createViewAsController(deps: ViewAsDeps) {
   /** The exploiter stood for: an organisation's current grants, merged as effective-access does (R-8.5). */
   async function exploiterOf(rawOrg: unknown): Promise<{ user: AuthUser; organisation: string }> {
     const id = typeof rawOrg === 'string' && /^\d{1,9}$/.test(rawOrg) ? Number(rawOrg) : null;
-    if (id === null) throw new ValidationError({ 'to-chuc': 'Chọn một tổ chức khai thác có quyền còn hiệu lực.' }, 'Chọn một tổ chức khai thác có quyền còn hiệu lực.');
+    if (id === null)
+      throw new ValidationError(
+        { 'to-chuc': 'Chọn một tổ chức khai thác có quyền còn hiệu lực.' },
+        'Chọn một tổ chức khai thác có quyền còn hiệu lực.',
+      );
     const grants = (await deps.currentGrants()).filter((g) => g.organisation_id === id);
     const first = grants[0];
-    if (!first) throw new ValidationError({ 'to-chuc': 'Tổ chức này không có quyền khai thác còn hiệu lực.' }, 'Tổ chức này không có quyền khai thác còn hiệu lực.');
+    if (!first)
+      throw new ValidationError(
+        { 'to-chuc': 'Tổ chức này không có quyền khai thác còn hiệu lực.' },
+        'Tổ chức này không có quyền khai thác còn hiệu lực.',
+      );
     const categories = [...new Set(grants.flatMap((g) => g.categories))] as NonNullable<AuthUser['access']>['categories'];
     const user = viewer(['exploiter'], {
       organisationId: id,
@@ -81,10 +94,18 @@ export function createViewAsController(deps: ViewAsDeps) {
       const back = paths.register.record(code);
       if (rawRole === undefined) {
         const organisations = new Map((await deps.currentGrants()).map((g) => [g.organisation_id, g.organisation_name]));
-        return res.render('associations/view-as', { title: `Xem trước hồ sơ: ${record.name}`, record, back, organisations: [...organisations] });
+        return res.render('associations/view-as', {
+          title: `Xem trước hồ sơ: ${record.name}`,
+          record,
+          back,
+          organisations: [...organisations],
+        });
       }
       if (typeof rawRole !== 'string' || !(rawRole in ROLES))
-        throw new ValidationError({ 'vai-tro': 'Chọn xem như công chúng, tổ chức khai thác hoặc cán bộ của hội.' }, 'Vai trò xem trước không hợp lệ.');
+        throw new ValidationError(
+          { 'vai-tro': 'Chọn xem như công chúng, tổ chức khai thác hoặc cán bộ của hội.' },
+          'Vai trò xem trước không hợp lệ.',
+        );
       const role = rawRole as ViewRole;
       let page: PageView | null = null;
       let notice: string | null = null;

@@ -48,6 +48,70 @@ function printQuery(category: CategoryDef, page: number | undefined): Record<str
   return category.printsPage && page && page > 1 ? { trang: page, print: 1 } : { print: 1 };
 }
 
+/** The report page's locals for a reader (the page itself, and a staff preview of it as an exploiter would see it). */
+async function pageLocals(
+  reports: ReportsService,
+  user: AuthUser | undefined,
+  category: CategoryDef,
+  p: {
+    report: Report;
+    options: unknown;
+    query: Record<string, string>;
+    q: ReportQuery;
+    columns: string[] | undefined;
+    template: { id: number; name: string } | null;
+    extra: { errors?: Record<string, string>; saveName?: string };
+  },
+): Promise<Record<string, unknown>> {
+  const { report, options, query, q, columns, template, extra } = p;
+  const qs = new URLSearchParams(query).toString();
+  return {
+    title: `Báo cáo (${category.letter}): ${category.title}`,
+    category,
+    report: report as Report,
+    options,
+    query,
+    qs,
+    printQuery: printQuery(category, q.trang),
+    scopes: SCOPES,
+    termStates: Object.entries(TRACKED_TERM_STATE_LABELS),
+    docTypes: LEGAL_DOC_TYPES,
+    customColumns: reports.customColumns,
+    chosenColumns: columns ?? [],
+    savedReports: category.key === 'n' && user ? await reports.savedReports(user.id) : [],
+    template,
+    saveName: extra.saveName ?? template?.name ?? '',
+    errors: extra.errors ?? {},
+    // The link of an association's code in a table: its record for the ministry, report (a) for an exploiter.
+    associationHref: hasAnyRole(user?.roles ?? [], REPORT_ROLES)
+      ? paths.register.record
+      : canReadCategory(user, 'a')
+        ? (code: string) => paths.reports.category('a', { ma: code })
+        : null,
+    canEditDocuments: !!user && user.roles.some((r) => r === 'ngo_staff' || r === 'ngo_lead'),
+  };
+}
+
+/**
+ * Report (a)'s one-association page (`?ma=`) as a given reader sees it, for a staff preview ("xem như", issue 16):
+ * the same category check, report build and page locals as a real request, but nothing is logged or charged
+ * (no exploitation-log row, no personal-data audit: the reader is not real). A reader without (a) gets the refusal.
+ */
+async function associationPreview(
+  reports: ReportsService,
+  viewer: AuthUser,
+  code: string,
+): Promise<{ view: string; locals: Record<string, unknown> } | { refused: string }> {
+  const category = categoryByKey('a');
+  if (!category || !canReadCategory(viewer, category.key)) return { refused: REFUSED_CATEGORY };
+  const q = parseQuery({ ma: code });
+  const filters = filtersFromQuery(q);
+  const { report, options } = await reports.build(category, filters, { page: 1 }, { personal: canSeePersonal(viewer), ownerId: viewer.id });
+  const query = queryFromFilters(filters);
+  const locals = await pageLocals(reports, viewer, category, { report, options, query, q, columns: undefined, template: null, extra: {} });
+  return { view: 'reports/report', locals };
+}
+
 export function createReportsController(deps: { reports: ReportsService; exploitationLog: ExploitationLogService; clock: Clock }) {
   const { reports, exploitationLog, clock } = deps;
 
@@ -129,70 +193,13 @@ export function createReportsController(deps: { reports: ReportsService; exploit
       return;
     }
     if ((extra.status ?? 200) === 200) await logUse('html');
-    res.status(extra.status ?? 200).render('reports/report', await pageLocals(user, category, { report, options, query, q, columns, template, extra }));
-  }
-
-  /** The report page's locals for a reader (the page itself, and a staff preview of it as an exploiter would see it). */
-  async function pageLocals(
-    user: AuthUser | undefined,
-    category: CategoryDef,
-    p: {
-      report: Report;
-      options: unknown;
-      query: Record<string, string>;
-      q: ReportQuery;
-      columns: string[] | undefined;
-      template: { id: number; name: string } | null;
-      extra: { errors?: Record<string, string>; saveName?: string };
-    },
-  ): Promise<Record<string, unknown>> {
-    const { report, options, query, q, columns, template, extra } = p;
-    const qs = new URLSearchParams(query).toString();
-    return {
-      title: `Báo cáo (${category.letter}): ${category.title}`,
-      category,
-      report: report as Report,
-      options,
-      query,
-      qs,
-      printQuery: printQuery(category, q.trang),
-      scopes: SCOPES,
-      termStates: Object.entries(TRACKED_TERM_STATE_LABELS),
-      docTypes: LEGAL_DOC_TYPES,
-      customColumns: reports.customColumns,
-      chosenColumns: columns ?? [],
-      savedReports: category.key === 'n' && user ? await reports.savedReports(user.id) : [],
-      template,
-      saveName: extra.saveName ?? template?.name ?? '',
-      errors: extra.errors ?? {},
-      // The link of an association's code in a table: its record for the ministry, report (a) for an exploiter.
-      associationHref: hasAnyRole(user?.roles ?? [], REPORT_ROLES)
-        ? paths.register.record
-        : canReadCategory(user, 'a')
-          ? (code: string) => paths.reports.category('a', { ma: code })
-          : null,
-      canEditDocuments: !!user && user.roles.some((r) => r === 'ngo_staff' || r === 'ngo_lead'),
-    };
-  }
-
-  /**
-   * Report (a)'s one-association page (`?ma=`) as a given reader sees it, for a staff preview ("xem như", issue 16):
-   * the same category check, report build and page locals as a real request, but nothing is logged or charged
-   * (no exploitation-log row, no personal-data audit: the reader is not real). A reader without (a) gets the refusal.
-   */
-  async function associationPreview(viewer: AuthUser, code: string): Promise<{ view: string; locals: Record<string, unknown> } | { refused: string }> {
-    const category = categoryByKey('a');
-    if (!category || !canReadCategory(viewer, category.key)) return { refused: REFUSED_CATEGORY };
-    const q = parseQuery({ ma: code });
-    const filters = filtersFromQuery(q);
-    const { report, options } = await reports.build(category, filters, { page: 1 }, { personal: canSeePersonal(viewer), ownerId: viewer.id });
-    const query = queryFromFilters(filters);
-    const locals = await pageLocals(viewer, category, { report, options, query, q, columns: undefined, template: null, extra: {} });
-    return { view: 'reports/report', locals };
+    res
+      .status(extra.status ?? 200)
+      .render('reports/report', await pageLocals(reports, user, category, { report, options, query, q, columns, template, extra }));
   }
 
   return {
-    associationPreview,
+    associationPreview: (viewer: AuthUser, code: string) => associationPreview(reports, viewer, code),
 
     index(req: Request, res: Response) {
       const categories = CATEGORIES.filter((c) => canReadCategory(req.user, c.key));
