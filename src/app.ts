@@ -14,7 +14,8 @@ import { createAccessController } from './features/access/access.controller.js';
 import { loadEffectiveAccess } from './features/access/access.middleware.js';
 import { accessRoutes } from './features/access/routes.js';
 import { createAssociationsController } from './features/associations/associations.controller.js';
-import { associationsRoutes } from './features/associations/routes.js';
+import { associationsRoutes, viewAsRoutes } from './features/associations/routes.js';
+import { createViewAsController } from './features/associations/view-as.controller.js';
 import { createAuthController } from './features/auth/auth.controller.js';
 import { createPassport } from './features/auth/passport.js';
 import { authRoutes } from './features/auth/routes.js';
@@ -188,7 +189,8 @@ export function createApp({ config, db, services, logger, clock, extraRoutes }: 
   app.use(catalogueRoutes(createCataloguesController({ catalogues: services.catalogues })));
   app.use(documentsRoutes(createDocumentsController({ documents: services.documents, storage: services.documentStorage, config })));
   app.use(chartersRoutes(services.charters));
-  app.use(reportsRoutes(createReportsController({ reports: services.reports, exploitationLog: services.exploitationLog, clock })));
+  const reportsController = createReportsController({ reports: services.reports, exploitationLog: services.exploitationLog, clock });
+  app.use(reportsRoutes(reportsController));
   app.use(
     accessRoutes(
       createAccessController({ access: services.access, log: services.exploitationLog, catalogues: services.catalogues, clock }),
@@ -207,17 +209,15 @@ export function createApp({ config, db, services, logger, clock, extraRoutes }: 
   );
   app.use(notificationsRoutes(notificationsController));
   app.use(followsRoutes(followsController));
-  app.use(
-    submissionsRoutes(
-      createSubmissionsController({
-        submissions: services.submissions,
-        documents: services.documents,
-        storage: services.documentStorage,
-        config,
-        termOf: (id) => services.jobs.termOf(id),
-      }),
-    ),
-  );
+  const submissionsController = createSubmissionsController({
+    submissions: services.submissions,
+    documents: services.documents,
+    storage: services.documentStorage,
+    config,
+    termOf: (id) => services.jobs.termOf(id),
+  });
+  app.use(submissionsRoutes(submissionsController));
+  app.use(viewAsRoutes(viewAsController(services, { publicController, reportsController, submissionsController })));
   app.use(legalDocumentsRoutes(createLegalDocumentsController(services.legalDocuments)));
   app.use(feesRoutes(createFeesController({ fees: services.fees })));
   app.use(violationsRoutes(createViolationsController({ violations: services.violations, storage: services.documentStorage, config })));
@@ -231,4 +231,23 @@ export function createApp({ config, db, services, logger, clock, extraRoutes }: 
   app.use(notFound());
   app.use(errorHandler(logger, services.audit, services.itCentre.recordError));
   return app;
+}
+
+/** "Xem như" (issue 16): the record previewed by staff through the pages of the public, exploiters and officers. */
+function viewAsController(
+  services: Services,
+  pages: {
+    publicController: ReturnType<typeof createPublicController>;
+    reportsController: ReturnType<typeof createReportsController>;
+    submissionsController: ReturnType<typeof createSubmissionsController>;
+  },
+) {
+  return createViewAsController({
+    associations: services.associations,
+    audit: services.audit,
+    currentGrants: () => services.access.currentGrants(),
+    publicRecord: pages.publicController.recordPage,
+    reportPreview: pages.reportsController.associationPreview,
+    officerHome: pages.submissionsController.homeView,
+  });
 }

@@ -108,6 +108,8 @@ export const paths = Object.freeze({
     exportXlsx: (...query: Query[]) => `${ADMIN}/hoi/danh-sach.xlsx${queryString(...query)}`,
     create: () => `${ADMIN}/hoi/moi`,
     record: (code: string) => `${ADMIN}/hoi/${seg(code)}`,
+    /** "Xem như": the record previewed as the public, an exploiter or the association's officer (issue 16). */
+    viewAs: (code: string, ...query: Query[]) => `${ADMIN}/hoi/${seg(code)}/xem-nhu${queryString(...query)}`,
     edit: (code: string) => `${ADMIN}/hoi/${seg(code)}/sua`,
     publish: (code: string) => `${ADMIN}/hoi/${seg(code)}/cong-khai`,
     paperCheck: (code: string) => `${ADMIN}/hoi/${seg(code)}/doi-chieu-giay`,

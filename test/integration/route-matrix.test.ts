@@ -104,6 +104,8 @@ const MATRIX: Record<string, Access> = {
   'GET /quan-tri/hoi/moi': REGISTER_EDIT,
   'POST /quan-tri/hoi/moi': REGISTER_EDIT,
   'GET /quan-tri/hoi/:code': REGISTER_READ,
+  // "Xem như" (issue 16 item 3): staff preview a record as the public, an exploiter or the officer.
+  'GET /quan-tri/hoi/:code/xem-nhu': REGISTER_READ,
   'GET /quan-tri/hoi/:code/sua': REGISTER_EDIT,
   'POST /quan-tri/hoi/:code/sua': REGISTER_EDIT,
   'POST /quan-tri/hoi/:code/cong-khai': REGISTER_EDIT,

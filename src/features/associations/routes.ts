@@ -2,6 +2,7 @@
 import { Router } from 'express';
 import { requireRole } from '../../middleware/auth.js';
 import { type createAssociationsController, EDIT_ROLES, READ_ROLES } from './associations.controller.js';
+import type { createViewAsController } from './view-as.controller.js';
 
 export function associationsRoutes(c: ReturnType<typeof createAssociationsController>): Router {
   const r = Router();
@@ -19,5 +20,12 @@ export function associationsRoutes(c: ReturnType<typeof createAssociationsContro
   r.post('/quan-tri/hoi/:code/cong-khai', edit, c.publish);
   r.post('/quan-tri/hoi/:code/doi-chieu-giay', edit, c.paperCheck);
   r.get('/quan-tri/hoi/:code/lich-su', read, c.history);
+  return r;
+}
+
+/** "Xem như" (issue 16): a record previewed as the public, an exploiter or the association's officer, by staff. */
+export function viewAsRoutes(c: ReturnType<typeof createViewAsController>): Router {
+  const r = Router();
+  r.get('/quan-tri/hoi/:code/xem-nhu', requireRole(...READ_ROLES), c.show);
   return r;
 }

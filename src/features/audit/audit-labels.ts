@@ -40,6 +40,7 @@ export const ACTION_LABELS: Readonly<Record<string, string>> = {
   'saved_search.add': 'Lưu tìm kiếm',
   'saved_search.remove': 'Xóa tìm kiếm đã lưu',
   'personal_data.view': 'Xem dữ liệu cá nhân',
+  'record.view_as': 'Xem trước hồ sơ hội như người dùng khác thấy',
   'document.upload': 'Tải lên tài liệu',
   'document.download': 'Tải xuống tài liệu',
   'catalogue.create': 'Thêm mục danh mục',

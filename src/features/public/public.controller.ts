@@ -138,6 +138,9 @@ export function createPublicController(service: PublicService, publicUrl: string
   const render = (res: Response, page: PageView) => res.render(page.view, page.locals);
 
   return {
+    /** The record page's view for a staff preview ("xem như công chúng", issue 16): the same build as `show`. */
+    recordPage: (code: string) => pageViews.show(code),
+
     async home(_req: Request, res: Response) {
       render(res, await pageViews.home());
     },

@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { actorFromRequest } from '../../lib/auth-context.js';
+import { type AuthUser, actorFromRequest } from '../../lib/auth-context.js';
 import type { Clock } from '../../lib/clock.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../lib/errors.js';
 import { vietnamToday } from '../../lib/format.js';
@@ -17,11 +17,13 @@ import { contentDisposition, writeCsv, writeXlsx } from './reports.export.js';
 import { columnsFromQuery, filtersFromQuery, queryFromFilters, type ReportQuery, reportQuery, savedReportForm } from './reports.schemas.js';
 import type { ReportsService } from './reports.service.js';
 
+const REFUSED_CATEGORY = 'Bạn chưa được cấp quyền khai thác loại thông tin này.';
+
 function categoryOf(req: Request, key: string = String(req.params.category ?? '')): CategoryDef {
   const category = categoryByKey(key);
   if (!category) throw new NotFoundError('Không có loại báo cáo này.');
   // The one place a per-category grant is checked (exploiters' scopes, R-14).
-  if (!canReadCategory(req.user, category.key)) throw new ForbiddenError('Bạn chưa được cấp quyền khai thác loại thông tin này.');
+  if (!canReadCategory(req.user, category.key)) throw new ForbiddenError(REFUSED_CATEGORY);
   return category;
 }
 
@@ -44,6 +46,70 @@ function printedRows(category: CategoryDef, report: Report): number {
 /** The print link's query: a list printed page by page starts at the page shown. */
 function printQuery(category: CategoryDef, page: number | undefined): Record<string, number> {
   return category.printsPage && page && page > 1 ? { trang: page, print: 1 } : { print: 1 };
+}
+
+/** The report page's locals for a reader (the page itself, and a staff preview of it as an exploiter would see it). */
+async function pageLocals(
+  reports: ReportsService,
+  user: AuthUser | undefined,
+  category: CategoryDef,
+  p: {
+    report: Report;
+    options: unknown;
+    query: Record<string, string>;
+    q: ReportQuery;
+    columns: string[] | undefined;
+    template: { id: number; name: string } | null;
+    extra: { errors?: Record<string, string>; saveName?: string };
+  },
+): Promise<Record<string, unknown>> {
+  const { report, options, query, q, columns, template, extra } = p;
+  const qs = new URLSearchParams(query).toString();
+  return {
+    title: `Báo cáo (${category.letter}): ${category.title}`,
+    category,
+    report: report as Report,
+    options,
+    query,
+    qs,
+    printQuery: printQuery(category, q.trang),
+    scopes: SCOPES,
+    termStates: Object.entries(TRACKED_TERM_STATE_LABELS),
+    docTypes: LEGAL_DOC_TYPES,
+    customColumns: reports.customColumns,
+    chosenColumns: columns ?? [],
+    savedReports: category.key === 'n' && user ? await reports.savedReports(user.id) : [],
+    template,
+    saveName: extra.saveName ?? template?.name ?? '',
+    errors: extra.errors ?? {},
+    // The link of an association's code in a table: its record for the ministry, report (a) for an exploiter.
+    associationHref: hasAnyRole(user?.roles ?? [], REPORT_ROLES)
+      ? paths.register.record
+      : canReadCategory(user, 'a')
+        ? (code: string) => paths.reports.category('a', { ma: code })
+        : null,
+    canEditDocuments: !!user && user.roles.some((r) => r === 'ngo_staff' || r === 'ngo_lead'),
+  };
+}
+
+/**
+ * Report (a)'s one-association page (`?ma=`) as a given reader sees it, for a staff preview ("xem như", issue 16):
+ * the same category check, report build and page locals as a real request, but nothing is logged or charged
+ * (no exploitation-log row, no personal-data audit: the reader is not real). A reader without (a) gets the refusal.
+ */
+async function associationPreview(
+  reports: ReportsService,
+  viewer: AuthUser,
+  code: string,
+): Promise<{ view: string; locals: Record<string, unknown> } | { refused: string }> {
+  const category = categoryByKey('a');
+  if (!category || !canReadCategory(viewer, category.key)) return { refused: REFUSED_CATEGORY };
+  const q = parseQuery({ ma: code });
+  const filters = filtersFromQuery(q);
+  const { report, options } = await reports.build(category, filters, { page: 1 }, { personal: canSeePersonal(viewer), ownerId: viewer.id });
+  const query = queryFromFilters(filters);
+  const locals = await pageLocals(reports, viewer, category, { report, options, query, q, columns: undefined, template: null, extra: {} });
+  return { view: 'reports/report', locals };
 }
 
 export function createReportsController(deps: { reports: ReportsService; exploitationLog: ExploitationLogService; clock: Clock }) {
@@ -127,35 +193,14 @@ export function createReportsController(deps: { reports: ReportsService; exploit
       return;
     }
     if ((extra.status ?? 200) === 200) await logUse('html');
-    const qs = new URLSearchParams(query).toString();
-    res.status(extra.status ?? 200).render('reports/report', {
-      title: `Báo cáo (${category.letter}): ${category.title}`,
-      category,
-      report: report as Report,
-      options,
-      query,
-      qs,
-      printQuery: printQuery(category, q.trang),
-      scopes: SCOPES,
-      termStates: Object.entries(TRACKED_TERM_STATE_LABELS),
-      docTypes: LEGAL_DOC_TYPES,
-      customColumns: reports.customColumns,
-      chosenColumns: columns ?? [],
-      savedReports: category.key === 'n' && user ? await reports.savedReports(user.id) : [],
-      template,
-      saveName: extra.saveName ?? template?.name ?? '',
-      errors: extra.errors ?? {},
-      // The link of an association's code in a table: its record for the ministry, report (a) for an exploiter.
-      associationHref: hasAnyRole(user?.roles ?? [], REPORT_ROLES)
-        ? paths.register.record
-        : canReadCategory(user, 'a')
-          ? (code: string) => paths.reports.category('a', { ma: code })
-          : null,
-      canEditDocuments: !!user && user.roles.some((r) => r === 'ngo_staff' || r === 'ngo_lead'),
-    });
+    res
+      .status(extra.status ?? 200)
+      .render('reports/report', await pageLocals(reports, user, category, { report, options, query, q, columns, template, extra }));
   }
 
   return {
+    associationPreview: (viewer: AuthUser, code: string) => associationPreview(reports, viewer, code),
+
     index(req: Request, res: Response) {
       const categories = CATEGORIES.filter((c) => canReadCategory(req.user, c.key));
       // An exploiter whose grant expired, was revoked or suspended reads nothing: 403, not an empty page.

@@ -176,13 +176,14 @@ async function renderReview(
 /** The officer's home and form: start, show, save a draft or submit. */
 function officerHandlers(c: ControllerContext) {
   const { submissions, termOf } = c;
-  return {
-    /** The officer's home (replaces the placeholder): the record, its submissions and the way into the form. */
-    async home(req: Request, res: Response) {
-      const associationId = req.user?.associationId ?? null;
-      const [data, term] = await Promise.all([submissions.home(associationId), associationId ? termOf(associationId) : null]);
-      res.render('submissions/home', {
+  /** The officer's home for an association: the page itself, and a staff preview of it ("xem như hội", issue 16). */
+  async function homeView(associationId: number | null, greetingName: string): Promise<{ view: string; locals: Record<string, unknown> }> {
+    const [data, term] = await Promise.all([submissions.home(associationId), associationId ? termOf(associationId) : null]);
+    return {
+      view: 'submissions/home',
+      locals: {
         title: 'Hội của tôi',
+        greetingName,
         data,
         term,
         termCompliance: TERM_COMPLIANCE,
@@ -190,7 +191,15 @@ function officerHandlers(c: ControllerContext) {
         kindLabels: KIND_LABELS,
         groups: GROUPS,
         sublists: SUBLISTS,
-      });
+      },
+    };
+  }
+  return {
+    homeView,
+    /** The officer's home (replaces the placeholder): the record, its submissions and the way into the form. */
+    async home(req: Request, res: Response) {
+      const page = await homeView(req.user?.associationId ?? null, req.user?.displayName ?? '');
+      res.render(page.view, page.locals);
     },
 
     async start(req: Request, res: Response) {
