@@ -1,4 +1,5 @@
 /** Composition root: repositories(db) → services(repos, config). */
+import { createWithholdingsRepository } from './features/withholdings/withholdings.repository.js';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
@@ -94,6 +95,7 @@ export function createServices({ db, config, clock, logger }: ServiceDeps) {
     clock,
     cache: config.publicSearchCache,
     search: publicSearch,
+    withholdings: createWithholdingsRepository(db),
   });
   const submissions = createSubmissionsService({
     db,

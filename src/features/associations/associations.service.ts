@@ -19,6 +19,8 @@ import type { AssociationRow, AssociationsRepository, FullRecord, ListCursor, Li
 import { termInfo, vietnamToday } from './congress-term.js';
 import { type QuarterlyInfo, quarterlyInfo } from './quarterly-update.js';
 import { isLiveStatus } from './statuses.js';
+import { createWithholdingsRepository } from '../withholdings/withholdings.repository.js';
+import { withholdableLabel } from '../withholdings/withholdings.js';
 
 /** Rows of a list export read per query. */
 const EXPORT_CHUNK = 500;
@@ -73,11 +75,14 @@ interface VersionedChange {
   source: string;
   reason: string | null;
   write: (trx: Knex, row: AssociationRow, at: Date) => Promise<AssociationRow | null>;
+  /** More for the audit row. */
+  details?: Record<string, unknown>;
 }
 
 /** Writes that make a new version of one record: create, save the form, publish, paper check. */
 function recordWriteMethods(deps: Deps) {
   const { db, repo, audit, clock } = deps;
+  const withholdings = createWithholdingsRepository(db);
 
   /** Apply a change at its expected version; 409 with the current record when someone saved first. */
   async function versionedWrite(actor: Actor, change: VersionedChange, outer?: Knex.Transaction): Promise<AssociationRow> {
@@ -103,7 +108,7 @@ function recordWriteMethods(deps: Deps) {
             action: change.action,
             targetType: 'association',
             targetId: change.code,
-            details: { version: updated.version, source: change.source },
+            details: { version: updated.version, source: change.source, ...change.details },
           },
           trx,
         );
@@ -180,6 +185,40 @@ function recordWriteMethods(deps: Deps) {
         reason: published ? 'Công khai' : 'Thôi công khai',
         write: (trx, row, at) => repo.updateIfVersion(trx, row.id, expectedVersion, { published }, actor.userId, at),
       });
+    },
+
+    /**
+     * Issue 16 item 1: withhold one public field from the public (a reason, an optional last day), or lift it
+     * (`withhold` null). A new version of the record, with the reason in the history, and an audit row; the record's
+     * update moves the public data version, so cached public pages and the search index are renewed.
+     */
+    setWithholding(
+      actor: Actor,
+      code: string,
+      expectedVersion: number,
+      field: string,
+      withhold: { reason: string; until: string | null } | null,
+    ): Promise<AssociationRow> {
+      const label = withholdableLabel(field);
+      const until = withhold?.until ? ` đến hết ngày ${withhold.until.split('-').reverse().join('/')}` : '';
+      return versionedWrite(actor, {
+        code,
+        expectedVersion,
+        action: withhold ? 'association.withhold_field' : 'association.release_field',
+        source: 'withholding',
+        reason: withhold ? `Không công khai trường "${label}"${until}: ${withhold.reason}` : `Công khai lại trường "${label}"`,
+        details: { field, ...(withhold ? { reason: withhold.reason, until: withhold.until } : {}) },
+        write: async (trx, row, at) => {
+          if (withhold) await withholdings.upsert(trx, { associationId: row.id, field, ...withhold, userId: actor.userId, at });
+          else await withholdings.remove(trx, row.id, field);
+          return repo.updateIfVersion(trx, row.id, expectedVersion, {}, actor.userId, at);
+        },
+      });
+    },
+
+    /** Every withholding of the record (in force or ended) and today's date: the staff record page. */
+    async withholdingsOf(associationId: number) {
+      return { rows: await withholdings.forAssociation(associationId), today: vietnamToday(clock.now()) };
     },
 
     /** R-3.1: the record was checked against the paper dossier, by whom and when. */

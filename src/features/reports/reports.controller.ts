@@ -82,7 +82,12 @@ export function createReportsController(deps: { reports: ReportsService; exploit
       category,
       filters,
       { page: exporting ? null : (q.trang ?? 1) },
-      { personal, ownerId: user?.id ?? null, ...(columns ? { columns } : {}) },
+      {
+        personal,
+        ownerId: user?.id ?? null,
+        withhold: !hasAnyRole(user?.roles ?? [], REPORT_ROLES),
+        ...(columns ? { columns } : {}),
+      },
     );
     const query = { ...queryFromFilters(filters), ...Object.fromEntries((columns ?? []).map((c) => [`cot.${c}`, '1'])) };
     const actor = actorFromRequest(req);

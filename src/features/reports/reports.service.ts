@@ -23,6 +23,7 @@ import type { Report } from './report-model.js';
 import type { ReportsRepository } from './reports.repository.js';
 import type { ReportFilters } from './reports.schemas.js';
 import { fundsReport, staffQuotaReport } from './support-reports.js';
+import { createWithholdingsRepository } from '../withholdings/withholdings.repository.js';
 
 export function createReportsService(deps: {
   db: Knex;
@@ -35,7 +36,7 @@ export function createReportsService(deps: {
   const { db, repo, legalDocuments, audit, clock, catalogues } = deps;
 
   const builders: Record<CategoryKey, ReportBuilder> = {
-    a: generalReport(repo),
+    a: generalReport(repo, { withholdings: createWithholdingsRepository(db), clock }),
     b: fieldReport(repo),
     c: ministryReport(repo),
     d: leadersReport(repo),
