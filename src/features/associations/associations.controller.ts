@@ -9,6 +9,7 @@ import { DATA_LEVELS, DECISION_EVENTS, FUND_SOURCES, GROUPS, SCOPES, SECTIONS, S
 import type { CatalogueOptions } from '../register-form/display.js';
 import { type FormValues, parseAssociationForm, valuesFromRecord } from '../register-form/schema.js';
 import { contentDisposition } from '../reports/reports.export.js';
+import { isWithholdable, WITHHOLDABLE, withholdableLabel } from '../withholdings/withholdings.js';
 import type { ListCursor, ListFilters, SortKey } from './associations.repository.js';
 import { COUNT_CAP, decodeCursor, encodeCursor, SORTS } from './associations.repository.js';
 import type { AssociationsService } from './associations.service.js';
@@ -16,9 +17,9 @@ import { TERM_COMPLIANCE, TERM_STATE_LABELS } from './congress-term.js';
 import { type FundRow, fundsByYear, fundsChart } from './funds-chart.js';
 import { QUARTERLY_BADGE, type QuarterlyState, quarterlyInfo } from './quarterly-update.js';
 import { type ExportNames, writeListCsv, writeListXlsx } from './register-list.export.js';
-import { isWithholdable, WITHHOLDABLE, withholdableLabel } from '../withholdings/withholdings.js';
 
-const isIsoDate = (s: string): boolean => /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
+const isIsoDate = (s: string): boolean =>
+  /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
 
 export const EDIT_ROLES = ['ngo_staff', 'ngo_lead'] as const;
 export const READ_ROLES = ['ngo_staff', 'ngo_lead', 'leader'] as const;
@@ -404,7 +405,6 @@ function recordHandlers(service: AssociationsService, documents: { listForAssoci
       flash(req, 'success', `Trường "${withholdableLabel(field)}" không còn hiển thị với công chúng.`);
       res.redirect(303, paths.register.record(code));
     },
-
 
     async publish(req: Request, res: Response) {
       const code = codeParam(req);

@@ -13,14 +13,14 @@ import { GROUPS, SUBLISTS } from '../register-form/definition.js';
 import { type Diff, diffSnapshots } from '../register-form/diff.js';
 import { type CatalogueOptions, codesOf, display } from '../register-form/display.js';
 import type { AssociationInput } from '../register-form/schema.js';
+import { withholdingReason } from '../withholdings/withholdings.js';
+import { createWithholdingsRepository } from '../withholdings/withholdings.repository.js';
 import { resolveInput, resolveMany } from './associations.checks.js';
 import { type ImportItems, importWrite } from './associations.import-write.js';
 import type { AssociationRow, AssociationsRepository, FullRecord, ListCursor, ListFilters, SortKey } from './associations.repository.js';
 import { termInfo, vietnamToday } from './congress-term.js';
 import { type QuarterlyInfo, quarterlyInfo } from './quarterly-update.js';
 import { isLiveStatus } from './statuses.js';
-import { createWithholdingsRepository } from '../withholdings/withholdings.repository.js';
-import { withholdableLabel } from '../withholdings/withholdings.js';
 
 /** Rows of a list export read per query. */
 const EXPORT_CHUNK = 500;
@@ -78,6 +78,8 @@ interface VersionedChange {
   /** More for the audit row. */
   details?: Record<string, unknown>;
 }
+
+type Withhold = { reason: string; until: string | null };
 
 /** Writes that make a new version of one record: create, save the form, publish, paper check. */
 function recordWriteMethods(deps: Deps) {
@@ -188,25 +190,16 @@ function recordWriteMethods(deps: Deps) {
     },
 
     /**
-     * Issue 16 item 1: withhold one public field from the public (a reason, an optional last day), or lift it
-     * (`withhold` null). A new version of the record, with the reason in the history, and an audit row; the record's
-     * update moves the public data version, so cached public pages and the search index are renewed.
+     * Issue 16 item 1: withhold a public field (reason, optional last day) or lift it (null): a new version (the
+     * reason in the history) and an audit row; the record's update renews the public caches and search index.
      */
-    setWithholding(
-      actor: Actor,
-      code: string,
-      expectedVersion: number,
-      field: string,
-      withhold: { reason: string; until: string | null } | null,
-    ): Promise<AssociationRow> {
-      const label = withholdableLabel(field);
-      const until = withhold?.until ? ` đến hết ngày ${withhold.until.split('-').reverse().join('/')}` : '';
+    setWithholding(actor: Actor, code: string, expectedVersion: number, field: string, withhold: Withhold | null): Promise<AssociationRow> {
       return versionedWrite(actor, {
         code,
         expectedVersion,
         action: withhold ? 'association.withhold_field' : 'association.release_field',
         source: 'withholding',
-        reason: withhold ? `Không công khai trường "${label}"${until}: ${withhold.reason}` : `Công khai lại trường "${label}"`,
+        reason: withholdingReason(field, withhold),
         details: { field, ...(withhold ? { reason: withhold.reason, until: withhold.until } : {}) },
         write: async (trx, row, at) => {
           if (withhold) await withholdings.upsert(trx, { associationId: row.id, field, ...withhold, userId: actor.userId, at });
@@ -214,11 +207,6 @@ function recordWriteMethods(deps: Deps) {
           return repo.updateIfVersion(trx, row.id, expectedVersion, {}, actor.userId, at);
         },
       });
-    },
-
-    /** Every withholding of the record (in force or ended) and today's date: the staff record page. */
-    async withholdingsOf(associationId: number) {
-      return { rows: await withholdings.forAssociation(associationId), today: vietnamToday(clock.now()) };
     },
 
     /** R-3.1: the record was checked against the paper dossier, by whom and when. */
@@ -244,6 +232,11 @@ function recordWriteMethods(deps: Deps) {
 function recordReadMethods(deps: Deps) {
   const { db, repo, audit, clock, catalogues } = deps;
   return {
+    /** Every withholding of the record (in force or ended) and today's date: the staff record page. */
+    async withholdingsOf(associationId: number) {
+      return { rows: await createWithholdingsRepository(db).forAssociation(associationId), today: vietnamToday(clock.now()) };
+    },
+
     async get(code: string): Promise<
       FullRecord & {
         term: ReturnType<typeof termInfo>;

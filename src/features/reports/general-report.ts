@@ -21,9 +21,12 @@
  * and leaders' personal fields. A field flagged 'a' in the definition appears here, in the CSV, Excel and print
  * renderings, with nothing else to change.
  */
+
+import type { Clock } from '../../lib/clock.js';
 import { NotFoundError } from '../../lib/errors.js';
-import { formatNumber } from '../../lib/format.js';
+import { formatNumber, vietnamToday } from '../../lib/format.js';
 import { type FieldDef, SECTIONS, SUBLISTS, type SubListDef } from '../register-form/definition.js';
+import type { WithholdingsRepository } from '../withholdings/withholdings.repository.js';
 import type { SubListPick, SubListRow } from './general-report.repository.js';
 import {
   CODE_COLUMN,
@@ -40,9 +43,6 @@ import {
 import type { ReportColumn, ReportRow, ReportTable } from './report-model.js';
 import type { ReportsRepository } from './reports.repository.js';
 import type { ReportFilters } from './reports.schemas.js';
-import type { Clock } from '../../lib/clock.js';
-import { vietnamToday } from '../../lib/format.js';
-import type { WithholdingsRepository } from '../withholdings/withholdings.repository.js';
 
 /**
  * Fields withheld from the public (issue 16 item 1): an exploiter's report a leaves them out too (R-17.2 publishes
@@ -250,7 +250,13 @@ const LIST_TABLE = {
 };
 
 /** The list of associations: a page, or (exports) every row, read and written batch by batch. */
-async function associationList(repo: Repo, f: ReportFilters, options: Options, paging: Paging, withheldOf: WithheldOf): Promise<ReportTable> {
+async function associationList(
+  repo: Repo,
+  f: ReportFilters,
+  options: Options,
+  paging: Paging,
+  withheldOf: WithheldOf,
+): Promise<ReportTable> {
   if (paging.page !== null) {
     // The count first: how many match decides how the page is read (general-report.repository.ts).
     const count = await repo.countTotal(f);
@@ -327,8 +333,7 @@ async function onePage(repo: Repo, code: string, options: Options, withheldOf: W
 
 export function generalReport(repo: Repo, w?: Withheld): ReportBuilder {
   return async (f, options, paging, ctx) => {
-    const withheldOf: WithheldOf =
-      w && ctx.withhold ? (ids) => w.withholdings.inForce(ids, vietnamToday(w.clock.now())) : NONE_WITHHELD;
+    const withheldOf: WithheldOf = w && ctx.withhold ? (ids) => w.withholdings.inForce(ids, vietnamToday(w.clock.now())) : NONE_WITHHELD;
     return {
       tables: f.code ? await onePage(repo, f.code, options, withheldOf) : [await associationList(repo, f, options, paging, withheldOf)],
       chart: null,

@@ -9,6 +9,7 @@ import type { Actor } from '../../lib/auth-context.js';
 import type { Clock } from '../../lib/clock.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { LegalDocumentsRepository } from '../legal-documents/legal-documents.repository.js';
+import { createWithholdingsRepository } from '../withholdings/withholdings.repository.js';
 import type { CategoryDef, CategoryKey } from './categories.js';
 import { congressReport } from './congress-report.js';
 import { fieldReport, headquartersReport, ministryReport, natureReport } from './count-reports.js';
@@ -23,7 +24,6 @@ import type { Report } from './report-model.js';
 import type { ReportsRepository } from './reports.repository.js';
 import type { ReportFilters } from './reports.schemas.js';
 import { fundsReport, staffQuotaReport } from './support-reports.js';
-import { createWithholdingsRepository } from '../withholdings/withholdings.repository.js';
 
 export function createReportsService(deps: {
   db: Knex;

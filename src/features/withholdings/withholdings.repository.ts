@@ -34,7 +34,14 @@ export function createWithholdingsRepository(db: Knex) {
         .leftJoin('users as u', 'u.id', 'w.created_by')
         .where('w.association_id', id)
         .orderBy('w.field')
-        .select('w.association_id', 'w.field', 'w.reason', db.raw('w.until::text AS until'), 'u.display_name as created_by_name', 'w.created_at');
+        .select(
+          'w.association_id',
+          'w.field',
+          'w.reason',
+          db.raw('w.until::text AS until'),
+          'u.display_name as created_by_name',
+          'w.created_at',
+        );
       return rows;
     },
 

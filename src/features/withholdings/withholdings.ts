@@ -34,3 +34,11 @@ export function withholdPublic(record: PublicRecord, withheld: ReadonlySet<strin
   }
   return out as PublicRecord;
 }
+
+/** The history's reason for a withholding change (the version it makes). */
+export function withholdingReason(field: string, withhold: { reason: string; until: string | null } | null): string {
+  const label = withholdableLabel(field);
+  if (!withhold) return `Công khai lại trường "${label}"`;
+  const until = withhold.until ? ` đến hết ngày ${withhold.until.split('-').reverse().join('/')}` : '';
+  return `Không công khai trường "${label}"${until}: ${withhold.reason}`;
+}
