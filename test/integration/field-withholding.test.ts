@@ -1,8 +1,9 @@
 /**
  * Withholding a public field of one association (issue 16 item 1, as the ACNC withholds on request; R-17.2 names
  * what the public sees). Staff withhold a field with a reason and an optional last day; while in force the field is
- * left out of the public record page, the public list, the open data (CSV and JSON) and an exploiter's report a;
- * the staff record page says what is withheld, why and until when; the audit log and the history record it.
+ * left out of the public record page, the public list, the open data (CSV and JSON) and an exploiter's report a
+ * and custom list n; the staff record page says what is withheld, why and until when; the audit log and the history
+ * record it.
  */
 import request from 'supertest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -62,7 +63,7 @@ beforeAll(async () => {
   t = await buildTestApp({ LOGIN_RATE_LIMIT: '1000', PUBLIC_PAGE_CACHE_MB: '4' });
   staffUser = await createUser(t.db.knex, ['ngo_staff']);
   const org = await anOrganisation()
-    .withGrant({ categories: ['a'] })
+    .withGrant({ categories: ['a', 'n'] })
     .insert(t.db.knex);
   exploiterUser = await createUser(t.db.knex, ['exploiter']);
   await t.db.knex('users').where({ id: exploiterUser.id }).update({ organisation_id: org.id });
@@ -86,6 +87,8 @@ describe('withholding a public field', () => {
     const reportBefore = await exploiter.get(`/bao-cao/a?ma=${code}&format=csv`);
     expect(reportBefore.status).toBe(200);
     expect(reportBefore.text).toContain(PHONE);
+    const CUSTOM = '/bao-cao/n?cot.code=1&cot.name=1&cot.phone=1&format=csv';
+    expect((await exploiter.get(CUSTOM)).text).toContain(PHONE);
 
     const res = await withhold(staff, code, { field: 'phone', reason: 'Hội đề nghị vì bị quấy rối qua điện thoại', until: '' });
     expect(res.status, res.text.slice(0, 1500)).toBe(303);
@@ -95,13 +98,14 @@ describe('withholding a public field', () => {
     expect(after.page).toContain('Hội Giữ kín số điện thoại');
     expect(after.csv).not.toContain(PHONE);
     expect(after.json.phone).toBeNull();
-    for (const url of [`/bao-cao/a?ma=${code}&format=csv`, '/bao-cao/a?format=csv', `/bao-cao/a?ma=${code}`]) {
+    for (const url of [`/bao-cao/a?ma=${code}&format=csv`, '/bao-cao/a?format=csv', `/bao-cao/a?ma=${code}`, CUSTOM]) {
       const r = await exploiter.get(url);
       expect(r.status, url).toBe(200);
       expect(r.text, url).not.toContain(PHONE);
     }
     // The ministry's own readers still see it.
     expect((await staff.get(`/bao-cao/a?ma=${code}&format=csv`)).text).toContain(PHONE);
+    expect((await staff.get(CUSTOM)).text).toContain(PHONE);
 
     const staffPage = await staff.get(`/quan-tri/hoi/${code}`);
     expect(staffPage.text).toContain('Trường không công khai');

@@ -29,6 +29,7 @@ import { type FieldDef, SECTIONS, SUBLISTS, type SubListDef } from '../register-
 import type { WithholdingsRepository } from '../withholdings/withholdings.repository.js';
 import type { SubListPick, SubListRow } from './general-report.repository.js';
 import {
+  type BuildContext,
   CODE_COLUMN,
   CODE_FIELD,
   fieldColumn,
@@ -48,12 +49,17 @@ import type { ReportFilters } from './reports.schemas.js';
  * Fields withheld from the public (issue 16 item 1): an exploiter's report a leaves them out too (R-17.2 publishes
  * report a). `inForce` reads them for a page or an export batch in one statement; null for the ministry's readers.
  */
-interface Withheld {
+export interface Withheld {
   withholdings: Pick<WithholdingsRepository, 'inForce'>;
   clock: Clock;
 }
 type WithheldOf = (ids: readonly number[]) => Promise<Map<number, Set<string>>>;
 const NONE_WITHHELD: WithheldOf = async () => new Map();
+
+/** The withheld fields' reader for this report's reader: none for the ministry's readers. */
+export function withheldReader(w: Withheld | undefined, ctx: BuildContext): WithheldOf {
+  return w && ctx.withhold ? (ids) => w.withholdings.inForce(ids, vietnamToday(w.clock.now())) : NONE_WITHHELD;
+}
 
 type Repo = Pick<
   ReportsRepository,

@@ -35,8 +35,9 @@ export function createReportsService(deps: {
 }) {
   const { db, repo, legalDocuments, audit, clock, catalogues } = deps;
 
+  const withheld = { withholdings: createWithholdingsRepository(db), clock };
   const builders: Record<CategoryKey, ReportBuilder> = {
-    a: generalReport(repo, { withholdings: createWithholdingsRepository(db), clock }),
+    a: generalReport(repo, withheld),
     b: fieldReport(repo),
     c: ministryReport(repo),
     d: leadersReport(repo),
@@ -47,7 +48,7 @@ export function createReportsService(deps: {
     k: headquartersReport(repo),
     l: natureReport(repo),
     m: documentsReport(legalDocuments),
-    n: customReport(repo),
+    n: customReport(repo, withheld),
   };
 
   return {
