@@ -1,4 +1,5 @@
 /** Composition root: repositories(db) → services(repos, config). */
+
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
@@ -52,6 +53,7 @@ import { createSupportRepository } from './features/support/support.repository.j
 import { createSupportService } from './features/support/support.service.js';
 import { createViolationsRepository } from './features/violations/violations.repository.js';
 import { createViolationsService } from './features/violations/violations.service.js';
+import { createWithholdingsRepository } from './features/withholdings/withholdings.repository.js';
 import { createJobs } from './jobs/registry.js';
 import { createJobRunner } from './jobs/runner.js';
 import type { Clock } from './lib/clock.js';
@@ -94,6 +96,7 @@ export function createServices({ db, config, clock, logger }: ServiceDeps) {
     clock,
     cache: config.publicSearchCache,
     search: publicSearch,
+    withholdings: createWithholdingsRepository(db),
   });
   const submissions = createSubmissionsService({
     db,

@@ -113,6 +113,7 @@ export const paths = Object.freeze({
     edit: (code: string) => `${ADMIN}/hoi/${seg(code)}/sua`,
     publish: (code: string) => `${ADMIN}/hoi/${seg(code)}/cong-khai`,
     paperCheck: (code: string) => `${ADMIN}/hoi/${seg(code)}/doi-chieu-giay`,
+    withhold: (code: string) => `${ADMIN}/hoi/${seg(code)}/khong-cong-khai`,
     history: (code: string) => `${ADMIN}/hoi/${seg(code)}/lich-su`,
     documents: (code: string, ...query: Query[]) => `${ADMIN}/hoi/${seg(code)}/tai-lieu${queryString(...query)}`,
     document: (code: string, id: number) => `${ADMIN}/hoi/${seg(code)}/tai-lieu/${seg(id)}`,

@@ -110,6 +110,7 @@ const MATRIX: Record<string, Access> = {
   'POST /quan-tri/hoi/:code/sua': REGISTER_EDIT,
   'POST /quan-tri/hoi/:code/cong-khai': REGISTER_EDIT,
   'POST /quan-tri/hoi/:code/doi-chieu-giay': REGISTER_EDIT,
+  'POST /quan-tri/hoi/:code/khong-cong-khai': REGISTER_EDIT,
   'GET /quan-tri/hoi/:code/lich-su': REGISTER_READ,
   // Documents: read with the register, upload by the NGO Department.
   'GET /quan-tri/hoi/:code/tai-lieu': REGISTER_READ,

@@ -9,6 +9,7 @@ import { DATA_LEVELS, DECISION_EVENTS, FUND_SOURCES, GROUPS, SCOPES, SECTIONS, S
 import type { CatalogueOptions } from '../register-form/display.js';
 import { type FormValues, parseAssociationForm, valuesFromRecord } from '../register-form/schema.js';
 import { contentDisposition } from '../reports/reports.export.js';
+import { isWithholdable, WITHHOLDABLE, withholdableLabel } from '../withholdings/withholdings.js';
 import type { ListCursor, ListFilters, SortKey } from './associations.repository.js';
 import { COUNT_CAP, decodeCursor, encodeCursor, SORTS } from './associations.repository.js';
 import type { AssociationsService } from './associations.service.js';
@@ -16,6 +17,9 @@ import { TERM_COMPLIANCE, TERM_STATE_LABELS } from './congress-term.js';
 import { type FundRow, fundsByYear, fundsChart } from './funds-chart.js';
 import { QUARTERLY_BADGE, type QuarterlyState, quarterlyInfo } from './quarterly-update.js';
 import { type ExportNames, writeListCsv, writeListXlsx } from './register-list.export.js';
+
+const isIsoDate = (s: string): boolean =>
+  /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
 
 export const EDIT_ROLES = ['ngo_staff', 'ngo_lead'] as const;
 export const READ_ROLES = ['ngo_staff', 'ngo_lead', 'leader'] as const;
@@ -335,29 +339,71 @@ function formHandlers(service: AssociationsService) {
   };
 }
 
-/** The record page and its actions: publish, paper check, history with diffs. */
+/** The record page and its actions: publish, paper check, withhold a field, history with diffs. */
 function recordHandlers(service: AssociationsService, documents: { listForAssociation(associationId: number): Promise<unknown[]> }) {
+  /** The staff record page; `withholdForm`: the withholding form sent back with its errors (status 400). */
+  async function renderShow(
+    req: Request,
+    res: Response,
+    withholdForm: { errors: Record<string, string>; values: Record<string, string> } | null = null,
+    status = 200,
+  ) {
+    const code = codeParam(req);
+    const full = await service.get(code);
+    const options = await service.catalogueOptions();
+    if ((full.lists.leaders ?? []).length > 0) await service.recordPersonalDataView(actorFromRequest(req), code);
+    const funds = (full.lists.funds ?? []) as unknown as FundRow[];
+    res.status(status).render('associations/show', {
+      title: full.record.name,
+      full,
+      documents: await documents.listForAssociation(full.record.id),
+      options,
+      ...FORM_VIEW,
+      termLabels: TERM_STATE_LABELS,
+      termCompliance: TERM_COMPLIANCE,
+      funds: { years: fundsByYear(funds), chart: fundsChart(funds) },
+      display: service.display,
+      decisionEvents: DECISION_EVENTS,
+      fundSources: FUND_SOURCES,
+      canEdit: hasAnyRole(req.user?.roles ?? [], [...EDIT_ROLES]),
+      withholding: {
+        ...(await service.withholdingsOf(full.record.id)),
+        fields: WITHHOLDABLE.map((d) => ({ name: d.name, label: withholdableLabel(d.name) })),
+        form: withholdForm,
+      },
+    });
+  }
+
   return {
-    async show(req: Request, res: Response) {
+    show: (req: Request, res: Response) => renderShow(req, res),
+
+    /** Issue 16 item 1: withhold a public field (reason required, optional last day) or lift it (`bo=1`). */
+    async withhold(req: Request, res: Response) {
       const code = codeParam(req);
-      const full = await service.get(code);
-      const options = await service.catalogueOptions();
-      if ((full.lists.leaders ?? []).length > 0) await service.recordPersonalDataView(actorFromRequest(req), code);
-      const funds = (full.lists.funds ?? []) as unknown as FundRow[];
-      res.render('associations/show', {
-        title: full.record.name,
-        full,
-        documents: await documents.listForAssociation(full.record.id),
-        options,
-        ...FORM_VIEW,
-        termLabels: TERM_STATE_LABELS,
-        termCompliance: TERM_COMPLIANCE,
-        funds: { years: fundsByYear(funds), chart: fundsChart(funds) },
-        display: service.display,
-        decisionEvents: DECISION_EVENTS,
-        fundSources: FUND_SOURCES,
-        canEdit: hasAnyRole(req.user?.roles ?? [], [...EDIT_ROLES]),
-      });
+      const body = req.body as Record<string, unknown>;
+      const v = versionSchema.safeParse(body);
+      if (!v.success) throw new ValidationError({ version: 'Thiếu phiên bản của hồ sơ.' });
+      const field = typeof body.field === 'string' ? body.field : '';
+      if (!isWithholdable(field)) throw new ValidationError({ field: 'Trường được chọn không thể không công khai.' });
+      if (body.bo === '1') {
+        await service.setWithholding(actorFromRequest(req), code, v.data.version, field, null);
+        flash(req, 'success', `Trường "${withholdableLabel(field)}" đã được công khai lại.`);
+        return res.redirect(303, paths.register.record(code));
+      }
+      const reason = typeof body.reason === 'string' ? body.reason.trim() : '';
+      const until = typeof body.until === 'string' ? body.until.trim() : '';
+      const errors: Record<string, string> = {};
+      if (!reason) errors.withhold_reason = 'Nhập lý do không công khai trường này.';
+      else if (reason.length > 1000) errors.withhold_reason = 'Lý do dài quá 1.000 ký tự.';
+      const today = service.today();
+      if (until && !isIsoDate(until)) errors.withhold_until = 'Ngày kết thúc không hợp lệ.';
+      else if (until && until < today) errors.withhold_until = 'Ngày kết thúc không được trước hôm nay.';
+      if (Object.keys(errors).length > 0) {
+        return renderShow(req, res, { errors, values: { field, reason, until } }, 400);
+      }
+      await service.setWithholding(actorFromRequest(req), code, v.data.version, field, { reason, until: until || null });
+      flash(req, 'success', `Trường "${withholdableLabel(field)}" không còn hiển thị với công chúng.`);
+      res.redirect(303, paths.register.record(code));
     },
 
     async publish(req: Request, res: Response) {

@@ -13,6 +13,8 @@ import { GROUPS, SUBLISTS } from '../register-form/definition.js';
 import { type Diff, diffSnapshots } from '../register-form/diff.js';
 import { type CatalogueOptions, codesOf, display } from '../register-form/display.js';
 import type { AssociationInput } from '../register-form/schema.js';
+import { withholdingReason } from '../withholdings/withholdings.js';
+import { createWithholdingsRepository } from '../withholdings/withholdings.repository.js';
 import { resolveInput, resolveMany } from './associations.checks.js';
 import { type ImportItems, importWrite } from './associations.import-write.js';
 import type { AssociationRow, AssociationsRepository, FullRecord, ListCursor, ListFilters, SortKey } from './associations.repository.js';
@@ -73,11 +75,16 @@ interface VersionedChange {
   source: string;
   reason: string | null;
   write: (trx: Knex, row: AssociationRow, at: Date) => Promise<AssociationRow | null>;
+  /** More for the audit row. */
+  details?: Record<string, unknown>;
 }
+
+type Withhold = { reason: string; until: string | null };
 
 /** Writes that make a new version of one record: create, save the form, publish, paper check. */
 function recordWriteMethods(deps: Deps) {
   const { db, repo, audit, clock } = deps;
+  const withholdings = createWithholdingsRepository(db);
 
   /** Apply a change at its expected version; 409 with the current record when someone saved first. */
   async function versionedWrite(actor: Actor, change: VersionedChange, outer?: Knex.Transaction): Promise<AssociationRow> {
@@ -103,7 +110,7 @@ function recordWriteMethods(deps: Deps) {
             action: change.action,
             targetType: 'association',
             targetId: change.code,
-            details: { version: updated.version, source: change.source },
+            details: { version: updated.version, source: change.source, ...change.details },
           },
           trx,
         );
@@ -182,6 +189,26 @@ function recordWriteMethods(deps: Deps) {
       });
     },
 
+    /**
+     * Issue 16 item 1: withhold a public field (reason, optional last day) or lift it (null): a new version (the
+     * reason in the history) and an audit row; the record's update renews the public caches and search index.
+     */
+    setWithholding(actor: Actor, code: string, expectedVersion: number, field: string, withhold: Withhold | null): Promise<AssociationRow> {
+      return versionedWrite(actor, {
+        code,
+        expectedVersion,
+        action: withhold ? 'association.withhold_field' : 'association.release_field',
+        source: 'withholding',
+        reason: withholdingReason(field, withhold),
+        details: { field, ...(withhold ? { reason: withhold.reason, until: withhold.until } : {}) },
+        write: async (trx, row, at) => {
+          if (withhold) await withholdings.upsert(trx, { associationId: row.id, field, ...withhold, userId: actor.userId, at });
+          else await withholdings.remove(trx, row.id, field);
+          return repo.updateIfVersion(trx, row.id, expectedVersion, {}, actor.userId, at);
+        },
+      });
+    },
+
     /** the record was checked against the paper dossier, by whom and when. */
     markPaperChecked(actor: Actor, code: string, expectedVersion: number, dossierRef: string | null): Promise<AssociationRow> {
       const patch = (at: Date) => ({
@@ -205,6 +232,11 @@ function recordWriteMethods(deps: Deps) {
 function recordReadMethods(deps: Deps) {
   const { db, repo, audit, clock, catalogues } = deps;
   return {
+    /** Every withholding of the record (in force or ended) and today's date: the staff record page. */
+    async withholdingsOf(associationId: number) {
+      return { rows: await createWithholdingsRepository(db).forAssociation(associationId), today: vietnamToday(clock.now()) };
+    },
+
     async get(code: string): Promise<
       FullRecord & {
         term: ReturnType<typeof termInfo>;

@@ -19,6 +19,7 @@ export function associationsRoutes(c: ReturnType<typeof createAssociationsContro
   r.post('/quan-tri/hoi/:code/sua', edit, c.update);
   r.post('/quan-tri/hoi/:code/cong-khai', edit, c.publish);
   r.post('/quan-tri/hoi/:code/doi-chieu-giay', edit, c.paperCheck);
+  r.post('/quan-tri/hoi/:code/khong-cong-khai', edit, c.withhold);
   r.get('/quan-tri/hoi/:code/lich-su', read, c.history);
   return r;
 }

@@ -32,6 +32,8 @@ export const ACTION_LABELS: Readonly<Record<string, string>> = {
   'association.publish': 'Công khai hồ sơ hội',
   'association.unpublish': 'Thôi công khai hồ sơ hội',
   'association.paper_check': 'Đối chiếu hồ sơ hội với hồ sơ giấy',
+  'association.withhold_field': 'Không công khai một trường của hồ sơ hội',
+  'association.release_field': 'Công khai lại một trường của hồ sơ hội',
   'association.list_export': 'Xuất danh sách hội (CSV, Excel)',
   'charter.text_create': 'Thêm phiên bản điều lệ (văn bản nhập)',
   'charter.text_enter': 'Nhập văn bản cho phiên bản điều lệ',

@@ -7,6 +7,8 @@ import { NotFoundError } from '../../lib/errors.js';
 import { vietnamToday } from '../../lib/format.js';
 import { QUARTERLY_BADGE, QUARTERLY_PREFIX, quarterlyState } from '../associations/quarterly-update.js';
 import { type PublicRegime, SCOPES } from '../register-form/definition.js';
+import { withholdPublic } from '../withholdings/withholdings.js';
+import type { WithholdingsRepository } from '../withholdings/withholdings.repository.js';
 import {
   COUNT_CAP,
   type PublicFilters,
@@ -41,6 +43,17 @@ function quarterlyBadge(row: PublicListItem, today: string): PublicQuarterlyBadg
   const state = quarterlyState(row.status, row.updated_at, today);
   if (state === 'khong_ap_dung') return null;
   return { text: `${QUARTERLY_PREFIX}: ${QUARTERLY_BADGE[state].label}`, badge: QUARTERLY_BADGE[state].badge };
+}
+
+/** A list row without what is withheld from its record: the abbreviation, the field and the province it shows. */
+function withholdListItem<T extends PublicListItem>(row: T, withheld: ReadonlySet<string> | undefined): T {
+  if (!withheld || withheld.size === 0) return row;
+  return {
+    ...row,
+    ...(withheld.has('abbreviation') ? { abbreviation: null } : {}),
+    ...(withheld.has('main_field_code') ? { field_name: null } : {}),
+    ...(withheld.has('hq_province_code') ? { province_name: null } : {}),
+  };
 }
 
 export interface PublicCacheOptions {
@@ -155,8 +168,10 @@ export function createPublicService(deps: {
   cache?: PublicCacheOptions;
   /** The in-process search index (search/search-engine.ts); without it every list runs the SQL search. */
   search?: SearchEngine;
+  /** Fields withheld per record (issue 16 item 1): left out of the record page, the list and the open data. */
+  withholdings?: Pick<WithholdingsRepository, 'inForce'>;
 }) {
-  const { repo, regime, clock, search } = deps;
+  const { repo, regime, clock, search, withholdings } = deps;
   // With the search engine, the version is the one its index reflects, kept current by its own poll: the cache
   // compares it on every call (in memory), so an entry never outlives the index data it came from.
   const cache = search
@@ -165,8 +180,14 @@ export function createPublicService(deps: {
   const fields: readonly PublicField[] = publicFields(regime);
   const withPresident = regimeIncludes(regime, 'president_name');
 
-  function project(src: PublicSourceRow): PublicRecord {
-    return toPublic({ ...src, ...labelFixedOptions(src) }, regime);
+  function project(src: PublicSourceRow, withheld?: ReadonlySet<string>): PublicRecord {
+    return withholdPublic(toPublic({ ...src, ...labelFixedOptions(src) }, regime), withheld);
+  }
+
+  /** The fields withheld today from these associations (one statement), never cached: an end date passes by itself. */
+  function withheldOf(ids: readonly number[]): Promise<Map<number, Set<string>>> {
+    if (!withholdings || ids.length === 0) return Promise.resolve(new Map());
+    return withholdings.inForce(ids, vietnamToday(clock.now()));
   }
 
   return {
@@ -230,14 +251,18 @@ export function createPublicService(deps: {
       });
       // The quarterly update badge depends on the day: computed on each call, never cached.
       const today = vietnamToday(clock.now());
-      return { ...found, rows: found.rows.map((r) => ({ ...r, quarterly: quarterlyBadge(r, today) })) };
+      const withheld = await withheldOf(found.rows.map((r) => r.id));
+      return {
+        ...found,
+        rows: found.rows.map((r) => ({ ...withholdListItem(r, withheld.get(r.id)), quarterly: quarterlyBadge(r, today) })),
+      };
     },
 
     /** A published association's public fields; 404 for an unknown or unpublished code. */
     async detail(code: string): Promise<PublicRecord> {
       const src = await repo.sourceByCode(code, withPresident);
       if (!src) throw new NotFoundError('Không tìm thấy hội với mã này trong danh sách công khai.');
-      return project(src);
+      return project(src, (await withheldOf([Number(src.id)])).get(Number(src.id)));
     },
 
     /** Everything the list shows for these filters (all pages), read in chunks: for CSV and JSON. */
@@ -248,8 +273,9 @@ export function createPublicService(deps: {
         generatedAt: clock.now(),
         async *chunks() {
           for (let i = 0; i < ids.length; i += CHUNK) {
-            const sources = await repo.sources(ids.slice(i, i + CHUNK), withPresident);
-            yield sources.map(project);
+            const slice = ids.slice(i, i + CHUNK);
+            const [sources, withheld] = await Promise.all([repo.sources(slice, withPresident), withheldOf(slice)]);
+            yield sources.map((s) => project(s, withheld.get(Number(s.id))));
           }
         },
       };

@@ -127,7 +127,7 @@ export function createAssociationReportsRepository(db: Knex) {
       limit: number | null,
       offset: number,
     ): Promise<Array<Record<string, unknown>>> {
-      const q = associations(db, f).select(['a.code', ...columns.filter((c) => c !== 'code').map((c) => `a.${c}`)]);
+      const q = associations(db, f).select(['a.id', 'a.code', ...columns.filter((c) => c !== 'code').map((c) => `a.${c}`)]);
       for (const col of LIST_SORT_SQL[f.sort === 'ma-hoi' ? 'ma-hoi' : 'ten-hoi']) q.orderBy(col);
       if (limit !== null) q.limit(limit).offset(offset);
       return q;

@@ -8,6 +8,7 @@ import type { Clock } from '../../lib/clock.js';
 import { NotFoundError } from '../../lib/errors.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { ALL_FIELDS, type FieldDef } from '../register-form/definition.js';
+import { type Withheld, withheldReader } from './general-report.js';
 import { CODE_FIELD, fieldColumn, fieldValue, limitOf, offsetOf, paged, type ReportBuilder } from './report-builder.js';
 import type { ReportsRepository } from './reports.repository.js';
 
@@ -18,12 +19,16 @@ export const CUSTOM_COLUMNS: readonly FieldDef[] = [
 ];
 export const CUSTOM_NAMES: readonly string[] = CUSTOM_COLUMNS.map((f) => f.name);
 
-export function customReport(repo: Pick<ReportsRepository, 'countTotal' | 'custom'>): ReportBuilder {
+export function customReport(repo: Pick<ReportsRepository, 'countTotal' | 'custom'>, w?: Withheld): ReportBuilder {
   return async (f, options, paging, ctx) => {
     const columns = ctx.columns ?? [];
     if (columns.length === 0) return { tables: [], chart: null, message: 'Chọn ít nhất một cột để lập danh sách.' };
     const defs = columns.map((c) => CUSTOM_COLUMNS.find((d) => d.name === c) as FieldDef);
     const [count, rows] = await Promise.all([repo.countTotal(f), repo.custom(columns, f, limitOf(paging), offsetOf(paging))]);
+    // Fields withheld from the public stay out for readers outside the ministry (issue 16 item 1).
+    const withheld = await withheldReader(w, ctx)(rows.map((r) => Number(r.id)));
+    const shown = (r: Record<string, unknown>, d: FieldDef) =>
+      withheld.get(Number(r.id))?.has(d.name) ? null : fieldValue(d, r[d.name], options);
     const table = {
       id: 'danh-sach',
       title: 'Danh sách tùy chọn',
@@ -32,7 +37,7 @@ export function customReport(repo: Pick<ReportsRepository, 'countTotal' | 'custo
       // (R-16) records which associations a list touched. Renderers and exports print only `columns`.
       rows: rows.map((r) => ({
         code: r.code,
-        ...Object.fromEntries(defs.map((d) => [d.name, d.name === 'code' ? r.code : fieldValue(d, r[d.name], options)])),
+        ...Object.fromEntries(defs.map((d) => [d.name, d.name === 'code' ? r.code : shown(r, d)])),
       })),
       totals: null,
     };

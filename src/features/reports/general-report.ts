@@ -21,11 +21,15 @@
  * and leaders' personal fields. A field flagged 'a' in the definition appears here, in the CSV, Excel and print
  * renderings, with nothing else to change.
  */
+
+import type { Clock } from '../../lib/clock.js';
 import { NotFoundError } from '../../lib/errors.js';
-import { formatNumber } from '../../lib/format.js';
+import { formatNumber, vietnamToday } from '../../lib/format.js';
 import { type FieldDef, SECTIONS, SUBLISTS, type SubListDef } from '../register-form/definition.js';
+import type { WithholdingsRepository } from '../withholdings/withholdings.repository.js';
 import type { SubListPick, SubListRow } from './general-report.repository.js';
 import {
+  type BuildContext,
   CODE_COLUMN,
   CODE_FIELD,
   fieldColumn,
@@ -40,6 +44,22 @@ import {
 import type { ReportColumn, ReportRow, ReportTable } from './report-model.js';
 import type { ReportsRepository } from './reports.repository.js';
 import type { ReportFilters } from './reports.schemas.js';
+
+/**
+ * Fields withheld from the public (issue 16 item 1): an exploiter's report a leaves them out too (R-17.2 publishes
+ * report a). `inForce` reads them for a page or an export batch in one statement; null for the ministry's readers.
+ */
+export interface Withheld {
+  withholdings: Pick<WithholdingsRepository, 'inForce'>;
+  clock: Clock;
+}
+type WithheldOf = (ids: readonly number[]) => Promise<Map<number, Set<string>>>;
+const NONE_WITHHELD: WithheldOf = async () => new Map();
+
+/** The withheld fields' reader for this report's reader: none for the ministry's readers. */
+export function withheldReader(w: Withheld | undefined, ctx: BuildContext): WithheldOf {
+  return w && ctx.withhold ? (ids) => w.withholdings.inForce(ids, vietnamToday(w.clock.now())) : NONE_WITHHELD;
+}
 
 type Repo = Pick<
   ReportsRepository,
@@ -193,9 +213,14 @@ function byAssociation<T extends { association_id: number }>(rows: readonly T[])
  * The list's rows for these associations (a page, or an export batch): their sub-lists read for all of them at once,
  * one statement per sub-list and per multi-valued field.
  */
-async function listRows(repo: Repo, records: ReadonlyArray<Record<string, unknown>>, options: Options): Promise<ReportRow[]> {
+async function listRows(
+  repo: Repo,
+  records: ReadonlyArray<Record<string, unknown>>,
+  options: Options,
+  withheldOf: WithheldOf,
+): Promise<ReportRow[]> {
   const ids = records.map((r) => Number(r.id));
-  const [multi, subs] = await Promise.all([
+  const [multi, subs, withheld] = await Promise.all([
     Promise.all(MULTI_FIELDS.map((f) => repo.codesByIds(f.table?.name as string, f.table?.column as string, ids))),
     Promise.all(
       SUB_LISTS.map(async (l) =>
@@ -207,13 +232,15 @@ async function listRows(repo: Repo, records: ReadonlyArray<Record<string, unknow
         ),
       ),
     ),
+    withheldOf(ids),
   ]);
   return records.map((r) => {
     const id = Number(r.id);
     const row: ReportRow = { code: r.code };
+    const hidden = withheld.get(id);
     for (const f of RECORD_FIELDS) {
       const i = MULTI_FIELDS.indexOf(f);
-      row[f.name] = fieldValue(f, i >= 0 ? (multi[i]?.get(id) ?? []) : r[f.name], options);
+      row[f.name] = hidden?.has(f.name) ? null : fieldValue(f, i >= 0 ? (multi[i]?.get(id) ?? []) : r[f.name], options);
     }
     for (const [i, l] of SUB_LISTS.entries()) Object.assign(row, summaryCells(l, subs[i]?.get(id) ?? [], options));
     return row;
@@ -229,12 +256,18 @@ const LIST_TABLE = {
 };
 
 /** The list of associations: a page, or (exports) every row, read and written batch by batch. */
-async function associationList(repo: Repo, f: ReportFilters, options: Options, paging: Paging): Promise<ReportTable> {
+async function associationList(
+  repo: Repo,
+  f: ReportFilters,
+  options: Options,
+  paging: Paging,
+  withheldOf: WithheldOf,
+): Promise<ReportTable> {
   if (paging.page !== null) {
     // The count first: how many match decides how the page is read (general-report.repository.ts).
     const count = await repo.countTotal(f);
     const records = await repo.generalPage(f, RECORD_COLUMNS, PAGE_SIZE, offsetOf(paging), count);
-    return paged({ ...LIST_TABLE, rows: await listRows(repo, records, options) }, count, paging);
+    return paged({ ...LIST_TABLE, rows: await listRows(repo, records, options, withheldOf) }, count, paging);
   }
   const all = await repo.generalIds(f);
   async function* batches(): AsyncGenerator<ReportRow[]> {
@@ -243,28 +276,31 @@ async function associationList(repo: Repo, f: ReportFilters, options: Options, p
       const found = new Map((await repo.generalByIds(ids, RECORD_COLUMNS)).map((r) => [Number(r.id), r]));
       // In report order; an association deleted since the ids were read is left out.
       const records = ids.flatMap((id) => (found.has(id) ? [found.get(id) as Record<string, unknown>] : []));
-      yield await listRows(repo, records, options);
+      yield await listRows(repo, records, options, withheldOf);
     }
   }
   return { ...LIST_TABLE, rows: [], count: all.length, batches, associationCodes: all.map((a) => a.code) };
 }
 
 /** One association's page: its fields group by group, then each sub-list's rows (leaders: those in office). */
-async function onePage(repo: Repo, code: string, options: Options): Promise<ReportTable[]> {
+async function onePage(repo: Repo, code: string, options: Options, withheldOf: WithheldOf): Promise<ReportTable[]> {
   const record = await repo.generalByCode(code, RECORD_COLUMNS);
   if (!record) throw new NotFoundError(`Không có hội mang mã ${code}.`);
   const id = Number(record.id);
-  const [multi, subs] = await Promise.all([
+  const [multi, subs, withheld] = await Promise.all([
     Promise.all(MULTI_FIELDS.map((f) => repo.codesByIds(f.table?.name as string, f.table?.column as string, [id]))),
     Promise.all(
       SUB_LISTS.map((l) =>
         repo.subListByIds({ table: l.def.table, columns: l.fields.map((f) => f.name), pick: l.pagePick, cap: l.def.maxRows }, [id]),
       ),
     ),
+    withheldOf([id]),
   ]);
+  const hidden = withheld.get(id);
   const rows: ReportRow[] = [{ group: CODE_FIELD.label, label: CODE_FIELD.label, value: code }];
   for (const s of GENERAL_SECTIONS) {
     for (const def of s.fields) {
+      if (hidden?.has(def.name)) continue;
       const i = MULTI_FIELDS.indexOf(def);
       rows.push({
         group: s.title,
@@ -301,9 +337,12 @@ async function onePage(repo: Repo, code: string, options: Options): Promise<Repo
   return [general, ...subLists];
 }
 
-export function generalReport(repo: Repo): ReportBuilder {
-  return async (f, options, paging) => ({
-    tables: f.code ? await onePage(repo, f.code, options) : [await associationList(repo, f, options, paging)],
-    chart: null,
-  });
+export function generalReport(repo: Repo, w?: Withheld): ReportBuilder {
+  return async (f, options, paging, ctx) => {
+    const withheldOf: WithheldOf = w && ctx.withhold ? (ids) => w.withholdings.inForce(ids, vietnamToday(w.clock.now())) : NONE_WITHHELD;
+    return {
+      tables: f.code ? await onePage(repo, f.code, options, withheldOf) : [await associationList(repo, f, options, paging, withheldOf)],
+      chart: null,
+    };
+  };
 }

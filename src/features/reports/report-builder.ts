@@ -20,6 +20,8 @@ export interface BuildContext {
   ownerId: number | null;
   /** The custom list's (n) chosen columns. */
   columns?: string[];
+  /** The reader is outside the ministry (an exploiter): fields withheld from the public are left out (report a). */
+  withhold?: boolean;
 }
 
 /** A report's tables, chart and message: the service adds its category, title, filters and row count. */

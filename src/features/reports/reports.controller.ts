@@ -144,11 +144,12 @@ export function createReportsController(deps: { reports: ReportsService; exploit
     // Files carry every row; a print view too, but for a list too long to print whole (report a), the page shown.
     const exporting = q.format !== undefined || (q.print !== undefined && !category.printsPage);
     const personal = canSeePersonal(user);
+    const withhold = !hasAnyRole(user?.roles ?? [], REPORT_ROLES); // issue 16 item 1: withheld fields stay out
     const { report, options } = await reports.build(
       category,
       filters,
       { page: exporting ? null : (q.trang ?? 1) },
-      { personal, ownerId: user?.id ?? null, ...(columns ? { columns } : {}) },
+      { personal, withhold, ownerId: user?.id ?? null, ...(columns ? { columns } : {}) },
     );
     const query = { ...queryFromFilters(filters), ...Object.fromEntries((columns ?? []).map((c) => [`cot.${c}`, '1'])) };
     const actor = actorFromRequest(req);

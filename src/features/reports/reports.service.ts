@@ -9,6 +9,7 @@ import type { Actor } from '../../lib/auth-context.js';
 import type { Clock } from '../../lib/clock.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { LegalDocumentsRepository } from '../legal-documents/legal-documents.repository.js';
+import { createWithholdingsRepository } from '../withholdings/withholdings.repository.js';
 import type { CategoryDef, CategoryKey } from './categories.js';
 import { congressReport } from './congress-report.js';
 import { fieldReport, headquartersReport, ministryReport, natureReport } from './count-reports.js';
@@ -34,8 +35,9 @@ export function createReportsService(deps: {
 }) {
   const { db, repo, legalDocuments, audit, clock, catalogues } = deps;
 
+  const withheld = { withholdings: createWithholdingsRepository(db), clock };
   const builders: Record<CategoryKey, ReportBuilder> = {
-    a: generalReport(repo),
+    a: generalReport(repo, withheld),
     b: fieldReport(repo),
     c: ministryReport(repo),
     d: leadersReport(repo),
@@ -46,7 +48,7 @@ export function createReportsService(deps: {
     k: headquartersReport(repo),
     l: natureReport(repo),
     m: documentsReport(legalDocuments),
-    n: customReport(repo),
+    n: customReport(repo, withheld),
   };
 
   return {
