@@ -5,9 +5,8 @@
  * (congress-package.ts), so the review compares the package with the record as it is.
  */
 import type { Actor } from '../../lib/auth-context.js';
-import { ConflictError, StaleVersionError } from '../../lib/errors.js';
+import { ConflictError } from '../../lib/errors.js';
 import { vietnamToday } from '../../lib/format.js';
-import { paths } from '../../lib/urls.js';
 import type { FullRecord } from '../associations/associations.repository.js';
 import type { ReceivedUpload } from '../documents/documents.service.js';
 import { parseSubmission } from '../register-form/change-set.js';
@@ -25,7 +24,7 @@ import {
   validatePackage,
 } from './congress-package.js';
 import { createCongressPackageRepository } from './congress-package.repository.js';
-import { comparison, own, REVIEW_ROLES, recordOf, requireAssociation, type SubmissionsDeps } from './submissions.context.js';
+import { comparison, own, recordOf, requireAssociation, type SubmissionsDeps, writeOfficerSave } from './submissions.context.js';
 import { isUniqueViolation, type OfficerSave } from './submissions.officer.js';
 import type { SubmissionRow } from './submissions.repository.js';
 
@@ -118,7 +117,7 @@ async function savePackage(
   id: number,
   input: OfficerSave,
 ): Promise<{ ok: true; sub: SubmissionRow } | { ok: false; errors: Record<string, string>; values: PackageValues }> {
-  const { db, repo, notifications, audit, clock } = deps;
+  const { db, repo } = deps;
   const sub = await own(deps, associationId, id, 'congress');
   if (!(EDITABLE as readonly string[]).includes(sub.status))
     throw new ConflictError('Hồ sơ đại hội này đã được gửi hoặc đã được xử lý: không sửa được nữa.');
@@ -129,45 +128,22 @@ async function savePackage(
     const errors = await sendErrors(deps, sub, full, pkg, body, input.declared);
     if (Object.keys(errors).length) return { ok: false, errors, values: pkg };
   }
-  const at = clock.now();
-  const resubmit = sub.status === 'returned';
-  const action = input.submit ? (resubmit ? 'resubmit' : 'submit') : 'save';
   const updated = await db.transaction(async (trx) => {
     // Locked: the minutes checked above cannot be taken off the package while it is being sent.
     const locked = await repo.findForUpdate(trx, sub.id);
     if (input.submit && !locked?.minutes_attachment_id)
       throw new ConflictError('Biên bản đại hội vừa được gỡ khỏi hồ sơ. Mở lại hồ sơ và đính kèm biên bản.');
-    const patch: Partial<SubmissionRow> = { body, base_version: full.record.version };
-    if (input.submit)
-      Object.assign(patch, {
-        status: resubmit ? 'resubmitted' : 'submitted',
-        submitted_at: at,
-        submitted_by: actor.userId,
-        declared_at: at,
-        round: sub.round + 1,
-      });
-    const row = await repo.updateIfVersion(trx, sub.id, input.version, [sub.status], patch, at);
-    if (!row) throw new StaleVersionError(null, 'Hồ sơ đại hội đã được lưu ở nơi khác sau khi bạn mở trang. Hãy mở lại hồ sơ.');
-    await repo.addEvent(trx, { submissionId: sub.id, action, comment: null, actorId: actor.userId, at });
-    await audit.record(
-      actor,
-      {
-        action: `submission.${action}`,
-        targetType: 'submission',
-        targetId: sub.id,
-        details: { association: full.record.code, kind: 'congress', round: row.round },
-      },
-      trx,
-    );
-    if (input.submit)
-      await notifications.notifyRoles(trx, [...REVIEW_ROLES], {
-        kind: 'submission.received',
+    return writeOfficerSave(deps, trx, actor, sub, {
+      version: input.version,
+      submit: input.submit,
+      patch: { body, base_version: full.record.version },
+      stale: 'Hồ sơ đại hội đã được lưu ở nơi khác sau khi bạn mở trang. Hãy mở lại hồ sơ.',
+      details: { association: full.record.code, kind: 'congress' },
+      notice: (resubmit) => ({
         title: `${resubmit ? 'Hồ sơ đại hội gửi lại' : 'Hồ sơ đại hội mới'} chờ xét duyệt: ${full.record.name}`,
         body: `Hội ${full.record.name} (mã ${full.record.code}) đã ${resubmit ? 'sửa và gửi lại' : 'gửi'} ${packageTitle(pkg).toLowerCase()} (hồ sơ số ${sub.id}).`,
-        link: paths.submissions.review(sub.id),
-        dedupeKey: `submission:${sub.id}:received:${row.round}`,
-      });
-    return row;
+      }),
+    });
   });
   return { ok: true, sub: updated };
 }

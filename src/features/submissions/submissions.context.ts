@@ -3,8 +3,10 @@
  * submission against it (change-set.ts) and the officer's own submission.
  */
 import type { Knex } from 'knex';
+import type { Actor } from '../../lib/auth-context.js';
 import type { Clock } from '../../lib/clock.js';
-import { NotFoundError } from '../../lib/errors.js';
+import { NotFoundError, StaleVersionError } from '../../lib/errors.js';
+import { paths } from '../../lib/urls.js';
 import type { FullRecord } from '../associations/associations.repository.js';
 import type { AssociationsService } from '../associations/associations.service.js';
 import type { AuditService } from '../audit/audit.service.js';
@@ -73,4 +75,60 @@ export function returnedKeys(sub: SubmissionRow): Set<string> {
 export async function requireAssociation(associationId: number | null): Promise<number> {
   if (associationId === null) throw new NotFoundError('Tài khoản chưa được gắn với hội nào. Liên hệ Vụ Tổ chức phi chính phủ.');
   return associationId;
+}
+
+/** What the officer's save writes besides the row's own patch: the messages and audit details of its kind. */
+export interface OfficerWrite {
+  version: number;
+  submit: boolean;
+  /** The row's new values besides the send fields (status, round, declaration) that `submit` adds. */
+  patch: Partial<SubmissionRow>;
+  /** The 409 when the row changed since the form was opened. */
+  stale: string;
+  details: Record<string, unknown>;
+  /** The reviewers' notice when sent (`resubmit`: a returned one sent again). */
+  notice: (resubmit: boolean) => { title: string; body: string };
+}
+
+/**
+ * An officer's save or send of a submission (Biểu mẫu 1 or a congress package) in the caller's transaction: the row
+ * updated if still at `version`, its event, its audit row and, when sent, the reviewers' notice.
+ */
+export async function writeOfficerSave(
+  { repo, audit, notifications, clock }: SubmissionsDeps,
+  trx: Knex.Transaction,
+  actor: Actor,
+  sub: SubmissionRow,
+  w: OfficerWrite,
+): Promise<SubmissionRow> {
+  const at = clock.now();
+  const resubmit = sub.status === 'returned';
+  const action = w.submit ? (resubmit ? 'resubmit' : 'submit') : 'save';
+  const patch: Partial<SubmissionRow> = { ...w.patch };
+  if (w.submit) {
+    Object.assign(patch, {
+      status: resubmit ? 'resubmitted' : 'submitted',
+      submitted_at: at,
+      submitted_by: actor.userId,
+      declared_at: at,
+      round: sub.round + 1,
+    });
+  }
+  const row = await repo.updateIfVersion(trx, sub.id, w.version, [sub.status], patch, at);
+  if (!row) throw new StaleVersionError(null, w.stale);
+  await repo.addEvent(trx, { submissionId: sub.id, action, comment: null, actorId: actor.userId, at });
+  await audit.record(
+    actor,
+    { action: `submission.${action}`, targetType: 'submission', targetId: sub.id, details: { ...w.details, round: row.round } },
+    trx,
+  );
+  if (w.submit) {
+    await notifications.notifyRoles(trx, [...REVIEW_ROLES], {
+      kind: 'submission.received',
+      ...w.notice(resubmit),
+      link: paths.submissions.review(sub.id),
+      dedupeKey: `submission:${sub.id}:received:${row.round}`,
+    });
+  }
+  return row;
 }

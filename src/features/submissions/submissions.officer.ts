@@ -5,11 +5,18 @@
 
 import type { Actor } from '../../lib/auth-context.js';
 import { ConflictError, StaleVersionError } from '../../lib/errors.js';
-import { paths } from '../../lib/urls.js';
 import { bodyFromRecord, mergeReturned, officerBody, parseSubmission } from '../register-form/change-set.js';
 import type { FlatBody } from '../register-form/flat-body.js';
 import { parseAssociationForm } from '../register-form/schema.js';
-import { comparison, own, REVIEW_ROLES, recordOf, requireAssociation, returnedKeys, type SubmissionsDeps } from './submissions.context.js';
+import {
+  comparison,
+  own,
+  recordOf,
+  requireAssociation,
+  returnedKeys,
+  type SubmissionsDeps,
+  writeOfficerSave,
+} from './submissions.context.js';
 import type { SubmissionRow } from './submissions.repository.js';
 
 /** One open submission per association: a congress package waits for its own outcome before a Biểu mẫu 1 starts. */
@@ -88,7 +95,7 @@ export async function saveByOfficer(
   id: number,
   input: OfficerSave,
 ): Promise<{ ok: true; sub: SubmissionRow } | { ok: false; errors: Record<string, string>; body: FlatBody }> {
-  const { db, repo, associations, notifications, audit, clock } = deps;
+  const { db, associations } = deps;
   const sub = await own(deps, associationId, id, 'form');
   if (sub.status !== 'draft' && sub.status !== 'returned')
     throw new ConflictError('Biểu mẫu này đã được gửi hoặc đã được xử lý: không sửa được nữa.');
@@ -104,44 +111,19 @@ export async function saveByOfficer(
     if (!input.declared) errors.declaration = 'Đánh dấu ô cam đoan thông tin khai là chính xác trước khi gửi.';
     if (Object.keys(errors).length) return { ok: false, errors, body };
   }
-  const at = clock.now();
-  const resubmit = sub.status === 'returned';
-  const action = input.submit ? (resubmit ? 'resubmit' : 'submit') : 'save';
-  const updated = await db.transaction(async (trx) => {
-    const patch: Partial<SubmissionRow> = { body };
-    if (input.submit) {
-      Object.assign(patch, {
-        status: resubmit ? 'resubmitted' : 'submitted',
-        submitted_at: at,
-        submitted_by: actor.userId,
-        declared_at: at,
-        round: sub.round + 1,
-      });
-    }
-    const row = await repo.updateIfVersion(trx, sub.id, input.version, [sub.status], patch, at);
-    if (!row) throw new StaleVersionError(null, 'Biểu mẫu đã được lưu ở nơi khác sau khi bạn mở trang. Hãy mở lại biểu mẫu.');
-    await repo.addEvent(trx, { submissionId: sub.id, action, comment: null, actorId: actor.userId, at });
-    await audit.record(
-      actor,
-      {
-        action: `submission.${action}`,
-        targetType: 'submission',
-        targetId: sub.id,
-        details: { association: full.record.code, round: row.round },
-      },
-      trx,
-    );
-    if (input.submit) {
-      await notifications.notifyRoles(trx, [...REVIEW_ROLES], {
-        kind: 'submission.received',
+  const updated = await db.transaction((trx) =>
+    writeOfficerSave(deps, trx, actor, sub, {
+      version: input.version,
+      submit: input.submit,
+      patch: { body },
+      stale: 'Biểu mẫu đã được lưu ở nơi khác sau khi bạn mở trang. Hãy mở lại biểu mẫu.',
+      details: { association: full.record.code },
+      notice: (resubmit) => ({
         title: `${resubmit ? 'Biểu mẫu 1 gửi lại' : 'Biểu mẫu 1 mới'} chờ xét duyệt: ${full.record.name}`,
         body: `Hội ${full.record.name} (mã ${full.record.code}) đã ${resubmit ? 'sửa và gửi lại' : 'gửi'} Biểu mẫu 1 số ${sub.id}.`,
-        link: paths.submissions.review(sub.id),
-        dedupeKey: `submission:${sub.id}:received:${row.round}`,
-      });
-    }
-    return row;
-  });
+      }),
+    }),
+  );
   return { ok: true, sub: updated };
 }
 
