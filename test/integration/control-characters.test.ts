@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
-import { formFields } from '../helpers/forms.js';
-import { type Agent, agent, csrfFrom, loggedInAgent } from '../helpers/http.js';
+import { formFields, VALID_STAFF_FORM } from '../helpers/forms.js';
+import { type Agent, agent, createAssociationViaForm, csrfFrom, loggedInAgent } from '../helpers/http.js';
 import { createUser } from '../helpers/users.js';
 
 const NUL = '\u0000';
@@ -23,26 +23,7 @@ function vnDate(d: Date): string {
 beforeAll(async () => {
   t = await buildTestApp({ ACCESS_REGISTRATION_RATE_LIMIT: '10000' });
   staff = await loggedInAgent(t, await createUser(t.db.knex, ['ngo_staff']));
-  const page = await staff.get('/quan-tri/hoi/moi');
-  const res = await staff
-    .post('/quan-tri/hoi/moi')
-    .type('form')
-    .send({
-      _csrf: csrfFrom(page.text),
-      name: 'Hội Thử Ký Tự',
-      kind_code: 'hoi',
-      scope: 'toan_quoc',
-      main_field_code: 'XHND',
-      managing_ministry_code: 'BYT',
-      nature_code: 'XHNDTT',
-      hq_address: '12 Lê Hồng Phong',
-      hq_province_code: '01',
-      status: 'hoat_dong',
-      data_level: 'raw',
-      'leaders.0.full_name': 'Nguyễn Văn An',
-      'leaders.0.position_code': 'CT',
-      'leaders.0.official_status': 'khong',
-    });
+  const res = await createAssociationViaForm(staff, { ...VALID_STAFF_FORM, name: 'Hội Thử Ký Tự', data_level: 'raw' });
   expect(res.status, res.text.slice(0, 1500)).toBe(303);
   code = String(res.headers.location).split('/').pop() as string;
   const row = await t.db.knex('associations').where({ code }).first('id');
