@@ -9,6 +9,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
 import { anOrganisation } from '../helpers/builders.js';
+import { parseCsv } from '../helpers/csv.js';
 import { formFields, VALID_STAFF_FORM } from '../helpers/forms.js';
 import { type Agent, agent, createAssociationViaForm, csrfFrom, loggedInAgent } from '../helpers/http.js';
 import { createUser, type TestUser } from '../helpers/users.js';
@@ -63,7 +64,7 @@ beforeAll(async () => {
   t = await buildTestApp({ LOGIN_RATE_LIMIT: '1000', PUBLIC_PAGE_CACHE_MB: '4' });
   staffUser = await createUser(t.db.knex, ['ngo_staff']);
   const org = await anOrganisation()
-    .withGrant({ categories: ['a', 'n'] })
+    .withGrant({ categories: ['a', 'b', 'l', 'n'] })
     .insert(t.db.knex);
   exploiterUser = await createUser(t.db.knex, ['exploiter']);
   await t.db.knex('users').where({ id: exploiterUser.id }).update({ organisation_id: org.id });
@@ -149,6 +150,27 @@ describe('withholding a public field', () => {
     expect(after.csv).toContain(PHONE);
     expect((await exploiter.get(`/bao-cao/a?ma=${code}&format=csv`)).text).toContain(PHONE);
     expect((await staff.get(`/quan-tri/hoi/${code}`)).text).toContain('Đã hết hạn');
+  });
+
+  it('leaves a withheld field out of the lists of reports b and l for an exploiter, not for the ministry', async () => {
+    const code = await newPublishedRecord('Hội Giữ kín trụ sở');
+    const res = await withhold(staff, code, { field: 'hq_province_code', reason: 'Hội đề nghị vì lý do an toàn', until: '' });
+    expect(res.status, res.text.slice(0, 1500)).toBe(303);
+    // The CSV holds the summary, then the list: the list's header is the row beginning "Mã hội".
+    const provinceOf = (csv: string) => {
+      const rows = parseCsv(csv);
+      const header = rows.find((r) => r[0] === 'Mã hội') ?? [];
+      const row = rows.find((r) => r[0] === code);
+      expect(row, csv.slice(0, 1500)).toBeDefined();
+      return (row as string[])[header.findIndex((h) => h.startsWith('Trụ sở chính: tỉnh'))];
+    };
+    for (const url of [`/bao-cao/b?linh-vuc=${VALID_STAFF_FORM.main_field_code}`, `/bao-cao/l?tinh-chat=${VALID_STAFF_FORM.nature_code}`]) {
+      const mine = await exploiter.get(`${url}&format=csv&sap-xep=ma-hoi`);
+      expect(mine.status, url).toBe(200);
+      expect(provinceOf(mine.text), url).toBe('');
+      const ministry = await staff.get(`${url}&format=csv&sap-xep=ma-hoi`);
+      expect(provinceOf(ministry.text), url).toBe('Thành phố Hà Nội');
+    }
   });
 
   it('refuses a missing reason (400, message next to the field, values kept, nothing saved) and a past end date', async () => {

@@ -37,6 +37,7 @@ const SUMMARY_DIMENSION: Record<GroupKey, string> = {
 
 /** The detail lists' columns: a catalogue code's name under the code's own column name. */
 const LIST_SELECT = [
+  'a.id',
   'a.code',
   'a.name',
   'a.scope',

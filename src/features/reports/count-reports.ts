@@ -17,6 +17,7 @@ import {
   SCOPE_SHORT,
   sum,
 } from './report-builder.js';
+import { type Withheld, withheldReader } from './general-report.js';
 import type { ChartSpec, ReportColumn, ReportRow, ReportTable } from './report-model.js';
 import type { ReportsRepository } from './reports.repository.js';
 import type { ReportFilters } from './reports.schemas.js';
@@ -30,14 +31,29 @@ const LIST_COLUMNS: ReportColumn[] = [
   ...LIST_FIELDS.map((name) => fieldColumn(ALL_FIELDS.find((d) => d.name === name) as FieldDef)),
 ];
 
-async function associationList(repo: Repo, title: string, f: ReportFilters, paging: Paging): Promise<ReportTable> {
+/** A detail list's row for its reader: fields withheld from the public left empty for readers outside the ministry. */
+function listRow(r: Record<string, unknown>, withheld: ReadonlySet<string> | undefined): ReportRow {
+  const { id: _id, ...row } = r;
+  for (const field of withheld ?? []) if (field in row) row[field] = null;
+  return { ...row, scope: SCOPE_SHORT[String(row.scope)] ?? row.scope } as ReportRow;
+}
+
+async function associationList(
+  repo: Repo,
+  title: string,
+  f: ReportFilters,
+  paging: Paging,
+  withheldOf: ReturnType<typeof withheldReader>,
+): Promise<ReportTable> {
   const [count, rows] = await Promise.all([repo.countTotal(f), repo.listAssociations(f, limitOf(paging), offsetOf(paging))]);
+  // Issue 16 item 1: a field withheld from the public stays out of an exploiter's list as it does of report a.
+  const withheld = await withheldOf(rows.map((r) => Number(r.id)));
   return paged(
     {
       id: 'danh-sach',
       title,
       columns: LIST_COLUMNS,
-      rows: rows.map((r) => ({ ...r, scope: SCOPE_SHORT[String(r.scope)] ?? r.scope })),
+      rows: rows.map((r) => listRow(r, withheld.get(Number(r.id)))),
       totals: null,
     },
     count,
@@ -83,22 +99,22 @@ async function countByScope(repo: Repo, group: 'field' | 'ministry', table: stri
 }
 
 /** b: associations by main field; a field chosen, its associations. */
-export function fieldReport(repo: Repo): ReportBuilder {
-  return async (f, options, paging) => {
+export function fieldReport(repo: Repo, w?: Withheld): ReportBuilder {
+  return async (f, options, paging, ctx) => {
     const { summary, chart } = await countByScope(repo, 'field', 'fields', 'lĩnh vực', f, options);
     const tables = [summary];
-    if (f.field) tables.push(await associationList(repo, `Danh sách hội thuộc lĩnh vực ${nameOf(options, 'fields', f.field)}`, f, paging));
+    if (f.field) tables.push(await associationList(repo, `Danh sách hội thuộc lĩnh vực ${nameOf(options, 'fields', f.field)}`, f, paging, withheldReader(w, ctx)));
     return { tables, chart };
   };
 }
 
 /** c: associations by managing ministry; a ministry chosen, its associations. */
-export function ministryReport(repo: Repo): ReportBuilder {
-  return async (f, options, paging) => {
+export function ministryReport(repo: Repo, w?: Withheld): ReportBuilder {
+  return async (f, options, paging, ctx) => {
     const { summary, chart } = await countByScope(repo, 'ministry', 'ministries', 'bộ, ngành quản lý', f, options);
     const tables = [summary];
     if (f.ministry)
-      tables.push(await associationList(repo, `Danh sách hội do ${nameOf(options, 'ministries', f.ministry)} quản lý`, f, paging));
+      tables.push(await associationList(repo, `Danh sách hội do ${nameOf(options, 'ministries', f.ministry)} quản lý`, f, paging, withheldReader(w, ctx)));
     return { tables, chart };
   };
 }
@@ -148,8 +164,8 @@ export function headquartersReport(repo: Repo): ReportBuilder {
 }
 
 /** l: associations by nature, of which Party/State-tasked; a nature chosen, its associations. */
-export function natureReport(repo: Repo): ReportBuilder {
-  return async (f, options, paging) => {
+export function natureReport(repo: Repo, w?: Withheld): ReportBuilder {
+  return async (f, options, paging, ctx) => {
     const data = await repo.byNature(f);
     const rows: ReportRow[] = data
       .map((d) => ({ name: nameOf(options, 'natures', d.key), n: d.n, tasked: d.tasked, other: d.n - d.tasked }))
@@ -178,7 +194,7 @@ export function natureReport(repo: Repo): ReportBuilder {
       description: 'Biểu đồ cột: số hội theo tính chất, trong đó hội được Đảng, Nhà nước giao nhiệm vụ. Số liệu ở bảng bên dưới.',
     };
     const tables = [summary];
-    if (f.nature) tables.push(await associationList(repo, `Danh sách hội có tính chất ${nameOf(options, 'natures', f.nature)}`, f, paging));
+    if (f.nature) tables.push(await associationList(repo, `Danh sách hội có tính chất ${nameOf(options, 'natures', f.nature)}`, f, paging, withheldReader(w, ctx)));
     return { tables, chart };
   };
 }

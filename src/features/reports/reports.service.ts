@@ -38,15 +38,15 @@ export function createReportsService(deps: {
   const withheld = { withholdings: createWithholdingsRepository(db), clock };
   const builders: Record<CategoryKey, ReportBuilder> = {
     a: generalReport(repo, withheld),
-    b: fieldReport(repo),
-    c: ministryReport(repo),
+    b: fieldReport(repo, withheld),
+    c: ministryReport(repo, withheld),
     d: leadersReport(repo),
     dd: presidentsReport(repo),
     e: congressReport(repo, clock),
     h: staffQuotaReport(repo),
     i: fundsReport(repo),
     k: headquartersReport(repo),
-    l: natureReport(repo),
+    l: natureReport(repo, withheld),
     m: documentsReport(legalDocuments),
     n: customReport(repo, withheld),
   };
