@@ -4,6 +4,7 @@
  * (labels from the form definition).
  */
 import { ALL_FIELDS, type FieldDef, SCOPES } from '../register-form/definition.js';
+import { type Withheld, withheldReader } from './general-report.js';
 import {
   CODE_COLUMN,
   fieldColumn,
@@ -17,7 +18,6 @@ import {
   SCOPE_SHORT,
   sum,
 } from './report-builder.js';
-import { type Withheld, withheldReader } from './general-report.js';
 import type { ChartSpec, ReportColumn, ReportRow, ReportTable } from './report-model.js';
 import type { ReportsRepository } from './reports.repository.js';
 import type { ReportFilters } from './reports.schemas.js';
@@ -103,7 +103,16 @@ export function fieldReport(repo: Repo, w?: Withheld): ReportBuilder {
   return async (f, options, paging, ctx) => {
     const { summary, chart } = await countByScope(repo, 'field', 'fields', 'lĩnh vực', f, options);
     const tables = [summary];
-    if (f.field) tables.push(await associationList(repo, `Danh sách hội thuộc lĩnh vực ${nameOf(options, 'fields', f.field)}`, f, paging, withheldReader(w, ctx)));
+    if (f.field)
+      tables.push(
+        await associationList(
+          repo,
+          `Danh sách hội thuộc lĩnh vực ${nameOf(options, 'fields', f.field)}`,
+          f,
+          paging,
+          withheldReader(w, ctx),
+        ),
+      );
     return { tables, chart };
   };
 }
@@ -114,7 +123,15 @@ export function ministryReport(repo: Repo, w?: Withheld): ReportBuilder {
     const { summary, chart } = await countByScope(repo, 'ministry', 'ministries', 'bộ, ngành quản lý', f, options);
     const tables = [summary];
     if (f.ministry)
-      tables.push(await associationList(repo, `Danh sách hội do ${nameOf(options, 'ministries', f.ministry)} quản lý`, f, paging, withheldReader(w, ctx)));
+      tables.push(
+        await associationList(
+          repo,
+          `Danh sách hội do ${nameOf(options, 'ministries', f.ministry)} quản lý`,
+          f,
+          paging,
+          withheldReader(w, ctx),
+        ),
+      );
     return { tables, chart };
   };
 }
@@ -194,7 +211,16 @@ export function natureReport(repo: Repo, w?: Withheld): ReportBuilder {
       description: 'Biểu đồ cột: số hội theo tính chất, trong đó hội được Đảng, Nhà nước giao nhiệm vụ. Số liệu ở bảng bên dưới.',
     };
     const tables = [summary];
-    if (f.nature) tables.push(await associationList(repo, `Danh sách hội có tính chất ${nameOf(options, 'natures', f.nature)}`, f, paging, withheldReader(w, ctx)));
+    if (f.nature)
+      tables.push(
+        await associationList(
+          repo,
+          `Danh sách hội có tính chất ${nameOf(options, 'natures', f.nature)}`,
+          f,
+          paging,
+          withheldReader(w, ctx),
+        ),
+      );
     return { tables, chart };
   };
 }
