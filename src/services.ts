@@ -57,6 +57,7 @@ import { createWithholdingsRepository } from './features/withholdings/withholdin
 import { createJobs } from './jobs/registry.js';
 import { createJobRunner } from './jobs/runner.js';
 import type { Clock } from './lib/clock.js';
+import { vietnamToday } from './lib/format.js';
 import { createMailer } from './lib/mailer.js';
 
 export interface ServiceDeps {
@@ -85,9 +86,11 @@ export function createServices({ db, config, clock, logger }: ServiceDeps) {
     logger,
   });
   const charters = createChartersService({ db, repo: createChartersRepository(db), storage: documentStorage, audit, clock, logger });
-  const publicRepo = createPublicRepository(db);
+  // Withholdings are in force by the app's clock (a Vietnamese calendar day) in the search as on the pages.
+  const today = () => vietnamToday(clock.now());
+  const publicRepo = createPublicRepository(db, today);
   const publicSearch = createSearchEngine(
-    { repo: createIndexRepository(db), readVersion: () => publicRepo.dataVersion(), logger },
+    { repo: createIndexRepository(db, today), readVersion: () => publicRepo.dataVersion(), logger },
     config.publicIndex,
   );
   const publicData = createPublicService({

@@ -7,6 +7,7 @@
  */
 import request from 'supertest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createPublicRepository } from '../../src/features/public/public.repository.js';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
 import { anOrganisation } from '../helpers/builders.js';
 import { parseCsv } from '../helpers/csv.js';
@@ -23,8 +24,8 @@ let exploiterUser: TestUser;
 const PHONE = '0243 771 9955';
 const WITHHOLD = (code: string) => `/quan-tri/hoi/${code}/khong-cong-khai`;
 
-async function newPublishedRecord(name: string): Promise<string> {
-  const res = await createAssociationViaForm(staff, { ...VALID_STAFF_FORM, name, phone: PHONE });
+async function newPublishedRecord(name: string, extra: Record<string, string> = {}): Promise<string> {
+  const res = await createAssociationViaForm(staff, { ...VALID_STAFF_FORM, name, phone: PHONE, ...extra });
   expect(res.status, res.text.slice(0, 1500)).toBe(303);
   const code = String(res.headers.location).split('/').pop() as string;
   const page = await staff.get(`/quan-tri/hoi/${code}`);
@@ -171,6 +172,45 @@ describe('withholding a public field', () => {
       const ministry = await staff.get(`${url}&format=csv&sap-xep=ma-hoi`);
       expect(provinceOf(ministry.text), url).toBe('Thành phố Hà Nội');
     }
+  });
+
+  it('keeps a withheld abbreviation, field or province out of the public search and its filters, in the index and in SQL, until its last day', async () => {
+    const code = await newPublishedRecord('Hội Tìm kiếm giữ kín', { abbreviation: 'HTKGKX' });
+    const codesOf = async (query: string) => {
+      const r = await request(t.app).get(`/du-lieu-mo/hoi.json?${query}`);
+      expect(r.status, query).toBe(200);
+      return (JSON.parse(r.text) as { data: Array<{ code: string }> }).data.map((d) => d.code);
+    };
+    const sqlCodes = async (filters: Record<string, string>, day: string) =>
+      (await createPublicRepository(t.db.knex, () => day).list(filters, filters.q ? 'phu-hop' : 'ten', 1, 50)).rows.map((r) => r.code);
+    const queries = {
+      abbreviation: { q: 'HTKGKX' },
+      province: { q: 'Tìm kiếm giữ kín', tinh: VALID_STAFF_FORM.hq_province_code },
+      field: { q: 'Tìm kiếm giữ kín', 'linh-vuc': VALID_STAFF_FORM.main_field_code },
+    };
+    const sqlFilters = {
+      abbreviation: { q: 'HTKGKX' },
+      province: { q: 'Tìm kiếm giữ kín', province: VALID_STAFF_FORM.hq_province_code },
+      field: { q: 'Tìm kiếm giữ kín', field: VALID_STAFF_FORM.main_field_code },
+    };
+    for (const [k, q] of Object.entries(queries)) expect(await codesOf(new URLSearchParams(q).toString()), k).toContain(code);
+
+    t.clock.set(new Date('2027-05-10T10:00:00+07:00'));
+    await signIn();
+    for (const field of ['abbreviation', 'hq_province_code', 'main_field_code']) {
+      const res = await withhold(staff, code, { field, reason: 'Hội đề nghị vì lý do an toàn', until: '2027-05-11' });
+      expect(res.status, res.text.slice(0, 1500)).toBe(303);
+    }
+    for (const [k, q] of Object.entries(queries)) expect(await codesOf(new URLSearchParams(q).toString()), k).not.toContain(code);
+    for (const [k, f] of Object.entries(sqlFilters)) expect(await sqlCodes(f, '2027-05-11'), k).not.toContain(code);
+    // Found by its name without filters: only what is withheld stops matching.
+    expect(await codesOf('q=T%C3%ACm+ki%E1%BA%BFm+gi%E1%BB%AF+k%C3%ADn')).toContain(code);
+
+    // The day after the last day: found again, with no write (the index reads the record again on the new day).
+    t.clock.set(new Date('2027-05-12T00:30:00+07:00'));
+    await signIn();
+    for (const [k, q] of Object.entries(queries)) expect(await codesOf(new URLSearchParams(q).toString()), k).toContain(code);
+    for (const [k, f] of Object.entries(sqlFilters)) expect(await sqlCodes(f, '2027-05-12'), k).toContain(code);
   });
 
   it('refuses a missing reason (400, message next to the field, values kept, nothing saved) and a past end date', async () => {

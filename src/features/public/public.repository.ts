@@ -15,7 +15,9 @@
 import type { Knex } from 'knex';
 import { likeEscape, whereInProvince } from '../../db/filters.js';
 import { createSearchTermsRepository } from '../../db/search-terms.repository.js';
+import { vietnamToday } from '../../lib/format.js';
 import { prefixTsquery } from '../../lib/search-terms.js';
+import { withheldSql } from '../withholdings/withholdings.repository.js';
 import { fixedCodeColumn, type PublicFieldDef, publicKey, RECORD_PUBLIC_FIELDS } from './public-fields.js';
 
 export interface PublicFilters {
@@ -161,7 +163,7 @@ export interface SearchPlan {
 }
 
 /** Published associations matching the filters (the search condition included). */
-function filtered(db: Knex, filters: PublicFilters, plan: SearchPlan | null): Knex.QueryBuilder {
+function filtered(db: Knex, filters: PublicFilters, plan: SearchPlan | null, today: string): Knex.QueryBuilder {
   const base = db('associations as a').where('a.published', true);
   if (plan) {
     const { q, tsquery } = plan;
@@ -175,21 +177,29 @@ function filtered(db: Knex, filters: PublicFilters, plan: SearchPlan | null): Kn
       base.where((w) =>
         w
           .whereRaw("a.name_tsv @@ to_tsquery('simple', ?)", [tsquery])
-          .orWhereRaw("a.abbreviation_unaccent LIKE '%' || f_unaccent(?) || '%'", [likeEscape(q)])
+          .orWhereRaw(`a.abbreviation_unaccent LIKE '%' || f_unaccent(?) || '%' AND NOT ${withheldSql('abbreviation')}`, [
+            likeEscape(q),
+            today,
+          ])
           .orWhere('a.code', q.toUpperCase()),
       );
     }
   }
   if (filters.field) {
     const field = filters.field;
+    // A withheld field (issue 16 item 1) does not file the record under it.
     base.where((w) =>
       w
-        .where('a.main_field_code', field)
-        .orWhereExists(db('association_other_fields as o').whereRaw('o.association_id = a.id').andWhere('o.field_code', field)),
+        .where((m) => m.where('a.main_field_code', field).andWhereRaw(`NOT ${withheldSql('main_field_code')}`, [today]))
+        .orWhere((o) =>
+          o
+            .whereExists(db('association_other_fields as o').whereRaw('o.association_id = a.id').andWhere('o.field_code', field))
+            .andWhereRaw(`NOT ${withheldSql('other_field_codes')}`, [today]),
+        ),
     );
   }
   if (filters.scope) base.where('a.scope', filters.scope);
-  if (filters.province) whereInProvince(db, base, filters.province);
+  if (filters.province) whereInProvince(db, base, filters.province).whereRaw(`NOT ${withheldSql('hq_province_code')}`, [today]);
   return base;
 }
 
@@ -198,17 +208,17 @@ function filtered(db: Knex, filters: PublicFilters, plan: SearchPlan | null): Kn
  * abbreviation), 3 every word present at a word start, 4 the rest (abbreviation substring, typo). String tests on
  * stored columns: cheap.
  */
-function classSql(plan: SearchPlan): { sql: string; bindings: string[] } {
+function classSql(plan: SearchPlan, today: string): { sql: string; bindings: string[] } {
   const { q, tsquery } = plan;
   return {
     sql: `CASE
            WHEN lower(a.name) = lower(?) OR a.code = ? THEN 0
            WHEN strpos(lower(a.name), lower(?)) > 0 THEN 1
-           WHEN strpos(a.name_unaccent, f_unaccent(?)) > 0 OR lower(coalesce(a.abbreviation, '')) = lower(?) THEN 2
+           WHEN strpos(a.name_unaccent, f_unaccent(?)) > 0 OR (lower(coalesce(a.abbreviation, '')) = lower(?) AND NOT ${withheldSql('abbreviation')}) THEN 2
            WHEN ${tsquery ? "a.name_tsv @@ to_tsquery('simple', ?)" : 'false'} THEN 3
            ELSE 4
          END`,
-    bindings: [q, q.toUpperCase(), q, q, q, ...(tsquery ? [tsquery] : [])],
+    bindings: [q, q.toUpperCase(), q, q, q, today, ...(tsquery ? [tsquery] : [])],
   };
 }
 
@@ -222,9 +232,9 @@ function classSql(plan: SearchPlan): { sql: string; bindings: string[] } {
  * instead of every match (1,700 for "nguoi cao tuoi" at 100,000 associations). The list and open data use this
  * same order.
  */
-function relevanceOrdered(db: Knex, filters: PublicFilters, plan: SearchPlan, upTo?: number): Knex.QueryBuilder {
-  const cls = classSql(plan);
-  const matches = filtered(db, filters, plan).select(
+function relevanceOrdered(db: Knex, filters: PublicFilters, plan: SearchPlan, today: string, upTo?: number): Knex.QueryBuilder {
+  const cls = classSql(plan, today);
+  const matches = filtered(db, filters, plan, today).select(
     'a.id',
     'a.name',
     'a.name_unaccent',
@@ -279,12 +289,12 @@ function withCatalogues(query: Knex.QueryBuilder): Knex.QueryBuilder {
 }
 
 /** The list and the ids of a search (or of the filters alone): a page with its count, or every match in order. */
-function createSearchQueries(db: Knex) {
+function createSearchQueries(db: Knex, today: () => string) {
   const terms = createSearchTermsRepository(db);
 
   /** Matches of the filters, counted up to COUNT_CAP + 1 (the count stops there). */
   async function cappedCount(filters: PublicFilters, plan: SearchPlan | null): Promise<number> {
-    const inner = filtered(db, filters, plan)
+    const inner = filtered(db, filters, plan, today())
       .select(db.raw('1'))
       .limit(COUNT_CAP + 1);
     const row = await db.from(inner.as('m')).count<{ count: number }[]>('* as count').first();
@@ -329,7 +339,7 @@ function createSearchQueries(db: Knex) {
     page: number,
     pageSize: number,
   ): Promise<{ ids: number[]; count: number }> {
-    const rows: Array<{ id: number; match_count: string | number }> = await relevanceOrdered(db, filters, plan, page * pageSize)
+    const rows: Array<{ id: number; match_count: string | number }> = await relevanceOrdered(db, filters, plan, today(), page * pageSize)
       .select('x.id', 'x.match_count')
       .limit(pageSize)
       .offset((page - 1) * pageSize);
@@ -380,7 +390,7 @@ function createSearchQueries(db: Knex) {
       const more = count > COUNT_CAP;
       if (count === 0) return { rows: [], total: 0, more };
       const rows: PublicListItem[] = await plainOrdered(
-        withCatalogues(filtered(db, filters, plan)).select('a.id', 'a.name', ...DISPLAY),
+        withCatalogues(filtered(db, filters, plan, today())).select('a.id', 'a.name', ...DISPLAY),
         sort,
       )
         .limit(pageSize)
@@ -394,8 +404,8 @@ function createSearchQueries(db: Knex) {
       if (count === 0) return [];
       const rows =
         sort === 'phu-hop' && plan
-          ? await relevanceOrdered(db, filters, plan).select('x.id')
-          : await plainOrdered(filtered(db, filters, plan).select('a.id'), sort);
+          ? await relevanceOrdered(db, filters, plan, today()).select('x.id')
+          : await plainOrdered(filtered(db, filters, plan, today()).select('a.id'), sort);
       return rows.map((r: { id: number }) => r.id);
     },
 
@@ -408,7 +418,7 @@ function createSearchQueries(db: Knex) {
       if (ids.length === 0) return [];
       const { plan, count } = await resolve(filters);
       if (count === 0) return [];
-      const rows: Array<{ id: number }> = await filtered(db, filters, plan)
+      const rows: Array<{ id: number }> = await filtered(db, filters, plan, today())
         .whereRaw('a.id = ANY(?::int[])', [`{${ids.map((id) => Math.trunc(Number(id))).join(',')}}`])
         .select('a.id');
       return rows.map((r) => Number(r.id));
@@ -417,7 +427,7 @@ function createSearchQueries(db: Knex) {
 }
 
 /** The public record, the counts of the home and the data version: statements read whole. */
-function createRecordQueries(db: Knex) {
+function createRecordQueries(db: Knex, today: () => string) {
   return {
     /**
      * The public data version: moves whenever a table the public list reads is written (triggers of migration
@@ -427,7 +437,9 @@ function createRecordQueries(db: Knex) {
       const res = await db.raw<{ rows: Array<{ v: string }> }>(
         "SELECT last_value::text || ':' || is_called::text AS v FROM public_data_version",
       );
-      return String(res.rows[0]?.v ?? '');
+      // The day is part of it: a withholding ends by itself at midnight (issue 16 item 1), and every cache keyed by
+      // this version (rows, rendered pages, the search index's look) then starts afresh.
+      return `${String(res.rows[0]?.v ?? '')}:${today()}`;
     },
 
     /** One published association's public columns by its code, in one statement (the record page); null if none. */
@@ -504,8 +516,12 @@ function createRecordQueries(db: Knex) {
   };
 }
 
-export function createPublicRepository(db: Knex) {
-  return { ...createSearchQueries(db), ...createRecordQueries(db) };
+/**
+ * `today`: the Vietnamese calendar day (yyyy-mm-dd) on which withholdings are in force for the search (the app's
+ * clock in the portal; the machine's by default).
+ */
+export function createPublicRepository(db: Knex, today: () => string = () => vietnamToday(new Date())) {
+  return { ...createSearchQueries(db, today), ...createRecordQueries(db, today) };
 }
 
 export type PublicRepository = ReturnType<typeof createPublicRepository>;

@@ -11,6 +11,18 @@ export interface WithholdingRow {
   created_at: Date;
 }
 
+/** The fields a search matches or filters on (public list): withheld, they stop matching. */
+export type SearchedField = 'abbreviation' | 'main_field_code' | 'other_field_codes' | 'hq_province_code';
+
+/**
+ * SQL true when `field` of the association `a` is withheld on a day given as the one binding (yyyy-mm-dd): for the
+ * public search, so a withheld abbreviation, field or province neither finds nor filters the record (issue 16 item 1).
+ * The primary key (association_id, field) answers it.
+ */
+export function withheldSql(field: SearchedField): string {
+  return `EXISTS (SELECT 1 FROM field_withholdings w WHERE w.association_id = a.id AND w.field = '${field}' AND (w.until IS NULL OR w.until >= ?::date))`;
+}
+
 export function createWithholdingsRepository(db: Knex) {
   return {
     /** The fields withheld on `today` from these associations, in one statement: association id → field names. */

@@ -4,6 +4,8 @@
  * catalogues, and the database's own text functions for queries the app cannot fold by itself.
  */
 import type { Knex } from 'knex';
+import { vietnamToday } from '../../../lib/format.js';
+import { withheldSql } from '../../withholdings/withholdings.repository.js';
 
 /** One published association as the index keeps it; the text columns are the database's own (same functions as SQL search). */
 export interface IndexRow {
@@ -41,18 +43,28 @@ export interface IndexCatalogues {
 /** Collations whose order of text is the order of code points, as the index sorts names and codes. */
 const CODE_POINT_COLLATIONS = new Set(['C', 'POSIX', 'C.UTF-8', 'C.utf8', 'ucs_basic']);
 
-export function createIndexRepository(db: Knex) {
+/** `today`: the Vietnamese calendar day (yyyy-mm-dd) on which withholdings are in force (as createPublicRepository). */
+export function createIndexRepository(db: Knex, today: () => string = () => vietnamToday(new Date())) {
   function rowsWhere(where: string, bindings: readonly Knex.RawBinding[]): Promise<IndexRow[]> {
     return db
       .raw<{ rows: IndexRow[] }>(
-        `SELECT a.id::int AS id, a.code, a.name, lower(a.name) AS name_lower, a.name_unaccent, a.abbreviation,
-                a.abbreviation_unaccent, lower(coalesce(a.abbreviation, '')) AS abbreviation_lower, a.name_trigrams,
-                tsvector_to_array(a.name_tsv) AS lexemes, a.scope, a.status, a.main_field_code, a.hq_province_code, a.updated_at,
+        // A field withheld from the public (issue 16 item 1) is indexed as empty: it neither finds nor files the record.
+        `SELECT a.id::int AS id, a.code, a.name, lower(a.name) AS name_lower, a.name_unaccent,
+                CASE WHEN h.abbreviation THEN NULL ELSE a.abbreviation END AS abbreviation,
+                CASE WHEN h.abbreviation THEN '' ELSE a.abbreviation_unaccent END AS abbreviation_unaccent,
+                CASE WHEN h.abbreviation THEN '' ELSE lower(coalesce(a.abbreviation, '')) END AS abbreviation_lower, a.name_trigrams,
+                tsvector_to_array(a.name_tsv) AS lexemes, a.scope, a.status,
+                CASE WHEN h.main_field_code THEN NULL ELSE a.main_field_code END AS main_field_code,
+                CASE WHEN h.hq_province_code THEN NULL ELSE a.hq_province_code END AS hq_province_code, a.updated_at,
+                CASE WHEN h.other_field_codes THEN '{}' ELSE
                 coalesce((SELECT array_agg(o.field_code ORDER BY o.field_code) FROM association_other_fields o
-                           WHERE o.association_id = a.id), '{}') AS other_fields
+                           WHERE o.association_id = a.id), '{}') END AS other_fields
            FROM associations a
+          CROSS JOIN LATERAL (SELECT ${withheldSql('abbreviation')} AS abbreviation, ${withheldSql('main_field_code')} AS main_field_code,
+                                     ${withheldSql('hq_province_code')} AS hq_province_code,
+                                     ${withheldSql('other_field_codes')} AS other_field_codes) h
           WHERE a.published AND ${where}`,
-        [...bindings],
+        [today(), today(), today(), today(), ...bindings],
       )
       .then((r) => r.rows);
   }
@@ -92,6 +104,21 @@ export function createIndexRepository(db: Knex) {
         [xmin],
       );
       return { ids: r.rows.map((x) => Number(x.id)), xmin: next };
+    },
+
+    /** The Vietnamese calendar day the rows are read for (withholdings in force on it). */
+    today,
+
+    /**
+     * Associations with a withholding whose last day is on or after `from` and before `to` (yyyy-mm-dd): on a new day,
+     * the records whose withheld field became public again (nothing was written, so no change row names them).
+     */
+    async withholdingsEnded(from: string, to: string): Promise<number[]> {
+      const r = await db.raw<{ rows: Array<{ id: number }> }>(
+        'SELECT DISTINCT association_id::int AS id FROM field_withholdings WHERE until >= ?::date AND until < ?::date',
+        [from, to],
+      );
+      return r.rows.map((x) => Number(x.id));
     },
 
     /** Drops change rows older than `minutes` (every reader does it now and then; a reader further behind reloads all). */

@@ -60,6 +60,8 @@ function createIndexKeeper(deps: SearchEngineDeps, options: SearchEngineOptions,
   /** The version the index (or, when disabled, this process) has caught up with. */
   let version: string | null = null;
   let xmin = '0';
+  /** The Vietnamese calendar day the index's withholdings were read for. */
+  let day = '';
   let lastLookAt = 0;
   let lastPruneAt = 0;
   let starting: Promise<void> | null = null;
@@ -70,9 +72,11 @@ function createIndexKeeper(deps: SearchEngineDeps, options: SearchEngineOptions,
   async function fullLoad(): Promise<void> {
     const t0 = performance.now();
     const snapshot = await repo.snapshotXmin();
+    const loadDay = repo.today();
     const catalogues = await repo.catalogues();
     index = await PublicIndex.build(repo.all(), catalogues, options.tuning);
     xmin = snapshot;
+    day = loadDay;
     lastLookAt = now();
     stats.reloads++;
     deps.logger?.info({ records: index.size, ms: Math.round(performance.now() - t0) }, 'public search index loaded');
@@ -97,6 +101,7 @@ function createIndexKeeper(deps: SearchEngineDeps, options: SearchEngineOptions,
   async function sync(): Promise<void> {
     // Changes made while the index loads are applied once it is there (from the load's snapshot on).
     if (loading) await loading;
+    await newDay();
     const v = await readVersion();
     if (v === version) return;
     if (!index && rules && now() - lastLookAt > 60_000) {
@@ -122,6 +127,18 @@ function createIndexKeeper(deps: SearchEngineDeps, options: SearchEngineOptions,
       }
     }
     version = v;
+  }
+
+  /**
+   * A new day: a withholding whose last day has passed ends by itself (issue 16 item 1), with no write to announce
+   * it, so the records whose withholding ended since the index's day are read again.
+   */
+  async function newDay(): Promise<void> {
+    const today = repo.today();
+    if (!index || today === day) return;
+    const ended = await repo.withholdingsEnded(day, today);
+    if (ended.length > 0) index.apply(ended, await repo.byIds(ended), await repo.catalogues());
+    day = today;
   }
 
   /** Starts once; later calls wait for the same start. */
