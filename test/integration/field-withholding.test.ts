@@ -183,22 +183,24 @@ describe('withholding a public field', () => {
     };
     const sqlCodes = async (filters: Record<string, string>, day: string) =>
       (await createPublicRepository(t.db.knex, () => day).list(filters, filters.q ? 'phu-hop' : 'ten', 1, 50)).rows.map((r) => r.code);
-    const queries = {
+    const province = String(VALID_STAFF_FORM.hq_province_code);
+    const field = String(VALID_STAFF_FORM.main_field_code);
+    const queries: Record<string, Record<string, string>> = {
       abbreviation: { q: 'HTKGKX' },
-      province: { q: 'Tìm kiếm giữ kín', tinh: VALID_STAFF_FORM.hq_province_code },
-      field: { q: 'Tìm kiếm giữ kín', 'linh-vuc': VALID_STAFF_FORM.main_field_code },
+      province: { q: 'Tìm kiếm giữ kín', tinh: province },
+      field: { q: 'Tìm kiếm giữ kín', 'linh-vuc': field },
     };
-    const sqlFilters = {
+    const sqlFilters: Record<string, Record<string, string>> = {
       abbreviation: { q: 'HTKGKX' },
-      province: { q: 'Tìm kiếm giữ kín', province: VALID_STAFF_FORM.hq_province_code },
-      field: { q: 'Tìm kiếm giữ kín', field: VALID_STAFF_FORM.main_field_code },
+      province: { q: 'Tìm kiếm giữ kín', province },
+      field: { q: 'Tìm kiếm giữ kín', field },
     };
     for (const [k, q] of Object.entries(queries)) expect(await codesOf(new URLSearchParams(q).toString()), k).toContain(code);
 
     t.clock.set(new Date('2027-05-10T10:00:00+07:00'));
     await signIn();
-    for (const field of ['abbreviation', 'hq_province_code', 'main_field_code']) {
-      const res = await withhold(staff, code, { field, reason: 'Hội đề nghị vì lý do an toàn', until: '2027-05-11' });
+    for (const withheld of ['abbreviation', 'hq_province_code', 'main_field_code']) {
+      const res = await withhold(staff, code, { field: withheld, reason: 'Hội đề nghị vì lý do an toàn', until: '2027-05-11' });
       expect(res.status, res.text.slice(0, 1500)).toBe(303);
     }
     for (const [k, q] of Object.entries(queries)) expect(await codesOf(new URLSearchParams(q).toString()), k).not.toContain(code);
