@@ -105,6 +105,12 @@ describe('staff', () => {
     await print.goto('/bao-cao/b?print=1');
     await expect.poll(() => print.locator('table').count()).toBeGreaterThan(0);
     await checkPage(print, 'report-b-print');
+    // Printed (issue 18 item 3): the document prints, its controls ("In báo cáo", "Quay lại báo cáo") do not.
+    await expect.poll(() => print.locator('.print-toolbar').isVisible()).toBe(true);
+    await print.emulateMedia({ media: 'print' });
+    expect(await print.locator('.print-toolbar').isVisible()).toBe(false);
+    expect(await print.locator('button:visible, a:visible').count()).toBe(0);
+    expect(await print.locator('.doc-title').isVisible()).toBe(true);
     await print.close();
   });
 

@@ -12,6 +12,7 @@ import { TRACKED_TERM_STATE_LABELS } from '../associations/congress-term.js';
 import { LEGAL_DOC_TYPES } from '../legal-documents/legal-documents.schemas.js';
 import { SCOPES } from '../register-form/definition.js';
 import { CATEGORIES, type CategoryDef, categoryByKey } from './categories.js';
+import { estimatePrintPages, PRINT_WARN_PAGES, printOrientation } from './print-layout.js';
 import type { Report } from './report-model.js';
 import { contentDisposition, writeCsv, writeXlsx } from './reports.export.js';
 import { columnsFromQuery, filtersFromQuery, queryFromFilters, type ReportQuery, reportQuery, savedReportForm } from './reports.schemas.js';
@@ -141,17 +142,23 @@ export function createReportsController(deps: { reports: ReportsService; exploit
         columns = chosen;
       }
     }
-    // Files carry every row; a print view too, but for a list too long to print whole (report a), the page shown.
-    const exporting = q.format !== undefined || (q.print !== undefined && !category.printsPage);
     const personal = canSeePersonal(user);
     const withhold = !hasAnyRole(user?.roles ?? [], REPORT_ROLES); // issue 16 item 1: withheld fields stay out
-    const { report, options } = await reports.build(
-      category,
-      filters,
-      { page: exporting ? null : (q.trang ?? 1) },
-      { personal, withhold, ownerId: user?.id ?? null, ...(columns ? { columns } : {}) },
-    );
+    const context = { personal, withhold, ownerId: user?.id ?? null, ...(columns ? { columns } : {}) };
     const query = { ...queryFromFilters(filters), ...Object.fromEntries((columns ?? []).map((c) => [`cot.${c}`, '1'])) };
+    // A print of more than PRINT_WARN_PAGES pages asks first (its first page is built to count the rows) and offers
+    // the Excel file instead (issue 18 item 3); the print itself is built, audited and logged once confirmed.
+    if (q.print && !category.printsPage && !q['in-tiep']) {
+      const probe = (await reports.build(category, filters, { page: 1 }, context)).report;
+      const pages = estimatePrintPages(probe);
+      if (pages > PRINT_WARN_PAGES) {
+        res.render('reports/print-confirm', { title: category.title, category, query, pages, rows: probe.rowCount });
+        return;
+      }
+    }
+    // Files carry every row; a print view too, but for a list too long to print whole (report a), the page shown.
+    const exporting = q.format !== undefined || (q.print !== undefined && !category.printsPage);
+    const { report, options } = await reports.build(category, filters, { page: exporting ? null : (q.trang ?? 1) }, context);
     const actor = actorFromRequest(req);
     const today = vietnamToday(clock.now());
     const fileBase = `Báo cáo ${category.letter} - ${category.title} - ${today}`;
@@ -190,7 +197,14 @@ export function createReportsController(deps: { reports: ReportsService; exploit
       const printed = printedRows(category, report);
       await reports.recordExport(actor, category.key, query, printed, 'print');
       await logUse('print', printed);
-      res.render('reports/print', { title: category.title, category, report, query, dateLine: vietnameseDateLine(today) });
+      res.render('reports/print', {
+        title: category.title,
+        category,
+        report,
+        query,
+        dateLine: vietnameseDateLine(today),
+        orientation: printOrientation(report),
+      });
       return;
     }
     if ((extra.status ?? 200) === 200) await logUse('html');

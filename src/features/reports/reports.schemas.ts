@@ -49,6 +49,8 @@ export const reportQuery = z.object({
   trang: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(100_000).optional()),
   format: z.preprocess(blankToUndefined, z.enum(['csv', 'xlsx']).optional()),
   print: z.preprocess(blankToUndefined, z.enum(['1']).optional()),
+  /** A print longer than PRINT_WARN_PAGES pages, confirmed (print-layout.ts). */
+  'in-tiep': z.preprocess(blankToUndefined, z.enum(['1']).optional()),
   mau: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).optional()),
 });
 export type ReportQuery = z.infer<typeof reportQuery>;
