@@ -92,6 +92,8 @@ describe('staff', () => {
     await page.goto('/bao-cao');
     await checkPage(page, 'reports-index');
     await page.goto('/bao-cao/b');
+    // The chart's box, hidden in the HTML for browsers without JavaScript, is shown once drawn.
+    await expect.poll(() => page.locator('figure.report-chart').isVisible()).toBe(true);
     await checkPage(page, 'report-b');
     // The export link as the page gives it, fetched with the page's session (an attachment, not a page).
     const href = await page.locator('a:has-text("Tải Excel")').getAttribute('href');

@@ -178,6 +178,8 @@ describe('reports: pages and figures', () => {
         expect(res.text).toContain('format=csv');
         if (CHARTED.includes(c)) {
           expect(res.text, c).toContain('data-chart=');
+          // Without JavaScript the chart's box stays hidden: the table is the content, no blank gap (issue 18 item 6).
+          expect(res.text, c).toContain('<figure class="report-chart mb-4" data-chart-box hidden>');
           expect(res.text).toContain('src="/static/vendor/chartjs/chart.umd.min.js"');
           expect(res.text).toContain('src="/static/js/charts.js"');
         } else {
