@@ -13,13 +13,20 @@ export type Orientation = 'portrait' | 'landscape';
 export const PORTRAIT_MAX_COLUMNS = 6;
 export const PRINT_WARN_PAGES = 50;
 
-/** Table rows per page (12 pt, a name wrapping on two lines now and then) and the block lines of a wide table. */
-const ROWS_PER_PAGE: Record<Orientation, number> = { portrait: 24, landscape: 15 };
-const BLOCK_LINES_PER_PAGE: Record<Orientation, number> = { portrait: 40, landscape: 26 };
+/**
+ * Lines of 12 pt text an A4 page holds inside the Decree 30 margins, and how many lines a table row takes: one, plus
+ * about a third of a line per text column (names and titles wrap in narrow cells; numbers and dates do not).
+ * Measured on Chromium's print of the demo register (07/12/2026): report d (2,593 rows, 10 text columns, landscape)
+ * prints 431 pages, estimated 418; report n with three columns (300 rows, portrait) prints 11, estimated 14.
+ */
+const LINES_PER_PAGE: Record<Orientation, number> = { portrait: 50, landscape: 28 };
+const WRAP_PER_TEXT_COLUMN = 0.35;
+const NUMERIC = new Set(['int', 'year', 'decimal', 'money', 'date', 'bool']);
 /** The header (issuing body, motto, title, filters) and the signature block take about a page between them. */
 const FRAME_PAGES = 1;
 
 const tableRows = (t: ReportTable): number => (t.count ?? t.rows.length) + (t.totals ? 1 : 0);
+const linesPerRow = (t: ReportTable): number => 1 + WRAP_PER_TEXT_COLUMN * t.columns.filter((c) => !NUMERIC.has(c.type)).length;
 
 export function printOrientation(report: Pick<Report, 'tables'>): Orientation {
   return report.tables.some((t) => !t.wide && t.columns.length > PORTRAIT_MAX_COLUMNS) ? 'landscape' : 'portrait';
@@ -30,9 +37,8 @@ export function estimatePrintPages(report: Pick<Report, 'tables'>, orientation: 
   let pages = 0;
   for (const t of report.tables) {
     // A title and a header row per table; a wide table prints a title line and a line per column for every row.
-    pages += t.wide
-      ? (tableRows(t) * (t.columns.length + 1)) / BLOCK_LINES_PER_PAGE[orientation]
-      : (tableRows(t) + 2) / ROWS_PER_PAGE[orientation];
+    const lines = t.wide ? tableRows(t) * (t.columns.length + 1) : (tableRows(t) + 2) * linesPerRow(t);
+    pages += lines / LINES_PER_PAGE[orientation];
   }
   return Math.max(1, Math.ceil(pages + FRAME_PAGES));
 }
