@@ -44,6 +44,7 @@ import { jobsRoutes } from './features/jobs/routes.js';
 import { createLegalDocumentsController } from './features/legal-documents/legal-documents.controller.js';
 import { legalDocumentsRoutes } from './features/legal-documents/routes.js';
 import { createNotificationsController } from './features/notifications/notifications.controller.js';
+import { createNoticeEmailController } from './features/notifications/notice-email.controller.js';
 import { notificationsRoutes } from './features/notifications/routes.js';
 import { createPublicController } from './features/public/public.controller.js';
 import { anonymousPublicRoutes, publicRoutes } from './features/public/routes.js';
@@ -56,6 +57,7 @@ import { createSupportController } from './features/support/support.controller.j
 import { violationsRoutes } from './features/violations/routes.js';
 import { createViolationsController } from './features/violations/violations.controller.js';
 import type { Clock } from './lib/clock.js';
+import { paths } from './lib/urls.js';
 import { createHttpLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { createAnonymousPages, type PageCacheStats } from './middleware/anonymous-pages.js';
@@ -107,7 +109,13 @@ export function createApp({ config, db, services, logger, clock, extraRoutes }: 
   const store = config.session.store === 'memory' ? new session.MemoryStore() : new KnexSessionStore(db, config.session.idleMs, logger);
   app.locals.sessionStore = store;
   const passport = createPassport(services.users);
-  const csrf = createCsrf({ secret: config.session.secret, secureCookie: config.session.secureCookie });
+  const csrf = createCsrf({
+    secret: config.session.secret,
+    secureCookie: config.session.secureCookie,
+    // The one-click unsubscribe of an e-mail (RFC 8058): the mail program posts without any session; the signed token
+    // in the address is the proof of intent (features/notifications/notice-email.controller.ts).
+    exempt: (req) => req.method === 'POST' && req.path === paths.notifications.unsubscribe(),
+  });
   const limiter = inFlightLimiter({
     max: config.maxInFlight,
     logger,
@@ -207,7 +215,7 @@ export function createApp({ config, db, services, logger, clock, extraRoutes }: 
       }),
     ),
   );
-  app.use(notificationsRoutes(notificationsController));
+  app.use(notificationsRoutes(notificationsController, createNoticeEmailController({ noticeEmail: services.noticeEmail })));
   app.use(followsRoutes(followsController));
   const submissionsController = createSubmissionsController({
     submissions: services.submissions,
