@@ -11,13 +11,13 @@ export async function up(knex: Knex): Promise<void> {
   await knex.schema.alterTable('users', (t) => {
     t.text('notice_email').notNullable().defaultTo('immediately');
   });
-  await knex.raw(
-    "ALTER TABLE users ADD CONSTRAINT users_notice_email_check CHECK (notice_email IN ('immediately', 'daily', 'never'))",
-  );
+  await knex.raw("ALTER TABLE users ADD CONSTRAINT users_notice_email_check CHECK (notice_email IN ('immediately', 'daily', 'never'))");
   await knex.schema.alterTable('notifications', (t) => {
     t.text('mail_state');
   });
-  await knex.raw("ALTER TABLE notifications ADD CONSTRAINT notifications_mail_state_check CHECK (mail_state IN ('daily', 'sent', 'digest', 'skipped'))");
+  await knex.raw(
+    "ALTER TABLE notifications ADD CONSTRAINT notifications_mail_state_check CHECK (mail_state IN ('daily', 'sent', 'digest', 'skipped'))",
+  );
   // Notices handled before this path existed are not e-mailed again; older unsent ones are past the age limit anyway.
   await knex.raw("UPDATE notifications SET mail_state = 'sent' WHERE emailed_at IS NOT NULL");
   await knex.raw("UPDATE notifications SET mail_state = 'skipped' WHERE mail_state IS NULL AND created_at < now() - interval '3 days'");

@@ -4,7 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
-import express, { type Express, type NextFunction, type Router } from 'express';
+import express, { type Express, type NextFunction, type Request, type Router } from 'express';
 import session from 'express-session';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
@@ -43,8 +43,8 @@ import { createJobsController } from './features/jobs/jobs.controller.js';
 import { jobsRoutes } from './features/jobs/routes.js';
 import { createLegalDocumentsController } from './features/legal-documents/legal-documents.controller.js';
 import { legalDocumentsRoutes } from './features/legal-documents/routes.js';
-import { createNotificationsController } from './features/notifications/notifications.controller.js';
 import { createNoticeEmailController } from './features/notifications/notice-email.controller.js';
+import { createNotificationsController } from './features/notifications/notifications.controller.js';
 import { notificationsRoutes } from './features/notifications/routes.js';
 import { createPublicController } from './features/public/public.controller.js';
 import { anonymousPublicRoutes, publicRoutes } from './features/public/routes.js';
@@ -109,13 +109,9 @@ export function createApp({ config, db, services, logger, clock, extraRoutes }: 
   const store = config.session.store === 'memory' ? new session.MemoryStore() : new KnexSessionStore(db, config.session.idleMs, logger);
   app.locals.sessionStore = store;
   const passport = createPassport(services.users);
-  const csrf = createCsrf({
-    secret: config.session.secret,
-    secureCookie: config.session.secureCookie,
-    // The one-click unsubscribe of an e-mail (RFC 8058): the mail program posts without any session; the signed token
-    // in the address is the proof of intent (features/notifications/notice-email.controller.ts).
-    exempt: (req) => req.method === 'POST' && req.path === paths.notifications.unsubscribe(),
-  });
+  // One POST without the session's token: an e-mail's one-click unsubscribe (RFC 8058), whose signed token is the proof.
+  const exempt = (req: Request) => req.method === 'POST' && req.path === paths.notifications.unsubscribe();
+  const csrf = createCsrf({ secret: config.session.secret, secureCookie: config.session.secureCookie, exempt });
   const limiter = inFlightLimiter({
     max: config.maxInFlight,
     logger,

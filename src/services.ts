@@ -151,14 +151,8 @@ export function createServices({ db, config, clock, logger }: ServiceDeps) {
     onExport: (trx, e) => fees.chargeExport(trx, e),
   });
   const mailer = createMailer(config.mail);
-  const noticeEmail = createNoticeEmailService({
-    db,
-    repo: createNoticeMailRepository(db),
-    audit,
-    clock,
-    secret: config.session.secret,
-    smtpConfigured: mailer.enabled,
-  });
+  const noticeMailRepo = createNoticeMailRepository(db);
+  const noticeEmail = createNoticeEmailService({ db, repo: noticeMailRepo, audit, clock, secret: config.session.secret, mailer });
   const followsRepo = createFollowsRepository(db);
   const follows = createFollowsService({ db, repo: followsRepo, audit, clock });
   const followJobs = {

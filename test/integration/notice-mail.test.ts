@@ -21,7 +21,11 @@ const BASE = 'https://csdl-hoi.example.vn';
 /** A runner of the application's jobs sending through `mailer`. */
 function runnerWith(t: TestContext, mailer: Mailer) {
   const deps = { db: t.db.knex, config: t.config, clock: t.clock };
-  return createJobRunner({ ...deps, logger: pino({ level: 'silent' }), jobs: createJobs({ ...deps, notifications: t.services.notifications, mailer }) });
+  return createJobRunner({
+    ...deps,
+    logger: pino({ level: 'silent' }),
+    jobs: createJobs({ ...deps, notifications: t.services.notifications, mailer }),
+  });
 }
 
 /** The headers of a received message, folded lines joined. */
@@ -42,7 +46,7 @@ const now = () => ({ trigger: 'manual' as const, period: `tick-${++tick}` });
 
 let t: TestContext;
 let smtp: TestSmtp;
-let sent: MailMessage[] = [];
+const sent: MailMessage[] = [];
 let staff: TestUser;
 let lead: TestUser;
 let officer: TestUser;
@@ -57,7 +61,12 @@ async function setMail(user: TestUser, email: string | null, choice: 'immediatel
 
 beforeAll(async () => {
   smtp = await startTestSmtp();
-  t = await buildTestApp({ SMTP_URL: smtp.url, MAIL_FROM: 'CSDL hội <no-reply@csdl-hoi.test>', PUBLIC_URL: BASE, LOGIN_RATE_LIMIT: '1000' });
+  t = await buildTestApp({
+    SMTP_URL: smtp.url,
+    MAIL_FROM: 'CSDL hội <no-reply@csdl-hoi.test>',
+    PUBLIC_URL: BASE,
+    LOGIN_RATE_LIMIT: '1000',
+  });
   const send = t.services.mailer.send.bind(t.services.mailer);
   vi.spyOn(t.services.mailer, 'send').mockImplementation(async (m) => {
     await send(m);
@@ -87,7 +96,7 @@ afterAll(async () => {
   await smtp.close();
 });
 
-describe('every alert: a notice, and an e-mail by the recipient\'s choice', () => {
+describe("every alert: a notice, and an e-mail by the recipient's choice", () => {
   it('"immediately" gets one e-mail per notice, "daily" one digest, "never" nothing; re-runs send nothing again', async () => {
     const runner = t.services.jobs.runner;
     // Term congress alert (officers of the association, NGO staff and lead) and the annual report reminder (staff, lead).
@@ -116,7 +125,8 @@ describe('every alert: a notice, and an e-mail by the recipient\'s choice', () =
         link: `/quan-tri/hoi/${association.code}`,
       });
     });
-    const kindsOf = async (u: TestUser) => (await t.db.knex('notifications').where({ user_id: u.id }).orderBy('id').pluck('kind')) as string[];
+    const kindsOf = async (u: TestUser) =>
+      (await t.db.knex('notifications').where({ user_id: u.id }).orderBy('id').pluck('kind')) as string[];
     expect(await kindsOf(staff)).toEqual(['congress.alert', 'annual_report.reminder', 'follow.record']);
     expect(await kindsOf(lead)).toEqual(['congress.alert', 'annual_report.reminder']);
     expect(await kindsOf(officer)).toEqual(['congress.alert', 'submission.returned']);
@@ -129,13 +139,24 @@ describe('every alert: a notice, and an e-mail by the recipient\'s choice', () =
     expect(run.counts).toMatchObject({ smtp_configured: 1, emails_sent: 7, notices_for_digest: 2, notices_skipped: 1 });
     const to = smtp.messages.flatMap((m) => m.to).sort();
     expect(to).toEqual(
-      ['it@bnv.test', 'manager@to-chuc.test', 'officer@hoi.test', 'officer@hoi.test', 'staff@bnv.test', 'staff@bnv.test', 'staff@bnv.test'].sort(),
+      [
+        'it@bnv.test',
+        'manager@to-chuc.test',
+        'officer@hoi.test',
+        'officer@hoi.test',
+        'staff@bnv.test',
+        'staff@bnv.test',
+        'staff@bnv.test',
+      ].sort(),
     );
     // One Message-ID per notice; the RFC 8058 headers; Vietnamese subject and text with absolute links.
     const staffIds = (await t.db.knex('notifications').where({ user_id: staff.id }).orderBy('id').pluck('id')) as Array<number | string>;
-    expect(smtp.messages.filter((m) => m.to[0] === 'staff@bnv.test').map((m) => m.messageId).sort()).toEqual(
-      staffIds.map((id) => `<notice-${id}@csdl-hoi>`).sort(),
-    );
+    expect(
+      smtp.messages
+        .filter((m) => m.to[0] === 'staff@bnv.test')
+        .map((m) => m.messageId)
+        .sort(),
+    ).toEqual(staffIds.map((id) => `<notice-${id}@csdl-hoi>`).sort());
     for (const m of smtp.messages) {
       const h = headersOf(m.raw);
       expect(h).toMatch(new RegExp(`List-Unsubscribe: <${BASE}/thu-dien-tu/huy-nhan\\?t=[\\w.-]+>`));
@@ -224,7 +245,10 @@ describe('one-click unsubscribe', () => {
     expect(page.status).toBe(200);
     expect(page.text).toContain('Ngừng nhận thư thông báo</button>');
     expect(await t.db.knex('users').where({ id: staff.id }).first('notice_email')).toMatchObject({ notice_email: 'immediately' });
-    const done = await a.post(link).type('form').send({ _csrf: csrfFrom(page.text) });
+    const done = await a
+      .post(link)
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text) });
     expect(done.status).toBe(200);
     expect(done.text).toContain('Đã ngừng gửi thư thông báo cho tài khoản này.');
     expect(await t.db.knex('users').where({ id: staff.id }).first('notice_email')).toMatchObject({ notice_email: 'never' });
@@ -237,7 +261,7 @@ describe('one-click unsubscribe', () => {
     expect(smtp.messages).toHaveLength(before);
   });
 
-  it('the mail program\'s one-click POST (RFC 8058) unsubscribes without a session or confirmation', async () => {
+  it("the mail program's one-click POST (RFC 8058) unsubscribes without a session or confirmation", async () => {
     const mail = sent.find((m) => m.to === 'it@bnv.test');
     const link = unsubscribeLink(mail?.text ?? '');
     const res = await agent(t).post(link).type('form').send('List-Unsubscribe=One-Click');
@@ -279,11 +303,17 @@ describe('the settings page', () => {
     expect(page.text).toContain('officer@hoi.test');
     expect(page.text).toMatch(/value="immediately" checked/);
     expect((await a.post('/tai-khoan/nhan-thu').type('form').send({ notice_email: 'daily' })).status).toBe(403);
-    const bad = await a.post('/tai-khoan/nhan-thu').type('form').send({ _csrf: csrfFrom(page.text), notice_email: 'weekly' });
+    const bad = await a
+      .post('/tai-khoan/nhan-thu')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), notice_email: 'weekly' });
     expect(bad.status).toBe(400);
     expect(bad.text).toContain('Chọn một trong ba cách nhận thư thông báo.');
     expect(await t.db.knex('users').where({ id: officer.id }).first('notice_email')).toMatchObject({ notice_email: 'immediately' });
-    const ok = await a.post('/tai-khoan/nhan-thu').type('form').send({ _csrf: csrfFrom(page.text), notice_email: 'daily' });
+    const ok = await a
+      .post('/tai-khoan/nhan-thu')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), notice_email: 'daily' });
     expect(ok.status).toBe(303);
     expect(ok.headers.location).toBe('/tai-khoan/nhan-thu');
     const after = await a.get('/tai-khoan/nhan-thu');

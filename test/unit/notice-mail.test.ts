@@ -75,7 +75,11 @@ describe('texts', () => {
     const m = noticeMail(user, notice, { publicUrl: null, secret: SECRET, now: NOW });
     expect(m.text).not.toContain('http');
     expect(m.headers).toEqual({});
-    const d = digestMail(user, [notice, { ...notice, id: 100, title: 'Tin hai' }], '2026-12-07', { publicUrl: null, secret: SECRET, now: NOW });
+    const d = digestMail(user, [notice, { ...notice, id: 100, title: 'Tin hai' }], '2026-12-07', {
+      publicUrl: null,
+      secret: SECRET,
+      now: NOW,
+    });
     expect(d.subject).toBe('[CSDL hội] Thông báo ngày 07/12/2026: 2 thông báo mới');
     expect(d.text).toContain('1. Sao lưu thất bại (07/12/2026 08:00)');
     expect(d.text).toContain('2. Tin hai');

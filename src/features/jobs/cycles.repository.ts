@@ -144,7 +144,16 @@ export function createCyclesRepository(db: Knex) {
       afterId: number,
       limit: number,
     ): Promise<
-      Array<{ id: number; user_id: number; title: string; body: string; link: string | null; created_at: Date; email: string; display_name: string }>
+      Array<{
+        id: number;
+        user_id: number;
+        title: string;
+        body: string;
+        link: string | null;
+        created_at: Date;
+        email: string;
+        display_name: string;
+      }>
     > {
       return db('notifications as n')
         .join('users as u', 'u.id', 'n.user_id')

@@ -6,11 +6,11 @@
  * so that one POST is exempt from the session's CSRF token (app.ts). A bad or expired token: 400.
  */
 import type { Request, Response } from 'express';
-import { actorFromRequest, type AuthUser } from '../../lib/auth-context.js';
+import { type AuthUser, actorFromRequest } from '../../lib/auth-context.js';
 import { paths } from '../../lib/urls.js';
 import { flash } from '../../middleware/locals.js';
-import { NOTICE_EMAIL_CHOICES, NOTICE_EMAIL_LABELS } from './notice-mail.js';
 import type { NoticeEmailService } from './notice-email.service.js';
+import { NOTICE_EMAIL_CHOICES, NOTICE_EMAIL_LABELS } from './notice-mail.js';
 import { noticeEmailForm } from './notifications.schemas.js';
 
 const HINTS: Record<string, string> = {

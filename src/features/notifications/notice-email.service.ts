@@ -6,6 +6,7 @@
 import type { Knex } from 'knex';
 import type { Actor } from '../../lib/auth-context.js';
 import type { Clock } from '../../lib/clock.js';
+import type { Mailer } from '../../lib/mailer.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { type NoticeEmailChoice, verifyUnsubscribeToken } from './notice-mail.js';
 import type { NoticeMailRepository } from './notice-mail.repository.js';
@@ -17,11 +18,11 @@ export interface NoticeEmailDeps {
   clock: Clock;
   /** Signs the unsubscribe links (the session secret). */
   secret: string;
-  /** Whether e-mail can be sent at all (SMTP configured). */
-  smtpConfigured: boolean;
+  /** Whether e-mail can be sent at all (SMTP configured): `enabled`. */
+  mailer: Pick<Mailer, 'enabled'>;
 }
 
-export function createNoticeEmailService({ db, repo, audit, clock, secret, smtpConfigured }: NoticeEmailDeps) {
+export function createNoticeEmailService({ db, repo, audit, clock, secret, mailer }: NoticeEmailDeps) {
   async function change(actor: Actor | null, userId: number, choice: NoticeEmailChoice, action: string): Promise<boolean> {
     return db.transaction(async (trx) => {
       const before = await repo.setChoice(trx, userId, choice);
@@ -31,7 +32,7 @@ export function createNoticeEmailService({ db, repo, audit, clock, secret, smtpC
     });
   }
   return {
-    smtpConfigured,
+    smtpConfigured: mailer.enabled,
     settings: (userId: number) => repo.getAccount(userId),
     /** The signed-in user's own choice (scope: the actor's own row only). */
     update: (actor: Actor & { userId: number }, choice: NoticeEmailChoice) => change(actor, actor.userId, choice, 'notice_email.update'),

@@ -103,7 +103,11 @@ export function createNoticeMailJob({ repo, mailer, clock, publicUrl, secret }: 
         counts.notices_skipped += await repo.mark(c.skip, 'skipped', null);
         counts.notices_for_digest += await repo.mark(c.daily, 'daily', null);
         for (const n of c.send) {
-          if (!(await s.send(noticeMail({ id: n.user_id, email: n.email as string, display_name: n.display_name }, n, ctx()), { notification: n.id })))
+          if (
+            !(await s.send(noticeMail({ id: n.user_id, email: n.email as string, display_name: n.display_name }, n, ctx()), {
+              notification: n.id,
+            }))
+          )
             if (s.down) break outer;
             else continue;
           await repo.mark([n.id], 'sent', clock.now());
@@ -153,7 +157,11 @@ export function createNoticeDigestJob({ repo, mailer, clock, publicUrl, secret }
           const notices = all.filter((n) => !n.read);
           if (notices.length === 0) continue;
           counts.recipients += 1;
-          const mail = digestMail({ id: u.id, email: u.email, display_name: u.display_name }, notices, period, { publicUrl, secret, now: clock.now() });
+          const mail = digestMail({ id: u.id, email: u.email, display_name: u.display_name }, notices, period, {
+            publicUrl,
+            secret,
+            now: clock.now(),
+          });
           if (!(await s.send(mail, { user: u.id }))) {
             if (s.down) break outer;
             continue;

@@ -53,7 +53,10 @@ export function createNoticeMailRepository(db: Knex) {
     },
 
     /** Users with notices waiting for the digest, by id after `afterId`. */
-    async digestUsers(afterId: number, limit: number): Promise<Array<MailRecipient & { email: string | null; notice_email: NoticeEmailChoice; disabled: boolean }>> {
+    async digestUsers(
+      afterId: number,
+      limit: number,
+    ): Promise<Array<MailRecipient & { email: string | null; notice_email: NoticeEmailChoice; disabled: boolean }>> {
       const ids = db('notifications').where('mail_state', 'daily').where('user_id', '>', afterId).distinct('user_id');
       return db('users as u')
         .whereIn('u.id', ids)
@@ -83,13 +86,18 @@ export function createNoticeMailRepository(db: Knex) {
     },
 
     async getAccount(userId: number): Promise<{ notice_email: NoticeEmailChoice; email: string | null } | null> {
-      const row = await db('users').where({ id: userId }).first<{ notice_email: NoticeEmailChoice; email: string | null } | undefined>('notice_email', 'email');
+      const row = await db('users')
+        .where({ id: userId })
+        .first<{ notice_email: NoticeEmailChoice; email: string | null } | undefined>('notice_email', 'email');
       return row ?? null;
     },
 
     /** Sets the choice; returns the previous one (null: no such user). */
     async setChoice(trx: Knex | Knex.Transaction, userId: number, choice: NoticeEmailChoice): Promise<NoticeEmailChoice | null> {
-      const row = await trx('users').where({ id: userId }).forUpdate().first<{ notice_email: NoticeEmailChoice } | undefined>('notice_email');
+      const row = await trx('users')
+        .where({ id: userId })
+        .forUpdate()
+        .first<{ notice_email: NoticeEmailChoice } | undefined>('notice_email');
       if (!row) return null;
       if (row.notice_email !== choice) await trx('users').where({ id: userId }).update({ notice_email: choice });
       return row.notice_email;
