@@ -94,7 +94,7 @@ export const COUNT_LABELS: Record<string, string> = {
   notices_sent: 'thông báo gửi trong thư',
   smtp_configured: 'có máy chủ thư (1 = có, 0 = không)',
   notices_for_digest: 'thông báo chờ thư tổng hợp hằng ngày',
-  notices_skipped: 'thông báo không gửi thư (người nhận chọn không nhận, chưa có địa chỉ, đã đọc hoặc quá cũ)',
+  notices_skipped: 'thông báo không gửi thư (không nhận, chưa có địa chỉ, đã đọc, quá cũ)',
 };
 
 /** "thư điện tử đã gửi: 4, …" from a run's counts (an object, or JSON text on some drivers). */
