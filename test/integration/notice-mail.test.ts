@@ -326,6 +326,24 @@ describe('the settings page', () => {
   });
 });
 
+describe("the quarterly cycle's reminders follow the same choice", () => {
+  it('"immediately" by the cycle job itself, once; "daily" in the digest; "never" nothing', async () => {
+    await setMail(staff, 'staff@bnv.test', 'immediately');
+    await setMail(lead, 'lead@bnv.test', 'daily');
+    await setMail(officer, 'officer@hoi.test', 'never');
+    const before = smtp.messages.length;
+    const cycle = await t.services.jobs.runner.run('quarterly-cycle', { trigger: 'manual', period: '2026-Q4' });
+    expect(cycle.status, String(cycle.reason)).toBe('succeeded');
+    expect(smtp.messages.slice(before).flatMap((m) => m.to)).toEqual(['staff@bnv.test']);
+    const mail = await t.services.jobs.runner.run('notice-mail', now());
+    expect(mail.counts).toMatchObject({ emails_sent: 0, notices_for_digest: 1, notices_skipped: 1 });
+    const digest = await t.services.jobs.runner.run('notice-digest', { trigger: 'manual', period: '2026-12-31' });
+    expect(digest.counts).toMatchObject({ emails_sent: 1, notices_sent: 1 });
+    expect(smtp.messages.slice(before).flatMap((m) => m.to)).toEqual(['staff@bnv.test', 'lead@bnv.test']);
+    expect(sent[sent.length - 1]?.text).toContain('Kỳ cập nhật dữ liệu Quý IV/2026 đã mở');
+  });
+});
+
 describe('without SMTP', () => {
   it('sends nothing, says so, and leaves the notices for the portal', async () => {
     const plain = await buildTestApp();
