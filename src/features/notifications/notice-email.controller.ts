@@ -15,7 +15,7 @@ import { noticeEmailForm } from './notifications.schemas.js';
 
 const HINTS: Record<string, string> = {
   immediately: 'Mỗi thông báo mới được gửi thành một thư trong vòng vài phút.',
-  daily: 'Một thư lúc 06:45 mỗi ngày liệt kê các thông báo mới chưa đọc (kể cả tin theo dõi).',
+  daily: 'Một thư mỗi sáng liệt kê các thông báo mới chưa đọc (kể cả tin theo dõi).',
   never: 'Chỉ xem thông báo trên cổng, mục "Thông báo".',
 };
 
