@@ -4,7 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
-import express, { type Express, type NextFunction, type Router } from 'express';
+import express, { type Express, type NextFunction, type Request, type Router } from 'express';
 import session from 'express-session';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
@@ -43,6 +43,7 @@ import { createJobsController } from './features/jobs/jobs.controller.js';
 import { jobsRoutes } from './features/jobs/routes.js';
 import { createLegalDocumentsController } from './features/legal-documents/legal-documents.controller.js';
 import { legalDocumentsRoutes } from './features/legal-documents/routes.js';
+import { createNoticeEmailController } from './features/notifications/notice-email.controller.js';
 import { createNotificationsController } from './features/notifications/notifications.controller.js';
 import { notificationsRoutes } from './features/notifications/routes.js';
 import { createPublicController } from './features/public/public.controller.js';
@@ -56,6 +57,7 @@ import { createSupportController } from './features/support/support.controller.j
 import { violationsRoutes } from './features/violations/routes.js';
 import { createViolationsController } from './features/violations/violations.controller.js';
 import type { Clock } from './lib/clock.js';
+import { paths } from './lib/urls.js';
 import { createHttpLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { createAnonymousPages, type PageCacheStats } from './middleware/anonymous-pages.js';
@@ -107,7 +109,9 @@ export function createApp({ config, db, services, logger, clock, extraRoutes }: 
   const store = config.session.store === 'memory' ? new session.MemoryStore() : new KnexSessionStore(db, config.session.idleMs, logger);
   app.locals.sessionStore = store;
   const passport = createPassport(services.users);
-  const csrf = createCsrf({ secret: config.session.secret, secureCookie: config.session.secureCookie });
+  // One POST without the session's token: an e-mail's one-click unsubscribe (RFC 8058), whose signed token is the proof.
+  const exempt = (req: Request) => req.method === 'POST' && req.path === paths.notifications.unsubscribe();
+  const csrf = createCsrf({ secret: config.session.secret, secureCookie: config.session.secureCookie, exempt });
   const limiter = inFlightLimiter({
     max: config.maxInFlight,
     logger,
@@ -207,7 +211,7 @@ export function createApp({ config, db, services, logger, clock, extraRoutes }: 
       }),
     ),
   );
-  app.use(notificationsRoutes(notificationsController));
+  app.use(notificationsRoutes(notificationsController, createNoticeEmailController({ noticeEmail: services.noticeEmail })));
   app.use(followsRoutes(followsController));
   const submissionsController = createSubmissionsController({
     submissions: services.submissions,

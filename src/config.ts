@@ -110,10 +110,12 @@ const envSchema = z.object({
   SCHEDULE_ANNUAL_REPORT_REMINDER: cronExpr('0 8 * 12 *'),
   // Weekly by default (R-20.1: at least weekly): Sunday 02:00 Viet Nam time; the restore drill follows each backup.
   SCHEDULE_BACKUP: cronExpr('0 2 * * 0'),
-  // Follows (issue 16 item 2): changes of followed records and new matches of saved searches every 15 minutes; the
-  // e-mail digest of unread follow notices once a day before the working day.
+  // Follows (issue 16 item 2): changes of followed records and new matches of saved searches every 15 minutes.
   SCHEDULE_FOLLOW_CHANGES: cronExpr('*/15 * * * *'),
-  SCHEDULE_FOLLOW_DIGEST: cronExpr('45 6 * * *'),
+  // E-mail of notices (issue 17 item 4), only with SMTP: each new notice every 5 minutes to those who chose
+  // "immediately"; the daily digest (follow notices included) before the working day to those who chose "daily".
+  SCHEDULE_NOTICE_MAIL: cronExpr('*/5 * * * *'),
+  SCHEDULE_NOTICE_DIGEST: cronExpr('45 6 * * *'),
   SMTP_URL: z
     .string()
     .regex(/^smtps?:\/\/[^\s]+$/, { error: 'phải là một URL smtp://… hoặc smtps://…' })
@@ -336,7 +338,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
         'annual-report-reminder': e.SCHEDULE_ANNUAL_REPORT_REMINDER,
         backup: e.SCHEDULE_BACKUP,
         'follow-changes': e.SCHEDULE_FOLLOW_CHANGES,
-        'follow-digest': e.SCHEDULE_FOLLOW_DIGEST,
+        'notice-mail': e.SCHEDULE_NOTICE_MAIL,
+        'notice-digest': e.SCHEDULE_NOTICE_DIGEST,
       },
     },
     mail: { smtpUrl: e.SMTP_URL ?? null, from: e.MAIL_FROM ?? null },

@@ -39,6 +39,8 @@ import { createCyclesRepository } from './features/jobs/cycles.repository.js';
 import { createJobsService } from './features/jobs/jobs.service.js';
 import { createLegalDocumentsRepository } from './features/legal-documents/legal-documents.repository.js';
 import { createLegalDocumentsService } from './features/legal-documents/legal-documents.service.js';
+import { createNoticeEmailService } from './features/notifications/notice-email.service.js';
+import { createNoticeMailRepository } from './features/notifications/notice-mail.repository.js';
 import { createNotificationsRepository } from './features/notifications/notifications.repository.js';
 import { createNotificationsService } from './features/notifications/notifications.service.js';
 import { createPublicRepository } from './features/public/public.repository.js';
@@ -152,6 +154,8 @@ export function createServices({ db, config, clock, logger }: ServiceDeps) {
     onExport: (trx, e) => fees.chargeExport(trx, e),
   });
   const mailer = createMailer(config.mail);
+  const noticeMailRepo = createNoticeMailRepository(db);
+  const noticeEmail = createNoticeEmailService({ db, repo: noticeMailRepo, audit, clock, secret: config.session.secret, mailer });
   const followsRepo = createFollowsRepository(db);
   const follows = createFollowsService({ db, repo: followsRepo, audit, clock });
   const followJobs = {
@@ -202,6 +206,7 @@ export function createServices({ db, config, clock, logger }: ServiceDeps) {
     publicSearch,
     guide,
     notifications,
+    noticeEmail,
     fees,
     follows,
     violations,

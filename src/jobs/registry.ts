@@ -8,12 +8,13 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { backupDrillJob, backupJob } from '../features/backup/jobs.js';
 import { createFollowChangesJob, type FollowJobsDeps } from '../features/follows/follow-changes.job.js';
-import { createFollowDigestJob } from '../features/follows/follow-digest.job.js';
 import { createAnnualReportReminderJob } from '../features/jobs/annual-report-reminder.job.js';
 import { createCongressAlertsJob } from '../features/jobs/congress-alerts.job.js';
 import { createCongressAlertsRepository } from '../features/jobs/congress-alerts.repository.js';
 import { createCyclesRepository } from '../features/jobs/cycles.repository.js';
 import { createQuarterlyCycleJob } from '../features/jobs/quarterly-cycle.job.js';
+import { createNoticeDigestJob, createNoticeMailJob } from '../features/notifications/notice-mail.job.js';
+import { createNoticeMailRepository } from '../features/notifications/notice-mail.repository.js';
 import type { NotificationsService } from '../features/notifications/notifications.service.js';
 import type { Clock } from '../lib/clock.js';
 import type { Mailer } from '../lib/mailer.js';
@@ -53,17 +54,24 @@ export function createJobs({ db, config, clock, notifications, mailer, follows }
     description: backupDrillJob.description,
     run: ({ logger }) => backupDrillJob.run(backupContext(logger)),
   };
+  const noticeMail = { repo: createNoticeMailRepository(db), mailer, clock, publicUrl: config.publicUrl, secret: config.session.secret };
   return [
-    createQuarterlyCycleJob({ db, cycles: createCyclesRepository(db), notifications, mailer, clock, publicUrl: config.publicUrl }),
+    createQuarterlyCycleJob({
+      db,
+      cycles: createCyclesRepository(db),
+      notifications,
+      mailer,
+      clock,
+      publicUrl: config.publicUrl,
+      secret: config.session.secret,
+    }),
     createCongressAlertsJob({ db, alerts: createCongressAlertsRepository(db), notifications, clock }),
     createAnnualReportReminderJob({ db, notifications }),
     scheduledBackupJob,
     drillJob,
-    ...(follows
-      ? [
-          createFollowChangesJob({ db, notifications, clock, regime: config.publicFieldsRegime, ...follows }),
-          createFollowDigestJob({ repo: follows.repo, mailer, clock, publicUrl: config.publicUrl }),
-        ]
-      : []),
+    // E-mail for every notice (issue 17 item 4): each one at once, or the daily digest (follow notices included).
+    createNoticeMailJob(noticeMail),
+    createNoticeDigestJob(noticeMail),
+    ...(follows ? [createFollowChangesJob({ db, notifications, clock, regime: config.publicFieldsRegime, ...follows })] : []),
   ];
 }

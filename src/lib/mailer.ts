@@ -11,6 +11,8 @@ export interface MailMessage {
   text: string;
   /** A stable id (e.g. per notification) so a re-sent message can be recognised by the receiving side. */
   messageId?: string;
+  /** Extra headers, e.g. `List-Unsubscribe` and `List-Unsubscribe-Post` (RFC 8058). */
+  headers?: Record<string, string>;
 }
 
 export interface Mailer {
@@ -34,7 +36,14 @@ export function createMailer(mail: Config['mail']): Mailer {
   return {
     enabled: true,
     async send(m) {
-      await transport.sendMail({ from, to: m.to, subject: m.subject, text: m.text, ...(m.messageId ? { messageId: m.messageId } : {}) });
+      await transport.sendMail({
+        from,
+        to: m.to,
+        subject: m.subject,
+        text: m.text,
+        ...(m.messageId ? { messageId: m.messageId } : {}),
+        ...(m.headers ? { headers: m.headers } : {}),
+      });
     },
     close() {
       transport.close();

@@ -58,6 +58,10 @@ export const paths = Object.freeze({
     list: () => '/thong-bao',
     readAll: () => '/thong-bao/da-doc-tat-ca',
     open: (id: number) => `/thong-bao/${seg(id)}/mo`,
+    /** The user's choice of e-mail for notices (immediately / daily / never). */
+    emailSettings: () => '/tai-khoan/nhan-thu',
+    /** One-click unsubscribe from an e-mail (signed token, no login): GET asks, POST does it (RFC 8058). */
+    unsubscribe: (...query: Query[]) => `/thu-dien-tu/huy-nhan${queryString(...query)}`,
   }),
   /** Follows and saved searches (src/features/follows): the user's page and the buttons' actions. */
   follows: Object.freeze({

@@ -20,6 +20,8 @@ export interface CsrfOptions {
   secret: string;
   /** Cookies only over HTTPS (production): the cookie is then `__Host-` prefixed, so no subdomain can set it. */
   secureCookie: boolean;
+  /** A request whose own signed token stands in for the CSRF token (the e-mail's one-click unsubscribe). */
+  exempt?: (req: Request) => boolean;
 }
 
 const NONCE_RE = /^[A-Za-z0-9_-]{24}$/;
@@ -40,7 +42,7 @@ function sessionHoldsSomething(req: Request): boolean {
   return !!s && Object.keys(s).some((k) => k !== 'cookie');
 }
 
-export function createCsrf({ secret, secureCookie }: CsrfOptions) {
+export function createCsrf({ secret, secureCookie, exempt }: CsrfOptions) {
   const cookieName = secureCookie ? '__Host-csdl.csrf' : 'csdl.csrf';
   const cookieRe = new RegExp(`(?:^|;)\\s*${cookieName.replace(/[.-]/g, '\\$&')}=([^;]*)`);
   const nonces = new WeakMap<Request, string>();
@@ -81,7 +83,7 @@ export function createCsrf({ secret, secureCookie }: CsrfOptions) {
     storeTokenInState: (req, token) => {
       req.session.csrfToken = token;
     },
-    skipCsrfProtection: validPreSessionToken,
+    skipCsrfProtection: (req) => exempt?.(req) === true || validPreSessionToken(req),
     errorConfig: { statusCode: 403, message: 'invalid csrf token', code: 'EBADCSRFTOKEN' },
   });
 

@@ -29,10 +29,12 @@ export interface E2eApp {
   stop(): Promise<void>;
 }
 
-export async function startApp(): Promise<E2eApp> {
+/** `env`: settings a journey needs on top of these (e.g. SMTP_URL for the e-mail journey). */
+export async function startApp(env: Record<string, string> = {}): Promise<E2eApp> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'csdl-hoi-e2e-'));
   // Only these settings: never a DATABASE_URL from the environment (a fresh PGlite database every run).
   const config = loadConfig({
+    ...env,
     NODE_ENV: 'development',
     DATA_DIR: dataDir,
     SEED_DEMO: 'true',

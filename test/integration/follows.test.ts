@@ -309,8 +309,8 @@ describe('saved searches', () => {
   });
 });
 
-describe('daily digest', () => {
-  /** Follow notices as the follow-changes job writes them (the digest reads nothing else). */
+describe('daily digest (the notice digest, follow notices included)', () => {
+  /** Follow notices as the follow-changes job writes them, and one notice of another kind. */
   async function followNotices(ctx: TestContext, user: TestUser, titles: string[]) {
     await ctx.db.knex.transaction(async (trx) => {
       for (const [i, title] of titles.entries()) {
@@ -330,13 +330,13 @@ describe('daily digest', () => {
     const user = await createUser(t.db.knex, ['leader']);
     await t.db.knex('users').where({ id: user.id }).update({ email: 'khong.gui@bnv.test' });
     await followNotices(t, user, ['Tin một']);
-    const run = await t.services.jobs.runner.run('follow-digest', { trigger: 'manual', period: '2026-12-07' });
+    const run = await t.services.jobs.runner.run('notice-digest', { trigger: 'manual', period: '2026-12-07' });
     expect(run.status).toBe('succeeded');
     expect(run.counts).toMatchObject({ smtp_configured: 0, emails_sent: 0 });
     expect(await t.db.knex('notifications').where({ user_id: user.id }).whereNotNull('emailed_at')).toHaveLength(0);
   });
 
-  it('with SMTP: one e-mail per user and day listing the unread follow notices, each notice e-mailed once', async () => {
+  it('with SMTP: one e-mail per user and day listing the unread notices, follow notices included, each e-mailed once', async () => {
     const smtp = await startTestSmtp();
     const m = await buildTestApp({
       SMTP_URL: smtp.url,
@@ -346,7 +346,7 @@ describe('daily digest', () => {
     const send = vi.spyOn(m.services.mailer, 'send');
     try {
       const user = await createUser(m.db.knex, ['leader']);
-      await m.db.knex('users').where({ id: user.id }).update({ email: 'lanh.dao@bnv.test' });
+      await m.db.knex('users').where({ id: user.id }).update({ email: 'lanh.dao@bnv.test', notice_email: 'daily' });
       const noAddress = await createUser(m.db.knex, ['exploiter']);
       const rows = await followNotices(m, user, [
         'Hồ sơ hội bạn theo dõi có thay đổi: Hội A',
@@ -357,24 +357,24 @@ describe('daily digest', () => {
       // One is read before the digest: left out of it.
       await m.db.knex('notifications').where({ id: rows[2]?.id }).update({ read_at: new Date() });
 
-      const run = await m.services.jobs.runner.run('follow-digest', { trigger: 'manual', period: '2026-12-08' });
+      const run = await m.services.jobs.runner.run('notice-digest', { trigger: 'manual', period: '2026-12-08' });
       expect(run.status, String(run.reason)).toBe('succeeded');
       expect(smtp.messages.map((x) => x.to)).toEqual([['lanh.dao@bnv.test']]);
-      expect(smtp.messages[0]?.messageId).toBe(`<follow-digest-${user.id}.2026-12-08@csdl-hoi>`);
+      expect(smtp.messages[0]?.messageId).toBe(`<notice-digest-${user.id}.2026-12-08@csdl-hoi>`);
       const mail = send.mock.calls[0]?.[0];
-      expect(mail?.subject).toMatch(/^\[CSDL hội\] Tin theo dõi ngày \d{2}\/\d{2}\/\d{4}: 2 thông báo mới$/);
+      expect(mail?.subject).toMatch(/^\[CSDL hội\] Thông báo ngày \d{2}\/\d{2}\/\d{4}: 3 thông báo mới$/);
       expect(mail?.text).toContain('1. Hồ sơ hội bạn theo dõi có thay đổi: Hội A');
       expect(mail?.text).toContain('2. Tìm kiếm đã lưu có 1 hội mới');
+      expect(mail?.text).toContain('3. Kỳ cập nhật dữ liệu');
       expect(mail?.text).toContain('Xem tại: https://csdl-hoi.example.vn/hoi/H000001');
-      expect(mail?.text).toContain('bỏ theo dõi tại: https://csdl-hoi.example.vn/theo-doi');
+      expect(mail?.text).toContain('Xem tất cả thông báo: https://csdl-hoi.example.vn/thong-bao');
       expect(mail?.text).not.toContain('Đã đọc rồi');
-      expect(mail?.text).not.toContain('Kỳ cập nhật dữ liệu');
       const emailed = await m.db.knex('notifications').where({ user_id: user.id }).whereNotNull('emailed_at').pluck('id');
-      expect(emailed.sort()).toEqual([rows[0]?.id, rows[1]?.id].sort());
+      expect(emailed.sort()).toEqual([rows[0]?.id, rows[1]?.id, rows[3]?.id].sort());
 
       // The same day again is skipped; the next day with nothing new sends nothing.
-      expect((await m.services.jobs.runner.run('follow-digest', { trigger: 'manual', period: '2026-12-08' })).status).toBe('skipped');
-      expect((await m.services.jobs.runner.run('follow-digest', { trigger: 'manual', period: '2026-12-09' })).status).toBe('succeeded');
+      expect((await m.services.jobs.runner.run('notice-digest', { trigger: 'manual', period: '2026-12-08' })).status).toBe('skipped');
+      expect((await m.services.jobs.runner.run('notice-digest', { trigger: 'manual', period: '2026-12-09' })).status).toBe('succeeded');
       expect(smtp.messages).toHaveLength(1);
     } finally {
       send.mockRestore();

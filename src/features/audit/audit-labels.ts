@@ -15,6 +15,8 @@ export const ACTION_LABELS: Readonly<Record<string, string>> = {
   logout: 'Đăng xuất',
   'session.expired': 'Hết phiên đăng nhập',
   'password.change': 'Đổi mật khẩu',
+  'notice_email.update': 'Đổi cách nhận thư thông báo',
+  'notice_email.unsubscribe': 'Ngừng nhận thư thông báo qua liên kết trong thư',
   'totp.enrol': 'Đăng ký xác thực hai lớp',
   'access.denied': 'Bị từ chối truy cập trang',
   'user.create': 'Tạo tài khoản',

@@ -151,6 +151,22 @@ async function alertBackupFailure(env: BackupEnv, runId: number, err: unknown): 
   }
 }
 
+/** Every `it_admin` gets an in-app notice (and, by their choice, an e-mail) of a failed restore drill; never thrown. */
+async function alertDrillFailure(env: BackupEnv, runId: number, err: unknown): Promise<void> {
+  const notifications = env.notifications ?? createNotificationsService(createNotificationsRepository(env.knex));
+  try {
+    await notifications.notifyRoles(env.knex, ['it_admin'], {
+      kind: 'backup.drill_failed',
+      title: 'Diễn tập khôi phục bản sao lưu thất bại',
+      body: errorText(err).slice(0, 2000),
+      link: paths.itCentre.backups(),
+      dedupeKey: `backup.drill-failed:${runId}`,
+    });
+  } catch (notifyErr) {
+    env.logger?.error({ err: notifyErr }, 'restore drill failure notice not written');
+  }
+}
+
 function stampOf(d: Date): string {
   return d.toISOString().replace(/[-:.]/g, '');
 }
@@ -642,6 +658,7 @@ export async function runDrill(env: BackupEnv, opts: { artefact?: string } = {})
   } catch (err) {
     await finishRun(env.knex, runId, { status: 'failed', finished_at: env.clock.now(), error: errorText(err) }).catch(() => undefined);
     env.logger?.error({ err }, 'restore drill FAILED');
+    await alertDrillFailure(env, runId, err);
     throw err instanceof DrillFailedError ? err : new DrillFailedError(`Diễn tập khôi phục thất bại: ${errorText(err)}`);
   }
 }

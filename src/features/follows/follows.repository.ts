@@ -62,14 +62,6 @@ export interface ChangedAssociation {
   first_at: Date;
 }
 
-export interface DigestNotice {
-  id: number;
-  title: string;
-  body: string;
-  link: string | null;
-  created_at: Date;
-}
-
 const parse = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
 const intArray = (ids: readonly number[]) => `{${ids.map((id) => Math.trunc(Number(id))).join(',')}}`;
 
@@ -326,45 +318,6 @@ function searchAndDigestQueries(db: Knex) {
         await db('saved_searches')
           .whereIn('id', [...ids])
           .update({ last_checked_at: at });
-    },
-
-    /** Active users with an address who have unread follow notices not yet e-mailed, by id after `afterId`. */
-    async digestRecipients(afterId: number, limit: number): Promise<Array<{ id: number; email: string; display_name: string }>> {
-      return db('users as u')
-        .whereNull('u.disabled_at')
-        .whereNotNull('u.email')
-        .whereRaw("u.email <> ''")
-        .where('u.id', '>', afterId)
-        .whereExists(
-          db('notifications as n')
-            .whereRaw('n.user_id = u.id')
-            .whereNull('n.emailed_at')
-            .whereNull('n.read_at')
-            .whereIn('n.kind', ['follow.record', 'follow.search']),
-        )
-        .orderBy('u.id')
-        .limit(limit)
-        .select('u.id', 'u.email', 'u.display_name');
-    },
-
-    /** One user's unread follow notices not yet e-mailed, oldest first (partial index notifications_follow_digest_idx). */
-    digestNotices(userId: number, limit: number): Promise<DigestNotice[]> {
-      return db('notifications')
-        .where({ user_id: userId })
-        .whereNull('emailed_at')
-        .whereNull('read_at')
-        .whereIn('kind', ['follow.record', 'follow.search'])
-        .orderBy('id')
-        .limit(limit)
-        .select('id', 'title', 'body', 'link', 'created_at');
-    },
-
-    async markEmailed(ids: readonly number[], at: Date): Promise<void> {
-      if (ids.length > 0)
-        await db('notifications')
-          .whereIn('id', [...ids])
-          .whereNull('emailed_at')
-          .update({ emailed_at: at });
     },
   };
 }

@@ -135,28 +135,44 @@ export function createCyclesRepository(db: Knex) {
       return Number(row?.n ?? 0);
     },
 
-    /** The next notices of a cycle still to e-mail (recipient with an address, not disabled). */
+    /**
+     * The next notices of a cycle still to e-mail: recipient with an address, not disabled, who chose to receive each
+     * notice at once (`users.notice_email`; the others get theirs through the notice-mail path: digest or nothing).
+     */
     pendingEmails(
       prefix: string,
       afterId: number,
       limit: number,
-    ): Promise<Array<{ id: number; title: string; body: string; link: string | null; email: string; display_name: string }>> {
+    ): Promise<
+      Array<{
+        id: number;
+        user_id: number;
+        title: string;
+        body: string;
+        link: string | null;
+        created_at: Date;
+        email: string;
+        display_name: string;
+      }>
+    > {
       return db('notifications as n')
         .join('users as u', 'u.id', 'n.user_id')
         .where('n.kind', 'cycle.quarterly')
         .where('n.dedupe_key', 'like', `${prefix}%`)
         .whereNull('n.emailed_at')
+        .whereNull('n.mail_state')
+        .where('u.notice_email', 'immediately')
         .whereNull('u.disabled_at')
         .whereNotNull('u.email')
         .whereRaw("u.email <> ''")
         .where('n.id', '>', afterId)
         .orderBy('n.id')
         .limit(limit)
-        .select('n.id', 'n.title', 'n.body', 'n.link', 'u.email', 'u.display_name');
+        .select('n.id', 'n.user_id', 'n.title', 'n.body', 'n.link', 'n.created_at', 'u.email', 'u.display_name');
     },
 
     async markEmailed(id: number, at: Date): Promise<void> {
-      await db('notifications').where({ id }).whereNull('emailed_at').update({ emailed_at: at });
+      await db('notifications').where({ id }).whereNull('emailed_at').update({ emailed_at: at, mail_state: 'sent' });
     },
 
     async countWithoutAddress(prefix: string): Promise<number> {

@@ -89,10 +89,12 @@ export const COUNT_LABELS: Record<string, string> = {
   searches_checked: 'lượt xét tìm kiếm đã lưu',
   search_notices: 'thông báo kết quả tìm kiếm mới',
   changes_pruned: 'dòng nhật ký thay đổi cũ đã xóa',
-  // follow-digest
+  // notice-mail and notice-digest (e-mail of notices)
   recipients: 'người nhận thư tổng hợp',
   notices_sent: 'thông báo gửi trong thư',
   smtp_configured: 'có máy chủ thư (1 = có, 0 = không)',
+  notices_for_digest: 'thông báo chờ thư tổng hợp hằng ngày',
+  notices_skipped: 'thông báo không gửi thư (không nhận, chưa có địa chỉ, đã đọc, quá cũ)',
 };
 
 /** "thư điện tử đã gửi: 4, …" from a run's counts (an object, or JSON text on some drivers). */

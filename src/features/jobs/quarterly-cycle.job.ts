@@ -3,7 +3,9 @@
  * time) — or within CATCH_UP_DAYS after it, if the app was down — it opens the quarter's cycle:
  *  1. the cycle row and a statistics snapshot frozen once (both unique per quarter);
  *  2. in-app notices to NGO staff and to each live association's officers (dedupe key per association and quarter);
- *  3. when SMTP is configured, one e-mail per notice, one at a time: sent, then `emailed_at` set. A run killed or
+ *  3. when SMTP is configured, one e-mail per notice to the users who chose to receive each notice at once
+ *     (`users.notice_email`; the daily digest and "never" are left to the notice-mail path), one at a time: sent,
+ *     then `emailed_at` set. A run killed or
  *     failing midway leaves the rest unmarked and the re-run sends only those: exactly one e-mail per recipient per
  *     quarter (RELIABILITY check 35). The only window for a duplicate is a process killed between the SMTP server's
  *     acceptance and that one UPDATE; the Message-ID is stable per notice so a receiving side can drop it.
@@ -13,6 +15,7 @@ import type { JobDefinition } from '../../jobs/job.js';
 import type { Clock } from '../../lib/clock.js';
 import type { Mailer } from '../../lib/mailer.js';
 import { paths } from '../../lib/urls.js';
+import { noticeMail } from '../notifications/notice-mail.js';
 import type { NotificationsService } from '../notifications/notifications.service.js';
 import type { CyclesRepository } from './cycles.repository.js';
 import { dueQuarter, quarterLabel, quarterRange } from './quarters.js';
@@ -31,6 +34,8 @@ export interface QuarterlyCycleJobDeps {
   clock: Clock;
   /** Links in e-mails are made absolute with it (none: the e-mail has no link). */
   publicUrl: string | null;
+  /** Signs the unsubscribe link of each e-mail (the session secret). */
+  secret: string;
 }
 
 export const createQuarterlyCycleJob = ({
@@ -40,6 +45,7 @@ export const createQuarterlyCycleJob = ({
   mailer,
   clock,
   publicUrl,
+  secret,
 }: QuarterlyCycleJobDeps): JobDefinition => ({
   name: 'quarterly-cycle',
   // R-13.2
@@ -91,7 +97,6 @@ export const createQuarterlyCycleJob = ({
     }
 
     if (mailer.enabled) {
-      const base = publicUrl ? publicUrl.replace(/\/$/, '') : null;
       // Keyset over notice ids: a message refused by the server is left unmarked (retried by the next run) without
       // stopping the others; the run fails when any is left, and gives up early when the server seems down.
       let lastId = 0;
@@ -104,12 +109,10 @@ export const createQuarterlyCycleJob = ({
         for (const n of batch) {
           lastId = n.id;
           try {
-            await mailer.send({
-              to: n.email,
-              subject: `[CSDL hội] ${n.title}`,
-              text: `Kính gửi ${n.display_name},\n\n${n.body}\n${base && n.link ? `\nXem tại: ${base}${n.link}\n` : ''}\nThư này được gửi tự động từ Cơ sở dữ liệu hội và tổ chức phi chính phủ, Bộ Nội vụ.`,
-              messageId: `<notification-${n.id}.${quarter}@csdl-hoi>`,
-            });
+            // The same e-mail as every notice's (features/notifications/notice-mail.ts), to users who chose "immediately".
+            await mailer.send(
+              noticeMail({ id: n.user_id, email: n.email, display_name: n.display_name }, n, { publicUrl, secret, now: clock.now() }),
+            );
           } catch (err) {
             failures += 1;
             consecutive += 1;
