@@ -125,8 +125,8 @@ export function createPublicController(service: PublicService, publicUrl: string
     },
 
     async show(code: string): Promise<PageView> {
-      const record = await service.detail(code);
-      return { view: 'public/show', locals: { title: record.name, record, groups, regime } };
+      const { record, updatedAt, quarterly } = await service.detailPage(code);
+      return { view: 'public/show', locals: { title: record.name, record, updatedAt, quarterly, groups, regime } };
     },
 
     async fields(): Promise<PageView> {

@@ -39,7 +39,7 @@ export interface PublicQuarterlyBadge {
 }
 
 /** The badge on `today` from a row's status and update time (associations/quarterly-update.ts). */
-function quarterlyBadge(row: PublicListItem, today: string): PublicQuarterlyBadge | null {
+function quarterlyBadge(row: Pick<PublicListItem, 'status' | 'updated_at'>, today: string): PublicQuarterlyBadge | null {
   const state = quarterlyState(row.status, row.updated_at, today);
   if (state === 'khong_ap_dung') return null;
   return { text: `${QUARTERLY_PREFIX}: ${QUARTERLY_BADGE[state].label}`, badge: QUARTERLY_BADGE[state].badge };
@@ -190,6 +190,21 @@ export function createPublicService(deps: {
     return withholdings.inForce(ids, vietnamToday(clock.now()));
   }
 
+  /**
+   * The record page: the public record, when it was last updated (its latest version) and the quarterly update
+   * badge (R-13.2, shown on the public list too).
+   */
+  async function detailPage(code: string): Promise<{ record: PublicRecord; updatedAt: Date; quarterly: PublicQuarterlyBadge | null }> {
+    const src = await repo.sourceByCode(code, withPresident);
+    if (!src) throw new NotFoundError('Không tìm thấy hội với mã này trong danh sách công khai.');
+    const updatedAt = new Date(Number(src.updated_ms));
+    return {
+      record: project(src, (await withheldOf([Number(src.id)])).get(Number(src.id))),
+      updatedAt,
+      quarterly: quarterlyBadge({ status: String(src.status_code ?? ''), updated_at: updatedAt }, vietnamToday(clock.now())),
+    };
+  }
+
   return {
     regime,
     fields,
@@ -259,10 +274,10 @@ export function createPublicService(deps: {
     },
 
     /** A published association's public fields; 404 for an unknown or unpublished code. */
+    detailPage,
+
     async detail(code: string): Promise<PublicRecord> {
-      const src = await repo.sourceByCode(code, withPresident);
-      if (!src) throw new NotFoundError('Không tìm thấy hội với mã này trong danh sách công khai.');
-      return project(src, (await withheldOf([Number(src.id)])).get(Number(src.id)));
+      return (await detailPage(code)).record;
     },
 
     /** Everything the list shows for these filters (all pages), read in chunks: for CSV and JSON. */
