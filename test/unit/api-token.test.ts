@@ -1,8 +1,8 @@
 /** The API key's text (issue 17 item 3): format, hash, the bearer header; and a key's status. */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { bearerToken, generateKey, keyHashOf } from '../../src/features/api-keys/api-token.js';
 import { keyStatus } from '../../src/features/api-keys/api-keys.service.js';
+import { bearerToken, generateKey, keyHashOf } from '../../src/features/api-keys/api-token.js';
 
 describe('API key text', () => {
   it('generates csdlhoi_<prefix>_<secret>, hashed with SHA-256, different every time', () => {
