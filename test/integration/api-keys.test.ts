@@ -242,6 +242,9 @@ describe('the API within the grant', () => {
     const colsB = b.body.tables[0].columns.map((c: { key: string }) => c.key);
     expect(colsB).toEqual(expect.arrayContaining(['birth_year', 'academic_title']));
     expect(b.text).toContain(SENTINEL_TITLE);
+    // A personal-data view, audited as on the web page (in the key creator's name).
+    const viewed = await t.db.knex('audit_events').where({ action: 'personal_data.view', actor_user_id: managerB.id });
+    expect(viewed.length).toBeGreaterThan(0);
     // Decided per call: the grant of A now includes personal fields.
     await t.db.knex('access_grants').where({ organisation_id: orgA }).update({ personal: true });
     expect((await api('/api/v1/bao-cao/d', keyA)).text).toContain(SENTINEL_TITLE);
