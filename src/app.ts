@@ -13,6 +13,9 @@ import { pendingAcquires } from './db/knex.js';
 import { createAccessController } from './features/access/access.controller.js';
 import { loadEffectiveAccess } from './features/access/access.middleware.js';
 import { accessRoutes } from './features/access/routes.js';
+import { createApiController, rateLimitKeyOf } from './features/api-keys/api.controller.js';
+import { createApiKeysController } from './features/api-keys/api-keys.controller.js';
+import { apiKeysRoutes, apiRoutes } from './features/api-keys/routes.js';
 import { createAssociationsController } from './features/associations/associations.controller.js';
 import { associationsRoutes, viewAsRoutes } from './features/associations/routes.js';
 import { createViewAsController } from './features/associations/view-as.controller.js';
@@ -66,7 +69,7 @@ import { errorHandler, notFound } from './middleware/errors.js';
 import { locals } from './middleware/locals.js';
 import { inFlightLimiter } from './middleware/overload.js';
 import { rejectPollutedParameters } from './middleware/parameters.js';
-import { loginRateLimiter, registrationRateLimiter } from './middleware/rateLimit.js';
+import { apiKeyRateLimiter, loginRateLimiter, registrationRateLimiter } from './middleware/rateLimit.js';
 import { cspNonce, noStoreWhenAuthenticated, securityHeaders, staticSecurityHeaders } from './middleware/security.js';
 import { createSessionMiddleware, KnexSessionStore, saveSessionBeforeRedirect } from './middleware/session.js';
 import { forcePasswordChange, sessionTimeouts } from './middleware/sessionPolicy.js';
@@ -165,6 +168,8 @@ export function createApp({ config, db, services, logger, clock, extraRoutes }: 
   // 4b. Load shedding (RELIABILITY check 41): past MAX_IN_FLIGHT requests in flight, 503 + Retry-After at once,
   // before any body parsing or session read; static files and health probes above are never refused.
   app.use(limiter.middleware);
+  // 4c. The data API (issue 17 item 3): a bearer key per call, GET only, JSON; before the session, so no cookie.
+  app.use('/api/v1', dataApi(services, config));
   // 5. Body, session, passport, CSRF.
   app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 2000 }));
   app.use(rejectPollutedParameters());
@@ -224,6 +229,7 @@ export function createApp({ config, db, services, logger, clock, extraRoutes }: 
   app.use(viewAsRoutes(viewAsController(services, { publicController, reportsController, submissionsController })));
   app.use(legalDocumentsRoutes(createLegalDocumentsController(services.legalDocuments)));
   app.use(feesRoutes(createFeesController({ fees: services.fees })));
+  app.use(apiKeysRoutes(createApiKeysController({ keys: services.apiKeys, clock })));
   app.use(violationsRoutes(createViolationsController({ violations: services.violations, storage: services.documentStorage, config })));
   app.use(supportRoutes(createSupportController({ support: services.support })));
   app.use(jobsRoutes(createJobsController({ jobs: services.jobs, catalogues: services.catalogues, clock })));
@@ -235,6 +241,12 @@ export function createApp({ config, db, services, logger, clock, extraRoutes }: 
   app.use(notFound());
   app.use(errorHandler(logger, services.audit, services.itCentre.recordError));
   return app;
+}
+
+/** The data API's router (features/api-keys): its controller, the key guard and the per-key rate limit. */
+function dataApi(services: Services, config: Readonly<Config>): Router {
+  const controller = createApiController({ reports: services.reports, exploitationLog: services.exploitationLog });
+  return apiRoutes(controller, services.apiKeys, apiKeyRateLimiter(config, rateLimitKeyOf));
 }
 
 /** "Xem như" (issue 16): the record previewed by staff through the pages of the public, exploiters and officers. */

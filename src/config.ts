@@ -73,6 +73,8 @@ const envSchema = z.object({
   LOGIN_RATE_WINDOW_MINUTES: int(15, 1, 24 * 60),
   ACCESS_REGISTRATION_RATE_LIMIT: int(10, 1, 10_000),
   ACCESS_REGISTRATION_RATE_WINDOW_MINUTES: int(60, 1, 24 * 60),
+  API_KEY_RATE_LIMIT: int(60, 1, 100_000),
+  API_KEY_RATE_WINDOW_SECONDS: int(60, 1, 24 * 3600),
   SEED_DEMO: z.enum(['true', 'false', '1', '0']).optional(),
   DEMO_PASSWORD: z.string().min(12, { error: 'phải có ít nhất 12 ký tự' }).optional(),
   DEMO_TOTP_SECRET: z
@@ -161,6 +163,11 @@ export interface Config {
     rateWindowMs: number;
   };
   accessRegistration: {
+    rateLimit: number;
+    rateWindowMs: number;
+  };
+  /** The JSON API for exploiting organisations (issue 17 item 3): calls per key per window (then 429). */
+  apiKeys: {
     rateLimit: number;
     rateWindowMs: number;
   };
@@ -310,6 +317,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     accessRegistration: {
       rateLimit: e.ACCESS_REGISTRATION_RATE_LIMIT,
       rateWindowMs: e.ACCESS_REGISTRATION_RATE_WINDOW_MINUTES * 60_000,
+    },
+    apiKeys: {
+      rateLimit: e.API_KEY_RATE_LIMIT,
+      rateWindowMs: e.API_KEY_RATE_WINDOW_SECONDS * 1000,
     },
     demo: {
       enabled: seedDemo,

@@ -7,6 +7,8 @@ import { createAccessRepository } from './features/access/access.repository.js';
 import { createAccessService } from './features/access/access.service.js';
 import { createExploitationLogRepository } from './features/access/exploitation-log.repository.js';
 import { createExploitationLogService } from './features/access/exploitation-log.service.js';
+import { createApiKeysRepository } from './features/api-keys/api-keys.repository.js';
+import { createApiKeysService } from './features/api-keys/api-keys.service.js';
 import { createAssociationsRepository } from './features/associations/associations.repository.js';
 import { createAssociationsService } from './features/associations/associations.service.js';
 import { createAuditRepository } from './features/audit/audit.repository.js';
@@ -153,6 +155,8 @@ export function createServices({ db, config, clock, logger }: ServiceDeps) {
     // Every fee-bearing export gets its ledger row in the log row's transaction.
     onExport: (trx, e) => fees.chargeExport(trx, e),
   });
+  // API keys (issue 17 item 3): their scope is the organisation's effective access.
+  const apiKeys = createApiKeysService({ db, repo: createApiKeysRepository(db), audit, clock, access });
   const mailer = createMailer(config.mail);
   const noticeMailRepo = createNoticeMailRepository(db);
   const noticeEmail = createNoticeEmailService({ db, repo: noticeMailRepo, audit, clock, secret: config.session.secret, mailer });
@@ -191,6 +195,7 @@ export function createServices({ db, config, clock, logger }: ServiceDeps) {
   return {
     users,
     access,
+    apiKeys,
     exploitationLog,
     audit,
     auditLog,

@@ -90,6 +90,9 @@ export const paths = Object.freeze({
     officers: () => `${EXPLOITER}/can-bo`,
     removeOfficer: (id: number) => `${EXPLOITER}/can-bo/${seg(id)}/khoa`,
     renewal: () => `${EXPLOITER}/gia-han`,
+    /** The organisation manager's API keys (issue 17 item 3). */
+    apiKeys: (...query: Query[]) => `${EXPLOITER}/khoa-api${queryString(...query)}`,
+    revokeApiKey: (id: number) => `${EXPLOITER}/khoa-api/${seg(id)}/thu-hoi`,
     associationReaders: () => `${OFFICER}/khai-thac`,
     registrations: (...query: Query[]) => `${ADMIN}/dang-ky-khai-thac${queryString(...query)}`,
     registration: (id: number) => `${ADMIN}/dang-ky-khai-thac/${seg(id)}`,

@@ -8,7 +8,8 @@ import { ForbiddenError } from '../lib/errors.js';
 import { hasAnyRole, needsMfa, type Role } from '../lib/roles.js';
 import { paths } from '../lib/urls.js';
 
-export type GuardSpec = { kind: 'public' } | { kind: 'login' } | { kind: 'roles'; roles: readonly Role[] };
+/** `api_key`: the data API's bearer key (features/api-keys), no session. */
+export type GuardSpec = { kind: 'public' } | { kind: 'login' } | { kind: 'roles'; roles: readonly Role[] } | { kind: 'api_key' };
 export type GuardedHandler = RequestHandler & { guard: GuardSpec };
 
 /** Declares a handler as a route's guard (for guards with extra rules, e.g. a bearer token for /metrics). */

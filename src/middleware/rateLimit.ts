@@ -2,7 +2,7 @@
  * Per-IP limiter for the login steps (RELIABILITY check 5). `req.ip` honours TRUST_PROXY only, so a forged
  * X-Forwarded-For does not give an attacker a fresh budget.
  */
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import type { Config } from '../config.js';
 
@@ -40,6 +40,29 @@ export function registrationRateLimiter(config: Pick<Config, 'accessRegistration
         title: 'Quá nhiều yêu cầu',
         status: 429,
         message: 'Bạn đã gửi quá nhiều phiếu đăng ký hoặc yêu cầu tra cứu từ địa chỉ này. Vui lòng thử lại sau.',
+        requestId: String(req.id ?? ''),
+      });
+    },
+  });
+}
+
+/**
+ * Per-key limiter of the data API (/api/v1, issue 17 item 3): `keyOf` names the authenticated key (the bearer guard
+ * has run before it), so each key has its own budget whatever address it calls from. Memory store, like the
+ * limiters above. The answer is JSON: 429 with Retry-After (seconds) and the draft-7 RateLimit headers.
+ */
+export function apiKeyRateLimiter(config: Pick<Config, 'apiKeys'>, keyOf: (req: Request) => string): RequestHandler {
+  return rateLimit({
+    windowMs: config.apiKeys.rateWindowMs,
+    limit: config.apiKeys.rateLimit,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    validate: { xForwardedForHeader: false, trustProxy: false },
+    keyGenerator: keyOf,
+    handler: (req, res, _next, options) => {
+      res.status(options.statusCode).json({
+        error: 'rate_limited',
+        message: `Khóa API đã gọi quá ${config.apiKeys.rateLimit} lần trong ${Math.round(config.apiKeys.rateWindowMs / 1000)} giây. Vui lòng thử lại sau.`,
         requestId: String(req.id ?? ''),
       });
     },

@@ -201,3 +201,39 @@ describe('exploiters', () => {
     await context.close();
   });
 });
+
+describe('API keys (issue 17 item 3)', () => {
+  it("the organisation's manager creates a key, the API answers it within the grant, and refuses it once revoked", async () => {
+    const context = await newContext(browser, app);
+    const page = await context.newPage();
+    await signIn(page, app, 'org.manager', false);
+    await page.goto('/khai-thac/');
+    await Promise.all([page.waitForURL(/\/khai-thac\/khoa-api$/), page.click('#lien-ket-khoa-api')]);
+    await checkPage(page, 'api-keys');
+    await page.fill('#label', 'Hệ thống báo cáo thử');
+    await page.click('#tao-khoa button[type="submit"]');
+    await expect.poll(() => page.locator('#khoa-moi').count()).toBe(1);
+    await checkPage(page, 'api-keys-created');
+    const key = await page.inputValue('#khoa-api-moi');
+    expect(key).toMatch(/^csdlhoi_[0-9a-f]{10}_/);
+    // Over HTTP, as the organisation's system calls it: no session, the key in the Authorization header.
+    const call = (path: string) => fetch(`${app.baseUrl}${path}`, { headers: { Authorization: `Bearer ${key}` } });
+    const scope = await call('/api/v1/bao-cao');
+    expect(scope.status).toBe(200);
+    expect(scope.headers.get('set-cookie')).toBeNull();
+    // The demo organisation's grant covers reports a, b, c, e and l, not d.
+    const keys = ((await scope.json()) as { data: Array<{ key: string }> }).data.map((c) => c.key);
+    expect(keys).toEqual(['a', 'b', 'c', 'e', 'l']);
+    expect((await call('/api/v1/bao-cao/b')).status).toBe(200);
+    expect((await call('/api/v1/bao-cao/d')).status).toBe(403);
+    // Revoked through the confirmation page: the next call is refused.
+    await page.goto('/khai-thac/khoa-api');
+    await Promise.all([page.waitForURL(/\/thu-hoi$/), page.locator('#danh-sach-khoa a.btn-outline-danger').first().click()]);
+    await checkPage(page, 'api-keys-revoke');
+    await Promise.all([page.waitForURL(/\/khai-thac\/khoa-api$/), page.click('main form button.btn-danger')]);
+    const refused = await call('/api/v1/bao-cao');
+    expect(refused.status).toBe(401);
+    expect(((await refused.json()) as { message: string }).message).toBe('Khóa API đã bị thu hồi.');
+    await context.close();
+  });
+});

@@ -12,7 +12,8 @@ import { type Agent, agent, csrfToken, login } from '../helpers/http.js';
 import { listRoutes } from '../helpers/routes.js';
 import { createUser, type TestUser } from '../helpers/users.js';
 
-type Access = 'public' | readonly Role[];
+/** `api_key`: the data API (/api/v1, issue 17): a bearer key, no session; without a key everyone gets 401. */
+type Access = 'public' | 'api_key' | readonly Role[];
 
 const STAFF: readonly Role[] = ['ngo_staff', 'ngo_lead', 'it_admin', 'leader'];
 const REGISTER_READ: readonly Role[] = ['ngo_staff', 'ngo_lead', 'leader'];
@@ -157,6 +158,14 @@ const MATRIX: Record<string, Access> = {
   'GET /quan-tri/phi/:id/sua': ['ngo_lead'],
   'POST /quan-tri/phi/:id/sua': ['ngo_lead'],
   'GET /khai-thac/phi': ['org_manager'],
+  // API keys (issue 17 item 3): the organisation's manager creates and revokes them; the API itself takes a key.
+  'GET /khai-thac/khoa-api': ['org_manager'],
+  'POST /khai-thac/khoa-api': ['org_manager'],
+  'GET /khai-thac/khoa-api/:id/thu-hoi': ['org_manager'],
+  'POST /khai-thac/khoa-api/:id/thu-hoi': ['org_manager'],
+  'GET /api/v1/bao-cao': 'api_key',
+  'GET /api/v1/bao-cao/:category': 'api_key',
+  'GET /api/v1/hoi/:code': 'api_key',
   // Violations (R-8.10): staff record, the lead decides the action.
   'GET /quan-tri/vi-pham': REGISTER_EDIT,
   'GET /quan-tri/vi-pham/moi': REGISTER_EDIT,
@@ -247,6 +256,7 @@ function urlFor(path: string): string {
 
 function allowed(access: Access, role: Role | null): boolean {
   if (access === 'public') return true;
+  if (access === 'api_key') return false;
   return role !== null && access.includes(role);
 }
 
@@ -286,7 +296,9 @@ describe('role × route matrix (check 11)', () => {
       const access = MATRIX[key] as Access;
       const { url, res } = await send(a, key, token);
       const loc = String(res.headers.location ?? '');
-      if (allowed(access, null)) {
+      if (access === 'api_key') {
+        if (res.status !== 401) wrong.push(`${key}: ${res.status}, expected 401 without an API key`);
+      } else if (allowed(access, null)) {
         if (res.status === 403 || res.status >= 500 || loc.startsWith('/dang-nhap?tiep=')) wrong.push(`${key}: ${res.status} ${loc}`);
       } else {
         const tiep = key.startsWith('GET ') ? encodeURIComponent(url) : encodeURIComponent('/');
@@ -304,7 +316,10 @@ describe('role × route matrix (check 11)', () => {
     for (const key of orderedKeys()) {
       const { res } = await send(a, key, token);
       const loc = String(res.headers.location ?? '');
-      if (allowed(MATRIX[key] as Access, role)) {
+      if (MATRIX[key] === 'api_key') {
+        // A session is no key: the API answers 401 to every signed-in role alike.
+        if (res.status !== 401) wrong.push(`${key}: ${res.status}, expected 401 without an API key`);
+      } else if (allowed(MATRIX[key] as Access, role)) {
         if (res.status === 403 || res.status >= 500 || loc.startsWith('/dang-nhap?tiep='))
           wrong.push(`${key}: ${res.status} ${loc}, expected allowed`);
       } else if (res.status !== 403) {

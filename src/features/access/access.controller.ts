@@ -40,7 +40,13 @@ export const STATUS_LABELS: Record<string, string> = {
   approved: 'Đã chấp thuận',
   refused: 'Không chấp thuận',
 };
-export const FORMAT_LABELS: Record<string, string> = { html: 'Xem trên trang', csv: 'Tải CSV', xlsx: 'Tải Excel', print: 'Bản in' };
+export const FORMAT_LABELS: Record<string, string> = {
+  html: 'Xem trên trang',
+  csv: 'Tải CSV',
+  xlsx: 'Tải Excel',
+  print: 'Bản in',
+  api: 'Qua API',
+};
 const KIND_LABELS: Record<string, string> = { organisation: 'Tổ chức', person: 'Cá nhân' };
 const REQUEST_LABELS: Record<string, string> = { add_officer: 'Bổ sung cán bộ khai thác', renewal: 'Gia hạn quyền khai thác' };
 

@@ -87,6 +87,16 @@ export interface AccessStateRow {
 
 export const PAGE = 50;
 
+/** The current grants of the organisation in `organisationColumn`, as a JSON array ordered by expiry. */
+function currentGrantsJson(db: Knex, organisationColumn: 'u.organisation_id' | 'o.id', now: Date) {
+  return db.raw(
+    `COALESCE((SELECT json_agg(json_build_object('id', g.id, 'categories', g.categories, 'personal', g.personal, 'expires_at', g.expires_at) ORDER BY g.expires_at)
+       FROM access_grants g
+      WHERE g.organisation_id = ${organisationColumn} AND g.revoked_at IS NULL AND g.valid_from <= ? AND g.expires_at > ?), '[]'::json) AS grants`,
+    [now, now],
+  );
+}
+
 /** Registrations: the public form's rows, their references and the lead's decision. */
 function registrationQueries(db: Knex) {
   return {
@@ -254,12 +264,22 @@ function grantQueries(db: Knex) {
           'u.suspended_until as user_suspended_until',
           'o.suspended_until as org_suspended_until',
           'o.access_revoked_at as org_access_revoked_at',
-          db.raw(
-            `COALESCE((SELECT json_agg(json_build_object('id', g.id, 'categories', g.categories, 'personal', g.personal, 'expires_at', g.expires_at) ORDER BY g.expires_at)
-               FROM access_grants g
-              WHERE g.organisation_id = u.organisation_id AND g.revoked_at IS NULL AND g.valid_from <= ? AND g.expires_at > ?), '[]'::json) AS grants`,
-            [now, now],
-          ),
+          currentGrantsJson(db, 'u.organisation_id', now),
+        );
+      if (!row) return undefined;
+      const grants = typeof row.grants === 'string' ? JSON.parse(row.grants) : row.grants;
+      return { ...row, grants };
+    },
+    /** The same state for an organisation as a whole (its API keys, issue 17): no user suspension applies. */
+    async organisationAccessState(organisationId: number, now: Date): Promise<AccessStateRow | undefined> {
+      const row = await db('organisations as o')
+        .where('o.id', organisationId)
+        .first<AccessStateRow>(
+          'o.id as organisation_id',
+          db.raw('NULL::timestamptz AS user_suspended_until'),
+          'o.suspended_until as org_suspended_until',
+          'o.access_revoked_at as org_access_revoked_at',
+          currentGrantsJson(db, 'o.id', now),
         );
       if (!row) return undefined;
       const grants = typeof row.grants === 'string' ? JSON.parse(row.grants) : row.grants;

@@ -82,6 +82,8 @@ export const ACTION_LABELS: Readonly<Record<string, string>> = {
   'access_request.refuse': 'Từ chối đề nghị của tổ chức khai thác',
   'access.officer_remove': 'Khóa tài khoản cán bộ khai thác',
   'access_grant.revoke': 'Thu hồi quyền khai thác',
+  'api_key.create': 'Tạo khóa API của tổ chức khai thác',
+  'api_key.revoke': 'Thu hồi khóa API của tổ chức khai thác',
   // Fees and violations.
   'fee_schedule.create': 'Thêm mức phí',
   'fee_schedule.update': 'Sửa mức phí',
@@ -164,6 +166,7 @@ export const TARGET_TYPES: ReadonlyArray<{ type: string; label: string; id: 'num
   { type: 'access_request', label: 'Đề nghị của tổ chức khai thác', id: 'number' },
   { type: 'access_grant', label: 'Quyền khai thác', id: 'number' },
   { type: 'organisation', label: 'Tổ chức khai thác', id: 'number' },
+  { type: 'api_key', label: 'Khóa API', id: 'number' },
   { type: 'fee_schedule', label: 'Mức phí', id: 'number' },
   { type: 'violation', label: 'Vi phạm', id: 'number' },
   { type: 'legal_document', label: 'Văn bản về hội', id: 'number' },

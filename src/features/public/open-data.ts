@@ -5,6 +5,7 @@
  */
 import { neutralise } from '../../lib/excel.js';
 import { formatDate } from '../../lib/format.js';
+import { API_SCHEMAS, API_SECURITY_SCHEMES, API_TAG, apiPaths } from '../api-keys/api.openapi.js';
 import { type PublicRegime, SCOPES } from '../register-form/definition.js';
 import { PUBLIC_REGIMES, type PublicField, type PublicRecord, type PublicValue } from './public-fields.js';
 
@@ -110,14 +111,22 @@ export function openApi(regime: PublicRegime, fields: readonly PublicField[], se
     info: {
       title: 'Dữ liệu mở — Cơ sở dữ liệu hội và tổ chức phi chính phủ (Bộ Nội vụ)',
       version: '1.0.0',
-      description: `Thông tin công khai của các hội đã được công bố. Chế độ công khai: ${PUBLIC_REGIMES[regime].label}. ${PUBLIC_REGIMES[regime].description}`,
+      description: `Thông tin công khai của các hội đã được công bố. Chế độ công khai: ${PUBLIC_REGIMES[regime].label}. ${PUBLIC_REGIMES[regime].description} Các đường dẫn /api/v1 dành cho tổ chức, cá nhân được cấp quyền khai thác (khóa API).`,
+      license: {
+        name: 'Dữ liệu mở: sử dụng tự do, ghi rõ nguồn (Bộ Nội vụ); API khai thác: theo quyền khai thác được cấp',
+        url: `${serverUrl ?? ''}/huong-dan/cong-chung`,
+      },
     },
-    ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
+    // No PUBLIC_URL configured: the server is the one that served this description.
+    servers: [{ url: serverUrl ?? '/', description: 'Cơ sở dữ liệu hội và tổ chức phi chính phủ' }],
+    tags: [{ name: 'du-lieu-mo', description: 'Dữ liệu mở, không cần đăng nhập.' }, API_TAG],
     paths: {
       '/du-lieu-mo/hoi.json': {
         get: {
+          tags: ['du-lieu-mo'],
           summary: 'Danh sách hội công khai (JSON)',
           operationId: 'listAssociationsJson',
+          security: [],
           parameters: FILTER_PARAMETERS,
           responses: {
             '200': {
@@ -131,8 +140,10 @@ export function openApi(regime: PublicRegime, fields: readonly PublicField[], se
       },
       '/du-lieu-mo/hoi.csv': {
         get: {
+          tags: ['du-lieu-mo'],
           summary: 'Danh sách hội công khai (CSV, UTF-8 có BOM, tiêu đề cột tiếng Việt)',
           operationId: 'listAssociationsCsv',
+          security: [],
           parameters: FILTER_PARAMETERS,
           responses: {
             '200': { description: 'Cùng các hội và các trường như bản JSON.', content: { 'text/csv': { schema: { type: 'string' } } } },
@@ -140,9 +151,12 @@ export function openApi(regime: PublicRegime, fields: readonly PublicField[], se
           },
         },
       },
+      ...apiPaths(),
     },
     components: {
+      securitySchemes: API_SECURITY_SCHEMES,
       schemas: {
+        ...API_SCHEMAS,
         Association: {
           type: 'object',
           required: fields.map((f) => f.key),
