@@ -41,6 +41,9 @@ import { createLegalDocumentsRepository } from './features/legal-documents/legal
 import { createLegalDocumentsService } from './features/legal-documents/legal-documents.service.js';
 import { createNotificationsRepository } from './features/notifications/notifications.repository.js';
 import { createNotificationsService } from './features/notifications/notifications.service.js';
+import { createPersonalDataRepository } from './features/personal-data/personal-data.repository.js';
+import { createPersonalDataService } from './features/personal-data/personal-data.service.js';
+import { createSubjectRepository } from './features/personal-data/personal-data.subject.repository.js';
 import { createPublicRepository } from './features/public/public.repository.js';
 import { createPublicService } from './features/public/public.service.js';
 import { createIndexRepository } from './features/public/search/index.repository.js';
@@ -181,6 +184,14 @@ export function createServices({ db, config, clock, logger }: ServiceDeps) {
   });
   const auditLog = createAuditLogService({ repo: createAuditLogRepository(db), audit });
   const incidents = createIncidentsService({ db, repo: createIncidentsRepository(db), audit, notifications, clock });
+  const personalData = createPersonalDataService({
+    db,
+    repo: createPersonalDataRepository(db),
+    subjects: createSubjectRepository(db),
+    audit,
+    notifications,
+    clock,
+  });
   return {
     users,
     access,
@@ -209,6 +220,7 @@ export function createServices({ db, config, clock, logger }: ServiceDeps) {
     itCentre,
     incidents,
     imports,
+    personalData,
   };
 }
 

@@ -15,6 +15,8 @@ import { createCongressAlertsRepository } from '../features/jobs/congress-alerts
 import { createCyclesRepository } from '../features/jobs/cycles.repository.js';
 import { createQuarterlyCycleJob } from '../features/jobs/quarterly-cycle.job.js';
 import type { NotificationsService } from '../features/notifications/notifications.service.js';
+import { createPersonalDataRemindersJob } from '../features/personal-data/personal-data-reminders.job.js';
+import { createPersonalDataRepository } from '../features/personal-data/personal-data.repository.js';
 import type { Clock } from '../lib/clock.js';
 import type { Mailer } from '../lib/mailer.js';
 import type { JobDefinition } from './job.js';
@@ -57,6 +59,7 @@ export function createJobs({ db, config, clock, notifications, mailer, follows }
     createQuarterlyCycleJob({ db, cycles: createCyclesRepository(db), notifications, mailer, clock, publicUrl: config.publicUrl }),
     createCongressAlertsJob({ db, alerts: createCongressAlertsRepository(db), notifications, clock }),
     createAnnualReportReminderJob({ db, notifications }),
+    createPersonalDataRemindersJob({ db, repo: createPersonalDataRepository(db), notifications, clock }),
     scheduledBackupJob,
     drillJob,
     ...(follows
