@@ -24,10 +24,27 @@ export async function up(knex: Knex): Promise<void> {
     CHECK (request_type IN ('access','correction','deletion','objection'))`);
   await knex.raw('ALTER TABLE personal_data_deadlines ADD CONSTRAINT personal_data_deadlines_days_range CHECK (days BETWEEN 1 AND 90)');
   await knex('personal_data_deadlines').insert([
-    { request_type: 'access', days: 3, legal_basis: 'Luật Bảo vệ dữ liệu cá nhân số 91/2025/QH15: cung cấp dữ liệu cá nhân trong 72 giờ (giá trị mặc định, cần đối chiếu nghị định hướng dẫn).' },
-    { request_type: 'correction', days: 3, legal_basis: 'Luật Bảo vệ dữ liệu cá nhân số 91/2025/QH15: chỉnh sửa dữ liệu cá nhân trong 72 giờ (giá trị mặc định).' },
-    { request_type: 'deletion', days: 3, legal_basis: 'Luật Bảo vệ dữ liệu cá nhân số 91/2025/QH15: xóa dữ liệu cá nhân trong 72 giờ khi luật cho phép (giá trị mặc định).' },
-    { request_type: 'objection', days: 3, legal_basis: 'Luật Bảo vệ dữ liệu cá nhân số 91/2025/QH15: phản đối, hạn chế xử lý trong 72 giờ (giá trị mặc định).' },
+    {
+      request_type: 'access',
+      days: 3,
+      legal_basis:
+        'Luật Bảo vệ dữ liệu cá nhân số 91/2025/QH15: cung cấp dữ liệu cá nhân trong 72 giờ (giá trị mặc định, cần đối chiếu nghị định hướng dẫn).',
+    },
+    {
+      request_type: 'correction',
+      days: 3,
+      legal_basis: 'Luật Bảo vệ dữ liệu cá nhân số 91/2025/QH15: chỉnh sửa dữ liệu cá nhân trong 72 giờ (giá trị mặc định).',
+    },
+    {
+      request_type: 'deletion',
+      days: 3,
+      legal_basis: 'Luật Bảo vệ dữ liệu cá nhân số 91/2025/QH15: xóa dữ liệu cá nhân trong 72 giờ khi luật cho phép (giá trị mặc định).',
+    },
+    {
+      request_type: 'objection',
+      days: 3,
+      legal_basis: 'Luật Bảo vệ dữ liệu cá nhân số 91/2025/QH15: phản đối, hạn chế xử lý trong 72 giờ (giá trị mặc định).',
+    },
   ]);
 
   await knex.schema.createTable('personal_data_requests', (t) => {
@@ -57,7 +74,9 @@ export async function up(knex: Knex): Promise<void> {
     t.timestamp('updated_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
     t.index(['received_at']);
   });
-  await knex.raw(`ALTER TABLE personal_data_requests ADD CONSTRAINT personal_data_requests_channel_known CHECK (channel IN ('web','paper'))`);
+  await knex.raw(
+    `ALTER TABLE personal_data_requests ADD CONSTRAINT personal_data_requests_channel_known CHECK (channel IN ('web','paper'))`,
+  );
   await knex.raw(`ALTER TABLE personal_data_requests ADD CONSTRAINT personal_data_requests_state_known
     CHECK (state IN ('received','verifying','in_progress','answered','refused'))`);
   await knex.raw(`ALTER TABLE personal_data_requests ADD CONSTRAINT personal_data_requests_refusal_reason

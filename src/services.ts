@@ -69,6 +69,16 @@ export interface ServiceDeps {
   logger: Logger;
 }
 
+/** Personal-data requests (issue 17 item 1): its service with its two repositories. */
+function personalDataService(deps: {
+  db: Knex;
+  audit: ReturnType<typeof createAuditService>;
+  notifications: ReturnType<typeof createNotificationsService>;
+  clock: Clock;
+}) {
+  return createPersonalDataService({ ...deps, repo: createPersonalDataRepository(deps.db), subjects: createSubjectRepository(deps.db) });
+}
+
 export function createServices({ db, config, clock, logger }: ServiceDeps) {
   const users = createUsersRepository(db);
   const audit = createAuditService(createAuditRepository(db));
@@ -184,14 +194,7 @@ export function createServices({ db, config, clock, logger }: ServiceDeps) {
   });
   const auditLog = createAuditLogService({ repo: createAuditLogRepository(db), audit });
   const incidents = createIncidentsService({ db, repo: createIncidentsRepository(db), audit, notifications, clock });
-  const personalData = createPersonalDataService({
-    db,
-    repo: createPersonalDataRepository(db),
-    subjects: createSubjectRepository(db),
-    audit,
-    notifications,
-    clock,
-  });
+  const personalData = personalDataService({ db, audit, notifications, clock });
   return {
     users,
     access,

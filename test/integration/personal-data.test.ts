@@ -51,7 +51,10 @@ describe('personal-data requests (issue 17 item 1)', () => {
   async function submitPublic(fields: Record<string, string>) {
     const a = agent(t);
     const token = await csrfToken(a, FORM);
-    return a.post(FORM).type('form').send({ _csrf: token, ...fields });
+    return a
+      .post(FORM)
+      .type('form')
+      .send({ _csrf: token, ...fields });
   }
 
   async function latestRequest() {
@@ -61,7 +64,10 @@ describe('personal-data requests (issue 17 item 1)', () => {
   async function post(a: Agent, page: string, action: string, fields: Record<string, string>) {
     const html = await a.get(page);
     expect(html.status, `GET ${page}`).toBe(200);
-    return a.post(action).type('form').send({ _csrf: csrfFrom(html.text), ...fields });
+    return a
+      .post(action)
+      .type('form')
+      .send({ _csrf: csrfFrom(html.text), ...fields });
   }
 
   beforeAll(async () => {
@@ -132,10 +138,16 @@ describe('personal-data requests (issue 17 item 1)', () => {
     expect(new Date(row.due_at).getTime() - new Date(row.received_at).getTime()).toBe(3 * DAY);
     const links = await t.db.knex('personal_data_request_associations').where({ request_id: row.id }).pluck('association_id');
     expect(links).toEqual([assocA.id]);
-    const notified = await t.db.knex('notifications').where({ dedupe_key: `personal-data:${row.id}:received` }).pluck('user_id');
+    const notified = await t.db
+      .knex('notifications')
+      .where({ dedupe_key: `personal-data:${row.id}:received` })
+      .pluck('user_id');
     expect(notified).toEqual(expect.arrayContaining([staff.id, officerA.id]));
     expect(notified).not.toContain(officerB.id);
-    const audit = await t.db.knex('audit_events').where({ action: 'personal_data_request.create', target_id: String(row.id) }).first();
+    const audit = await t.db
+      .knex('audit_events')
+      .where({ action: 'personal_data_request.create', target_id: String(row.id) })
+      .first();
     expect(audit?.actor_user_id).toBeNull();
   });
 
@@ -218,17 +230,25 @@ describe('personal-data requests (issue 17 item 1)', () => {
     expect(noReason.text).toContain('Hãy nêu lý do từ chối');
     expect((await t.db.knex('personal_data_requests').where({ id: r.id }).first()).state).toBe('received');
     expect((await move({ to: 'verifying' })).status).toBe(303);
-    expect((await post(staffAgent, page, `${page}/xac-minh`, { verification_method: 'Gọi lại số điện thoại trong hồ sơ' })).status).toBe(303);
+    expect((await post(staffAgent, page, `${page}/xac-minh`, { verification_method: 'Gọi lại số điện thoại trong hồ sơ' })).status).toBe(
+      303,
+    );
     expect((await move({ to: 'in_progress' })).status).toBe(303);
     const noAnswer = await move({ to: 'answered', answer_text: '' });
     expect(noAnswer.status).toBe(400);
     expect(noAnswer.text).toContain('Hãy nhập nội dung trả lời.');
-    expect((await move({ to: 'answered', answer_text: 'Vụ đã xóa số điện thoại của Ông/Bà khỏi hồ sơ.', letter_number: '125/TCPCP-DLCN' })).status).toBe(303);
+    expect(
+      (await move({ to: 'answered', answer_text: 'Vụ đã xóa số điện thoại của Ông/Bà khỏi hồ sơ.', letter_number: '125/TCPCP-DLCN' }))
+        .status,
+    ).toBe(303);
     const final = await t.db.knex('personal_data_requests').where({ id: r.id }).first();
     expect(final.state).toBe('answered');
     expect(final.answered_at).not.toBeNull();
     // Final: nothing further.
-    const after = await staffAgent.post(`${page}/trang-thai`).type('form').send({ _csrf: csrfFrom((await staffAgent.get(page)).text), to: 'refused', refusal_reason: 'x' });
+    const after = await staffAgent
+      .post(`${page}/trang-thai`)
+      .type('form')
+      .send({ _csrf: csrfFrom((await staffAgent.get(page)).text), to: 'refused', refusal_reason: 'x' });
     expect(after.status).toBe(409);
     const events = await t.db.knex('personal_data_request_events').where({ request_id: r.id }).orderBy('id').pluck('kind');
     expect(events).toEqual(['received_web', 'state', 'verified', 'state', 'state']);
@@ -236,7 +256,17 @@ describe('personal-data requests (issue 17 item 1)', () => {
     // The answer letter in the Decree 30 layout.
     const letter = await staffAgent.get(`${page}/van-ban`);
     expect(letter.status).toBe(200);
-    for (const part of ['CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', 'Độc lập - Tự do - Hạnh phúc', 'Số: 125/TCPCP-DLCN', 'V/v trả lời yêu cầu về dữ liệu cá nhân', 'Hà Nội, ngày', 'Kính gửi: Ông/Bà Nguyễn Văn Bình', 'Nơi nhận:', 'VỤ TRƯỞNG', 'Vụ đã xóa số điện thoại']) {
+    for (const part of [
+      'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM',
+      'Độc lập - Tự do - Hạnh phúc',
+      'Số: 125/TCPCP-DLCN',
+      'V/v trả lời yêu cầu về dữ liệu cá nhân',
+      'Hà Nội, ngày',
+      'Kính gửi: Ông/Bà Nguyễn Văn Bình',
+      'Nơi nhận:',
+      'VỤ TRƯỞNG',
+      'Vụ đã xóa số điện thoại',
+    ]) {
       expect(letter.text).toContain(part);
     }
     // No letter while a request is open.
@@ -249,14 +279,42 @@ describe('personal-data requests (issue 17 item 1)', () => {
     // Versions: a snapshot of A naming the person, one of B naming another "Nguyễn Văn Bình", one of C (not concerned).
     const leaderEntry = (name: string, extra: Record<string, unknown>) => ({ full_name: name, position_code: 'PCT', ...extra });
     await t.db.knex('association_versions').insert([
-      { association_id: assocA.id, version: 901, source: 'edit', snapshot: JSON.stringify({ record: {}, lists: { leaders: [leaderEntry('Nguyễn Văn Bình', { birth_year: 1960 }), leaderEntry('Trần Thị Cúc', { birth_year: 1960 })] } }) },
-      { association_id: assocB.id, version: 901, source: 'edit', snapshot: JSON.stringify({ record: {}, lists: { leaders: [leaderEntry('Nguyễn Văn Bình', { birth_year: 1975 })] } }) },
-      { association_id: assocC.id, version: 901, source: 'edit', snapshot: JSON.stringify({ record: {}, lists: { leaders: [leaderEntry('Nguyễn Văn Bình', { birth_year: 1960 })] } }) },
+      {
+        association_id: assocA.id,
+        version: 901,
+        source: 'edit',
+        snapshot: JSON.stringify({
+          record: {},
+          lists: { leaders: [leaderEntry('Nguyễn Văn Bình', { birth_year: 1960 }), leaderEntry('Trần Thị Cúc', { birth_year: 1960 })] },
+        }),
+      },
+      {
+        association_id: assocB.id,
+        version: 901,
+        source: 'edit',
+        snapshot: JSON.stringify({ record: {}, lists: { leaders: [leaderEntry('Nguyễn Văn Bình', { birth_year: 1975 })] } }),
+      },
+      {
+        association_id: assocC.id,
+        version: 901,
+        source: 'edit',
+        snapshot: JSON.stringify({ record: {}, lists: { leaders: [leaderEntry('Nguyễn Văn Bình', { birth_year: 1960 })] } }),
+      },
     ]);
     await t.db.knex('audit_events').insert([
-      { action: 'association.update', target_type: 'association', target_id: assocA.code, details: JSON.stringify({ changed: ['leaders'], name: 'Nguyễn Văn Bình' }) },
+      {
+        action: 'association.update',
+        target_type: 'association',
+        target_id: assocA.code,
+        details: JSON.stringify({ changed: ['leaders'], name: 'Nguyễn Văn Bình' }),
+      },
       { action: 'association.update', target_type: 'association', target_id: assocA.code, details: JSON.stringify({ changed: ['name'] }) },
-      { action: 'association.update', target_type: 'association', target_id: assocC.code, details: JSON.stringify({ name: 'Nguyễn Văn Bình' }) },
+      {
+        action: 'association.update',
+        target_type: 'association',
+        target_id: assocC.code,
+        details: JSON.stringify({ name: 'Nguyễn Văn Bình' }),
+      },
     ]);
     // Not for a request that is not an access request.
     const deletion = await t.db.knex('personal_data_requests').where({ request_type: 'deletion' }).first();
@@ -304,7 +362,10 @@ describe('personal-data requests (issue 17 item 1)', () => {
     const ownIds = own.rows.map((x: { id: number }) => String(x.id));
     expect(ownIds).toContain(String(r.id));
     // Up to the export's own audit row (written after the export was read).
-    const exportRow = await t.db.knex('audit_events').where({ action: 'personal_data_request.subject_export', target_id: String(r.id) }).first();
+    const exportRow = await t.db
+      .knex('audit_events')
+      .where({ action: 'personal_data_request.subject_export', target_id: String(r.id) })
+      .first();
     const audits = await t.db.knex.raw(
       `SELECT id FROM audit_events
         WHERE id < ? AND ((target_type = 'association' AND target_id IN (?, ?) AND details::text LIKE ?)
@@ -316,7 +377,10 @@ describe('personal-data requests (issue 17 item 1)', () => {
     expect(auditIds.length).toBeGreaterThanOrEqual(3);
     expect(body.auditEvents.map((a) => Number(a.id))).toEqual(auditIds);
 
-    const logged = await t.db.knex('audit_events').where({ action: 'personal_data_request.subject_export', target_id: String(r.id) }).first();
+    const logged = await t.db
+      .knex('audit_events')
+      .where({ action: 'personal_data_request.subject_export', target_id: String(r.id) })
+      .first();
     expect(logged?.actor_user_id).toBe(staff.id);
   });
 
@@ -330,7 +394,10 @@ describe('personal-data requests (issue 17 item 1)', () => {
     const paper = await latestRequest();
     expect(paper.channel).toBe('paper');
     expect(paper.created_by).toBe(staff.id);
-    const bad = await post(staffAgent, '/quan-tri/du-lieu-ca-nhan/moi', '/quan-tri/du-lieu-ca-nhan/moi', { ...valid(), received_on: '31/02/2026' });
+    const bad = await post(staffAgent, '/quan-tri/du-lieu-ca-nhan/moi', '/quan-tri/du-lieu-ca-nhan/moi', {
+      ...valid(),
+      received_on: '31/02/2026',
+    });
     expect(bad.status).toBe(400);
     expect(bad.text).toContain('Ngày nhận phải là một ngày có thật');
 
@@ -340,7 +407,9 @@ describe('personal-data requests (issue 17 item 1)', () => {
     expect(overdue.text).toContain('Phạm Thị Dung');
     const byType = await staffAgent.get('/quan-tri/du-lieu-ca-nhan?loai=access');
     expect(byType.text).not.toContain('Phạm Thị Dung');
-    const byDate = await staffAgent.get(`/quan-tri/du-lieu-ca-nhan?tu=${encodeURIComponent(vnDate(now, -11))}&den=${encodeURIComponent(vnDate(now, -9))}`);
+    const byDate = await staffAgent.get(
+      `/quan-tri/du-lieu-ca-nhan?tu=${encodeURIComponent(vnDate(now, -11))}&den=${encodeURIComponent(vnDate(now, -9))}`,
+    );
     expect(byDate.text).toContain('<span id="tong-so">1</span>');
 
     const csv = await staffAgent.get('/quan-tri/du-lieu-ca-nhan.csv?loai=access');
@@ -371,7 +440,9 @@ describe('personal-data requests (issue 17 item 1)', () => {
     const soon = open.filter((r) => new Date(r.due_at).getTime() >= now && new Date(r.due_at).getTime() < now + 2 * DAY);
     expect(run.counts).toMatchObject({ personal_data_overdue: overdue.length, personal_data_due_soon: soon.length });
     expect(overdue.length).toBe(1);
-    const overdueNotice = await t.db.knex('notifications').where({ user_id: staff.id, dedupe_key: `personal-data:${overdue[0].id}:overdue` });
+    const overdueNotice = await t.db
+      .knex('notifications')
+      .where({ user_id: staff.id, dedupe_key: `personal-data:${overdue[0].id}:overdue` });
     expect(overdueNotice).toHaveLength(1);
     // Run again for another day's period: no new notice for the same stage.
     const again = await t.services.jobs.runner.run('personal-data-reminders', { trigger: 'manual', period: 'lan-chay-lai' });

@@ -10,7 +10,10 @@ import type { PersonalDataService } from '../personal-data/personal-data.service
 import type { ReportsService } from '../reports/reports.service.js';
 
 /** The staff and leaders' home shows the headline figures of the reports (R-17.1) with links into them. */
-export function homeRoutes(deps: { reports: Pick<ReportsService, 'dashboard'>; personalData?: Pick<PersonalDataService, 'overdueCount'> }): Router {
+export function homeRoutes(deps: {
+  reports: Pick<ReportsService, 'dashboard'>;
+  personalData?: Pick<PersonalDataService, 'overdueCount'>;
+}): Router {
   const r = Router();
   r.get('/quan-tri/', requireRole('ngo_staff', 'ngo_lead', 'it_admin', 'leader'), async (req, res) => {
     const roles = req.user?.roles ?? [];

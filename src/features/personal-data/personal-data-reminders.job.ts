@@ -40,7 +40,9 @@ export const createPersonalDataRemindersJob = ({ db, repo, notifications, clock 
         const receipt = receiptNumber(r.id, r.received_at);
         counts.personal_data_notices += await notifications.notifyRoles(trx, ['ngo_staff', 'ngo_lead'], {
           kind: overdue ? 'personal_data.overdue' : 'personal_data.due_soon',
-          title: overdue ? `Yêu cầu về dữ liệu cá nhân ${receipt} đã quá hạn trả lời` : `Yêu cầu về dữ liệu cá nhân ${receipt} sắp đến hạn trả lời`,
+          title: overdue
+            ? `Yêu cầu về dữ liệu cá nhân ${receipt} đã quá hạn trả lời`
+            : `Yêu cầu về dữ liệu cá nhân ${receipt} sắp đến hạn trả lời`,
           body: `${TYPE_LABELS[r.request_type]} — ${r.requester_name}. Hạn trả lời: ${formatDateTime(r.due_at)}.`,
           link: paths.personalData.show(r.id),
           dedupeKey: `personal-data:${r.id}:${overdue ? 'overdue' : 'due-soon'}`,

@@ -7,8 +7,8 @@ import { once } from 'node:events';
 import type { Request, Response } from 'express';
 import { actorFromRequest } from '../../lib/auth-context.js';
 import { ConflictError, ValidationError } from '../../lib/errors.js';
-import { fieldErrors, keptValues } from '../../lib/forms.js';
 import { formatDate, vietnamToday } from '../../lib/format.js';
+import { fieldErrors, keptValues } from '../../lib/forms.js';
 import { idParam } from '../../lib/params.js';
 import { paths } from '../../lib/urls.js';
 import { flash } from '../../middleware/locals.js';
@@ -31,7 +31,7 @@ import {
   transitionForm,
   verifyForm,
 } from './personal-data.schemas.js';
-import { isOverdue, type PersonalDataService, PER_PAGE, type Viewer } from './personal-data.service.js';
+import { isOverdue, PER_PAGE, type PersonalDataService, type Viewer } from './personal-data.service.js';
 
 const NOT_FOUND = 'Không tìm thấy yêu cầu này.';
 const LABELS = { typeLabels: TYPE_LABELS, stateLabels: STATE_LABELS, channelLabels: CHANNEL_LABELS, types: REQUEST_TYPES, states: STATES };
@@ -44,7 +44,20 @@ async function write(res: Response, text: string): Promise<boolean> {
   return !res.destroyed;
 }
 
-const CSV_HEADER = ['Số tiếp nhận', 'Loại yêu cầu', 'Kênh', 'Trạng thái', 'Người yêu cầu', 'Hội liên quan', 'Ngày tiếp nhận', 'Hạn trả lời', 'Quá hạn', 'Đã xác minh', 'Ngày trả lời', 'Số văn bản'];
+const CSV_HEADER = [
+  'Số tiếp nhận',
+  'Loại yêu cầu',
+  'Kênh',
+  'Trạng thái',
+  'Người yêu cầu',
+  'Hội liên quan',
+  'Ngày tiếp nhận',
+  'Hạn trả lời',
+  'Quá hạn',
+  'Đã xác minh',
+  'Ngày trả lời',
+  'Số văn bản',
+];
 
 function csvCells(r: RequestListRow, now: Date): string[] {
   return [
@@ -177,7 +190,13 @@ function registerPages(service: PersonalDataService) {
 
     async deadlines(_req: Request, res: Response) {
       const rows = await service.deadlines();
-      res.render('personal-data/deadlines', { title: 'Thời hạn giải quyết yêu cầu về dữ liệu cá nhân', rows, values: {}, errors: {}, ...LABELS });
+      res.render('personal-data/deadlines', {
+        title: 'Thời hạn giải quyết yêu cầu về dữ liệu cá nhân',
+        rows,
+        values: {},
+        errors: {},
+        ...LABELS,
+      });
     },
 
     async saveDeadlines(req: Request, res: Response) {
@@ -194,14 +213,28 @@ function registerPages(service: PersonalDataService) {
       }
       const days = Object.fromEntries(REQUEST_TYPES.map((t) => [t, parsed.data[`days_${t}`]])) as Record<RequestType, number>;
       const changed = await service.updateDeadlines(actorFromRequest(req), days);
-      flash(req, 'success', changed > 0 ? `Đã lưu thời hạn (${changed} loại yêu cầu thay đổi). Thời hạn mới áp dụng cho yêu cầu tiếp nhận từ nay.` : 'Không có thay đổi.');
+      flash(
+        req,
+        'success',
+        changed > 0
+          ? `Đã lưu thời hạn (${changed} loại yêu cầu thay đổi). Thời hạn mới áp dụng cho yêu cầu tiếp nhận từ nay.`
+          : 'Không có thay đổi.',
+      );
       res.redirect(303, paths.personalData.deadlines());
     },
   };
 }
 
 function requestPages(service: PersonalDataService) {
-  async function showPage(req: Request, res: Response, id: number, officer: boolean, status = 200, errors: Record<string, string> = {}, values: Record<string, string> = {}) {
+  async function showPage(
+    req: Request,
+    res: Response,
+    id: number,
+    officer: boolean,
+    status = 200,
+    errors: Record<string, string> = {},
+    values: Record<string, string> = {},
+  ) {
     const data = await service.show(viewer(req), id);
     res.status(status).render('personal-data/show', {
       title: `Yêu cầu ${data.receipt}`,
@@ -224,7 +257,8 @@ function requestPages(service: PersonalDataService) {
     try {
       await service.verify(viewer(req), id, parsed.data.verification_method);
     } catch (err) {
-      if (err instanceof ConflictError) return showPage(req, res, id, officer, 409, { verification_method: err.publicMessage }, keptValues(req.body));
+      if (err instanceof ConflictError)
+        return showPage(req, res, id, officer, 409, { verification_method: err.publicMessage }, keptValues(req.body));
       throw err;
     }
     flash(req, 'success', 'Đã ghi kết quả xác minh danh tính người yêu cầu.');

@@ -60,7 +60,8 @@ export interface LinkedAssociation {
 
 const OPEN = ['received', 'verifying', 'in_progress'];
 
-export function createPersonalDataRepository(db: Knex) {
+/** The register: filtered pages, the CSV's batches, the overdue count and the reminders' selection. */
+function registerQueries(db: Knex) {
   function applyFilters(q: Knex.QueryBuilder, f: ListFilters, now: Date): Knex.QueryBuilder {
     if (f.state) q.where('r.state', f.state);
     if (f.type) q.where('r.request_type', f.type);
@@ -88,10 +89,51 @@ export function createPersonalDataRepository(db: Knex) {
     );
 
   return {
+    async list(f: ListFilters, now: Date, page: number, perPage: number): Promise<{ rows: RequestListRow[]; total: number }> {
+      const [count] = await applyFilters(db('personal_data_requests as r'), f, now).count<{ n: string | number }[]>({ n: '*' });
+      const rows = await withNames(applyFilters(db('personal_data_requests as r'), f, now))
+        .orderBy('r.received_at', 'desc')
+        .orderBy('r.id', 'desc')
+        .limit(perPage)
+        .offset((page - 1) * perPage);
+      return { rows, total: Number(count?.n ?? 0) };
+    },
+
+    /** Every filtered row, oldest first, in batches by id (the streamed CSV). */
+    async *batches(f: ListFilters, now: Date, size = 500): AsyncGenerator<RequestListRow[]> {
+      let after = 0;
+      for (;;) {
+        const rows: RequestListRow[] = await withNames(applyFilters(db('personal_data_requests as r'), f, now).where('r.id', '>', after))
+          .orderBy('r.id', 'asc')
+          .limit(size);
+        if (rows.length === 0) return;
+        yield rows;
+        after = (rows.at(-1) as RequestListRow).id;
+        if (rows.length < size) return;
+      }
+    },
+
+    async overdueCount(now: Date): Promise<number> {
+      const [row] = await db('personal_data_requests')
+        .whereIn('state', OPEN)
+        .where('due_at', '<', now)
+        .count<{ n: string | number }[]>({ n: '*' });
+      return Number(row?.n ?? 0);
+    },
+
+    /** Open requests due before `until` (overdue ones included), at most `limit`, earliest first. */
+    dueBefore(until: Date, limit: number): Promise<RequestRow[]> {
+      return db<RequestRow>('personal_data_requests').whereIn('state', OPEN).where('due_at', '<', until).orderBy('due_at').limit(limit);
+    },
+  };
+}
+
+export function createPersonalDataRepository(db: Knex) {
+  return {
     deadlines(trx: Knex = db): Promise<DeadlineRow[]> {
-      return trx<DeadlineRow>('personal_data_deadlines').select('*').orderByRaw(
-        `array_position(ARRAY['access','correction','deletion','objection'], request_type)`,
-      );
+      return trx<DeadlineRow>('personal_data_deadlines')
+        .select('*')
+        .orderByRaw(`array_position(ARRAY['access','correction','deletion','objection'], request_type)`);
     },
 
     deadline(trx: Knex, type: RequestType): Promise<DeadlineRow | undefined> {
@@ -113,17 +155,47 @@ export function createPersonalDataRepository(db: Knex) {
         .limit(2);
     },
 
-    async insert(trx: Knex, row: Omit<RequestRow, 'id' | 'updated_at' | 'state' | 'verified_at' | 'verified_by' | 'verification_method' | 'answer_text' | 'refusal_reason' | 'answered_at' | 'letter_number'>): Promise<RequestRow> {
-      const [inserted] = await trx('personal_data_requests').insert({ ...row, state: 'received', updated_at: row.received_at }).returning('*');
+    async insert(
+      trx: Knex,
+      row: Omit<
+        RequestRow,
+        | 'id'
+        | 'updated_at'
+        | 'state'
+        | 'verified_at'
+        | 'verified_by'
+        | 'verification_method'
+        | 'answer_text'
+        | 'refusal_reason'
+        | 'answered_at'
+        | 'letter_number'
+      >,
+    ): Promise<RequestRow> {
+      const [inserted] = await trx('personal_data_requests')
+        .insert({ ...row, state: 'received', updated_at: row.received_at })
+        .returning('*');
       return inserted as RequestRow;
     },
 
     async link(trx: Knex, requestId: number, associationIds: readonly number[]): Promise<void> {
       if (associationIds.length === 0) return;
-      await trx('personal_data_request_associations').insert(associationIds.map((association_id) => ({ request_id: requestId, association_id })));
+      await trx('personal_data_request_associations').insert(
+        associationIds.map((association_id) => ({ request_id: requestId, association_id })),
+      );
     },
 
-    async event(trx: Knex, e: { request_id: number; at: Date; actor_user_id: number | null; kind: string; from_state?: string | null; to_state?: string | null; note?: string | null }): Promise<void> {
+    async event(
+      trx: Knex,
+      e: {
+        request_id: number;
+        at: Date;
+        actor_user_id: number | null;
+        kind: string;
+        from_state?: string | null;
+        to_state?: string | null;
+        note?: string | null;
+      },
+    ): Promise<void> {
       await trx('personal_data_request_events').insert({ from_state: null, to_state: null, note: null, ...e });
     },
 
@@ -162,39 +234,7 @@ export function createPersonalDataRepository(db: Knex) {
         .orderBy('e.id', 'asc');
     },
 
-    async list(f: ListFilters, now: Date, page: number, perPage: number): Promise<{ rows: RequestListRow[]; total: number }> {
-      const [count] = await applyFilters(db('personal_data_requests as r'), f, now).count<{ n: string | number }[]>({ n: '*' });
-      const rows = await withNames(applyFilters(db('personal_data_requests as r'), f, now))
-        .orderBy('r.received_at', 'desc')
-        .orderBy('r.id', 'desc')
-        .limit(perPage)
-        .offset((page - 1) * perPage);
-      return { rows, total: Number(count?.n ?? 0) };
-    },
-
-    /** Every filtered row, oldest first, in batches by id (the streamed CSV). */
-    async *batches(f: ListFilters, now: Date, size = 500): AsyncGenerator<RequestListRow[]> {
-      let after = 0;
-      for (;;) {
-        const rows: RequestListRow[] = await withNames(applyFilters(db('personal_data_requests as r'), f, now).where('r.id', '>', after))
-          .orderBy('r.id', 'asc')
-          .limit(size);
-        if (rows.length === 0) return;
-        yield rows;
-        after = (rows.at(-1) as RequestListRow).id;
-        if (rows.length < size) return;
-      }
-    },
-
-    async overdueCount(now: Date): Promise<number> {
-      const [row] = await db('personal_data_requests').whereIn('state', OPEN).where('due_at', '<', now).count<{ n: string | number }[]>({ n: '*' });
-      return Number(row?.n ?? 0);
-    },
-
-    /** Open requests due before `until` (overdue ones included), at most `limit`, earliest first. */
-    dueBefore(until: Date, limit: number): Promise<RequestRow[]> {
-      return db<RequestRow>('personal_data_requests').whereIn('state', OPEN).where('due_at', '<', until).orderBy('due_at').limit(limit);
-    },
+    ...registerQueries(db),
   };
 }
 

@@ -108,7 +108,8 @@ export const requestForm = z
     website: z.string().optional(),
   })
   .superRefine((v, ctx) => {
-    if (!v.email && !v.phone) ctx.addIssue({ code: 'custom', path: ['email'], message: 'Hãy nhập thư điện tử hoặc số điện thoại để Vụ liên hệ và trả lời.' });
+    if (!v.email && !v.phone)
+      ctx.addIssue({ code: 'custom', path: ['email'], message: 'Hãy nhập thư điện tử hoặc số điện thoại để Vụ liên hệ và trả lời.' });
   });
 export type RequestInput = z.output<typeof requestForm>;
 
@@ -152,8 +153,10 @@ export const transitionForm = z
     note: optional('Ghi chú', 2000),
   })
   .superRefine((v, ctx) => {
-    if (v.to === 'refused' && !v.refusal_reason) ctx.addIssue({ code: 'custom', path: ['refusal_reason'], message: 'Hãy nêu lý do từ chối (ghi trong văn bản trả lời).' });
-    if (v.to === 'answered' && !v.answer_text) ctx.addIssue({ code: 'custom', path: ['answer_text'], message: 'Hãy nhập nội dung trả lời.' });
+    if (v.to === 'refused' && !v.refusal_reason)
+      ctx.addIssue({ code: 'custom', path: ['refusal_reason'], message: 'Hãy nêu lý do từ chối (ghi trong văn bản trả lời).' });
+    if (v.to === 'answered' && !v.answer_text)
+      ctx.addIssue({ code: 'custom', path: ['answer_text'], message: 'Hãy nhập nội dung trả lời.' });
   });
 export type TransitionInput = z.output<typeof transitionForm>;
 

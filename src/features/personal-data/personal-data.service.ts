@@ -26,8 +26,8 @@ import {
   type RequestType,
   receiptNumber,
   STATE_LABELS,
-  TYPE_LABELS,
   type TransitionInput,
+  TYPE_LABELS,
 } from './personal-data.schemas.js';
 import type { SubjectRepository } from './personal-data.subject.repository.js';
 
@@ -68,7 +68,12 @@ function requestCatalogue({ db, repo, audit, clock }: PersonalDataServiceDeps) {
           await repo.setDeadline(trx, row.request_type, next, actor.userId, clock.now());
           await audit.record(
             actor,
-            { action: 'personal_data_deadline.update', targetType: 'personal_data_deadline', targetId: row.request_type, details: { from: row.days, to: next } },
+            {
+              action: 'personal_data_deadline.update',
+              targetType: 'personal_data_deadline',
+              targetId: row.request_type,
+              details: { from: row.days, to: next },
+            },
             trx,
           );
           changed += 1;
@@ -83,14 +88,18 @@ function requestIntake({ db, repo, audit, notifications, clock }: PersonalDataSe
   /** The associations named by the typed names or codes; an unknown or ambiguous one is a field error. */
   async function resolveAssociations(raw: string): Promise<LinkedAssociation[]> {
     const terms = associationTerms(raw);
-    if (terms.length > MAX_ASSOCIATIONS) throw new ValidationError({ associations: `Ghi tối đa ${MAX_ASSOCIATIONS} hội, mỗi hội một dòng.` });
+    if (terms.length > MAX_ASSOCIATIONS)
+      throw new ValidationError({ associations: `Ghi tối đa ${MAX_ASSOCIATIONS} hội, mỗi hội một dòng.` });
     const found = new Map<number, LinkedAssociation>();
     for (const term of terms) {
       const matches = await repo.associationsFor(term);
       if (matches.length === 0) {
-        throw new ValidationError({ associations: `Không tìm thấy hội “${term.slice(0, 100)}”. Ghi đúng tên đầy đủ hoặc mã hội (ví dụ H000042), mỗi hội một dòng.` });
+        throw new ValidationError({
+          associations: `Không tìm thấy hội “${term.slice(0, 100)}”. Ghi đúng tên đầy đủ hoặc mã hội (ví dụ H000042), mỗi hội một dòng.`,
+        });
       }
-      if (matches.length > 1) throw new ValidationError({ associations: `Có nhiều hội trùng tên “${term.slice(0, 100)}”. Hãy ghi mã hội.` });
+      if (matches.length > 1)
+        throw new ValidationError({ associations: `Có nhiều hội trùng tên “${term.slice(0, 100)}”. Hãy ghi mã hội.` });
       const a = matches[0] as LinkedAssociation;
       found.set(a.id, a);
     }
@@ -101,13 +110,19 @@ function requestIntake({ db, repo, audit, notifications, clock }: PersonalDataSe
     resolveAssociations,
 
     /** A request from the public form (actor null) or recorded by staff from paper (`receivedOn`, a calendar day). */
-    async submit(actor: Actor | null, input: RequestInput, channel: 'web' | 'paper', receivedOn?: string): Promise<{ row: RequestRow; receipt: string }> {
+    async submit(
+      actor: Actor | null,
+      input: RequestInput,
+      channel: 'web' | 'paper',
+      receivedOn?: string,
+    ): Promise<{ row: RequestRow; receipt: string }> {
       if (input.website) throw new ValidationError({ _form: 'Không gửi được yêu cầu. Vui lòng thử lại.' });
       const associations = await resolveAssociations(input.associations);
       const now = clock.now();
       // A paper request counts from the day it arrived (noon, Viet Nam time, so the date shown is that day).
       const receivedAt = receivedOn ? new Date(`${receivedOn}T12:00:00+07:00`) : now;
-      if (receivedAt.getTime() > now.getTime() + 86_400_000) throw new ValidationError({ received_on: 'Ngày nhận không được sau ngày hôm nay.' });
+      if (receivedAt.getTime() > now.getTime() + 86_400_000)
+        throw new ValidationError({ received_on: 'Ngày nhận không được sau ngày hôm nay.' });
       return db.transaction(async (trx) => {
         const deadline = await repo.deadline(trx, input.request_type);
         if (!deadline) throw new ValidationError({ request_type: 'Hãy chọn loại yêu cầu.' });
@@ -132,7 +147,13 @@ function requestIntake({ db, repo, audit, notifications, clock }: PersonalDataSe
           row.id,
           associations.map((a) => a.id),
         );
-        await repo.event(trx, { request_id: row.id, at: now, actor_user_id: actor?.userId ?? null, kind: channel === 'web' ? 'received_web' : 'received_paper', to_state: 'received' });
+        await repo.event(trx, {
+          request_id: row.id,
+          at: now,
+          actor_user_id: actor?.userId ?? null,
+          kind: channel === 'web' ? 'received_web' : 'received_paper',
+          to_state: 'received',
+        });
         await audit.record(
           actor,
           {
@@ -196,7 +217,16 @@ function requestHandling({ db, repo, audit, notifications, clock }: PersonalData
         const now = clock.now();
         await repo.update(trx, id, { verified_at: now, verified_by: viewer.actor.userId, verification_method: method, updated_at: now });
         await repo.event(trx, { request_id: id, at: now, actor_user_id: viewer.actor.userId, kind: 'verified', note: method });
-        await audit.record(viewer.actor, { action: 'personal_data_request.verify', targetType: 'personal_data_request', targetId: id, details: { byStaff: isStaff(viewer) } }, trx);
+        await audit.record(
+          viewer.actor,
+          {
+            action: 'personal_data_request.verify',
+            targetType: 'personal_data_request',
+            targetId: id,
+            details: { byStaff: isStaff(viewer) },
+          },
+          trx,
+        );
         if (!isStaff(viewer)) {
           await notifications.notifyRoles(trx, [...STAFF], {
             kind: 'personal_data.verified',
@@ -238,7 +268,16 @@ function requestHandling({ db, repo, audit, notifications, clock }: PersonalData
           to_state: input.to,
           note: input.to === 'refused' ? input.refusal_reason : input.note,
         });
-        await audit.record(actor, { action: 'personal_data_request.transition', targetType: 'personal_data_request', targetId: id, details: { from: row.state, to: input.to } }, trx);
+        await audit.record(
+          actor,
+          {
+            action: 'personal_data_request.transition',
+            targetType: 'personal_data_request',
+            targetId: id,
+            details: { from: row.state, to: input.to },
+          },
+          trx,
+        );
       });
     },
 
@@ -246,8 +285,14 @@ function requestHandling({ db, repo, audit, notifications, clock }: PersonalData
     async letter(actor: Actor, id: number) {
       const row = await repo.find(id);
       if (!row) throw new NotFoundError(NOT_FOUND);
-      if (row.state !== 'answered' && row.state !== 'refused') throw new ConflictError('Chỉ lập văn bản trả lời khi yêu cầu đã được trả lời hoặc từ chối.');
-      await audit.record(actor, { action: 'personal_data_request.view', targetType: 'personal_data_request', targetId: id, details: { letter: true } });
+      if (row.state !== 'answered' && row.state !== 'refused')
+        throw new ConflictError('Chỉ lập văn bản trả lời khi yêu cầu đã được trả lời hoặc từ chối.');
+      await audit.record(actor, {
+        action: 'personal_data_request.view',
+        targetType: 'personal_data_request',
+        targetId: id,
+        details: { letter: true },
+      });
       return { row, associations: await repo.associationsOf(id), receipt: receiptNumber(row.id, row.received_at) };
     },
   };
@@ -261,7 +306,12 @@ function requestRegister({ repo, audit, clock }: PersonalDataServiceDeps) {
 
     /** The filtered register for the CSV, in batches; the export is audited before the first row goes out. */
     async export(actor: Actor, filters: ListFilters) {
-      await audit.record(actor, { action: 'personal_data_request.list_export', targetType: 'personal_data_request', targetId: null, details: { filters } });
+      await audit.record(actor, {
+        action: 'personal_data_request.list_export',
+        targetType: 'personal_data_request',
+        targetId: null,
+        details: { filters },
+      });
       return repo.batches(filters, clock.now());
     },
   };

@@ -96,7 +96,10 @@ export function createSubjectRepository(db: Knex) {
 
     codesOf(ids: readonly number[]): Promise<Array<{ id: number; code: string }>> {
       if (ids.length === 0) return Promise.resolve([]);
-      return db('associations').whereIn('id', [...ids]).select('id', 'code').orderBy('id');
+      return db('associations')
+        .whereIn('id', [...ids])
+        .select('id', 'code')
+        .orderBy('id');
     },
   };
 }
