@@ -28,13 +28,21 @@ import {
   STATES,
   TRANSITIONS,
   TYPE_LABELS,
+  TYPE_SHORT,
   transitionForm,
   verifyForm,
 } from './personal-data.schemas.js';
 import { isOverdue, PER_PAGE, type PersonalDataService, type Viewer } from './personal-data.service.js';
 
 const NOT_FOUND = 'Không tìm thấy yêu cầu này.';
-const LABELS = { typeLabels: TYPE_LABELS, stateLabels: STATE_LABELS, channelLabels: CHANNEL_LABELS, types: REQUEST_TYPES, states: STATES };
+const LABELS = {
+  typeShort: TYPE_SHORT,
+  typeLabels: TYPE_LABELS,
+  stateLabels: STATE_LABELS,
+  channelLabels: CHANNEL_LABELS,
+  types: REQUEST_TYPES,
+  states: STATES,
+};
 
 const viewer = (req: Request): Viewer => ({ actor: actorFromRequest(req), associationId: req.user?.associationId ?? null });
 

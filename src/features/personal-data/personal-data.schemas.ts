@@ -15,6 +15,14 @@ export const TYPE_LABELS: Record<RequestType, string> = {
   objection: 'Phản đối, hạn chế xử lý dữ liệu cá nhân',
 };
 
+/** Short names for the register's narrow column. */
+export const TYPE_SHORT: Record<RequestType, string> = {
+  access: 'Xem, nhận bản sao',
+  correction: 'Chỉnh sửa',
+  deletion: 'Xóa',
+  objection: 'Phản đối xử lý',
+};
+
 export const STATES = ['received', 'verifying', 'in_progress', 'answered', 'refused'] as const;
 export type RequestState = (typeof STATES)[number];
 export const OPEN_STATES: readonly RequestState[] = ['received', 'verifying', 'in_progress'];
