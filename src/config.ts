@@ -114,7 +114,7 @@ const envSchema = z.object({
   // e-mail digest of unread follow notices once a day before the working day.
   SCHEDULE_FOLLOW_CHANGES: cronExpr('*/15 * * * *'),
   SCHEDULE_FOLLOW_DIGEST: cronExpr('45 6 * * *'),
-  SCHEDULE_PERSONAL_DATA_REMINDERS: cronExpr('15 7 * * *'),
+  SCHEDULE_PERSONAL_DATA_ALERTS: cronExpr('15 7 * * *'),
   SMTP_URL: z
     .string()
     .regex(/^smtps?:\/\/[^\s]+$/, { error: 'phải là một URL smtp://… hoặc smtps://…' })
@@ -338,7 +338,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
         backup: e.SCHEDULE_BACKUP,
         'follow-changes': e.SCHEDULE_FOLLOW_CHANGES,
         'follow-digest': e.SCHEDULE_FOLLOW_DIGEST,
-        'personal-data-reminders': e.SCHEDULE_PERSONAL_DATA_REMINDERS,
+        'personal-data-alerts': e.SCHEDULE_PERSONAL_DATA_ALERTS,
       },
     },
     mail: { smtpUrl: e.SMTP_URL ?? null, from: e.MAIL_FROM ?? null },

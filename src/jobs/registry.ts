@@ -16,7 +16,7 @@ import { createCyclesRepository } from '../features/jobs/cycles.repository.js';
 import { createQuarterlyCycleJob } from '../features/jobs/quarterly-cycle.job.js';
 import type { NotificationsService } from '../features/notifications/notifications.service.js';
 import { createPersonalDataRepository } from '../features/personal-data/personal-data.repository.js';
-import { createPersonalDataRemindersJob } from '../features/personal-data/personal-data-reminders.job.js';
+import { createPersonalDataRemindersJob } from '../features/personal-data/personal-data-alerts.job.js';
 import type { Clock } from '../lib/clock.js';
 import type { Mailer } from '../lib/mailer.js';
 import type { JobDefinition } from './job.js';

@@ -432,7 +432,7 @@ describe('personal-data requests (issue 17 item 1)', () => {
   });
 
   it('the daily reminders job notifies staff of requests due soon and overdue, once per stage', async () => {
-    const run = await t.services.jobs.runner.run('personal-data-reminders', { trigger: 'manual' });
+    const run = await t.services.jobs.runner.run('personal-data-alerts', { trigger: 'manual' });
     expect(run.status).toBe('succeeded');
     const open = await t.db.knex('personal_data_requests').whereIn('state', ['received', 'verifying', 'in_progress']);
     const now = t.clock.now().getTime();
@@ -445,7 +445,7 @@ describe('personal-data requests (issue 17 item 1)', () => {
       .where({ user_id: staff.id, dedupe_key: `personal-data:${overdue[0].id}:overdue` });
     expect(overdueNotice).toHaveLength(1);
     // Run again for another day's period: no new notice for the same stage.
-    const again = await t.services.jobs.runner.run('personal-data-reminders', { trigger: 'manual', period: 'lan-chay-lai' });
+    const again = await t.services.jobs.runner.run('personal-data-alerts', { trigger: 'manual', period: 'lan-chay-lai' });
     expect(again.status).toBe('succeeded');
     expect(again.counts?.personal_data_notices).toBe(0);
   });

@@ -196,7 +196,7 @@ const JOB_TITLES: Readonly<Record<string, string>> = {
   'quarterly-cycle': 'Kỳ cập nhật dữ liệu hằng quý',
   'congress-alerts': 'Cảnh báo hạn đại hội nhiệm kỳ',
   'annual-report-reminder': 'Nhắc lập báo cáo năm',
-  'personal-data-reminders': 'Nhắc hạn yêu cầu về dữ liệu cá nhân',
+  'personal-data-alerts': 'Nhắc hạn yêu cầu về dữ liệu cá nhân',
 };
 
 export function targetTypeLabel(type: string): string {

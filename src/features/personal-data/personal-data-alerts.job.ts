@@ -23,10 +23,10 @@ export interface PersonalDataRemindersDeps {
 }
 
 export const createPersonalDataRemindersJob = ({ db, repo, notifications, clock }: PersonalDataRemindersDeps): JobDefinition => ({
-  name: 'personal-data-reminders',
+  name: 'personal-data-alerts',
   title: 'Nhắc hạn yêu cầu về dữ liệu cá nhân',
   description: `Nhắc cán bộ Vụ TCPCP các yêu cầu về dữ liệu cá nhân còn không quá ${REMIND_DAYS} ngày đến hạn trả lời và các yêu cầu đã quá hạn`,
-  schedule: 'personal-data-reminders',
+  schedule: 'personal-data-alerts',
   period: (now) => vietnamToday(now),
   async run() {
     const now = clock.now();
