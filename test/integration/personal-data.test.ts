@@ -149,6 +149,7 @@ describe('personal-data requests (issue 17 item 1)', () => {
       .where({ action: 'personal_data_request.create', target_id: String(row.id) })
       .first();
     expect(audit?.actor_user_id).toBeNull();
+    expect(audit?.ip).toBeTruthy();
   });
 
   it('staff edit the deadline catalogue (audited, bad values refused); new requests take the new deadline', async () => {

@@ -105,7 +105,8 @@ function intakePages(service: PersonalDataService) {
       const parsed = requestForm.safeParse(req.body);
       if (!parsed.success) return formPage(res, 400, 'web', values, fieldErrors(parsed.error));
       try {
-        const { row, receipt } = await service.submit(null, parsed.data, 'web');
+        // The visitor has no account; the audit row keeps their address and request id.
+        const { row, receipt } = await service.submit(actorFromRequest(req), parsed.data, 'web');
         res.status(200).render('personal-data/received', { title: 'Đã tiếp nhận yêu cầu', receipt, row, ...LABELS });
       } catch (err) {
         if (err instanceof ValidationError) return formPage(res, 400, 'web', values, err.fieldErrors);
