@@ -49,6 +49,8 @@ import { legalDocumentsRoutes } from './features/legal-documents/routes.js';
 import { createNoticeEmailController } from './features/notifications/notice-email.controller.js';
 import { createNotificationsController } from './features/notifications/notifications.controller.js';
 import { notificationsRoutes } from './features/notifications/routes.js';
+import { createPersonalDataController } from './features/personal-data/personal-data.controller.js';
+import { personalDataRoutes } from './features/personal-data/routes.js';
 import { createPublicController } from './features/public/public.controller.js';
 import { anonymousPublicRoutes, publicRoutes } from './features/public/routes.js';
 import { createReportsController } from './features/reports/reports.controller.js';
@@ -193,7 +195,7 @@ export function createApp({ config, db, services, logger, clock, extraRoutes }: 
   app.use(authRoutes(createAuthController({ auth: services.auth, clock, config }), loginRateLimiter(config)));
   app.use(publicRoutes(publicController));
   app.use(guideRoutes(createGuideController(services.guide)));
-  app.use(homeRoutes({ reports: services.reports }));
+  app.use(homeRoutes({ reports: services.reports, personalData: services.personalData }));
   app.use(associationsRoutes(createAssociationsController(services.associations, services.documents)));
   app.use(catalogueRoutes(createCataloguesController({ catalogues: services.catalogues })));
   app.use(documentsRoutes(createDocumentsController({ documents: services.documents, storage: services.documentStorage, config })));
@@ -235,6 +237,7 @@ export function createApp({ config, db, services, logger, clock, extraRoutes }: 
   app.use(jobsRoutes(createJobsController({ jobs: services.jobs, catalogues: services.catalogues, clock })));
   app.use(itCentreRoutes(createItCentreController(services.itCentre), createAuditLogController(services.auditLog, clock)));
   app.use(incidentsRoutes(createIncidentsController(services.incidents)));
+  app.use(personalDataRoutes(createPersonalDataController(services.personalData), registrationRateLimiter(config)));
   app.use(metricsRoutes({ registry: metrics.registry, metricsToken: config.metricsToken }));
   if (extraRoutes) app.use(extraRoutes);
   // 7. Not found and errors.

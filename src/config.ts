@@ -118,6 +118,7 @@ const envSchema = z.object({
   // "immediately"; the daily digest (follow notices included) before the working day to those who chose "daily".
   SCHEDULE_NOTICE_MAIL: cronExpr('*/5 * * * *'),
   SCHEDULE_NOTICE_DIGEST: cronExpr('45 6 * * *'),
+  SCHEDULE_PERSONAL_DATA_ALERTS: cronExpr('15 7 * * *'),
   SMTP_URL: z
     .string()
     .regex(/^smtps?:\/\/[^\s]+$/, { error: 'phải là một URL smtp://… hoặc smtps://…' })
@@ -351,6 +352,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
         'follow-changes': e.SCHEDULE_FOLLOW_CHANGES,
         'notice-mail': e.SCHEDULE_NOTICE_MAIL,
         'notice-digest': e.SCHEDULE_NOTICE_DIGEST,
+        'personal-data-alerts': e.SCHEDULE_PERSONAL_DATA_ALERTS,
       },
     },
     mail: { smtpUrl: e.SMTP_URL ?? null, from: e.MAIL_FROM ?? null },

@@ -45,6 +45,9 @@ import { createNoticeEmailService } from './features/notifications/notice-email.
 import { createNoticeMailRepository } from './features/notifications/notice-mail.repository.js';
 import { createNotificationsRepository } from './features/notifications/notifications.repository.js';
 import { createNotificationsService } from './features/notifications/notifications.service.js';
+import { createPersonalDataRepository } from './features/personal-data/personal-data.repository.js';
+import { createPersonalDataService } from './features/personal-data/personal-data.service.js';
+import { createSubjectRepository } from './features/personal-data/personal-data.subject.repository.js';
 import { createPublicRepository } from './features/public/public.repository.js';
 import { createPublicService } from './features/public/public.service.js';
 import { createIndexRepository } from './features/public/search/index.repository.js';
@@ -69,6 +72,16 @@ export interface ServiceDeps {
   config: Readonly<Config>;
   clock: Clock;
   logger: Logger;
+}
+
+/** Personal-data requests (issue 17 item 1): its service with its two repositories. */
+function personalDataService(deps: {
+  db: Knex;
+  audit: ReturnType<typeof createAuditService>;
+  notifications: ReturnType<typeof createNotificationsService>;
+  clock: Clock;
+}) {
+  return createPersonalDataService({ ...deps, repo: createPersonalDataRepository(deps.db), subjects: createSubjectRepository(deps.db) });
 }
 
 export function createServices({ db, config, clock, logger }: ServiceDeps) {
@@ -192,6 +205,7 @@ export function createServices({ db, config, clock, logger }: ServiceDeps) {
   });
   const auditLog = createAuditLogService({ repo: createAuditLogRepository(db), audit });
   const incidents = createIncidentsService({ db, repo: createIncidentsRepository(db), audit, notifications, clock });
+  const personalData = personalDataService({ db, audit, notifications, clock });
   return {
     users,
     access,
@@ -222,6 +236,7 @@ export function createServices({ db, config, clock, logger }: ServiceDeps) {
     itCentre,
     incidents,
     imports,
+    personalData,
   };
 }
 

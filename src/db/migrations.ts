@@ -43,6 +43,7 @@ import * as m20261231002700 from '../../migrations/20261231002700_add_congress_p
 import * as m20261231002900 from '../../migrations/20261231002900_create_field_withholdings.js';
 import * as m20261231003200 from '../../migrations/20261231003200_create_api_keys.js';
 import * as m20261231003300 from '../../migrations/20261231003300_add_notice_email.js';
+import * as m20261231003400 from '../../migrations/20261231003400_create_personal_data_requests.js';
 
 interface MigrationModule {
   up(knex: Knex): Promise<void>;
@@ -90,6 +91,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, MigrationModule]> = [
   ['20261231002900_create_field_withholdings', m20261231002900],
   ['20261231003200_create_api_keys', m20261231003200],
   ['20261231003300_add_notice_email', m20261231003300],
+  ['20261231003400_create_personal_data_requests', m20261231003400],
 ];
 
 class ListMigrationSource implements Knex.MigrationSource<string> {

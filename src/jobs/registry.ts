@@ -16,6 +16,8 @@ import { createQuarterlyCycleJob } from '../features/jobs/quarterly-cycle.job.js
 import { createNoticeDigestJob, createNoticeMailJob } from '../features/notifications/notice-mail.job.js';
 import { createNoticeMailRepository } from '../features/notifications/notice-mail.repository.js';
 import type { NotificationsService } from '../features/notifications/notifications.service.js';
+import { createPersonalDataRepository } from '../features/personal-data/personal-data.repository.js';
+import { createPersonalDataRemindersJob } from '../features/personal-data/personal-data-alerts.job.js';
 import type { Clock } from '../lib/clock.js';
 import type { Mailer } from '../lib/mailer.js';
 import type { JobDefinition } from './job.js';
@@ -67,6 +69,7 @@ export function createJobs({ db, config, clock, notifications, mailer, follows }
     }),
     createCongressAlertsJob({ db, alerts: createCongressAlertsRepository(db), notifications, clock }),
     createAnnualReportReminderJob({ db, notifications }),
+    createPersonalDataRemindersJob({ db, repo: createPersonalDataRepository(db), notifications, clock }),
     scheduledBackupJob,
     drillJob,
     // E-mail for every notice (issue 17 item 4): each one at once, or the daily digest (follow notices included).

@@ -107,6 +107,14 @@ export const ACTION_LABELS: Readonly<Record<string, string>> = {
   'incident.dong': 'Đóng sự cố',
   'incident.mo_lai': 'Mở lại sự cố',
   'incident.binh_luan': 'Thêm ghi chú vào sự cố',
+  'personal_data_request.create': 'Gửi yêu cầu về dữ liệu cá nhân (trực tuyến)',
+  'personal_data_request.record_paper': 'Ghi nhận yêu cầu về dữ liệu cá nhân nhận bằng văn bản',
+  'personal_data_request.view': 'Xem yêu cầu về dữ liệu cá nhân',
+  'personal_data_request.verify': 'Xác minh danh tính người yêu cầu về dữ liệu cá nhân',
+  'personal_data_request.transition': 'Chuyển trạng thái yêu cầu về dữ liệu cá nhân',
+  'personal_data_request.list_export': 'Xuất sổ yêu cầu về dữ liệu cá nhân (CSV)',
+  'personal_data_request.subject_export': 'Xuất dữ liệu đang lưu về người yêu cầu',
+  'personal_data_deadline.update': 'Sửa thời hạn giải quyết yêu cầu về dữ liệu cá nhân',
   'job.run_manual': 'Chạy ngay tác vụ định kỳ',
   'backup.restore': 'Khôi phục dữ liệu từ bản sao lưu',
 };
@@ -172,6 +180,8 @@ export const TARGET_TYPES: ReadonlyArray<{ type: string; label: string; id: 'num
   { type: 'legal_document', label: 'Văn bản về hội', id: 'number' },
   { type: 'support_thread', label: 'Câu hỏi', id: 'number' },
   { type: 'incident', label: 'Sự cố', id: 'number' },
+  { type: 'personal_data_request', label: 'Yêu cầu về dữ liệu cá nhân', id: 'number' },
+  { type: 'personal_data_deadline', label: 'Thời hạn yêu cầu về dữ liệu cá nhân', id: 'code' },
   { type: 'job', label: 'Tác vụ định kỳ', id: 'code' },
   { type: 'backup', label: 'Bản sao lưu', id: 'code' },
   // The catalogues (catalogue.create / catalogue.update name the catalogue's table and the entry's code).
@@ -191,6 +201,7 @@ const JOB_TITLES: Readonly<Record<string, string>> = {
   'quarterly-cycle': 'Kỳ cập nhật dữ liệu hằng quý',
   'congress-alerts': 'Cảnh báo hạn đại hội nhiệm kỳ',
   'annual-report-reminder': 'Nhắc lập báo cáo năm',
+  'personal-data-alerts': 'Nhắc hạn yêu cầu về dữ liệu cá nhân',
 };
 
 export function targetTypeLabel(type: string): string {

@@ -89,6 +89,10 @@ export const COUNT_LABELS: Record<string, string> = {
   searches_checked: 'lượt xét tìm kiếm đã lưu',
   search_notices: 'thông báo kết quả tìm kiếm mới',
   changes_pruned: 'dòng nhật ký thay đổi cũ đã xóa',
+  // personal-data-alerts
+  personal_data_due_soon: 'yêu cầu về dữ liệu cá nhân sắp đến hạn',
+  personal_data_overdue: 'yêu cầu về dữ liệu cá nhân quá hạn',
+  personal_data_notices: 'thông báo nhắc hạn đã gửi',
   // notice-mail and notice-digest (e-mail of notices)
   recipients: 'người nhận thư tổng hợp',
   notices_sent: 'thông báo gửi trong thư',
