@@ -94,6 +94,16 @@ export interface App extends Express {
   locals: Express['locals'] & { sessionStore: session.Store; publicPages: PageCacheStats };
 }
 
+/** Our own static files and the vendored copies from node_modules (no CDN on the intranet). */
+function staticAssets(config: Config): express.Router {
+  const staticOptions = { index: false, fallthrough: true, maxAge: config.isProduction ? '7d' : 0 } as const;
+  const r = express.Router();
+  r.use('/static/vendor/bootstrap', express.static(path.join(config.rootDir, 'node_modules/bootstrap/dist'), staticOptions));
+  r.use('/static/vendor/chartjs', express.static(path.join(config.rootDir, 'node_modules/chart.js/dist'), staticOptions));
+  r.use('/static', express.static(path.join(config.rootDir, 'public'), staticOptions));
+  return r;
+}
+
 export function createApp({ config, db, services, logger, clock, extraRoutes }: AppDeps): App {
   const app = express() as App;
   app.disable('x-powered-by');
@@ -161,10 +171,7 @@ export function createApp({ config, db, services, logger, clock, extraRoutes }: 
   app.use(cspNonce());
   app.use(securityHeaders(config.isProduction));
   // 3. Static assets: our own and vendored copies from node_modules (no CDN on the intranet).
-  const staticOptions = { index: false, fallthrough: true, maxAge: config.isProduction ? '7d' : 0 } as const;
-  app.use('/static/vendor/bootstrap', express.static(path.join(config.rootDir, 'node_modules/bootstrap/dist'), staticOptions));
-  app.use('/static/vendor/chartjs', express.static(path.join(config.rootDir, 'node_modules/chart.js/dist'), staticOptions));
-  app.use('/static', express.static(path.join(config.rootDir, 'public'), staticOptions));
+  app.use(staticAssets(config));
   // 4. Health probes answer before sessions are touched.
   app.use(healthRoutes({ db, backupStatus: services.itCentre.backupStatus }));
   // 4b. Load shedding (RELIABILITY check 41): past MAX_IN_FLIGHT requests in flight, 503 + Retry-After at once,

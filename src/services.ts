@@ -84,6 +84,26 @@ function personalDataService(deps: {
   return createPersonalDataService({ ...deps, repo: createPersonalDataRepository(deps.db), subjects: createSubjectRepository(deps.db) });
 }
 
+/** The public pages' data: the repository, the in-process search index and the service over both. */
+function publicServices({ db, config, clock, logger }: ServiceDeps) {
+  // Withholdings are in force by the app's clock (a Vietnamese calendar day) in the search as on the pages.
+  const today = () => vietnamToday(clock.now());
+  const publicRepo = createPublicRepository(db, today);
+  const publicSearch = createSearchEngine(
+    { repo: createIndexRepository(db, today), readVersion: () => publicRepo.dataVersion(), logger },
+    config.publicIndex,
+  );
+  const publicData = createPublicService({
+    repo: publicRepo,
+    regime: config.publicFieldsRegime,
+    clock,
+    cache: config.publicSearchCache,
+    search: publicSearch,
+    withholdings: createWithholdingsRepository(db),
+  });
+  return { publicRepo, publicSearch, publicData };
+}
+
 export function createServices({ db, config, clock, logger }: ServiceDeps) {
   const users = createUsersRepository(db);
   const audit = createAuditService(createAuditRepository(db));
@@ -103,21 +123,7 @@ export function createServices({ db, config, clock, logger }: ServiceDeps) {
     logger,
   });
   const charters = createChartersService({ db, repo: createChartersRepository(db), storage: documentStorage, audit, clock, logger });
-  // Withholdings are in force by the app's clock (a Vietnamese calendar day) in the search as on the pages.
-  const today = () => vietnamToday(clock.now());
-  const publicRepo = createPublicRepository(db, today);
-  const publicSearch = createSearchEngine(
-    { repo: createIndexRepository(db, today), readVersion: () => publicRepo.dataVersion(), logger },
-    config.publicIndex,
-  );
-  const publicData = createPublicService({
-    repo: publicRepo,
-    regime: config.publicFieldsRegime,
-    clock,
-    cache: config.publicSearchCache,
-    search: publicSearch,
-    withholdings: createWithholdingsRepository(db),
-  });
+  const { publicRepo, publicSearch, publicData } = publicServices({ db, config, clock, logger });
   const submissions = createSubmissionsService({
     db,
     repo: createSubmissionsRepository(db),
