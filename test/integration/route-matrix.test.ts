@@ -91,6 +91,11 @@ const MATRIX: Record<string, Access> = {
   'GET /thong-bao': SIGNED_IN,
   'POST /thong-bao/da-doc-tat-ca': SIGNED_IN,
   'POST /thong-bao/:id/mo': SIGNED_IN,
+  // E-mail of notices (issue 17 item 4): one's own setting; the unsubscribe link works without a session (signed token).
+  'GET /tai-khoan/nhan-thu': SIGNED_IN,
+  'POST /tai-khoan/nhan-thu': SIGNED_IN,
+  'GET /thu-dien-tu/huy-nhan': 'public',
+  'POST /thu-dien-tu/huy-nhan': 'public',
   // Follows and saved searches (issue 16 item 2): any signed-in user; what they may follow is checked per record.
   'GET /theo-doi': SIGNED_IN,
   'POST /theo-doi/hoi/:code': SIGNED_IN,
