@@ -9,6 +9,7 @@ import { NotFoundError, ValidationError } from '../../lib/errors.js';
 import { paths } from '../../lib/urls.js';
 import type { AnonymousPage, AnonymousPageResolver, PageView } from '../../middleware/anonymous-pages.js';
 import { SCOPES } from '../register-form/definition.js';
+import { PROVINCE_MAP_LABELS, PROVINCE_MAPS, type ProvinceMap } from '../reports/reports.schemas.js';
 import { BOM, csvHeader, csvRow, jsonMetadata, openApi } from './open-data.js';
 import type { PublicFilters, PublicSort } from './public.repository.js';
 import type { PublicService } from './public.service.js';
@@ -30,6 +31,10 @@ const listQuery = z.object({
   trang: z.coerce.number({ error: 'Số trang không hợp lệ.' }).int().min(1).max(10_000).optional(),
 });
 type ListQuery = z.output<typeof listQuery>;
+
+const statisticsQuery = z.object({
+  'dia-gioi': z.enum(PROVINCE_MAPS, { error: 'Cách thống kê theo tỉnh, thành phố không hợp lệ.' }).optional(),
+});
 
 /** The query without empty values (a form submits "Tất cả" as an empty string); 400 on anything malformed. */
 function parseQuery(req: Request): ListQuery {
@@ -133,6 +138,14 @@ export function createPublicController(service: PublicService, publicUrl: string
       const byField = await service.fieldCounts();
       return { view: 'public/fields', locals: { title: 'Hội theo lĩnh vực hoạt động', byField } };
     },
+
+    async statistics(map: ProvinceMap): Promise<PageView> {
+      const table = await service.provinceStatistics(map);
+      return {
+        view: 'public/statistics',
+        locals: { title: 'Thống kê hội theo tỉnh, thành phố', table, map, maps: Object.entries(PROVINCE_MAP_LABELS) },
+      };
+    },
   };
 
   const render = (res: Response, page: PageView) => res.render(page.view, page.locals);
@@ -155,6 +168,17 @@ export function createPublicController(service: PublicService, publicUrl: string
 
     async fields(_req: Request, res: Response) {
       render(res, await pageViews.fields());
+    },
+
+    /** GET /thong-ke: the public statistics by province, `dia-gioi` choosing the 34 or the 63 provinces. */
+    async statistics(req: Request, res: Response) {
+      const raw = Object.fromEntries(Object.entries(req.query).filter(([, v]) => v !== ''));
+      const parsed = statisticsQuery.safeParse(raw);
+      if (!parsed.success) {
+        const message = parsed.error.issues[0]?.message ?? 'Điều kiện thống kê không hợp lệ.';
+        throw new ValidationError({ 'dia-gioi': message }, message);
+      }
+      render(res, await pageViews.statistics(parsed.data['dia-gioi'] ?? 'hien-nay'));
     },
 
     /**

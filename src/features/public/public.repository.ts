@@ -16,6 +16,7 @@ import type { Knex } from 'knex';
 import { likeEscape, whereInProvince } from '../../db/filters.js';
 import { createSearchTermsRepository } from '../../db/search-terms.repository.js';
 import { prefixTsquery } from '../../lib/search-terms.js';
+import { createProvinceReportsRepository } from '../reports/province-reports.repository.js';
 import { fixedCodeColumn, type PublicFieldDef, publicKey, RECORD_PUBLIC_FIELDS } from './public-fields.js';
 
 export interface PublicFilters {
@@ -505,7 +506,14 @@ function createRecordQueries(db: Knex) {
 }
 
 export function createPublicRepository(db: Knex) {
-  return { ...createSearchQueries(db), ...createRecordQueries(db) };
+  const provinces = createProvinceReportsRepository(db);
+  return {
+    ...createSearchQueries(db),
+    ...createRecordQueries(db),
+    /** The public statistics by province (issue 16 item 7): published associations per province and scope. */
+    byProvince: provinces.publishedByProvince,
+    provinceCatalogue: provinces.provinceCatalogue,
+  };
 }
 
 export type PublicRepository = ReturnType<typeof createPublicRepository>;

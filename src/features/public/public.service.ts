@@ -20,6 +20,9 @@ import {
 } from './public.repository.js';
 import { labelFixedOptions, type PublicField, type PublicRecord, publicFields, regimeIncludes, toPublic } from './public-fields.js';
 import type { SearchEngine } from './search/search-engine.js';
+import { provinceTable } from '../reports/province-grouping.js';
+import type { ReportTable } from '../reports/report-model.js';
+import type { ProvinceMap } from '../reports/reports.schemas.js';
 
 export const SCOPE_LABELS: Record<string, string> = Object.fromEntries(SCOPES);
 /** Open data reads this many records per query. */
@@ -209,6 +212,18 @@ export function createPublicService(deps: {
         (s) => s.count > 0 || s.code === 'toan_quoc' || s.code === 'lien_tinh',
       );
       return { total, byField, scopes };
+    },
+
+    /**
+     * The public statistics by province (issue 16 item 7): published associations per province in force (34) or
+     * before 01/07/2025 (63), a column per scope; both groupings count each association once. Cached like the lists.
+     */
+    async provinceStatistics(map: ProvinceMap): Promise<ReportTable> {
+      const [counts, catalogue] = await Promise.all([
+        cache.get('by-province', () => repo.byProvince()),
+        cache.get('province-catalogue', () => repo.provinceCatalogue()),
+      ]);
+      return provinceTable(counts, map, catalogue);
     },
 
     fieldCounts() {

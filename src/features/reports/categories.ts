@@ -9,6 +9,7 @@ export type FilterKey =
   | 'bo-nganh'
   | 'pham-vi'
   | 'tinh'
+  | 'dia-gioi'
   | 'tinh-chat'
   | 'trang-thai'
   | 'nam'
@@ -113,8 +114,9 @@ export const CATEGORIES: readonly CategoryDef[] = [
     key: 'k',
     letter: 'k',
     title: 'Thống kê diện tích và nguồn gốc trụ sở',
-    description: 'Số hội, tổng và bình quân diện tích trụ sở theo nguồn gốc trụ sở.',
-    filters: ASSOC,
+    description:
+      'Số hội, tổng và bình quân diện tích trụ sở theo nguồn gốc trụ sở; số hội theo tỉnh, thành phố nơi đặt trụ sở (34 tỉnh, thành phố hiện nay hoặc 63 tỉnh, thành phố trước 01/07/2025).',
+    filters: [...ASSOC, 'dia-gioi'],
     chart: true,
   },
   {

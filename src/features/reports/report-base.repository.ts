@@ -39,8 +39,15 @@ export function applyFilters(db: Knex, q: Knex.QueryBuilder, f: ReportFilters): 
   if (f.field) q.where('a.main_field_code', f.field);
   if (f.ministry) q.where('a.managing_ministry_code', f.ministry);
   if (f.scope) q.where('a.scope', f.scope);
-  // A current province also finds records still filed under a former province it succeeded.
-  if (f.province) whereInProvince(db, q, f.province);
+  // A current province also finds records still filed under a former province it succeeded; a former province, the
+  // records mapped to it (filed under it, or under its successor with it in their address history: former_province_code).
+  if (f.province) {
+    const province = f.province;
+    q.where((w) => {
+      whereInProvince(db, w, province);
+      w.orWhere('a.former_province_code', province);
+    });
+  }
   if (f.nature) q.where('a.nature_code', f.nature);
   if (f.status) q.where('a.status', f.status);
   if (f.tasked !== undefined) q.where('a.party_state_tasked', f.tasked);
