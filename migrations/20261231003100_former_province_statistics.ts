@@ -92,13 +92,17 @@ END $$`);
   // once seeded): every record whose mapping changes is recomputed in one statement.
   await knex.raw(`CREATE FUNCTION provinces_former_province() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  IF (TG_OP = 'INSERT' AND EXISTS (SELECT 1 FROM new_rows WHERE successor_code IS NOT NULL))
-     OR (TG_OP = 'UPDATE' AND EXISTS (
-       SELECT n.code, n.successor_code FROM new_rows n EXCEPT SELECT o.code, o.successor_code FROM old_rows o)) THEN
-    UPDATE associations a SET former_province_code = association_former_province(a.hq_province_code, a.id)
-     WHERE a.hq_province_code IS NOT NULL
-       AND a.former_province_code IS DISTINCT FROM association_former_province(a.hq_province_code, a.id);
+  -- Each branch names only the transition tables its event has.
+  IF TG_OP = 'INSERT' THEN
+    IF NOT EXISTS (SELECT 1 FROM new_rows WHERE successor_code IS NOT NULL) THEN
+      RETURN NULL;
+    END IF;
+  ELSIF NOT EXISTS (SELECT n.code, n.successor_code FROM new_rows n EXCEPT SELECT o.code, o.successor_code FROM old_rows o) THEN
+    RETURN NULL;
   END IF;
+  UPDATE associations a SET former_province_code = association_former_province(a.hq_province_code, a.id)
+   WHERE a.hq_province_code IS NOT NULL
+     AND a.former_province_code IS DISTINCT FROM association_former_province(a.hq_province_code, a.id);
   RETURN NULL;
 END $$`);
   await knex.raw(`CREATE TRIGGER provinces_former_province_ins AFTER INSERT ON provinces
