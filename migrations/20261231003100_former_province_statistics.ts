@@ -138,7 +138,9 @@ END $$`);
     ['upd', 'AFTER UPDATE ON associations REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows'],
     ['del', 'AFTER DELETE ON associations REFERENCING OLD TABLE AS old_rows'],
   ] as const)
-    await knex.raw(`CREATE TRIGGER associations_province_parts_${suffix} ${ref} FOR EACH STATEMENT EXECUTE FUNCTION associations_province_parts()`);
+    await knex.raw(
+      `CREATE TRIGGER associations_province_parts_${suffix} ${ref} FOR EACH STATEMENT EXECUTE FUNCTION associations_province_parts()`,
+    );
   await knex.raw(`CREATE FUNCTION compact_province_parts() RETURNS void LANGUAGE sql AS $$
     WITH d AS (DELETE FROM report_province_parts RETURNING *)
     INSERT INTO report_province_parts (hq_province_code, former_province_code, scope, published, n)

@@ -82,8 +82,7 @@ function countsOf(rows: readonly Expected[], map: ProvinceMap): Map<string, numb
 function countsOfTable(table: ReportTable): Map<string, number> {
   const out = new Map<string, number>();
   const scopes = table.columns.filter((c) => c.type === 'int' && c.key !== 'total').map((c) => c.key);
-  for (const row of table.rows)
-    for (const s of scopes) if (Number(row[s]) > 0) out.set(`${row.key as string | null}|${s}`, Number(row[s]));
+  for (const row of table.rows) for (const s of scopes) if (Number(row[s]) > 0) out.set(`${row.key as string | null}|${s}`, Number(row[s]));
   return out;
 }
 
@@ -115,7 +114,12 @@ beforeAll(async () => {
     plain('H910009', '24', 'lien_tinh'), // Bắc Ninh (new), history says Bắc Giang
     plain('H910010', '01', 'toan_quoc', true, 'KHCN'), // moves to cu-30 below (update)
     ...Array.from({ length: 30 }, (_, i) =>
-      plain(`H9101${String(i).padStart(2, '0')}`, ['79', 'cu-74', '92', 'cu-93', '46', null][i % 6] ?? null, i % 2 ? 'toan_quoc' : 'lien_tinh', i % 3 !== 0),
+      plain(
+        `H9101${String(i).padStart(2, '0')}`,
+        ['79', 'cu-74', '92', 'cu-93', '46', null][i % 6] ?? null,
+        i % 2 ? 'toan_quoc' : 'lien_tinh',
+        i % 3 !== 0,
+      ),
     ),
   ]);
   for (const r of rows) id[r.code] = r.id;
@@ -127,15 +131,17 @@ beforeAll(async () => {
     created_at: at,
   });
   // The address history arrives after the records (as an import of older versions would): the database recomputes.
-  await t.db.knex('association_versions').insert([
-    version('H910003', 1, 'cu-02', BEFORE),
-    version('H910005', 1, 'cu-01', BEFORE),
-    version('H910007', 1, 'cu-08', BEFORE),
-    version('H910007', 2, 'cu-02', AFTER),
-    version('H910009', 1, 'cu-24', BEFORE),
-    version('H910100', 1, 'cu-79', BEFORE),
-    version('H910102', 1, 'cu-94', BEFORE),
-  ]);
+  await t.db
+    .knex('association_versions')
+    .insert([
+      version('H910003', 1, 'cu-02', BEFORE),
+      version('H910005', 1, 'cu-01', BEFORE),
+      version('H910007', 1, 'cu-08', BEFORE),
+      version('H910007', 2, 'cu-02', AFTER),
+      version('H910009', 1, 'cu-24', BEFORE),
+      version('H910100', 1, 'cu-79', BEFORE),
+      version('H910102', 1, 'cu-94', BEFORE),
+    ]);
   await t.db.knex('associations').where({ code: 'H910010' }).update({ hq_province_code: 'cu-30' });
 });
 
@@ -146,7 +152,9 @@ afterAll(async () => {
 describe('mapping kept by the database', () => {
   it('maps each record to its former province from its code, its address history or the only predecessor', async () => {
     const stored = await t.db.knex('associations').whereIn('code', Object.keys(id)).select('code', 'former_province_code');
-    const of = Object.fromEntries(stored.map((r: { code: string; former_province_code: string | null }) => [r.code, r.former_province_code]));
+    const of = Object.fromEntries(
+      stored.map((r: { code: string; former_province_code: string | null }) => [r.code, r.former_province_code]),
+    );
     expect(of).toMatchObject({
       H910001: 'cu-01',
       H910002: 'cu-02',
@@ -197,12 +205,20 @@ describe('report k by province', () => {
       const unfiltered = await reportK(map === 'hien-nay' ? {} : { provinceMap: map });
       expect(sorted(countsOfTable(unfiltered))).toEqual(sorted(countsOf(all, map)));
       expect(unfiltered.totals?.total).toBe(all.length);
-      const [{ n }] = await sqlRows<{ n: number }>('SELECT count(*)::int AS n FROM associations');
+      const [counted] = await sqlRows<{ n: number }>('SELECT count(*)::int AS n FROM associations');
+      const n = counted?.n;
       expect(unfiltered.totals?.total).toBe(n);
       // A filter other than the scope: the direct GROUP BY rather than the summary parts.
       const filtered = await reportK({ field: 'KHCN', ...(map === 'hien-nay' ? {} : { provinceMap: map }) });
       const ids = (await sqlRows<{ id: number }>("SELECT id FROM associations WHERE main_field_code = 'KHCN'")).map((r) => r.id);
-      expect(sorted(countsOfTable(filtered))).toEqual(sorted(countsOf(all.filter((e) => ids.includes(e.id)), map)));
+      expect(sorted(countsOfTable(filtered))).toEqual(
+        sorted(
+          countsOf(
+            all.filter((e) => ids.includes(e.id)),
+            map,
+          ),
+        ),
+      );
     });
   }
 
@@ -233,9 +249,12 @@ describe('report k by province', () => {
     const page = await staff.get('/bao-cao/k?dia-gioi=truoc-sap-nhap');
     expect(page.text).toContain('Thống kê theo: 63 tỉnh, thành phố trước 01/07/2025');
     expect((await staff.get('/bao-cao/k?dia-gioi=khac')).status).toBe(400);
-    expect(describeReportFilters({ 'dia-gioi': 'truoc-sap-nhap', tinh: 'cu-02' }, { provinces: [{ code: 'cu-02', name: 'Tỉnh Hà Giang (trước 01/07/2025)', current: false }] })).toBe(
-      'Tỉnh, thành phố: Tỉnh Hà Giang (trước 01/07/2025); Thống kê theo: 63 tỉnh, thành phố trước 01/07/2025',
-    );
+    expect(
+      describeReportFilters(
+        { 'dia-gioi': 'truoc-sap-nhap', tinh: 'cu-02' },
+        { provinces: [{ code: 'cu-02', name: 'Tỉnh Hà Giang (trước 01/07/2025)', current: false }] },
+      ),
+    ).toBe('Tỉnh, thành phố: Tỉnh Hà Giang (trước 01/07/2025); Thống kê theo: 63 tỉnh, thành phố trước 01/07/2025');
   });
 });
 

@@ -57,6 +57,17 @@ function sortOf(q: ListQuery): PublicSort {
   return q['sap-xep'] ?? (q.q ? 'phu-hop' : 'ten');
 }
 
+/** The statistics' grouping (`dia-gioi`, default the 34 provinces in force); 400 on anything else. */
+function provinceMapOf(req: Request): ProvinceMap {
+  const raw = Object.fromEntries(Object.entries(req.query).filter(([, v]) => v !== ''));
+  const parsed = statisticsQuery.safeParse(raw);
+  if (!parsed.success) {
+    const message = parsed.error.issues[0]?.message ?? 'Điều kiện thống kê không hợp lệ.';
+    throw new ValidationError({ 'dia-gioi': message }, message);
+  }
+  return parsed.data['dia-gioi'] ?? 'hien-nay';
+}
+
 /** The current query as link parameters (without the page). */
 function linkQuery(q: ListQuery): Record<string, string> {
   return Object.fromEntries(
@@ -140,11 +151,8 @@ export function createPublicController(service: PublicService, publicUrl: string
     },
 
     async statistics(map: ProvinceMap): Promise<PageView> {
-      const table = await service.provinceStatistics(map);
-      return {
-        view: 'public/statistics',
-        locals: { title: 'Thống kê hội theo tỉnh, thành phố', table, map, maps: Object.entries(PROVINCE_MAP_LABELS) },
-      };
+      const locals = { title: 'Thống kê hội theo tỉnh, thành phố', map, maps: Object.entries(PROVINCE_MAP_LABELS) };
+      return { view: 'public/statistics', locals: { ...locals, table: await service.provinceStatistics(map) } };
     },
   };
 
@@ -172,13 +180,7 @@ export function createPublicController(service: PublicService, publicUrl: string
 
     /** GET /thong-ke: the public statistics by province, `dia-gioi` choosing the 34 or the 63 provinces. */
     async statistics(req: Request, res: Response) {
-      const raw = Object.fromEntries(Object.entries(req.query).filter(([, v]) => v !== ''));
-      const parsed = statisticsQuery.safeParse(raw);
-      if (!parsed.success) {
-        const message = parsed.error.issues[0]?.message ?? 'Điều kiện thống kê không hợp lệ.';
-        throw new ValidationError({ 'dia-gioi': message }, message);
-      }
-      render(res, await pageViews.statistics(parsed.data['dia-gioi'] ?? 'hien-nay'));
+      render(res, await pageViews.statistics(provinceMapOf(req)));
     },
 
     /**

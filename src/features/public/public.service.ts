@@ -7,6 +7,9 @@ import { NotFoundError } from '../../lib/errors.js';
 import { vietnamToday } from '../../lib/format.js';
 import { QUARTERLY_BADGE, QUARTERLY_PREFIX, quarterlyState } from '../associations/quarterly-update.js';
 import { type PublicRegime, SCOPES } from '../register-form/definition.js';
+import { provinceTable } from '../reports/province-grouping.js';
+import type { ReportTable } from '../reports/report-model.js';
+import type { ProvinceMap } from '../reports/reports.schemas.js';
 import { withholdPublic } from '../withholdings/withholdings.js';
 import type { WithholdingsRepository } from '../withholdings/withholdings.repository.js';
 import {
@@ -20,9 +23,6 @@ import {
 } from './public.repository.js';
 import { labelFixedOptions, type PublicField, type PublicRecord, publicFields, regimeIncludes, toPublic } from './public-fields.js';
 import type { SearchEngine } from './search/search-engine.js';
-import { provinceTable } from '../reports/province-grouping.js';
-import type { ReportTable } from '../reports/report-model.js';
-import type { ProvinceMap } from '../reports/reports.schemas.js';
 
 export const SCOPE_LABELS: Record<string, string> = Object.fromEntries(SCOPES);
 /** Open data reads this many records per query. */

@@ -15,7 +15,6 @@ import type { ProvinceMap } from './reports.schemas.js';
 export const NO_PROVINCE = 'Chưa có tỉnh, thành phố';
 export const UNDETERMINED = 'chưa xác định tỉnh cũ';
 
-
 /** The grouping key of a count: its current province, or its former one ("?<current>" when not determined). */
 export function provinceKey(c: Pick<ProvinceCount, 'current' | 'former'>, map: ProvinceMap): string | null {
   if (map === 'hien-nay') return c.current;

@@ -71,7 +71,11 @@ export function createProvinceReportsRepository(db: Knex) {
       const rows = await db('provinces')
         .select('code', 'name', db.raw('successor_code IS NULL AS current'))
         .orderByRaw('successor_code IS NOT NULL, sort_order, code');
-      return rows.map((r: { code: string; name: string; current: boolean }) => ({ code: r.code, name: r.name, current: Boolean(r.current) }));
+      return rows.map((r: { code: string; name: string; current: boolean }) => ({
+        code: r.code,
+        name: r.name,
+        current: Boolean(r.current),
+      }));
     },
 
     /** The same for the public statistics: published associations only. */
