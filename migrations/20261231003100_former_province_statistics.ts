@@ -76,9 +76,13 @@ END $$`);
 
   await knex.raw(`ALTER TABLE associations ADD COLUMN former_province_code text
     REFERENCES provinces (code) ON UPDATE CASCADE`);
-  // Backfill before the triggers exist (one statement; the summary triggers see no change in their groups).
-  await knex.raw(`UPDATE associations SET former_province_code = association_former_province(hq_province_code, id)
-    WHERE hq_province_code IS NOT NULL`);
+  // Backfill before the triggers exist, in one statement touching only the records that get a value (the others
+  // stay null; every write is a new row version and fires the other tables' summary triggers: about a minute for
+  // 100,000 records on a busy two-core machine when all of them get one).
+  await knex.raw(`UPDATE associations a SET former_province_code = x.code
+    FROM (SELECT id, association_former_province(hq_province_code, id) AS code FROM associations
+           WHERE hq_province_code IS NOT NULL) x
+    WHERE x.id = a.id AND x.code IS NOT NULL`);
   await knex.raw('CREATE INDEX associations_former_province_idx ON associations (former_province_code)');
 
   await knex.raw(`CREATE FUNCTION associations_set_former_province() RETURNS trigger LANGUAGE plpgsql AS $$

@@ -8,6 +8,7 @@
  * (insert, update, versions added, a catalogue successor changed) and the summary parts equal the direct count.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as formerMigration from '../../migrations/20261231003100_former_province_statistics.js';
 import { categoryByKey } from '../../src/features/reports/categories.js';
 import { provinceKey } from '../../src/features/reports/province-grouping.js';
 import type { ReportTable } from '../../src/features/reports/report-model.js';
@@ -289,5 +290,22 @@ describe('public statistics (/thong-ke)', () => {
 
   it('a bad choice is a 400', async () => {
     expect((await agent(t).get('/thong-ke?dia-gioi=63')).status).toBe(400);
+  });
+});
+
+describe('migration', () => {
+  it('backfills the existing records and their summary parts (down, then up, on this data)', async () => {
+    const before = await expected();
+    await formerMigration.down(t.db.knex);
+    await formerMigration.up(t.db.knex);
+    const stored: Array<{ id: number; former_province_code: string | null }> = await t.db
+      .knex('associations')
+      .select('id', 'former_province_code');
+    const byId = new Map(stored.map((r) => [r.id, r.former_province_code]));
+    for (const e of before) expect(byId.get(e.id) ?? null, String(e.id)).toBe(e.former);
+    for (const map of ['hien-nay', 'truoc-sap-nhap'] as const) {
+      const table = await reportK(map === 'hien-nay' ? {} : { provinceMap: map });
+      expect(sorted(countsOfTable(table))).toEqual(sorted(countsOf(before, map)));
+    }
   });
 });
