@@ -270,6 +270,26 @@ describe('report k by province', () => {
   });
 });
 
+describe('the other reports', () => {
+  it('offer the 34 provinces in force or, by the 63, the former ones; their detail lists name the former province', async () => {
+    const current = await staff.get('/bao-cao/b');
+    expect(current.text).toContain('<option value="08"');
+    expect(current.text).not.toContain('<option value="cu-02"');
+    const former = await staff.get('/bao-cao/b?dia-gioi=truoc-sap-nhap&linh-vuc=YTE&tinh=cu-02');
+    expect(former.status).toBe(200);
+    expect(former.text).toContain('<option value="cu-02" selected');
+    expect(former.text).not.toContain('<option value="08"');
+    const { text } = await staff.get('/bao-cao/b?dia-gioi=truoc-sap-nhap&linh-vuc=YTE&format=csv').buffer(true);
+    const rows = parseCsv(text);
+    const province = (code: string) => rows.find((r) => r[0] === code)?.[3];
+    expect(province('H910003')).toBe('Tỉnh Hà Giang (trước 01/07/2025)');
+    expect(province('H910004')).toBe('Tỉnh Tuyên Quang (chưa xác định tỉnh cũ)');
+    expect(province('H910006')).toBe('');
+    const plain = parseCsv((await staff.get('/bao-cao/b?linh-vuc=YTE&format=csv').buffer(true)).text);
+    expect(plain.find((r) => r[0] === 'H910003')?.[3]).toBe('Tỉnh Tuyên Quang');
+  });
+});
+
 describe('public statistics (/thong-ke)', () => {
   for (const map of ['hien-nay', 'truoc-sap-nhap'] as const) {
     it(`counts published associations only (${map})`, async () => {

@@ -38,7 +38,11 @@ export interface CategoryDef {
   printsPage?: boolean;
 }
 
-const ASSOC: readonly FilterKey[] = ['linh-vuc', 'bo-nganh', 'pham-vi', 'tinh', 'tinh-chat', 'trang-thai'];
+/**
+ * The association filters; 'dia-gioi' chooses the provinces the province filter offers (the 34 in force or the 63
+ * before 01/07/2025), and how report k groups them and the detail lists name them (issue 16 item 7).
+ */
+const ASSOC: readonly FilterKey[] = ['linh-vuc', 'bo-nganh', 'pham-vi', 'dia-gioi', 'tinh', 'tinh-chat', 'trang-thai'];
 
 export const CATEGORIES: readonly CategoryDef[] = [
   {
@@ -116,7 +120,7 @@ export const CATEGORIES: readonly CategoryDef[] = [
     title: 'Thống kê diện tích và nguồn gốc trụ sở',
     description:
       'Số hội, tổng và bình quân diện tích trụ sở theo nguồn gốc trụ sở; số hội theo tỉnh, thành phố nơi đặt trụ sở (34 tỉnh, thành phố hiện nay hoặc 63 tỉnh, thành phố trước 01/07/2025).',
-    filters: [...ASSOC, 'dia-gioi'],
+    filters: ASSOC,
     chart: true,
   },
   {
