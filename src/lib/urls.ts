@@ -39,6 +39,7 @@ export const paths = Object.freeze({
     list: (...query: Query[]) => `/hoi${queryString(...query)}`,
     association: (code: string) => `/hoi/${seg(code)}`,
     fields: () => '/linh-vuc',
+    statistics: (...query: Query[]) => `/thong-ke${queryString(...query)}`,
     openDataCsv: (...query: Query[]) => `/du-lieu-mo/hoi.csv${queryString(...query)}`,
     openDataJson: (...query: Query[]) => `/du-lieu-mo/hoi.json${queryString(...query)}`,
     openApi: () => '/du-lieu-mo/openapi.json',

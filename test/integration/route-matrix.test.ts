@@ -44,6 +44,7 @@ const MATRIX: Record<string, Access> = {
   'GET /hoi': 'public',
   'GET /hoi/:code': 'public',
   'GET /linh-vuc': 'public',
+  'GET /thong-ke': 'public',
   'GET /du-lieu-mo/hoi.csv': 'public',
   'GET /du-lieu-mo/hoi.json': 'public',
   'GET /du-lieu-mo/openapi.json': 'public',

@@ -9,6 +9,7 @@ import { NotFoundError, ValidationError } from '../../lib/errors.js';
 import { paths } from '../../lib/urls.js';
 import type { AnonymousPage, AnonymousPageResolver, PageView } from '../../middleware/anonymous-pages.js';
 import { SCOPES } from '../register-form/definition.js';
+import { PROVINCE_MAP_LABELS, PROVINCE_MAPS, type ProvinceMap } from '../reports/reports.schemas.js';
 import { BOM, csvHeader, csvRow, jsonMetadata, openApi } from './open-data.js';
 import type { PublicFilters, PublicSort } from './public.repository.js';
 import type { PublicService } from './public.service.js';
@@ -31,6 +32,10 @@ const listQuery = z.object({
 });
 type ListQuery = z.output<typeof listQuery>;
 
+const statisticsQuery = z.object({
+  'dia-gioi': z.enum(PROVINCE_MAPS, { error: 'Cách thống kê theo tỉnh, thành phố không hợp lệ.' }).optional(),
+});
+
 /** The query without empty values (a form submits "Tất cả" as an empty string); 400 on anything malformed. */
 function parseQuery(req: Request): ListQuery {
   const raw = Object.fromEntries(Object.entries(req.query).filter(([, v]) => v !== ''));
@@ -50,6 +55,17 @@ function filtersOf(q: ListQuery): PublicFilters {
 
 function sortOf(q: ListQuery): PublicSort {
   return q['sap-xep'] ?? (q.q ? 'phu-hop' : 'ten');
+}
+
+/** The statistics' grouping (`dia-gioi`, default the 34 provinces in force); 400 on anything else. */
+function provinceMapOf(req: Request): ProvinceMap {
+  const raw = Object.fromEntries(Object.entries(req.query).filter(([, v]) => v !== ''));
+  const parsed = statisticsQuery.safeParse(raw);
+  if (!parsed.success) {
+    const message = parsed.error.issues[0]?.message ?? 'Điều kiện thống kê không hợp lệ.';
+    throw new ValidationError({ 'dia-gioi': message }, message);
+  }
+  return parsed.data['dia-gioi'] ?? 'hien-nay';
 }
 
 /** The current query as link parameters (without the page). */
@@ -133,6 +149,11 @@ export function createPublicController(service: PublicService, publicUrl: string
       const byField = await service.fieldCounts();
       return { view: 'public/fields', locals: { title: 'Hội theo lĩnh vực hoạt động', byField } };
     },
+
+    async statistics(map: ProvinceMap): Promise<PageView> {
+      const locals = { title: 'Thống kê hội theo tỉnh, thành phố', map, maps: Object.entries(PROVINCE_MAP_LABELS) };
+      return { view: 'public/statistics', locals: { ...locals, table: await service.provinceStatistics(map) } };
+    },
   };
 
   const render = (res: Response, page: PageView) => res.render(page.view, page.locals);
@@ -155,6 +176,11 @@ export function createPublicController(service: PublicService, publicUrl: string
 
     async fields(_req: Request, res: Response) {
       render(res, await pageViews.fields());
+    },
+
+    /** GET /thong-ke: the public statistics by province, `dia-gioi` choosing the 34 or the 63 provinces. */
+    async statistics(req: Request, res: Response) {
+      render(res, await pageViews.statistics(provinceMapOf(req)));
     },
 
     /**

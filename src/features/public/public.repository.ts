@@ -17,6 +17,7 @@ import { likeEscape, whereInProvince } from '../../db/filters.js';
 import { createSearchTermsRepository } from '../../db/search-terms.repository.js';
 import { vietnamToday } from '../../lib/format.js';
 import { prefixTsquery } from '../../lib/search-terms.js';
+import { createProvinceReportsRepository } from '../reports/province-reports.repository.js';
 import { withheldSql } from '../withholdings/withholdings.repository.js';
 import { fixedCodeColumn, type PublicFieldDef, publicKey, RECORD_PUBLIC_FIELDS } from './public-fields.js';
 
@@ -524,7 +525,14 @@ function createRecordQueries(db: Knex, today: () => string) {
  * clock in the portal; the machine's by default).
  */
 export function createPublicRepository(db: Knex, today: () => string = () => vietnamToday(new Date())) {
-  return { ...createSearchQueries(db, today), ...createRecordQueries(db, today) };
+  const provinces = createProvinceReportsRepository(db);
+  return {
+    ...createSearchQueries(db, today),
+    ...createRecordQueries(db, today),
+    /** The public statistics by province (issue 16 item 7): published associations per province and scope. */
+    byProvince: provinces.publishedByProvince,
+    provinceCatalogue: provinces.provinceCatalogue,
+  };
 }
 
 export type PublicRepository = ReturnType<typeof createPublicRepository>;

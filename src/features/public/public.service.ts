@@ -7,6 +7,9 @@ import { NotFoundError } from '../../lib/errors.js';
 import { vietnamToday } from '../../lib/format.js';
 import { QUARTERLY_BADGE, QUARTERLY_PREFIX, quarterlyState } from '../associations/quarterly-update.js';
 import { type PublicRegime, SCOPES } from '../register-form/definition.js';
+import { provinceTable } from '../reports/province-grouping.js';
+import type { ReportTable } from '../reports/report-model.js';
+import type { ProvinceMap } from '../reports/reports.schemas.js';
 import { withholdPublic } from '../withholdings/withholdings.js';
 import type { WithholdingsRepository } from '../withholdings/withholdings.repository.js';
 import {
@@ -224,6 +227,18 @@ export function createPublicService(deps: {
         (s) => s.count > 0 || s.code === 'toan_quoc' || s.code === 'lien_tinh',
       );
       return { total, byField, scopes };
+    },
+
+    /**
+     * The public statistics by province (issue 16 item 7): published associations per province in force (34) or
+     * before 01/07/2025 (63), a column per scope; both groupings count each association once. Cached like the lists.
+     */
+    async provinceStatistics(map: ProvinceMap): Promise<ReportTable> {
+      const [counts, catalogue] = await Promise.all([
+        cache.get('by-province', () => repo.byProvince()),
+        cache.get('province-catalogue', () => repo.provinceCatalogue()),
+      ]);
+      return provinceTable(counts, map, catalogue);
     },
 
     fieldCounts() {

@@ -10,6 +10,7 @@ export function publicRoutes(c: ReturnType<typeof createPublicController>): Rout
   r.get('/hoi', publicAccess, c.list);
   r.get('/hoi/:code', publicAccess, c.show);
   r.get('/linh-vuc', publicAccess, c.fields);
+  r.get('/thong-ke', publicAccess, c.statistics);
   r.get('/du-lieu-mo/hoi.csv', publicAccess, c.csv);
   r.get('/du-lieu-mo/hoi.json', publicAccess, c.json);
   r.get('/du-lieu-mo/openapi.json', publicAccess, c.openApi);

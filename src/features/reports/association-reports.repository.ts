@@ -86,7 +86,13 @@ export function createAssociationReportsRepository(db: Knex) {
         .leftJoin('fields as fi', 'fi.code', 'a.main_field_code')
         .leftJoin('ministries as m', 'm.code', 'a.managing_ministry_code')
         .leftJoin('natures as na', 'na.code', 'a.nature_code')
-        .select(LIST_SELECT);
+        .select(LIST_SELECT.filter((c) => !f.provinceMap || !c.endsWith(' as hq_province_code')));
+      // By the 63 provinces before 01/07/2025: the former province (issue 16 item 7), as report k groups it.
+      if (f.provinceMap)
+        q.leftJoin('provinces as fp', 'fp.code', 'a.former_province_code').select(
+          db.raw(`CASE WHEN a.hq_province_code IS NULL THEN NULL
+                       ELSE coalesce(fp.name, p.name || ' (chưa xác định tỉnh cũ)') END AS hq_province_code`),
+        );
       for (const col of LIST_SORT_SQL[f.sort === 'ma-hoi' ? 'ma-hoi' : 'ten-hoi']) q.orderBy(col);
       if (limit !== null) q.limit(limit).offset(offset);
       return q;

@@ -9,6 +9,7 @@ export type FilterKey =
   | 'bo-nganh'
   | 'pham-vi'
   | 'tinh'
+  | 'dia-gioi'
   | 'tinh-chat'
   | 'trang-thai'
   | 'nam'
@@ -37,7 +38,11 @@ export interface CategoryDef {
   printsPage?: boolean;
 }
 
-const ASSOC: readonly FilterKey[] = ['linh-vuc', 'bo-nganh', 'pham-vi', 'tinh', 'tinh-chat', 'trang-thai'];
+/**
+ * The association filters; 'dia-gioi' chooses the provinces the province filter offers (the 34 in force or the 63
+ * before 01/07/2025), and how report k groups them and the detail lists name them (issue 16 item 7).
+ */
+const ASSOC: readonly FilterKey[] = ['linh-vuc', 'bo-nganh', 'pham-vi', 'dia-gioi', 'tinh', 'tinh-chat', 'trang-thai'];
 
 export const CATEGORIES: readonly CategoryDef[] = [
   {
@@ -113,7 +118,8 @@ export const CATEGORIES: readonly CategoryDef[] = [
     key: 'k',
     letter: 'k',
     title: 'Thống kê diện tích và nguồn gốc trụ sở',
-    description: 'Số hội, tổng và bình quân diện tích trụ sở theo nguồn gốc trụ sở.',
+    description:
+      'Số hội, tổng và bình quân diện tích trụ sở theo nguồn gốc trụ sở; số hội theo tỉnh, thành phố nơi đặt trụ sở (34 tỉnh, thành phố hiện nay hoặc 63 tỉnh, thành phố trước 01/07/2025).',
     filters: ASSOC,
     chart: true,
   },

@@ -5,6 +5,7 @@
  */
 import { ALL_FIELDS, type FieldDef, SCOPES } from '../register-form/definition.js';
 import { type Withheld, withheldReader } from './general-report.js';
+import { provinceTable } from './province-grouping.js';
 import {
   CODE_COLUMN,
   fieldColumn,
@@ -22,7 +23,7 @@ import type { ChartSpec, ReportColumn, ReportRow, ReportTable } from './report-m
 import type { ReportsRepository } from './reports.repository.js';
 import type { ReportFilters } from './reports.schemas.js';
 
-type Repo = Pick<ReportsRepository, 'countBy' | 'countTotal' | 'listAssociations' | 'hqByOrigin' | 'byNature'>;
+type Repo = Pick<ReportsRepository, 'countBy' | 'countTotal' | 'listAssociations' | 'hqByOrigin' | 'byNature' | 'countByProvince'>;
 
 /** The detail lists' fields (a compact set; the repository names each column by its field). */
 const LIST_FIELDS = ['name', 'scope', 'hq_province_code', 'main_field_code', 'managing_ministry_code', 'nature_code', 'status'];
@@ -136,10 +137,13 @@ export function ministryReport(repo: Repo, w?: Withheld): ReportBuilder {
   };
 }
 
-/** k: associations, headquarters area and average area by headquarters origin. */
+/**
+ * k: associations, headquarters area and average area by headquarters origin; and associations by the province of
+ * their headquarters, by the 34 provinces in force or the 63 before 01/07/2025 (`dia-gioi`, issue 16 item 7).
+ */
 export function headquartersReport(repo: Repo): ReportBuilder {
   return async (f, options) => {
-    const data = await repo.hqByOrigin(f);
+    const [data, provinces] = await Promise.all([repo.hqByOrigin(f), repo.countByProvince(f)]);
     const rows: ReportRow[] = data
       .map((d) => ({
         name: nameOf(options, 'hq_origins', d.key),
@@ -176,7 +180,7 @@ export function headquartersReport(repo: Repo): ReportBuilder {
       datasets: [{ label: 'Số hội', data: rows.map((r) => Number(r.n)) }],
       description: 'Biểu đồ cột: số hội theo nguồn gốc trụ sở. Số liệu ở bảng bên dưới.',
     };
-    return { tables: [summary], chart };
+    return { tables: [summary, provinceTable(provinces, f.provinceMap ?? 'hien-nay', options.provinces ?? [])], chart };
   };
 }
 

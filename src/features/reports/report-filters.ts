@@ -4,7 +4,7 @@ import { TRACKED_TERM_STATE_LABELS } from '../associations/congress-term.js';
 import { LEGAL_DOC_TYPE_CODES, LEGAL_DOC_TYPES } from '../legal-documents/legal-documents.schemas.js';
 import { SCOPES } from '../register-form/definition.js';
 import { nameOf, type Options } from './report-builder.js';
-import type { ReportFilters } from './reports.schemas.js';
+import { PROVINCE_MAP_LABELS, type ReportFilters } from './reports.schemas.js';
 
 const SCOPE_LABEL: Record<string, string> = Object.fromEntries(SCOPES);
 const DOC_TYPE_LABEL: Record<string, string> = Object.fromEntries(LEGAL_DOC_TYPES);
@@ -33,6 +33,7 @@ export function filterText(f: ReportFilters, options: Options): Array<[string, s
   if (f.ministry) out.push(['Bộ, ngành quản lý', nameOf(options, 'ministries', f.ministry)]);
   if (f.scope) out.push(['Phạm vi', SCOPE_LABEL[f.scope] ?? f.scope]);
   if (f.province) out.push(['Tỉnh, thành phố', nameOf(options, 'provinces', f.province)]);
+  if (f.provinceMap) out.push(['Thống kê theo', PROVINCE_MAP_LABELS[f.provinceMap]]);
   if (f.nature) out.push(['Tính chất', nameOf(options, 'natures', f.nature)]);
   if (f.status) out.push(['Trạng thái', nameOf(options, 'statuses', f.status)]);
   if (f.tasked !== undefined) out.push(['Được Đảng, Nhà nước giao nhiệm vụ', f.tasked ? 'Có' : 'Không']);

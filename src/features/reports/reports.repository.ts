@@ -8,6 +8,7 @@ import type { Knex } from 'knex';
 import { createAssociationReportsRepository } from './association-reports.repository.js';
 import { createGeneralReportRepository } from './general-report.repository.js';
 import { createLeaderReportsRepository } from './leader-reports.repository.js';
+import { createProvinceReportsRepository } from './province-reports.repository.js';
 import { createSavedReportsRepository } from './saved-reports.repository.js';
 import { createSupportReportsRepository } from './support-reports.repository.js';
 import { createTermReportsRepository } from './term-reports.repository.js';
@@ -17,6 +18,7 @@ export function createReportsRepository(db: Knex) {
     ...createAssociationReportsRepository(db),
     ...createGeneralReportRepository(db),
     ...createLeaderReportsRepository(db),
+    ...createProvinceReportsRepository(db),
     ...createTermReportsRepository(db),
     ...createSupportReportsRepository(db),
     ...createSavedReportsRepository(db),

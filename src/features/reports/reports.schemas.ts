@@ -18,6 +18,14 @@ const code = z.preprocess(
 );
 const flag = z.preprocess(blankToUndefined, z.enum(['co', 'khong']).optional());
 
+/** How statistics group provinces: the 34 in force from 01/07/2025 (the default) or the 63 before (issue 16 item 7). */
+export const PROVINCE_MAPS = ['hien-nay', 'truoc-sap-nhap'] as const;
+export type ProvinceMap = (typeof PROVINCE_MAPS)[number];
+export const PROVINCE_MAP_LABELS: Record<ProvinceMap, string> = {
+  'hien-nay': '34 tỉnh, thành phố hiện nay',
+  'truoc-sap-nhap': '63 tỉnh, thành phố trước 01/07/2025',
+};
+
 export const LIST_SORTS = ['ten-hoi', 'ma-hoi', 'ho-ten'] as const;
 export type ListSort = (typeof LIST_SORTS)[number];
 
@@ -33,6 +41,7 @@ export const reportQuery = z.object({
   'bo-nganh': code,
   'pham-vi': z.preprocess(blankToUndefined, z.enum(SCOPES.map(([c]) => c) as [string, ...string[]]).optional()),
   tinh: code,
+  'dia-gioi': z.preprocess(blankToUndefined, z.enum(PROVINCE_MAPS).optional()),
   'tinh-chat': code,
   'trang-thai': code,
   nam: z.preprocess(blankToUndefined, z.coerce.number().int().min(1945).max(2100).optional()),
@@ -62,6 +71,8 @@ export interface ReportFilters {
   ministry?: string;
   scope?: string;
   province?: string;
+  /** Group provinces by the 63 before 01/07/2025 (unset: the 34 in force). */
+  provinceMap?: 'truoc-sap-nhap';
   nature?: string;
   status?: string;
   year?: number;
@@ -81,6 +92,7 @@ export function filtersFromQuery(q: ReportQuery): ReportFilters {
   if (q['bo-nganh']) f.ministry = q['bo-nganh'];
   if (q['pham-vi']) f.scope = q['pham-vi'];
   if (q.tinh) f.province = q.tinh;
+  if (q['dia-gioi'] === 'truoc-sap-nhap') f.provinceMap = 'truoc-sap-nhap';
   if (q['tinh-chat']) f.nature = q['tinh-chat'];
   if (q['trang-thai']) f.status = q['trang-thai'];
   if (q.nam) f.year = q.nam;
@@ -102,6 +114,7 @@ export function queryFromFilters(f: ReportFilters): Record<string, string> {
   if (f.ministry) q['bo-nganh'] = f.ministry;
   if (f.scope) q['pham-vi'] = f.scope;
   if (f.province) q.tinh = f.province;
+  if (f.provinceMap) q['dia-gioi'] = f.provinceMap;
   if (f.nature) q['tinh-chat'] = f.nature;
   if (f.status) q['trang-thai'] = f.status;
   if (f.year) q.nam = String(f.year);
@@ -139,6 +152,7 @@ const FILTER_NAMES: Record<string, { label: string; catalogue?: CatalogueTable; 
   'bo-nganh': { label: 'Bộ, ngành quản lý', catalogue: 'ministries' },
   'pham-vi': { label: 'Phạm vi hoạt động', values: Object.fromEntries(SCOPES) },
   tinh: { label: 'Tỉnh, thành phố', catalogue: 'provinces' },
+  'dia-gioi': { label: 'Thống kê theo', values: PROVINCE_MAP_LABELS },
   'tinh-chat': { label: 'Tính chất', catalogue: 'natures' },
   'trang-thai': { label: 'Trạng thái', catalogue: 'statuses' },
   nam: { label: 'Năm' },
