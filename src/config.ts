@@ -114,6 +114,8 @@ const envSchema = z.object({
   // e-mail digest of unread follow notices once a day before the working day.
   SCHEDULE_FOLLOW_CHANGES: cronExpr('*/15 * * * *'),
   SCHEDULE_FOLLOW_DIGEST: cronExpr('45 6 * * *'),
+  // Data-quality scores (issue 16 item 4): every record's score recomputed nightly (time-dependent checks).
+  SCHEDULE_QUALITY_SCORES: cronExpr('15 1 * * *'),
   SMTP_URL: z
     .string()
     .regex(/^smtps?:\/\/[^\s]+$/, { error: 'phải là một URL smtp://… hoặc smtps://…' })
@@ -337,6 +339,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
         backup: e.SCHEDULE_BACKUP,
         'follow-changes': e.SCHEDULE_FOLLOW_CHANGES,
         'follow-digest': e.SCHEDULE_FOLLOW_DIGEST,
+        'quality-scores': e.SCHEDULE_QUALITY_SCORES,
       },
     },
     mail: { smtpUrl: e.SMTP_URL ?? null, from: e.MAIL_FROM ?? null },

@@ -42,6 +42,9 @@ import { createLegalDocumentsService } from './features/legal-documents/legal-do
 import { createNotificationsRepository } from './features/notifications/notifications.repository.js';
 import { createNotificationsService } from './features/notifications/notifications.service.js';
 import { createPublicRepository } from './features/public/public.repository.js';
+import { createQualityReportRepository } from './features/quality/quality-report.repository.js';
+import { createQualityRepository } from './features/quality/quality.repository.js';
+import { createQualityService } from './features/quality/quality.service.js';
 import { createPublicService } from './features/public/public.service.js';
 import { createIndexRepository } from './features/public/search/index.repository.js';
 import { createSearchEngine } from './features/public/search/search-engine.js';
@@ -180,6 +183,13 @@ export function createServices({ db, config, clock, logger }: ServiceDeps) {
     maxBackupAgeDays: config.backup.maxAgeDays,
   });
   const auditLog = createAuditLogService({ repo: createAuditLogRepository(db), audit });
+  const quality = createQualityService({
+    db,
+    repo: createQualityRepository(db),
+    report: createQualityReportRepository(db),
+    audit,
+    clock,
+  });
   const incidents = createIncidentsService({ db, repo: createIncidentsRepository(db), audit, notifications, clock });
   return {
     users,
@@ -209,6 +219,7 @@ export function createServices({ db, config, clock, logger }: ServiceDeps) {
     itCentre,
     incidents,
     imports,
+    quality,
   };
 }
 

@@ -15,6 +15,8 @@ import { createCongressAlertsRepository } from '../features/jobs/congress-alerts
 import { createCyclesRepository } from '../features/jobs/cycles.repository.js';
 import { createQuarterlyCycleJob } from '../features/jobs/quarterly-cycle.job.js';
 import type { NotificationsService } from '../features/notifications/notifications.service.js';
+import { createQualityRepository } from '../features/quality/quality.repository.js';
+import { createQualityScoresJob } from '../features/quality/quality-scores.job.js';
 import type { Clock } from '../lib/clock.js';
 import type { Mailer } from '../lib/mailer.js';
 import type { JobDefinition } from './job.js';
@@ -59,6 +61,7 @@ export function createJobs({ db, config, clock, notifications, mailer, follows }
     createAnnualReportReminderJob({ db, notifications }),
     scheduledBackupJob,
     drillJob,
+    createQualityScoresJob({ repo: createQualityRepository(db), clock }),
     ...(follows
       ? [
           createFollowChangesJob({ db, notifications, clock, regime: config.publicFieldsRegime, ...follows }),
