@@ -34,7 +34,11 @@ const col = (code: string): string => {
 /** pg returns text[] as an array; PGlite too. Both sometimes as the literal '{a,b}': read either. */
 function textArray(v: unknown): string[] {
   if (Array.isArray(v)) return v.map(String);
-  if (typeof v === 'string') return v.replace(/^\{|\}$/g, '').split(',').filter(Boolean);
+  if (typeof v === 'string')
+    return v
+      .replace(/^\{|\}$/g, '')
+      .split(',')
+      .filter(Boolean);
   return [];
 }
 
@@ -95,7 +99,9 @@ export function createQualityRepository(db: Knex) {
       actorId: number | null,
       at: Date,
     ): Promise<number> {
-      return trx('quality_rules').where({ code }).update({ ...patch, updated_by: actorId, updated_at: at });
+      return trx('quality_rules')
+        .where({ code })
+        .update({ ...patch, updated_by: actorId, updated_at: at });
     },
 
     /** Recompute the stored scores of these associations (the caller's transaction: a record's write). */
@@ -123,7 +129,14 @@ export function createQualityRepository(db: Knex) {
         if (ids.length === 0) break;
         const last = ids[ids.length - 1] as number;
         associations += await db.transaction((trx) =>
-          upsert(trx, outcomes(trx, rules, today).where('a.id', '>=', ids[0] as number).andWhere('a.id', '<=', last), rules, at),
+          upsert(
+            trx,
+            outcomes(trx, rules, today)
+              .where('a.id', '>=', ids[0] as number)
+              .andWhere('a.id', '<=', last),
+            rules,
+            at,
+          ),
         );
         batches += 1;
         after = last;
@@ -147,7 +160,9 @@ export function createQualityRepository(db: Knex) {
     },
 
     async stored(associationId: number, trx: Knex = db): Promise<StoredQuality | null> {
-      const row = await trx('association_quality').where({ association_id: associationId }).first('score', 'passed', 'failed', 'computed_at');
+      const row = await trx('association_quality')
+        .where({ association_id: associationId })
+        .first('score', 'passed', 'failed', 'computed_at');
       if (!row) return null;
       return { score: Number(row.score), passed: textArray(row.passed), failed: textArray(row.failed), computed_at: row.computed_at };
     },
@@ -155,7 +170,9 @@ export function createQualityRepository(db: Knex) {
     /** Stored scores of these associations (the staff list's rows). */
     async scores(ids: readonly number[]): Promise<Map<number, number>> {
       if (ids.length === 0) return new Map();
-      const rows = await db('association_quality').whereIn('association_id', [...ids]).select('association_id', 'score');
+      const rows = await db('association_quality')
+        .whereIn('association_id', [...ids])
+        .select('association_id', 'score');
       return new Map(rows.map((r) => [Number(r.association_id), Number(r.score)]));
     },
   };

@@ -15,9 +15,7 @@ const wholeNumber = (label: string, min: number, max: number) =>
 export function ruleFormSchema(param: { label: string; min: number; max: number } | null) {
   return z.object({
     weight: wholeNumber('Trọng số', 0, 100),
-    enabled: z
-      .enum(['co', 'khong'], { error: 'Chọn có áp dụng quy tắc hay không.' })
-      .transform((v) => v === 'co'),
+    enabled: z.enum(['co', 'khong'], { error: 'Chọn có áp dụng quy tắc hay không.' }).transform((v) => v === 'co'),
     param: param ? wholeNumber(param.label, param.min, param.max) : z.any().transform(() => null),
   });
 }

@@ -9,10 +9,10 @@ import type { Clock } from '../../lib/clock.js';
 import { NotFoundError, ValidationError } from '../../lib/errors.js';
 import { vietnamToday } from '../../lib/format.js';
 import type { AuditService } from '../audit/audit.service.js';
-import type { QualityReportRepository, ReportFilters } from './quality-report.repository.js';
-import { activeRules, type QualityRule, REQUIRED_LABELS, RULE_SQL, scoreBadge } from './quality-rules.js';
 import type { QualityRepository } from './quality.repository.js';
 import { ruleFormSchema } from './quality.schemas.js';
+import type { QualityReportRepository, ReportFilters } from './quality-report.repository.js';
+import { activeRules, type QualityRule, REQUIRED_LABELS, RULE_SQL, scoreBadge } from './quality-rules.js';
 
 interface Deps {
   db: Knex;
@@ -55,6 +55,8 @@ export function createQualityService({ db, repo, report, audit, clock }: Deps) {
   return {
     today,
     rules: () => repo.rules(),
+    /** Stored scores of these associations (the staff list's page). */
+    scores: (ids: readonly number[]) => repo.scores(ids),
     requiredLabels: REQUIRED_LABELS,
 
     async rule(code: string): Promise<QualityRule> {
