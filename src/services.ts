@@ -42,12 +42,12 @@ import { createLegalDocumentsService } from './features/legal-documents/legal-do
 import { createNotificationsRepository } from './features/notifications/notifications.repository.js';
 import { createNotificationsService } from './features/notifications/notifications.service.js';
 import { createPublicRepository } from './features/public/public.repository.js';
-import { createQualityReportRepository } from './features/quality/quality-report.repository.js';
-import { createQualityRepository } from './features/quality/quality.repository.js';
-import { createQualityService } from './features/quality/quality.service.js';
 import { createPublicService } from './features/public/public.service.js';
 import { createIndexRepository } from './features/public/search/index.repository.js';
 import { createSearchEngine } from './features/public/search/search-engine.js';
+import { createQualityRepository } from './features/quality/quality.repository.js';
+import { createQualityService } from './features/quality/quality.service.js';
+import { createQualityReportRepository } from './features/quality/quality-report.repository.js';
 import { createReportsRepository } from './features/reports/reports.repository.js';
 import { createReportsService } from './features/reports/reports.service.js';
 import { createSubmissionsRepository } from './features/submissions/submissions.repository.js';
@@ -183,13 +183,8 @@ export function createServices({ db, config, clock, logger }: ServiceDeps) {
     maxBackupAgeDays: config.backup.maxAgeDays,
   });
   const auditLog = createAuditLogService({ repo: createAuditLogRepository(db), audit });
-  const quality = createQualityService({
-    db,
-    repo: createQualityRepository(db),
-    report: createQualityReportRepository(db),
-    audit,
-    clock,
-  });
+  const qualityRepos = { repo: createQualityRepository(db), report: createQualityReportRepository(db) };
+  const quality = createQualityService({ db, ...qualityRepos, audit, clock });
   const incidents = createIncidentsService({ db, repo: createIncidentsRepository(db), audit, notifications, clock });
   return {
     users,

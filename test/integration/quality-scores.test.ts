@@ -7,12 +7,27 @@
  */
 import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createRegisterListRepository,
+  type ListCursor,
+  type ListFilters,
+  type ListPage,
+} from '../../src/features/associations/register-list.repository.js';
 import { createQualityRepository } from '../../src/features/quality/quality.repository.js';
+import { createQualityReportRepository } from '../../src/features/quality/quality-report.repository.js';
 import { scoreOf } from '../../src/features/quality/quality-rules.js';
+import { createQualityScoresJob } from '../../src/features/quality/quality-scores.job.js';
 import { vietnamToday } from '../../src/lib/format.js';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
-import { type AssociationBuilder, anAssociation, type CongressColumns, type LeaderColumns } from '../helpers/builders.js';
-import { type Agent, csrfFrom, loggedInAgent } from '../helpers/http.js';
+import {
+  type AssociationBuilder,
+  anAssociation,
+  type CongressColumns,
+  insertAssociations,
+  type LeaderColumns,
+} from '../helpers/builders.js';
+import { formFields, VALID_STAFF_FORM } from '../helpers/forms.js';
+import { type Agent, agent, createAssociationViaForm, csrfFrom, loggedInAgent } from '../helpers/http.js';
 import { createUser } from '../helpers/users.js';
 
 let t: TestContext;
@@ -82,7 +97,9 @@ async function withCharter(id: number): Promise<void> {
 async function recompute(ids: number[]) {
   await knex.transaction((trx) => createQualityRepository(trx).recomputeIds(trx, ids, today, NOW()));
   const rows = await knex('association_quality').whereIn('association_id', ids);
-  return new Map(rows.map((r) => [Number(r.association_id), { score: Number(r.score), passed: [...r.passed].sort(), failed: [...r.failed].sort() }]));
+  return new Map(
+    rows.map((r) => [Number(r.association_id), { score: Number(r.score), passed: [...r.passed].sort(), failed: [...r.failed].sort() }]),
+  );
 }
 
 describe('the checks', () => {
@@ -103,12 +120,20 @@ describe('the checks', () => {
       ['nhom_bat_buoc', complete({ hq_address: '   ' }), true],
       ['nhiem_ky_con_han', complete({}, { congresses: [] }), true],
       // Held in 2018 for 5 years, no extension: overdue.
-      ['nhiem_ky_con_han', complete({}, { congresses: [{ term_number: 1, congress_type: 'nhiem_ky', held_on: '2018-03-01', term_years: 5 }] }), true],
+      [
+        'nhiem_ky_con_han',
+        complete({}, { congresses: [{ term_number: 1, congress_type: 'nhiem_ky', held_on: '2018-03-01', term_years: 5 }] }),
+        true,
+      ],
       ['cap_nhat_quy', complete({ updated_at: new Date('2026-05-01T00:00:00Z') }), true],
       // A second current leader without phone or e-mail; a former one without them would not count.
       ['lien_he_lanh_dao', complete().withLeaders([{ full_name: 'Trần Thị Bình', position_code: 'PCT' }]), true],
       // No current leader at all (only a former one, with a phone).
-      ['lien_he_lanh_dao', complete({}, { leaders: [{ full_name: 'Đỗ Văn Em', position_code: 'CT', phone: '0900000000', left_on: '2025-06-01' }] }), true],
+      [
+        'lien_he_lanh_dao',
+        complete({}, { leaders: [{ full_name: 'Đỗ Văn Em', position_code: 'CT', phone: '0900000000', left_on: '2025-06-01' }] }),
+        true,
+      ],
       ['co_dieu_le', complete(), false],
       // Older than 3 years is also overdue for the quarterly update.
       ['khong_qua_cu+cap_nhat_quy', complete({ updated_at: new Date('2023-11-19T00:00:00Z') }), true],
@@ -138,6 +163,285 @@ describe('the checks', () => {
     expect(q?.failed).toEqual(['co_dieu_le']);
     expect(q?.passed).toEqual(['khong_qua_cu', 'nhom_bat_buoc']);
     expect(q?.score).toBe(70);
-    expect(scoreOf([{ weight: 25, result: 1 }, { weight: 15, result: 0 }, { weight: 10, result: 1 }, { weight: 20, result: null }])).toBe(70);
+    expect(
+      scoreOf([
+        { weight: 25, result: 1 },
+        { weight: 15, result: 0 },
+        { weight: 10, result: 1 },
+        { weight: 20, result: null },
+      ]),
+    ).toBe(70);
+  });
+});
+
+/** The stored score and a fresh computation by the same SQL, with the score's arithmetic in TypeScript. */
+async function storedAndFresh(id: number) {
+  const repo = createQualityRepository(knex);
+  const stored = await repo.stored(id);
+  const rules = await repo.rules();
+  const [fresh] = await repo.fresh([id], today);
+  const weights = new Map(rules.map((r) => [r.code, r.weight]));
+  const freshScore = scoreOf(Object.entries(fresh?.results ?? {}).map(([code, result]) => ({ weight: weights.get(code) ?? 0, result })));
+  return { stored, freshScore };
+}
+
+/** The score badge of a record's row on the staff list page (html) and on its record page. */
+function listScore(html: string, code: string): string | null {
+  const row = html.split('<tr>').find((r) => r.includes(`<code>${code}</code>`));
+  const m = row ? /<span class="badge [^"]+">(\d+)<span class="visually-hidden"> điểm<\/span>/.exec(row) : null;
+  return m ? (m[1] as string) : null;
+}
+function pageScore(html: string): string | null {
+  const m = /Điểm chất lượng dữ liệu: <span class="badge [^"]+ fs-6">(\d+)\/100<\/span>/.exec(html);
+  return m ? (m[1] as string) : null;
+}
+
+describe('recompute on save', () => {
+  it('a record created through the staff form has its score stored in the same transaction, equal to a fresh computation', async () => {
+    const res = await createAssociationViaForm(staff, { ...VALID_STAFF_FORM, name: 'Hội Chất lượng dữ liệu thử' });
+    expect(res.status).toBe(303);
+    const row = await knex('associations').where({ name: 'Hội Chất lượng dữ liệu thử' }).first('id', 'code');
+    const { stored, freshScore } = await storedAndFresh(row.id);
+    // No purpose, members, decision, congress, leader contacts or charter: only the quarterly update and freshness pass.
+    expect(stored?.score).toBe(freshScore);
+    expect(stored?.failed.sort()).toEqual(['co_dieu_le', 'lien_he_lanh_dao', 'nhiem_ky_con_han', 'nhom_bat_buoc']);
+    expect(stored?.score).toBe(Math.round((100 * 25) / 100));
+
+    // Editing the record (adding the leader's phone) recomputes it.
+    const form = await staff.get(`/quan-tri/hoi/${row.code}/sua`);
+    const fields = formFields(form.text, `/quan-tri/hoi/${row.code}/sua`);
+    const saved = await staff
+      .post(`/quan-tri/hoi/${row.code}/sua`)
+      .type('form')
+      .send({ ...fields, 'leaders.0.phone': '0912345678' });
+    expect(saved.status).toBe(303);
+    const after = await storedAndFresh(row.id);
+    expect(after.stored?.failed).not.toContain('lien_he_lanh_dao');
+    expect(after.stored?.score).toBe(40);
+    expect(after.stored?.score).toBe(after.freshScore);
+  });
+});
+
+describe('the staff list, the record page and the report', () => {
+  const codes: Record<string, string> = {};
+  beforeAll(async () => {
+    // Scores 100, 85 (no charter), 60 (no charter, no contacts, no term…), 0-ish ones in another province.
+    const a = await complete({ name: 'Hội Điểm cao', hq_province_code: '79' }).insert(knex);
+    await withCharter(a.id);
+    const b = await complete({ name: 'Hội Điểm khá', hq_province_code: '79' }).insert(knex);
+    const c = await complete(
+      { name: 'Hội Điểm thấp', hq_province_code: '79', purpose: null },
+      { congresses: [], leaders: [{ full_name: 'Võ Văn Giang', position_code: 'CT' }] },
+    ).insert(knex);
+    Object.assign(codes, { high: a.code, mid: b.code, low: c.code });
+    await recompute([a.id, b.id, c.id]);
+  });
+
+  it('the list shows each row score, sorts lowest first and filters by band; the record page shows the same score and its checklist', async () => {
+    const sorted = await staff.get('/quan-tri/hoi?tinh=79&sap-xep=diem');
+    expect(sorted.status).toBe(200);
+    const order = [codes.low, codes.mid, codes.high].map((c) => sorted.text.indexOf(`<code>${c}</code>`));
+    expect(order.every((i) => i > 0)).toBe(true);
+    expect([...order].sort((x, y) => x - y)).toEqual(order);
+    for (const code of Object.values(codes)) {
+      const page = await staff.get(`/quan-tri/hoi/${code}`);
+      expect(page.status).toBe(200);
+      // page == list == stored.
+      expect(pageScore(page.text)).not.toBeNull();
+      expect(pageScore(page.text)).toBe(listScore(sorted.text, code));
+      const id = (await knex('associations').where({ code }).first('id')).id;
+      expect(Number(pageScore(page.text))).toBe((await storedAndFresh(id)).freshScore);
+    }
+    const low = await staff.get(`/quan-tri/hoi/${codes.low}`);
+    expect(low.text).toContain('Chưa đạt');
+    expect(low.text).toContain('Nhập đại hội nhiệm kỳ gần nhất');
+
+    const band = await staff.get('/quan-tri/hoi?tinh=79&diem=tu-80');
+    expect(band.text).toContain(`<code>${codes.high}</code>`);
+    expect(band.text).toContain(`<code>${codes.mid}</code>`);
+    expect(band.text).not.toContain(`<code>${codes.low}</code>`);
+    const under = await staff.get('/quan-tri/hoi?tinh=79&diem=duoi-50');
+    expect(under.text).toContain(`<code>${codes.low}</code>`);
+    expect(under.text).not.toContain(`<code>${codes.high}</code>`);
+  });
+
+  it('the report lists the weakest records of a province first, sums failures per rule, and its CSV is audited', async () => {
+    const res = await leader.get('/bao-cao/chat-luong-du-lieu?tinh=79');
+    expect(res.status).toBe(200);
+    const low = res.text.indexOf(codes.low as string);
+    const high = res.text.indexOf(codes.high as string);
+    expect(low).toBeGreaterThan(0);
+    expect(high).toBeGreaterThan(low);
+    expect(res.text).toContain('Điểm trung bình');
+    const field = await staff.get('/bao-cao/chat-luong-du-lieu?tinh=79&theo=linh-vuc');
+    expect(field.status).toBe(200);
+    const summary = await createQualityReportRepository(knex).summary({ province: '79' }, 'province', ['co_dieu_le', 'nhom_bat_buoc']);
+    expect(summary).toEqual([{ key: '79', records: 3, average: expect.any(Number), failed: { co_dieu_le: 2, nhom_bat_buoc: 1 } }]);
+
+    const csv = await staff.get('/bao-cao/chat-luong-du-lieu.csv?tinh=79');
+    expect(csv.status).toBe(200);
+    expect(csv.headers['content-type']).toContain('text/csv');
+    const lines = csv.text
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
+    expect(lines).toHaveLength(4);
+    expect(lines[1]).toContain(codes.low);
+    expect(lines[3]).toContain(codes.high);
+    const audit = await knex('audit_events').where({ action: 'quality_report.export' }).orderBy('id', 'desc').first();
+    expect(audit).toBeDefined();
+  });
+});
+
+describe('the staff list keyset pages by score', () => {
+  it('walks, ranges and pages both ways in the order of the stored scores, as a plain sort does', async () => {
+    const built = Array.from({ length: 40 }, (_, i) =>
+      complete({ name: `Hội Trang điểm ${i}`, hq_province_code: '48' }, i % 3 === 0 ? { congresses: [] } : {}),
+    );
+    const rows = await insertAssociations(knex, built);
+    for (const [i, r] of rows.entries()) if (i % 2 === 0) await withCharter(r.id);
+    await recompute(rows.map((r) => r.id));
+    const reference = (
+      await knex('association_quality as q')
+        .join('associations as a', 'a.id', 'q.association_id')
+        .where('a.hq_province_code', '48')
+        .orderBy([{ column: 'q.score' }, { column: 'a.id' }])
+        .pluck('a.id')
+    ).map(Number);
+    const repo = createRegisterListRepository(knex, { countCap: 5, walkWindow: 8, leaderRows: 100, secondaryRows: 100 });
+    /** Every page by keyset, after then before from the end. */
+    async function pages(filters: ListFilters): Promise<{ ids: number[]; back: number[] }> {
+      const ids: number[] = [];
+      let cursor: ListCursor | null = null;
+      let page = 1;
+      let last: ListPage | null = null;
+      for (;;) {
+        last = await repo.list(filters, 'diem', page, 4, cursor);
+        ids.push(...last.rows.map((r) => Number(r.id)));
+        if (!last.next) break;
+        cursor = last.next;
+        page += 1;
+      }
+      const back = last?.prev ? (await repo.list(filters, 'diem', page - 1, 4, last.prev)).rows.map((r) => Number(r.id)) : [];
+      return { ids, back };
+    }
+    const all = await pages({ province: '48' });
+    expect(all.ids).toEqual(reference);
+    expect(all.back).toEqual(reference.slice(-4 - (reference.length % 4 || 4), -(reference.length % 4 || 4)));
+    const banded = await pages({ province: '48', quality: { min: 80, max: 100 } });
+    const expected = (
+      await knex('association_quality as q')
+        .join('associations as a', 'a.id', 'q.association_id')
+        .where('a.hq_province_code', '48')
+        .whereBetween('q.score', [80, 100])
+        .orderBy([{ column: 'q.score' }, { column: 'a.id' }])
+        .pluck('a.id')
+    ).map(Number);
+    expect(expected.length).toBeGreaterThan(5);
+    expect(banded.ids).toEqual(expected);
+  });
+});
+
+describe('the rules catalogue', () => {
+  it('NGO staff change a weight: audited, every stored score recomputed; bad input is refused in Vietnamese and nothing is saved', async () => {
+    const a = await complete({ name: 'Hội Chưa có điều lệ' }).insert(knex);
+    await recompute([a.id]);
+    expect((await createQualityRepository(knex).stored(a.id))?.score).toBe(85);
+
+    const form = await staff.get('/quan-tri/chat-luong-du-lieu/khong_qua_cu/sua');
+    expect(form.status).toBe(200);
+    const bad = await staff
+      .post('/quan-tri/chat-luong-du-lieu/khong_qua_cu/sua')
+      .type('form')
+      .send({ _csrf: csrfFrom(form.text), weight: '150', enabled: 'co', param: '0' });
+    expect(bad.status).toBe(400);
+    expect(bad.text).toContain('Trọng số phải từ 0 đến 100.');
+    expect(bad.text).toContain('Số năm phải từ 1 đến 20.');
+    expect(bad.text).toContain('value="150"');
+    expect((await knex('quality_rules').where({ code: 'khong_qua_cu' }).first()).weight).toBe(10);
+
+    const page = await staff.get('/quan-tri/chat-luong-du-lieu/co_dieu_le/sua');
+    const ok = await staff
+      .post('/quan-tri/chat-luong-du-lieu/co_dieu_le/sua')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), weight: '0', enabled: 'co' });
+    expect(ok.status).toBe(303);
+    // Without the charter rule the record passes everything that applies.
+    expect((await createQualityRepository(knex).stored(a.id))?.score).toBe(100);
+    const audit = await knex('audit_events').where({ action: 'quality_rule.update', target_id: 'co_dieu_le' }).first();
+    expect(audit).toBeDefined();
+    const list = await staff.get('/quan-tri/chat-luong-du-lieu');
+    expect(list.text).toContain('Đã lưu quy tắc và tính lại điểm chất lượng');
+
+    // The last active rule cannot be switched off.
+    await knex('quality_rules').whereNot({ code: 'khong_qua_cu' }).update({ enabled: false });
+    const last = await staff.get('/quan-tri/chat-luong-du-lieu/khong_qua_cu/sua');
+    const refused = await staff
+      .post('/quan-tri/chat-luong-du-lieu/khong_qua_cu/sua')
+      .type('form')
+      .send({ _csrf: csrfFrom(last.text), weight: '10', enabled: 'khong', param: '3' });
+    expect(refused.status).toBe(400);
+    expect(refused.text).toContain('Phải còn ít nhất một quy tắc được áp dụng');
+    expect((await knex('quality_rules').where({ code: 'khong_qua_cu' }).first()).enabled).toBe(true);
+    // Put the seeded catalogue back for the other tests.
+    await knex('quality_rules').update({ enabled: true });
+    await knex('quality_rules').where({ code: 'co_dieu_le' }).update({ weight: 15 });
+    await createQualityRepository(knex).recomputeAll(today, NOW());
+  });
+
+  it('the nightly job recomputes time-dependent checks', async () => {
+    const a = await complete({ name: 'Hội Sẽ quá hạn cập nhật' }).insert(knex);
+    await withCharter(a.id);
+    await recompute([a.id]);
+    expect((await createQualityRepository(knex).stored(a.id))?.score).toBe(100);
+    const job = createQualityScoresJob({ repo: createQualityRepository(knex), clock: t.clock });
+    // Two quarters later: the quarterly update is overdue.
+    const counts = await job.run({ period: '2027-05-20', trigger: 'manual', logger: undefined as never });
+    expect(counts.quality_scored).toBeGreaterThan(0);
+    expect((await createQualityRepository(knex).stored(a.id))?.failed).toEqual(['cap_nhat_quy']);
+    await createQualityRepository(knex).recomputeAll(today, NOW());
+  });
+});
+
+describe('who sees the scores', () => {
+  it('leaders read the rules and the report but cannot edit; exploiters, officers and the public get none of it', async () => {
+    expect((await leader.get('/quan-tri/chat-luong-du-lieu')).status).toBe(200);
+    expect((await leader.get('/quan-tri/chat-luong-du-lieu/co_dieu_le/sua')).status).toBe(403);
+    const form = await lead.get('/quan-tri/chat-luong-du-lieu/co_dieu_le/sua');
+    expect(form.status).toBe(200);
+    const denied = await leader
+      .post('/quan-tri/chat-luong-du-lieu/co_dieu_le/sua')
+      .type('form')
+      .send({ _csrf: csrfFrom((await leader.get('/quan-tri/chat-luong-du-lieu')).text), weight: '1', enabled: 'co' });
+    expect(denied.status).toBe(403);
+    expect((await knex('quality_rules').where({ code: 'co_dieu_le' }).first()).weight).toBe(15);
+
+    const published = await complete({ name: 'Hội Công khai chất lượng', published: true }).insert(knex);
+    await recompute([published.id]);
+    const exploiter = await loggedInAgent(t, await createUser(knex, ['exploiter']));
+    const officer = await loggedInAgent(t, await createUser(knex, ['association'], { associationId: published.id }));
+    for (const a of [exploiter, officer]) {
+      for (const url of [
+        '/quan-tri/chat-luong-du-lieu',
+        '/bao-cao/chat-luong-du-lieu',
+        '/bao-cao/chat-luong-du-lieu.csv',
+        `/quan-tri/hoi?sap-xep=diem`,
+      ]) {
+        expect((await a.get(url)).status, url).toBe(403);
+      }
+    }
+    const anonymous = agent(t);
+    for (const url of ['/quan-tri/chat-luong-du-lieu', '/bao-cao/chat-luong-du-lieu']) {
+      const res = await anonymous.get(url);
+      expect([302, 303, 401, 403]).toContain(res.status);
+    }
+    const publicPage = await anonymous.get(`/hoi/${published.code}`);
+    expect(publicPage.status).toBe(200);
+    expect(publicPage.text).not.toContain('Chất lượng dữ liệu');
+    // The exploiter's reports index has no data-quality card.
+    const reports = await exploiter.get('/bao-cao');
+    expect(reports.text).not.toContain('Chất lượng dữ liệu hồ sơ hội');
+    const staffReports = await staff.get('/bao-cao');
+    expect(staffReports.text).toContain('Chất lượng dữ liệu hồ sơ hội');
   });
 });

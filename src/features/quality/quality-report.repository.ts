@@ -50,7 +50,12 @@ export function createQualityReportRepository(db: Knex) {
     return [province, ...former.filter((c) => c !== province)];
   }
 
-  async function base(f: ReportFilters): Promise<Knex.QueryBuilder> {
+  /** The matches of the filters (a query builder is thenable: never returned from an async function). */
+  async function provinces(f: ReportFilters): Promise<string[] | null> {
+    return f.province ? provincesOf(f.province) : null;
+  }
+
+  function base(f: ReportFilters, inProvinces: string[] | null): Knex.QueryBuilder {
     const q = db('association_quality as q').join('associations as a', 'a.id', 'q.association_id');
     if (f.field) {
       const field = f.field;
@@ -60,7 +65,7 @@ export function createQualityReportRepository(db: Knex) {
           .orWhereIn('a.id', db('association_other_fields').where('field_code', field).select('association_id')),
       );
     }
-    if (f.province) q.whereIn('a.hq_province_code', await provincesOf(f.province));
+    if (inProvinces) q.whereIn('a.hq_province_code', inProvinces);
     if (f.band) q.whereBetween('q.score', [SCORE_BANDS[f.band].min, SCORE_BANDS[f.band].max]);
     return q;
   }
@@ -68,9 +73,12 @@ export function createQualityReportRepository(db: Knex) {
   return {
     /** A page of the weakest records (lowest score first, then id) and their number, exact up to REPORT_COUNT_CAP. */
     async weakest(f: ReportFilters, page: number, pageSize: number): Promise<{ rows: WeakRow[]; total: number; more: boolean }> {
-      const counted = await (await base(f)).select(db.raw('1')).limit(REPORT_COUNT_CAP + 1);
+      const p = await provinces(f);
+      const counted = await base(f, p)
+        .select(db.raw('1'))
+        .limit(REPORT_COUNT_CAP + 1);
       const total = Math.min(counted.length, REPORT_COUNT_CAP);
-      const rows = await (await base(f))
+      const rows = await base(f, p)
         .select('a.id', 'a.code', 'a.name', 'a.main_field_code', 'a.hq_province_code', 'q.score', 'q.failed', 'q.computed_at')
         .orderBy([{ column: 'q.score' }, { column: 'q.association_id' }])
         .limit(pageSize)
@@ -84,7 +92,7 @@ export function createQualityReportRepository(db: Knex) {
 
     /** Every match in report order, `chunk` rows at a time after the (score, id) of the last one (the CSV). */
     async weakestAfter(f: ReportFilters, after: { score: number; id: number } | null, chunk: number): Promise<WeakRow[]> {
-      const q = (await base(f))
+      const q = base(f, await provinces(f))
         .select('a.id', 'a.code', 'a.name', 'a.main_field_code', 'a.hq_province_code', 'q.score', 'q.failed', 'q.computed_at')
         .orderBy([{ column: 'q.score' }, { column: 'q.association_id' }])
         .limit(chunk);
@@ -96,7 +104,7 @@ export function createQualityReportRepository(db: Knex) {
     /** Per province (the record's own province code) or per main field: records, average score, failures per rule. */
     async summary(f: ReportFilters, by: 'province' | 'field', ruleCodes: readonly string[]): Promise<SummaryRow[]> {
       const key = by === 'province' ? 'a.hq_province_code' : 'a.main_field_code';
-      const q = (await base(f))
+      const q = base(f, await provinces(f))
         .select(db.raw(`${key} AS key`), db.raw('count(*)::int AS records'), db.raw('round(avg(q.score), 1)::float AS average'))
         .groupBy(key)
         .orderBy('average')

@@ -12,10 +12,10 @@ import { paths } from '../../lib/urls.js';
 import { flash } from '../../middleware/locals.js';
 import type { CatalogueOptions } from '../register-form/display.js';
 import { contentDisposition } from '../reports/reports.export.js';
-import type { ReportFilters } from './quality-report.repository.js';
-import { activeRules, SCORE_BANDS, scoreBadge } from './quality-rules.js';
 import { reportQuery } from './quality.schemas.js';
 import { describe, paramOf, type QualityService } from './quality.service.js';
+import type { ReportFilters } from './quality-report.repository.js';
+import { activeRules, SCORE_BANDS, scoreBadge } from './quality-rules.js';
 
 export const EDIT_ROLES = ['ngo_staff', 'ngo_lead'] as const;
 export const READ_ROLES = ['ngo_staff', 'ngo_lead', 'leader'] as const;
@@ -50,7 +50,13 @@ const csvCell = (v: string | number | null): string => {
 export function createQualityController({ quality, catalogues }: Deps) {
   const namesOf = (options: CatalogueOptions, table: string) => new Map((options[table] ?? []).map((o) => [o.code, o.name]));
 
-  async function renderRuleForm(res: Response, code: string, values: Record<string, string>, errors: Record<string, string>, status: number) {
+  async function renderRuleForm(
+    res: Response,
+    code: string,
+    values: Record<string, string>,
+    errors: Record<string, string>,
+    status: number,
+  ) {
     const rule = await quality.rule(code);
     res.status(status).render('quality/rule-form', {
       title: `Sửa quy tắc: ${rule.label}`,
@@ -94,7 +100,9 @@ export function createQualityController({ quality, catalogues }: Deps) {
         res.redirect(303, paths.quality.rules());
       } catch (err) {
         if (!(err instanceof ValidationError)) throw err;
-        const values = Object.fromEntries(['weight', 'enabled', 'param'].map((k) => [k, typeof body[k] === 'string' ? String(body[k]) : '']));
+        const values = Object.fromEntries(
+          ['weight', 'enabled', 'param'].map((k) => [k, typeof body[k] === 'string' ? String(body[k]) : '']),
+        );
         await renderRuleForm(res, code, values, err.fieldErrors, 400);
       }
     },
@@ -116,7 +124,8 @@ export function createQualityController({ quality, catalogues }: Deps) {
       const fields = namesOf(options, 'fields');
       const provinces = namesOf(options, 'provinces');
       const labels = new Map(rules.map((r) => [r.code, r.label]));
-      const opt = (table: string) => (options[table] ?? []).map((o) => ({ value: o.code, text: o.current ? o.name : `${o.name} (hết hiệu lực)` }));
+      const opt = (table: string) =>
+        (options[table] ?? []).map((o) => ({ value: o.code, text: o.current ? o.name : `${o.name} (hết hiệu lực)` }));
       res.render('quality/report', {
         title: 'Báo cáo chất lượng dữ liệu hồ sơ hội',
         rows: weakest.rows.map((r) => ({
@@ -156,7 +165,9 @@ export function createQualityController({ quality, catalogues }: Deps) {
       res.setHeader('Content-Type', 'text/csv; charset=utf-8');
       res.setHeader('Content-Disposition', contentDisposition(`Chất lượng dữ liệu - ${quality.today()}.csv`));
       res.write('\uFEFF');
-      res.write(`${['Mã hội', 'Tên hội', 'Lĩnh vực chính', 'Tỉnh, thành phố (trụ sở)', 'Điểm', 'Tiêu chí chưa đạt'].map(csvCell).join(',')}\r\n`);
+      res.write(
+        `${['Mã hội', 'Tên hội', 'Lĩnh vực chính', 'Tỉnh, thành phố (trụ sở)', 'Điểm', 'Tiêu chí chưa đạt'].map(csvCell).join(',')}\r\n`,
+      );
       let after: { score: number; id: number } | null = null;
       for (;;) {
         const rows = await quality.weakestAfter(filters, after, CSV_CHUNK);

@@ -16,7 +16,12 @@ export function ruleFormSchema(param: { label: string; min: number; max: number 
   return z.object({
     weight: wholeNumber('Trọng số', 0, 100),
     enabled: z.enum(['co', 'khong'], { error: 'Chọn có áp dụng quy tắc hay không.' }).transform((v) => v === 'co'),
-    param: param ? wholeNumber(param.label, param.min, param.max) : z.any().transform(() => null),
+    param: param
+      ? wholeNumber(param.label, param.min, param.max)
+      : z
+          .unknown()
+          .optional()
+          .transform(() => null),
   });
 }
 
