@@ -8,7 +8,10 @@ import type { Knex } from 'knex';
  * - `association_quality`: each association's stored score (0–100) with the codes of the checks it passed and failed,
  *   recomputed set-based in SQL: for one record in the transaction that writes its version, for every record when a
  *   rule changes and nightly (time-dependent checks). The index (score, association_id) serves the staff list's sort
- *   and band filter and the report of the weakest records.
+ *   and band filter and the report of the weakest records. Every association has its row: a statement trigger adds a
+ *   placeholder (score -1, "not yet computed") for each inserted association, whoever inserts it (forms and imports
+ *   compute the real score in the same transaction; generated data waits for the nightly job), so the list's walk
+ *   along the score index meets every record.
  */
 export async function up(knex: Knex): Promise<void> {
   await knex.schema.createTable('quality_rules', (t) => {
@@ -94,10 +97,26 @@ export async function up(knex: Knex): Promise<void> {
     t.specificType('failed', 'text[]').notNullable();
     t.timestamp('computed_at', { useTz: true }).notNullable();
   });
+  await knex.raw('ALTER TABLE association_quality ADD CONSTRAINT association_quality_score_range CHECK (score BETWEEN -1 AND 100)');
   await knex.raw('CREATE INDEX association_quality_score_idx ON association_quality (score, association_id)');
+  await knex.raw(`CREATE FUNCTION associations_quality_placeholder() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO association_quality (association_id, score, passed, failed, computed_at)
+  SELECT n.id, -1, '{}', '{}', now() FROM new_rows n
+  ON CONFLICT (association_id) DO NOTHING;
+  RETURN NULL;
+END $$`);
+  await knex.raw(`CREATE TRIGGER associations_quality_placeholder AFTER INSERT ON associations
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION associations_quality_placeholder()`);
+  // Existing records: placeholders now, real scores from the first run of the quality-scores job (at startup).
+  await knex.raw(`INSERT INTO association_quality (association_id, score, passed, failed, computed_at)
+    SELECT id, -1, '{}', '{}', now() FROM associations`);
+  await knex.raw('ANALYZE association_quality');
 }
 
 export async function down(knex: Knex): Promise<void> {
+  await knex.raw('DROP TRIGGER IF EXISTS associations_quality_placeholder ON associations');
+  await knex.raw('DROP FUNCTION IF EXISTS associations_quality_placeholder()');
   await knex.schema.dropTableIfExists('association_quality');
   await knex.schema.dropTableIfExists('quality_rules');
 }

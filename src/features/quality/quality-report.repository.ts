@@ -56,7 +56,8 @@ export function createQualityReportRepository(db: Knex) {
   }
 
   function base(f: ReportFilters, inProvinces: string[] | null): Knex.QueryBuilder {
-    const q = db('association_quality as q').join('associations as a', 'a.id', 'q.association_id');
+    // Score -1: not yet computed (a placeholder row): not in the report.
+    const q = db('association_quality as q').join('associations as a', 'a.id', 'q.association_id').where('q.score', '>=', 0);
     if (f.field) {
       const field = f.field;
       q.where((w) =>

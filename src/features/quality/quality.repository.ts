@@ -163,7 +163,8 @@ export function createQualityRepository(db: Knex) {
       const row = await trx('association_quality')
         .where({ association_id: associationId })
         .first('score', 'passed', 'failed', 'computed_at');
-      if (!row) return null;
+      // Score -1: the placeholder of a record not yet computed.
+      if (!row || Number(row.score) < 0) return null;
       return { score: Number(row.score), passed: textArray(row.passed), failed: textArray(row.failed), computed_at: row.computed_at };
     },
 
@@ -172,6 +173,7 @@ export function createQualityRepository(db: Knex) {
       if (ids.length === 0) return new Map();
       const rows = await db('association_quality')
         .whereIn('association_id', [...ids])
+        .where('score', '>=', 0)
         .select('association_id', 'score');
       return new Map(rows.map((r) => [Number(r.association_id), Number(r.score)]));
     },
