@@ -1,9 +1,9 @@
 /** SQL for association records (Knex only). Callers pass a transaction for every write. */
 import type { Knex } from 'knex';
+import { recomputeQuality } from '../quality/quality.repository.js';
 import { RECORD_COLUMNS, SUBLISTS, type SubListDef } from '../register-form/definition.js';
 import type { RecordSnapshot } from '../register-form/diff.js';
 import type { ListRow, ScalarValue } from '../register-form/schema.js';
-import { recomputeQuality } from '../quality/quality.repository.js';
 import { createRegisterListRepository } from './register-list.repository.js';
 import { LIVE_STATUSES } from './statuses.js';
 
