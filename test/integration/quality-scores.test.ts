@@ -188,7 +188,7 @@ async function storedAndFresh(id: number) {
 /** The score badge of a record's row on the staff list page (html) and on its record page. */
 function listScore(html: string, code: string): string | null {
   const row = html.split('<tr>').find((r) => r.includes(`<code>${code}</code>`));
-  const m = row ? /<span class="badge [^"]+">(\d+)<span class="visually-hidden"> điểm<\/span>/.exec(row) : null;
+  const m = row ? /<td><span class="badge [^"]+">(\d+)<\/span><\/td>/.exec(row) : null;
   return m ? (m[1] as string) : null;
 }
 function pageScore(html: string): string | null {
@@ -254,7 +254,7 @@ describe('the staff list, the record page and the report', () => {
     }
     const low = await staff.get(`/quan-tri/hoi/${codes.low}`);
     expect(low.text).toContain('Chưa đạt');
-    expect(low.text).toContain('Nhập đại hội nhiệm kỳ gần nhất');
+    expect(low.text).toContain('Cách khắc phục:</strong> Nhập đại hội nhiệm kỳ gần nhất');
 
     const band = await staff.get('/quan-tri/hoi?tinh=79&diem=tu-80');
     expect(band.text).toContain(`<code>${codes.high}</code>`);
