@@ -5,6 +5,10 @@
  * the report of the weakest records and its CSV, the rules page (NGO staff edit, audited, Vietnamese messages), and
  * who may see any of it (not the public, not exploiters, not associations' officers).
  */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -38,7 +42,7 @@ let leader: Agent;
 let today: string;
 
 beforeAll(async () => {
-  t = await buildTestApp();
+  t = await buildTestApp({ UPLOAD_DIR: mkdtempSync(path.join(os.tmpdir(), 'csdl-hoi-quality-')) });
   knex = t.db.knex;
   t.clock.set(new Date('2026-11-20T03:00:00Z'));
   today = vietnamToday(t.clock.now());
@@ -219,6 +223,51 @@ describe('recompute on save', () => {
     expect(after.stored?.failed).not.toContain('lien_he_lanh_dao');
     expect(after.stored?.score).toBe(40);
     expect(after.stored?.score).toBe(after.freshScore);
+  });
+});
+
+describe('placeholders and uploads', () => {
+  it('a record inserted outside the application has a placeholder the pages show as not yet computed', async () => {
+    const a = await complete({ name: 'Hội Nạp ngoài ứng dụng', hq_province_code: '92' }).insert(knex);
+    const row = await knex('association_quality').where({ association_id: a.id }).first();
+    expect(Number(row.score)).toBe(-1);
+    const page = await staff.get(`/quan-tri/hoi/${a.code}`);
+    expect(page.text).toContain('Hồ sơ chưa được chấm điểm chất lượng dữ liệu');
+    const list = await staff.get('/quan-tri/hoi?tinh=92');
+    expect(list.text).toContain('Chưa tính');
+    // Not in the report, nor in any band.
+    expect((await staff.get('/bao-cao/chat-luong-du-lieu?tinh=92')).text).not.toContain(a.code);
+    expect((await staff.get('/quan-tri/hoi?tinh=92&diem=duoi-50')).text).not.toContain(`<code>${a.code}</code>`);
+  });
+
+  it('uploading the charter recomputes the record in the upload transaction', async () => {
+    const a = await complete({ name: 'Hội Tải điều lệ' }).insert(knex);
+    await recompute([a.id]);
+    expect((await createQualityRepository(knex).stored(a.id))?.failed).toEqual(['co_dieu_le']);
+    const pageUrl = `/quan-tri/hoi/${a.code}/tai-lieu`;
+    const form = await staff.get(pageUrl);
+    expect(form.status).toBe(200);
+    const m = /\?_csrf=([^"&]+)"/.exec(form.text);
+    const token = m?.[1] ? decodeURIComponent(m[1]) : csrfFrom(form.text);
+    const boundary = `----q${randomBytes(6).toString('hex')}`;
+    const field = (name: string, value: string) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
+    const body = Buffer.concat([
+      Buffer.from(field('classification', 'khong_mat') + field('document_type_code', 'DIEU_LE') + field('title', 'Điều lệ hội'), 'utf8'),
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="dieu-le.pdf"\r\nContent-Type: application/pdf\r\n\r\n`,
+      ),
+      readFileSync(path.join(import.meta.dirname, '../fixtures/documents/sample.pdf')),
+      Buffer.from(`\r\n--${boundary}--\r\n`),
+    ]);
+    const res = await staff
+      .post(`${pageUrl}?_csrf=${encodeURIComponent(token)}`)
+      .set('Content-Type', `multipart/form-data; boundary=${boundary}`)
+      .send(body);
+    expect(res.status).toBe(303);
+    const { stored, freshScore } = await storedAndFresh(a.id);
+    expect(stored?.failed).toEqual([]);
+    expect(stored?.score).toBe(100);
+    expect(freshScore).toBe(100);
   });
 });
 
