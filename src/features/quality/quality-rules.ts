@@ -86,12 +86,13 @@ export const RULE_SQL: Readonly<Record<string, RuleSql>> = {
     db.raw(`(CASE ? WHEN 'khong_ap_dung' THEN NULL WHEN 'dung_han' THEN 1 ELSE 0 END)`, [quarterlyStateSql(db, today, 'a')]),
   lien_he_lanh_dao: (db, today) =>
     db.raw(
-      `(CASE WHEN NOT ${LIVE} THEN NULL
-         WHEN EXISTS (SELECT 1 FROM leaders l WHERE l.association_id = a.id AND (l.left_on IS NULL OR l.left_on > ?::date))
-          AND NOT EXISTS (SELECT 1 FROM leaders l WHERE l.association_id = a.id AND (l.left_on IS NULL OR l.left_on > ?::date)
-                AND nullif(btrim(l.phone), '') IS NULL AND nullif(btrim(l.email), '') IS NULL)
-         THEN 1 ELSE 0 END)`,
-      [today, today],
+      // One correlated aggregate over the record's own leaders (index on leaders.association_id): a NOT EXISTS here
+      // is planned as a hashed scan of every leader of the register.
+      `(CASE WHEN NOT ${LIVE} THEN NULL ELSE (
+         SELECT CASE WHEN count(*) > 0
+                 AND bool_and(nullif(btrim(l.phone), '') IS NOT NULL OR nullif(btrim(l.email), '') IS NOT NULL) THEN 1 ELSE 0 END
+           FROM leaders l WHERE l.association_id = a.id AND (l.left_on IS NULL OR l.left_on > ?::date)) END)`,
+      [today],
     ),
   co_dieu_le: (db) =>
     db.raw(

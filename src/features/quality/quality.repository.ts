@@ -73,11 +73,13 @@ export function createQualityRepository(db: Knex) {
   async function upsert(trx: Knex, o: Knex.QueryBuilder, rules: readonly QualityRule[], at: Date): Promise<number> {
     const s = scoreSelect(trx, rules);
     const res = await trx.raw(
-      `INSERT INTO association_quality (association_id, score, passed, failed, computed_at)
-       SELECT c.id, ${s.score}, ${s.passed}, ${s.failed}, ?::timestamptz FROM (?) c
+      // The checks are computed once per record (a materialised CTE): the score and both lists read them.
+      `WITH c AS MATERIALIZED (?)
+       INSERT INTO association_quality (association_id, score, passed, failed, computed_at)
+       SELECT c.id, ${s.score}, ${s.passed}, ${s.failed}, ?::timestamptz FROM c
        ON CONFLICT (association_id) DO UPDATE SET score = EXCLUDED.score, passed = EXCLUDED.passed,
          failed = EXCLUDED.failed, computed_at = EXCLUDED.computed_at`,
-      [at.toISOString(), o],
+      [o, at.toISOString()],
     );
     return Number((res as { rowCount?: number; affectedRows?: number }).rowCount ?? (res as { affectedRows?: number }).affectedRows ?? 0);
   }
