@@ -647,11 +647,19 @@ function exportQueries(db: Knex, limits: Readonly<ListLimits>, terms: SearchTerm
     },
 
     /** The list columns of these rows, in the order given, with the quarterly update state on `today` (SQL form). */
-    async exportRows(ids: readonly number[], today: string): Promise<Array<ListItem & { quarterly_state: QuarterlyState }>> {
+    async exportRows(
+      ids: readonly number[],
+      today: string,
+    ): Promise<Array<ListItem & { quarterly_state: QuarterlyState; quality_score: number | null }>> {
       if (ids.length === 0) return [];
-      const rows: Array<ListItem & { quarterly_state: QuarterlyState }> = await db('associations as a')
+      const rows: Array<ListItem & { quarterly_state: QuarterlyState; quality_score: number | null }> = await db('associations as a')
         .whereIn('a.id', [...ids])
-        .select(...PAGE_COLUMNS, quarterlyStateSql(db, today, 'a', 'quarterly_state'));
+        .select(
+          ...PAGE_COLUMNS,
+          quarterlyStateSql(db, today, 'a', 'quarterly_state'),
+          // Issue 16 item 4: the stored data-quality score (null: not yet computed).
+          db.raw('(SELECT q.score FROM association_quality q WHERE q.association_id = a.id AND q.score >= 0) AS quality_score'),
+        );
       const byId = new Map(rows.map((r) => [Number(r.id), r]));
       return ids.flatMap((id) => byId.get(id) ?? []);
     },
