@@ -312,7 +312,10 @@ describe('the staff list, the record page and the report', () => {
     // The list's export carries the score (the list's own filters and order).
     const csv = await staff.get('/quan-tri/hoi/danh-sach.csv?tinh=79&diem=tu-80&sap-xep=diem');
     expect(csv.status).toBe(200);
-    const csvLines = csv.text.replace(/^\uFEFF/, '').trim().split('\r\n');
+    const csvLines = csv.text
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
     expect(csvLines[0]?.endsWith('Điểm chất lượng dữ liệu')).toBe(true);
     expect(csvLines.find((l) => l.startsWith(codes.high as string))?.endsWith(',100')).toBe(true);
     const under = await staff.get('/quan-tri/hoi?tinh=79&diem=duoi-50');
