@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAssociationsRepository } from '../../src/features/associations/associations.repository.js';
 import {
   createRegisterListRepository,
   type ListCursor,
@@ -238,6 +239,19 @@ describe('placeholders and uploads', () => {
     // Not in the report, nor in any band.
     expect((await staff.get('/bao-cao/chat-luong-du-lieu?tinh=92')).text).not.toContain(a.code);
     expect((await staff.get('/quan-tri/hoi?tinh=92&diem=duoi-50')).text).not.toContain(`<code>${a.code}</code>`);
+  });
+
+  it('versions written in bulk (an import) recompute their records in the same transaction', async () => {
+    const built = await insertAssociations(knex, [complete({ name: 'Hội Nhập lô 1' }), complete({ name: 'Hội Nhập lô 2', purpose: null })]);
+    const repo = createAssociationsRepository(knex);
+    await knex.transaction((trx) =>
+      repo.insertVersions(
+        trx,
+        built.map((b) => ({ associationId: b.id, version: 1, snapshot: {}, source: 'import:1', reason: null, actorId: null, at: NOW() })),
+      ),
+    );
+    const stored = await Promise.all(built.map((b) => createQualityRepository(knex).stored(b.id)));
+    expect(stored.map((q) => [...(q?.failed ?? [])].sort())).toEqual([['co_dieu_le'], ['co_dieu_le', 'nhom_bat_buoc']]);
   });
 
   it('uploading the charter recomputes the record in the upload transaction', async () => {
