@@ -53,6 +53,8 @@ import { createPersonalDataController } from './features/personal-data/personal-
 import { personalDataRoutes } from './features/personal-data/routes.js';
 import { createPublicController } from './features/public/public.controller.js';
 import { anonymousPublicRoutes, publicRoutes } from './features/public/routes.js';
+import { createQualityController } from './features/quality/quality.controller.js';
+import { qualityRoutes } from './features/quality/routes.js';
 import { createReportsController } from './features/reports/reports.controller.js';
 import { reportsRoutes } from './features/reports/routes.js';
 import { submissionsRoutes } from './features/submissions/routes.js';
@@ -203,11 +205,13 @@ export function createApp({ config, db, services, logger, clock, extraRoutes }: 
   app.use(publicRoutes(publicController));
   app.use(guideRoutes(createGuideController(services.guide)));
   app.use(homeRoutes({ reports: services.reports, personalData: services.personalData }));
-  app.use(associationsRoutes(createAssociationsController(services.associations, services.documents)));
+  app.use(associationsRoutes(createAssociationsController(services.associations, services.documents, services.quality)));
   app.use(catalogueRoutes(createCataloguesController({ catalogues: services.catalogues })));
   app.use(documentsRoutes(createDocumentsController({ documents: services.documents, storage: services.documentStorage, config })));
   app.use(chartersRoutes(services.charters));
   const reportsController = createReportsController({ reports: services.reports, exploitationLog: services.exploitationLog, clock });
+  // Before the reports router: its /bao-cao/:category would take /bao-cao/chat-luong-du-lieu.
+  app.use(qualityRoutes(createQualityController({ quality: services.quality, catalogues: services.catalogues })));
   app.use(reportsRoutes(reportsController));
   app.use(
     accessRoutes(

@@ -119,6 +119,8 @@ const envSchema = z.object({
   SCHEDULE_NOTICE_MAIL: cronExpr('*/5 * * * *'),
   SCHEDULE_NOTICE_DIGEST: cronExpr('45 6 * * *'),
   SCHEDULE_PERSONAL_DATA_ALERTS: cronExpr('15 7 * * *'),
+  // Data-quality scores (issue 16 item 4): every record's score recomputed nightly (time-dependent checks).
+  SCHEDULE_QUALITY_SCORES: cronExpr('15 1 * * *'),
   SMTP_URL: z
     .string()
     .regex(/^smtps?:\/\/[^\s]+$/, { error: 'phải là một URL smtp://… hoặc smtps://…' })
@@ -353,6 +355,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
         'notice-mail': e.SCHEDULE_NOTICE_MAIL,
         'notice-digest': e.SCHEDULE_NOTICE_DIGEST,
         'personal-data-alerts': e.SCHEDULE_PERSONAL_DATA_ALERTS,
+        'quality-scores': e.SCHEDULE_QUALITY_SCORES,
       },
     },
     mail: { smtpUrl: e.SMTP_URL ?? null, from: e.MAIL_FROM ?? null },

@@ -52,6 +52,9 @@ import { createPublicRepository } from './features/public/public.repository.js';
 import { createPublicService } from './features/public/public.service.js';
 import { createIndexRepository } from './features/public/search/index.repository.js';
 import { createSearchEngine } from './features/public/search/search-engine.js';
+import { createQualityRepository } from './features/quality/quality.repository.js';
+import { createQualityService } from './features/quality/quality.service.js';
+import { createQualityReportRepository } from './features/quality/quality-report.repository.js';
 import { createReportsRepository } from './features/reports/reports.repository.js';
 import { createReportsService } from './features/reports/reports.service.js';
 import { createSubmissionsRepository } from './features/submissions/submissions.repository.js';
@@ -210,6 +213,8 @@ export function createServices({ db, config, clock, logger }: ServiceDeps) {
     maxBackupAgeDays: config.backup.maxAgeDays,
   });
   const auditLog = createAuditLogService({ repo: createAuditLogRepository(db), audit });
+  const qualityRepos = { repo: createQualityRepository(db), report: createQualityReportRepository(db) };
+  const quality = createQualityService({ db, ...qualityRepos, audit, clock });
   const incidents = createIncidentsService({ db, repo: createIncidentsRepository(db), audit, notifications, clock });
   const personalData = personalDataService({ db, audit, notifications, clock });
   return {
@@ -243,6 +248,7 @@ export function createServices({ db, config, clock, logger }: ServiceDeps) {
     incidents,
     imports,
     personalData,
+    quality,
   };
 }
 

@@ -41,6 +41,7 @@ import * as m20261231002500 from '../../migrations/20261231002500_create_charter
 import * as m20261231002600 from '../../migrations/20261231002600_create_follows.js';
 import * as m20261231002700 from '../../migrations/20261231002700_add_congress_packages.js';
 import * as m20261231002900 from '../../migrations/20261231002900_create_field_withholdings.js';
+import * as m20261231003000 from '../../migrations/20261231003000_create_quality_scores.js';
 import * as m20261231003100 from '../../migrations/20261231003100_former_province_statistics.js';
 import * as m20261231003200 from '../../migrations/20261231003200_create_api_keys.js';
 import * as m20261231003300 from '../../migrations/20261231003300_add_notice_email.js';
@@ -90,6 +91,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, MigrationModule]> = [
   ['20261231002600_create_follows', m20261231002600],
   ['20261231002700_add_congress_packages', m20261231002700],
   ['20261231002900_create_field_withholdings', m20261231002900],
+  ['20261231003000_create_quality_scores', m20261231003000],
   ['20261231003100_former_province_statistics', m20261231003100],
   ['20261231003200_create_api_keys', m20261231003200],
   ['20261231003300_add_notice_email', m20261231003300],

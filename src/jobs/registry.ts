@@ -18,6 +18,8 @@ import { createNoticeMailRepository } from '../features/notifications/notice-mai
 import type { NotificationsService } from '../features/notifications/notifications.service.js';
 import { createPersonalDataRepository } from '../features/personal-data/personal-data.repository.js';
 import { createPersonalDataRemindersJob } from '../features/personal-data/personal-data-alerts.job.js';
+import { createQualityRepository } from '../features/quality/quality.repository.js';
+import { createQualityScoresJob } from '../features/quality/quality-scores.job.js';
 import type { Clock } from '../lib/clock.js';
 import type { Mailer } from '../lib/mailer.js';
 import type { JobDefinition } from './job.js';
@@ -72,6 +74,7 @@ export function createJobs({ db, config, clock, notifications, mailer, follows }
     createPersonalDataRemindersJob({ db, repo: createPersonalDataRepository(db), notifications, clock }),
     scheduledBackupJob,
     drillJob,
+    createQualityScoresJob({ repo: createQualityRepository(db), clock }),
     // E-mail for every notice (issue 17 item 4): each one at once, or the daily digest (follow notices included).
     createNoticeMailJob(noticeMail),
     createNoticeDigestJob(noticeMail),

@@ -158,6 +158,13 @@ export const paths = Object.freeze({
     create: (kind: string) => `${ADMIN}/danh-muc/${seg(kind)}/moi`,
     edit: (kind: string, code: string) => `${ADMIN}/danh-muc/${seg(kind)}/${seg(code)}/sua`,
   }),
+  /** Data-quality scores (issue 16 item 4): the rules catalogue and the report of the weakest records. */
+  quality: Object.freeze({
+    rules: () => `${ADMIN}/chat-luong-du-lieu`,
+    editRule: (code: string) => `${ADMIN}/chat-luong-du-lieu/${seg(code)}/sua`,
+    report: (...query: Query[]) => `/bao-cao/chat-luong-du-lieu${queryString(...query)}`,
+    reportCsv: (...query: Query[]) => `/bao-cao/chat-luong-du-lieu.csv${queryString(...query)}`,
+  }),
   imports: Object.freeze({
     index: (...query: Query[]) => `${ADMIN}/nhap-du-lieu${queryString(...query)}`,
     templateXlsx: () => `${ADMIN}/nhap-du-lieu/mau.xlsx`,

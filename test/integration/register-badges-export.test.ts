@@ -375,6 +375,7 @@ describe('the staff list exports (CSV and Excel)', () => {
         'Công khai',
         'Cập nhật lần cuối',
         'Cập nhật hằng quý',
+        'Điểm chất lượng dữ liệu',
       ]);
       expect(rows.map((r) => r[0])).toEqual(codes);
       const audit = await t.db.knex('audit_events').where({ action: 'association.list_export' }).orderBy('id', 'desc').first();

@@ -142,6 +142,12 @@ const MATRIX: Record<string, Access> = {
   'POST /quan-tri/danh-muc/:kind/moi': REGISTER_EDIT,
   'GET /quan-tri/danh-muc/:kind/:code/sua': REGISTER_EDIT,
   'POST /quan-tri/danh-muc/:kind/:code/sua': REGISTER_EDIT,
+  // Data-quality scores (issue 16 item 4): the rules (staff edit, leaders read) and the report (never exploiters).
+  'GET /quan-tri/chat-luong-du-lieu': REGISTER_READ,
+  'GET /quan-tri/chat-luong-du-lieu/:code/sua': REGISTER_EDIT,
+  'POST /quan-tri/chat-luong-du-lieu/:code/sua': REGISTER_EDIT,
+  'GET /bao-cao/chat-luong-du-lieu': REGISTER_READ,
+  'GET /bao-cao/chat-luong-du-lieu.csv': REGISTER_READ,
   // Reports R-17.1 (a–n) and exports: NGO Department staff and leaders; exploiters within their organisation's
   // grant (the matrix users hold a grant of every category; outside a grant: access.test.ts); org_manager never.
   'GET /bao-cao': REPORT_READERS,

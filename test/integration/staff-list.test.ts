@@ -102,7 +102,12 @@ async function referenceIds(db: Knex, filters: ListFilters, sort: SortKey): Prom
         "ARRAY(SELECT array_to_string(tsvector_to_array(to_tsvector('simple', f_unaccent(l.full_name))), ' ') FROM leaders l WHERE l.association_id = a.id) AS leaders",
       ),
     )
-    .orderBy([...SORTS[sort]].map((s) => ({ column: s.column, order: s.order })))
+    .orderBy(
+      sort === 'diem'
+        ? // The stored data-quality score (-1 when not yet computed), through its own table.
+          [{ column: db.raw('coalesce((SELECT q.score FROM association_quality q WHERE q.association_id = a.id), -1)'), order: 'asc' }]
+        : [...SORTS[sort]].map((s) => ({ column: s.column, order: s.order })),
+    )
     .orderBy('a.id');
   if (filters.leader) {
     const query = await queryWords(db, filters.leader);

@@ -5,6 +5,7 @@ import { NotFoundError, StaleVersionError, ValidationError } from '../../lib/err
 import { hasAnyRole } from '../../lib/roles.js';
 import { paths } from '../../lib/urls.js';
 import { flash } from '../../middleware/locals.js';
+import { SCORE_BANDS, scoreBadge } from '../quality/quality-rules.js';
 import { DATA_LEVELS, DECISION_EVENTS, FUND_SOURCES, GROUPS, SCOPES, SECTIONS, SUBLISTS } from '../register-form/definition.js';
 import type { CatalogueOptions } from '../register-form/display.js';
 import { type FormValues, parseAssociationForm, valuesFromRecord } from '../register-form/schema.js';
@@ -17,6 +18,16 @@ import { TERM_COMPLIANCE, TERM_STATE_LABELS } from './congress-term.js';
 import { type FundRow, fundsByYear, fundsChart } from './funds-chart.js';
 import { QUARTERLY_BADGE, type QuarterlyState, quarterlyInfo } from './quarterly-update.js';
 import { type ExportNames, writeListCsv, writeListXlsx } from './register-list.export.js';
+
+/** What the register's pages read of the data-quality scores (issue 16 item 4, features/quality). */
+export interface QualityReader {
+  scores(ids: readonly number[]): Promise<Map<number, number>>;
+  checklist(associationId: number): Promise<unknown>;
+}
+
+/** The list's filter on the stored data-quality score (quality-rules.ts SCORE_BANDS): the select's options. */
+const QUALITY_BANDS: Readonly<Record<string, { label: string; min: number; max: number }>> = SCORE_BANDS;
+const QUALITY_OPTIONS = Object.entries(QUALITY_BANDS).map(([value, b]) => ({ value, text: b.label }));
 
 const isIsoDate = (s: string): boolean =>
   /^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
@@ -69,6 +80,10 @@ const listQuery = z.object({
     .enum(Object.keys(QUARTERLY_PARAM) as [string, ...string[]])
     .optional()
     .or(z.literal('').transform(() => undefined)),
+  diem: z
+    .enum(Object.keys(QUALITY_BANDS) as [string, ...string[]])
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   // Keyset links of a list past COUNT_CAP matches: the page after / before a row (register-list.repository.ts).
   sau: optionalText(2000),
   truoc: optionalText(2000),
@@ -115,6 +130,7 @@ function parseListQuery(req: Request, today: string) {
     published: q['cong-khai'] === undefined ? undefined : q['cong-khai'] === 'co',
     leader: q['lanh-dao'],
     quarterly: quarterly ? { state: quarterly, today } : undefined,
+    quality: q.diem ? { min: QUALITY_BANDS[q.diem]?.min ?? 0, max: QUALITY_BANDS[q.diem]?.max ?? 100 } : undefined,
   };
   const sort: SortKey = q['sap-xep'] ?? (q.q ? 'ten' : 'cap-nhat');
   const query = Object.fromEntries(
@@ -142,7 +158,7 @@ function listNames(options: CatalogueOptions): ExportNames {
 }
 
 /** The staff register list: filters, sorts, pages (by keyset past COUNT_CAP matches). */
-async function listPage(service: AssociationsService, req: Request, res: Response) {
+async function listPage(service: AssociationsService, req: Request, res: Response, quality?: QualityReader) {
   const today = service.today();
   const { q, filters, sort, query } = parseListQuery(req, today);
   const page = q.trang ?? 1;
@@ -159,6 +175,8 @@ async function listPage(service: AssociationsService, req: Request, res: Respons
   ]);
   // The rows carry catalogue codes; their names come from the catalogues loaded for the filter form.
   const names = listNames(options);
+  // Issue 16 item 4: the stored data-quality score of the page's rows (one query by primary key).
+  const scores = quality ? await quality.scores(rows.map((r) => Number(r.id))) : new Map<number, number>();
   const named = rows.map((r) => ({
     ...r,
     status_name: names.status(r.status),
@@ -167,6 +185,9 @@ async function listPage(service: AssociationsService, req: Request, res: Respons
     province_name: names.province(r.hq_province_code),
     // R-13.2 badge from the row's own status and update time (quarterly-update.ts): no query per row.
     quarterly: quarterlyInfo(r.status, r.updated_at, today),
+    quality: scores.has(Number(r.id))
+      ? { score: scores.get(Number(r.id)) as number, badge: scoreBadge(scores.get(Number(r.id)) as number) }
+      : null,
   }));
   // Past COUNT_CAP matches the pages follow by keyset: links to the neighbouring pages carry their cursor.
   const href = (p: number, c: ListCursor | null) => {
@@ -198,6 +219,7 @@ async function listPage(service: AssociationsService, req: Request, res: Respons
     scopes: SCOPES,
     dataLevels: DATA_LEVELS,
     quarterlyOptions: QUARTERLY_OPTIONS,
+    qualityOptions: quality ? QUALITY_OPTIONS : null,
     // The exports carry the list's filters and order (not its page): the whole list as filtered.
     exportHrefs: {
       csv: paths.register.exportCsv(new URLSearchParams(query).toString()),
@@ -340,7 +362,11 @@ function formHandlers(service: AssociationsService) {
 }
 
 /** The record page and its actions: publish, paper check, withhold a field, history with diffs. */
-function recordHandlers(service: AssociationsService, documents: { listForAssociation(associationId: number): Promise<unknown[]> }) {
+function recordHandlers(
+  service: AssociationsService,
+  documents: { listForAssociation(associationId: number): Promise<unknown[]> },
+  quality?: QualityReader,
+) {
   /** The staff record page; `withholdForm`: the withholding form sent back with its errors (status 400). */
   async function renderShow(
     req: Request,
@@ -357,6 +383,8 @@ function recordHandlers(service: AssociationsService, documents: { listForAssoci
       title: full.record.name,
       full,
       documents: await documents.listForAssociation(full.record.id),
+      // Issue 16 item 4: the stored data-quality score and its checklist (the row the lists sort on).
+      qualityChecklist: quality ? await quality.checklist(full.record.id) : null,
       options,
       ...FORM_VIEW,
       termLabels: TERM_STATE_LABELS,
@@ -443,12 +471,13 @@ function recordHandlers(service: AssociationsService, documents: { listForAssoci
 export function createAssociationsController(
   service: AssociationsService,
   documents: { listForAssociation(associationId: number): Promise<unknown[]> },
+  quality?: QualityReader,
 ) {
   return {
-    list: (req: Request, res: Response) => listPage(service, req, res),
+    list: (req: Request, res: Response) => listPage(service, req, res, quality),
     exportCsv: (req: Request, res: Response) => listExport(service, req, res, 'csv'),
     exportXlsx: (req: Request, res: Response) => listExport(service, req, res, 'xlsx'),
     ...formHandlers(service),
-    ...recordHandlers(service, documents),
+    ...recordHandlers(service, documents, quality),
   };
 }

@@ -1,5 +1,6 @@
 /** SQL for association records (Knex only). Callers pass a transaction for every write. */
 import type { Knex } from 'knex';
+import { recomputeQuality } from '../quality/quality.repository.js';
 import { RECORD_COLUMNS, SUBLISTS, type SubListDef } from '../register-form/definition.js';
 import type { RecordSnapshot } from '../register-form/diff.js';
 import type { ListRow, ScalarValue } from '../register-form/schema.js';
@@ -167,6 +168,8 @@ function recordWrites() {
 
     async insertVersion(trx: Knex, v: VersionInsert): Promise<void> {
       await trx('association_versions').insert(versionRow(v));
+      // Issue 16 item 4: the record's data-quality score, in the same transaction as its new version.
+      await recomputeQuality(trx, [v.associationId], v.at);
     },
   };
 }
@@ -268,6 +271,9 @@ function bulkWrites(db: Knex) {
     async insertVersions(trx: Knex, versions: readonly VersionInsert[]): Promise<void> {
       const rows = versions.map(versionRow);
       for (let i = 0; i < rows.length; i += 1000) await trx('association_versions').insert(rows.slice(i, i + 1000));
+      // Issue 16 item 4: the records' data-quality scores, set-based, in the import's transaction.
+      const first = versions[0];
+      if (first) await recomputeQuality(trx, [...new Set(versions.map((v) => v.associationId))], first.at);
     },
   };
 }

@@ -15,6 +15,8 @@ import type { ListItem } from './register-list.repository.js';
 /** A row of the export: the list's row with its catalogue names and the quarterly state. */
 export interface ExportRow extends ListItem {
   quarterly_state: QuarterlyState;
+  /** The stored data-quality score (features/quality); null before its first computation. */
+  quality_score: number | null;
 }
 
 /** Names of the codes a row carries (the controller's catalogues, as on the list page). */
@@ -48,6 +50,11 @@ export const EXPORT_COLUMNS: readonly Column[] = [
   { label: 'Công khai', kind: 'text', value: (r) => (r.published ? 'Có' : 'Không') },
   { label: 'Cập nhật lần cuối', kind: 'date', value: (r) => new Date(r.updated_at) },
   { label: QUARTERLY_PREFIX, kind: 'text', value: (r) => QUARTERLY_BADGE[r.quarterly_state].label },
+  {
+    label: 'Điểm chất lượng dữ liệu',
+    kind: 'text',
+    value: (r) => (r.quality_score === null || r.quality_score === undefined ? 'Chưa tính' : String(r.quality_score)),
+  },
 ];
 
 /** Resolves once `out` can take more (or rejects when it closed first: the client went away). */

@@ -50,12 +50,16 @@ export interface ListFilters {
   leader?: string;
   /** The quarterly update state (R-13.2, quarterly-update.ts) on `today`. */
   quarterly?: { state: QuarterlyState; today: string };
+  /** The stored data-quality score (issue 16 item 4, features/quality) within these bounds, inclusive. */
+  quality?: { min: number; max: number };
 }
 
 export const SORTS = {
   ten: [{ column: 'a.name', order: 'asc' }],
   ma: [{ column: 'a.code', order: 'asc' }],
   'cap-nhat': [{ column: 'a.updated_at', order: 'desc' }],
+  // Issue 16 item 4: the stored data-quality score, lowest first (association_quality; -1 when not yet computed).
+  diem: [{ column: 'association_quality.score', order: 'asc' }],
 } as const;
 export type SortKey = keyof typeof SORTS;
 
@@ -183,6 +187,15 @@ function applyConditions(q: Knex.QueryBuilder, f: Resolved, mode: Mode): Knex.Qu
     const c = quarterlyCondition(f.quarterly.state, f.quarterly.today);
     q.whereRaw(c.sql, c.bindings);
   }
+  if (f.quality) {
+    // The score band: the ids from the score index (set), or the stored row by primary key (probe).
+    q.whereRaw(
+      mode === 'set'
+        ? 'a.id IN (SELECT q.association_id FROM association_quality q WHERE q.score BETWEEN ? AND ?)'
+        : 'EXISTS (SELECT 1 FROM association_quality q WHERE q.association_id = a.id AND q.score BETWEEN ? AND ?)',
+      [f.quality.min, f.quality.max],
+    );
+  }
   const leaderQuery = f.leaderQuery;
   if (f.leader && !leaderQuery) q.whereRaw('false');
   else if (f.leader && leaderQuery) {
@@ -226,7 +239,12 @@ interface SortSpec {
   key: string;
   /** The columns of the order (with id): all a page's matching step needs to read. */
   columns: string[];
-  order(dir: 'after' | 'before'): Array<{ column: string; order: 'asc' | 'desc' }>;
+  order(dir: 'after' | 'before', db: Knex): Array<{ column: string | Knex.Raw; order: 'asc' | 'desc' }>;
+  /**
+   * The walk's scan of the order (step 2) when the order's index is not on associations (the score's is on
+   * association_quality): `columns` of the rows from the cursor on, at most `window` of them.
+   */
+  scan?(db: Knex, columns: string[], dir: 'after' | 'before', window: number, cursor: ListCursor | null): Knex.QueryBuilder;
   /** Rows after (or before) the row of this key and id in the list order; `inclusive` keeps that row. */
   side(q: Knex.QueryBuilder, side: 'after' | 'before', key: string, id: number, inclusive: boolean): void;
 }
@@ -237,6 +255,32 @@ const UPDATED_PARAM = "(?::timestamp AT TIME ZONE 'UTC')";
 
 const ASC = (dir: 'after' | 'before') => (dir === 'after' ? 'asc' : 'desc');
 const CMP = (side: 'after' | 'before', inclusive: boolean) => (side === 'after' ? '>' : '<') + (inclusive ? '=' : '');
+
+/** The stored score of the row `a` (-1: not yet computed): the data-quality order's key (issue 16 item 4). */
+const QUALITY_KEY = 'coalesce((SELECT q.score FROM association_quality q WHERE q.association_id = a.id), -1)';
+
+const QUALITY_SPEC: SortSpec = {
+  key: `${QUALITY_KEY}::text`,
+  columns: ['a.id'],
+  order: (dir, db) => [
+    { column: db.raw(QUALITY_KEY), order: ASC(dir) },
+    { column: 'a.id', order: ASC(dir) },
+  ],
+  side: (q, side, key, id, inclusive) => q.whereRaw(`(${QUALITY_KEY}, a.id) ${CMP(side, inclusive)} (?::int, ?)`, [key, id]),
+  // The walk reads the score index (score, association_id) in order; records not yet scored are not walked.
+  scan: (db, columns, dir, window, cursor) => {
+    const q = db('association_quality as q')
+      .join('associations as a', 'a.id', 'q.association_id')
+      .select(columns)
+      .orderBy([
+        { column: 'q.score', order: ASC(dir) },
+        { column: 'q.association_id', order: ASC(dir) },
+      ])
+      .limit(window);
+    if (cursor) q.whereRaw(`(q.score, q.association_id) ${CMP(cursor.dir, false)} (?::int, ?)`, [cursor.key, cursor.id]);
+    return q;
+  },
+};
 
 const SPECS: Record<SortKey, SortSpec> = {
   ten: {
@@ -279,6 +323,7 @@ const SPECS: Record<SortKey, SortSpec> = {
             id,
           ]),
   },
+  diem: QUALITY_SPEC,
 };
 
 const opposite = (dir: 'after' | 'before') => (dir === 'after' ? 'before' : 'after');
@@ -321,6 +366,7 @@ export function decodeCursor(sort: SortKey, dir: 'after' | 'before', token: stri
   if (typeof key !== 'string' || key.length > 1000 || key.includes('\u0000')) return null;
   if (!Number.isSafeInteger(id) || (id as number) < 1 || (id as number) > 2_147_483_647) return null;
   if (sort === 'cap-nhat' && !validUpdatedKey(key)) return null;
+  if (sort === 'diem' && !/^(-1|\d{1,3})$/.test(key)) return null;
   return { dir, key, id: id as number };
 }
 
@@ -447,7 +493,7 @@ export function createRegisterListRepository(db: Knex, limits: Readonly<ListLimi
 
   /** The ids of a page of `m` in list order (the page's columns are read for these rows only). */
   function pageIds(sort: SortKey, dir: 'after' | 'before', offset: number, limit: number): Knex.QueryBuilder {
-    return db.from('m as a').select('a.id').orderBy(SPECS[sort].order(dir)).limit(limit).offset(offset);
+    return db.from('m as a').select('a.id').orderBy(SPECS[sort].order(dir, db)).limit(limit).offset(offset);
   }
 
   /**
@@ -473,7 +519,7 @@ export function createRegisterListRepository(db: Knex, limits: Readonly<ListLimi
     const bound = db
       .from('m as a')
       .select('a.id as bound_id', db.raw(`${spec.key} AS bound_key`))
-      .orderBy(spec.order(dir))
+      .orderBy(spec.order(dir, db))
       .limit(1)
       .offset(boundAt);
     const rows: Array<PageRow & { n: number; bound_id: number | null; bound_key: string | null }> = await db
@@ -483,7 +529,7 @@ export function createRegisterListRepository(db: Knex, limits: Readonly<ListLimi
       .leftJoin(pageIds(sort, dir, offset, limit).as('pg'), (j) => j.on(db.raw('true')))
       .leftJoin('associations as a', 'a.id', 'pg.id')
       .select('c.n', 'b.bound_id', 'b.bound_key', ...PAGE_COLUMNS, db.raw(`${spec.key} AS sort_key`))
-      .orderBy(spec.order(dir));
+      .orderBy(spec.order(dir, db));
     const first = rows[0];
     return {
       n: Number(first?.n ?? 0),
@@ -500,20 +546,20 @@ export function createRegisterListRepository(db: Knex, limits: Readonly<ListLimi
   function walk(f: Resolved, sort: SortKey, cursor: ListCursor | null, offset: number, limit: number, window: number) {
     const spec = SPECS[sort];
     const dir = cursor?.dir ?? 'after';
-    const scan = db('associations as a')
-      .select([...new Set([...spec.columns, ...conditionColumns(f)])])
-      .orderBy(spec.order(dir))
-      .limit(window);
-    if (cursor) spec.side(scan, cursor.dir, cursor.key, cursor.id, false);
+    const columns = [...new Set([...spec.columns, ...conditionColumns(f)])];
+    const scan = spec.scan
+      ? spec.scan(db, columns, dir, window, cursor)
+      : db('associations as a').select(columns).orderBy(spec.order(dir, db)).limit(window);
+    if (cursor && !spec.scan) spec.side(scan, cursor.dir, cursor.key, cursor.id, false);
     const hits = applyConditions(db.from(scan.as('a')).select(spec.columns), f, 'probe')
-      .orderBy(spec.order(dir))
+      .orderBy(spec.order(dir, db))
       .limit(limit)
       .offset(offset);
     return db
       .from(hits.as('w'))
       .join('associations as a', 'a.id', 'w.id')
       .select(...PAGE_COLUMNS, db.raw(`${spec.key} AS sort_key`))
-      .orderBy(spec.order(dir)) as Promise<PageRow[]>;
+      .orderBy(spec.order(dir, db)) as Promise<PageRow[]>;
   }
 
   /**
@@ -530,7 +576,7 @@ export function createRegisterListRepository(db: Knex, limits: Readonly<ListLimi
       .from(pageIds(sort, bound.dir, offset, limit).as('pg'))
       .join('associations as a', 'a.id', 'pg.id')
       .select(...PAGE_COLUMNS, db.raw(`${spec.key} AS sort_key`))
-      .orderBy(spec.order(bound.dir)) as Promise<PageRow[]>;
+      .orderBy(spec.order(bound.dir, db)) as Promise<PageRow[]>;
   }
 
   return {
@@ -586,7 +632,7 @@ export function createRegisterListRepository(db: Knex, limits: Readonly<ListLimi
  */
 function exportQueries(db: Knex, limits: Readonly<ListLimits>, terms: SearchTermsRepository) {
   const ids = async (f: Resolved, sort: SortKey): Promise<number[]> =>
-    (await applyConditions(db('associations as a'), f, 'set').orderBy(SPECS[sort].order('after')).pluck('a.id')).map(Number);
+    (await applyConditions(db('associations as a'), f, 'set').orderBy(SPECS[sort].order('after', db)).pluck('a.id')).map(Number);
   return {
     /** Every match's id in list order (100,000 ids are a few hundred kilobytes); the list's typo step when none. */
     async matchingIds(filters: ListFilters, sort: SortKey): Promise<number[]> {
@@ -601,11 +647,19 @@ function exportQueries(db: Knex, limits: Readonly<ListLimits>, terms: SearchTerm
     },
 
     /** The list columns of these rows, in the order given, with the quarterly update state on `today` (SQL form). */
-    async exportRows(ids: readonly number[], today: string): Promise<Array<ListItem & { quarterly_state: QuarterlyState }>> {
+    async exportRows(
+      ids: readonly number[],
+      today: string,
+    ): Promise<Array<ListItem & { quarterly_state: QuarterlyState; quality_score: number | null }>> {
       if (ids.length === 0) return [];
-      const rows: Array<ListItem & { quarterly_state: QuarterlyState }> = await db('associations as a')
+      const rows: Array<ListItem & { quarterly_state: QuarterlyState; quality_score: number | null }> = await db('associations as a')
         .whereIn('a.id', [...ids])
-        .select(...PAGE_COLUMNS, quarterlyStateSql(db, today, 'a', 'quarterly_state'));
+        .select(
+          ...PAGE_COLUMNS,
+          quarterlyStateSql(db, today, 'a', 'quarterly_state'),
+          // Issue 16 item 4: the stored data-quality score (null: not yet computed).
+          db.raw('(SELECT q.score FROM association_quality q WHERE q.association_id = a.id AND q.score >= 0) AS quality_score'),
+        );
       const byId = new Map(rows.map((r) => [Number(r.id), r]));
       return ids.flatMap((id) => byId.get(id) ?? []);
     },

@@ -49,6 +49,7 @@ export const ACTION_LABELS: Readonly<Record<string, string>> = {
   'document.download': 'Tải xuống tài liệu',
   'catalogue.create': 'Thêm mục danh mục',
   'catalogue.update': 'Sửa mục danh mục',
+  'quality_rule.update': 'Sửa quy tắc chấm điểm chất lượng dữ liệu',
   'legal_document.create': 'Thêm văn bản về hội',
   'legal_document.update': 'Sửa văn bản về hội',
   // Biểu mẫu 1 filed online and its review.
@@ -72,6 +73,7 @@ export const ACTION_LABELS: Readonly<Record<string, string>> = {
   'saved_report.save': 'Lưu mẫu báo cáo tự chọn',
   'annual_report.print': 'In báo cáo năm',
   'exploitation_log.export': 'Xuất nhật ký khai thác',
+  'quality_report.export': 'Xuất báo cáo chất lượng dữ liệu (CSV)',
   // Access to the data.
   'access_registration.submit': 'Gửi đăng ký khai thác dữ liệu',
   'access_registration.approve': 'Duyệt đăng ký khai thác dữ liệu',
@@ -184,6 +186,7 @@ export const TARGET_TYPES: ReadonlyArray<{ type: string; label: string; id: 'num
   { type: 'personal_data_deadline', label: 'Thời hạn yêu cầu về dữ liệu cá nhân', id: 'code' },
   { type: 'job', label: 'Tác vụ định kỳ', id: 'code' },
   { type: 'backup', label: 'Bản sao lưu', id: 'code' },
+  { type: 'quality_rule', label: 'Quy tắc chất lượng dữ liệu', id: 'code' },
   // The catalogues (catalogue.create / catalogue.update name the catalogue's table and the entry's code).
   ...CATALOGUE_KINDS.map((k) => ({ type: k.table, label: `Danh mục ${k.label.toLowerCase()}`, id: 'code' as const })),
 ];
@@ -202,6 +205,7 @@ const JOB_TITLES: Readonly<Record<string, string>> = {
   'congress-alerts': 'Cảnh báo hạn đại hội nhiệm kỳ',
   'annual-report-reminder': 'Nhắc lập báo cáo năm',
   'personal-data-alerts': 'Nhắc hạn yêu cầu về dữ liệu cá nhân',
+  'quality-scores': 'Tính lại điểm chất lượng dữ liệu',
 };
 
 export function targetTypeLabel(type: string): string {

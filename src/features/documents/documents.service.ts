@@ -11,6 +11,7 @@ import type { Clock } from '../../lib/clock.js';
 import { NotFoundError, ValidationError } from '../../lib/errors.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { NotificationsService } from '../notifications/notifications.service.js';
+import { recomputeQuality } from '../quality/quality.repository.js';
 import type { AllowedType } from './documents.files.js';
 import { openVerified } from './documents.integrity.js';
 import type { AssociationRef, AttachmentListRow, AttachmentRow, DocumentsRepository } from './documents.repository.js';
@@ -178,6 +179,8 @@ export function createDocumentsService({ db, repo, storage, audit, notifications
             trx,
           );
           if (input.link) await input.link(trx, row);
+          // Issue 16 item 4: an attached (or replaced) charter changes the record's data-quality score.
+          await recomputeQuality(trx, [association.id], now);
           await storage.place(file.tempPath, storageName);
           placed = true;
           return row;

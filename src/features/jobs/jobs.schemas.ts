@@ -89,6 +89,9 @@ export const COUNT_LABELS: Record<string, string> = {
   searches_checked: 'lượt xét tìm kiếm đã lưu',
   search_notices: 'thông báo kết quả tìm kiếm mới',
   changes_pruned: 'dòng nhật ký thay đổi cũ đã xóa',
+  // quality-scores
+  quality_scored: 'hồ sơ đã tính lại điểm chất lượng',
+  quality_batches: 'lượt tính theo lô',
   // personal-data-alerts
   personal_data_due_soon: 'yêu cầu về dữ liệu cá nhân sắp đến hạn',
   personal_data_overdue: 'yêu cầu về dữ liệu cá nhân quá hạn',
