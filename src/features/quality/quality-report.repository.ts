@@ -5,6 +5,7 @@
  * per field: records, average score, and how many records fail each rule.
  */
 import type { Knex } from 'knex';
+import { textArray } from '../../db/arrays.js';
 import { SCORE_BANDS, type ScoreBand } from './quality-rules.js';
 
 export interface ReportFilters {
@@ -33,16 +34,6 @@ export interface SummaryRow {
 
 /** Matches counted at most (the page says "hơn 10.000"); pages by number go that deep. */
 export const REPORT_COUNT_CAP = 10_000;
-
-function textArray(v: unknown): string[] {
-  if (Array.isArray(v)) return v.map(String);
-  if (typeof v === 'string')
-    return v
-      .replace(/^\{|\}$/g, '')
-      .split(',')
-      .filter(Boolean);
-  return [];
-}
 
 export function createQualityReportRepository(db: Knex) {
   async function provincesOf(province: string): Promise<string[]> {

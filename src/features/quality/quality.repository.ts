@@ -4,6 +4,7 @@
  * the weakest records.
  */
 import type { Knex } from 'knex';
+import { textArray } from '../../db/arrays.js';
 import { vietnamToday } from '../../lib/format.js';
 import { activeRules, type QualityRule, RULE_SQL } from './quality-rules.js';
 
@@ -30,17 +31,6 @@ const col = (code: string): string => {
   if (!SAFE_CODE.test(code)) throw new Error(`quality rule code ${code} is not an identifier`);
   return `r_${code}`;
 };
-
-/** pg returns text[] as an array; PGlite too. Both sometimes as the literal '{a,b}': read either. */
-function textArray(v: unknown): string[] {
-  if (Array.isArray(v)) return v.map(String);
-  if (typeof v === 'string')
-    return v
-      .replace(/^\{|\}$/g, '')
-      .split(',')
-      .filter(Boolean);
-  return [];
-}
 
 export function createQualityRepository(db: Knex) {
   /** The checks of the active rules for the associations `where` selects: `id` and one column r_<code> per rule. */
