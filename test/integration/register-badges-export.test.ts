@@ -311,7 +311,7 @@ describe('the funds chart of the record page', () => {
       ['Hội phí', 'NSNN hỗ trợ nhiệm vụ được giao', 'Thu dịch vụ', 'Tài trợ nước ngoài'].sort(),
     );
     expect(figure).toContain(
-      '<figcaption class="small text-body-secondary">Biểu đồ cột: kinh phí hoạt động theo nguồn, 5 năm gần nhất có số liệu (2020–2024), đơn vị: đồng.',
+      '<figcaption class="small text-body-secondary">Biểu đồ cột chồng: kinh phí hoạt động theo nguồn, 5 năm gần nhất có số liệu (2020–2024), đơn vị: đồng.',
     );
     expect(page.text).toContain('<script src="/static/js/charts.js"');
     // Funds are no public field (register-form/definition.ts): the public record page has neither table nor chart.

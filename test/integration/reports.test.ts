@@ -179,6 +179,12 @@ describe('reports: pages and figures', () => {
         if (CHARTED.includes(c)) {
           expect(res.text, c).toContain('data-chart=');
           // Without JavaScript the chart's box stays hidden: the table is the content, no blank gap (issue 18 item 6).
+          // Its caption names the chart it is: "thanh ngang" for horizontal bars, "chồng" when stacked (item 8).
+          const spec = JSON.parse(
+            (/data-chart="([^"]*)"/.exec(res.text)?.[1] ?? '{}').replace(/&#34;|&quot;/g, '"').replace(/&amp;/g, '&'),
+          ) as { horizontal?: boolean; stacked?: boolean; description: string };
+          const kind = `Biểu đồ ${spec.horizontal ? 'thanh ngang' : 'cột'}${spec.stacked ? ' chồng' : ''}:`;
+          expect(spec.description.startsWith(kind), `${c}: ${spec.description}`).toBe(true);
           expect(res.text, c).toContain('<figure class="report-chart mb-4" data-chart-box hidden>');
           expect(res.text).toContain('src="/static/vendor/chartjs/chart.umd.min.js"');
           expect(res.text).toContain('src="/static/js/charts.js"');

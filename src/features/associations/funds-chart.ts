@@ -7,6 +7,7 @@
  * Staff pages only: no field of the funds sub-list is public under either regime (no `public` attribute), so the
  * public record page shows no funds.
  */
+import { type BarChart, barChart } from '../../lib/bar-chart.js';
 import { formatYear } from '../../lib/format.js';
 import { FUND_SOURCES } from '../register-form/definition.js';
 
@@ -25,14 +26,8 @@ export interface FundsYear {
   total: number;
 }
 
-export interface FundsChart {
-  type: 'bar';
-  stacked: true;
-  labels: string[];
-  datasets: Array<{ label: string; data: number[] }>;
-  /** The caption and the canvas's text alternative: what the chart shows. */
-  description: string;
-}
+/** One stacked bar per year (the caption says so: src/lib/bar-chart.ts). */
+export type FundsChart = BarChart;
 
 /** Every year of the record's funds, newest first: the table (amounts per source and the year's total). */
 export function fundsByYear(funds: readonly FundRow[]): FundsYear[] {
@@ -57,11 +52,10 @@ export function fundsChart(funds: readonly FundRow[]): FundsChart | null {
   const last = formatYear(recent.at(-1)?.year);
   const span = first === last ? `năm ${first}` : `${first}–${last}`;
   const years = recent.length === CHART_YEARS ? `${CHART_YEARS} năm gần nhất có số liệu` : `${recent.length} năm có số liệu`;
-  return {
-    type: 'bar',
+  return barChart({
     stacked: true,
     labels: recent.map((y) => formatYear(y.year)),
     datasets,
-    description: `Biểu đồ cột: kinh phí hoạt động theo nguồn, ${years} (${span}), đơn vị: đồng. Số liệu chi tiết ở bảng dưới.`,
-  };
+    about: `kinh phí hoạt động theo nguồn, ${years} (${span}), đơn vị: đồng. Số liệu chi tiết ở bảng dưới.`,
+  });
 }

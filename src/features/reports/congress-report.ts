@@ -3,6 +3,7 @@
  * those without a congress as "Chưa có đại hội") — how many are in each state, and one page of them by deadline
  * with the state filters applied. "Quá hạn" is OVERDUE_STATES (congress-term.ts), as everywhere.
  */
+import { barChart } from '../../lib/bar-chart.js';
 import type { Clock } from '../../lib/clock.js';
 import { vietnamToday } from '../../lib/format.js';
 import { isOverdueState, OVERDUE_STATES, TRACKED_TERM_STATE_LABELS, type TrackedTermState } from '../associations/congress-term.js';
@@ -87,12 +88,11 @@ export async function congressTracking(repo: Repo, clock: Clock, f: ReportFilter
 export function congressReport(repo: Repo, clock: Clock): ReportBuilder {
   return async (f, _options, paging) => {
     const { rows, count, summary } = await congressTracking(repo, clock, f, paging);
-    const chart: ChartSpec = {
-      type: 'bar',
+    const chart: ChartSpec = barChart({
       labels: summary.rows.map((r) => String(r.state)),
       datasets: [{ label: 'Số hội', data: summary.rows.map((r) => Number(r.n)) }],
-      description: 'Biểu đồ cột: số hội theo tình trạng đại hội nhiệm kỳ. Số liệu ở bảng bên dưới.',
-    };
+      about: 'số hội theo tình trạng đại hội nhiệm kỳ. Số liệu ở bảng bên dưới.',
+    });
     const list = paged(
       {
         id: 'theo-doi',

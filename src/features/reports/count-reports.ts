@@ -3,6 +3,7 @@
  * totals and a chart, and — a group chosen — the list of its associations, whose columns are fields of Biểu mẫu 1
  * (labels from the form definition).
  */
+import { barChart } from '../../lib/bar-chart.js';
 import { ALL_FIELDS, type FieldDef, SCOPES } from '../register-form/definition.js';
 import { type Withheld, withheldReader } from './general-report.js';
 import { provinceTable } from './province-grouping.js';
@@ -88,14 +89,13 @@ async function countByScope(repo: Repo, group: 'field' | 'ministry', table: stri
     rows,
     totals,
   };
-  const chart: ChartSpec = {
-    type: 'bar',
+  const chart: ChartSpec = barChart({
     horizontal: true,
     stacked: true,
     labels: rows.map((r) => String(r.name)),
     datasets: scopes.map((s) => ({ label: SCOPE_SHORT[s] ?? s, data: rows.map((r) => Number(r[s] ?? 0)) })),
-    description: `Biểu đồ cột: số hội theo ${label}, chia theo phạm vi hoạt động. Số liệu ở bảng bên dưới.`,
-  };
+    about: `số hội theo ${label}, chia theo phạm vi hoạt động. Số liệu ở bảng bên dưới.`,
+  });
   return { summary, chart };
 }
 
@@ -174,12 +174,11 @@ export function headquartersReport(repo: Repo): ReportBuilder {
         average: withArea ? Math.round((area / withArea) * 100) / 100 : null,
       },
     };
-    const chart: ChartSpec = {
-      type: 'bar',
+    const chart: ChartSpec = barChart({
       labels: rows.map((r) => String(r.name)),
       datasets: [{ label: 'Số hội', data: rows.map((r) => Number(r.n)) }],
-      description: 'Biểu đồ cột: số hội theo nguồn gốc trụ sở. Số liệu ở bảng bên dưới.',
-    };
+      about: 'số hội theo nguồn gốc trụ sở. Số liệu ở bảng bên dưới.',
+    });
     return { tables: [summary, provinceTable(provinces, f.provinceMap ?? 'hien-nay', options.provinces ?? [])], chart };
   };
 }
@@ -203,8 +202,7 @@ export function natureReport(repo: Repo, w?: Withheld): ReportBuilder {
       rows,
       totals: { name: 'Tổng cộng', n: sum(rows, 'n'), tasked: sum(rows, 'tasked'), other: sum(rows, 'other') },
     };
-    const chart: ChartSpec = {
-      type: 'bar',
+    const chart: ChartSpec = barChart({
       horizontal: true,
       stacked: true,
       labels: rows.map((r) => String(r.name)),
@@ -212,8 +210,8 @@ export function natureReport(repo: Repo, w?: Withheld): ReportBuilder {
         { label: 'Được Đảng, Nhà nước giao nhiệm vụ', data: rows.map((r) => Number(r.tasked)) },
         { label: 'Hội khác', data: rows.map((r) => Number(r.other)) },
       ],
-      description: 'Biểu đồ cột: số hội theo tính chất, trong đó hội được Đảng, Nhà nước giao nhiệm vụ. Số liệu ở bảng bên dưới.',
-    };
+      about: 'số hội theo tính chất, trong đó hội được Đảng, Nhà nước giao nhiệm vụ. Số liệu ở bảng bên dưới.',
+    });
     const tables = [summary];
     if (f.nature)
       tables.push(

@@ -1,4 +1,5 @@
 /** Reports h and i: the State's support — staff quotas and operating funds per year, and per association for a year. */
+import { barChart } from '../../lib/bar-chart.js';
 import { FUND_SOURCES } from '../register-form/definition.js';
 import { CODE_COLUMN, offsetOf, PAGE_SIZE, type Paging, paged, type ReportBuilder, sum } from './report-builder.js';
 import type { ChartSpec, ReportColumn, ReportRow, ReportTable } from './report-model.js';
@@ -60,15 +61,14 @@ export function staffQuotaReport(repo: Repo): ReportBuilder {
         },
       });
     }
-    const chart: ChartSpec = {
-      type: 'bar',
+    const chart: ChartSpec = barChart({
       labels: rows.map((r) => String(r.year)),
       datasets: [
         { label: 'Biên chế được giao', data: rows.map((r) => Number(r.quota)) },
         { label: 'Biên chế đang sử dụng', data: rows.map((r) => Number(r.in_use)) },
       ],
-      description: 'Biểu đồ cột: biên chế được giao và đang sử dụng theo năm. Số liệu ở bảng bên dưới.',
-    };
+      about: 'biên chế được giao và đang sử dụng theo năm. Số liệu ở bảng bên dưới.',
+    });
     return { tables, chart };
   };
 }
@@ -142,13 +142,12 @@ export function fundsReport(repo: Repo): ReportBuilder {
     };
     const tables = [summary];
     if (f.year) tables.push(await fundsDetail(repo, f, f.year, paging, rows));
-    const chart: ChartSpec = {
-      type: 'bar',
+    const chart: ChartSpec = barChart({
       stacked: true,
       labels: rows.map((r) => String(r.year)),
       datasets: SOURCES.map((s) => ({ label: FUND_LABEL[s] ?? s, data: rows.map((r) => Number(r[s] ?? 0)) })),
-      description: 'Biểu đồ cột chồng: kinh phí hoạt động theo năm, chia theo nguồn (đồng). Số liệu ở bảng bên dưới.',
-    };
+      about: 'kinh phí hoạt động theo năm, chia theo nguồn (đồng). Số liệu ở bảng bên dưới.',
+    });
     return { tables, chart };
   };
 }
