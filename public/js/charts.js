@@ -7,7 +7,7 @@
     const lines = [];
     for (const word of label.split(/\s+/)) {
       const last = lines.length - 1;
-      if (last >= 0 && (lines[last] + ' ' + word).length <= width) lines[last] += ` ${word}`;
+      if (last >= 0 && `${lines[last]} ${word}`.length <= width) lines[last] += ` ${word}`;
       else lines.push(word);
     }
     return lines.length > 1 ? lines : label;

@@ -44,6 +44,33 @@ describe('public pages', () => {
     await checkPage(page, 'public-fields');
     await context.close();
   });
+
+  it('on a phone: the menu sits behind its button, results are cards, nothing scrolls sideways', async () => {
+    const context = await newContext(browser, app);
+    const page = await context.newPage();
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto('/hoi?q=nguoi+cao+tuoi');
+    // Issue 18 item 1: the navigation is closed behind "Menu" and opens on a tap.
+    await expect.poll(() => page.locator('[data-site-menu]').getAttribute('open')).toBeNull();
+    expect(await page.locator('.site-nav__list a').first().isVisible()).toBe(false);
+    await page.click('.site-menu__button');
+    expect(await page.locator('.site-nav__list a').first().isVisible()).toBe(true);
+    // Each result a card: its status is on screen, the page never wider than the screen.
+    const status = page.locator('table.result-cards tbody tr').first().locator('td[data-label="Trạng thái"]');
+    expect(await status.isVisible()).toBe(true);
+    const box = await status.boundingBox();
+    expect((box?.x ?? 999) + (box?.width ?? 0)).toBeLessThanOrEqual(390);
+    const scrollWidth = await page.evaluate(
+      () => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth,
+    );
+    expect(scrollWidth).toBeLessThanOrEqual(390);
+    await checkPage(page, 'public-search-390');
+    // Wider again: the plain list, no button.
+    await page.setViewportSize({ width: 1366, height: 768 });
+    await expect.poll(() => page.locator('[data-site-menu]').getAttribute('open')).toBe('');
+    expect(await page.locator('.site-menu__button').isVisible()).toBe(false);
+    await context.close();
+  });
 });
 
 describe('staff', () => {
