@@ -73,7 +73,8 @@ import { errorHandler, notFound } from './middleware/errors.js';
 import { locals } from './middleware/locals.js';
 import { inFlightLimiter } from './middleware/overload.js';
 import { rejectPollutedParameters } from './middleware/parameters.js';
-import { apiKeyRateLimiter, loginRateLimiter, registrationRateLimiter } from './middleware/rateLimit.js';
+import { apiKeyRateLimiter, type LimiterDeps, loginRateLimiter, registrationRateLimiter } from './middleware/rateLimit.js';
+import { createRateLimitStores, type RateLimitStores } from './middleware/rateLimitStore.js';
 import { cspNonce, noStoreWhenAuthenticated, securityHeaders, staticSecurityHeaders } from './middleware/security.js';
 import { createSessionMiddleware, KnexSessionStore, saveSessionBeforeRedirect } from './middleware/session.js';
 import { forcePasswordChange, sessionTimeouts } from './middleware/sessionPolicy.js';
@@ -93,7 +94,7 @@ export interface AppDeps {
 }
 
 export interface App extends Express {
-  locals: Express['locals'] & { sessionStore: session.Store; publicPages: PageCacheStats };
+  locals: Express['locals'] & { sessionStore: session.Store; rateLimitStores: RateLimitStores; publicPages: PageCacheStats };
 }
 
 /** Our own static files and the vendored copies from node_modules (no CDN on the intranet). */
@@ -125,6 +126,10 @@ export function createApp({ config, db, services, logger, clock, extraRoutes }: 
   const metrics = createMetrics(db);
   const store = config.session.store === 'memory' ? new session.MemoryStore() : new KnexSessionStore(db, config.session.idleMs, logger);
   app.locals.sessionStore = store;
+  // The rate limiters' counters, shared by every instance through the database (issue 19 item 3).
+  const rateLimitStores = createRateLimitStores({ db, clock, logger, kind: config.rateLimitStore });
+  app.locals.rateLimitStores = rateLimitStores;
+  const limiterDeps: LimiterDeps = { stores: rateLimitStores, logger };
   const passport = createPassport(services.users);
   // One POST without the session's token: an e-mail's one-click unsubscribe (RFC 8058), whose signed token is the proof.
   const exempt = (req: Request) => req.method === 'POST' && req.path === paths.notifications.unsubscribe();
@@ -180,7 +185,7 @@ export function createApp({ config, db, services, logger, clock, extraRoutes }: 
   // before any body parsing or session read; static files and health probes above are never refused.
   app.use(limiter.middleware);
   // 4c. The data API (issue 17 item 3): a bearer key per call, GET only, JSON; before the session, so no cookie.
-  app.use('/api/v1', dataApi(services, config));
+  app.use('/api/v1', dataApi(services, config, limiterDeps));
   // 5. Body, session, passport, CSRF.
   app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 2000 }));
   app.use(rejectPollutedParameters());
@@ -201,7 +206,7 @@ export function createApp({ config, db, services, logger, clock, extraRoutes }: 
   const followsController = createFollowsController({ follows: services.follows });
   app.use(followsController.pageState);
   // 6. Feature routers; each route declares its guard.
-  app.use(authRoutes(createAuthController({ auth: services.auth, clock, config }), loginRateLimiter(config)));
+  app.use(authRoutes(createAuthController({ auth: services.auth, clock, config }), loginRateLimiter(config, limiterDeps)));
   app.use(publicRoutes(publicController));
   app.use(guideRoutes(createGuideController(services.guide)));
   app.use(homeRoutes({ reports: services.reports, personalData: services.personalData }));
@@ -216,7 +221,7 @@ export function createApp({ config, db, services, logger, clock, extraRoutes }: 
   app.use(
     accessRoutes(
       createAccessController({ access: services.access, log: services.exploitationLog, catalogues: services.catalogues, clock }),
-      registrationRateLimiter(config),
+      registrationRateLimiter(config, limiterDeps, 'access-registration'),
     ),
   );
   app.use(
@@ -248,7 +253,7 @@ export function createApp({ config, db, services, logger, clock, extraRoutes }: 
   app.use(jobsRoutes(createJobsController({ jobs: services.jobs, catalogues: services.catalogues, clock })));
   app.use(itCentreRoutes(createItCentreController(services.itCentre), createAuditLogController(services.auditLog, clock)));
   app.use(incidentsRoutes(createIncidentsController(services.incidents)));
-  app.use(personalDataRoutes(createPersonalDataController(services.personalData), registrationRateLimiter(config)));
+  app.use(personalDataRoutes(createPersonalDataController(services.personalData), registrationRateLimiter(config, limiterDeps, 'personal-data-request')));
   app.use(metricsRoutes({ registry: metrics.registry, metricsToken: config.metricsToken }));
   if (extraRoutes) app.use(extraRoutes);
   // 7. Not found and errors.
@@ -258,9 +263,9 @@ export function createApp({ config, db, services, logger, clock, extraRoutes }: 
 }
 
 /** The data API's router (features/api-keys): its controller, the key guard and the per-key rate limit. */
-function dataApi(services: Services, config: Readonly<Config>): Router {
+function dataApi(services: Services, config: Readonly<Config>, limiterDeps: LimiterDeps): Router {
   const controller = createApiController({ reports: services.reports, exploitationLog: services.exploitationLog });
-  return apiRoutes(controller, services.apiKeys, apiKeyRateLimiter(config, rateLimitKeyOf));
+  return apiRoutes(controller, services.apiKeys, apiKeyRateLimiter(config, limiterDeps, rateLimitKeyOf));
 }
 
 /** "Xem như" (issue 16): the record previewed by staff through the pages of the public, exploiters and officers. */
