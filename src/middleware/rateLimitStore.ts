@@ -22,6 +22,13 @@ interface HitsRow {
   reset_at: Date | string;
 }
 
+/** Rows a DELETE removed: a number from the pg client, a result object from PGlite's. */
+function deletedCount(res: unknown): number {
+  if (typeof res === 'number') return res;
+  const r = res as { rowCount?: number; affectedRows?: number };
+  return Number(r.rowCount ?? r.affectedRows ?? 0);
+}
+
 function toInfo(row: HitsRow): ClientRateLimitInfo {
   return { totalHits: Number(row.hits), resetTime: new Date(row.reset_at) };
 }
@@ -96,7 +103,7 @@ export interface RateLimitStores {
 export function createRateLimitStores(deps: { db: Knex; clock: Clock; logger?: Logger; kind: 'database' | 'memory' }): RateLimitStores {
   let timer: NodeJS.Timeout | null = null;
   const prune = async (): Promise<number> =>
-    deps.kind === 'database' ? deps.db(TABLE).where('reset_at', '<=', deps.clock.now()).delete() : 0;
+    deps.kind === 'database' ? deletedCount(await deps.db(TABLE).where('reset_at', '<=', deps.clock.now()).delete()) : 0;
   return {
     store: (prefix) => (deps.kind === 'database' ? new KnexRateLimitStore(deps.db, deps.clock, prefix) : undefined),
     prune,
