@@ -42,7 +42,13 @@ beforeEach(async () => {
 async function browser(t: TestContext, path: string) {
   const ag = agent(t);
   const token = await csrfToken(ag, path);
-  return { post: (url: string, body: Record<string, string>) => ag.post(url).type('form').send({ _csrf: token, ...body }) };
+  return {
+    post: (url: string, body: Record<string, string>) =>
+      ag
+        .post(url)
+        .type('form')
+        .send({ _csrf: token, ...body }),
+  };
 }
 
 describe('two instances share one budget', () => {
@@ -81,7 +87,7 @@ describe('two instances share one budget', () => {
     expect((await pdA.post('/du-lieu-ca-nhan/yeu-cau', {})).status).toBe(429);
   });
 
-  it("an API key: 3 calls on A, the 4th on B is refused; another key keeps its budget", async () => {
+  it('an API key: 3 calls on A, the 4th on B is refused; another key keeps its budget', async () => {
     const org = (
       await anOrganisation()
         .withGrant({ categories: ['b'] })
