@@ -4,7 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
-import express, { type Express, type NextFunction, type Request, type Router } from 'express';
+import express, { type Express, type NextFunction, type Request, type RequestHandler, type Router } from 'express';
 import session from 'express-session';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
@@ -73,7 +73,8 @@ import { errorHandler, notFound } from './middleware/errors.js';
 import { locals } from './middleware/locals.js';
 import { inFlightLimiter } from './middleware/overload.js';
 import { rejectPollutedParameters } from './middleware/parameters.js';
-import { apiKeyRateLimiter, loginRateLimiter, registrationRateLimiter } from './middleware/rateLimit.js';
+import { apiKeyRateLimiter, type LimiterDeps, loginRateLimiter, registrationRateLimiter } from './middleware/rateLimit.js';
+import { createRateLimitStores, type RateLimitStores } from './middleware/rateLimitStore.js';
 import { cspNonce, noStoreWhenAuthenticated, securityHeaders, staticSecurityHeaders } from './middleware/security.js';
 import { createSessionMiddleware, KnexSessionStore, saveSessionBeforeRedirect } from './middleware/session.js';
 import { forcePasswordChange, sessionTimeouts } from './middleware/sessionPolicy.js';
@@ -93,7 +94,7 @@ export interface AppDeps {
 }
 
 export interface App extends Express {
-  locals: Express['locals'] & { sessionStore: session.Store; publicPages: PageCacheStats };
+  locals: Express['locals'] & { sessionStore: session.Store; rateLimitStores: RateLimitStores; publicPages: PageCacheStats };
 }
 
 /** Our own static files and the vendored copies from node_modules (no CDN on the intranet). */
@@ -125,6 +126,8 @@ export function createApp({ config, db, services, logger, clock, extraRoutes }: 
   const metrics = createMetrics(db);
   const store = config.session.store === 'memory' ? new session.MemoryStore() : new KnexSessionStore(db, config.session.idleMs, logger);
   app.locals.sessionStore = store;
+  const limits = rateLimiters(config, db, clock, logger);
+  app.locals.rateLimitStores = limits.stores;
   const passport = createPassport(services.users);
   // One POST without the session's token: an e-mail's one-click unsubscribe (RFC 8058), whose signed token is the proof.
   const exempt = (req: Request) => req.method === 'POST' && req.path === paths.notifications.unsubscribe();
@@ -180,7 +183,7 @@ export function createApp({ config, db, services, logger, clock, extraRoutes }: 
   // before any body parsing or session read; static files and health probes above are never refused.
   app.use(limiter.middleware);
   // 4c. The data API (issue 17 item 3): a bearer key per call, GET only, JSON; before the session, so no cookie.
-  app.use('/api/v1', dataApi(services, config));
+  app.use('/api/v1', dataApi(services, limits.apiKey));
   // 5. Body, session, passport, CSRF.
   app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 2000 }));
   app.use(rejectPollutedParameters());
@@ -201,7 +204,7 @@ export function createApp({ config, db, services, logger, clock, extraRoutes }: 
   const followsController = createFollowsController({ follows: services.follows });
   app.use(followsController.pageState);
   // 6. Feature routers; each route declares its guard.
-  app.use(authRoutes(createAuthController({ auth: services.auth, clock, config }), loginRateLimiter(config)));
+  app.use(authRoutes(createAuthController({ auth: services.auth, clock, config }), limits.login));
   app.use(publicRoutes(publicController));
   app.use(guideRoutes(createGuideController(services.guide)));
   app.use(homeRoutes({ reports: services.reports, personalData: services.personalData }));
@@ -213,12 +216,8 @@ export function createApp({ config, db, services, logger, clock, extraRoutes }: 
   // Before the reports router: its /bao-cao/:category would take /bao-cao/chat-luong-du-lieu.
   app.use(qualityRoutes(createQualityController({ quality: services.quality, catalogues: services.catalogues })));
   app.use(reportsRoutes(reportsController));
-  app.use(
-    accessRoutes(
-      createAccessController({ access: services.access, log: services.exploitationLog, catalogues: services.catalogues, clock }),
-      registrationRateLimiter(config),
-    ),
-  );
+  const accessDeps = { access: services.access, log: services.exploitationLog, catalogues: services.catalogues, clock };
+  app.use(accessRoutes(createAccessController(accessDeps), limits.accessRegistration));
   app.use(
     importsRoutes(
       createImportsController({
@@ -248,7 +247,7 @@ export function createApp({ config, db, services, logger, clock, extraRoutes }: 
   app.use(jobsRoutes(createJobsController({ jobs: services.jobs, catalogues: services.catalogues, clock })));
   app.use(itCentreRoutes(createItCentreController(services.itCentre), createAuditLogController(services.auditLog, clock)));
   app.use(incidentsRoutes(createIncidentsController(services.incidents)));
-  app.use(personalDataRoutes(createPersonalDataController(services.personalData), registrationRateLimiter(config)));
+  app.use(personalDataRoutes(createPersonalDataController(services.personalData), limits.personalDataRequest));
   app.use(metricsRoutes({ registry: metrics.registry, metricsToken: config.metricsToken }));
   if (extraRoutes) app.use(extraRoutes);
   // 7. Not found and errors.
@@ -257,10 +256,26 @@ export function createApp({ config, db, services, logger, clock, extraRoutes }: 
   return app;
 }
 
+/**
+ * The rate limiters, each with its own counters in the database (RATE_LIMIT_STORE), shared by every instance of the
+ * application (issue 19 item 3); `stores` prunes the ended windows (cli/start.ts).
+ */
+function rateLimiters(config: Readonly<Config>, db: Knex, clock: Clock, logger: Logger) {
+  const stores = createRateLimitStores({ db, clock, logger, kind: config.rateLimitStore });
+  const deps: LimiterDeps = { stores, logger };
+  return {
+    stores,
+    login: loginRateLimiter(config, deps),
+    accessRegistration: registrationRateLimiter(config, deps, 'access-registration'),
+    personalDataRequest: registrationRateLimiter(config, deps, 'personal-data-request'),
+    apiKey: apiKeyRateLimiter(config, deps, rateLimitKeyOf),
+  };
+}
+
 /** The data API's router (features/api-keys): its controller, the key guard and the per-key rate limit. */
-function dataApi(services: Services, config: Readonly<Config>): Router {
+function dataApi(services: Services, apiKeyLimiter: RequestHandler): Router {
   const controller = createApiController({ reports: services.reports, exploitationLog: services.exploitationLog });
-  return apiRoutes(controller, services.apiKeys, apiKeyRateLimiter(config, rateLimitKeyOf));
+  return apiRoutes(controller, services.apiKeys, apiKeyLimiter);
 }
 
 /** "Xem như" (issue 16): the record previewed by staff through the pages of the public, exploiters and officers. */

@@ -58,6 +58,7 @@ const envSchema = z.object({
   IMPORT_MAX_MB: int(50, 1, 1024),
   SESSION_SECRET: z.string().optional(),
   SESSION_STORE: z.enum(['database', 'memory']).optional().default('database'),
+  RATE_LIMIT_STORE: z.enum(['database', 'memory']).optional().default('database'),
   SESSION_IDLE_MINUTES: int(30, 1, 24 * 60),
   SESSION_ABSOLUTE_HOURS: int(12, 1, 7 * 24),
   TRUST_PROXY: z
@@ -159,6 +160,8 @@ export interface Config {
     secureCookie: boolean;
   };
   trustProxy: boolean | number | string;
+  /** Where the rate limiters count (issue 19 item 3): the database (shared by every instance) or each process's memory. */
+  rateLimitStore: 'database' | 'memory';
   login: {
     maxFailures: number;
     lockMs: number;
@@ -223,7 +226,7 @@ export class ConfigError extends Error {
   }
 }
 
-/** Production refuses default or missing secrets and an in-memory session store (RELIABILITY check 44). */
+/** Production refuses default or missing secrets and an in-memory session or rate-limit store (RELIABILITY check 44). */
 function secretProblems(env: Record<string, string | undefined>): string[] {
   const problems: string[] = [];
   const secret = env.SESSION_SECRET;
@@ -232,6 +235,8 @@ function secretProblems(env: Record<string, string | undefined>): string[] {
     else if (secret === DEFAULT_SESSION_SECRET) problems.push('SESSION_SECRET: không được dùng giá trị mặc định trong production');
     else if (secret.length < 32) problems.push('SESSION_SECRET: phải có ít nhất 32 ký tự');
     if (env.SESSION_STORE === 'memory') problems.push('SESSION_STORE: production không được lưu phiên trong bộ nhớ (dùng database)');
+    if (env.RATE_LIMIT_STORE === 'memory')
+      problems.push('RATE_LIMIT_STORE: production không được đếm giới hạn tần suất trong bộ nhớ (dùng database)');
     if (env.DEMO_PASSWORD === DEFAULT_DEMO_PASSWORD)
       problems.push('DEMO_PASSWORD: không được dùng mật khẩu demo mặc định trong production');
     if (env.DEMO_TOTP_SECRET === DEFAULT_DEMO_TOTP_SECRET)
@@ -311,6 +316,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       secureCookie: isProduction || e.SECURE_COOKIES,
     },
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    rateLimitStore: e.RATE_LIMIT_STORE,
     login: {
       maxFailures: e.LOGIN_MAX_FAILURES,
       lockMs: e.LOGIN_LOCK_MINUTES * 60_000,

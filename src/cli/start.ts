@@ -54,6 +54,8 @@ async function main(): Promise<void> {
   services.publicSearch.start();
   const store = app.locals.sessionStore;
   if (store instanceof KnexSessionStore) store.startPruning();
+  // Ended rate-limit windows are deleted every 5 minutes (a no-op with RATE_LIMIT_STORE=memory).
+  app.locals.rateLimitStores.startPruning();
   // Scheduled jobs (issue 7): node-cron in this process unless SCHEDULER=off; missed periods are caught up.
   const scheduler = config.jobs.scheduler ? createScheduler(services.jobs.runner, logger) : null;
   if (scheduler) await scheduler.start();
@@ -90,6 +92,7 @@ async function main(): Promise<void> {
     force.unref();
     server.close(async () => {
       if (store instanceof KnexSessionStore) store.stopPruning();
+      app.locals.rateLimitStores.stopPruning();
       services.publicSearch.stop();
       // Stop the cron tasks and let a job in flight finish (≤ 15 s) before the database closes.
       if (scheduler) await scheduler.stop(15_000).catch((err: unknown) => logger.error({ err }, 'stopping the scheduler failed'));

@@ -6,6 +6,7 @@ import { Writable } from 'node:stream';
 import type { Router } from 'express';
 import { type App, createApp } from '../../src/app.js';
 import { type Config, loadConfig } from '../../src/config.js';
+import { createDatabase } from '../../src/db/knex.js';
 import { createFakeClock, type FakeClock } from '../../src/lib/clock.js';
 import { createLogger } from '../../src/logger.js';
 import { createServices, type Services } from '../../src/services.js';
@@ -21,8 +22,16 @@ export interface TestContext {
   logLines: string[];
 }
 
-/** `extraRoutes` (e.g. a handler that throws) are mounted after the feature routers, before not-found and errors. */
-export async function buildTestApp(env: Record<string, string> = {}, options: { extraRoutes?: Router } = {}): Promise<TestContext> {
+/**
+ * `extraRoutes` (e.g. a handler that throws) are mounted after the feature routers, before not-found and errors.
+ * `sameDatabaseAs` builds a second instance of the application on another app's database and clock (issue 19 item 3:
+ * state that N instances must share): on PostgreSQL through a connection pool of its own, on PGlite (one process
+ * by nature) through the same connection. Its `db.destroy()` closes only its own pool.
+ */
+export async function buildTestApp(
+  env: Record<string, string> = {},
+  options: { extraRoutes?: Router; sameDatabaseAs?: TestContext } = {},
+): Promise<TestContext> {
   // Each app writes its backups to its own temporary folder (never ./backups; test files run in parallel and the
   // retention rule would prune each other's backups).
   const backupDir = mkdtempSync(path.join(os.tmpdir(), 'csdl-hoi-test-backups-'));
@@ -35,8 +44,8 @@ export async function buildTestApp(env: Record<string, string> = {}, options: { 
     PUBLIC_SEARCH_CACHE_CHECK_MS: '0',
     ...env,
   });
-  const db = await createTestDatabase();
-  const clock = createFakeClock(new Date());
+  const db = options.sameDatabaseAs ? await secondConnection(options.sameDatabaseAs.db) : await createTestDatabase();
+  const clock = options.sameDatabaseAs?.clock ?? createFakeClock(new Date());
   const logLines: string[] = [];
   const sink = new Writable({
     write(chunk, _enc, cb) {
@@ -56,4 +65,10 @@ export async function buildTestApp(env: Record<string, string> = {}, options: { 
     ...(options.extraRoutes ? { extraRoutes: options.extraRoutes } : {}),
   });
   return { app, db, services, clock, config, logLines };
+}
+
+async function secondConnection(first: TestDatabase): Promise<TestDatabase> {
+  if (!first.url) return { ...first, destroy: () => Promise.resolve() };
+  const db = await createDatabase({ backend: 'postgres', url: first.url, poolMax: 10 });
+  return { ...db, url: first.url, destroy: () => db.close() };
 }

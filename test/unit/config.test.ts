@@ -51,6 +51,12 @@ describe('loadConfig in production (check 44)', () => {
     ]);
   });
 
+  it('refuses rate limits counted in memory (each instance would have its own budget)', () => {
+    expect(problemsOf({ NODE_ENV: 'production', SESSION_SECRET: GOOD_SECRET, RATE_LIMIT_STORE: 'memory' })).toEqual([
+      expect.stringMatching(/^RATE_LIMIT_STORE:/),
+    ]);
+  });
+
   it('refuses the default demo password and demo TOTP secret, and demo seeding', () => {
     const problems = problemsOf({
       NODE_ENV: 'production',

@@ -238,7 +238,7 @@ export async function runBackup(env: BackupEnv): Promise<BackupResult> {
           url: env.url as string,
           snapshot: String(snapRes.rows[0]?.s),
           file: path.join(partial, dbFile),
-          excludeData: Object.keys(EXCLUDED_TABLES).filter((t) => t === 'sessions'),
+          excludeData: Object.keys(EXCLUDED_TABLES).filter((t) => t === 'sessions' || t === 'rate_limit_hits'),
         });
       } else {
         const counts = await writeLogicalExport(

@@ -13,6 +13,8 @@ export const EXCLUDED_TABLES: Readonly<Record<string, string>> = {
   // Logins are not restored: a restored system starts with every user signed out (and a session row holds a
   // CSRF secret that must not outlive its cookie).
   sessions: 'phiên đăng nhập không được sao lưu',
+  // Rate-limit counters of windows of minutes (issue 19 item 3): a restored system starts with fresh budgets.
+  rate_limit_hits: 'bộ đếm giới hạn tần suất không được sao lưu',
   // Rebuilt by migrating the restored database; the backup records the list of applied migrations instead.
   knex_migrations: 'danh sách migration ghi trong manifest',
   knex_migrations_lock: 'khóa migration',
