@@ -108,6 +108,13 @@ const envSchema = z.object({
     .max(4096, { error: 'phải không quá 4096' })
     .optional(),
   SCHEDULER: z.enum(['on', 'off'], { error: 'phải là on hoặc off' }).optional(),
+  JOBS_CATCH_UP_DELAY_SECONDS: z.coerce
+    .number({ error: 'phải là số giây' })
+    .int({ error: 'phải là số nguyên' })
+    .min(0, { error: 'không được âm' })
+    .max(3600, { error: 'phải không quá 3600' })
+    .optional()
+    .default(30),
   SCHEDULE_QUARTERLY_CYCLE: cronExpr('0 7 * * *'),
   SCHEDULE_CONGRESS_ALERTS: cronExpr('30 7 * * *'),
   SCHEDULE_ANNUAL_REPORT_REMINDER: cronExpr('0 8 * 12 *'),
@@ -208,7 +215,8 @@ export interface Config {
    * Scheduled jobs (issue 7): `scheduler` runs node-cron in this process (off for tests and extra instances);
    * `schedules` are cron expressions keyed by job name (a JobDefinition's `schedule`).
    */
-  jobs: { scheduler: boolean; schedules: Readonly<Record<string, string>> };
+  /** `catchUpDelayMs`: how long after start the periods missed while the app was down are caught up. */
+  jobs: { scheduler: boolean; catchUpDelayMs: number; schedules: Readonly<Record<string, string>> };
   /** E-mail through nodemailer; null smtpUrl = in-app notifications only. */
   mail: { smtpUrl: string | null; from: string | null };
   /**
@@ -352,6 +360,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     },
     jobs: {
       scheduler: e.SCHEDULER === undefined ? e.NODE_ENV !== 'test' : e.SCHEDULER === 'on',
+      catchUpDelayMs: e.JOBS_CATCH_UP_DELAY_SECONDS * 1000,
       schedules: {
         'quarterly-cycle': e.SCHEDULE_QUARTERLY_CYCLE,
         'congress-alerts': e.SCHEDULE_CONGRESS_ALERTS,

@@ -58,7 +58,7 @@ async function main(): Promise<void> {
   app.locals.rateLimitStores.startPruning();
   // Scheduled jobs (issue 7): node-cron in this process unless SCHEDULER=off; missed periods are caught up.
   const scheduler = config.jobs.scheduler ? createScheduler(services.jobs.runner, logger) : null;
-  if (scheduler) await scheduler.start();
+  if (scheduler) await scheduler.start({ catchUpDelayMs: config.jobs.catchUpDelayMs });
 
   const server: Server = app.listen(config.port, config.host, () => {
     const url = config.publicUrl ?? `http://localhost:${config.port}`;

@@ -1,6 +1,8 @@
 /**
  * node-cron in the app process (time zone Asia/Ho_Chi_Minh): one task per scheduled job, each firing going through
- * the job runner (advisory lock, once per period). At start, periods missed while the app was down are caught up.
+ * the job runner (advisory lock, once per period). At start, periods missed while the app was down are caught up —
+ * `catchUpDelayMs` later, so that a restarted server answers its first requests before a catch-up backup and its
+ * restore drill take the machine (on the embedded PGlite a drill holds the event loop for seconds).
  * A period skipped because an earlier run still held the job's lock (recorded by the runner) is run again on the
  * job's next tick, and every LOCK_RETRY_MS until the lock frees, so that a slow run never costs a period.
  * `SCHEDULER=off` for tests and for extra instances that should not run jobs.
@@ -14,7 +16,7 @@ import type { JobRunner, RunResult } from './runner.js';
 export const LOCK_RETRY_MS = 60_000;
 
 export interface Scheduler {
-  start(options?: { catchUp?: boolean }): Promise<void>;
+  start(options?: { catchUp?: boolean; catchUpDelayMs?: number }): Promise<void>;
   /** Stops the cron tasks, then waits (≤ timeoutMs) for runs in flight. Call before closing the database. */
   stop(timeoutMs?: number): Promise<void>;
   /** Resolves when the firings in progress (looking for skipped periods, then running) have finished (≤ timeoutMs). */
@@ -25,6 +27,7 @@ export interface Scheduler {
 export function createScheduler(runner: JobRunner, logger: Logger, settings: { lockRetryMs?: number } = {}): Scheduler {
   const tasks: ScheduledTask[] = [];
   let catchUp: Promise<unknown> | null = null;
+  let catchUpTimer: ReturnType<typeof setTimeout> | null = null;
   let stopped = false;
   const retries = new Map<string, ReturnType<typeof setTimeout>>();
   /**
@@ -88,11 +91,23 @@ export function createScheduler(runner: JobRunner, logger: Logger, settings: { l
       }
       logger.info({ jobs: tasks.map((t) => t.name) }, 'scheduler started');
       if (options.catchUp !== false) {
-        catchUp = runner.catchUp().catch((err: unknown) => logger.error({ err }, 'catching up on missed jobs failed'));
+        const run = () => {
+          catchUpTimer = null;
+          if (stopped) return;
+          catchUp = runner.catchUp().catch((err: unknown) => logger.error({ err }, 'catching up on missed jobs failed'));
+        };
+        const delay = options.catchUpDelayMs ?? 0;
+        if (delay > 0) {
+          logger.info({ inSeconds: Math.round(delay / 1000) }, 'catching up on missed jobs after a delay');
+          catchUpTimer = setTimeout(run, delay);
+          catchUpTimer.unref?.();
+        } else run();
       }
     },
     async stop(timeoutMs = 15_000) {
       stopped = true;
+      if (catchUpTimer) clearTimeout(catchUpTimer);
+      catchUpTimer = null;
       for (const timer of retries.values()) clearTimeout(timer);
       retries.clear();
       for (const t of tasks.splice(0)) await t.destroy();

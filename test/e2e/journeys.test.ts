@@ -209,6 +209,44 @@ describe('staff', () => {
     await staffPage.goto(`/quan-tri/hoi/${code}`);
     expect(((await staffPage.locator('main').textContent()) ?? '').replace(/\./g, '')).toContain(after);
   });
+
+  it('staff pages on a phone: no sideways scroll, wide tables are focusable named regions, axe finds nothing serious', async () => {
+    await staffPage.setViewportSize({ width: 390, height: 844 });
+    const code = /H\d{6}/.exec((await (await staffPage.goto('/quan-tri/hoi'))?.text()) ?? '')?.[0] ?? '';
+    for (const [url, name] of [
+      ['/quan-tri/', 'staff-home-390'],
+      ['/quan-tri/hoi', 'staff-list-390'],
+      [`/quan-tri/hoi/${code}`, 'staff-record-390'],
+      [`/quan-tri/hoi/${code}/lich-su`, 'staff-history-390'],
+      ['/bao-cao/e', 'report-e-390'],
+    ] as const) {
+      await staffPage.goto(url);
+      const sizes = await staffPage.evaluate(() => {
+        const d = (
+          globalThis as unknown as {
+            document: {
+              documentElement: { scrollWidth: number };
+              querySelectorAll(s: string): ArrayLike<{ scrollWidth: number; clientWidth: number; getAttribute(a: string): string | null }>;
+            };
+          }
+        ).document;
+        const boxes = Array.from(d.querySelectorAll('.table-responsive'));
+        return {
+          page: d.documentElement.scrollWidth,
+          // Every box that overflows can take the focus and has a name.
+          unreachable: boxes.filter(
+            (b) =>
+              b.scrollWidth > b.clientWidth + 1 &&
+              (b.getAttribute('tabindex') !== '0' || !(b.getAttribute('aria-label') || b.getAttribute('aria-labelledby'))),
+          ).length,
+        };
+      });
+      expect(sizes.page, url).toBeLessThanOrEqual(390);
+      expect(sizes.unreachable, url).toBe(0);
+      await checkPage(staffPage, name);
+    }
+    await staffPage.setViewportSize({ width: 1366, height: 768 });
+  });
 });
 
 describe('exploiters', () => {

@@ -124,7 +124,7 @@ describe('two schedulers, the lock held by the previous period (fake clock)', ()
           return { n: 1 };
         },
       };
-      const config = { ...t.config, jobs: { scheduler: true, schedules: { 'slow-period': '* * * * * *' } } };
+      const config = { ...t.config, jobs: { scheduler: true, catchUpDelayMs: 0, schedules: { 'slow-period': '* * * * * *' } } };
       const logger = pino({ level: 'silent' });
       const runners = [t.db, other].map((db) => createJobRunner({ db: db.knex, config, clock: systemClock, logger, jobs: [slow] }));
       const schedulers = runners.map((runner) => createScheduler(runner, logger));
