@@ -103,6 +103,13 @@ function staticAssets(config: Config): express.Router {
   r.use('/static/vendor/bootstrap', express.static(path.join(config.rootDir, 'node_modules/bootstrap/dist'), staticOptions));
   r.use('/static/vendor/chartjs', express.static(path.join(config.rootDir, 'node_modules/chart.js/dist'), staticOptions));
   r.use('/static', express.static(path.join(config.rootDir, 'public'), staticOptions));
+  // Browsers ask for /favicon.ico on every page whatever the <link>: served from public/, cached for a day.
+  const favicon = path.join(config.rootDir, 'public/favicon.ico');
+  r.get('/favicon.ico', (_req, res, next) => {
+    res.sendFile(favicon, { maxAge: '1d', headers: { 'Content-Type': 'image/x-icon' } }, (err) => {
+      if (err) next(err);
+    });
+  });
   return r;
 }
 
