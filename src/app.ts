@@ -211,7 +211,7 @@ export function createApp({ config, db, services, logger, clock, extraRoutes }: 
   app.use(authRoutes(createAuthController({ auth: services.auth, clock, config }), loginRateLimiter(config)));
   app.use(publicRoutes(publicController));
   app.use(guideRoutes(createGuideController(services.guide)));
-  app.use(homeRoutes({ reports: services.reports, personalData: services.personalData }));
+  app.use(homeRoutes({ reports: services.reports, worklist: services.worklist }));
   app.use(associationsRoutes(createAssociationsController(services.associations, services.documents, services.quality)));
   app.use(catalogueRoutes(createCataloguesController({ catalogues: services.catalogues })));
   app.use(documentsRoutes(createDocumentsController({ documents: services.documents, storage: services.documentStorage, config })));

@@ -66,6 +66,8 @@ import { createViolationsService } from './features/violations/violations.servic
 import { createWithholdingsRepository } from './features/withholdings/withholdings.repository.js';
 import { createJobs } from './jobs/registry.js';
 import { createJobRunner } from './jobs/runner.js';
+import { createWorklist } from './features/home/worklist.js';
+import { createWorklistRepository } from './features/home/worklist.repository.js';
 import type { Clock } from './lib/clock.js';
 import { vietnamToday } from './lib/format.js';
 import { createMailer } from './lib/mailer.js';
@@ -217,6 +219,7 @@ export function createServices({ db, config, clock, logger }: ServiceDeps) {
   const quality = createQualityService({ db, ...qualityRepos, audit, clock });
   const incidents = createIncidentsService({ db, repo: createIncidentsRepository(db), audit, notifications, clock });
   const personalData = personalDataService({ db, audit, notifications, clock });
+  const worklist = createWorklist({ repo: createWorklistRepository(db), clock, personalDataOverdue: () => personalData.overdueCount() });
   return {
     users,
     access,
@@ -249,6 +252,7 @@ export function createServices({ db, config, clock, logger }: ServiceDeps) {
     imports,
     personalData,
     quality,
+    worklist,
   };
 }
 

@@ -235,7 +235,7 @@ export const paths = Object.freeze({
   /** The IT Centre's pages (src/features/it-centre). */
   itCentre: Object.freeze({
     home: () => `${ADMIN}/he-thong`,
-    backups: () => `${ADMIN}/he-thong/sao-luu`,
+    backups: (...query: Query[]) => `${ADMIN}/he-thong/sao-luu${queryString(...query)}`,
     sessions: (...query: Query[]) => `${ADMIN}/he-thong/phien${queryString(...query)}`,
     revokeSession: () => `${ADMIN}/he-thong/phien/thu-hoi`,
     errors: (...query: Query[]) => `${ADMIN}/he-thong/loi${queryString(...query)}`,
