@@ -68,6 +68,7 @@ import { paths } from './lib/urls.js';
 import { createHttpLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { createAnonymousPages, type PageCacheStats } from './middleware/anonymous-pages.js';
+import { publicAccess } from './middleware/auth.js';
 import { createCsrf } from './middleware/csrf.js';
 import { errorHandler, notFound } from './middleware/errors.js';
 import { locals } from './middleware/locals.js';
@@ -105,7 +106,7 @@ function staticAssets(config: Config): express.Router {
   r.use('/static', express.static(path.join(config.rootDir, 'public'), staticOptions));
   // Browsers ask for /favicon.ico on every page whatever the <link>: served from public/, cached for a day.
   const favicon = path.join(config.rootDir, 'public/favicon.ico');
-  r.get('/favicon.ico', (_req, res, next) => {
+  r.get('/favicon.ico', publicAccess, (_req, res, next) => {
     res.sendFile(favicon, { maxAge: '1d', headers: { 'Content-Type': 'image/x-icon' } }, (err) => {
       if (err) next(err);
     });

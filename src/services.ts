@@ -29,6 +29,8 @@ import { createFeesService } from './features/fees/fees.service.js';
 import { createFollowsRepository } from './features/follows/follows.repository.js';
 import { createFollowsService } from './features/follows/follows.service.js';
 import { createGuideService } from './features/guide/guide.service.js';
+import { createWorklist } from './features/home/worklist.js';
+import { createWorklistRepository } from './features/home/worklist.repository.js';
 import { createImportsRepository } from './features/imports/imports.repository.js';
 import { createImportsService } from './features/imports/imports.service.js';
 import { createIncidentsRepository } from './features/incidents/incidents.repository.js';
@@ -66,8 +68,6 @@ import { createViolationsService } from './features/violations/violations.servic
 import { createWithholdingsRepository } from './features/withholdings/withholdings.repository.js';
 import { createJobs } from './jobs/registry.js';
 import { createJobRunner } from './jobs/runner.js';
-import { createWorklist } from './features/home/worklist.js';
-import { createWorklistRepository } from './features/home/worklist.repository.js';
 import type { Clock } from './lib/clock.js';
 import { vietnamToday } from './lib/format.js';
 import { createMailer } from './lib/mailer.js';

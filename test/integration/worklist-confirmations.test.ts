@@ -229,7 +229,9 @@ describe('confirmation before revoking a grant (issue 18 item 7)', () => {
   let grantId: number;
 
   beforeAll(async () => {
-    const org = await anOrganisation({ name: 'Trung tâm Thu Hồi' }).withGrant({ categories: ['a', 'b'] }).insert(t.db.knex);
+    const org = await anOrganisation({ name: 'Trung tâm Thu Hồi' })
+      .withGrant({ categories: ['a', 'b'] })
+      .insert(t.db.knex);
     grantId = (await t.db.knex('access_grants').where({ organisation_id: org.id }).first('id')).id;
   });
 

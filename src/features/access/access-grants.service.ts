@@ -16,7 +16,10 @@ export function createGrantsService(deps: Omit<AccessServiceDeps, 'users'>) {
       const grant = await repo.findGrant(grantId);
       if (!grant) throw new NotFoundError('Không tìm thấy quyền khai thác này.');
       if (grant.revoked_at) throw new ConflictError('Quyền khai thác này đã bị thu hồi trước đó.');
-      const [organisation, members] = await Promise.all([repo.findOrganisation(grant.organisation_id), repo.members(grant.organisation_id)]);
+      const [organisation, members] = await Promise.all([
+        repo.findOrganisation(grant.organisation_id),
+        repo.members(grant.organisation_id),
+      ]);
       return { grant, organisationName: organisation?.name ?? '', activeMembers: members.filter((m) => !m.disabled_at).length };
     },
 

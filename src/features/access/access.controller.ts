@@ -3,7 +3,7 @@ import { actorFromRequest } from '../../lib/auth-context.js';
 import type { Clock } from '../../lib/clock.js';
 import { isConfirmed } from '../../lib/confirm.js';
 import { ForbiddenError, ValidationError } from '../../lib/errors.js';
-import { formatDate, formatDateTime, vietnamToday } from '../../lib/format.js';
+import { formatDate, formatDateTime, formatNumber, vietnamToday } from '../../lib/format.js';
 import { fieldErrors, keptValues, submitForm } from '../../lib/forms.js';
 import { idParam } from '../../lib/params.js';
 import { hasAnyRole } from '../../lib/roles.js';
@@ -138,6 +138,38 @@ function registrationPages({ access, clock }: Pick<AccessPagesDeps, 'access' | '
 }
 
 /** ngo_lead: registrations, grants, requests (R-8.6). */
+/** The revocation's confirmation page (also re-shown, 400, when the reason is missing). */
+async function revokeConfirmPage(
+  access: AccessService,
+  res: Response,
+  id: number,
+  status: number,
+  reason: string,
+  errors: Record<string, string>,
+) {
+  const { grant, organisationName, activeMembers } = await access.grantToRevoke(id);
+  res.status(status).render('partials/confirm', {
+    title: 'Thu hồi quyền khai thác dữ liệu?',
+    details: [
+      ['Tổ chức, cá nhân', organisationName],
+      ['Nhóm thông tin', categoryLetters(grant.categories)],
+      ['Thông tin cá nhân lãnh đạo', grant.personal ? 'Có' : 'Không'],
+      ['Hết hạn', formatDate(grant.expires_at)],
+    ],
+    consequences: [
+      `Quyền khai thác chấm dứt ngay: ${formatNumber(activeMembers)} tài khoản đang hoạt động của tổ chức mất quyền xem, tìm kiếm và tải dữ liệu theo quyền này từ yêu cầu tiếp theo; khóa API của tổ chức cũng không còn đọc được dữ liệu theo quyền này.`,
+      'Các thành viên của tổ chức nhận thông báo kèm lý do thu hồi.',
+      'Không thể hoàn tác: muốn khai thác lại, tổ chức phải đăng ký và được Lãnh đạo Vụ duyệt lại.',
+    ],
+    action: paths.access.revokeGrant(id),
+    hidden: {},
+    field: { name: 'reason', label: 'Lý do thu hồi', hint: 'Lý do được ghi vào nhật ký và gửi cho tổ chức.', value: reason },
+    confirmLabel: 'Xác nhận thu hồi quyền khai thác',
+    cancelHref: paths.access.registrations(),
+    errors,
+  });
+}
+
 function leadPages({ access, clock }: Pick<AccessPagesDeps, 'access' | 'clock'>) {
   function handoverPage(res: Response, handover: Handover) {
     res.render('access/handover', {
@@ -172,30 +204,6 @@ function leadPages({ access, clock }: Pick<AccessPagesDeps, 'access' | 'clock'>)
       categoryLetters,
       values: form.values ?? defaults,
       errors: form.errors ?? {},
-    });
-  }
-
-  async function revokeConfirmPage(res: Response, id: number, status: number, reason: string, errors: Record<string, string>) {
-    const { grant, organisationName, activeMembers } = await access.grantToRevoke(id);
-    res.status(status).render('partials/confirm', {
-      title: 'Thu hồi quyền khai thác dữ liệu?',
-      details: [
-        ['Tổ chức, cá nhân', organisationName],
-        ['Nhóm thông tin', categoryLetters(grant.categories)],
-        ['Thông tin cá nhân lãnh đạo', grant.personal ? 'Có' : 'Không'],
-        ['Hết hạn', formatDate(grant.expires_at)],
-      ],
-      consequences: [
-        `Quyền khai thác chấm dứt ngay: ${activeMembers.toLocaleString('vi-VN')} tài khoản đang hoạt động của tổ chức mất quyền xem, tìm kiếm và tải dữ liệu từ yêu cầu tiếp theo; khóa API của tổ chức cũng ngừng hoạt động.`,
-        'Các thành viên của tổ chức nhận thông báo kèm lý do thu hồi.',
-        'Không thể hoàn tác: muốn khai thác lại, tổ chức phải đăng ký và được Lãnh đạo Vụ duyệt lại.',
-      ],
-      action: paths.access.revokeGrant(id),
-      hidden: {},
-      field: { name: 'reason', label: 'Lý do thu hồi', hint: 'Lý do được ghi vào nhật ký và gửi cho tổ chức.', value: reason },
-      confirmLabel: 'Xác nhận thu hồi quyền khai thác',
-      cancelHref: paths.access.registrations(),
-      errors,
     });
   }
 
@@ -268,7 +276,7 @@ function leadPages({ access, clock }: Pick<AccessPagesDeps, 'access' | 'clock'>)
 
     /** The revocation's confirmation page (issue 18 item 7): the organisation, what happens, the reason. */
     async revokeGrantConfirm(req: Request, res: Response) {
-      await revokeConfirmPage(res, idParam(req), 200, '', {});
+      await revokeConfirmPage(access, res, idParam(req), 200, '', {});
     },
 
     async revokeGrant(req: Request, res: Response) {
@@ -276,8 +284,11 @@ function leadPages({ access, clock }: Pick<AccessPagesDeps, 'access' | 'clock'>)
       if (!isConfirmed(req)) return res.redirect(303, paths.access.revokeGrant(id));
       const parsed = reasonForm.safeParse(req.body);
       if (!parsed.success) {
-        const reason = typeof (req.body as Record<string, unknown>).reason === 'string' ? String((req.body as Record<string, unknown>).reason) : '';
-        return revokeConfirmPage(res, id, 400, reason, { reason: fieldErrors(parsed.error).reason ?? 'Hãy nhập lý do thu hồi quyền khai thác.' });
+        const reason =
+          typeof (req.body as Record<string, unknown>).reason === 'string' ? String((req.body as Record<string, unknown>).reason) : '';
+        return revokeConfirmPage(access, res, id, 400, reason, {
+          reason: fieldErrors(parsed.error).reason ?? 'Hãy nhập lý do thu hồi quyền khai thác.',
+        });
       }
       await access.revokeGrant(actorFromRequest(req), id, parsed.data.reason);
       flash(req, 'success', 'Đã thu hồi quyền khai thác. Tài khoản của tổ chức mất quyền ngay từ yêu cầu tiếp theo.');

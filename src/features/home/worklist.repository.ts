@@ -11,7 +11,12 @@ export function createWorklistRepository(db: Knex) {
   /** Rows of `query`, counted up to cap + 1 (a LIMIT inside: the cost stops there). */
   async function capped(query: Knex.QueryBuilder, cap: number): Promise<number> {
     const row = await db
-      .from(query.select(db.raw('1')).limit(cap + 1).as('x'))
+      .from(
+        query
+          .select(db.raw('1'))
+          .limit(cap + 1)
+          .as('x'),
+      )
       .count<{ n: string | number }[]>({ n: '*' })
       .first();
     return Number(row?.n ?? 0);
@@ -32,8 +37,7 @@ export function createWorklistRepository(db: Knex) {
     failedJobRuns: (since: Date, cap: number) => capped(db('job_runs').where('status', 'failed').where('started_at', '>=', since), cap),
 
     /** Failed backups and restore drills started since `since`. */
-    failedBackups: (since: Date, cap: number) =>
-      capped(db('backup_runs').where('status', 'failed').where('started_at', '>=', since), cap),
+    failedBackups: (since: Date, cap: number) => capped(db('backup_runs').where('status', 'failed').where('started_at', '>=', since), cap),
   };
 }
 

@@ -4,7 +4,6 @@ import { z } from 'zod';
 import type { Config } from '../../config.js';
 import { actorFromRequest } from '../../lib/auth-context.js';
 import { isConfirmed } from '../../lib/confirm.js';
-import { ConflictError } from '../../lib/errors.js';
 import { submitForm } from '../../lib/forms.js';
 import { idParam } from '../../lib/params.js';
 import { paths } from '../../lib/urls.js';
@@ -14,6 +13,7 @@ import { attachmentDisposition, detectAllowedType, sanitizeOriginalName } from '
 import { createUploadReceiver, type DocumentStorage, type ReceivedFile } from '../documents/documents.storage.js';
 import { CATALOGUE_SHEET } from '../register-form/workbook.js';
 import { ASSOCIATION_LABEL, bulkTemplateCsv, bulkTemplateWorkbook, type FileFormat, LIST_SHEET } from './bulk-file.js';
+import { applySchema, createApplyConfirm, redirectToConfirm } from './imports.confirm.js';
 import type { ImportsService } from './imports.service.js';
 
 export const IMPORT_ROLES = ['ngo_staff', 'ngo_lead'] as const;
@@ -40,7 +40,7 @@ const pageQuery = z.object({ trang: z.coerce.number().int().min(1).max(100_000).
 const indexQuery = pageQuery.extend({
   'trang-thai': z.enum(['validated', 'failed', 'applied']).optional().catch(undefined),
 });
-const applySchema = z.object({ mode: z.enum(['all', 'valid_only'], { error: 'Chọn cách áp dụng.' }) });
+const FILTER_STATUSES = ['validated', 'failed', 'applied'];
 
 const NOT_FOUND = 'Không tìm thấy lô dữ liệu nhập.';
 
@@ -87,7 +87,7 @@ export function createImportsController(deps: {
       batches: rows,
       total,
       filterStatus,
-      filterOptions: ['validated', 'failed', 'applied'],
+      filterOptions: FILTER_STATUSES,
       statusLabels: STATUS_LABELS,
       page,
       pages: Math.max(1, Math.ceil(total / PAGE_SIZE)),
@@ -179,50 +179,12 @@ export function createImportsController(deps: {
       await renderBatch(req, res, 200);
     },
 
-    /** Applying writes thousands of records: a confirmation page first (issue 18 item 7). */
-    async applyConfirm(req: Request<{ id: string }>, res: Response) {
-      const id = idParam(req, NOT_FOUND);
-      const parsed = applySchema.safeParse(req.query);
-      if (!parsed.success) return res.redirect(303, paths.imports.batch(id));
-      const mode = parsed.data.mode;
-      const batch = await imports.get(id);
-      if (batch.status !== 'validated') throw new ConflictError('Lô dữ liệu này đang được áp dụng hoặc đã áp dụng.');
-      const n = (x: number) => x.toLocaleString('vi-VN');
-      res.render('partials/confirm', {
-        title: mode === 'all' ? 'Áp dụng toàn bộ tệp vào cơ sở dữ liệu?' : 'Chỉ áp dụng các dòng hợp lệ?',
-        details: [
-          ['Lô nhập', `Số ${id}`],
-          ['Tệp', batch.original_name],
-          ['Số hội trong tệp', n(batch.rows_total)],
-          ['Dòng hợp lệ', n(batch.rows_valid)],
-          ['Dòng sai', n(batch.rows_invalid)],
-        ],
-        consequences:
-          mode === 'all'
-            ? [
-                `${n(batch.rows_valid)} hội được tạo mới hoặc cập nhật trong một lần: hoặc ghi hết, hoặc không ghi gì.`,
-                'Mỗi hội thay đổi có một phiên bản mới trong lịch sử hồ sơ; danh sách con có trong tệp (lãnh đạo, đại hội …) thay thế danh sách cũ.',
-                'Không hoàn tác tự động: muốn sửa lại phải nhập tệp mới hoặc sửa từng hồ sơ.',
-              ]
-            : [
-                `${n(batch.rows_valid)} dòng hợp lệ được ghi, mỗi hội thành một phiên bản riêng; ${n(batch.rows_invalid)} dòng sai bị bỏ qua.`,
-                'Danh sách con có trong tệp (lãnh đạo, đại hội …) thay thế danh sách cũ của các hội được ghi.',
-                'Không hoàn tác tự động: các dòng sai phải sửa rồi nhập lại trong một tệp khác.',
-              ],
-        action: paths.imports.apply(id),
-        hidden: { mode },
-        confirmLabel: mode === 'all' ? 'Xác nhận áp dụng toàn bộ tệp' : 'Xác nhận áp dụng các dòng hợp lệ',
-        cancelHref: paths.imports.batch(id),
-        errors: {},
-      });
-    },
+    /** Applying writes thousands of records: a confirmation page first (issue 18 item 7; imports.confirm.ts). */
+    applyConfirm: createApplyConfirm(imports),
 
     async apply(req: Request<{ id: string }>, res: Response) {
       const id = idParam(req, NOT_FOUND);
-      if (!isConfirmed(req)) {
-        const mode = applySchema.safeParse(req.body ?? {});
-        return res.redirect(303, mode.success ? paths.imports.apply(id, { mode: mode.data.mode }) : paths.imports.batch(id));
-      }
+      if (!isConfirmed(req)) return redirectToConfirm(req, res, id);
       const done = await submitForm(req.body ?? {}, applySchema, {
         save: (data) => imports.startApply(actorFromRequest(req), id, data.mode),
         refused: (form) => renderBatch(req, res, 400, form.errors),

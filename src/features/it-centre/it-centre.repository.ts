@@ -95,7 +95,8 @@ async function count(q: Knex.QueryBuilder): Promise<number> {
   return Number(row?.n ?? 0);
 }
 
-export function createItCentreRepository(db: Knex) {
+/** The backups page: the runs, filtered, and whether one is in progress. */
+function backupQueries(db: Knex) {
   return {
     /** Backups and drills, newest first; `filters` narrows to a result and to runs started since an instant. */
     async backupRuns(page: number, pageSize: number, filters: BackupRunFilters = {}): Promise<Page<BackupRunRow>> {
@@ -128,6 +129,12 @@ export function createItCentreRepository(db: Knex) {
       const row = await db('backup_runs').where('status', 'running').where('started_at', '>=', since).first('id');
       return Boolean(row);
     },
+  };
+}
+
+export function createItCentreRepository(db: Knex) {
+  return {
+    ...backupQueries(db),
 
     /** Session expiry is kept by the session store in real time (not the application clock). */
     async activeSessions(page: number, pageSize: number): Promise<Page<SessionRow>> {

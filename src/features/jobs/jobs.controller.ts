@@ -13,10 +13,10 @@ import type { SnapshotDimension } from './cycles.repository.js';
 import {
   compareQuery,
   countsText,
+  DAYS_LABELS,
   DIMENSION_LABELS,
   pageQuery,
   periodLabel,
-  DAYS_LABELS,
   runsQuery,
   STATUS_LABELS,
   TRIGGER_LABELS,

@@ -161,7 +161,12 @@ export function createSubmissionsRepository(db: Knex) {
 
     /** Waiting submissions, oldest first (or every status when `all`), paginated. */
     /** `kind` narrows to Biểu mẫu 1 or congress packages (the staff work list links each). */
-    async queue(all: boolean, page: number, pageSize: number, kind: SubmissionKind | null = null): Promise<{ rows: QueueItem[]; total: number }> {
+    async queue(
+      all: boolean,
+      page: number,
+      pageSize: number,
+      kind: SubmissionKind | null = null,
+    ): Promise<{ rows: QueueItem[]; total: number }> {
       const base = db('submissions as s').modify((q) => {
         if (all) q.whereNot('s.status', 'draft');
         else q.whereIn('s.status', [...WAITING_STATUSES]);

@@ -9,7 +9,13 @@ import { ConflictError, NotFoundError, StaleVersionError, ValidationError } from
 import { paths } from '../../lib/urls.js';
 import { applyAccepted, type ChangeItem, type Comparison } from '../register-form/change-set.js';
 import { comparison, recordOf, type SubmissionsDeps } from './submissions.context.js';
-import { type Decisions, type SubmissionKind, type SubmissionRow, type SubmissionStatus, WAITING_STATUSES } from './submissions.repository.js';
+import {
+  type Decisions,
+  type SubmissionKind,
+  type SubmissionRow,
+  type SubmissionStatus,
+  WAITING_STATUSES,
+} from './submissions.repository.js';
 
 export type ReviewAction = 'approve' | 'return' | 'reject';
 
