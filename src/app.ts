@@ -68,6 +68,7 @@ import { paths } from './lib/urls.js';
 import { createHttpLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { createAnonymousPages, type PageCacheStats } from './middleware/anonymous-pages.js';
+import { publicAccess } from './middleware/auth.js';
 import { createCsrf } from './middleware/csrf.js';
 import { errorHandler, notFound } from './middleware/errors.js';
 import { locals } from './middleware/locals.js';
@@ -104,6 +105,13 @@ function staticAssets(config: Config): express.Router {
   r.use('/static/vendor/bootstrap', express.static(path.join(config.rootDir, 'node_modules/bootstrap/dist'), staticOptions));
   r.use('/static/vendor/chartjs', express.static(path.join(config.rootDir, 'node_modules/chart.js/dist'), staticOptions));
   r.use('/static', express.static(path.join(config.rootDir, 'public'), staticOptions));
+  // Browsers ask for /favicon.ico on every page whatever the <link>: served from public/, cached for a day.
+  const favicon = path.join(config.rootDir, 'public/favicon.ico');
+  r.get('/favicon.ico', publicAccess, (_req, res, next) => {
+    res.sendFile(favicon, { maxAge: '1d', headers: { 'Content-Type': 'image/x-icon' } }, (err) => {
+      if (err) next(err);
+    });
+  });
   return r;
 }
 
@@ -207,7 +215,7 @@ export function createApp({ config, db, services, logger, clock, extraRoutes }: 
   app.use(authRoutes(createAuthController({ auth: services.auth, clock, config }), limits.login));
   app.use(publicRoutes(publicController));
   app.use(guideRoutes(createGuideController(services.guide)));
-  app.use(homeRoutes({ reports: services.reports, personalData: services.personalData }));
+  app.use(homeRoutes({ reports: services.reports, worklist: services.worklist }));
   app.use(associationsRoutes(createAssociationsController(services.associations, services.documents, services.quality)));
   app.use(catalogueRoutes(createCataloguesController({ catalogues: services.catalogues })));
   app.use(documentsRoutes(createDocumentsController({ documents: services.documents, storage: services.documentStorage, config })));

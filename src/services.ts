@@ -29,6 +29,8 @@ import { createFeesService } from './features/fees/fees.service.js';
 import { createFollowsRepository } from './features/follows/follows.repository.js';
 import { createFollowsService } from './features/follows/follows.service.js';
 import { createGuideService } from './features/guide/guide.service.js';
+import { createWorklist } from './features/home/worklist.js';
+import { createWorklistRepository } from './features/home/worklist.repository.js';
 import { createImportsRepository } from './features/imports/imports.repository.js';
 import { createImportsService } from './features/imports/imports.service.js';
 import { createIncidentsRepository } from './features/incidents/incidents.repository.js';
@@ -217,6 +219,7 @@ export function createServices({ db, config, clock, logger }: ServiceDeps) {
   const quality = createQualityService({ db, ...qualityRepos, audit, clock });
   const incidents = createIncidentsService({ db, repo: createIncidentsRepository(db), audit, notifications, clock });
   const personalData = personalDataService({ db, audit, notifications, clock });
+  const worklist = createWorklist({ repo: createWorklistRepository(db), clock, personalDataOverdue: () => personalData.overdueCount() });
   return {
     users,
     access,
@@ -249,6 +252,7 @@ export function createServices({ db, config, clock, logger }: ServiceDeps) {
     imports,
     personalData,
     quality,
+    worklist,
   };
 }
 

@@ -22,6 +22,8 @@ export interface JobRunRow {
 export interface JobRunFilters {
   job?: string;
   status?: JobStatus;
+  /** Runs started at or after this instant. */
+  since?: Date;
 }
 
 export function createJobRunsRepository(db: Knex) {
@@ -94,6 +96,7 @@ export function createJobRunsRepository(db: Knex) {
         const q = db('job_runs as r');
         if (f.job) q.where('r.job', f.job);
         if (f.status) q.where('r.status', f.status);
+        if (f.since) q.where('r.started_at', '>=', f.since);
         return q;
       };
       const [rows, total] = await Promise.all([

@@ -170,7 +170,8 @@ export const paths = Object.freeze({
     templateXlsx: () => `${ADMIN}/nhap-du-lieu/mau.xlsx`,
     templateCsv: () => `${ADMIN}/nhap-du-lieu/mau.csv`,
     batch: (id: number, ...query: Query[]) => `${ADMIN}/nhap-du-lieu/${seg(id)}${queryString(...query)}`,
-    apply: (id: number) => `${ADMIN}/nhap-du-lieu/${seg(id)}/ap-dung`,
+    /** GET: the confirmation page (`mode`: all | valid_only); POST with `xac-nhan=1`: apply. */
+    apply: (id: number, ...query: Query[]) => `${ADMIN}/nhap-du-lieu/${seg(id)}/ap-dung${queryString(...query)}`,
     rerun: (id: number) => `${ADMIN}/nhap-du-lieu/${seg(id)}/chay-lai`,
     original: (id: number) => `${ADMIN}/nhap-du-lieu/${seg(id)}/tep-goc`,
   }),
@@ -234,7 +235,7 @@ export const paths = Object.freeze({
   /** The IT Centre's pages (src/features/it-centre). */
   itCentre: Object.freeze({
     home: () => `${ADMIN}/he-thong`,
-    backups: () => `${ADMIN}/he-thong/sao-luu`,
+    backups: (...query: Query[]) => `${ADMIN}/he-thong/sao-luu${queryString(...query)}`,
     sessions: (...query: Query[]) => `${ADMIN}/he-thong/phien${queryString(...query)}`,
     revokeSession: () => `${ADMIN}/he-thong/phien/thu-hoi`,
     errors: (...query: Query[]) => `${ADMIN}/he-thong/loi${queryString(...query)}`,

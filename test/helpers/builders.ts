@@ -313,3 +313,59 @@ export function aSubmission(associationId: number, columns: SubmissionColumns = 
   };
   return builder;
 }
+
+/** An import batch (R-8.2) as the import pipeline leaves it: `validated` (waiting to be applied) unless told. */
+export function anImportBatch(columns: Record<string, unknown> = {}) {
+  sequence += 1;
+  const row = {
+    original_name: `lo-nhap-${sequence}.csv`,
+    storage_name: `test-import-${sequence}-${Date.now()}`,
+    file_format: 'csv',
+    mime_type: 'text/csv',
+    size_bytes: 100,
+    sha256: '0'.repeat(64),
+    status: 'validated',
+    rows_total: 3,
+    rows_valid: 3,
+    ...columns,
+  };
+  return {
+    async insert(db: Knex): Promise<{ id: number }> {
+      const [r] = await db('import_batches').insert(row).returning<{ id: number }[]>('id');
+      return { id: Number((r as { id: number }).id) };
+    },
+  };
+}
+
+/** A scheduled job's run (job_runs): failed unless told. */
+export function aJobRun(columns: { job?: string; status?: string; started_at?: Date; [column: string]: unknown } = {}) {
+  sequence += 1;
+  const started = columns.started_at ?? new Date();
+  const row = {
+    job: 'congress-alerts',
+    period_key: `test-${sequence}`,
+    trigger: 'manual',
+    status: 'failed',
+    finished_at: started,
+    error: 'Lỗi thử nghiệm',
+    ...columns,
+    started_at: started,
+  };
+  return {
+    async insert(db: Knex): Promise<{ id: number }> {
+      const [r] = await db('job_runs').insert(row).returning<{ id: number }[]>('id');
+      return { id: Number((r as { id: number }).id) };
+    },
+  };
+}
+
+/** A backup or restore drill (backup_runs): a failed backup unless told. */
+export function aBackupRun(columns: { kind?: string; status?: string; started_at?: Date; [column: string]: unknown } = {}) {
+  const row = { kind: 'backup', status: 'failed', started_at: new Date(), error: 'Lỗi sao lưu thử nghiệm', ...columns };
+  return {
+    async insert(db: Knex): Promise<{ id: number }> {
+      const [r] = await db('backup_runs').insert(row).returning<{ id: number }[]>('id');
+      return { id: Number((r as { id: number }).id) };
+    },
+  };
+}

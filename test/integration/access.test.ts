@@ -497,7 +497,7 @@ describe('the organisation manages its officers (R-16.1)', () => {
     const res = await m
       .post(`/khai-thac/can-bo/${outsider.id}/khoa`)
       .type('form')
-      .send({ _csrf: csrfFrom(page.text) });
+      .send({ _csrf: csrfFrom(page.text), 'xac-nhan': '1' });
     expect(res.status).toBe(404);
     expect((await t.db.knex('users').where({ id: outsider.id }).first()).disabled_at).toBeNull();
     const [, , second] = state.accounts as Array<{ username: string; password: string }>;
@@ -507,7 +507,7 @@ describe('the organisation manages its officers (R-16.1)', () => {
         await m
           .post(`/khai-thac/can-bo/${target.id}/khoa`)
           .type('form')
-          .send({ _csrf: csrfFrom(page.text) })
+          .send({ _csrf: csrfFrom(page.text), 'xac-nhan': '1' })
       ).status,
     ).toBe(303);
     expect((await t.db.knex('users').where({ id: target.id }).first()).disabled_at).not.toBeNull();
@@ -543,12 +543,12 @@ describe('revocation, suspension and expiry cut access at the next request (R-8.
     const noReason = await lead
       .post(`/quan-tri/quyen-khai-thac/${state.grantId}/thu-hoi`)
       .type('form')
-      .send({ _csrf: csrfFrom(list.text) });
+      .send({ _csrf: csrfFrom(list.text), 'xac-nhan': '1' });
     expect(noReason.status).toBe(400);
     const res = await lead
       .post(`/quan-tri/quyen-khai-thac/${state.grantId}/thu-hoi`)
       .type('form')
-      .send({ _csrf: csrfFrom(list.text), reason: 'Sử dụng sai mục đích' });
+      .send({ _csrf: csrfFrom(list.text), 'xac-nhan': '1', reason: 'Sử dụng sai mục đích' });
     expect(res.status).toBe(303);
     expect(await officerReads()).toBe(403);
     expect((await (state.officer as Agent).get('/bao-cao/a?ma=H800001&format=csv')).status).toBe(403);

@@ -337,7 +337,7 @@ describe('through the pages: CSV and XLSX uploads, raw file kept', () => {
     const res = await staff
       .post(`${BASE}/${id}/ap-dung`)
       .type('form')
-      .send({ _csrf: csrfFrom(page.text), mode: 'all' });
+      .send({ _csrf: csrfFrom(page.text), 'xac-nhan': '1', mode: 'all' });
     expect(res.status).toBe(303);
     await t.services.imports.settled(id);
     const done = await staff.get(`${BASE}/${id}`);
@@ -348,7 +348,7 @@ describe('through the pages: CSV and XLSX uploads, raw file kept', () => {
     const again = await staff
       .post(`${BASE}/${id}/ap-dung`)
       .type('form')
-      .send({ _csrf: csrfFrom(done.text), mode: 'all' });
+      .send({ _csrf: csrfFrom(done.text), 'xac-nhan': '1', mode: 'all' });
     expect(again.status).toBe(409);
     const raw = await staff
       .get(`${BASE}/${id}/tep-goc`)

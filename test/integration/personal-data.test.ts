@@ -428,7 +428,9 @@ describe('personal-data requests (issue 17 item 1)', () => {
   it('the staff home shows the overdue count with a link to the filtered register', async () => {
     const home = await staffAgent.get('/quan-tri/');
     expect(home.status).toBe(200);
-    expect(home.text).toMatch(/id="du-lieu-ca-nhan-qua-han"><strong>1<\/strong> yêu cầu đã quá hạn/);
+    expect(home.text).toMatch(
+      /id="du-lieu-ca-nhan-qua-han" class="py-1 text-danger"><strong>1<\/strong> yêu cầu về dữ liệu cá nhân đã quá hạn/,
+    );
     expect(home.text).toContain('/quan-tri/du-lieu-ca-nhan?qua-han=1');
   });
 

@@ -30,6 +30,7 @@ const SIGNED_IN: readonly Role[] = ['ngo_staff', 'ngo_lead', 'it_admin', 'leader
 /** Who may use each route. `public` includes anonymous visitors; a role list means signed in with one of those roles. */
 const MATRIX: Record<string, Access> = {
   'GET /healthz': 'public',
+  'GET /favicon.ico': 'public',
   'GET /readyz': 'public',
   'GET /dang-nhap': 'public',
   'POST /dang-nhap': 'public',
@@ -72,6 +73,7 @@ const MATRIX: Record<string, Access> = {
   // the organisation's page (manager acts, officers read), the log for staff, each association's readers.
   'GET /khai-thac/': ['org_manager', 'exploiter'],
   'POST /khai-thac/can-bo': ['org_manager'],
+  'GET /khai-thac/can-bo/:id/khoa': ['org_manager'],
   'POST /khai-thac/can-bo/:id/khoa': ['org_manager'],
   'POST /khai-thac/gia-han': ['org_manager'],
   'GET /dang-ky-khai-thac': 'public',
@@ -82,6 +84,7 @@ const MATRIX: Record<string, Access> = {
   'GET /quan-tri/dang-ky-khai-thac/:id': ['ngo_lead'],
   'POST /quan-tri/dang-ky-khai-thac/:id/duyet': ['ngo_lead'],
   'POST /quan-tri/dang-ky-khai-thac/:id/tu-choi': ['ngo_lead'],
+  'GET /quan-tri/quyen-khai-thac/:id/thu-hoi': ['ngo_lead'],
   'POST /quan-tri/quyen-khai-thac/:id/thu-hoi': ['ngo_lead'],
   'POST /quan-tri/yeu-cau-khai-thac/:id/duyet': ['ngo_lead'],
   'POST /quan-tri/yeu-cau-khai-thac/:id/tu-choi': ['ngo_lead'],
@@ -252,6 +255,7 @@ const MATRIX: Record<string, Access> = {
   'GET /quan-tri/nhap-du-lieu/mau.xlsx': REGISTER_EDIT,
   'GET /quan-tri/nhap-du-lieu/mau.csv': REGISTER_EDIT,
   'GET /quan-tri/nhap-du-lieu/:id': REGISTER_EDIT,
+  'GET /quan-tri/nhap-du-lieu/:id/ap-dung': REGISTER_EDIT,
   'POST /quan-tri/nhap-du-lieu/:id/ap-dung': REGISTER_EDIT,
   'POST /quan-tri/nhap-du-lieu/:id/chay-lai': REGISTER_EDIT,
   'GET /quan-tri/nhap-du-lieu/:id/tep-goc': REGISTER_EDIT,

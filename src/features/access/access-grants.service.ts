@@ -11,6 +11,18 @@ export function createGrantsService(deps: Omit<AccessServiceDeps, 'users'>) {
   return {
     currentGrants: (organisationId?: number) => repo.currentGrants(clock.now(), organisationId),
 
+    /** A grant still in force with its organisation's name and active members, for the revocation's confirmation page. */
+    async grantToRevoke(grantId: number) {
+      const grant = await repo.findGrant(grantId);
+      if (!grant) throw new NotFoundError('Không tìm thấy quyền khai thác này.');
+      if (grant.revoked_at) throw new ConflictError('Quyền khai thác này đã bị thu hồi trước đó.');
+      const [organisation, members] = await Promise.all([
+        repo.findOrganisation(grant.organisation_id),
+        repo.members(grant.organisation_id),
+      ]);
+      return { grant, organisationName: organisation?.name ?? '', activeMembers: members.filter((m) => !m.disabled_at).length };
+    },
+
     async revokeGrant(actor: Actor, grantId: number, reason: string): Promise<void> {
       await db.transaction(async (trx) => {
         const grant = await repo.findGrant(grantId, trx);

@@ -47,6 +47,15 @@ export function createOrganisationActions(deps: AccessServiceDeps) {
       });
     },
 
+    /** The officer the manager is about to remove (the confirmation page), with the same scope as the removal. */
+    async officerToRemove(actor: { userId: number }, organisationId: number, userId: number) {
+      const target = await users.findById(userId);
+      if (!target || target.organisation_id !== organisationId || !target.roles.includes('exploiter') || target.id === actor.userId)
+        throw new NotFoundError('Không tìm thấy cán bộ này trong tổ chức của bạn.');
+      if (target.disabled_at) throw new ConflictError('Tài khoản của cán bộ này đã bị khóa trước đó.');
+      return { id: target.id, username: target.username, displayName: target.display_name, email: target.email };
+    },
+
     /** The manager removes an officer of their own organisation: the account is disabled at once (sessions end). */
     async removeOfficer(actor: Actor & { userId: number }, organisationId: number, userId: number): Promise<void> {
       await db.transaction(async (trx) => {

@@ -1,8 +1,9 @@
 import type { Request, Response } from 'express';
 import { actorFromRequest } from '../../lib/auth-context.js';
 import type { Clock } from '../../lib/clock.js';
+import { isConfirmed } from '../../lib/confirm.js';
 import { ForbiddenError, ValidationError } from '../../lib/errors.js';
-import { formatDateTime, vietnamToday } from '../../lib/format.js';
+import { formatDate, formatDateTime, formatNumber, vietnamToday } from '../../lib/format.js';
 import { fieldErrors, keptValues, submitForm } from '../../lib/forms.js';
 import { idParam } from '../../lib/params.js';
 import { hasAnyRole } from '../../lib/roles.js';
@@ -137,6 +138,38 @@ function registrationPages({ access, clock }: Pick<AccessPagesDeps, 'access' | '
 }
 
 /** ngo_lead: registrations, grants, requests (R-8.6). */
+/** The revocation's confirmation page (also re-shown, 400, when the reason is missing). */
+async function revokeConfirmPage(
+  access: AccessService,
+  res: Response,
+  id: number,
+  status: number,
+  reason: string,
+  errors: Record<string, string>,
+) {
+  const { grant, organisationName, activeMembers } = await access.grantToRevoke(id);
+  res.status(status).render('partials/confirm', {
+    title: 'Thu hồi quyền khai thác dữ liệu?',
+    details: [
+      ['Tổ chức, cá nhân', organisationName],
+      ['Nhóm thông tin', categoryLetters(grant.categories)],
+      ['Thông tin cá nhân lãnh đạo', grant.personal ? 'Có' : 'Không'],
+      ['Hết hạn', formatDate(grant.expires_at)],
+    ],
+    consequences: [
+      `Quyền khai thác chấm dứt ngay: ${formatNumber(activeMembers)} tài khoản đang hoạt động của tổ chức mất quyền xem, tìm kiếm và tải dữ liệu theo quyền này từ yêu cầu tiếp theo; khóa API của tổ chức cũng không còn đọc được dữ liệu theo quyền này.`,
+      'Các thành viên của tổ chức nhận thông báo kèm lý do thu hồi.',
+      'Không thể hoàn tác: muốn khai thác lại, tổ chức phải đăng ký và được Lãnh đạo Vụ duyệt lại.',
+    ],
+    action: paths.access.revokeGrant(id),
+    hidden: {},
+    field: { name: 'reason', label: 'Lý do thu hồi', hint: 'Lý do được ghi vào nhật ký và gửi cho tổ chức.', value: reason },
+    confirmLabel: 'Xác nhận thu hồi quyền khai thác',
+    cancelHref: paths.access.registrations(),
+    errors,
+  });
+}
+
 function leadPages({ access, clock }: Pick<AccessPagesDeps, 'access' | 'clock'>) {
   function handoverPage(res: Response, handover: Handover) {
     res.render('access/handover', {
@@ -241,10 +274,22 @@ function leadPages({ access, clock }: Pick<AccessPagesDeps, 'access' | 'clock'>)
       res.redirect(303, paths.access.registration(id));
     },
 
+    /** The revocation's confirmation page (issue 18 item 7): the organisation, what happens, the reason. */
+    async revokeGrantConfirm(req: Request, res: Response) {
+      await revokeConfirmPage(access, res, idParam(req), 200, '', {});
+    },
+
     async revokeGrant(req: Request, res: Response) {
       const id = idParam(req);
+      if (!isConfirmed(req)) return res.redirect(303, paths.access.revokeGrant(id));
       const parsed = reasonForm.safeParse(req.body);
-      if (!parsed.success) throw new ValidationError(fieldErrors(parsed.error), 'Hãy nhập lý do thu hồi quyền khai thác.');
+      if (!parsed.success) {
+        const reason =
+          typeof (req.body as Record<string, unknown>).reason === 'string' ? String((req.body as Record<string, unknown>).reason) : '';
+        return revokeConfirmPage(access, res, id, 400, reason, {
+          reason: fieldErrors(parsed.error).reason ?? 'Hãy nhập lý do thu hồi quyền khai thác.',
+        });
+      }
       await access.revokeGrant(actorFromRequest(req), id, parsed.data.reason);
       flash(req, 'success', 'Đã thu hồi quyền khai thác. Tài khoản của tổ chức mất quyền ngay từ yêu cầu tiếp theo.');
       res.redirect(303, paths.access.registrations());
@@ -325,10 +370,37 @@ function organisationPages({ access, clock }: Pick<AccessPagesDeps, 'access' | '
       res.redirect(303, paths.access.exploiterHome());
     },
 
+    /** The removal's confirmation page (issue 18 item 7): who, and what happens to the account. */
+    async removeOfficerConfirm(req: Request, res: Response) {
+      const organisationId = ownOrganisation(req);
+      const user = req.user;
+      if (!user) throw new ForbiddenError();
+      const officer = await access.officerToRemove({ userId: user.id }, organisationId, idParam(req));
+      res.render('partials/confirm', {
+        title: 'Thôi sử dụng tài khoản của cán bộ khai thác?',
+        details: [
+          ['Cán bộ', officer.displayName],
+          ['Tên đăng nhập', officer.username],
+          ['Thư điện tử', officer.email ?? ''],
+        ],
+        consequences: [
+          'Tài khoản bị khóa ngay; các phiên đăng nhập đang mở của cán bộ kết thúc ở yêu cầu tiếp theo.',
+          'Cán bộ không còn xem, tìm kiếm hay tải dữ liệu của cơ sở dữ liệu hội.',
+          'Nhật ký khai thác của cán bộ vẫn được giữ. Muốn có lại tài khoản, tổ chức phải đề nghị bổ sung cán bộ và chờ Vụ duyệt.',
+        ],
+        action: paths.access.removeOfficer(officer.id),
+        hidden: {},
+        confirmLabel: 'Xác nhận thôi sử dụng tài khoản',
+        cancelHref: paths.access.exploiterHome(),
+        errors: {},
+      });
+    },
+
     async removeOfficer(req: Request, res: Response) {
       const organisationId = ownOrganisation(req);
       const user = req.user;
       if (!user) throw new ForbiddenError();
+      if (!isConfirmed(req)) return res.redirect(303, paths.access.removeOfficer(idParam(req)));
       await access.removeOfficer({ ...actorFromRequest(req), userId: user.id }, organisationId, idParam(req));
       flash(req, 'success', 'Đã khóa tài khoản của cán bộ. Cán bộ không còn truy cập được dữ liệu.');
       res.redirect(303, paths.access.exploiterHome());

@@ -21,6 +21,8 @@ export function accessRoutes(c: ReturnType<typeof createAccessController>, regis
   r.get('/quan-tri/dang-ky-khai-thac/:id', lead, c.adminShow);
   r.post('/quan-tri/dang-ky-khai-thac/:id/duyet', lead, c.approve);
   r.post('/quan-tri/dang-ky-khai-thac/:id/tu-choi', lead, c.refuse);
+  // Revoking a grant and removing an officer ask first (GET: confirmation page; POST without `xac-nhan`: back to it).
+  r.get('/quan-tri/quyen-khai-thac/:id/thu-hoi', lead, c.revokeGrantConfirm);
   r.post('/quan-tri/quyen-khai-thac/:id/thu-hoi', lead, c.revokeGrant);
   r.post('/quan-tri/yeu-cau-khai-thac/:id/duyet', lead, c.approveRequest);
   r.post('/quan-tri/yeu-cau-khai-thac/:id/tu-choi', lead, c.refuseRequest);
@@ -34,6 +36,7 @@ export function accessRoutes(c: ReturnType<typeof createAccessController>, regis
   r.get('/khai-thac/', requireRole('org_manager', 'exploiter'), c.dashboard);
   const manager = requireRole('org_manager');
   r.post('/khai-thac/can-bo', manager, c.requestOfficer);
+  r.get('/khai-thac/can-bo/:id/khoa', manager, c.removeOfficerConfirm);
   r.post('/khai-thac/can-bo/:id/khoa', manager, c.removeOfficer);
   r.post('/khai-thac/gia-han', manager, c.requestRenewal);
   return r;

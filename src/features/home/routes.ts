@@ -6,22 +6,22 @@ import { Router } from 'express';
 import { hasAnyRole } from '../../lib/roles.js';
 import { requireRole } from '../../middleware/auth.js';
 import { REPORT_ROLES } from '../access/report-access.js';
-import type { PersonalDataService } from '../personal-data/personal-data.service.js';
 import type { ReportsService } from '../reports/reports.service.js';
+import { WORKLIST_CAP, type Worklist } from './worklist.js';
 
-/** The staff and leaders' home shows the headline figures of the reports (R-17.1) with links into them. */
-export function homeRoutes(deps: {
-  reports: Pick<ReportsService, 'dashboard'>;
-  personalData?: Pick<PersonalDataService, 'overdueCount'>;
-}): Router {
+/**
+ * The staff and leaders' home: first the work list "Việc cần làm" of the user's roles (issue 18 item 4), then the
+ * headline figures of the reports (R-17.1) with links into them.
+ */
+export function homeRoutes(deps: { reports: Pick<ReportsService, 'dashboard'>; worklist: Pick<Worklist, 'forRoles'> }): Router {
   const r = Router();
   r.get('/quan-tri/', requireRole('ngo_staff', 'ngo_lead', 'it_admin', 'leader'), async (req, res) => {
     const roles = req.user?.roles ?? [];
-    const figures = hasAnyRole(roles, REPORT_ROLES) ? await deps.reports.dashboard() : null;
-    // Personal-data requests past their legal deadline (issue 17 item 1): NGO Department staff handle them.
-    const personalDataOverdue =
-      deps.personalData && hasAnyRole(roles, ['ngo_staff', 'ngo_lead']) ? await deps.personalData.overdueCount() : null;
-    res.render('home/staff', { title: 'Trang quản trị', figures, isLeader: hasAnyRole(roles, ['leader']), personalDataOverdue });
+    const [figures, work] = await Promise.all([
+      hasAnyRole(roles, REPORT_ROLES) ? deps.reports.dashboard() : null,
+      deps.worklist.forRoles(roles),
+    ]);
+    res.render('home/staff', { title: 'Trang quản trị', figures, isLeader: hasAnyRole(roles, ['leader']), work, workCap: WORKLIST_CAP });
   });
   return r;
 }

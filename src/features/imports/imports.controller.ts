@@ -3,6 +3,7 @@ import type { Request, Response } from 'express';
 import { z } from 'zod';
 import type { Config } from '../../config.js';
 import { actorFromRequest } from '../../lib/auth-context.js';
+import { isConfirmed } from '../../lib/confirm.js';
 import { submitForm } from '../../lib/forms.js';
 import { idParam } from '../../lib/params.js';
 import { paths } from '../../lib/urls.js';
@@ -12,6 +13,7 @@ import { attachmentDisposition, detectAllowedType, sanitizeOriginalName } from '
 import { createUploadReceiver, type DocumentStorage, type ReceivedFile } from '../documents/documents.storage.js';
 import { CATALOGUE_SHEET } from '../register-form/workbook.js';
 import { ASSOCIATION_LABEL, bulkTemplateCsv, bulkTemplateWorkbook, type FileFormat, LIST_SHEET } from './bulk-file.js';
+import { applySchema, createApplyConfirm, redirectToConfirm } from './imports.confirm.js';
 import type { ImportsService } from './imports.service.js';
 
 export const IMPORT_ROLES = ['ngo_staff', 'ngo_lead'] as const;
@@ -34,7 +36,11 @@ const WRONG_TYPE =
   'Tệp phải là bảng tính Excel (.xlsx) hoặc tệp CSV (UTF-8). Định dạng được xác định theo nội dung tệp. Tệp chưa được lưu.';
 
 const pageQuery = z.object({ trang: z.coerce.number().int().min(1).max(100_000).optional() });
-const applySchema = z.object({ mode: z.enum(['all', 'valid_only'], { error: 'Chọn cách áp dụng.' }) });
+/** The list's filter: `trang-thai=validated` shows the batches waiting to be applied (the staff work list links it). */
+const indexQuery = pageQuery.extend({
+  'trang-thai': z.enum(['validated', 'failed', 'applied']).optional().catch(undefined),
+});
+const FILTER_STATUSES = ['validated', 'failed', 'applied'];
 
 const NOT_FOUND = 'Không tìm thấy lô dữ liệu nhập.';
 
@@ -72,12 +78,16 @@ export function createImportsController(deps: {
   });
 
   async function renderIndex(req: Request, res: Response, status: number, errors: Record<string, string> = {}) {
-    const q = pageQuery.safeParse(req.query);
+    const q = indexQuery.safeParse(req.query);
     const page = q.success ? (q.data.trang ?? 1) : 1;
-    const { rows, total } = await imports.list(page, PAGE_SIZE);
+    const filterStatus = q.success ? (q.data['trang-thai'] ?? null) : null;
+    const { rows, total } = await imports.list(page, PAGE_SIZE, filterStatus);
     res.status(status).render('imports/index', {
       title: 'Nhập dữ liệu hội hàng loạt',
       batches: rows,
+      total,
+      filterStatus,
+      filterOptions: FILTER_STATUSES,
       statusLabels: STATUS_LABELS,
       page,
       pages: Math.max(1, Math.ceil(total / PAGE_SIZE)),
@@ -169,8 +179,12 @@ export function createImportsController(deps: {
       await renderBatch(req, res, 200);
     },
 
+    /** Applying writes thousands of records: a confirmation page first (issue 18 item 7; imports.confirm.ts). */
+    applyConfirm: createApplyConfirm(imports),
+
     async apply(req: Request<{ id: string }>, res: Response) {
       const id = idParam(req, NOT_FOUND);
+      if (!isConfirmed(req)) return redirectToConfirm(req, res, id);
       const done = await submitForm(req.body ?? {}, applySchema, {
         save: (data) => imports.startApply(actorFromRequest(req), id, data.mode),
         refused: (form) => renderBatch(req, res, 400, form.errors),

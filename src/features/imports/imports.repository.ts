@@ -91,9 +91,21 @@ export function createImportsRepository(db: Knex) {
       await trx('import_batches').where({ id }).update(patch);
     },
 
-    async list(page: number, pageSize: number): Promise<{ rows: Array<BatchRow & { created_by_name: string | null }>; total: number }> {
-      const countRow = await db('import_batches').count<{ count: number }[]>('* as count').first();
-      const rows = await db('import_batches as b')
+    async list(
+      page: number,
+      pageSize: number,
+      status: string | null = null,
+    ): Promise<{ rows: Array<BatchRow & { created_by_name: string | null }>; total: number }> {
+      const countRow = await db('import_batches as b')
+        .modify((q) => {
+          if (status) q.where('b.status', status);
+        })
+        .count<{ count: number }[]>('* as count')
+        .first();
+      const rows: Record<string, unknown>[] = await db('import_batches as b')
+        .modify((q) => {
+          if (status) q.where('b.status', status);
+        })
         .leftJoin('users as u', 'u.id', 'b.created_by')
         .select('b.*', 'u.display_name as created_by_name')
         .orderBy('b.id', 'desc')

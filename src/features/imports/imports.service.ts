@@ -164,9 +164,9 @@ export function createImportsService(deps: ImportDeps) {
       return { ...batch, created_by_name: await repo.userName(batch.created_by), live: progress.get(batchId) ?? null };
     },
 
-    async list(page: number, pageSize: number) {
+    async list(page: number, pageSize: number, status: string | null = null) {
       await reapStale(ctx);
-      return repo.list(page, pageSize);
+      return repo.list(page, pageSize, status);
     },
 
     invalidRows: (batchId: number, page: number, pageSize: number) => repo.invalidRows(batchId, page, pageSize),

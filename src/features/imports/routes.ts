@@ -14,6 +14,8 @@ export function importsRoutes(controller: ImportsController): Router {
   r.get(`${BASE}/mau.xlsx`, guard, controller.templateXlsx);
   r.get(`${BASE}/mau.csv`, guard, controller.templateCsv);
   r.get(`${BASE}/:id`, guard, controller.show);
+  // Applying asks first: GET is the confirmation page, POST without `xac-nhan` goes back to it.
+  r.get(`${BASE}/:id/ap-dung`, guard, controller.applyConfirm);
   r.post(`${BASE}/:id/ap-dung`, guard, controller.apply);
   r.post(`${BASE}/:id/chay-lai`, guard, controller.rerun);
   r.get(`${BASE}/:id/tep-goc`, guard, controller.download);

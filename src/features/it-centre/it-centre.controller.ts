@@ -18,6 +18,13 @@ const userQuery = z.object({
   'trang-thai': z.enum(['hoat-dong', 'vo-hieu', 'bi-khoa']).optional().catch(undefined),
   trang: z.coerce.number().int().min(1).max(100_000).optional().catch(undefined),
 });
+/** The backups page's filters: result and period (the IT Centre's work list links failures of the last 7 days). */
+const backupQuery = z.object({
+  trang: z.coerce.number().int().min(1).max(100_000).optional().catch(undefined),
+  'ket-qua': z.enum(['succeeded', 'failed']).optional().catch(undefined),
+  'so-ngay': z.enum(['7', '30']).optional().catch(undefined),
+});
+const BACKUP_REFRESH_SECONDS = 10;
 const STATE_FILTER = { 'hoat-dong': 'active', 'vo-hieu': 'disabled', 'bi-khoa': 'locked' } as const;
 
 function pageOf(req: Request): number {
@@ -56,8 +63,20 @@ export function createItCentreController(service: ItCentreService) {
     },
 
     async backups(req: Request, res: Response) {
-      const page = pageOf(req);
-      const [{ rows, total }, status] = await Promise.all([service.backupRuns(page, PAGE_SIZE), service.backupStatus()]);
+      const q = backupQuery.safeParse(req.query);
+      const f = q.success ? q.data : {};
+      const page = f.trang ?? 1;
+      const days = f['so-ngay'];
+      const filters = {
+        ...(f['ket-qua'] ? { status: f['ket-qua'] } : {}),
+        ...(days ? { since: new Date(service.now().getTime() - Number(days) * 86_400_000) } : {}),
+      };
+      const [{ rows, total }, status, running] = await Promise.all([
+        service.backupRuns(page, PAGE_SIZE, filters),
+        service.backupStatus(),
+        service.backupRunning(),
+      ]);
+      const query = { ...(f['ket-qua'] ? { 'ket-qua': f['ket-qua'] } : {}), ...(days ? { 'so-ngay': days } : {}) };
       res.render('it-centre/backups', {
         title: 'Sao lưu và diễn tập khôi phục',
         rows,
@@ -65,7 +84,11 @@ export function createItCentreController(service: ItCentreService) {
         page,
         pages: pages(total),
         status,
-        query: {},
+        running,
+        // While a backup or drill runs, the page reloads itself (meta refresh, no JS) until the run ends.
+        refreshSeconds: running ? BACKUP_REFRESH_SECONDS : 0,
+        query,
+        filtered: Object.keys(query).length > 0,
       });
     },
 

@@ -83,6 +83,11 @@ const USER_COLUMNS = [
 /** The session reference shown to administrators: a hash of the id, never the id itself (it is a bearer secret). */
 const SESSION_REF = "encode(sha256(convert_to(s.sid, 'UTF8')), 'hex')";
 
+export interface BackupRunFilters {
+  status?: 'succeeded' | 'failed';
+  since?: Date;
+}
+
 async function count(q: Knex.QueryBuilder): Promise<number> {
   const row = (await q.clone().clearSelect().clearOrder().count<{ n: number | string }[]>('* as n').first()) as
     | { n: number | string }
@@ -90,10 +95,15 @@ async function count(q: Knex.QueryBuilder): Promise<number> {
   return Number(row?.n ?? 0);
 }
 
-export function createItCentreRepository(db: Knex) {
+/** The backups page: the runs, filtered, and whether one is in progress. */
+function backupQueries(db: Knex) {
   return {
-    async backupRuns(page: number, pageSize: number): Promise<Page<BackupRunRow>> {
-      const q = db('backup_runs');
+    /** Backups and drills, newest first; `filters` narrows to a result and to runs started since an instant. */
+    async backupRuns(page: number, pageSize: number, filters: BackupRunFilters = {}): Promise<Page<BackupRunRow>> {
+      const q = db('backup_runs').modify((b) => {
+        if (filters.status) b.where('status', filters.status);
+        if (filters.since) b.where('started_at', '>=', filters.since);
+      });
       const rows = await q
         .clone()
         .orderBy([
@@ -113,6 +123,18 @@ export function createItCentreRepository(db: Knex) {
         total: await count(q),
       };
     },
+
+    /** Whether a backup or drill started since `since` is still running (the page then refreshes itself). */
+    async backupRunning(since: Date): Promise<boolean> {
+      const row = await db('backup_runs').where('status', 'running').where('started_at', '>=', since).first('id');
+      return Boolean(row);
+    },
+  };
+}
+
+export function createItCentreRepository(db: Knex) {
+  return {
+    ...backupQueries(db),
 
     /** Session expiry is kept by the session store in real time (not the application clock). */
     async activeSessions(page: number, pageSize: number): Promise<Page<SessionRow>> {

@@ -34,6 +34,9 @@ export function redactMessage(message: string): string {
     .slice(0, 500);
 }
 
+/** A backup or drill `running` for longer than this is taken as interrupted: the page stops refreshing. */
+export const BACKUP_RUNNING_HOURS = 6;
+
 export function createItCentreService(deps: {
   db: Knex;
   repo: ItCentreRepository;
@@ -66,6 +69,8 @@ export function createItCentreService(deps: {
     },
 
     backupRuns: repo.backupRuns,
+    /** A run in progress: one started in the last BACKUP_RUNNING_HOURS hours (an older `running` row is a dead process). */
+    backupRunning: () => repo.backupRunning(new Date(clock.now().getTime() - BACKUP_RUNNING_HOURS * 3_600_000)),
     errors: repo.errors,
     activeSessions: (page: number, pageSize: number) => repo.activeSessions(page, pageSize),
     lockouts: () => repo.lockouts(clock.now()),

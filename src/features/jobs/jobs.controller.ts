@@ -13,6 +13,7 @@ import type { SnapshotDimension } from './cycles.repository.js';
 import {
   compareQuery,
   countsText,
+  DAYS_LABELS,
   DIMENSION_LABELS,
   pageQuery,
   periodLabel,
@@ -121,7 +122,12 @@ export function createJobsController(deps: { jobs: JobsService; catalogues: Cata
       const q = runsQuery.safeParse(req.query);
       const f = q.success ? q.data : {};
       const page = f.trang ?? 1;
-      const filters = { ...(f['tac-vu'] ? { job: f['tac-vu'] } : {}), ...(f['trang-thai'] ? { status: f['trang-thai'] } : {}) };
+      const days = f['so-ngay'];
+      const filters = {
+        ...(f['tac-vu'] ? { job: f['tac-vu'] } : {}),
+        ...(f['trang-thai'] ? { status: f['trang-thai'] } : {}),
+        ...(days ? { since: new Date(clock.now().getTime() - Number(days) * 86_400_000) } : {}),
+      };
       const [{ rows, total }, latest] = await Promise.all([jobs.listRuns(filters, page, RUNS_PAGE), jobs.latestByJob()]);
       res.render('jobs/runs', {
         title: 'Tác vụ tự động',
@@ -139,8 +145,9 @@ export function createJobsController(deps: { jobs: JobsService; catalogues: Cata
         total,
         page,
         pages: Math.max(1, Math.ceil(total / RUNS_PAGE)),
-        query: { 'tac-vu': filters.job ?? '', 'trang-thai': filters.status ?? '' },
+        query: { 'tac-vu': filters.job ?? '', 'trang-thai': filters.status ?? '', 'so-ngay': days ?? '' },
         statusLabels: STATUS_LABELS,
+        daysLabels: DAYS_LABELS,
         triggerLabels: TRIGGER_LABELS,
         jobTitles: Object.fromEntries(jobs.runner.jobs.map((j) => [j.name, jobTitle(j)])),
         periodLabel,

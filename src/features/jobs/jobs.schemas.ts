@@ -16,6 +16,11 @@ export const runsQuery = z.object({
     .enum(['running', 'succeeded', 'failed', 'skipped'])
     .optional()
     .or(z.literal('').transform(() => undefined)),
+  /** Runs started in the last N days (the staff work list links failures of the last 7). */
+  'so-ngay': z
+    .enum(['1', '7', '30'])
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
 });
 
 export const compareQuery = z.object({
@@ -23,6 +28,9 @@ export const compareQuery = z.object({
     .enum(Object.keys(SNAPSHOT_DIMENSIONS) as [keyof typeof SNAPSHOT_DIMENSIONS, ...Array<keyof typeof SNAPSHOT_DIMENSIONS>])
     .optional(),
 });
+
+/** The choices of the runs' period filter. */
+export const DAYS_LABELS: Record<string, string> = { '1': '24 giờ qua', '7': '7 ngày qua', '30': '30 ngày qua' };
 
 export const STATUS_LABELS: Record<string, string> = {
   running: 'Đang chạy',

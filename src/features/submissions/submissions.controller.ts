@@ -38,7 +38,10 @@ const reviewSchema = z.object({
 const queueSchema = z.object({
   trang: z.coerce.number().int().min(1).max(100_000).optional(),
   'tat-ca': z.enum(['1']).optional(),
+  /** Biểu mẫu 1 only, or congress packages only (the staff work list links each). */
+  loai: z.enum(['bieu-mau', 'dai-hoi']).optional().catch(undefined),
 });
+const KIND_OF_PARAM = { 'bieu-mau': 'form', 'dai-hoi': 'congress' } as const;
 
 /** The officer's form sections: every group of Biểu mẫu 1 except record management (staff only). */
 const OFFICER_SECTIONS = SECTIONS.filter((s) => s.key !== STAFF_ONLY_GROUP);
@@ -338,7 +341,8 @@ function reviewHandlers(c: ControllerContext) {
       if (!q.success) throw new ValidationError({ trang: 'Trang không hợp lệ.' });
       const all = q.data['tat-ca'] === '1';
       const page = q.data.trang ?? 1;
-      const { rows, total } = await submissions.queue(all, page, PAGE_SIZE);
+      const kindParam = q.data.loai ?? null;
+      const { rows, total } = await submissions.queue(all, page, PAGE_SIZE, kindParam ? KIND_OF_PARAM[kindParam] : null);
       const now = Date.now();
       res.render('submissions/queue', {
         title: 'Biểu mẫu 1 chờ xét duyệt',
@@ -347,6 +351,7 @@ function reviewHandlers(c: ControllerContext) {
         page,
         pages: Math.max(1, Math.ceil(total / PAGE_SIZE)),
         all,
+        kindParam,
         statusLabels: STATUS_LABELS,
         kindLabels: KIND_LABELS,
       });

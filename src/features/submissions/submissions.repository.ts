@@ -160,10 +160,17 @@ export function createSubmissionsRepository(db: Knex) {
     },
 
     /** Waiting submissions, oldest first (or every status when `all`), paginated. */
-    async queue(all: boolean, page: number, pageSize: number): Promise<{ rows: QueueItem[]; total: number }> {
+    /** `kind` narrows to Biểu mẫu 1 or congress packages (the staff work list links each). */
+    async queue(
+      all: boolean,
+      page: number,
+      pageSize: number,
+      kind: SubmissionKind | null = null,
+    ): Promise<{ rows: QueueItem[]; total: number }> {
       const base = db('submissions as s').modify((q) => {
         if (all) q.whereNot('s.status', 'draft');
         else q.whereIn('s.status', [...WAITING_STATUSES]);
+        if (kind) q.where('s.kind', kind);
       });
       const count = await base.clone().count<{ n: string | number }[]>('* as n').first();
       const rows = await base

@@ -9,7 +9,13 @@ import { ConflictError, NotFoundError, StaleVersionError, ValidationError } from
 import { paths } from '../../lib/urls.js';
 import { applyAccepted, type ChangeItem, type Comparison } from '../register-form/change-set.js';
 import { comparison, recordOf, type SubmissionsDeps } from './submissions.context.js';
-import { type Decisions, type SubmissionRow, type SubmissionStatus, WAITING_STATUSES } from './submissions.repository.js';
+import {
+  type Decisions,
+  type SubmissionKind,
+  type SubmissionRow,
+  type SubmissionStatus,
+  WAITING_STATUSES,
+} from './submissions.repository.js';
 
 export type ReviewAction = 'approve' | 'return' | 'reject';
 
@@ -164,8 +170,8 @@ export async function decide(deps: SubmissionsDeps, actor: Actor, id: number, in
 export function reviewMethods(deps: SubmissionsDeps) {
   const { repo, audit } = deps;
   return {
-    queue(all: boolean, page: number, pageSize: number) {
-      return repo.queue(all, page, pageSize);
+    queue(all: boolean, page: number, pageSize: number, kind: SubmissionKind | null = null) {
+      return repo.queue(all, page, pageSize, kind);
     },
 
     /** The review page: every change beside the current value, with the previous round's decisions. */
