@@ -149,6 +149,7 @@ export function createApp({ config, db, services, logger, clock, extraRoutes }: 
     deadlineMs: config.requestDeadlineMs,
   });
   metrics.trackInFlight(limiter.inFlight);
+  metrics.trackJobs({ jobs: services.jobsHealth.view, backup: services.itCentre.backupStatus });
   const publicController = createPublicController(services.publicData, config.publicUrl);
 
   // 0. Anonymous public pages (issue 13): /, /hoi, /hoi/:code and /linh-vuc for a request without a session cookie,
@@ -186,7 +187,7 @@ export function createApp({ config, db, services, logger, clock, extraRoutes }: 
   // 3. Static assets: our own and vendored copies from node_modules (no CDN on the intranet).
   app.use(staticAssets(config));
   // 4. Health probes answer before sessions are touched.
-  app.use(healthRoutes({ db, backupStatus: services.itCentre.backupStatus }));
+  app.use(healthRoutes({ db, backupStatus: services.itCentre.backupStatus, jobsHealth: services.jobsHealth.view }));
   // 4b. Load shedding (RELIABILITY check 41): past MAX_IN_FLIGHT requests in flight, 503 + Retry-After at once,
   // before any body parsing or session read; static files and health probes above are never refused.
   app.use(limiter.middleware);

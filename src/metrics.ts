@@ -1,7 +1,16 @@
-/** Prometheus metrics: request durations by route, database pool usage (R-9.1). */
+/**
+ * Prometheus metrics: request durations by route, database pool usage (R-9.1); the jobs' last success and failures
+ * and the backup's age (issue 19 item 4, alert rules in docs/alerts.md), read at scrape time from `job_runs` and
+ * `backup_runs` (src/jobs/health.ts, cached a few seconds).
+ */
 import type { RequestHandler } from 'express';
 import type { Knex } from 'knex';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+interface JobsSource {
+  jobs(): Promise<{ jobs: readonly { job: string; lastSuccess: Date | null; failures: number }[] }>;
+  backup(): Promise<{ ageDays: number | null }>;
+}
 
 export function createMetrics(db: Knex) {
   const registry = new Registry();
@@ -42,6 +51,46 @@ export function createMetrics(db: Knex) {
       if (inFlightSource) this.set(inFlightSource());
     },
   });
+  // Issue 19 item 4: read from the database at scrape time, so every instance reports the same values.
+  // A failed read leaves the series out of this scrape (`absent()` alerts, docs/alerts.md), never fails the others.
+  let jobsSource: JobsSource | null = null;
+  const jobsView = () => jobsSource?.jobs().catch(() => null) ?? Promise.resolve(null);
+  new Gauge({
+    name: 'csdl_hoi_job_last_success_timestamp',
+    help: 'End of the latest successful run of each job (Unix seconds; absent while a job never succeeded), from job_runs',
+    labelNames: ['job'] as const,
+    registers: [registry],
+    async collect() {
+      const view = await jobsView();
+      if (!view) return;
+      this.reset();
+      for (const j of view.jobs) {
+        if (j.lastSuccess) this.set({ job: j.job }, Math.floor(j.lastSuccess.getTime() / 1000));
+      }
+    },
+  });
+  new Counter({
+    name: 'csdl_hoi_job_failures_total',
+    help: 'Failed runs of each job: the count of failed rows in job_runs (never pruned), so it never goes down across restarts',
+    labelNames: ['job'] as const,
+    registers: [registry],
+    async collect() {
+      const view = await jobsView();
+      if (!view) return;
+      this.reset();
+      for (const j of view.jobs) this.inc({ job: j.job }, j.failures);
+    },
+  });
+  new Gauge({
+    name: 'csdl_hoi_backup_age_seconds',
+    help: 'Age of the last successful backup in seconds (+Inf while there is none), from backup_runs',
+    registers: [registry],
+    async collect() {
+      const b = await jobsSource?.backup().catch(() => null);
+      if (!b) return;
+      this.set(b.ageDays === null ? Number.POSITIVE_INFINITY : Math.round(b.ageDays * 86_400));
+    },
+  });
   const middleware: RequestHandler = (req, res, next) => {
     const end = duration.startTimer();
     res.on('finish', () => {
@@ -56,6 +105,9 @@ export function createMetrics(db: Knex) {
     shed,
     trackInFlight(source: () => number) {
       inFlightSource = source;
+    },
+    trackJobs(source: JobsSource) {
+      jobsSource = source;
     },
   };
 }

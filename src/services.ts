@@ -66,6 +66,7 @@ import { createSupportService } from './features/support/support.service.js';
 import { createViolationsRepository } from './features/violations/violations.repository.js';
 import { createViolationsService } from './features/violations/violations.service.js';
 import { createWithholdingsRepository } from './features/withholdings/withholdings.repository.js';
+import { createJobsHealth } from './jobs/health.js';
 import { createJobs } from './jobs/registry.js';
 import { createJobRunner } from './jobs/runner.js';
 import type { Clock } from './lib/clock.js';
@@ -197,7 +198,9 @@ export function createServices({ db, config, clock, logger }: ServiceDeps) {
     clock,
     logger,
     jobs: createJobs({ db, config, clock, notifications, mailer, follows: followJobs }),
+    notifications,
   });
+  const jobsHealth = createJobsHealth({ runner: jobRunner, clock });
   const jobs = createJobsService({
     runner: jobRunner,
     cycles: createCyclesRepository(db),
@@ -247,6 +250,7 @@ export function createServices({ db, config, clock, logger }: ServiceDeps) {
     submissions,
     mailer,
     jobs,
+    jobsHealth,
     itCentre,
     incidents,
     imports,

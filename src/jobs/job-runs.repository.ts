@@ -26,6 +26,18 @@ export interface JobRunFilters {
   since?: Date;
 }
 
+export interface JobHealthRow {
+  job: string;
+  /** When its latest successful run finished. */
+  lastSuccess: Date | null;
+  /** Its latest run that succeeded or failed (skipped runs do not count). */
+  lastStatus: JobStatus | null;
+  lastPeriod: string | null;
+  lastError: string | null;
+  /** Failed runs recorded (the table is pruned never: a counter for Prometheus). */
+  failures: number;
+}
+
 export function createJobRunsRepository(db: Knex) {
   return {
     async hasSucceeded(job: string, period: string): Promise<boolean> {
@@ -121,6 +133,46 @@ export function createJobRunsRepository(db: Knex) {
         .from(db('job_runs').select('*', db.raw('row_number() over (partition by job order by started_at desc, id desc) as rn')).as('x'))
         .where('rn', 1);
       return new Map(rows.map((r) => [r.job, r]));
+    },
+
+    /**
+     * For /readyz and /metrics (issue 19 item 4), per job named: the end of its latest success, its latest run that
+     * succeeded or failed, and how many runs failed. Index-backed lookups per job (`job, started_at`; failed rows
+     * through `status, started_at`), never a scan of the whole table.
+     */
+    async healthOf(jobs: readonly string[]): Promise<JobHealthRow[]> {
+      if (jobs.length === 0) return [];
+      const values = jobs.map(() => '(?)').join(', ');
+      const { rows } = (await db.raw(
+        `SELECT j.job,
+           (SELECT r.finished_at FROM job_runs r WHERE r.job = j.job AND r.status = 'succeeded'
+             ORDER BY r.started_at DESC, r.id DESC LIMIT 1) AS last_success,
+           l.status AS last_status, l.period_key AS last_period, l.error AS last_error,
+           (SELECT count(*) FROM job_runs r WHERE r.job = j.job AND r.status = 'failed') AS failures
+         FROM (VALUES ${values}) AS j(job)
+         LEFT JOIN LATERAL (
+           SELECT r.status, r.period_key, r.error FROM job_runs r WHERE r.job = j.job AND r.status IN ('succeeded', 'failed')
+           ORDER BY r.started_at DESC, r.id DESC LIMIT 1
+         ) l ON true`,
+        [...jobs],
+      )) as {
+        rows: {
+          job: string;
+          last_success: Date | string | null;
+          last_status: JobStatus | null;
+          last_period: string | null;
+          last_error: string | null;
+          failures: number | string;
+        }[];
+      };
+      return rows.map((r) => ({
+        job: r.job,
+        lastSuccess: r.last_success === null ? null : new Date(r.last_success),
+        lastStatus: r.last_status,
+        lastPeriod: r.last_period,
+        lastError: r.last_error,
+        failures: Number(r.failures),
+      }));
     },
 
     find(id: number): Promise<JobRunRow | undefined> {

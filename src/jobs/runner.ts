@@ -9,9 +9,12 @@ import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { tryAdvisoryLock } from '../db/advisory-lock.js';
+import { createNotificationsRepository } from '../features/notifications/notifications.repository.js';
+import { createNotificationsService, type NotificationsService } from '../features/notifications/notifications.service.js';
 import type { Clock } from '../lib/clock.js';
 import { localStamp, previousFire } from '../lib/cron.js';
-import type { JobDefinition, JobTrigger } from './job.js';
+import { paths } from '../lib/urls.js';
+import { type JobDefinition, type JobTrigger, jobTitle } from './job.js';
 import { createJobRunsRepository, type JobRunsRepository, type JobStatus } from './job-runs.repository.js';
 
 export interface RunOptions {
@@ -49,6 +52,8 @@ export interface JobRunnerDeps {
   logger: Logger;
   /** The jobs, each built with its own dependencies (registry.ts). */
   jobs: readonly JobDefinition[];
+  /** Where the IT Centre's alerts go (default: the notices of `db`). */
+  notifications?: Pick<NotificationsService, 'notifyRoles'>;
 }
 
 const MAX_ERROR = 2000;
@@ -69,10 +74,47 @@ export interface JobRunner {
   retrySkipped(name: string, trigger: JobTrigger): Promise<RunResult[]>;
   catchUp(): Promise<RunResult[]>;
   drain(timeoutMs: number): Promise<void>;
+  /** Called after every run this runner records (health and metrics drop their cached view). */
+  onRecorded(listener: () => void): void;
+}
+
+/**
+ * Issue 19 item 4: a failed run, or a due period skipped because the lock was held, raises one notice to every
+ * it_admin (e-mailed by the notice-mail jobs when SMTP is configured), one per job and period (dedupe key), in
+ * Vietnamese, linking to the job's runs. Never throws: an alert that cannot be written is logged.
+ */
+function alerter(notifications: Pick<NotificationsService, 'notifyRoles'>, db: Knex, logger: Logger, jobs: readonly JobDefinition[]) {
+  const titleOf = (name: string) => {
+    const job = jobs.find((j) => j.name === name);
+    return job ? jobTitle(job) : name;
+  };
+  return async function alert(kind: 'failed' | 'lock-skipped', job: string, period: string, detail: string): Promise<void> {
+    const title = titleOf(job);
+    try {
+      await notifications.notifyRoles(db, ['it_admin'], {
+        kind: kind === 'failed' ? 'job.failed' : 'job.lock_skipped',
+        title:
+          kind === 'failed'
+            ? `Tác vụ định kỳ thất bại: ${title} (kỳ ${period})`
+            : `Tác vụ định kỳ bị bỏ qua một kỳ: ${title} (kỳ ${period})`,
+        body: detail.slice(0, 2000),
+        link: paths.jobs.runs({ 'tac-vu': job, 'trang-thai': kind === 'failed' ? 'failed' : 'skipped' }),
+        dedupeKey: `job.${kind}:${job}:${period}`,
+      });
+    } catch (err) {
+      logger.error({ err, job, period }, 'job alert notice not written');
+    }
+  };
 }
 
 /** Records skipped runs: every manual one, and a due period skipped for the lock whatever the trigger. */
-function skipRecorder(repo: JobRunsRepository, clock: Clock, logger: Logger, host: string) {
+function skipRecorder(
+  repo: JobRunsRepository,
+  clock: Clock,
+  logger: Logger,
+  host: string,
+  onSkippedForLock: (job: string, period: string) => Promise<void>,
+) {
   async function record(job: string, period: string, opts: RunOptions, status: JobStatus, reason: string): Promise<RunResult> {
     const now = clock.now();
     // Scheduled ticks that find nothing to do are not recorded (they would fill the table); manual ones are.
@@ -118,6 +160,7 @@ function skipRecorder(repo: JobRunsRepository, clock: Clock, logger: Logger, hos
       requested_by: opts.requestedBy ?? null,
     });
     logger.warn({ job, period, holderPeriods }, 'job period skipped: an earlier run still holds the lock');
+    await onSkippedForLock(job, period);
     return { ...result, runId };
   }
 
@@ -146,7 +189,12 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
     return fired ? localStamp(fired) : null;
   }
 
-  const { record, busy } = skipRecorder(repo, clock, logger, host);
+  const listeners: (() => void)[] = [];
+  const recorded = () => {
+    for (const l of listeners) l();
+  };
+  const alert = alerter(deps.notifications ?? createNotificationsService(createNotificationsRepository(db)), db, logger, jobs);
+  const { record, busy } = skipRecorder(repo, clock, logger, host, (job, period) => alert('lock-skipped', job, period, LOCK_BUSY_REASON));
 
   async function execute(job: JobDefinition, opts: RunOptions): Promise<RunResult> {
     const period = opts.period ?? duePeriod(job, clock.now(), opts.trigger);
@@ -194,6 +242,7 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
         const message = err instanceof Error ? err.message : String(err);
         await repo.finish(runId, 'failed', clock.now(), null, message.slice(0, MAX_ERROR));
         logger.error({ err, job: job.name, period, runId }, 'job failed');
+        await alert('failed', job.name, period, `Lỗi: ${message}`);
         return { job: job.name, period, status: 'failed', runId, counts: null, reason: message };
       }
     } finally {
@@ -213,7 +262,10 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
     }
     const period = opts.period ?? duePeriod(job, clock.now(), opts.trigger);
     runningHere.set(name, period ?? '-');
-    const p = execute(job, period ? { ...opts, period } : opts).finally(() => runningHere.delete(name));
+    const p = execute(job, period ? { ...opts, period } : opts).finally(() => {
+      runningHere.delete(name);
+      recorded();
+    });
     inFlight.add(p);
     try {
       return await p;
@@ -261,6 +313,10 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
     async drain(timeoutMs: number): Promise<void> {
       if (inFlight.size === 0) return;
       await Promise.race([Promise.allSettled([...inFlight]), new Promise((r) => setTimeout(r, timeoutMs).unref())]);
+    },
+
+    onRecorded(listener: () => void): void {
+      listeners.push(listener);
     },
 
     repo,

@@ -14,11 +14,21 @@ function bearerMatches(req: Request, token: string | null): boolean {
   return given.length === wanted.length && timingSafeEqual(given, wanted);
 }
 
-/** /healthz and /readyz: mounted before the session middleware, they never touch sessions. */
+/**
+ * /healthz and /readyz: mounted before the session middleware, they never touch sessions.
+ *
+ * /readyz answers 503 (`not_ready`) only when this instance cannot serve: database unreachable or migrations
+ * pending — what a load balancer should act on. A stale backup, a job whose latest run failed or a scheduled job two
+ * periods without a success (issue 19 item 4) leave it able to serve: taking it out of rotation would not help and,
+ * with every instance sharing the database, would take them all out. So those answer 200 with `status: "degraded"`
+ * and the Vietnamese `reasons`, for monitoring to alert on (docs/alerts.md).
+ */
 export function healthRoutes(deps: {
   db: Knex;
-  /** The last good backup (check 39); its age is a warning in the details, never a reason to answer 503. */
+  /** The last good backup (check 39). */
   backupStatus?: () => Promise<{ stale: boolean; ageDays: number | null; maxAgeDays: number }>;
+  /** The jobs' latest runs (src/jobs/health.ts). */
+  jobsHealth?: () => Promise<{ reasons: string[] }>;
 }): Router {
   const r = Router();
   r.get('/healthz', publicAccess, (_req, res) => {
@@ -35,8 +45,7 @@ export function healthRoutes(deps: {
       checks.database = { ok: false, detail: 'không kết nối được cơ sở dữ liệu' };
     }
     const ready = Object.values(checks).every((c) => c.ok);
-    // A stale backup does not make this instance unable to serve: taking it out of a load balancer would not
-    // help, so it is a warning for monitoring (R-9.1), and the status code follows database and schema only.
+    // Degraded, not unready (see above): warnings keyed by what they are about, and all of them as `reasons`.
     const warnings: Record<string, string> = {};
     if (deps.backupStatus && checks.database?.ok) {
       try {
@@ -52,9 +61,18 @@ export function healthRoutes(deps: {
         warnings.backup = 'không đọc được trạng thái sao lưu';
       }
     }
-    res
-      .status(ready ? 200 : 503)
-      .json({ status: ready ? 'ready' : 'not_ready', checks, ...(Object.keys(warnings).length > 0 ? { warnings } : {}) });
+    if (deps.jobsHealth && checks.database?.ok) {
+      try {
+        const j = await deps.jobsHealth();
+        if (j.reasons.length > 0) warnings.jobs = j.reasons.join('; ');
+        checks.jobs = { ok: true, ...(j.reasons.length > 0 ? { detail: j.reasons } : {}) };
+      } catch {
+        warnings.jobs = 'không đọc được trạng thái các tác vụ định kỳ';
+      }
+    }
+    const reasons = Object.values(warnings);
+    const status = !ready ? 'not_ready' : reasons.length > 0 ? 'degraded' : 'ready';
+    res.status(ready ? 200 : 503).json({ status, checks, ...(reasons.length > 0 ? { warnings, reasons } : {}) });
   });
   return r;
 }
