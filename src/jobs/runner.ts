@@ -64,6 +64,9 @@ const MAX_ERROR = 2000;
  */
 const runningInProcess = new WeakMap<Knex, Map<string, string>>();
 
+/** Who wants to know that a run was recorded on a database handle (any runner on it: health.ts drops its cache). */
+const recordListeners = new WeakMap<Knex, Set<() => void>>();
+
 export interface JobRunner {
   readonly jobs: readonly JobDefinition[];
   readonly repo: JobRunsRepository;
@@ -74,7 +77,7 @@ export interface JobRunner {
   retrySkipped(name: string, trigger: JobTrigger): Promise<RunResult[]>;
   catchUp(): Promise<RunResult[]>;
   drain(timeoutMs: number): Promise<void>;
-  /** Called after every run this runner records (health and metrics drop their cached view). */
+  /** Called after every run recorded by any runner on the same database handle (health.ts drops its cached view). */
   onRecorded(listener: () => void): void;
 }
 
@@ -189,7 +192,8 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
     return fired ? localStamp(fired) : null;
   }
 
-  const listeners: (() => void)[] = [];
+  const listeners = recordListeners.get(db) ?? new Set<() => void>();
+  recordListeners.set(db, listeners);
   const recorded = () => {
     for (const l of listeners) l();
   };
@@ -316,7 +320,7 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
     },
 
     onRecorded(listener: () => void): void {
-      listeners.push(listener);
+      listeners.add(listener);
     },
 
     repo,

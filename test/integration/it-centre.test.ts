@@ -51,8 +51,9 @@ describe('backups and the 8-day alert (check 39)', () => {
     expect(page.text).toContain('chưa có bản sao lưu thành công nào');
     let ready = await agent(t).get('/readyz');
     expect(ready.status).toBe(200);
-    expect(ready.body.status).toBe('ready');
+    expect(ready.body.status).toBe('degraded');
     expect(ready.body.warnings.backup).toBe('chưa có bản sao lưu thành công nào');
+    expect(ready.body.reasons).toEqual(['chưa có bản sao lưu thành công nào']);
 
     const finished = t.clock.now();
     await t.db.knex('backup_runs').insert([
@@ -70,6 +71,7 @@ describe('backups and the 8-day alert (check 39)', () => {
     page = await adminAgent.get(BASE);
     expect(page.text).not.toContain('id="canh-bao-sao-luu"');
     ready = await agent(t).get('/readyz');
+    expect(ready.body.status).toBe('ready');
     expect(ready.body.warnings).toBeUndefined();
     expect(ready.body.checks.backup).toEqual({ ok: true });
 
@@ -89,6 +91,7 @@ describe('backups and the 8-day alert (check 39)', () => {
     expect(page.text).toContain('đã cũ hơn 8 ngày');
     ready = await agent(t).get('/readyz');
     expect(ready.status).toBe(200);
+    expect(ready.body.status).toBe('degraded');
     expect(ready.body.warnings.backup).toMatch(/bản sao lưu thành công gần nhất đã 8 ngày \(quá 8 ngày\)/);
     expect(ready.body.checks.backup.detail).toMatch(/quá 8 ngày/);
   });
