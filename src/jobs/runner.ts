@@ -67,6 +67,12 @@ const runningInProcess = new WeakMap<Knex, Map<string, string>>();
 /** Who wants to know that a run was recorded on a database handle (any runner on it: health.ts drops its cache). */
 const recordListeners = new WeakMap<Knex, Set<() => void>>();
 
+function listenersOf(db: Knex): Set<() => void> {
+  const listeners = recordListeners.get(db) ?? new Set<() => void>();
+  recordListeners.set(db, listeners);
+  return listeners;
+}
+
 export interface JobRunner {
   readonly jobs: readonly JobDefinition[];
   readonly repo: JobRunsRepository;
@@ -192,11 +198,6 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
     return fired ? localStamp(fired) : null;
   }
 
-  const listeners = recordListeners.get(db) ?? new Set<() => void>();
-  recordListeners.set(db, listeners);
-  const recorded = () => {
-    for (const l of listeners) l();
-  };
   const alert = alerter(deps.notifications ?? createNotificationsService(createNotificationsRepository(db)), db, logger, jobs);
   const { record, busy } = skipRecorder(repo, clock, logger, host, (job, period) => alert('lock-skipped', job, period, LOCK_BUSY_REASON));
 
@@ -268,7 +269,7 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
     runningHere.set(name, period ?? '-');
     const p = execute(job, period ? { ...opts, period } : opts).finally(() => {
       runningHere.delete(name);
-      recorded();
+      for (const listener of listenersOf(db)) listener();
     });
     inFlight.add(p);
     try {
@@ -318,9 +319,8 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
       if (inFlight.size === 0) return;
       await Promise.race([Promise.allSettled([...inFlight]), new Promise((r) => setTimeout(r, timeoutMs).unref())]);
     },
-
     onRecorded(listener: () => void): void {
-      listeners.add(listener);
+      listenersOf(db).add(listener);
     },
 
     repo,
