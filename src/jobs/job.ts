@@ -31,6 +31,11 @@ export interface JobDefinition {
    * A job succeeds at most once per period; a period not yet succeeded is caught up at startup.
    */
   period?(now: Date): string | null;
+  /**
+   * The job raises its own, more detailed notice to it_admin when it fails (the backup and the restore drill,
+   * backup.service.ts): the runner then adds no generic one (issue 19 item 4: one notice per failure).
+   */
+  notifiesFailures?: boolean;
   /** Returns the counts recorded with the run (e.g. `{ notices: 12, emails: 3 }`). Throw to fail the run. */
   run(ctx: JobRunContext): Promise<Record<string, number>>;
 }

@@ -46,6 +46,7 @@ export function createJobs({ db, config, clock, notifications, mailer, follows }
     title: backupJob.title,
     description: `${backupJob.description} Sau mỗi lần sao lưu, diễn tập khôi phục ngay bản vừa tạo.`,
     schedule: 'backup',
+    notifiesFailures: true,
     async run({ logger }) {
       const backup = await backupJob.run(backupContext(logger));
       const drill = await backupDrillJob.run(backupContext(logger));
@@ -56,6 +57,7 @@ export function createJobs({ db, config, clock, notifications, mailer, follows }
     name: backupDrillJob.name,
     title: backupDrillJob.title,
     description: backupDrillJob.description,
+    notifiesFailures: true,
     run: ({ logger }) => backupDrillJob.run(backupContext(logger)),
   };
   const noticeMail = { repo: createNoticeMailRepository(db), mailer, clock, publicUrl: config.publicUrl, secret: config.session.secret };

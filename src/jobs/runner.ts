@@ -247,7 +247,7 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
         const message = err instanceof Error ? err.message : String(err);
         await repo.finish(runId, 'failed', clock.now(), null, message.slice(0, MAX_ERROR));
         logger.error({ err, job: job.name, period, runId }, 'job failed');
-        await alert('failed', job.name, period, `Lỗi: ${message}`);
+        if (!job.notifiesFailures) await alert('failed', job.name, period, `Lỗi: ${message}`);
         return { job: job.name, period, status: 'failed', runId, counts: null, reason: message };
       }
     } finally {

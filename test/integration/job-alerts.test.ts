@@ -146,4 +146,12 @@ describe('alerts on job failures (issue 19 item 4)', () => {
     expect(ready.body.status).toBe('degraded');
     expect(ready.body.reasons).toEqual([expect.stringMatching(/^tác vụ ".+" đã quá hai kỳ chưa chạy thành công$/)]);
   });
+
+  it('a failed restore drill raises its own detailed notice only, not a second generic one', async () => {
+    const drill = await t.services.jobs.runner.run('backup-drill', { trigger: 'manual' });
+    expect(drill.status).toBe('failed');
+    const kinds = (await t.db.knex('notifications').where({ user_id: admin.id }).orderBy('id').pluck('kind')) as string[];
+    expect(kinds.filter((k) => k === 'backup.drill_failed')).toHaveLength(1);
+    expect(kinds.filter((k) => k === 'job.failed')).toHaveLength(1); // the quality-scores failure of the first test
+  });
 });
