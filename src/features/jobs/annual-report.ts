@@ -52,6 +52,8 @@ const NOTICE_KIND_LABELS: Record<string, string> = {
   'incident.critical': 'Sự cố nghiêm trọng',
   'incident.routed': 'Sự cố chuyển Trung tâm Thông tin',
   'incident.resolved': 'Sự cố đã giải quyết',
+  'job.failed': 'Tác vụ định kỳ thất bại',
+  'job.lock_skipped': 'Tác vụ định kỳ bị bỏ qua một kỳ',
   'submission.received': 'Biểu mẫu của hội gửi đến',
   'support.question': 'Câu hỏi mới',
   'support.reply': 'Người hỏi trả lời thêm',
