@@ -38,6 +38,9 @@ export interface JobHealthRow {
   failures: number;
 }
 
+/** The error recorded for a run its process left `running` when it stopped. */
+export const INTERRUPTED = 'Bị gián đoạn (tiến trình dừng khi tác vụ đang chạy).';
+
 export function createJobRunsRepository(db: Knex) {
   return {
     async hasSucceeded(job: string, period: string): Promise<boolean> {
@@ -74,11 +77,13 @@ export function createJobRunsRepository(db: Knex) {
       return rows.map((r) => r.period_key);
     },
 
-    /** Rows left `running` by a process that died: only called while holding the job's lock. */
-    markInterrupted(job: string, at: Date): Promise<number> {
-      return db('job_runs')
+    /** Rows left `running` by a process that died (their periods): only called while holding the job's lock. */
+    async markInterrupted(job: string, at: Date): Promise<string[]> {
+      const rows = await db('job_runs')
         .where({ job, status: 'running' })
-        .update({ status: 'failed', finished_at: at, error: 'Bị gián đoạn (tiến trình dừng khi tác vụ đang chạy).' });
+        .update({ status: 'failed', finished_at: at, error: INTERRUPTED })
+        .returning<{ period_key: string }[]>('period_key');
+      return rows.map((r) => r.period_key);
     },
 
     async start(row: {

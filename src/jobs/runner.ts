@@ -15,7 +15,7 @@ import type { Clock } from '../lib/clock.js';
 import { localStamp, previousFire } from '../lib/cron.js';
 import { paths } from '../lib/urls.js';
 import { type JobDefinition, type JobTrigger, jobTitle } from './job.js';
-import { createJobRunsRepository, type JobRunsRepository, type JobStatus } from './job-runs.repository.js';
+import { createJobRunsRepository, INTERRUPTED, type JobRunsRepository, type JobStatus } from './job-runs.repository.js';
 
 export interface RunOptions {
   trigger: JobTrigger;
@@ -200,7 +200,6 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
 
   const alert = alerter(deps.notifications ?? createNotificationsService(createNotificationsRepository(db)), db, logger, jobs);
   const { record, busy } = skipRecorder(repo, clock, logger, host, (job, period) => alert('lock-skipped', job, period, LOCK_BUSY_REASON));
-
   async function execute(job: JobDefinition, opts: RunOptions): Promise<RunResult> {
     const period = opts.period ?? duePeriod(job, clock.now(), opts.trigger);
     if (!period) {
@@ -218,7 +217,8 @@ export function createJobRunner(deps: JobRunnerDeps): JobRunner {
       // Under the lock: another instance may have just finished this period.
       if (await repo.hasSucceeded(job.name, period)) return record(job.name, period, opts, 'skipped', 'Kỳ này đã chạy thành công.');
       const stale = await repo.markInterrupted(job.name, clock.now());
-      if (stale > 0) logger.warn({ job: job.name, stale }, 'job runs left running by a stopped process marked failed');
+      if (stale.length > 0) logger.warn({ job: job.name, stale }, 'job runs left running by a stopped process marked failed');
+      for (const p of stale) await alert('failed', job.name, p, INTERRUPTED);
       runId = await repo.start({
         job: job.name,
         period_key: period,

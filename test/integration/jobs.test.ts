@@ -255,6 +255,15 @@ describe('runner: catch-up, interrupted runs, job runs page and "Chạy ngay"', 
     const rows = await t.db.knex('job_runs').where({ job: 'congress-alerts', period_key: '2027-01-06' }).orderBy('id');
     expect(rows.map((x) => x.status)).toEqual(['failed', 'succeeded']);
     expect(rows[0].error).toMatch(/gián đoạn/);
+    // The interrupted run is a failure: the IT Centre is told once (issue 19 item 4).
+    const notices = await t.db.knex('notifications').where({ user_id: admin.id, kind: 'job.failed' }).select('title', 'body', 'dedupe_key');
+    expect(notices).toEqual([
+      {
+        title: expect.stringMatching(/^Tác vụ định kỳ thất bại: .+ \(kỳ 2027-01-06\)$/),
+        body: expect.stringMatching(/gián đoạn/),
+        dedupe_key: 'job.failed:congress-alerts:2027-01-06',
+      },
+    ]);
   });
 
   it('it_admin lists runs with filters and runs a job by hand (audited); a bad job name is 404', async () => {
