@@ -3,12 +3,19 @@ import { totpCode } from '../../src/features/auth/totp.js';
 import { SESSION_COOKIE } from '../../src/middleware/session.js';
 import { PROXY_HEADERS } from './cannon.js';
 
-function cookieFrom(res: Response, current: string | null): string | null {
+/**
+ * The cookies the server set so far, sent back as one header: the session cookie and, before the session exists, the
+ * signed CSRF cookie of the login form (issue 15 item 6: no session row for showing the form).
+ */
+function remember(res: Response, jar: Map<string, string>): void {
   for (const c of res.headers.getSetCookie()) {
-    if (c.startsWith(`${SESSION_COOKIE}=`)) return c.split(';')[0] ?? current;
+    const pair = c.split(';')[0] ?? '';
+    const eq = pair.indexOf('=');
+    if (eq > 0) jar.set(pair.slice(0, eq), pair.slice(eq + 1));
   }
-  return current;
 }
+
+const cookieHeader = (jar: Map<string, string>): string => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
 
 async function csrfFrom(res: Response): Promise<string> {
   const m = /name="_csrf" value="([^"]+)"/.exec(await res.text());
@@ -17,20 +24,27 @@ async function csrfFrom(res: Response): Promise<string> {
 }
 
 export async function staffCookie(baseUrl: string, username: string, password: string, totpSecret: string): Promise<string> {
-  let cookie: string | null = null;
+  const jar = new Map<string, string>();
   const get = async (path: string) => {
-    const res = await fetch(baseUrl + path, { headers: { ...PROXY_HEADERS, ...(cookie ? { cookie } : {}) }, redirect: 'manual' });
-    cookie = cookieFrom(res, cookie);
+    const res = await fetch(baseUrl + path, {
+      headers: { ...PROXY_HEADERS, ...(jar.size ? { cookie: cookieHeader(jar) } : {}) },
+      redirect: 'manual',
+    });
+    remember(res, jar);
     return res;
   };
   const post = async (path: string, form: Record<string, string>) => {
     const res = await fetch(baseUrl + path, {
       method: 'POST',
-      headers: { ...PROXY_HEADERS, 'content-type': 'application/x-www-form-urlencoded', ...(cookie ? { cookie } : {}) },
+      headers: {
+        ...PROXY_HEADERS,
+        'content-type': 'application/x-www-form-urlencoded',
+        ...(jar.size ? { cookie: cookieHeader(jar) } : {}),
+      },
       body: new URLSearchParams(form).toString(),
       redirect: 'manual',
     });
-    cookie = cookieFrom(res, cookie);
+    remember(res, jar);
     return res;
   };
   const loginPage = await get('/dang-nhap');
@@ -44,6 +58,7 @@ export async function staffCookie(baseUrl: string, username: string, password: s
     code: await totpCode(totpSecret, new Date()),
   });
   if (step2.status !== 303) throw new Error(`TOTP step of ${username}: ${step2.status}`);
-  if (!cookie) throw new Error('no session cookie');
-  return cookie;
+  const session = jar.get(SESSION_COOKIE);
+  if (!session) throw new Error('no session cookie');
+  return `${SESSION_COOKIE}=${session}`;
 }
