@@ -18,3 +18,19 @@ export function idParam(req: Request, notFound?: string, { name = 'id', max = MA
   }
   throw new NotFoundError(notFound);
 }
+
+/** An association's code as the register writes it: H and six digits. */
+const ASSOCIATION_CODE = /^H\d{6}$/;
+
+/** A value as an association code, upper-cased (`h000123` → `H000123`); null for anything that is not one. */
+export function associationCodeOf(value: unknown): string | null {
+  const code = typeof value === 'string' ? value.toUpperCase() : '';
+  return ASSOCIATION_CODE.test(code) ? code : null;
+}
+
+/** The association code of the route (`:code`), upper-cased; anything else is the 404 page with `notFound`. */
+export function associationCodeParam(req: Request, notFound: string): string {
+  const code = associationCodeOf(req.params.code);
+  if (code === null) throw new NotFoundError(notFound);
+  return code;
+}

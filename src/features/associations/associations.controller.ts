@@ -1,7 +1,8 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { actorFromRequest } from '../../lib/auth-context.js';
-import { NotFoundError, StaleVersionError, ValidationError } from '../../lib/errors.js';
+import { StaleVersionError, ValidationError } from '../../lib/errors.js';
+import { associationCodeParam } from '../../lib/params.js';
 import { hasAnyRole } from '../../lib/roles.js';
 import { paths } from '../../lib/urls.js';
 import { flash } from '../../middleware/locals.js';
@@ -35,7 +36,6 @@ const isIsoDate = (s: string): boolean =>
 export const EDIT_ROLES = ['ngo_staff', 'ngo_lead'] as const;
 export const READ_ROLES = ['ngo_staff', 'ngo_lead', 'leader'] as const;
 const PAGE_SIZE = 25;
-const CODE = /^H\d{6}$/;
 
 /** The list's filter on the quarterly update state: URL value → state, and the select's options. */
 const QUARTERLY_PARAM: Record<string, QuarterlyState> = { 'dung-han': 'dung_han', 'qua-han': 'qua_han', 'khong-ap-dung': 'khong_ap_dung' };
@@ -92,9 +92,7 @@ const listQuery = z.object({
 const versionSchema = z.object({ version: z.coerce.number().int().min(1) });
 
 function codeParam(req: Request): string {
-  const code = String(req.params.code ?? '').toUpperCase();
-  if (!CODE.test(code)) throw new NotFoundError('Không tìm thấy hội với mã này.');
-  return code;
+  return associationCodeParam(req, 'Không tìm thấy hội với mã này.');
 }
 
 function reasonOf(body: unknown): string | null {

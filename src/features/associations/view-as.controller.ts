@@ -6,9 +6,11 @@
  * synthetic reader's reads are not logged as theirs (no exploitation-log row, no fee); one audit row records the
  * staff member's preview itself.
  */
+
 import type { Request, Response } from 'express';
 import { type Actor, type AuthUser, actorFromRequest } from '../../lib/auth-context.js';
-import { NotFoundError, ValidationError } from '../../lib/errors.js';
+import { ValidationError } from '../../lib/errors.js';
+import { associationCodeParam } from '../../lib/params.js';
 import { paths } from '../../lib/urls.js';
 import type { AssociationsService } from './associations.service.js';
 
@@ -44,7 +46,6 @@ export interface ViewAsDeps {
 
 const ROLES = { 'cong-chung': 'công chúng', 'khai-thac': 'tổ chức khai thác', hoi: 'cán bộ của hội' } as const;
 type ViewRole = keyof typeof ROLES;
-const CODE = /^H\d{6}$/;
 
 /** A synthetic viewer: no id of a real account (0), the role and scope it stands for. */
 function viewer(roles: AuthUser['roles'], scope: Partial<AuthUser>): AuthUser {
@@ -87,8 +88,7 @@ export function createViewAsController(deps: ViewAsDeps) {
 
   return {
     async show(req: Request, res: Response) {
-      const code = String(req.params.code ?? '').toUpperCase();
-      if (!CODE.test(code)) throw new NotFoundError('Không tìm thấy hội với mã này.');
+      const code = associationCodeParam(req, 'Không tìm thấy hội với mã này.');
       const { record } = (await deps.associations.get(code)) as { record: { id: number; name: string; published: boolean } };
       const rawRole = req.query['vai-tro'];
       const back = paths.register.record(code);

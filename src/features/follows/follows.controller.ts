@@ -2,24 +2,17 @@ import type { NextFunction, Request, Response } from 'express';
 import { type Actor, type AuthUser, actorFromRequest } from '../../lib/auth-context.js';
 import { NotFoundError, ValidationError } from '../../lib/errors.js';
 import { fieldErrors, safeReturnTo } from '../../lib/forms.js';
-import { idParam } from '../../lib/params.js';
+import { associationCodeOf, idParam } from '../../lib/params.js';
 import { hasAnyRole } from '../../lib/roles.js';
 import { paths } from '../../lib/urls.js';
 import { flash } from '../../middleware/locals.js';
 import { savedQueryOf, savedSearchForm } from './follows.schemas.js';
 import { type Follower, type FollowsService, MAX_FOLLOWS, MAX_SAVED_SEARCHES } from './follows.service.js';
 
-const CODE = /^H\d{6}$/;
 const NOT_FOUND = 'Không tìm thấy hội với mã này, hoặc bạn không có quyền xem hồ sơ này.';
 
-/** The record code of a route or a query value, upper-cased; null for anything that is not a code. */
-function codeOf(value: unknown): string | null {
-  const code = typeof value === 'string' ? value.toUpperCase() : '';
-  return CODE.test(code) ? code : null;
-}
-
 function routeCode(req: Request): string {
-  const code = codeOf(req.params.code);
+  const code = associationCodeOf(req.params.code);
   if (!code) throw new NotFoundError(NOT_FOUND);
   return code;
 }
@@ -37,11 +30,11 @@ function recordOnPage(req: Request, user: AuthUser): { code: string } | { id: nu
   const path = req.path;
   let m = /^\/hoi\/([^/]+)\/?$/.exec(path) ?? /^\/quan-tri\/hoi\/([^/]+)\/?$/.exec(path);
   if (m) {
-    const code = codeOf(m[1]);
+    const code = associationCodeOf(m[1]);
     return code ? { code } : null;
   }
   if (/^\/bao-cao\/a\/?$/.test(path)) {
-    const code = codeOf(req.query.ma);
+    const code = associationCodeOf(req.query.ma);
     return code ? { code } : null;
   }
   m = /^\/hoi-cua-toi\/?$/.exec(path);

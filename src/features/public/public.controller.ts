@@ -2,10 +2,12 @@
  * Public pages (SPEC §5, §6): home, list with search and filters, record page, list by field, open data.
  * No page here renders a form that needs a CSRF token, so anonymous browsing creates no session (RELIABILITY 10).
  */
+
 import { once } from 'node:events';
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import { NotFoundError, ValidationError } from '../../lib/errors.js';
+import { ValidationError } from '../../lib/errors.js';
+import { associationCodeParam } from '../../lib/params.js';
 import { paths } from '../../lib/urls.js';
 import type { AnonymousPage, AnonymousPageResolver, PageView } from '../../middleware/anonymous-pages.js';
 import { SCOPES } from '../register-form/definition.js';
@@ -17,7 +19,6 @@ import { PUBLIC_GROUP_TITLES, PUBLIC_REGIMES } from './public-fields.js';
 import { searchWords } from './search-query.js';
 
 export const PAGE_SIZE = 20;
-const CODE = /^H\d{6}$/;
 const CATALOGUE_CODE = /^[A-Za-z0-9_.-]{1,40}$/;
 const BAD_QUERY = 'Điều kiện tìm kiếm không hợp lệ. Hãy kiểm tra lại từ khóa, lĩnh vực, phạm vi, tỉnh hoặc số trang.';
 
@@ -79,9 +80,7 @@ function linkQuery(q: ListQuery): Record<string, string> {
 
 /** The record code of /hoi/:code, upper-cased; 404 for anything that is not a code. */
 function codeOf(req: Request): string {
-  const code = String(req.params.code ?? '').toUpperCase();
-  if (!CODE.test(code)) throw new NotFoundError('Không tìm thấy hội với mã này trong danh sách công khai.');
-  return code;
+  return associationCodeParam(req, 'Không tìm thấy hội với mã này trong danh sách công khai.');
 }
 
 /** Open data may be cached by browsers and proxies; a signed-in user's responses stay no-store (RELIABILITY 26). */

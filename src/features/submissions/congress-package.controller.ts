@@ -5,7 +5,6 @@
  * congress-package.views.ts.
  */
 import type { Request, Response } from 'express';
-import { z } from 'zod';
 import type { Config } from '../../config.js';
 import { actorFromRequest } from '../../lib/auth-context.js';
 import { ValidationError } from '../../lib/errors.js';
@@ -20,11 +19,11 @@ import type { createUploadReceiver, DocumentStorage, ReceivedFile } from '../doc
 import { checkUpload } from '../documents/upload-check.js';
 import { DOCUMENT_ROLES, type DocumentRole, isDocumentRole, type PackageValues, packageTitle } from './congress-package.js';
 import { packageLocals } from './congress-package.views.js';
+import { officerSaveInput } from './officer-save.js';
 import type { SubmissionsService } from './submissions.service.js';
 
 const NOT_FOUND = 'Không tìm thấy hồ sơ đại hội này.';
 const BAD_ROLE = 'Tài liệu không hợp lệ: chọn biên bản đại hội hoặc điều lệ sửa đổi, bổ sung.';
-const versionSchema = z.object({ version: z.coerce.number().int().min(1).max(1_000_000) });
 
 export interface PackageControllerDeps {
   submissions: SubmissionsService;
@@ -80,16 +79,9 @@ export function packageHandlers(d: PackageControllerDeps) {
 
     async packageSave(req: Request, res: Response) {
       const id = idParam(req, NOT_FOUND);
-      const body = (req.body ?? {}) as Record<string, unknown>;
-      const v = versionSchema.safeParse(body);
-      if (!v.success) throw new ValidationError({ version: 'Thiếu phiên bản của hồ sơ. Hãy mở lại hồ sơ đại hội.' });
-      const submit = body.action === 'gui';
-      const result = await submissions.congress.save(actorFromRequest(req), req.user?.associationId ?? null, id, {
-        version: v.data.version,
-        body,
-        submit,
-        declared: body.declaration === 'on',
-      });
+      const input = officerSaveInput(req.body, 'Thiếu phiên bản của hồ sơ. Hãy mở lại hồ sơ đại hội.');
+      const { submit } = input;
+      const result = await submissions.congress.save(actorFromRequest(req), req.user?.associationId ?? null, id, input);
       if (!result.ok) return renderPackage(d, req, res, id, 400, { values: result.values, errors: result.errors });
       flash(
         req,

@@ -20,6 +20,7 @@ import { type FlatBody, fromFlatBody } from '../register-form/flat-body.js';
 import { CODE_KEY, formTemplateWorkbook, readFormWorkbook } from '../register-form/workbook.js';
 import { packageHandlers } from './congress-package.controller.js';
 import { renderPackageReview } from './congress-package.views.js';
+import { officerSaveInput } from './officer-save.js';
 import type { ReviewAction } from './submissions.review.js';
 import { EVENT_LABELS, KIND_LABELS, STATUS_LABELS, type SubmissionsService } from './submissions.service.js';
 
@@ -28,7 +29,6 @@ const DAY_MS = 86_400_000;
 
 const NOT_FOUND = 'Không tìm thấy biểu mẫu này.';
 
-const versionSchema = z.object({ version: z.coerce.number().int().min(1).max(1_000_000) });
 const reviewSchema = z.object({
   version: z.coerce.number().int().min(1),
   record_version: z.coerce.number().int().min(1),
@@ -216,16 +216,9 @@ function officerHandlers(c: ControllerContext) {
 
     async save(req: Request, res: Response) {
       const id = idParam(req, NOT_FOUND);
-      const body = (req.body ?? {}) as Record<string, unknown>;
-      const v = versionSchema.safeParse(body);
-      if (!v.success) throw new ValidationError({ version: 'Thiếu phiên bản của biểu mẫu. Hãy mở lại biểu mẫu.' });
-      const submit = body.action === 'gui';
-      const result = await submissions.saveByOfficer(actorFromRequest(req), req.user?.associationId ?? null, id, {
-        version: v.data.version,
-        body,
-        submit,
-        declared: body.declaration === 'on',
-      });
+      const input = officerSaveInput(req.body, 'Thiếu phiên bản của biểu mẫu. Hãy mở lại biểu mẫu.');
+      const { submit } = input;
+      const result = await submissions.saveByOfficer(actorFromRequest(req), req.user?.associationId ?? null, id, input);
       if (!result.ok) return renderOfficer(c, req, res, id, 400, { body: result.body, errors: result.errors });
       flash(
         req,
