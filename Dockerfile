@@ -39,12 +39,14 @@ ENV NODE_ENV=production \
     PORT=3000 \
     DATA_DIR=/app/data
 WORKDIR /app
-# The project root is the folder with package.json: the app reads <root>/views, <root>/public and
+# The project root is the folder with package.json: the app reads <root>/views, <root>/locales, <root>/public and
 # <root>/node_modules/bootstrap/dist and <root>/docs/huong-dan. Code stays owned by root (read-only for the app user).
 COPY package.json package-lock.json ./
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY views ./views
+# The interface's words in Vietnamese and English (issue 17 item 2).
+COPY locales ./locales
 COPY public ./public
 # The in-app user guide (R-6.3) is rendered from these Markdown files.
 COPY docs/huong-dan ./docs/huong-dan

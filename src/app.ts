@@ -71,6 +71,7 @@ import { createAnonymousPages, type PageCacheStats } from './middleware/anonymou
 import { publicAccess } from './middleware/auth.js';
 import { createCsrf } from './middleware/csrf.js';
 import { errorHandler, notFound } from './middleware/errors.js';
+import { languageRoutes } from './middleware/language.js';
 import { locals } from './middleware/locals.js';
 import { inFlightLimiter } from './middleware/overload.js';
 import { rejectPollutedParameters } from './middleware/parameters.js';
@@ -186,6 +187,7 @@ export function createApp({ config, db, services, logger, clock, extraRoutes }: 
   app.use(securityHeaders(config.isProduction));
   // 3. Static assets: our own and vendored copies from node_modules (no CDN on the intranet).
   app.use(staticAssets(config));
+  app.use(languageRoutes({ secureCookies: config.session.secureCookie }));
   // 4. Health probes answer before sessions are touched.
   app.use(healthRoutes({ db, backupStatus: services.itCentre.backupStatus, jobsHealth: services.jobsHealth.view }));
   // 4b. Load shedding (RELIABILITY check 41): past MAX_IN_FLIGHT requests in flight, 503 + Retry-After at once,

@@ -81,3 +81,35 @@ const isoDay = new Intl.DateTimeFormat('en-CA', { timeZone: TIME_ZONE, year: 'nu
 export function vietnamToday(now: Date): string {
   return isoDay.format(now);
 }
+
+const enNumberFmt = new Intl.NumberFormat('en-GB');
+
+/** What views print numbers, dates and money with (`fmt`), in each language of the interface. */
+export interface Formatters {
+  date: typeof formatDate;
+  dateTime: typeof formatDateTime;
+  number: typeof formatNumber;
+  vnd: typeof formatVnd;
+}
+
+const VI_FORMATTERS: Formatters = Object.freeze({ date: formatDate, dateTime: formatDateTime, number: formatNumber, vnd: formatVnd });
+
+/** English: the same dd/mm/yyyy dates (en-GB writes them so too), numbers 1,234,567, money "1,234,567 VND". */
+const EN_FORMATTERS: Formatters = Object.freeze({
+  date: formatDate,
+  dateTime: formatDateTime,
+  number: (value: number | string | bigint | null | undefined) => {
+    if (value === null || value === undefined || value === '') return '';
+    const n = typeof value === 'string' ? Number(value) : value;
+    if (typeof n === 'number' && Number.isNaN(n)) return '';
+    return enNumberFmt.format(n);
+  },
+  vnd: (value: number | string | bigint | null | undefined) => {
+    const s = EN_FORMATTERS.number(value);
+    return s === '' ? '' : `${s} VND`;
+  },
+});
+
+export function formattersFor(lang: 'vi' | 'en'): Formatters {
+  return lang === 'en' ? EN_FORMATTERS : VI_FORMATTERS;
+}

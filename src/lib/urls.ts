@@ -33,6 +33,8 @@ const OFFICER = '/hoi-cua-toi';
 const EXPLOITER = '/khai-thac';
 
 export const paths = Object.freeze({
+  /** The language switch (issue 17 item 2): remembers the choice, then goes back to `next` (a path of this site). */
+  language: (lang: string, next?: string) => `/ngon-ngu${queryString({ lang, tiep: next })}`,
   /** Public pages, open data and the public home (src/features/public). */
   public: Object.freeze({
     home: () => '/',

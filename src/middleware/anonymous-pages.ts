@@ -36,6 +36,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Request, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { Counter, Histogram, type Registry } from 'prom-client';
+import { type Lang, langFromCookieHeader } from '../lib/i18n.js';
 import { anonymousLocals } from './locals.js';
 import { abandoned, type InFlightLimiter } from './overload.js';
 import { hasPollutedParameters } from './parameters.js';
@@ -54,7 +55,22 @@ export interface AnonymousPage {
   key: string;
   /** The canonical path, given to the views as `currentPath`. */
   path: string;
+  /** The interface language (the `lang` cookie); set by this path, not by resolvers. Vietnamese when absent. */
+  lang?: Lang;
   build(): Promise<PageView>;
+}
+
+/**
+ * The page in the visitor's language: a page in English is another page (its own key). Vietnamese keeps the
+ * resolver's key; the language cookie is not the session cookie, so a visitor who chose English still takes this path.
+ */
+function inLanguage(page: AnonymousPage, lang: Lang): AnonymousPage {
+  return lang === 'vi' ? page : { ...page, key: `${lang}|${page.key}`, lang };
+}
+
+/** An alias (raw URL → page) per language: the same URL names a different page in each. */
+function aliasKey(url: string, lang: Lang): string {
+  return lang === 'vi' ? url : `${lang}|${url}`;
 }
 
 /** Resolves a request to its page; throws on anything the normal path must answer (400, 404). */
@@ -253,7 +269,7 @@ async function renderPage(
 ): Promise<RenderedPage> {
   const started = performance.now();
   const { view, locals } = await page.build();
-  const html = deps.engine.render(view, { ...anonymousLocals(deps.appName, page.path), ...locals });
+  const html = deps.engine.render(view, { ...anonymousLocals(deps.appName, page.path, page.lang), ...locals });
   const body = Buffer.from(html, 'utf8');
   // A page not kept because it was asked for the first time gets no ETag: its If-None-Match could only be answered
   // by rendering it again (with the cache off every page has one: the client may still save the transfer).
@@ -345,10 +361,10 @@ export function createAnonymousPages(deps: AnonymousPagesDeps) {
    * all forgotten when full (a URL seen again is simply resolved again).
    */
   const aliases = new Map<string, { key: string; path: string }>();
-  function remember(url: string, page: AnonymousPage): void {
-    if (!cache.enabled || url.length > MAX_ALIAS_URL || aliases.has(url)) return;
+  function remember(url: string, page: AnonymousPage, alias = aliasKey(url, page.lang ?? 'vi')): void {
+    if (!cache.enabled || url.length > MAX_ALIAS_URL || aliases.has(alias)) return;
     if (aliases.size >= MAX_ALIASES) aliases.clear();
-    aliases.set(url, { key: page.key, path: page.path });
+    aliases.set(alias, { key: page.key, path: page.path });
   }
 
   return {
@@ -362,7 +378,7 @@ export function createAnonymousPages(deps: AnonymousPagesDeps) {
      */
     fromMemory(req: IncomingMessage, res: ServerResponse, fallback: () => void): boolean {
       if ((req.method !== 'GET' && req.method !== 'HEAD') || req.url === undefined) return false;
-      const page = aliases.get(req.url);
+      const page = aliases.get(aliasKey(req.url, langFromCookieHeader(req.headers.cookie)));
       if (page === undefined || !cache.has(page.key) || hasSessionCookie(req.headers.cookie)) return false;
       if (!limiter.enter()) return false;
       deps.version().then(
@@ -397,7 +413,7 @@ export function createAnonymousPages(deps: AnonymousPagesDeps) {
         }
         let page: AnonymousPage;
         try {
-          page = resolve(req);
+          page = inLanguage(resolve(req), langFromCookieHeader(req.headers.cookie));
         } catch {
           next('router');
           return;

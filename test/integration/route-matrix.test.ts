@@ -191,6 +191,8 @@ const MATRIX: Record<string, Access> = {
   'POST /quan-tri/vi-pham/:id/cham-dut-dinh-chi': ['ngo_lead'],
   // Personal-data requests (issue 17 item 1): the public form; NGO Department staff handle; the association's
   // officer checks identity on requests naming their association.
+  // The language switch (issue 17 item 2): a link, no data.
+  'GET /ngon-ngu': 'public',
   'GET /du-lieu-ca-nhan/yeu-cau': 'public',
   'POST /du-lieu-ca-nhan/yeu-cau': 'public',
   'GET /quan-tri/du-lieu-ca-nhan': REGISTER_EDIT,

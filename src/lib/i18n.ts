@@ -1,0 +1,117 @@
+/**
+ * The interface in two languages (issue 17 item 2): Vietnamese, the default and the language of record, and English
+ * for foreign NGOs and researchers. Messages live in locales/<lang>/<namespace>.json (one namespace per feature's
+ * views, plus `common` for the layout, header, footer and components); views call `t('namespace:key')`, never a
+ * literal (`npm run check:view-text` fails on one). i18next resolves keys, plurals (`_one`/`_other` in English) and
+ * `{{name}}` interpolation; it does not escape — EJS's `<%=` does, once.
+ *
+ * The choice is a cookie (`lang`, set by /ngon-ngu, a year), read on every request: a missing or unknown value is
+ * Vietnamese. Both catalogues are loaded once, synchronously, at start; a key missing in English falls back to the
+ * Vietnamese text, and a key missing in both shows the key itself (the check catches both before they ship).
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import i18next, { type i18n as I18n, type TFunction } from 'i18next';
+import { type Formatters, formattersFor } from './format.js';
+import { projectRoot } from './paths.js';
+
+export const LANGS = ['vi', 'en'] as const;
+export type Lang = (typeof LANGS)[number];
+export const DEFAULT_LANG: Lang = 'vi';
+/** The cookie that remembers the choice. */
+export const LANG_COOKIE = 'lang';
+/** How long the choice is remembered. */
+export const LANG_COOKIE_MAX_AGE_SECONDS = 365 * 24 * 3600;
+
+export function isLang(value: unknown): value is Lang {
+  return typeof value === 'string' && (LANGS as readonly string[]).includes(value);
+}
+
+const LANG_COOKIE_RE = /(?:^|;\s*)lang=(vi|en)(?:;|$)/;
+
+/** The language a request's Cookie header chose (Vietnamese when none). */
+export function langFromCookieHeader(header: string | undefined): Lang {
+  const m = header ? LANG_COOKIE_RE.exec(header) : null;
+  return m && isLang(m[1]) ? m[1] : DEFAULT_LANG;
+}
+
+export type Resources = Record<Lang, Record<string, Record<string, unknown>>>;
+
+/** Every locales/<lang>/<namespace>.json, read once. */
+export function loadResources(dir = path.join(projectRoot(), 'locales')): Resources {
+  const resources = {} as Resources;
+  for (const lang of LANGS) {
+    resources[lang] = {};
+    for (const file of readdirSync(path.join(dir, lang))) {
+      if (!file.endsWith('.json')) continue;
+      resources[lang][file.slice(0, -'.json'.length)] = JSON.parse(readFileSync(path.join(dir, lang, file), 'utf8'));
+    }
+  }
+  return resources;
+}
+
+let instance: I18n | null = null;
+
+function i18n(): I18n {
+  if (instance) return instance;
+  const resources = loadResources();
+  const created = i18next.createInstance();
+  void created.init({
+    resources,
+    lng: DEFAULT_LANG,
+    fallbackLng: DEFAULT_LANG,
+    supportedLngs: [...LANGS],
+    ns: Object.keys(resources.vi),
+    defaultNS: 'common',
+    initAsync: false,
+    returnNull: false,
+    // EJS escapes what a view prints (`<%=`); escaping here too would print &amp;lt;.
+    interpolation: { escapeValue: false },
+  });
+  instance = created;
+  return created;
+}
+
+export type Translate = TFunction;
+
+export interface Translator {
+  lang: Lang;
+  /** `t('namespace:key', { name })`; `t('key')` reads `common`. */
+  t: Translate;
+  fmt: Formatters;
+  /** A locale tag for Intl and `<html lang>`. */
+  locale: string;
+}
+
+const translators = new Map<Lang, Translator>();
+
+/** One translator per language, made once. */
+export function translator(lang: Lang): Translator {
+  let found = translators.get(lang);
+  if (!found) {
+    found = { lang, t: i18n().getFixedT(lang), fmt: formattersFor(lang), locale: lang === 'vi' ? 'vi-VN' : 'en-GB' };
+    translators.set(lang, found);
+  }
+  return found;
+}
+
+/** What a view needs of the language: `lang`, `t`, `fmt` and the other language to offer. */
+export function languageLocals(lang: Lang): { lang: Lang; t: Translate; fmt: Formatters; otherLang: Lang } {
+  const tr = translator(lang);
+  return { lang, t: tr.t, fmt: tr.fmt, otherLang: lang === 'vi' ? 'en' : 'vi' };
+}
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Request {
+      /** The interface language of this request (set by the locals middleware). */
+      lang?: Lang;
+    }
+  }
+}
+
+/** The translator of a request (Vietnamese before the locals middleware ran). */
+export function translatorOf(req: { lang?: Lang }): Translator {
+  return translator(req.lang ?? DEFAULT_LANG);
+}
