@@ -20,6 +20,7 @@ import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -111,6 +112,7 @@ describe.skipIf(!NGINX)('nginx in front of two instances, one killed under load 
   let anonymous: ProxyClient | undefined;
   let codes: Array<{ code: string; name: string }> = [];
   let httpsPort = 0;
+  let httpPort = 0;
   let sessionBeforeKill: string | undefined;
   let failed = false;
 
@@ -140,7 +142,8 @@ describe.skipIf(!NGINX)('nginx in front of two instances, one killed under load 
 
     // Two instances as compose runs them (NODE_ENV=production, sessions and rate limits in the database, one
     // proxy hop trusted), one after the other as app2 waits for app1 in docker-compose.yml.
-    const [port1, port2, httpPort] = [await freePort(), await freePort(), await freePort()];
+    const [port1, port2] = [await freePort(), await freePort()];
+    httpPort = await freePort();
     httpsPort = await freePort();
     const common = {
       NODE_ENV: 'production',
@@ -168,6 +171,8 @@ describe.skipIf(!NGINX)('nginx in front of two instances, one killed under load 
     const site = renderNginxTemplate({
       CSDL_APP1: `127.0.0.1:${port1}`,
       CSDL_APP2: `127.0.0.1:${port2}`,
+      // Addresses, not names: nothing to resolve (Debian's nginx 1.22 has no `resolve`; compose's 1.28 does).
+      CSDL_RESOLVER: '127.0.0.1',
       CSDL_HTTP_PORT: `127.0.0.1:${httpPort}`,
       CSDL_HTTPS_PORT: `127.0.0.1:${httpsPort}`,
       CSDL_TLS_CERT: cert,
@@ -206,6 +211,17 @@ describe.skipIf(!NGINX)('nginx in front of two instances, one killed under load 
   });
 
   const ports = () => apps.map((a) => `127.0.0.1:${a.port}`);
+
+  it('plain HTTP is only a redirect to HTTPS (and the local health page of the compose health check)', async () => {
+    const res = await new Promise<http.IncomingMessage>((resolve, reject) =>
+      http.get({ host: '127.0.0.1', port: httpPort, path: '/hoi?q=x', headers: { host: 'csdlhoi.example' } }, resolve).on('error', reject),
+    );
+    res.resume();
+    expect(res.statusCode).toBe(301);
+    expect(res.headers.location).toBe('https://csdlhoi.example/hoi?q=x');
+    const health = await fetch(`http://127.0.0.1:${httpPort}/nginx-health`);
+    expect(health.status).toBe(200);
+  });
 
   it('signs in through the proxy: a Secure session cookie, and the address from X-Forwarded-For, never a forged one', async () => {
     failed = true;
