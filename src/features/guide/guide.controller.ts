@@ -3,12 +3,12 @@ import type { GuideService } from './guide.service.js';
 
 export function createGuideController(guides: GuideService) {
   return {
-    index(_req: Request, res: Response) {
-      res.render('guide/index', { title: 'Hướng dẫn sử dụng', guides: guides.list() });
+    index(req: Request, res: Response) {
+      res.render('guide/index', { title: 'Hướng dẫn sử dụng', guides: guides.list(req.lang ?? 'vi') });
     },
     async show(req: Request, res: Response) {
-      const guide = await guides.get(String(req.params.slug ?? ''));
-      res.render('guide/show', { title: `Hướng dẫn: ${guide.title}`, guide, guides: guides.list() });
+      const guide = await guides.get(String(req.params.slug ?? ''), req.lang ?? 'vi');
+      res.render('guide/show', { title: `Hướng dẫn: ${guide.title}`, guide, guides: guides.list(req.lang ?? 'vi') });
     },
   };
 }
