@@ -4,6 +4,7 @@ import type { Clock } from '../../lib/clock.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../lib/errors.js';
 import { vietnamToday } from '../../lib/format.js';
 import { fieldErrors } from '../../lib/forms.js';
+import { DEFAULT_LANG, type Lang, type Translate, translator, translatorOf } from '../../lib/i18n.js';
 import { hasAnyRole } from '../../lib/roles.js';
 import { paths } from '../../lib/urls.js';
 import { associationCodesOf, type ExploitationLogService } from '../access/exploitation-log.service.js';
@@ -39,6 +40,18 @@ function vietnameseDateLine(iso: string): string {
   return `ngày ${iso.slice(8, 10)} tháng ${iso.slice(5, 7)} năm ${iso.slice(0, 4)}`;
 }
 
+/**
+ * A category as the screen shows it: its title and description in the reader's language (locales/<lang>/reports.json,
+ * `categories.<key>`). Exports and the printed document keep the Vietnamese of categories.ts, the language of record.
+ */
+function shownCategory(category: CategoryDef, t: Translate): CategoryDef {
+  return {
+    ...category,
+    title: t(`reports:categories.${category.key}.title`),
+    description: t(`reports:categories.${category.key}.description`),
+  };
+}
+
 /** The rows a print carries: a list printed page by page (report a) prints the page's rows, what the audit and a fee count. */
 function printedRows(category: CategoryDef, report: Report): number {
   return category.printsPage ? report.tables.reduce((n, t) => n + t.rows.length, 0) : report.rowCount;
@@ -62,13 +75,15 @@ async function pageLocals(
     columns: string[] | undefined;
     template: { id: number; name: string } | null;
     extra: { errors?: Record<string, string>; saveName?: string };
+    t: Translate;
   },
 ): Promise<Record<string, unknown>> {
-  const { report, options, query, q, columns, template, extra } = p;
+  const { report, options, query, q, columns, template, extra, t } = p;
   const qs = new URLSearchParams(query).toString();
+  const shown = shownCategory(category, t);
   return {
-    title: `Báo cáo (${category.letter}): ${category.title}`,
-    category,
+    title: t('reports:report.pageTitle', { letter: category.letter, title: shown.title }),
+    category: shown,
     report: report as Report,
     options,
     query,
@@ -102,6 +117,7 @@ async function associationPreview(
   reports: ReportsService,
   viewer: AuthUser,
   code: string,
+  lang: Lang = DEFAULT_LANG,
 ): Promise<{ view: string; locals: Record<string, unknown> } | { refused: string }> {
   const category = categoryByKey('a');
   if (!category || !canReadCategory(viewer, category.key)) return { refused: REFUSED_CATEGORY };
@@ -109,7 +125,16 @@ async function associationPreview(
   const filters = filtersFromQuery(q);
   const { report, options } = await reports.build(category, filters, { page: 1 }, { personal: canSeePersonal(viewer), ownerId: viewer.id });
   const query = queryFromFilters(filters);
-  const locals = await pageLocals(reports, viewer, category, { report, options, query, q, columns: undefined, template: null, extra: {} });
+  const locals = await pageLocals(reports, viewer, category, {
+    report,
+    options,
+    query,
+    q,
+    columns: undefined,
+    template: null,
+    extra: {},
+    t: translator(lang).t,
+  });
   return { view: 'reports/report', locals };
 }
 
@@ -152,7 +177,8 @@ export function createReportsController(deps: { reports: ReportsService; exploit
       const probe = (await reports.build(category, filters, { page: 1 }, context)).report;
       const pages = estimatePrintPages(probe);
       if (pages > PRINT_WARN_PAGES) {
-        res.render('reports/print-confirm', { title: category.title, category, query, pages, rows: probe.rowCount });
+        const shown = shownCategory(category, translatorOf(req).t);
+        res.render('reports/print-confirm', { title: shown.title, category: shown, query, pages, rows: probe.rowCount });
         return;
       }
     }
@@ -203,6 +229,8 @@ export function createReportsController(deps: { reports: ReportsService; exploit
         report,
         query,
         dateLine: vietnameseDateLine(today),
+        // The document itself is in Vietnamese whatever the reader's language; the screen controls follow `t`.
+        doc: translator('vi'),
         orientation: printOrientation(report),
       });
       return;
@@ -210,18 +238,22 @@ export function createReportsController(deps: { reports: ReportsService; exploit
     if ((extra.status ?? 200) === 200) await logUse('html');
     res
       .status(extra.status ?? 200)
-      .render('reports/report', await pageLocals(reports, user, category, { report, options, query, q, columns, template, extra }));
+      .render(
+        'reports/report',
+        await pageLocals(reports, user, category, { report, options, query, q, columns, template, extra, t: translatorOf(req).t }),
+      );
   }
 
   return {
-    associationPreview: (viewer: AuthUser, code: string) => associationPreview(reports, viewer, code),
+    associationPreview: (viewer: AuthUser, code: string, lang?: Lang) => associationPreview(reports, viewer, code, lang),
 
     index(req: Request, res: Response) {
       const categories = CATEGORIES.filter((c) => canReadCategory(req.user, c.key));
       // An exploiter whose grant expired, was revoked or suspended reads nothing: 403, not an empty page.
       if (categories.length === 0)
         throw new ForbiddenError('Bạn chưa được cấp quyền khai thác loại thông tin nào, hoặc quyền đã hết hiệu lực.');
-      res.render('reports/index', { title: 'Báo cáo, thống kê', categories });
+      const { t } = translatorOf(req);
+      res.render('reports/index', { title: t('reports:index.title'), categories: categories.map((c) => shownCategory(c, t)) });
     },
 
     async show(req: Request, res: Response) {
