@@ -76,6 +76,7 @@ import { inFlightLimiter } from './middleware/overload.js';
 import { rejectPollutedParameters } from './middleware/parameters.js';
 import { apiKeyRateLimiter, type LimiterDeps, loginRateLimiter, registrationRateLimiter } from './middleware/rateLimit.js';
 import { createRateLimitStores, type RateLimitStores } from './middleware/rateLimitStore.js';
+import { readAfterWrite } from './middleware/read-after-write.js';
 import { cspNonce, noStoreWhenAuthenticated, securityHeaders, staticSecurityHeaders } from './middleware/security.js';
 import { createSessionMiddleware, KnexSessionStore, saveSessionBeforeRedirect } from './middleware/session.js';
 import { forcePasswordChange, sessionTimeouts } from './middleware/sessionPolicy.js';
@@ -150,6 +151,7 @@ export function createApp({ config, db, services, logger, clock, extraRoutes }: 
   });
   metrics.trackInFlight(limiter.inFlight);
   metrics.trackJobs({ jobs: services.jobsHealth.view, backup: services.itCentre.backupStatus });
+  if (services.reads.configured) metrics.trackReplica(() => services.reads.state());
   const publicController = createPublicController(services.publicData, config.publicUrl);
 
   // 0. Anonymous public pages (issue 13): /, /hoi, /hoi/:code and /linh-vuc for a request without a session cookie,
@@ -187,7 +189,14 @@ export function createApp({ config, db, services, logger, clock, extraRoutes }: 
   // 3. Static assets: our own and vendored copies from node_modules (no CDN on the intranet).
   app.use(staticAssets(config));
   // 4. Health probes answer before sessions are touched.
-  app.use(healthRoutes({ db, backupStatus: services.itCentre.backupStatus, jobsHealth: services.jobsHealth.view }));
+  app.use(
+    healthRoutes({
+      db,
+      backupStatus: services.itCentre.backupStatus,
+      jobsHealth: services.jobsHealth.view,
+      replica: () => services.reads.state(),
+    }),
+  );
   // 4b. Load shedding (RELIABILITY check 41): past MAX_IN_FLIGHT requests in flight, 503 + Retry-After at once,
   // before any body parsing or session read; static files and health probes above are never refused.
   app.use(limiter.middleware);
@@ -203,6 +212,8 @@ export function createApp({ config, db, services, logger, clock, extraRoutes }: 
   app.use(csrf.csrfSynchronisedProtection);
   app.use(sessionTimeouts(config, clock, services.audit));
   app.use(forcePasswordChange());
+  // Issue 19 item 2: a signed-in user's reads stay on the primary for a while after their writes (with a replica).
+  app.use(readAfterWrite(services.reads, clock));
   // The grant in force for org_manager / exploiter, read from the database on every request.
   app.use(loadEffectiveAccess(services.access));
   app.use(noStoreWhenAuthenticated());
