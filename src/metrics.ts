@@ -145,14 +145,16 @@ function replicaMetrics(registry: Registry, source: () => ReplicaState): void {
   );
   new Counter({
     name: 'csdl_hoi_replica_reads_total',
-    help: 'Statements started through the read router, by where they went (replica or primary)',
-    labelNames: ['target'] as const,
+    help: "Statements started through the read router, by where they went (replica or primary) and for what: a request's own reads or the shared caches' and search index's",
+    labelNames: ['target', 'via'] as const,
     registers: [registry],
     collect() {
-      const { statements } = source();
+      const { statements, sharedStatements } = source();
       this.reset();
-      this.inc({ target: 'replica' }, statements.replica);
-      this.inc({ target: 'primary' }, statements.primary);
+      for (const target of ['replica', 'primary'] as const) {
+        this.inc({ target, via: 'request' }, statements[target]);
+        this.inc({ target, via: 'shared' }, sharedStatements[target]);
+      }
     },
   });
 }

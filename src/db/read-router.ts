@@ -45,8 +45,10 @@ export interface ReplicaState {
   checkedAt: Date | null;
   /** Why the replica is not in use (Vietnamese, for /readyz), null when it is. */
   reason: string | null;
-  /** Statements started through the router, by where they went. */
+  /** Statements started through `reads` (a request's own reads), by where they went. */
   statements: Record<ReadTarget, number>;
+  /** Statements started through `shared` (the caches' and the search index's reads, mostly in the background). */
+  sharedStatements: Record<ReadTarget, number>;
 }
 
 export interface ReadRouter {
@@ -90,6 +92,7 @@ export function routedKnex(pick: () => Knex): Knex {
 /** Without a replica: every read on the primary, nothing to probe. */
 export function primaryOnly(primary: Knex): ReadRouter {
   const statements = { replica: 0, primary: 0 };
+  const sharedStatements = { replica: 0, primary: 0 };
   return {
     configured: false,
     reads: primary,
@@ -108,6 +111,7 @@ export function primaryOnly(primary: Knex): ReadRouter {
       checkedAt: null,
       reason: null,
       statements,
+      sharedStatements,
     }),
     probe: () => Promise.resolve(),
     start() {},
@@ -197,6 +201,7 @@ export function createReadRouter(options: ReadRouterOptions): ReadRouter {
   const probeFn = options.probeFn ?? (() => probeReplica(primary, replica, Math.max(1000, checkMs)));
   const requests = new AsyncLocalStorage<{ primary: boolean }>();
   const statements: Record<ReadTarget, number> = { replica: 0, primary: 0 };
+  const sharedStatements: Record<ReadTarget, number> = { replica: 0, primary: 0 };
   const history: Array<{ lsn: bigint; at: number }> = [];
   let inUse = false;
   let reachable = false;
@@ -216,22 +221,16 @@ export function createReadRouter(options: ReadRouterOptions): ReadRouter {
     reason = why;
   }
 
-  function sharedTarget(): Knex {
-    if (inUse) {
-      statements.replica++;
+  function target(counts: Record<ReadTarget, number>, needsPrimary: boolean): Knex {
+    if (inUse && !needsPrimary) {
+      counts.replica++;
       return replica;
     }
-    statements.primary++;
+    counts.primary++;
     return primary;
   }
-
-  function requestTarget(): Knex {
-    if (requests.getStore()?.primary) {
-      statements.primary++;
-      return primary;
-    }
-    return sharedTarget();
-  }
+  const sharedTarget = () => target(sharedStatements, false);
+  const requestTarget = () => target(statements, requests.getStore()?.primary === true);
 
   // A statement or a connection that fails because the replica's server is gone takes it out at once (the next
   // probe brings it back).
@@ -279,7 +278,18 @@ export function createReadRouter(options: ReadRouterOptions): ReadRouter {
     withRequest: (needsPrimary, fn) => requests.run({ primary: needsPrimary }, fn),
     requestNeedsPrimary: () => requests.getStore()?.primary === true,
     connectionLost,
-    state: () => ({ configured: true, inUse, reachable, lagSeconds, lagBytes, maxLagSeconds, checkedAt, reason, statements }),
+    state: () => ({
+      configured: true,
+      inUse,
+      reachable,
+      lagSeconds,
+      lagBytes,
+      maxLagSeconds,
+      checkedAt,
+      reason,
+      statements,
+      sharedStatements,
+    }),
     probe() {
       // One probe at a time: a slow replica does not pile them up.
       running ??= probeOnce().finally(() => {

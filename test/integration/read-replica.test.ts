@@ -161,7 +161,7 @@ describe('with the replica caught up', () => {
     const metrics = await request(t.app).get('/metrics').set('Authorization', `Bearer ${METRICS_TOKEN}`);
     expect(metrics.text).toMatch(/^csdl_hoi_replica_in_use 1$/m);
     expect(metrics.text).toMatch(/^csdl_hoi_replica_lag_seconds 0$/m);
-    expect(metrics.text).toMatch(/^csdl_hoi_replica_reads_total\{target="replica"\} [1-9]\d*$/m);
+    expect(metrics.text).toMatch(/^csdl_hoi_replica_reads_total\{target="replica",via="request"\} [1-9]\d*$/m);
   });
 });
 

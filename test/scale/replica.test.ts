@@ -32,7 +32,16 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { totpCode } from '../../src/features/auth/totp.js';
 import { formFields } from '../helpers/forms.js';
-import { createStandby, ensureReplication, freePort, PRIMARY_URL, query, type Standby, withDatabase } from './standby.js';
+import {
+  createStandby,
+  dropAbandonedSlots,
+  ensureReplication,
+  freePort,
+  PRIMARY_URL,
+  query,
+  type Standby,
+  withDatabase,
+} from './standby.js';
 
 type Agent = ReturnType<typeof request.agent>;
 
@@ -52,6 +61,8 @@ let work = '';
 let base = '';
 /** A published association of the demo data (code, name). */
 let record = { code: '', name: '' };
+/** ngo.staff, signed in once (a TOTP code works once). */
+let staff: Agent;
 const figures: Record<string, unknown> = {};
 
 /** Polls `check` until it returns a value (not undefined/false); fails after `boundMs` (a hang guard, not a timing). */
@@ -89,11 +100,15 @@ async function readyz(): Promise<{ status: string; replica: ReplicaJson; warning
   return (await res.json()) as { status: string; replica: ReplicaJson; warnings?: Record<string, string> };
 }
 
-/** The app's count of statements started through its read router, by target (csdl_hoi_replica_reads_total). */
+/**
+ * The app's count of the statements its requests started through the read router, by target
+ * (csdl_hoi_replica_reads_total{via="request"}; the search index's background reads are `via="shared"`).
+ */
 async function routed(): Promise<{ replica: number; primary: number }> {
   const res = await fetch(`${base}/metrics`, { headers: { Authorization: `Bearer ${METRICS_TOKEN}` } });
   const text = await res.text();
-  const read = (target: string) => Number(new RegExp(`^csdl_hoi_replica_reads_total\\{target="${target}"\\} (\\d+)`, 'm').exec(text)?.[1]);
+  const read = (target: string) =>
+    Number(new RegExp(`^csdl_hoi_replica_reads_total\\{target="${target}",via="request"\\} (\\d+)`, 'm').exec(text)?.[1]);
   return { replica: read('replica'), primary: read('primary') };
 }
 
@@ -184,6 +199,7 @@ async function startApp(): Promise<void> {
 beforeAll(async () => {
   work = mkdtempSync(path.join(os.tmpdir(), 'csdl-hoi-scale-replica-'));
   figures.ensureReplication = await ensureReplication();
+  figures.abandonedSlotsDropped = await dropAbandonedSlots();
   await query(PRIMARY_URL, `CREATE DATABASE ${database}`);
   standby = await createStandby(await freePort(54330, 54339));
   figures.basebackupSeconds = Number(standby.basebackupSeconds.toFixed(1));
@@ -197,6 +213,7 @@ beforeAll(async () => {
   );
   if (!row) throw new Error('no published association in the demo data');
   record = row;
+  staff = await signIn('ngo.staff');
 }, 900_000);
 
 afterAll(async () => {
@@ -231,7 +248,6 @@ describe('a streaming standby of the local PostgreSQL for reads', () => {
   it('serves the public pages, the open data and the reports from the standby', async () => {
     const url = standby?.url(database) ?? '';
     const standbyBefore = await associationScans(url);
-    const staff = await signIn('ngo.staff');
     const moved = await targetsOf(async () => {
       for (let i = 0; i < 20; i++) {
         const page = await get(`/hoi/${record.code}`);
@@ -291,7 +307,6 @@ describe('a streaming standby of the local PostgreSQL for reads', () => {
 
   it('sends a user back to the primary after their write (read-after-write), and every read when the lag passes the limit', async () => {
     const url = standby?.url(database) ?? '';
-    const staff = await signIn('ngo.staff');
     await query(url, 'SELECT pg_wal_replay_pause()');
     try {
       const form = await staff.get(`/quan-tri/hoi/${record.code}/sua`);

@@ -79,8 +79,39 @@ export async function ensureReplication(): Promise<string> {
   return stdout.trim();
 }
 
+/** Replication slots of this suite: `csdl_hoi_scale_standby_<pid>_<port>`, <pid> the test process that made it. */
+const SLOT_PREFIX = 'csdl_hoi_scale_standby_';
+
+/**
+ * Drops the slots left by runs whose process is gone (a run killed before its cleanup): an abandoned slot would keep
+ * the primary's WAL forever.
+ */
+export async function dropAbandonedSlots(): Promise<string[]> {
+  const slots = await query<{ slot_name: string }>(
+    PRIMARY_URL,
+    "SELECT slot_name FROM pg_replication_slots WHERE slot_name LIKE 'csdl\\_hoi\\_scale\\_standby\\_%' AND NOT active",
+  );
+  const dropped: string[] = [];
+  for (const { slot_name: name } of slots) {
+    const pid = Number(name.slice(SLOT_PREFIX.length).split('_')[0]);
+    let alive = false;
+    try {
+      process.kill(pid, 0);
+      alive = true;
+    } catch (err) {
+      alive = (err as { code?: string }).code === 'EPERM';
+    }
+    if (alive) continue;
+    await query(PRIMARY_URL, 'SELECT pg_drop_replication_slot($1)', [name]);
+    dropped.push(name);
+  }
+  return dropped;
+}
+
 export interface Standby {
   port: number;
+  /** Its physical replication slot on the primary (keeps the WAL it has not received, e.g. while it is stopped). */
+  slot: string;
   dir: string;
   /** This standby's URL for a database. */
   url(database: string): string;
@@ -105,6 +136,7 @@ export async function createStandby(port: number): Promise<Standby> {
     chownSync(dir, Number(stdout.trim()), Number(gid.trim()));
   }
   const primary = new URL(PRIMARY_URL);
+  const slot = `${SLOT_PREFIX}${process.pid}_${port}`;
   const t0 = performance.now();
   await pgCommand(path.join(bin, 'pg_basebackup'), [
     '-h',
@@ -118,6 +150,11 @@ export async function createStandby(port: number): Promise<Standby> {
     '-X',
     'stream',
     '-R',
+    // A slot of its own (-C -S, named in the standby's settings by -R): without it a standby stopped for a minute
+    // on a busy server finds the WAL it needs already recycled and never catches up.
+    '-C',
+    '-S',
+    slot,
     '-c',
     'fast',
     '--no-sync',
@@ -149,6 +186,7 @@ export async function createStandby(port: number): Promise<Standby> {
   let running = false;
   const standby: Standby = {
     port,
+    slot,
     dir,
     basebackupSeconds,
     url: (database) => `postgres://postgres@127.0.0.1:${port}/${database}`,
@@ -163,6 +201,17 @@ export async function createStandby(port: number): Promise<Standby> {
     async remove() {
       if (running || existsSync(path.join(data, 'postmaster.pid'))) await standby.stop('immediate').catch(() => undefined);
       rmSync(dir, { recursive: true, force: true });
+      // The walsender may take a moment to notice the standby is gone: the slot is dropped once it is inactive.
+      for (let i = 0; i < 100; i++) {
+        const [row] = await query<{ active: boolean }>(PRIMARY_URL, 'SELECT active FROM pg_replication_slots WHERE slot_name = $1', [slot]);
+        if (!row) return;
+        if (!row.active) {
+          await query(PRIMARY_URL, 'SELECT pg_drop_replication_slot($1)', [slot]);
+          return;
+        }
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error(`replication slot ${slot} still active: drop it with SELECT pg_drop_replication_slot('${slot}')`);
     },
     log() {
       return existsSync(logFile) ? readFileSync(logFile, 'utf8') : '';

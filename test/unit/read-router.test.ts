@@ -193,7 +193,9 @@ describe('the router (fake probe)', () => {
     void r.reads.raw('select 1');
     void r.shared('associations');
     r.withRequest(true, () => r.reads.raw('select 1'));
-    expect(r.state().statements).toEqual({ primary: 2, replica: 2 });
+    r.withRequest(true, () => r.shared.raw('select 1'));
+    expect(r.state().statements).toEqual({ primary: 2, replica: 1 });
+    expect(r.state().sharedStatements).toEqual({ primary: 0, replica: 2 });
   });
 
   it('runs one probe at a time', async () => {

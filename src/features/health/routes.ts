@@ -107,6 +107,7 @@ function replicaJson(r: ReplicaState) {
     maxLagSeconds: r.maxLagSeconds,
     checkedAt: r.checkedAt?.toISOString() ?? null,
     statements: r.statements,
+    sharedStatements: r.sharedStatements,
   };
 }
 
