@@ -151,7 +151,6 @@ export function createApp({ config, db, services, logger, clock, extraRoutes }: 
   });
   metrics.trackInFlight(limiter.inFlight);
   metrics.trackJobs({ jobs: services.jobsHealth.view, backup: services.itCentre.backupStatus });
-  if (services.reads.configured) metrics.trackReplica(() => services.reads.state());
   const publicController = createPublicController(services.publicData, config.publicUrl);
 
   // 0. Anonymous public pages (issue 13): /, /hoi, /hoi/:code and /linh-vuc for a request without a session cookie,
@@ -189,14 +188,7 @@ export function createApp({ config, db, services, logger, clock, extraRoutes }: 
   // 3. Static assets: our own and vendored copies from node_modules (no CDN on the intranet).
   app.use(staticAssets(config));
   // 4. Health probes answer before sessions are touched.
-  app.use(
-    healthRoutes({
-      db,
-      backupStatus: services.itCentre.backupStatus,
-      jobsHealth: services.jobsHealth.view,
-      replica: () => services.reads.state(),
-    }),
-  );
+  app.use(healthProbes(db, services, metrics));
   // 4b. Load shedding (RELIABILITY check 41): past MAX_IN_FLIGHT requests in flight, 503 + Retry-After at once,
   // before any body parsing or session read; static files and health probes above are never refused.
   app.use(limiter.middleware);
@@ -212,8 +204,7 @@ export function createApp({ config, db, services, logger, clock, extraRoutes }: 
   app.use(csrf.csrfSynchronisedProtection);
   app.use(sessionTimeouts(config, clock, services.audit));
   app.use(forcePasswordChange());
-  // Issue 19 item 2: a signed-in user's reads stay on the primary for a while after their writes (with a replica).
-  app.use(readAfterWrite(services.reads, clock));
+  app.use(readAfterWrite(services.reads, clock)); // with a read replica: a user's reads after their write (issue 19)
   // The grant in force for org_manager / exploiter, read from the database on every request.
   app.use(loadEffectiveAccess(services.access));
   app.use(noStoreWhenAuthenticated());
@@ -290,6 +281,20 @@ function rateLimiters(config: Readonly<Config>, db: Knex, clock: Clock, logger: 
     personalDataRequest: registrationRateLimiter(config, deps, 'personal-data-request'),
     apiKey: apiKeyRateLimiter(config, deps, rateLimitKeyOf),
   };
+}
+
+/**
+ * /healthz and /readyz (database, migrations, backup, jobs and — with DATABASE_REPLICA_URL — the read replica), and
+ * the replica's series in /metrics.
+ */
+function healthProbes(db: Knex, services: Services, metrics: ReturnType<typeof createMetrics>): Router {
+  if (services.reads.configured) metrics.trackReplica(services.reads.state);
+  return healthRoutes({
+    db,
+    backupStatus: services.itCentre.backupStatus,
+    jobsHealth: services.jobsHealth.view,
+    replica: services.reads.state,
+  });
 }
 
 /** The data API's router (features/api-keys): its controller, the key guard and the per-key rate limit. */

@@ -164,7 +164,7 @@ export interface OpenData {
   chunks(): AsyncGenerator<PublicRecord[]>;
 }
 
-export function createPublicService(deps: {
+export interface PublicServiceDeps {
   repo: PublicRepository;
   regime: PublicRegime;
   clock: Clock;
@@ -178,9 +178,10 @@ export function createPublicService(deps: {
    * reads the repository (the primary) directly, past the caches and the index, which follow the replica.
    */
   fresh?: () => boolean;
-}) {
-  const { repo, regime, clock, search, withholdings } = deps;
-  const fresh = deps.fresh ?? (() => false);
+}
+
+export function createPublicService(deps: PublicServiceDeps) {
+  const { repo, regime, clock, search, withholdings, fresh = () => false } = deps;
   // With the search engine, the version is the one its index reflects, kept current by its own poll: the cache
   // compares it on every call (in memory), so an entry never outlives the index data it came from.
   const cache = search
