@@ -262,11 +262,12 @@ export function createReadRouter(options: ReadRouterOptions): ReadRouter {
         use(false, `bản sao chỉ đọc trễ ${lagSeconds.toFixed(1).replace('.', ',')} giây (quá ${maxLagSeconds} giây)`);
       else use(true, null);
     } catch (err) {
+      // Logged once when it starts failing, not at every probe while the replica is away.
+      if (reachable || checkedAt === null) logger?.warn({ err }, 'read replica probe failed');
       checkedAt = new Date(now());
       reachable = false;
       lagSeconds = null;
       use(false, 'không kết nối được bản sao chỉ đọc');
-      logger?.warn({ err }, 'read replica probe failed');
     }
   }
 
