@@ -14,6 +14,7 @@ import { LEGAL_DOC_TYPES } from '../legal-documents/legal-documents.schemas.js';
 import { SCOPES } from '../register-form/definition.js';
 import { CATEGORIES, type CategoryDef, categoryByKey } from './categories.js';
 import { estimatePrintPages, PRINT_WARN_PAGES, printOrientation } from './print-layout.js';
+import { PAGE_SIZE } from './report-builder.js';
 import type { Report } from './report-model.js';
 import { contentDisposition, writeCsv, writeXlsx } from './reports.export.js';
 import { columnsFromQuery, filtersFromQuery, queryFromFilters, type ReportQuery, reportQuery, savedReportForm } from './reports.schemas.js';
@@ -57,9 +58,14 @@ function printedRows(category: CategoryDef, report: Report): number {
   return category.printsPage ? report.tables.reduce((n, t) => n + t.rows.length, 0) : report.rowCount;
 }
 
-/** The print link's query: a list printed page by page starts at the page shown. */
+/**
+ * The print link's query: a list printed page by page prints the page shown — for report a, whose screen shows fewer
+ * rows a page (`screenRows`) than a printed page (PAGE_SIZE), the printed page that holds the rows shown.
+ */
 function printQuery(category: CategoryDef, page: number | undefined): Record<string, number> {
-  return category.printsPage && page && page > 1 ? { trang: page, print: 1 } : { print: 1 };
+  if (!category.printsPage || !page || page <= 1) return { print: 1 };
+  const printPage = category.screenRows ? Math.floor(((page - 1) * category.screenRows) / PAGE_SIZE) + 1 : page;
+  return printPage > 1 ? { trang: printPage, print: 1 } : { print: 1 };
 }
 
 /** The report page's locals for a reader (the page itself, and a staff preview of it as an exploiter would see it). */
@@ -184,7 +190,9 @@ export function createReportsController(deps: { reports: ReportsService; exploit
     }
     // Files carry every row; a print view too, but for a list too long to print whole (report a), the page shown.
     const exporting = q.format !== undefined || (q.print !== undefined && !category.printsPage);
-    const { report, options } = await reports.build(category, filters, { page: exporting ? null : (q.trang ?? 1) }, context);
+    // On screen, report a shows `screenRows` a page; its print, PAGE_SIZE.
+    const size = !exporting && !q.print && category.screenRows ? { size: category.screenRows } : {};
+    const { report, options } = await reports.build(category, filters, { page: exporting ? null : (q.trang ?? 1), ...size }, context);
     const actor = actorFromRequest(req);
     const today = vietnamToday(clock.now());
     const fileBase = `Báo cáo ${category.letter} - ${category.title} - ${today}`;
