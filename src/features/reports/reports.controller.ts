@@ -144,6 +144,25 @@ async function associationPreview(
   return { view: 'reports/report', locals };
 }
 
+/** The custom list (n): a saved template's filters and columns, or the columns chosen on the page. */
+async function customList(
+  reports: ReportsService,
+  req: Request,
+  q: ReportQuery,
+): Promise<{ filters: ReturnType<typeof filtersFromQuery>; columns: string[]; template: { id: number; name: string } | null }> {
+  const user = req.user;
+  if (q.mau && user) {
+    const saved = await reports.savedReport(user.id, q.mau);
+    return { filters: filtersFromQuery(parseQuery(saved.query)), columns: saved.columns, template: { id: saved.id, name: saved.name } };
+  }
+  const chosen = columnsFromQuery(
+    req.method === 'POST' ? (req.body as Record<string, unknown>) : (req.query as Record<string, unknown>),
+    reports.customNames,
+  );
+  if (chosen === null) throw new ValidationError({ cot: 'Cột được chọn không hợp lệ.' }, 'Cột được chọn không hợp lệ.');
+  return { filters: filtersFromQuery(q), columns: chosen, template: null };
+}
+
 export function createReportsController(deps: { reports: ReportsService; exploitationLog: ExploitationLogService; clock: Clock }) {
   const { reports, exploitationLog, clock } = deps;
 
@@ -155,24 +174,8 @@ export function createReportsController(deps: { reports: ReportsService; exploit
     extra: { status?: number; errors?: Record<string, string>; saveName?: string } = {},
   ) {
     const user = req.user;
-    let filters = filtersFromQuery(q);
-    let columns: string[] | undefined;
-    let template: { id: number; name: string } | null = null;
-    if (category.key === 'n') {
-      if (q.mau && user) {
-        const saved = await reports.savedReport(user.id, q.mau);
-        template = { id: saved.id, name: saved.name };
-        filters = filtersFromQuery(parseQuery(saved.query));
-        columns = saved.columns;
-      } else {
-        const chosen = columnsFromQuery(
-          req.method === 'POST' ? (req.body as Record<string, unknown>) : (req.query as Record<string, unknown>),
-          reports.customNames,
-        );
-        if (chosen === null) throw new ValidationError({ cot: 'Cột được chọn không hợp lệ.' }, 'Cột được chọn không hợp lệ.');
-        columns = chosen;
-      }
-    }
+    const { filters, columns, template } =
+      category.key === 'n' ? await customList(reports, req, q) : { filters: filtersFromQuery(q), columns: undefined, template: null };
     const personal = canSeePersonal(user);
     const withhold = !hasAnyRole(user?.roles ?? [], REPORT_ROLES); // issue 16 item 1: withheld fields stay out
     const context = { personal, withhold, ownerId: user?.id ?? null, ...(columns ? { columns } : {}) };
