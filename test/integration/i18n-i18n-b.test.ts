@@ -65,13 +65,13 @@ const staffPages: [string, string, string][] = [
   ['/quan-tri/su-co/moi', 'Record an incident or a change request</h1>', 'Ghi nhận sự cố hoặc yêu cầu thay đổi</h1>'],
   ['/quan-tri/van-ban', 'Documents on associations</h1>', 'Danh mục văn bản về hội</h1>'],
   ['/quan-tri/van-ban/moi', 'Add a document on associations</h1>', 'Thêm văn bản về hội</h1>'],
-  ['/quan-tri/nhat-ky-khai-thac', 'Data-use log</h1>', 'Nhật ký khai thác dữ liệu</h1>'],
+  ['/quan-tri/nhat-ky-khai-thac', 'Data access log</h1>', 'Nhật ký khai thác dữ liệu</h1>'],
   ['/quan-tri/vi-pham', 'Breaches of the data-use Regulation</h1>', 'Vi phạm quy chế khai thác</h1>'],
   ['/quan-tri/vi-pham/moi', 'Record a violation</h1>', 'Ghi nhận vi phạm</h1>'],
 ];
 
 const leadPages: [string, string, string][] = [
-  ['/quan-tri/dang-ky-khai-thac', 'Data-use registrations</h1>', 'Đăng ký khai thác dữ liệu</h1>'],
+  ['/quan-tri/dang-ky-khai-thac', 'Access registrations</h1>', 'Đăng ký khai thác dữ liệu</h1>'],
 ];
 
 describe('converted pages in English and Vietnamese', () => {
