@@ -156,6 +156,22 @@ export async function databaseDigest(db: Db, algorithm: TableHashAlgorithm = TAB
   return { tables, sequences: await sequenceStates(db) };
 }
 
+/**
+ * Counts and hashes of every data table, each in its own short transaction (pinned settings): for a database
+ * nothing else writes to — a restore being checked — while pg_restore still builds indexes and constraints, which
+ * must not wait for one long transaction's locks.
+ */
+export async function tablesDigest(knex: Knex, algorithm: TableHashAlgorithm = TABLE_HASH): Promise<Record<string, TableDigest>> {
+  const tables: Record<string, TableDigest> = {};
+  for (const t of await dataTables(knex)) {
+    tables[t] = await knex.transaction(async (trx) => {
+      await pinOutputSettings(trx);
+      return tableDigest(trx, t, algorithm);
+    });
+  }
+  return tables;
+}
+
 /** Digest of a whole database in its own read-only repeatable-read transaction with pinned settings. */
 export async function snapshotDigest(knex: Knex, algorithm: TableHashAlgorithm = TABLE_HASH): Promise<DatabaseDigest> {
   return knex.transaction(async (trx) => {

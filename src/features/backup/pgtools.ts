@@ -96,7 +96,15 @@ export async function pgDump(opts: {
  * half-way leaves what was restored so far). Otherwise one transaction: all or nothing; `clean` drops the dump's
  * objects first (a database that already has a schema).
  */
-export async function pgRestore(opts: { binDir: string | null; url: string; file: string; clean: boolean; jobs?: number }) {
+export async function pgRestore(opts: {
+  binDir: string | null;
+  url: string;
+  file: string;
+  clean: boolean;
+  jobs?: number;
+  /** Only this part of the archive (`--section`): schema, data, then indexes, constraints and triggers. */
+  section?: 'pre-data' | 'data' | 'post-data';
+}) {
   const { dbname, env } = connectionArgs(opts.url);
   const jobs = opts.jobs ?? 1;
   if (jobs > 1 && opts.clean) throw new BackupToolError('pg_restore song song chỉ dùng cho cơ sở dữ liệu trống.');
@@ -108,6 +116,7 @@ export async function pgRestore(opts: { binDir: string | null; url: string; file
       '--exit-on-error',
       ...(jobs > 1 ? [`--jobs=${jobs}`] : ['--single-transaction']),
       ...(opts.clean ? ['--clean', '--if-exists'] : []),
+      ...(opts.section ? [`--section=${opts.section}`] : []),
       `--dbname=${dbname}`,
       opts.file,
     ],
