@@ -44,7 +44,7 @@ import {
   type TableHashAlgorithm,
   tablesDigest,
 } from './manifest.js';
-import { assertToolVersion, pgDump, pgRestore, serverMajor } from './pgtools.js';
+import { assertToolVersion, BackupToolError, pgDump, pgRestore, serverMajor } from './pgtools.js';
 import { lastVerified, selectRetained } from './retention.js';
 
 export const MANIFEST = 'manifest.json';
@@ -469,6 +469,27 @@ export async function holdsData(knex: Knex): Promise<boolean> {
 /** pg_restore's jobs into an empty database (issue 19 item 5: as fast as `pg_restore -j 2`). */
 const RESTORE_JOBS = 2;
 
+/** pg_restore into an empty database in three sections, hashing the tables while the last one runs. */
+async function restoreInParallel(
+  base: { binDir: string | null; url: string; file: string },
+  algorithm: TableHashAlgorithm,
+  knex: Knex,
+): Promise<Record<string, TableDigest>> {
+  await pgRestore({ ...base, clean: false, section: 'pre-data' });
+  await pgRestore({ ...base, clean: false, section: 'data', jobs: RESTORE_JOBS });
+  const postData = pgRestore({ ...base, clean: false, section: 'post-data', jobs: RESTORE_JOBS });
+  // Observed here so a failure while the digest still runs is never an unhandled rejection.
+  postData.catch(() => undefined);
+  let digest: Record<string, TableDigest>;
+  try {
+    digest = await tablesDigest(knex, algorithm);
+  } finally {
+    await postData.catch(() => undefined);
+  }
+  await postData;
+  return digest;
+}
+
 /** How the artefact's table hashes were computed: the restored database is hashed the same way. */
 export function tableHashOf(manifest: BackupManifest): TableHashAlgorithm {
   return manifest.tableHash ?? LEGACY_TABLE_HASH;
@@ -493,19 +514,13 @@ async function loadDatabase(
     if ((await listTables(target.knex)).length > 0) {
       await pgRestore({ ...base, clean: true });
     } else {
-      await pgRestore({ ...base, clean: false, section: 'pre-data' });
-      await pgRestore({ ...base, clean: false, section: 'data', jobs: RESTORE_JOBS });
-      const postData = pgRestore({ ...base, clean: false, section: 'post-data', jobs: RESTORE_JOBS });
-      // Observed here so a failure while the digest still runs is never an unhandled rejection.
-      postData.catch(() => undefined);
-      let digest: Record<string, TableDigest>;
       try {
-        digest = await tablesDigest(target.knex, tableHashOf(a.manifest));
-      } finally {
-        await postData.catch(() => undefined);
+        return await restoreInParallel(base, tableHashOf(a.manifest), target.knex);
+      } catch (err) {
+        throw new BackupToolError(
+          `${errorText(err)} — cơ sở dữ liệu đích có thể đã được khôi phục một phần; khắc phục lỗi rồi chạy lại với --force.`,
+        );
       }
-      await postData;
-      return digest;
     }
   } else {
     const header = await readLogicalHeader(file);
