@@ -30,7 +30,7 @@ import {
   runDrill,
 } from '../../src/features/backup/backup.service.js';
 import { backupDrillJob, backupJob } from '../../src/features/backup/jobs.js';
-import { snapshotDigest } from '../../src/features/backup/manifest.js';
+import { pinOutputSettings, snapshotDigest, tableDigest } from '../../src/features/backup/manifest.js';
 import { isoWeekKey, lastVerified, selectRetained } from '../../src/features/backup/retention.js';
 import { createFakeClock, type FakeClock } from '../../src/lib/clock.js';
 import { createLogger } from '../../src/logger.js';
@@ -158,6 +158,10 @@ function flipByte(file: string, at?: number): void {
   buf[i] = (buf[i] as number) ^ 0xff;
   writeFileSync(file, buf);
 }
+
+/** `row-hash64-sum` of the probe table below, and of an empty table (SHA-256 of "0:0"). */
+const PROBE_HASH = '0d6ee937a881a6e661a7097699d2bd23e09e6fc644b8d87094e4dab5f3a7d5a4';
+const EMPTY_HASH = 'ac72368a586a18c19088393573ce03074b8e8a4d8c21add8729af1890a407e52';
 
 const KINDS = (['pglite', 'postgres'] as const).filter((k) => k === 'pglite' || serverUrl);
 
@@ -288,6 +292,54 @@ describe.each(KINDS)('backup and restore on %s (R-20.1, check 38)', (kind) => {
     expect(later.stale).toBe(true);
     expect(later.ageDays).toBeGreaterThan(8);
   });
+
+  it('table hashes are computed by the database: the same whatever the row order, changed by one value, equal on both backends', async () => {
+    await source.knex.transaction(async (trx) => {
+      await pinOutputSettings(trx);
+      await trx.raw('CREATE TEMP TABLE digest_probe (id int PRIMARY KEY, v text, at timestamptz, n numeric, tags text[]) ON COMMIT DROP');
+      const probe = [
+        { id: 1, v: 'Hội “một” — Đà Nẵng', at: '2026-01-02T03:04:05.123Z', n: '1.50', tags: ['a', 'ư'] },
+        { id: 2, v: null, at: null, n: '-0.001', tags: [] },
+        { id: 3, v: 'ba', at: '2026-12-31T23:59:59Z', n: '3', tags: null },
+      ];
+      await trx('digest_probe').insert(probe);
+      const first = await tableDigest(trx, 'digest_probe');
+      const legacy = await tableDigest(trx, 'digest_probe', 'row-md5-sorted');
+      // A constant: a logical backup taken on PGlite is checked on PostgreSQL and the other way round.
+      expect(first).toEqual({ rows: 3, sha256: PROBE_HASH });
+      expect(legacy.sha256).not.toBe(first.sha256);
+      await trx('digest_probe').del();
+      await trx('digest_probe').insert([...probe].reverse());
+      expect(await tableDigest(trx, 'digest_probe')).toEqual(first);
+      expect(await tableDigest(trx, 'digest_probe', 'row-md5-sorted')).toEqual(legacy);
+      await trx('digest_probe').where({ id: 2 }).update({ n: '-0.0010' });
+      const changed = await tableDigest(trx, 'digest_probe');
+      expect(changed.rows).toBe(3);
+      expect(changed.sha256).not.toBe(first.sha256);
+      await trx('digest_probe').where({ id: 2 }).del();
+      expect((await tableDigest(trx, 'digest_probe')).rows).toBe(2);
+      await trx('digest_probe').del();
+      expect(await tableDigest(trx, 'digest_probe')).toEqual({ rows: 0, sha256: EMPTY_HASH });
+    });
+  });
+
+  it('a backup of an earlier version (sorted-MD5 table hashes, no tableHash in its manifest) still restores and drills', async () => {
+    clock.advance(60_000);
+    const b = await runBackup({ ...envFor(kind, source, dirs, clock), tableHash: 'row-md5-sorted' });
+    expect('tableHash' in JSON.parse(readFileSync(path.join(b.dir, 'manifest.json'), 'utf8'))).toBe(false);
+    const d = await runDrill(envFor(kind, source, dirs, clock), { artefact: b.dir });
+    expect(d.comparison.filter((c) => !c.ok)).toEqual([]);
+    const target = await emptyDb(kind);
+    try {
+      const res = await restoreBackup(envFor(kind, target, { backupDir: dirs.backupDir, uploadDir: tmp('legacy-uploads') }, clock), b.dir);
+      expect(res.comparison.filter((c) => !c.ok)).toEqual([]);
+      expect(res.ok).toBe(true);
+      const again = await snapshotDigest(target.knex, 'row-md5-sorted');
+      expect(again.tables.associations).toEqual(b.manifest.tables.associations);
+    } finally {
+      await target.close();
+    }
+  }, 180_000);
 });
 
 describe('the backup job and refusals', () => {

@@ -2,9 +2,10 @@
  * The database half of a backup manifest (RELIABILITY rule 5, check 38): per-table row counts and content hashes,
  * computed inside the snapshot the dump is taken from, and computed again the same way after a restore.
  *
- * A table's hash is the SHA-256 of the sorted MD5s of its rows' text form, so it does not depend on the physical
- * order of rows. The text form depends on a few settings (time zone, date style, float digits, bytea output);
- * `pinOutputSettings` fixes them for the transaction on every side.
+ * A table's hash is computed by the database from its rows' text form and does not depend on the physical order of
+ * rows; the manifest names the way (`TableHashAlgorithm`) and a restore recomputes it the same way. The text form
+ * depends on a few settings (time zone, date style, float digits, bytea output); `pinOutputSettings` fixes them for
+ * the transaction on every side.
  */
 import type { Knex } from 'knex';
 
@@ -19,6 +20,20 @@ export const EXCLUDED_TABLES: Readonly<Record<string, string>> = {
   knex_migrations: 'danh sách migration ghi trong manifest',
   knex_migrations_lock: 'khóa migration',
 };
+
+/**
+ * How a table's content hash is computed (issue 19 item 5):
+ *  - `row-hash64-sum` (manifests with `tableHash`, the default): the row count and the exact sum (numeric, no
+ *    overflow) of a 64-bit hash of each row's text form (`hashtextextended(t::text, 0)`, the same value on
+ *    PostgreSQL and PGlite), then SHA-256 of `count:sum`. No sort, no MD5: one pass that PostgreSQL can run with
+ *    parallel workers. A damaged, missing or extra row changes the sum unless 64-bit hashes collide (≈ 2⁻⁶⁴).
+ *  - `row-md5-sorted` (manifests written before, without `tableHash`): SHA-256 over the MD5s of the rows' text
+ *    form sorted — a sort of every row's MD5, several times slower; kept so older backups still restore and drill.
+ */
+export type TableHashAlgorithm = 'row-hash64-sum' | 'row-md5-sorted';
+export const TABLE_HASH: TableHashAlgorithm = 'row-hash64-sum';
+/** What a manifest without `tableHash` was computed with. */
+export const LEGACY_TABLE_HASH: TableHashAlgorithm = 'row-md5-sorted';
 
 export interface TableDigest {
   rows: number;
@@ -101,13 +116,19 @@ export async function dependencyOrder(db: Db, tables: readonly string[]): Promis
   return out;
 }
 
-export async function tableDigest(db: Db, table: string): Promise<TableDigest> {
-  const [r] = await rows<{ n: number | string; h: string }>(
-    db,
+const TABLE_HASH_SQL: Record<TableHashAlgorithm, (from: string) => string> = {
+  'row-hash64-sum': (from) =>
+    `SELECT count(*) AS n,
+            encode(sha256(convert_to(count(*)::text || ':' || coalesce(sum(hashtextextended(t::text, 0)), 0)::text, 'UTF8')), 'hex') AS h
+     FROM ${from} t`,
+  'row-md5-sorted': (from) =>
     `SELECT count(*) AS n,
             encode(sha256(convert_to(coalesce(string_agg(md5(t::text), '' ORDER BY md5(t::text)), ''), 'UTF8')), 'hex') AS h
-     FROM ${quoteIdent(table)} t`,
-  );
+     FROM ${from} t`,
+};
+
+export async function tableDigest(db: Db, table: string, algorithm: TableHashAlgorithm = TABLE_HASH): Promise<TableDigest> {
+  const [r] = await rows<{ n: number | string; h: string }>(db, TABLE_HASH_SQL[algorithm](quoteIdent(table)));
   return { rows: Number(r?.n ?? 0), sha256: String(r?.h ?? '') };
 }
 
@@ -129,18 +150,34 @@ export async function sequenceStates(db: Db): Promise<Record<string, SequenceSta
 }
 
 /** Counts and hashes of every data table, plus sequence positions (informational). Call inside the snapshot. */
-export async function databaseDigest(db: Db): Promise<DatabaseDigest> {
+export async function databaseDigest(db: Db, algorithm: TableHashAlgorithm = TABLE_HASH): Promise<DatabaseDigest> {
   const tables: Record<string, TableDigest> = {};
-  for (const t of await dataTables(db)) tables[t] = await tableDigest(db, t);
+  for (const t of await dataTables(db)) tables[t] = await tableDigest(db, t, algorithm);
   return { tables, sequences: await sequenceStates(db) };
 }
 
+/**
+ * Counts and hashes of every data table, each in its own short transaction (pinned settings): for a database
+ * nothing else writes to — a restore being checked — while pg_restore still builds indexes and constraints, which
+ * must not wait for one long transaction's locks.
+ */
+export async function tablesDigest(knex: Knex, algorithm: TableHashAlgorithm = TABLE_HASH): Promise<Record<string, TableDigest>> {
+  const tables: Record<string, TableDigest> = {};
+  for (const t of await dataTables(knex)) {
+    tables[t] = await knex.transaction(async (trx) => {
+      await pinOutputSettings(trx);
+      return tableDigest(trx, t, algorithm);
+    });
+  }
+  return tables;
+}
+
 /** Digest of a whole database in its own read-only repeatable-read transaction with pinned settings. */
-export async function snapshotDigest(knex: Knex): Promise<DatabaseDigest> {
+export async function snapshotDigest(knex: Knex, algorithm: TableHashAlgorithm = TABLE_HASH): Promise<DatabaseDigest> {
   return knex.transaction(async (trx) => {
     await trx.raw('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
     await pinOutputSettings(trx);
-    return databaseDigest(trx);
+    return databaseDigest(trx, algorithm);
   });
 }
 

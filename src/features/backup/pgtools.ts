@@ -58,16 +58,24 @@ export async function assertToolVersion(binDir: string | null, tool: 'pg_dump' |
   return t.version;
 }
 
-async function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<void> {
+async function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<void> {
   try {
-    await exec(cmd, args, { env, maxBuffer: 16 * 1024 * 1024 });
+    await exec(cmd, args, { env, maxBuffer: 16 * 1024 * 1024, ...(signal ? { signal } : {}) });
   } catch (err) {
     const e = err as Error & { stderr?: string };
     throw new BackupToolError(`${path.basename(cmd)} thất bại: ${(e.stderr || e.message).trim().slice(0, 2000)}`);
   }
 }
 
-export async function pgDump(opts: { binDir: string | null; url: string; snapshot: string; file: string; excludeData: readonly string[] }) {
+/** `signal` stops pg_dump (the backup failed elsewhere while it ran). */
+export async function pgDump(opts: {
+  binDir: string | null;
+  url: string;
+  snapshot: string;
+  file: string;
+  excludeData: readonly string[];
+  signal?: AbortSignal;
+}) {
   const { dbname, env } = connectionArgs(opts.url);
   await run(
     toolPath(opts.binDir, 'pg_dump'),
@@ -79,20 +87,36 @@ export async function pgDump(opts: { binDir: string | null; url: string; snapsho
       `--dbname=${dbname}`,
     ],
     env,
+    opts.signal,
   );
 }
 
-/** Restores in one transaction; `clean` drops the dump's objects first (a database that already has a schema). */
-export async function pgRestore(opts: { binDir: string | null; url: string; file: string; clean: boolean }) {
+/**
+ * `jobs` > 1: a parallel restore (`--jobs`, one connection per job; only into an empty database, as a failure
+ * half-way leaves what was restored so far). Otherwise one transaction: all or nothing; `clean` drops the dump's
+ * objects first (a database that already has a schema).
+ */
+export async function pgRestore(opts: {
+  binDir: string | null;
+  url: string;
+  file: string;
+  clean: boolean;
+  jobs?: number;
+  /** Only this part of the archive (`--section`): schema, data, then indexes, constraints and triggers. */
+  section?: 'pre-data' | 'data' | 'post-data';
+}) {
   const { dbname, env } = connectionArgs(opts.url);
+  const jobs = opts.jobs ?? 1;
+  if (jobs > 1 && opts.clean) throw new BackupToolError('pg_restore song song chỉ dùng cho cơ sở dữ liệu trống.');
   await run(
     toolPath(opts.binDir, 'pg_restore'),
     [
       '--no-owner',
       '--no-privileges',
       '--exit-on-error',
-      '--single-transaction',
+      ...(jobs > 1 ? [`--jobs=${jobs}`] : ['--single-transaction']),
       ...(opts.clean ? ['--clean', '--if-exists'] : []),
+      ...(opts.section ? [`--section=${opts.section}`] : []),
       `--dbname=${dbname}`,
       opts.file,
     ],
