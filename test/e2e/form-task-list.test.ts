@@ -11,10 +11,11 @@ import { checkPage, type E2eApp, launchBrowser, signIn, startApp } from './harne
 let app: E2eApp;
 let browser: Browser;
 
+// Seeding the demo data takes long on a loaded machine: more than the config's hook timeout.
 beforeAll(async () => {
   app = await startApp();
   browser = await launchBrowser();
-});
+}, 900_000);
 
 afterAll(async () => {
   await browser?.close();

@@ -268,7 +268,11 @@ describe("the officer's draft as a task list", () => {
     expect(res.text).toContain(`href="${section('dinh-danh')}#name"`);
     expect(res.text).toContain(`href="${section('dinh-danh')}#email"`);
     expect(res.text).toContain('Tên hội (tiếng Việt) là bắt buộc.');
-    expect(res.text).not.toContain(`href="${section('hoi-vien')}"`); // a section without errors is not listed
+    const toFix = res.text.slice(res.text.indexOf('Các mục cần sửa'), res.text.indexOf('Những thay đổi so với'));
+    expect(toFix).toContain(`href="${section('dinh-danh')}"`);
+    expect(toFix).not.toContain(`href="${section('hoi-vien')}"`); // a section without errors is not listed
+    expect(res.text).toContain('sẽ được gửi với thông tin điền sẵn'); // sections never opened are named
+    expect(res.text).toContain(`<a href="${section('lanh-dao')}">F. Lãnh đạo hội</a>`);
     expect((await t.db.knex('submissions').where({ id }).first()).status).toBe('draft');
     // Corrected in its section, the form goes.
     const identity = await open('dinh-danh');

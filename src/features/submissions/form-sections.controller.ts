@@ -159,6 +159,11 @@ export async function renderCheck(
     errors: status === 400 ? errors : {},
     errorLinks: Object.fromEntries(Object.keys(formErrors).map((k) => [k, k === 'declaration' ? '#declaration' : errorHref(sub.id, k)])),
     pending: Object.keys(fieldErrors).length,
+    // Sections never saved in this filing go as pre-filled from the record: named, so nothing is sent unseen.
+    unseen: OFFICER_SECTIONS.filter((s) => !sub.sections_saved.includes(s.key)).map((s) => ({
+      title: s.title,
+      href: paths.submissions.section(sub.id, s.slug),
+    })),
     declared: status === 400 && Boolean((req.body as Record<string, unknown>)?.declaration),
     declarationError: declaration ?? '',
   });
