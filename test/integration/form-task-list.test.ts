@@ -92,6 +92,26 @@ describe('the staff edit as a task list', () => {
     expect(stateOf(tasks.text, editSectionPath(code, 'dinh-danh'))).toBe('Đã xong');
   });
 
+  it('a box left unticked in the section clears what was stored (the post is the whole section)', async () => {
+    const fields = await sectionFields(staff, code, 'ton-chi-linh-vuc');
+    const ticked = await staff
+      .post(editSectionPath(code, 'ton-chi-linh-vuc'))
+      .type('form')
+      .send({ ...fields, other_field_codes: ['VHNT', 'NH'], party_state_tasked: 'on', action: 'luu' });
+    expect(ticked.status, ticked.text.slice(0, 1500)).toBe(303);
+    expect(await t.db.knex('association_other_fields').where({ association_id: associationId }).pluck('field_code')).toHaveLength(2);
+    const again = await sectionFields(staff, code, 'ton-chi-linh-vuc');
+    expect(again.party_state_tasked).toBe('on');
+    const { other_field_codes: _codes, party_state_tasked: _tasked, ...unticked } = again;
+    const cleared = await staff
+      .post(editSectionPath(code, 'ton-chi-linh-vuc'))
+      .type('form')
+      .send({ ...unticked, action: 'luu' });
+    expect(cleared.status).toBe(303);
+    expect(await t.db.knex('association_other_fields').where({ association_id: associationId })).toHaveLength(0);
+    expect((await t.db.knex('associations').where({ code }).first()).party_state_tasked).toBe(false);
+  });
+
   it('refuses a wrong value of the section: 400, the message next to the field, every value kept, nothing saved', async () => {
     const before = await version();
     const fields = await sectionFields(staff, code, 'hoi-vien');
