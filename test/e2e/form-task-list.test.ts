@@ -11,7 +11,7 @@ import { checkPage, type E2eApp, launchBrowser, signIn, startApp } from './harne
 let app: E2eApp;
 let browser: Browser;
 
-// Seeding the demo data takes long on a loaded machine: more than the config's hook timeout.
+// Seeding the demo data and axe on every page take long on a loaded machine: more than the config's timeouts.
 beforeAll(async () => {
   app = await startApp();
   browser = await launchBrowser();
@@ -86,7 +86,7 @@ describe('Biểu mẫu 1 as a task list', () => {
     await checkPage(page, 'section-staff-1366');
     await saveBarOnScreen(page);
     await context.close();
-  });
+  }, 400_000);
 
   it('officer, JavaScript on: rows added and removed in the page, "Lưu và tiếp tục", the section done', async () => {
     const context = await browser.newContext({ baseURL: app.baseUrl, locale: 'vi-VN', viewport: { width: 1366, height: 768 } });
@@ -136,5 +136,5 @@ describe('Biểu mẫu 1 as a task list', () => {
     await checkPage(page, 'check-officer-390');
     await noSidewaysScroll(page);
     await context.close();
-  });
+  }, 400_000);
 });
