@@ -68,7 +68,6 @@ interface SectionPage {
   version: number;
   reason?: string;
   conflict?: unknown;
-  anchor?: string;
 }
 
 export function editSectionHandlers(service: AssociationsService) {

@@ -154,13 +154,3 @@ export function applyRowAction(values: FormValues, a: RowAction): FormValues {
   if (a.kind === 'keep' && row) rows[a.index] = { ...row, _delete: '' };
   return { ...values, lists: { ...values.lists, [a.list]: rows } };
 }
-
-/** Where the focus goes after a row button: the added row's first field, or the list. */
-export function rowActionAnchor(values: FormValues, a: RowAction): string {
-  const list = LIST_BY_NAME.get(a.list);
-  if (a.kind === 'add' && list) {
-    const i = (values.lists[a.list] ?? []).length - 1;
-    return `${a.list}-${i}-${list.fields[0]?.name ?? ''}`;
-  }
-  return a.list;
-}
