@@ -1,12 +1,13 @@
 /**
  * Biểu mẫu 1 as a task list in a real browser (issue 18 item 2): staff fill a section with JavaScript off (rows added
- * by the server round trip), an association officer fills one with JavaScript on (rows added and removed in the
+ * by the server round trip; axe, which runs as a script, on the same pages with JavaScript), an association officer fills one with JavaScript on (rows added and removed in the
  * page); the task list and the section pages at 390 and 1366 px, axe on each (no serious or critical violation),
  * no sideways scroll at 390 px, the save bar on screen; screenshots kept in test-results/e2e/.
  */
+import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkPage, type E2eApp, launchBrowser, signIn, startApp } from './harness.js';
+import { ARTIFACTS, checkPage, type E2eApp, launchBrowser, signIn, startApp } from './harness.js';
 
 let app: E2eApp;
 let browser: Browser;
@@ -47,13 +48,10 @@ async function rows(page: Page, list: string): Promise<number> {
 
 describe('Biểu mẫu 1 as a task list', () => {
   it('staff, JavaScript off, on a phone: add a leader row by the server round trip and save the section', async () => {
-    const context = await browser.newContext({
-      baseURL: app.baseUrl,
-      locale: 'vi-VN',
-      javaScriptEnabled: false,
-      viewport: { width: 390, height: 844 },
-    });
-    const page = await context.newPage();
+    // Signed in (and axe run, which needs script in the page) in a context with JavaScript; the rows are then added
+    // in a context without it, sharing the session cookie. The pages' HTML is the same in both.
+    const withJs = await browser.newContext({ baseURL: app.baseUrl, locale: 'vi-VN', viewport: { width: 390, height: 844 } });
+    const page = await withJs.newPage();
     await signIn(page, app, 'ngo.staff', true);
     await page.goto('/quan-tri/hoi/H000002/sua');
     await checkPage(page, 'task-list-staff-390');
@@ -63,21 +61,32 @@ describe('Biểu mẫu 1 as a task list', () => {
     await checkPage(page, 'section-staff-390');
     await noSidewaysScroll(page);
     await saveBarOnScreen(page);
-    const before = await rows(page, 'leaders');
+
+    const noJs = await browser.newContext({
+      baseURL: app.baseUrl,
+      locale: 'vi-VN',
+      javaScriptEnabled: false,
+      viewport: { width: 390, height: 844 },
+      storageState: await withJs.storageState(),
+    });
+    const plain = await noJs.newPage();
+    await plain.goto('/quan-tri/hoi/H000002/sua/lanh-dao');
+    const before = await rows(plain, 'leaders');
     // No script: the button posts the section and the page comes back with a blank row.
-    await Promise.all([page.waitForLoadState('load'), page.click('button[value="add:leaders"]')]);
-    expect(await rows(page, 'leaders')).toBe(before + 1);
+    await Promise.all([plain.waitForLoadState('load'), plain.click('button[value="add:leaders"]')]);
+    expect(await rows(plain, 'leaders')).toBe(before + 1);
     const i = before;
-    await page.fill(`input[name="leaders.${i}.full_name"]`, 'Vũ Thị Thử Nghiệm');
-    await page.selectOption(`select[name="leaders.${i}.position_code"]`, 'UVBCH');
-    await page.selectOption(`select[name="leaders.${i}.official_status"]`, 'khong');
-    await page.fill('textarea[name="reason"]', 'Bổ sung ủy viên Ban Chấp hành (thử nghiệm trình duyệt)');
-    await checkPage(page, 'section-staff-row-added-390');
-    await noSidewaysScroll(page);
-    await Promise.all([page.waitForURL(/\/sua$/), page.click('main form .save-bar button[value="luu"]')]);
-    expect(await page.locator('main').textContent()).toContain('Đã lưu mục «F. Lãnh đạo hội»');
-    await page.goto('/quan-tri/hoi/H000002');
-    expect(await page.locator('main').textContent()).toContain('Vũ Thị Thử Nghiệm');
+    await plain.fill(`input[name="leaders.${i}.full_name"]`, 'Vũ Thị Thử Nghiệm');
+    await plain.selectOption(`select[name="leaders.${i}.position_code"]`, 'UVBCH');
+    await plain.selectOption(`select[name="leaders.${i}.official_status"]`, 'khong');
+    await plain.fill('textarea[name="reason"]', 'Bổ sung ủy viên Ban Chấp hành (thử nghiệm trình duyệt)');
+    await plain.screenshot({ path: path.join(ARTIFACTS, 'section-staff-row-added-nojs-390.png'), fullPage: true });
+    await Promise.all([plain.waitForURL(/\/sua$/), plain.click('main form .save-bar button[value="luu"]')]);
+    expect(await plain.locator('main').textContent()).toContain('Đã lưu mục «F. Lãnh đạo hội»');
+    await plain.goto('/quan-tri/hoi/H000002');
+    expect(await plain.locator('main').textContent()).toContain('Vũ Thị Thử Nghiệm');
+    await noJs.close();
+
     // The same pages at 1366 px.
     await page.setViewportSize({ width: 1366, height: 768 });
     await page.goto('/quan-tri/hoi/H000002/sua');
@@ -85,7 +94,7 @@ describe('Biểu mẫu 1 as a task list', () => {
     await page.goto('/quan-tri/hoi/H000002/sua/lanh-dao');
     await checkPage(page, 'section-staff-1366');
     await saveBarOnScreen(page);
-    await context.close();
+    await withJs.close();
   }, 400_000);
 
   it('officer, JavaScript on: rows added and removed in the page, "Lưu và tiếp tục", the section done', async () => {
