@@ -1,6 +1,50 @@
-// Progressive enhancement for repeatable sub-lists: an "add a row" button that copies the blank row.
-// Without JavaScript the form still offers blank rows and works the same.
+// Progressive enhancement of Biểu mẫu 1's repeatable sub-lists. Without JavaScript every button posts the form and
+// the page comes back with the row added or marked for removal; with it, the same buttons act in the page.
 (() => {
+  // Section pages (views/associations/_row-table.ejs): "Thêm …" copies the row template, "Xóa" drops a new row.
+  for (const fieldset of document.querySelectorAll('fieldset[data-row-list]')) {
+    const name = fieldset.dataset.rowList;
+    const table = fieldset.querySelector('table.row-table');
+    const template = fieldset.querySelector(`template[data-row-template="${name}"]`);
+    const add = fieldset.querySelector(`[data-row-add="${name}"]`);
+    if (!table || !template || !add) continue;
+    const count = fieldset.querySelector('[data-row-count]');
+    const live = () => table.querySelectorAll('tbody.row-table__row:not(.row-table__row--removed)').length;
+    const renumber = () => {
+      table.querySelectorAll('tbody.row-table__row').forEach((row, i) => {
+        for (const n of row.querySelectorAll('[data-row-number]')) n.textContent = String(i + 1);
+      });
+      if (count) count.textContent = String(live());
+      table.classList.toggle('d-none', table.tBodies.length === 0);
+      fieldset.querySelector('[data-row-empty]')?.classList.toggle('d-none', table.tBodies.length > 0);
+    };
+    const removable = (row) => {
+      const button = row.querySelector('[data-row-remove]');
+      // A stored row (with its id) is marked for removal by the server round trip, which can undo it.
+      if (!button || row.querySelector('input[name$=".id"]')) return;
+      button.addEventListener('click', (event) => {
+        event.preventDefault();
+        row.remove();
+        renumber();
+        add.focus();
+      });
+    };
+    table.querySelectorAll('tbody.row-table__row').forEach(removable);
+    add.addEventListener('click', (event) => {
+      event.preventDefault();
+      const indices = Array.from(table.querySelectorAll('tbody.row-table__row'), (r) => Number(r.dataset.index) || 0);
+      const next = indices.length ? Math.max(...indices) + 1 : 0;
+      const holder = document.createElement('tbody');
+      table.append(holder);
+      holder.outerHTML = template.innerHTML.replaceAll('__INDEX__', String(next));
+      const row = table.tBodies[table.tBodies.length - 1];
+      removable(row);
+      renumber();
+      row.querySelector('input:not([type=hidden]), select, textarea')?.focus();
+    });
+  }
+
+  // The create form (views/associations/_sublist.ejs): an "add a row" button that copies the blank row.
   for (const fieldset of document.querySelectorAll('fieldset[data-sublist]')) {
     const name = fieldset.dataset.sublist;
     const blank = fieldset.querySelector('.sublist-row--blank');

@@ -120,7 +120,9 @@ export const paths = Object.freeze({
     record: (code: string) => `${ADMIN}/hoi/${seg(code)}`,
     /** "Xem như": the record previewed as the public, an exploiter or the association's officer (issue 16). */
     viewAs: (code: string, ...query: Query[]) => `${ADMIN}/hoi/${seg(code)}/xem-nhu${queryString(...query)}`,
+    /** The staff edit as a task list of Biểu mẫu 1's sections, and one section's page (issue 18 item 2). */
     edit: (code: string) => `${ADMIN}/hoi/${seg(code)}/sua`,
+    editSection: (code: string, section: string) => `${ADMIN}/hoi/${seg(code)}/sua/${seg(section)}`,
     publish: (code: string) => `${ADMIN}/hoi/${seg(code)}/cong-khai`,
     paperCheck: (code: string) => `${ADMIN}/hoi/${seg(code)}/doi-chieu-giay`,
     withhold: (code: string) => `${ADMIN}/hoi/${seg(code)}/khong-cong-khai`,
@@ -144,7 +146,10 @@ export const paths = Object.freeze({
     start: () => `${OFFICER}/bieu-mau`,
     template: () => `${OFFICER}/bieu-mau/mau.xlsx`,
     uploadWorkbook: (...query: Query[]) => `${OFFICER}/bieu-mau/tai-len${queryString(...query)}`,
+    /** A draft's task list (a returned or sent one's page), a section of it, and the check-and-send step. */
     form: (id: number) => `${OFFICER}/bieu-mau/${seg(id)}`,
+    section: (id: number, section: string) => `${OFFICER}/bieu-mau/${seg(id)}/muc/${seg(section)}`,
+    check: (id: number) => `${OFFICER}/bieu-mau/${seg(id)}/kiem-tra`,
     attach: (id: number, ...query: Query[]) => `${OFFICER}/bieu-mau/${seg(id)}/tai-lieu${queryString(...query)}`,
     /** A term congress's outcome filed as one package (congress, new leadership, minutes, amended charter). */
     congressStart: () => `${OFFICER}/dai-hoi`,

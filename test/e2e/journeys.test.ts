@@ -94,14 +94,17 @@ describe('staff', () => {
     const href = (await link.getAttribute('href')) ?? '';
     await page.goto(href);
     await checkPage(page, 'staff-association');
+    // The edit is Biểu mẫu 1's task list (issue 18 item 2): open the members' section, save it alone.
     await page.goto(`${href}/sua`);
     await checkPage(page, 'staff-edit');
+    await Promise.all([page.waitForURL((u) => u.pathname === `${href}/sua/hoi-vien`), page.click('main a:has-text("E. Hội viên")')]);
+    await checkPage(page, 'staff-edit-section');
     const members = page.locator('input[name="members_total"]');
     const before = await members.inputValue();
     const after = String((Number(before.replace(/\D/g, '')) || 100) + 7);
     await members.fill(after);
     await page.fill('textarea[name="reason"]', 'Cập nhật số hội viên theo báo cáo năm (thử nghiệm trình duyệt)');
-    await Promise.all([page.waitForURL((u) => u.pathname === href), page.click('main form button[type="submit"]:has-text("Lưu hồ sơ")')]);
+    await Promise.all([page.waitForURL((u) => u.pathname === `${href}/sua`), page.click('main form .save-bar button[value="luu"]')]);
     await checkPage(page, 'staff-saved');
     await page.goto(`${href}/lich-su`);
     await checkPage(page, 'staff-history');
@@ -160,16 +163,19 @@ describe('staff', () => {
     const formPath = new URL(page.url()).pathname;
     const submissionId = formPath.split('/').pop() ?? '';
     await checkPage(page, 'officer-submission');
-    // Edit one field: the number of members (R-12: the association declares its own changes).
+    // Edit one field in its section: the number of members (R-12: the association declares its own changes).
+    await Promise.all([page.waitForURL((u) => u.pathname === `${formPath}/muc/hoi-vien`), page.click('main a:has-text("E. Hội viên")')]);
     const members = page.locator('main form input[name="members_total"]');
     const before = await members.inputValue();
     const after = String((Number(before.replace(/\D/g, '')) || 1000) + 123);
     await members.fill(after);
-    // Sending without the accuracy declaration is refused next to the field (R-7.4), the edit kept.
+    await Promise.all([page.waitForURL((u) => u.pathname === formPath), page.click('main form .save-bar button[value="luu"]')]);
+    await Promise.all([page.waitForURL((u) => u.pathname === `${formPath}/kiem-tra`), page.click('main a:has-text("Kiểm tra và gửi")')]);
+    expect(((await page.locator('main').textContent()) ?? '').replace(/\./g, '')).toContain(after);
+    // Sending without the accuracy declaration is refused next to the box (R-7.4).
     await Promise.all([page.waitForLoadState('load'), page.click('main form button[name="action"][value="gui"]')]);
     expect(new URL(page.url()).pathname).toBe(formPath);
     await expect.poll(() => page.locator('#declaration-error').count()).toBe(1);
-    expect(await page.locator('main form input[name="members_total"]').inputValue()).toBe(after);
     await checkPage(page, 'officer-submission-needs-declaration');
     await page.check('#declaration');
     await Promise.all([page.waitForURL((u) => u.pathname === '/hoi-cua-toi/'), page.click('main form button[name="action"][value="gui"]')]);

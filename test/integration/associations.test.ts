@@ -29,6 +29,14 @@ const BASE = {
 
 let code: string;
 
+/** A section's page of the staff edit (the edit is Biểu mẫu 1's task list, issue 18 item 2). */
+const section = (c: string, slug: string) => `/quan-tri/hoi/${c}/sua/${slug}`;
+async function sectionFields(c: string, slug: string) {
+  const page = await staff.get(section(c, slug));
+  expect(page.status, `${slug}: ${page.text.slice(0, 500)}`).toBe(200);
+  return formFields(page.text, section(c, slug));
+}
+
 beforeAll(async () => {
   t = await buildTestApp();
   staff = await loggedInAgent(t, await createUser(t.db.knex, ['ngo_staff']));
@@ -103,32 +111,35 @@ describe('the register', () => {
     expect(await t.db.knex('audit_events').where({ action: 'personal_data.view', target_id: code }).first()).toBeDefined();
   });
 
-  it('round-trips an edit of a field and of sub-list rows, and keeps history with a diff', async () => {
-    const form = await staff.get(`/quan-tri/hoi/${code}/sua`);
-    const fields = formFields(form.text, `/quan-tri/hoi/${code}/sua`);
-    expect(fields.name).toBe(BASE.name);
+  it('round-trips an edit of a field and of sub-list rows, section by section, and keeps history with a diff', async () => {
+    expect((await sectionFields(code, 'dinh-danh')).name).toBe(BASE.name);
+    const purpose = await sectionFields(code, 'ton-chi-linh-vuc');
+    purpose.purpose = 'Chăm sóc và phát huy vai trò người cao tuổi.';
+    purpose.reason = 'Cập nhật theo biên bản họp BCH';
+    const first = await staff.post(section(code, 'ton-chi-linh-vuc')).type('form').send(purpose);
+    expect(first.status, first.text.slice(0, 3000)).toBe(303);
+    const fields = await sectionFields(code, 'lanh-dao');
     expect(fields['leaders.0.full_name']).toBe('Nguyễn Văn An');
-    fields.purpose = 'Chăm sóc và phát huy vai trò người cao tuổi.';
     fields['leaders.0.left_on'] = '01/06/2024';
     fields['leaders.0.left_reason'] = 'Nghỉ theo nguyện vọng';
     fields['leaders.1.full_name'] = 'Trần Thị Bình';
     fields['leaders.1.position_code'] = 'CT';
     fields['leaders.1.official_status'] = 'khong';
     fields.reason = 'Cập nhật theo biên bản họp BCH';
-    const res = await staff.post(`/quan-tri/hoi/${code}/sua`).type('form').send(fields);
+    const res = await staff.post(section(code, 'lanh-dao')).type('form').send(fields);
     expect(res.status, res.text.slice(0, 3000)).toBe(303);
     const row = await t.db.knex('associations').where({ code }).first();
     expect(row.purpose).toBe('Chăm sóc và phát huy vai trò người cao tuổi.');
-    expect(row.version).toBe(2);
+    expect(row.version).toBe(3); // one version per section saved
     const leaders = await t.db.knex('leaders').where({ association_id: row.id }).orderBy('id');
     expect(leaders.map((l) => [l.full_name, l.left_on])).toEqual([
       ['Nguyễn Văn An', '2024-06-01'],
       ['Trần Thị Bình', null],
     ]);
-    // Unchanged rows keep their values (funds were posted back as they were).
+    // Other sections keep their values (the funds were not on either page).
     expect(await t.db.knex('funds').where({ association_id: row.id }).first()).toMatchObject({ amount_vnd: 1_500_000_000 });
 
-    const history = await staff.get(`/quan-tri/hoi/${code}/lich-su`).query({ tu: 1, den: 2 });
+    const history = await staff.get(`/quan-tri/hoi/${code}/lich-su`).query({ tu: 1, den: 3 });
     expect(history.status).toBe(200);
     expect(history.text).toContain('Cập nhật theo biên bản họp BCH');
     expect(history.text).toContain('Tôn chỉ, mục đích');
@@ -138,14 +149,13 @@ describe('the register', () => {
   });
 
   it('refuses the second of two saves made from the same version (409) and shows the other change (check 31)', async () => {
-    const form = await staff.get(`/quan-tri/hoi/${code}/sua`);
-    const a = formFields(form.text, `/quan-tri/hoi/${code}/sua`);
+    const a = await sectionFields(code, 'dinh-danh');
     const b = { ...a };
     a.website = 'hoinguoicaotuoi.org.vn';
     b.phone = '024 3845 1234';
-    const first = await staff.post(`/quan-tri/hoi/${code}/sua`).type('form').send(a);
+    const first = await staff.post(section(code, 'dinh-danh')).type('form').send(a);
     expect(first.status).toBe(303);
-    const second = await staff.post(`/quan-tri/hoi/${code}/sua`).type('form').send(b);
+    const second = await staff.post(section(code, 'dinh-danh')).type('form').send(b);
     expect(second.status).toBe(409);
     expect(second.text).toContain('CHƯA được lưu');
     expect(second.text).toContain('https://hoinguoicaotuoi.org.vn'); // the other person's change
@@ -156,8 +166,7 @@ describe('the register', () => {
   });
 
   it('50 concurrent pairs of saves from one version: exactly one of each pair wins (check 31)', async () => {
-    const form = await staff.get(`/quan-tri/hoi/${code}/sua`);
-    const base = formFields(form.text, `/quan-tri/hoi/${code}/sua`);
+    const base = await sectionFields(code, 'dinh-danh');
     const before = await t.db.knex('associations').where({ code }).first();
     let wins = 0;
     for (let i = 0; i < 50; i++) {
@@ -166,7 +175,7 @@ describe('the register', () => {
       const results = await Promise.all(
         ['A', 'B'].map((who) =>
           staff
-            .post(`/quan-tri/hoi/${code}/sua`)
+            .post(section(code, 'dinh-danh'))
             .type('form')
             .send({ ...base, version: v, other_identifiers: `${who}-${i}` }),
         ),
@@ -240,13 +249,18 @@ describe('the register', () => {
   it('keeps group I (activity and supervision) through the staff form, shown on the record page (FORM-1 §I)', async () => {
     const form = await staff.get(`/quan-tri/hoi/${code}/sua`);
     expect(form.text).toContain('I. Hoạt động và giám sát');
-    const fields = formFields(form.text, `/quan-tri/hoi/${code}/sua`);
+    const identity = await sectionFields(code, 'dinh-danh');
+    const tax = await staff
+      .post(section(code, 'dinh-danh'))
+      .type('form')
+      .send({ ...identity, tax_code: '0101234567-001' });
+    expect(tax.status, tax.text.slice(0, 2000)).toBe(303);
+    const fields = await sectionFields(code, 'hoat-dong');
     const res = await staff
-      .post(`/quan-tri/hoi/${code}/sua`)
+      .post(section(code, 'hoat-dong'))
       .type('form')
       .send({
         ...fields,
-        tax_code: '0101234567-001',
         annual_report_year: '2025',
         annual_report_filed_on: '15/01/2026',
         inspections: 'Thanh tra Bộ Nội vụ, tháng 3/2025: không phát hiện vi phạm.',
@@ -266,13 +280,14 @@ describe('the register', () => {
       'nhắc nhở bằng văn bản số 12/VP',
     ])
       expect(page.text, text).toContain(text);
-    const again = formFields((await staff.get(`/quan-tri/hoi/${code}/sua`)).text, `/quan-tri/hoi/${code}/sua`);
-    expect(again).toMatchObject({ annual_report_year: '2025', annual_report_filed_on: '15/01/2026', tax_code: '0101234567-001' });
+    expect(await sectionFields(code, 'hoat-dong')).toMatchObject({ annual_report_year: '2025', annual_report_filed_on: '15/01/2026' });
+    expect((await sectionFields(code, 'dinh-danh')).tax_code).toBe('0101234567-001');
     // An official count above the total is refused on edit too, the values kept.
+    const members = await sectionFields(code, 'hoi-vien');
     const over = await staff
-      .post(`/quan-tri/hoi/${code}/sua`)
+      .post(section(code, 'hoi-vien'))
       .type('form')
-      .send({ ...again, members_official: '9.600.000' });
+      .send({ ...members, members_official: '9.600.000' });
     expect(over.status).toBe(400);
     expect(over.text).toContain('Số hội viên chính thức (9.600.000) không được lớn hơn tổng số hội viên (9.500.000).');
     expect(over.text).toContain('value="9.600.000"');
@@ -285,11 +300,10 @@ describe('the register', () => {
   });
 
   it('ignores mass-assigned fields (check 14)', async () => {
-    const form = await staff.get(`/quan-tri/hoi/${code}/sua`);
-    const fields = formFields(form.text, `/quan-tri/hoi/${code}/sua`);
+    const fields = await sectionFields(code, 'dinh-danh');
     const before = await t.db.knex('associations').where({ code }).first();
     const res = await staff
-      .post(`/quan-tri/hoi/${code}/sua`)
+      .post(section(code, 'dinh-danh'))
       .type('form')
       .send({ ...fields, published: 'true', code: 'H999999', id: '999', created_by: '1', role: 'it_admin', association_id: '5' });
     expect(res.status).toBe(303);
@@ -317,6 +331,8 @@ describe('the register', () => {
       '/quan-tri/hoi?q=script',
       `/quan-tri/hoi/${evilCode}`,
       `/quan-tri/hoi/${evilCode}/sua`,
+      `/quan-tri/hoi/${evilCode}/sua/dinh-danh`,
+      `/quan-tri/hoi/${evilCode}/sua/lanh-dao`,
       `/quan-tri/hoi/${evilCode}/lich-su`,
     ]) {
       const page = await staff.get(path);
@@ -356,6 +372,7 @@ describe('the register', () => {
       '/quan-tri/hoi/moi',
       `/quan-tri/hoi/${code}`,
       `/quan-tri/hoi/${code}/sua`,
+      `/quan-tri/hoi/${code}/sua/lanh-dao`,
       `/quan-tri/hoi/${code}/lich-su`,
     ]) {
       expect((await officer.get(path)).status, path).toBe(403);
@@ -365,7 +382,7 @@ describe('the register', () => {
     }
     const token = csrfFrom((await officer.get('/tai-khoan/doi-mat-khau')).text);
     const before = await t.db.knex('associations').where({ code }).first();
-    for (const path of [`/quan-tri/hoi/${code}/sua`, `/quan-tri/hoi/${code}/cong-khai`, '/quan-tri/hoi/moi']) {
+    for (const path of [`/quan-tri/hoi/${code}/sua/dinh-danh`, `/quan-tri/hoi/${code}/cong-khai`, '/quan-tri/hoi/moi']) {
       expect(
         (
           await officer

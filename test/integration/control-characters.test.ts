@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
 import { formFields, VALID_STAFF_FORM } from '../helpers/forms.js';
 import { type Agent, agent, createAssociationViaForm, csrfFrom, loggedInAgent } from '../helpers/http.js';
+import { editRecord } from '../helpers/register-edit.js';
 import { createUser } from '../helpers/users.js';
 
 const NUL = '\u0000';
@@ -100,12 +101,11 @@ describe('NUL and other control characters in text inputs (issue 15 item 1)', ()
   });
 
   it("the staff edit of an association (name, reason, a leader's field): no 500, the record holds no NUL", async () => {
-    const path = `/quan-tri/hoi/${code}/sua`;
-    const fields = formFields((await staff.get(path)).text, path);
-    fields.name = `Hội Thử${NUL} Ký Tự Mới`;
-    fields.reason = `Cập nhật${NUL} theo biên bản`;
-    fields['leaders.0.full_name'] = `Nguyễn${NUL} Văn An`;
-    const res = await staff.post(path).type('form').send(fields);
+    const res = await editRecord(staff, code, {
+      name: `Hội Thử${NUL} Ký Tự Mới`,
+      reason: `Cập nhật${NUL} theo biên bản`,
+      'leaders.0.full_name': `Nguyễn${NUL} Văn An`,
+    });
     expect(res.status, res.text.slice(0, 1500)).toBeLessThan(500);
     const row = await t.db.knex('associations').where({ code }).first();
     expect(JSON.stringify(row)).not.toContain('\\u0000');

@@ -9,6 +9,7 @@ import { buildTestApp, type TestContext } from '../helpers/app.js';
 import { anOrganisation } from '../helpers/builders.js';
 import { formFields, VALID_STAFF_FORM } from '../helpers/forms.js';
 import { type Agent, agent, createAssociationViaForm, csrfFrom, loggedInAgent } from '../helpers/http.js';
+import { editRecord } from '../helpers/register-edit.js';
 import { startTestSmtp } from '../helpers/smtp.js';
 import { createUser, type TestUser } from '../helpers/users.js';
 
@@ -36,9 +37,7 @@ async function setPublished(code: string, published: boolean): Promise<void> {
 
 /** Saves the staff form of a record with some fields changed, as another staff member. */
 async function edit(code: string, changes: Record<string, string>): Promise<void> {
-  const form = await editor.get(`/quan-tri/hoi/${code}/sua`);
-  const fields = { ...formFields(form.text, `/quan-tri/hoi/${code}/sua`), ...changes };
-  const res = await editor.post(`/quan-tri/hoi/${code}/sua`).type('form').send(fields);
+  const res = await editRecord(editor, code, changes);
   expect(res.status, res.text.slice(0, 1500)).toBe(303);
 }
 
@@ -166,9 +165,7 @@ describe('change notices (follow-changes job)', () => {
 
     // A re-run tells nobody twice; the follower's own edit is not news to them.
     await runChanges();
-    const form = await staff.get(`/quan-tri/hoi/${code}/sua`);
-    const fields = { ...formFields(form.text, `/quan-tri/hoi/${code}/sua`), phone: '024 3333 4444' };
-    expect((await staff.post(`/quan-tri/hoi/${code}/sua`).type('form').send(fields)).status).toBe(303);
+    expect((await editRecord(staff, code, { phone: '024 3333 4444' })).status).toBe(303);
     const counts = await runChanges();
     expect(counts.own_changes).toBe(1);
     expect(await noticesOf(staffUser, 'follow.record')).toHaveLength(1);

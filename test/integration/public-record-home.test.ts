@@ -29,8 +29,8 @@ import { SCOPES } from '../../src/features/register-form/definition.js';
 import type { Actor } from '../../src/lib/auth-context.js';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
 import { anAssociation, insertAssociations } from '../helpers/builders.js';
-import { formFields } from '../helpers/forms.js';
 import { type Agent, loggedInAgent } from '../helpers/http.js';
+import { editRecord } from '../helpers/register-edit.js';
 import { importAssociations, pileUpParts } from '../helpers/summaries.js';
 import { createUser } from '../helpers/users.js';
 
@@ -409,14 +409,14 @@ describe('public home and field counts from the summary table (issue 13)', () =>
     const row = await k('associations').where('code', 'like', 'H4%').where({ published: false }).orderBy('id').first();
     const form = await staff.get(`/quan-tri/hoi/${row.code}/sua`);
     expect(form.status).toBe(200);
-    const fields = formFields(form.text, `/quan-tri/hoi/${row.code}/sua`);
-    fields.scope = 'toan_quoc';
-    fields.main_field_code = 'VHNT';
-    // The main field among the other fields too: the form keeps it once, as the main field.
-    fields.other_field_codes = ['VHNT', 'NH', 'KHCN'];
-    fields.data_level = 'basic';
-    fields.reason = 'Cập nhật lĩnh vực';
-    const edited = await staff.post(`/quan-tri/hoi/${row.code}/sua`).type('form').send(fields);
+    const edited = await editRecord(staff, row.code, {
+      scope: 'toan_quoc',
+      main_field_code: 'VHNT',
+      // The main field among the other fields too: the form keeps it once, as the main field.
+      other_field_codes: ['VHNT', 'NH', 'KHCN'],
+      data_level: 'basic',
+      reason: 'Cập nhật lĩnh vực',
+    });
     expect(edited.status, edited.text.slice(0, 3000)).toBe(303);
     expect(((await k('association_other_fields').where({ association_id: row.id }).pluck('field_code')) as string[]).sort()).toEqual([
       'KHCN',

@@ -19,7 +19,7 @@ import { buildTestApp, type TestContext } from '../helpers/app.js';
 import { anAssociation, type InsertedAssociation, insertAssociations } from '../helpers/builders.js';
 import { parseCsv } from '../helpers/csv.js';
 import { VALID_STAFF_FORM } from '../helpers/forms.js';
-import { type Agent, agent, createAssociationViaForm, csrfFrom, loggedInAgent } from '../helpers/http.js';
+import { type Agent, agent, createAssociationViaForm, loggedInAgent } from '../helpers/http.js';
 import { createUser } from '../helpers/users.js';
 
 let t: TestContext;
@@ -183,13 +183,8 @@ describe('the quarterly update state (R-13.2): one rule, in TypeScript and in SQ
     await t.db.knex('association_versions').where({ association_id: id }).update({ created_at: old });
     const before = await staff.get(`/quan-tri/hoi/${code}`);
     expect(before.text).toContain('Cập nhật hằng quý: Quá hạn');
-    const form = await staff.get(`/quan-tri/hoi/${code}/sua`);
-    const { formFields } = await import('../helpers/forms.js');
-    const fields = formFields(form.text, `/quan-tri/hoi/${code}/sua`);
-    const saved = await staff
-      .post(`/quan-tri/hoi/${code}/sua`)
-      .type('form')
-      .send({ ...fields, _csrf: csrfFrom(form.text), purpose: 'Tôn chỉ mới trong quý' });
+    const { editRecord } = await import('../helpers/register-edit.js');
+    const saved = await editRecord(staff, code, { purpose: 'Tôn chỉ mới trong quý' });
     expect(saved.status).toBe(303);
     const row = await t.db.knex('associations').where({ id }).first('updated_at');
     const latest = await t.db.knex('association_versions').where({ association_id: id }).max('created_at as at').first();

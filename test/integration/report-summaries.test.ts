@@ -17,8 +17,8 @@ import { createReportsRepository } from '../../src/features/reports/reports.repo
 import type { Actor } from '../../src/lib/auth-context.js';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
 import { type AssociationBuilder, anAssociation, insertAssociations } from '../helpers/builders.js';
-import { formFields } from '../helpers/forms.js';
 import { type Agent, csrfFrom, loggedInAgent } from '../helpers/http.js';
+import { editRecord } from '../helpers/register-edit.js';
 import { importAssociations, pileUpParts } from '../helpers/summaries.js';
 import { createUser } from '../helpers/users.js';
 
@@ -262,14 +262,13 @@ describe('report summaries equal the direct aggregates', () => {
     const code = String(created.headers.location).split('/').pop() as string;
     await expectSummariesExact('form create');
 
-    const form = await staff.get(`/quan-tri/hoi/${code}/sua`);
-    const fields = formFields(form.text, `/quan-tri/hoi/${code}/sua`);
-    fields.scope = 'tinh';
-    fields.main_field_code = 'YTE';
-    fields.hq_area_m2 = '12,25';
-    fields['funds.0.amount_vnd'] = '900.000.000';
-    fields.reason = 'Cập nhật số liệu';
-    const edited = await staff.post(`/quan-tri/hoi/${code}/sua`).type('form').send(fields);
+    const edited = await editRecord(staff, code, {
+      scope: 'tinh',
+      main_field_code: 'YTE',
+      hq_area_m2: '12,25',
+      'funds.0.amount_vnd': '900.000.000',
+      reason: 'Cập nhật số liệu',
+    });
     expect(edited.status, edited.text.slice(0, 3000)).toBe(303);
     const row = await t.db.knex('associations').where({ code }).first();
     expect(row).toMatchObject({ scope: 'tinh', main_field_code: 'YTE' });

@@ -60,6 +60,9 @@ const MATRIX: Record<string, Access> = {
   'GET /hoi-cua-toi/bieu-mau/:id': ['association'],
   'POST /hoi-cua-toi/bieu-mau/:id': ['association'],
   'POST /hoi-cua-toi/bieu-mau/:id/tai-lieu': ['association'],
+  'GET /hoi-cua-toi/bieu-mau/:id/muc/:section': ['association'],
+  'POST /hoi-cua-toi/bieu-mau/:id/muc/:section': ['association'],
+  'GET /hoi-cua-toi/bieu-mau/:id/kiem-tra': ['association'],
   // A term congress's outcome filed as one package (issue 16 item 6), reviewed on the same staff routes.
   'POST /hoi-cua-toi/dai-hoi': ['association'],
   'GET /hoi-cua-toi/dai-hoi/:id': ['association'],
@@ -116,8 +119,10 @@ const MATRIX: Record<string, Access> = {
   'GET /quan-tri/hoi/:code': REGISTER_READ,
   // "Xem như" (issue 16 item 3): staff preview a record as the public, an exploiter or the officer.
   'GET /quan-tri/hoi/:code/xem-nhu': REGISTER_READ,
+  // The edit as Biểu mẫu 1's task list (issue 18 item 2): the sections, each section's page and its save.
   'GET /quan-tri/hoi/:code/sua': REGISTER_EDIT,
-  'POST /quan-tri/hoi/:code/sua': REGISTER_EDIT,
+  'GET /quan-tri/hoi/:code/sua/:section': REGISTER_EDIT,
+  'POST /quan-tri/hoi/:code/sua/:section': REGISTER_EDIT,
   'POST /quan-tri/hoi/:code/cong-khai': REGISTER_EDIT,
   'POST /quan-tri/hoi/:code/doi-chieu-giay': REGISTER_EDIT,
   'POST /quan-tri/hoi/:code/khong-cong-khai': REGISTER_EDIT,

@@ -9,10 +9,13 @@ import os from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SECTIONS } from '../../src/features/register-form/definition.js';
+import { sectionOfKey } from '../../src/features/register-form/sections.js';
 import { MAIN_SHEET, readFormWorkbook } from '../../src/features/register-form/workbook.js';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
 import { formFields } from '../helpers/forms.js';
 import { type Agent, csrfFrom, loggedInAgent } from '../helpers/http.js';
+import { editRecord } from '../helpers/register-edit.js';
 import { createUser, type TestUser } from '../helpers/users.js';
 
 const FIXTURES = path.resolve('test/fixtures/documents');
@@ -80,6 +83,42 @@ async function officerForm(a: Agent, id: number) {
   return { page, fields: formFields(page.text, `/hoi-cua-toi/bieu-mau/${id}`) };
 }
 
+/** A section's page of the officer's draft (Biểu mẫu 1 as a task list, issue 18 item 2). */
+const sectionPath = (id: number, slug: string) => `/hoi-cua-toi/bieu-mau/${id}/muc/${slug}`;
+async function sectionForm(a: Agent, id: number, slug: string) {
+  const page = await a.get(sectionPath(id, slug));
+  expect(page.status, page.text.slice(0, 500)).toBe(200);
+  return { page, fields: formFields(page.text, sectionPath(id, slug)) };
+}
+
+/** Save the sections `changes` touches, as the officer would, one page after another; the first non-redirect answer. */
+async function saveSections(a: Agent, id: number, changes: Record<string, string>) {
+  const touched = SECTIONS.filter((s) => Object.keys(changes).some((k) => sectionOfKey(k) === s));
+  let last: Awaited<ReturnType<Agent['post']>> | undefined;
+  for (const section of touched) {
+    const own = Object.fromEntries(Object.entries(changes).filter(([k]) => sectionOfKey(k) === section));
+    const { fields } = await sectionForm(a, id, section.slug);
+    last = await a
+      .post(sectionPath(id, section.slug))
+      .type('form')
+      .send({ ...fields, ...own, action: 'luu' });
+    if (last.status !== 303) return last;
+  }
+  if (!last) throw new Error('no section changed');
+  return last;
+}
+
+/** The check-and-send step's "Gửi biểu mẫu". */
+async function send(a: Agent, id: number, extra: Record<string, string> = { declaration: 'on' }) {
+  const check = await a.get(`/hoi-cua-toi/bieu-mau/${id}/kiem-tra`);
+  expect(check.status).toBe(200);
+  const fields = formFields(check.text, `/hoi-cua-toi/bieu-mau/${id}`);
+  return a
+    .post(`/hoi-cua-toi/bieu-mau/${id}`)
+    .type('form')
+    .send({ ...fields, action: 'gui', ...extra });
+}
+
 async function submission(id: number) {
   return t.db.knex('submissions').where({ id }).first();
 }
@@ -125,7 +164,12 @@ describe('Biểu mẫu 1: the officer files, staff review field by field, approv
   it('pre-fills every group from the record, one open submission at a time', async () => {
     id = await startSubmission(officerA);
     expect(await startSubmission(officerA)).toBe(id); // the same open submission, not a second one
-    const { page, fields } = await officerForm(officerA, id);
+    const page = await officerA.get(`/hoi-cua-toi/bieu-mau/${id}`); // the task list of the sections
+    const fields = {
+      ...(await sectionForm(officerA, id, 'dinh-danh')).fields,
+      ...(await sectionForm(officerA, id, 'hoi-vien')).fields,
+      ...(await sectionForm(officerA, id, 'lanh-dao')).fields,
+    };
     for (const heading of [
       'A. Thông tin định danh',
       'B. Đời sống pháp lý',
@@ -144,43 +188,41 @@ describe('Biểu mẫu 1: the officer files, staff review field by field, approv
     // Record management stays with the Department: not on the officer's form.
     expect(fields.status).toBeUndefined();
     expect(fields.data_level).toBeUndefined();
+    expect((await officerA.get(sectionPath(id, 'quan-ly-ho-so'))).status).toBe(404);
     leaderId = Number(fields['leaders.0.id']);
     expect(leaderId).toBeGreaterThan(0);
   });
 
-  it('saves a partial draft and comes back to it', async () => {
-    const { fields } = await officerForm(officerA, id);
-    fields.members_total = '9.800.000';
-    fields['leaders.0.qualification'] = 'Cử nhân';
-    fields.email = 'khong-hop-le'; // a draft may hold what is not valid yet
-    const res = await officerA
-      .post(`/hoi-cua-toi/bieu-mau/${id}`)
-      .type('form')
-      .send({ ...fields, action: 'luu' });
+  it('saves a partial draft section by section and comes back to it; a wrong value is refused next to the field', async () => {
+    const res = await saveSections(officerA, id, { members_total: '9.800.000', 'leaders.0.qualification': 'Cử nhân' });
     expect(res.status, res.text.slice(0, 2000)).toBe(303);
     const row = await submission(id);
     expect(row.status).toBe('draft');
-    const again = await officerForm(officerA, id);
-    expect(again.fields.members_total).toBe('9.800.000');
-    expect(again.fields['leaders.0.qualification']).toBe('Cử nhân');
-    expect(again.fields.email).toBe('khong-hop-le');
+    expect((await sectionForm(officerA, id, 'hoi-vien')).fields.members_total).toBe('9.800.000');
+    expect((await sectionForm(officerA, id, 'lanh-dao')).fields['leaders.0.qualification']).toBe('Cử nhân');
+    // A wrong value in the section: 400, the message next to the field, the value kept, nothing saved.
+    const bad = await saveSections(officerA, id, { email: 'khong-hop-le', phone: '024 3845 0000' });
+    expect(bad.status).toBe(400);
+    expect(bad.text).toContain('Thư điện tử không đúng định dạng');
+    expect(bad.text).toContain('value="khong-hop-le"');
+    expect(bad.text).toContain('value="024 3845 0000"');
+    const body = (await submission(id)).body;
+    expect((typeof body === 'string' ? JSON.parse(body) : body).phone ?? '').toBe('');
+    // A required value left empty may wait in a draft (the send checks it).
+    expect((await saveSections(officerA, id, { name: '' })).status).toBe(303);
   });
 
-  it('refuses to submit without the declaration or with invalid data (400, messages next to the fields)', async () => {
-    const { fields } = await officerForm(officerA, id);
-    const res = await officerA
-      .post(`/hoi-cua-toi/bieu-mau/${id}`)
-      .type('form')
-      .send({ ...fields, action: 'gui' });
+  it('refuses to send without the declaration or with a gap (400, errors listed by section with links)', async () => {
+    const res = await send(officerA, id, {});
     expect(res.status).toBe(400);
-    expect(res.text).toContain('Thư điện tử không đúng định dạng');
+    expect(res.text).toContain('Tên hội (tiếng Việt) là bắt buộc.');
+    expect(res.text).toContain(`href="/hoi-cua-toi/bieu-mau/${id}/muc/dinh-danh#name"`);
     expect(res.text).toContain('Đánh dấu ô cam đoan');
-    expect(res.text).toContain('value="khong-hop-le"');
     expect((await submission(id)).status).toBe('draft');
   });
 
   it('attaches a document with the register upload rules (type by content)', async () => {
-    const { page } = await officerForm(officerA, id);
+    const page = await officerA.get(`/hoi-cua-toi/bieu-mau/${id}`);
     const token = decodeURIComponent(/tai-lieu\?_csrf=([^"&]+)"/.exec(page.text)?.[1] ?? '');
     const bad = await officerA
       .post(`/hoi-cua-toi/bieu-mau/${id}/tai-lieu?_csrf=${encodeURIComponent(token)}`)
@@ -204,24 +246,27 @@ describe('Biểu mẫu 1: the officer files, staff review field by field, approv
   });
 
   it('submits with the declaration; staff are notified', async () => {
-    const { fields } = await officerForm(officerA, id);
-    fields.email = 'vanphong@hoinct.org.vn';
-    const res = await officerA
-      .post(`/hoi-cua-toi/bieu-mau/${id}`)
-      .type('form')
-      .send({ ...fields, action: 'gui', declaration: 'on' });
+    const fixed = await saveSections(officerA, id, { name: 'Hội Người cao tuổi Việt Nam', email: 'vanphong@hoinct.org.vn' });
+    expect(fixed.status, fixed.text.slice(0, 2000)).toBe(303);
+    const { fields } = await sectionForm(officerA, id, 'dinh-danh');
+    const res = await send(officerA, id);
     expect(res.status, res.text.slice(0, 3000)).toBe(303);
     const row = await submission(id);
     expect(row.status).toBe('submitted');
     expect(row.declared_at).not.toBeNull();
     const notes = await t.db.knex('notifications').where({ kind: 'submission.received', link: `/quan-tri/bieu-mau/${id}` });
     expect(notes.length).toBe(2); // the ngo_staff and the ngo_lead
-    // A submitted form is no longer editable.
+    // A submitted form is no longer editable, neither whole nor by section.
     const edit = await officerA
       .post(`/hoi-cua-toi/bieu-mau/${id}`)
       .type('form')
       .send({ ...fields, action: 'luu' });
     expect(edit.status).toBe(409);
+    const bySection = await officerA
+      .post(sectionPath(id, 'dinh-danh'))
+      .type('form')
+      .send({ ...fields, action: 'luu' });
+    expect(bySection.status).toBe(409);
   });
 
   it('lists the submission in the queue with its age, and shows each change beside the current value', async () => {
@@ -350,11 +395,18 @@ describe('Biểu mẫu 1: the officer files, staff review field by field, approv
 describe('access: an officer reaches only their own association, and never the review', () => {
   it('404 for another association’s submission (open, save, attach); 403 on the review routes', async () => {
     const id = await startSubmission(officerA);
-    const { page, fields } = await officerForm(officerA, id);
+    const { page, fields } = await sectionForm(officerA, id, 'dinh-danh');
     const token = csrfFrom(page.text);
     const homeB = await officerB.get('/hoi-cua-toi/');
     const tokenB = csrfFrom(homeB.text);
     expect((await officerB.get(`/hoi-cua-toi/bieu-mau/${id}`)).status).toBe(404);
+    expect((await officerB.get(sectionPath(id, 'dinh-danh'))).status).toBe(404);
+    expect((await officerB.get(`/hoi-cua-toi/bieu-mau/${id}/kiem-tra`)).status).toBe(404);
+    const sectionSave = await officerB
+      .post(sectionPath(id, 'dinh-danh'))
+      .type('form')
+      .send({ ...fields, _csrf: tokenB, name: 'Bị chiếm', action: 'luu' });
+    expect(sectionSave.status).toBe(404);
     const save = await officerB
       .post(`/hoi-cua-toi/bieu-mau/${id}`)
       .type('form')
@@ -368,10 +420,7 @@ describe('access: an officer reaches only their own association, and never the r
     expect((await submission(id)).status).toBe('draft');
     expect(homeB.text).not.toContain('Hội Người cao tuổi Việt Nam');
     // Submit it, then try the review routes as the officer who filed it.
-    const sent = await officerA
-      .post(`/hoi-cua-toi/bieu-mau/${id}`)
-      .type('form')
-      .send({ ...fields, _csrf: token, action: 'gui', declaration: 'on' });
+    const sent = await send(officerA, id);
     expect(sent.status).toBe(303);
     expect((await officerA.get('/quan-tri/bieu-mau')).status).toBe(403);
     expect((await officerA.get(`/quan-tri/bieu-mau/${id}`)).status).toBe(403);
@@ -417,11 +466,8 @@ describe('two reviewers approving at once', () => {
 
   it('a rejection needs a reason and notifies the officer', async () => {
     const id = await startSubmission(officerA);
-    const { fields } = await officerForm(officerA, id);
-    await officerA
-      .post(`/hoi-cua-toi/bieu-mau/${id}`)
-      .type('form')
-      .send({ ...fields, phone: '024 3845 1234', action: 'gui', declaration: 'on' });
+    expect((await saveSections(officerA, id, { phone: '024 3845 1234' })).status).toBe(303);
+    expect((await send(officerA, id)).status).toBe(303);
     const review = await reviewPage(staff, id);
     const noReason = await staff
       .post(`/quan-tri/bieu-mau/${id}`)
@@ -494,14 +540,11 @@ describe('Excel: the ministry template of Biểu mẫu 1, filled offline and upl
     expect(row.status).toBe('draft');
     expect(row.origin).toBe('excel');
     // Reviewed and submitted as usual.
-    const { page, fields } = await officerForm(officerA, id);
-    expect(fields.members_total).toBe('10.000.000');
-    expect(fields['leaders.0.full_name']).toBe('Nguyễn Văn An');
-    expect(page.text).toMatch(/9\.800\.000<\/td><td class="diff-after">10\.000\.000/);
-    const sent = await officerA
-      .post(`/hoi-cua-toi/bieu-mau/${id}`)
-      .type('form')
-      .send({ ...fields, action: 'gui', declaration: 'on' });
+    expect((await sectionForm(officerA, id, 'hoi-vien')).fields.members_total).toBe('10.000.000');
+    expect((await sectionForm(officerA, id, 'lanh-dao')).fields['leaders.0.full_name']).toBe('Nguyễn Văn An');
+    const check = await officerA.get(`/hoi-cua-toi/bieu-mau/${id}/kiem-tra`);
+    expect(check.text).toMatch(/9\.800\.000<\/td><td class="diff-after">10\.000\.000/);
+    const sent = await send(officerA, id);
     expect(sent.status, sent.text.slice(0, 2000)).toBe(303);
     expect((await submission(id)).status).toBe('submitted');
   });
@@ -534,9 +577,8 @@ describe('Excel: the ministry template of Biểu mẫu 1, filled offline and upl
     const res = await upload(officer, template);
     expect(res.status, res.text.slice(0, 2000)).toBe(303);
     const id = Number(/\/hoi-cua-toi\/bieu-mau\/(\d+)$/.exec(String(res.headers.location))?.[1]);
-    const { fields } = await officerForm(officer, id);
-    expect(fields.name).toBe(name);
-    expect(fields.purpose).toBe(purpose);
+    expect((await sectionForm(officer, id, 'dinh-danh')).fields.name).toBe(name);
+    expect((await sectionForm(officer, id, 'ton-chi-linh-vuc')).fields.purpose).toBe(purpose);
   });
 
   it("refuses a file that is not a workbook, and another association's workbook (400, nothing stored)", async () => {
@@ -555,27 +597,23 @@ describe('Excel: the ministry template of Biểu mẫu 1, filled offline and upl
 describe('staff edits made while a draft was open are neither shown as the association’s nor undone', () => {
   it('compares with the version the form was filled from and keeps the newer staff changes on approval', async () => {
     const id = await startSubmission(officerB);
-    const { fields } = await officerForm(officerB, id);
+    const { fields } = await sectionForm(officerB, id, 'dinh-danh');
     const b = await t.db.knex('associations').where({ name: 'Hội Khuyến học Việt Nam' }).first();
     // Meanwhile staff change the phone and add a leader through the register.
-    const edit = await staff.get(`/quan-tri/hoi/${b.code}/sua`);
-    const staffFields = formFields(edit.text, `/quan-tri/hoi/${b.code}/sua`);
-    const res = await staff
-      .post(`/quan-tri/hoi/${b.code}/sua`)
-      .type('form')
-      .send({
-        ...staffFields,
-        phone: '024 1111 2222',
-        'leaders.2.full_name': 'Trần Văn Mới',
-        'leaders.2.position_code': 'TTK',
-        'leaders.2.official_status': 'khong',
-      });
+    const res = await editRecord(staff, b.code, {
+      phone: '024 1111 2222',
+      'leaders.2.full_name': 'Trần Văn Mới',
+      'leaders.2.position_code': 'TTK',
+      'leaders.2.official_status': 'khong',
+    });
     expect(res.status, res.text.slice(0, 1500)).toBe(303);
-    // The officer, on the form filled before, changes the website only.
-    const sent = await officerB
-      .post(`/hoi-cua-toi/bieu-mau/${id}`)
+    // The officer, on the page opened before, changes the website only, then sends.
+    const saved = await officerB
+      .post(sectionPath(id, 'dinh-danh'))
       .type('form')
-      .send({ ...fields, website: 'khuyenhoc.vn', action: 'gui', declaration: 'on' });
+      .send({ ...fields, website: 'khuyenhoc.vn', action: 'luu' });
+    expect(saved.status, saved.text.slice(0, 1500)).toBe(303);
+    const sent = await send(officerB, id);
     expect(sent.status, sent.text.slice(0, 1500)).toBe(303);
     const { page, fields: review } = await reviewPage(staff, id);
     expect(page.text).toContain('https://khuyenhoc.vn');

@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { actorFromRequest } from '../../lib/auth-context.js';
-import { StaleVersionError, ValidationError } from '../../lib/errors.js';
+import { ValidationError } from '../../lib/errors.js';
 import { translatorOf } from '../../lib/i18n.js';
 import { associationCodeParam } from '../../lib/params.js';
 import { hasAnyRole } from '../../lib/roles.js';
@@ -10,13 +10,14 @@ import { flash } from '../../middleware/locals.js';
 import { SCORE_BANDS, scoreBadge } from '../quality/quality-rules.js';
 import { DATA_LEVELS, DECISION_EVENTS, FUND_SOURCES, GROUPS, SCOPES, SECTIONS, SUBLISTS } from '../register-form/definition.js';
 import type { CatalogueOptions } from '../register-form/display.js';
-import { type FormValues, parseAssociationForm, valuesFromRecord } from '../register-form/schema.js';
+import { type FormValues, parseAssociationForm } from '../register-form/schema.js';
 import { contentDisposition } from '../reports/reports.export.js';
 import { isWithholdable, WITHHOLDABLE, withholdableLabel } from '../withholdings/withholdings.js';
 import type { ListCursor, ListFilters, SortKey } from './associations.repository.js';
 import { COUNT_CAP, decodeCursor, encodeCursor, SORTS } from './associations.repository.js';
 import type { AssociationsService } from './associations.service.js';
 import { TERM_COMPLIANCE, TERM_STATE_LABELS } from './congress-term.js';
+import { editSectionHandlers } from './edit-sections.controller.js';
 import { type FundRow, fundsByYear, fundsChart } from './funds-chart.js';
 import { QUARTERLY_BADGE, type QuarterlyState, quarterlyInfo } from './quarterly-update.js';
 import { type ExportNames, writeListCsv, writeListXlsx } from './register-list.export.js';
@@ -247,7 +248,7 @@ async function listExport(service: AssociationsService, req: Request, res: Respo
   res.end();
 }
 
-/** Biểu mẫu 1 on the staff form: new record, edit, the 400 and 409 round trips. */
+/** Biểu mẫu 1 on the staff form for a new record (the edit is a task list: edit-sections.controller.ts). */
 function formHandlers(service: AssociationsService) {
   async function renderForm(
     res: Response,
@@ -296,64 +297,6 @@ function formHandlers(service: AssociationsService) {
       } catch (err) {
         if (err instanceof ValidationError)
           return renderForm(res, 400, { mode: 'create', values: parsed.values, errors: err.fieldErrors, reason: reason ?? '' });
-        throw err;
-      }
-    },
-
-    async editForm(req: Request, res: Response) {
-      const code = codeParam(req);
-      const full = await service.get(code);
-      await renderForm(res, 200, {
-        mode: 'edit',
-        values: valuesFromRecord(full.record, full.lists),
-        errors: {},
-        record: full.record,
-        version: full.record.version,
-      });
-    },
-
-    async update(req: Request, res: Response) {
-      const code = codeParam(req);
-      const options = await service.catalogueOptions();
-      const parsed = parseAssociationForm(req.body, service.codesOf(options));
-      const reason = reasonOf(req.body);
-      const v = versionSchema.safeParse(req.body);
-      if (!v.success) throw new ValidationError({ version: 'Thiếu phiên bản của hồ sơ. Hãy mở lại trang sửa.' });
-      const rerender = async (status: number, errors: Record<string, string>) => {
-        const current = await service.get(code);
-        return renderForm(res, status, {
-          mode: 'edit',
-          values: parsed.values,
-          record: current.record,
-          version: v.data.version,
-          reason: reason ?? '',
-          errors,
-        });
-      };
-      if (!parsed.ok) return rerender(400, parsed.errors);
-      try {
-        await service.update(actorFromRequest(req), code, parsed.input, v.data.version, reason);
-        flash(req, 'success', 'Đã lưu hồ sơ hội.');
-        res.redirect(303, paths.register.record(code));
-      } catch (err) {
-        if (err instanceof ValidationError) return rerender(400, err.fieldErrors);
-        if (err instanceof StaleVersionError) {
-          // No lost update: keep what the user typed and show what the other person changed meanwhile.
-          const latest = await service.get(code);
-          const conflict = await service.diff(code, v.data.version, latest.record.version).catch(() => null);
-          return renderForm(res, 409, {
-            mode: 'edit',
-            values: parsed.values,
-            reason: reason ?? '',
-            errors: {
-              _form:
-                'Hồ sơ đã được người khác lưu sau khi bạn mở trang. Thay đổi của bạn CHƯA được lưu. Xem thay đổi của họ bên dưới, rồi lưu lại nếu vẫn muốn.',
-            },
-            record: latest.record,
-            version: latest.record.version,
-            conflict: conflict ? { ...conflict, by: latest.updatedBy, at: latest.record.updated_at } : null,
-          });
-        }
         throw err;
       }
     },
@@ -482,6 +425,7 @@ export function createAssociationsController(
     exportCsv: (req: Request, res: Response) => listExport(service, req, res, 'csv'),
     exportXlsx: (req: Request, res: Response) => listExport(service, req, res, 'xlsx'),
     ...formHandlers(service),
+    ...editSectionHandlers(service),
     ...recordHandlers(service, documents, quality),
   };
 }

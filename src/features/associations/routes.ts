@@ -16,7 +16,8 @@ export function associationsRoutes(c: ReturnType<typeof createAssociationsContro
   r.post('/quan-tri/hoi/moi', edit, c.create);
   r.get('/quan-tri/hoi/:code', read, c.show);
   r.get('/quan-tri/hoi/:code/sua', edit, c.editForm);
-  r.post('/quan-tri/hoi/:code/sua', edit, c.update);
+  r.get('/quan-tri/hoi/:code/sua/:section', edit, c.editSection);
+  r.post('/quan-tri/hoi/:code/sua/:section', edit, c.updateSection);
   r.post('/quan-tri/hoi/:code/cong-khai', edit, c.publish);
   r.post('/quan-tri/hoi/:code/doi-chieu-giay', edit, c.paperCheck);
   r.post('/quan-tri/hoi/:code/khong-cong-khai', edit, c.withhold);

@@ -81,6 +81,8 @@ const PUBLIC_79: readonly PublicRegime[] = ['79-2022'];
 /** A section of Biểu mẫu 1 (A … I, and K for record management): its own fields, then its sub-lists. */
 export interface SectionDef {
   key: string;
+  /** The section's own page of the form's task list (`/quan-tri/hoi/H000123/sua/dinh-danh`). */
+  slug: string;
   title: string;
   fields: readonly FieldDef[];
   /** Names of the sub-lists shown after the fields, in order. */
@@ -183,6 +185,7 @@ const MEETING_MODES = [
 export const SECTIONS: readonly SectionDef[] = [
   {
     key: 'A',
+    slug: 'dinh-danh',
     title: 'A. Thông tin định danh',
     sublists: ['offices'],
     fields: [
@@ -292,9 +295,10 @@ export const SECTIONS: readonly SectionDef[] = [
       { name: 'other_identifiers', label: 'Mã định danh khác', type: 'text', max: 300, reports: ['a'] },
     ],
   },
-  { key: 'B', title: 'B. Đời sống pháp lý', sublists: ['decisions'], fields: [] },
+  { key: 'B', slug: 'phap-ly', title: 'B. Đời sống pháp lý', sublists: ['decisions'], fields: [] },
   {
     key: 'C',
+    slug: 'ton-chi-linh-vuc',
     title: 'C. Tôn chỉ, mục đích, phạm vi, lĩnh vực, tính chất, quản lý nhà nước',
     sublists: [],
     fields: [
@@ -363,6 +367,7 @@ export const SECTIONS: readonly SectionDef[] = [
   },
   {
     key: 'D',
+    slug: 'to-chuc',
     title: 'D. Tổ chức',
     sublists: ['legal_entities'],
     fields: [
@@ -382,6 +387,7 @@ export const SECTIONS: readonly SectionDef[] = [
   },
   {
     key: 'E',
+    slug: 'hoi-vien',
     title: 'E. Hội viên',
     sublists: [],
     fields: [
@@ -401,10 +407,11 @@ export const SECTIONS: readonly SectionDef[] = [
       { name: 'members_individuals', label: 'Trong đó: hội viên cá nhân', type: 'int', min: 0, max: 100_000_000, reports: ['a'] },
     ],
   },
-  { key: 'F', title: 'F. Lãnh đạo hội', sublists: ['leaders'], fields: [] },
-  { key: 'G', title: 'G. Đại hội nhiệm kỳ', sublists: ['congresses', 'extensions'], fields: [] },
+  { key: 'F', slug: 'lanh-dao', title: 'F. Lãnh đạo hội', sublists: ['leaders'], fields: [] },
+  { key: 'G', slug: 'dai-hoi', title: 'G. Đại hội nhiệm kỳ', sublists: ['congresses', 'extensions'], fields: [] },
   {
     key: 'H',
+    slug: 'ho-tro-tru-so',
     title: 'H. Hỗ trợ của Nhà nước, trụ sở',
     sublists: ['staff_quotas', 'funds'],
     fields: [
@@ -415,6 +422,7 @@ export const SECTIONS: readonly SectionDef[] = [
   },
   {
     key: 'I',
+    slug: 'hoat-dong',
     title: 'I. Hoạt động và giám sát',
     sublists: [],
     fields: [
@@ -450,6 +458,7 @@ export const SECTIONS: readonly SectionDef[] = [
   },
   {
     key: 'K',
+    slug: 'quan-ly-ho-so',
     title: 'Quản lý hồ sơ',
     sublists: [],
     fields: [

@@ -20,6 +20,10 @@ export function submissionsRoutes(c: SubmissionsController): Router {
   r.get('/hoi-cua-toi/bieu-mau/:id', officer, c.show);
   r.post('/hoi-cua-toi/bieu-mau/:id', officer, c.save);
   r.post('/hoi-cua-toi/bieu-mau/:id/tai-lieu', officer, c.attach);
+  // A draft as a task list (issue 18 item 2): one page per section, then the check-and-send step.
+  r.get('/hoi-cua-toi/bieu-mau/:id/muc/:section', officer, c.sectionShow);
+  r.post('/hoi-cua-toi/bieu-mau/:id/muc/:section', officer, c.sectionSave);
+  r.get('/hoi-cua-toi/bieu-mau/:id/kiem-tra', officer, c.check);
   // A term congress's outcome as one package (congress, new leadership, minutes, amended charter).
   r.post('/hoi-cua-toi/dai-hoi', officer, c.packageStart);
   r.get('/hoi-cua-toi/dai-hoi/:id', officer, c.packageShow);

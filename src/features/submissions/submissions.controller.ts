@@ -15,12 +15,13 @@ import { CLASSIFICATIONS, declaresClassified } from '../documents/documents.sche
 import type { DocumentsService } from '../documents/documents.service.js';
 import { createUploadReceiver, type DocumentStorage, type ReceivedFile } from '../documents/documents.storage.js';
 import { checkUpload } from '../documents/upload-check.js';
-import { knownIds, rowKeys, STAFF_ONLY_GROUP } from '../register-form/change-set.js';
-import { ALL_FIELDS, GROUPS, SECTIONS, SUBLISTS } from '../register-form/definition.js';
+import { knownIds, rowKeys } from '../register-form/change-set.js';
+import { ALL_FIELDS, GROUPS, SUBLISTS } from '../register-form/definition.js';
 import { type FlatBody, fromFlatBody } from '../register-form/flat-body.js';
 import { CODE_KEY, formTemplateWorkbook, readFormWorkbook } from '../register-form/workbook.js';
 import { packageHandlers } from './congress-package.controller.js';
 import { renderPackageReview } from './congress-package.views.js';
+import { formSectionHandlers, OFFICER_SECTIONS, officerTasks, renderCheck } from './form-sections.controller.js';
 import { officerSaveInput } from './officer-save.js';
 import type { ReviewAction } from './submissions.review.js';
 import { EVENT_LABELS, KIND_LABELS, STATUS_LABELS, type SubmissionsService } from './submissions.service.js';
@@ -44,8 +45,6 @@ const queueSchema = z.object({
 });
 const KIND_OF_PARAM = { 'bieu-mau': 'form', 'dai-hoi': 'congress' } as const;
 
-/** The officer's form sections: every group of Biểu mẫu 1 except record management (staff only). */
-const OFFICER_SECTIONS = SECTIONS.filter((s) => s.key !== STAFF_ONLY_GROUP);
 const FIELD_BY_NAME = new Map(ALL_FIELDS.map((f) => [f.name, f]));
 const LIST_BY_NAME = new Map(SUBLISTS.map((l) => [l.name, l]));
 
@@ -120,6 +119,7 @@ async function renderOfficer(
     groups: GROUPS,
     sublists: SUBLISTS,
     sections: OFFICER_SECTIONS,
+    tasks: sub.status === 'draft' ? officerTasks(sub.id, sub.body, sub.sections_saved, cmp.errors) : [],
     returnedItems,
     accepted,
     attachments,
@@ -220,7 +220,10 @@ function officerHandlers(c: ControllerContext) {
       const input = officerSaveInput(req.body, 'Thiếu phiên bản của biểu mẫu. Hãy mở lại biểu mẫu.');
       const { submit } = input;
       const result = await submissions.saveByOfficer(actorFromRequest(req), req.user?.associationId ?? null, id, input);
+      // A draft is sent from its check step: a refused send is listed there, section by section.
+      if (!result.ok && result.draft) return renderCheck(submissions, req, res, 400, result.errors);
       if (!result.ok) return renderOfficer(c, req, res, id, 400, { body: result.body, errors: result.errors });
+      if (result.sub.status === 'draft') return res.redirect(303, paths.submissions.form(id));
       flash(
         req,
         'success',
@@ -413,6 +416,7 @@ export function createSubmissionsController(deps: SubmissionsControllerDeps) {
   };
   return {
     ...officerHandlers(c),
+    ...formSectionHandlers(c.submissions),
     ...attachHandlers(c),
     ...workbookHandlers(c),
     ...reviewHandlers(c),

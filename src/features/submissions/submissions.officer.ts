@@ -6,8 +6,10 @@
 import type { Actor } from '../../lib/auth-context.js';
 import { ConflictError, StaleVersionError } from '../../lib/errors.js';
 import { bodyFromRecord, mergeReturned, officerBody, parseSubmission } from '../register-form/change-set.js';
+import type { SectionDef } from '../register-form/definition.js';
 import type { FlatBody } from '../register-form/flat-body.js';
-import { parseAssociationForm } from '../register-form/schema.js';
+import { type FormValues, parseAssociationForm } from '../register-form/schema.js';
+import { invalidErrors, sectionErrors, withSection } from '../register-form/sections.js';
 import {
   comparison,
   own,
@@ -94,7 +96,7 @@ export async function saveByOfficer(
   associationId: number | null,
   id: number,
   input: OfficerSave,
-): Promise<{ ok: true; sub: SubmissionRow } | { ok: false; errors: Record<string, string>; body: FlatBody }> {
+): Promise<{ ok: true; sub: SubmissionRow } | { ok: false; errors: Record<string, string>; body: FlatBody; draft: boolean }> {
   const { db, associations } = deps;
   const sub = await own(deps, associationId, id, 'form');
   if (sub.status !== 'draft' && sub.status !== 'returned')
@@ -103,13 +105,15 @@ export async function saveByOfficer(
   const options = await associations.catalogueOptions();
   // A draft keeps the posted form; a returned one takes only its returned items from it. Parsed once: the body
   // stored is what the form shows back, the errors are what stop it being submitted.
-  const posted = sub.status === 'draft' ? input.body : mergeReturned(sub.body, input.body, returnedKeys(sub), full);
+  // A draft is filled section by section (saveSection); its send takes the stored body, whatever the post carries.
+  const posted = sub.status === 'draft' ? sub.body : mergeReturned(sub.body, input.body, returnedKeys(sub), full);
   const parsed = parseSubmission(posted, full.record, associations.codesOf(options));
   const body = officerBody(parsed.values);
+  if (sub.status === 'draft' && !input.submit) return { ok: true, sub };
   if (input.submit) {
     const errors = { ...parsed.errors };
     if (!input.declared) errors.declaration = 'Đánh dấu ô cam đoan thông tin khai là chính xác trước khi gửi.';
-    if (Object.keys(errors).length) return { ok: false, errors, body };
+    if (Object.keys(errors).length) return { ok: false, errors, body, draft: sub.status === 'draft' };
   }
   const updated = await db.transaction((trx) =>
     writeOfficerSave(deps, trx, actor, sub, {
@@ -122,6 +126,42 @@ export async function saveByOfficer(
         title: `${resubmit ? 'Biểu mẫu 1 gửi lại' : 'Biểu mẫu 1 mới'} chờ xét duyệt: ${full.record.name}`,
         body: `Hội ${full.record.name} (mã ${full.record.code}) đã ${resubmit ? 'sửa và gửi lại' : 'gửi'} Biểu mẫu 1 số ${sub.id}.`,
       }),
+    }),
+  );
+  return { ok: true, sub: updated };
+}
+
+/**
+ * Save one section of a draft (issue 18 item 2): the section's post laid over the stored body, the other sections
+ * kept as stored. Only the section is checked: a wrong value (a bad date, an unknown code) is refused with its
+ * message, nothing saved; a required value left empty may wait in a draft (the send checks it). The section is then
+ * counted as saved on the task list.
+ */
+export async function saveSection(
+  deps: SubmissionsDeps,
+  actor: Actor,
+  associationId: number | null,
+  id: number,
+  section: SectionDef,
+  input: { version: number; body: Record<string, unknown> },
+): Promise<{ ok: true; sub: SubmissionRow } | { ok: false; errors: Record<string, string>; values: FormValues }> {
+  const { db, associations } = deps;
+  const sub = await own(deps, associationId, id, 'form');
+  if (sub.status !== 'draft') throw new ConflictError('Biểu mẫu này đã được gửi hoặc đã được xử lý: không sửa theo từng mục được nữa.');
+  const full = await recordOf(deps, sub.association_id);
+  const options = await associations.catalogueOptions();
+  const parsed = parseSubmission(withSection(sub.body, input.body, section), full.record, associations.codesOf(options));
+  const errors = invalidErrors(parsed.values, sectionErrors(parsed.errors, section));
+  if (Object.keys(errors).length) return { ok: false, errors, values: parsed.values };
+  const saved = [...new Set([...sub.sections_saved, section.key])];
+  const updated = await db.transaction((trx) =>
+    writeOfficerSave(deps, trx, actor, sub, {
+      version: input.version,
+      submit: false,
+      patch: { body: officerBody(parsed.values), sections_saved: saved },
+      stale: 'Biểu mẫu đã được lưu ở nơi khác sau khi bạn mở trang. Hãy mở lại mục này.',
+      details: { association: full.record.code, section: section.key },
+      notice: () => ({ title: '', body: '' }),
     }),
   );
   return { ok: true, sub: updated };
@@ -149,7 +189,7 @@ export async function draftFromWorkbook(
     );
   const at = clock.now();
   return db.transaction(async (trx) => {
-    const row = await repo.updateIfVersion(trx, open.id, open.version, ['draft'], { body, origin: 'excel' }, at);
+    const row = await repo.updateIfVersion(trx, open.id, open.version, ['draft'], { body, origin: 'excel', sections_saved: [] }, at);
     if (!row) throw new StaleVersionError(null, 'Biểu mẫu vừa được lưu ở nơi khác. Hãy thử lại.');
     await repo.addEvent(trx, { submissionId: open.id, action: 'upload', comment: null, actorId: actor.userId, at });
     await audit.record(
@@ -221,6 +261,13 @@ export function officerMethods(deps: SubmissionsDeps) {
 
     saveByOfficer: (actor: Actor, associationId: number | null, id: number, input: OfficerSave) =>
       saveByOfficer(deps, actor, associationId, id, input),
+    saveSection: (
+      actor: Actor,
+      associationId: number | null,
+      id: number,
+      section: SectionDef,
+      input: { version: number; body: Record<string, unknown> },
+    ) => saveSection(deps, actor, associationId, id, section, input),
     draftFromWorkbook: (actor: Actor, associationId: number | null, posted: Record<string, unknown>) =>
       draftFromWorkbook(deps, actor, associationId, posted),
     catalogueOptions: () => associations.catalogueOptions(),

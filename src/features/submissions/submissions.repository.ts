@@ -24,6 +24,8 @@ export interface SubmissionRow {
   status: SubmissionStatus;
   origin: 'web' | 'excel';
   body: FlatBody;
+  /** The Biểu mẫu 1 sections the officer has saved in this filing (the task list's "not started" until then). */
+  sections_saved: string[];
   base_version: number;
   decisions: Decisions;
   round: number;
@@ -69,7 +71,12 @@ function json<T>(v: unknown, fallback: T): T {
 
 function hydrate(row: Record<string, unknown> | undefined): SubmissionRow | undefined {
   if (!row) return undefined;
-  return { ...(row as unknown as SubmissionRow), body: json(row.body, {}), decisions: json(row.decisions, {}) };
+  return {
+    ...(row as unknown as SubmissionRow),
+    body: json(row.body, {}),
+    decisions: json(row.decisions, {}),
+    sections_saved: json(row.sections_saved, []),
+  };
 }
 
 export function createSubmissionsRepository(db: Knex) {
@@ -130,6 +137,7 @@ export function createSubmissionsRepository(db: Knex) {
       const values: Record<string, unknown> = { ...patch, version: expectedVersion + 1, updated_at: at };
       if (patch.body) values.body = JSON.stringify(patch.body);
       if (patch.decisions) values.decisions = JSON.stringify(patch.decisions);
+      if (patch.sections_saved) values.sections_saved = JSON.stringify(patch.sections_saved);
       const [row] = await trx('submissions')
         .where({ id, version: expectedVersion })
         .whereIn('status', [...statuses])
