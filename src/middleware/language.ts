@@ -9,10 +9,11 @@
 import { Router } from 'express';
 import { safeReturnTo } from '../lib/forms.js';
 import { isLang, LANG_COOKIE, LANG_COOKIE_MAX_AGE_SECONDS } from '../lib/i18n.js';
+import { publicAccess } from './auth.js';
 
 export function languageRoutes(opts: { secureCookies: boolean }): Router {
   const r = Router();
-  r.get('/ngon-ngu', (req, res) => {
+  r.get('/ngon-ngu', publicAccess, (req, res) => {
     const lang = req.query.lang;
     if (isLang(lang)) {
       res.cookie(LANG_COOKIE, lang, {

@@ -32,8 +32,9 @@ import {
   insertAssociations,
   type LeaderColumns,
 } from '../helpers/builders.js';
-import { formFields, VALID_STAFF_FORM } from '../helpers/forms.js';
+import { VALID_STAFF_FORM } from '../helpers/forms.js';
 import { type Agent, agent, createAssociationViaForm, csrfFrom, loggedInAgent } from '../helpers/http.js';
+import { editRecord } from '../helpers/register-edit.js';
 import { createUser } from '../helpers/users.js';
 
 let t: TestContext;
@@ -214,12 +215,7 @@ describe('recompute on save', () => {
     expect(stored?.score).toBe(Math.round((100 * 25) / 100));
 
     // Editing the record (adding the leader's phone) recomputes it.
-    const form = await staff.get(`/quan-tri/hoi/${row.code}/sua`);
-    const fields = formFields(form.text, `/quan-tri/hoi/${row.code}/sua`);
-    const saved = await staff
-      .post(`/quan-tri/hoi/${row.code}/sua`)
-      .type('form')
-      .send({ ...fields, 'leaders.0.phone': '0912345678' });
+    const saved = await editRecord(staff, row.code, { 'leaders.0.phone': '0912345678' });
     expect(saved.status).toBe(303);
     const after = await storedAndFresh(row.id);
     expect(after.stored?.failed).not.toContain('lien_he_lanh_dao');
