@@ -1,14 +1,15 @@
 import type { Request, Response } from 'express';
+import { translatorOf } from '../../lib/i18n.js';
 import type { GuideService } from './guide.service.js';
 
 export function createGuideController(guides: GuideService) {
   return {
     index(_req: Request, res: Response) {
-      res.render('guide/index', { title: 'Hướng dẫn sử dụng', guides: guides.list() });
+      res.render('guide/index', { guides: guides.list() });
     },
     async show(req: Request, res: Response) {
-      const guide = await guides.get(String(req.params.slug ?? ''));
-      res.render('guide/show', { title: `Hướng dẫn: ${guide.title}`, guide, guides: guides.list() });
+      const guide = await guides.get(String(req.params.slug ?? ''), translatorOf(req).lang);
+      res.render('guide/show', { guide, guides: guides.list() });
     },
   };
 }

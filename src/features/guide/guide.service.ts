@@ -58,6 +58,8 @@ export type BlockNode =
 export interface Guide extends GuideInfo {
   heading: string;
   nodes: BlockNode[];
+  /** The language the guide's text is in: English where docs/huong-dan/en/<slug>.md exists, else Vietnamese. */
+  lang: 'vi' | 'en';
 }
 
 const ENTITIES: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'", '&nbsp;': '\u00a0' };
@@ -186,8 +188,17 @@ export function blocks(tokens: readonly Token[]): BlockNode[] {
 export function parseGuide(info: GuideInfo, markdown: string): Guide {
   const nodes = blocks(new Lexer({ gfm: true }).lex(markdown));
   const first = nodes[0];
-  if (first?.type === 'heading' && first.depth === 1) return { ...info, heading: plain(first.children), nodes: nodes.slice(1) };
-  return { ...info, heading: info.title, nodes };
+  if (first?.type === 'heading' && first.depth === 1) return { ...info, heading: plain(first.children), nodes: nodes.slice(1), lang: 'vi' };
+  return { ...info, heading: info.title, nodes, lang: 'vi' };
+}
+
+async function readIfExists(file: string): Promise<string | null> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
 }
 
 export function createGuideService(rootDir: string) {
@@ -197,13 +208,22 @@ export function createGuideService(rootDir: string) {
     list(): readonly GuideInfo[] {
       return GUIDES;
     },
-    async get(slug: string): Promise<Guide> {
+    /**
+     * A guide in the interface's language (issue 17 item 2): in English, docs/huong-dan/en/<slug>.md where it
+     * exists, else the Vietnamese text (the page then says so).
+     */
+    async get(slug: string, lang: 'vi' | 'en' = 'vi'): Promise<Guide> {
       const info = GUIDES.find((g) => g.slug === slug);
       if (!info) throw new NotFoundError('Không có hướng dẫn này.');
-      const cached = cache.get(slug);
+      const key = `${lang}|${slug}`;
+      const cached = cache.get(key);
       if (cached) return cached;
-      const guide = parseGuide(info, await readFile(path.join(dir, `${info.slug}.md`), 'utf8'));
-      cache.set(slug, guide);
+      const english = lang === 'en' ? await readIfExists(path.join(dir, 'en', `${info.slug}.md`)) : null;
+      const guide =
+        english === null
+          ? parseGuide(info, await readFile(path.join(dir, `${info.slug}.md`), 'utf8'))
+          : { ...parseGuide(info, english), lang: 'en' as const };
+      cache.set(key, guide);
       return guide;
     },
   };

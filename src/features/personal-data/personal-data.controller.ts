@@ -9,6 +9,7 @@ import { actorFromRequest } from '../../lib/auth-context.js';
 import { ConflictError, ValidationError } from '../../lib/errors.js';
 import { formatDate, vietnamToday } from '../../lib/format.js';
 import { fieldErrors, keptValues } from '../../lib/forms.js';
+import { translatorOf } from '../../lib/i18n.js';
 import { idParam } from '../../lib/params.js';
 import { paths } from '../../lib/urls.js';
 import { flash } from '../../middleware/locals.js';
@@ -88,7 +89,6 @@ function csvCells(r: RequestListRow, now: Date): string[] {
 function intakePages(service: PersonalDataService) {
   const formPage = (res: Response, status: number, mode: 'web' | 'paper', values: Record<string, string>, errors: Record<string, string>) =>
     res.status(status).render('personal-data/request', {
-      title: mode === 'web' ? 'Yêu cầu về dữ liệu cá nhân' : 'Ghi nhận yêu cầu về dữ liệu cá nhân nhận bằng văn bản',
       mode,
       values,
       errors,
@@ -107,7 +107,7 @@ function intakePages(service: PersonalDataService) {
       try {
         // The visitor has no account; the audit row keeps their address and request id.
         const { row, receipt } = await service.submit(actorFromRequest(req), parsed.data, 'web');
-        res.status(200).render('personal-data/received', { title: 'Đã tiếp nhận yêu cầu', receipt, row, ...LABELS });
+        res.status(200).render('personal-data/received', { receipt, row, ...LABELS });
       } catch (err) {
         if (err instanceof ValidationError) return formPage(res, 400, 'web', values, err.fieldErrors);
         throw err;
@@ -131,7 +131,7 @@ function intakePages(service: PersonalDataService) {
       }
       try {
         const { row, receipt } = await service.submit(actorFromRequest(req), parsed.data, 'paper', extra.data.received_on);
-        flash(req, 'success', `Đã ghi nhận yêu cầu số ${receipt}. Hạn trả lời: ${formatDate(row.due_at)}.`);
+        flash(req, 'success', translatorOf(req).t('personal-data:request.paperDone', { receipt, due: formatDate(row.due_at) }));
         res.redirect(303, paths.personalData.show(row.id));
       } catch (err) {
         if (err instanceof ValidationError) return formPage(res, 400, 'paper', values, err.fieldErrors);
