@@ -18,7 +18,6 @@ import type { ApiKeyRow } from './api-keys.repository.js';
 import { apiKeyForm, KEYS_PAGE, LABEL_MAX } from './api-keys.schemas.js';
 import { type ApiKeysService, keyStatus } from './api-keys.service.js';
 
-
 function ownOrganisation(req: Request): number {
   const id = req.user?.organisationId;
   if (!id) throw new ForbiddenError('Tài khoản của bạn chưa gắn với tổ chức khai thác nào.');

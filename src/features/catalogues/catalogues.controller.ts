@@ -15,7 +15,18 @@ export const CATALOGUES_PATH = '/quan-tri/danh-muc';
 type FormValues = Record<string, string>;
 
 /** The form's field order, so the error summary lists mistakes top to bottom. */
-const FIELD_ORDER = ['_form', 'code', 'name', 'nameEn', 'sortOrder', 'validFrom', 'validTo', 'successorCode', 'defaultMinistryCode', 'note'];
+const FIELD_ORDER = [
+  '_form',
+  'code',
+  'name',
+  'nameEn',
+  'sortOrder',
+  'validFrom',
+  'validTo',
+  'successorCode',
+  'defaultMinistryCode',
+  'note',
+];
 
 function inFormOrder(errors: Record<string, string>): Record<string, string> {
   const rank = (k: string) => (FIELD_ORDER.includes(k) ? FIELD_ORDER.indexOf(k) : FIELD_ORDER.length);
@@ -89,7 +100,11 @@ export function createCataloguesController(deps: { catalogues: CataloguesService
         const row = await catalogues.create(actorFromRequest(req), kind, parsed.data);
         const { t, lang } = translatorOf(req);
         const label = t(`catalogues:kinds.${kind.slug}.label`, { defaultValue: kind.label });
-        flash(req, 'success', t('catalogues:flash.created', { name: row.name, code: row.code, label: lang === 'vi' ? label.toLowerCase() : label }));
+        flash(
+          req,
+          'success',
+          t('catalogues:flash.created', { name: row.name, code: row.code, label: lang === 'vi' ? label.toLowerCase() : label }),
+        );
         res.redirect(303, paths.catalogues.entries(kind.slug));
       } catch (err) {
         if (err instanceof ValidationError) return renderForm(res, 400, kind, 'create', values, err.fieldErrors, null);

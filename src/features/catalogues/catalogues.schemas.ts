@@ -104,7 +104,12 @@ export function entrySchema(kind: CatalogueKind, mode: 'create' | 'edit'): z.Zod
   const version = mode === 'edit' ? { version: str.max(40).optional() } : {};
   if (kind.fixedCodes) {
     // Codes the application relies on: only the name and the note are editable.
-    return z.object({ name: nameField, nameEn: nameEnField, note: optionalText('Ghi chú', NOTE_MAX), ...version }) as unknown as z.ZodType<EntryInput>;
+    return z.object({
+      name: nameField,
+      nameEn: nameEnField,
+      note: optionalText('Ghi chú', NOTE_MAX),
+      ...version,
+    }) as unknown as z.ZodType<EntryInput>;
   }
   const shape = {
     ...(mode === 'create' ? { code: codeField } : {}),

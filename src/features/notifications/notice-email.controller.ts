@@ -14,7 +14,6 @@ import type { NoticeEmailService } from './notice-email.service.js';
 import { NOTICE_EMAIL_CHOICES } from './notice-mail.js';
 import { noticeEmailForm } from './notifications.schemas.js';
 
-
 export function createNoticeEmailController({ noticeEmail }: { noticeEmail: NoticeEmailService }) {
   async function renderSettings(req: Request, res: Response, status: number, value: string, errors: Record<string, string>) {
     const account = await noticeEmail.settings((req.user as AuthUser).id);
@@ -50,7 +49,11 @@ export function createNoticeEmailController({ noticeEmail }: { noticeEmail: Noti
       const user = req.user as AuthUser;
       await noticeEmail.update({ ...actorFromRequest(req), userId: user.id }, parsed.data.notice_email);
       const { t } = translatorOf(req);
-      flash(req, 'success', t('notifications:settings.saved', { choice: t(`notifications:settings.choices.${parsed.data.notice_email}`).toLowerCase() }));
+      flash(
+        req,
+        'success',
+        t('notifications:settings.saved', { choice: t(`notifications:settings.choices.${parsed.data.notice_email}`).toLowerCase() }),
+      );
       res.redirect(303, paths.notifications.emailSettings());
     },
 

@@ -148,7 +148,6 @@ function registerPages(service: PersonalDataService) {
       const { rows, total } = await service.list(filters, page);
       const query = Object.fromEntries(Object.entries(values).filter(([, v]) => v !== ''));
       res.render('personal-data/list', {
-        title: 'Sổ yêu cầu về dữ liệu cá nhân',
         rows,
         total,
         page,
@@ -182,7 +181,6 @@ function registerPages(service: PersonalDataService) {
       // An officer without an association sees none (the id -1 never exists).
       const { rows, total } = await service.list({ ...filters, associationId: associationId ?? -1 }, page);
       res.render('personal-data/list', {
-        title: 'Yêu cầu về dữ liệu cá nhân liên quan đến hội',
         rows,
         total,
         page,
@@ -200,7 +198,6 @@ function registerPages(service: PersonalDataService) {
     async deadlines(_req: Request, res: Response) {
       const rows = await service.deadlines();
       res.render('personal-data/deadlines', {
-        title: 'Thời hạn giải quyết yêu cầu về dữ liệu cá nhân',
         rows,
         values: {},
         errors: {},
@@ -213,7 +210,6 @@ function registerPages(service: PersonalDataService) {
       if (!parsed.success) {
         const rows = await service.deadlines();
         return res.status(400).render('personal-data/deadlines', {
-          title: 'Thời hạn giải quyết yêu cầu về dữ liệu cá nhân',
           rows,
           values: keptValues(req.body),
           errors: fieldErrors(parsed.error),
@@ -225,9 +221,7 @@ function registerPages(service: PersonalDataService) {
       flash(
         req,
         'success',
-        changed > 0
-          ? `Đã lưu thời hạn (${changed} loại yêu cầu thay đổi). Thời hạn mới áp dụng cho yêu cầu tiếp nhận từ nay.`
-          : 'Không có thay đổi.',
+        translatorOf(req).t(changed > 0 ? 'personal-data:deadlines.saved' : 'personal-data:deadlines.unchanged', { count: changed }),
       );
       res.redirect(303, paths.personalData.deadlines());
     },
@@ -246,7 +240,6 @@ function requestPages(service: PersonalDataService) {
   ) {
     const data = await service.show(viewer(req), id);
     res.status(status).render('personal-data/show', {
-      title: `Yêu cầu ${data.receipt}`,
       ...data,
       officer,
       next: TRANSITIONS[data.row.state],
@@ -270,7 +263,7 @@ function requestPages(service: PersonalDataService) {
         return showPage(req, res, id, officer, 409, { verification_method: err.publicMessage }, keptValues(req.body));
       throw err;
     }
-    flash(req, 'success', 'Đã ghi kết quả xác minh danh tính người yêu cầu.');
+    flash(req, 'success', translatorOf(req).t('personal-data:show.verifiedFlash'));
     res.redirect(303, officer ? paths.personalData.officerShow(id) : paths.personalData.show(id));
   }
 
@@ -294,7 +287,8 @@ function requestPages(service: PersonalDataService) {
         if (err instanceof ValidationError) return showPage(req, res, id, false, 400, err.fieldErrors, keptValues(req.body));
         throw err;
       }
-      flash(req, 'success', `Đã chuyển yêu cầu sang “${STATE_LABELS[parsed.data.to]}”.`);
+      const { t } = translatorOf(req);
+      flash(req, 'success', t('personal-data:show.movedFlash', { state: t(`personal-data:states.${parsed.data.to}`) }));
       res.redirect(303, paths.personalData.show(id));
     },
 

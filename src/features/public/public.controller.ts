@@ -21,7 +21,16 @@ import { searchWords } from './search-query.js';
 
 export const PAGE_SIZE = 20;
 /** The record page's values that are a catalogue entry's name (printed in English where the entry has one). */
-const CATALOGUE_VALUES = ['kind', 'status', 'main_field', 'other_fields', 'managing_ministry', 'hq_province', 'nature', 'president_position'];
+const CATALOGUE_VALUES = [
+  'kind',
+  'status',
+  'main_field',
+  'other_fields',
+  'managing_ministry',
+  'hq_province',
+  'nature',
+  'president_position',
+];
 const CATALOGUE_CODE = /^[A-Za-z0-9_.-]{1,40}$/;
 const BAD_QUERY = 'Điều kiện tìm kiếm không hợp lệ. Hãy kiểm tra lại từ khóa, lĩnh vực, phạm vi, tỉnh hoặc số trang.';
 
@@ -147,7 +156,17 @@ export function createPublicController(service: PublicService, publicUrl: string
       const [{ record, updatedAt, quarterly }, namesEn] = await Promise.all([service.detailPage(code), service.englishNames()]);
       return {
         view: 'public/show',
-        locals: { title: record.name, record, updatedAt, quarterly, groups, regime, namesEn, scopes: SCOPES, catalogueKeys: CATALOGUE_VALUES },
+        locals: {
+          title: record.name,
+          record,
+          updatedAt,
+          quarterly,
+          groups,
+          regime,
+          namesEn,
+          scopes: SCOPES,
+          catalogueKeys: CATALOGUE_VALUES,
+        },
       };
     },
 
