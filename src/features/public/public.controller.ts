@@ -107,14 +107,17 @@ async function write(res: Response, text: string): Promise<boolean> {
   return !res.destroyed;
 }
 
-export function createPublicController(service: PublicService, publicUrl: string | null) {
+/**
+ * Each public page's view and locals: rendered by the controller's routes, or by the anonymous page path. Catalogue
+ * names come with their English names (`namesEn`); the view picks the language (`localName`).
+ */
+function publicPageViews(service: PublicService) {
   const regime = service.regime;
   const groups = (Object.keys(PUBLIC_GROUP_TITLES) as Array<keyof typeof PUBLIC_GROUP_TITLES>)
     .map((g) => ({ key: g, title: PUBLIC_GROUP_TITLES[g], fields: service.fields.filter((f) => f.group === g) }))
     .filter((g) => g.fields.length > 0);
 
-  /** Each page's view and locals: rendered by the routes below, or by the anonymous page path (`anonymous`). */
-  const pageViews = {
+  return {
     async home(): Promise<PageView> {
       const [home, namesEn] = await Promise.all([service.home(), service.englishNames()]);
       return { view: 'public/home', locals: { ...home, namesEn } };
@@ -180,6 +183,10 @@ export function createPublicController(service: PublicService, publicUrl: string
       return { view: 'public/statistics', locals: { map, maps: PROVINCE_MAPS, table, namesEn, noProvince: NO_PROVINCE } };
     },
   };
+}
+
+export function createPublicController(service: PublicService, publicUrl: string | null) {
+  const pageViews = publicPageViews(service);
 
   const render = (res: Response, page: PageView) => res.render(page.view, page.locals);
 

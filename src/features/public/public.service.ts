@@ -246,14 +246,8 @@ export function createPublicService(deps: {
     fieldCounts() {
       return cache.get('by-field', async () => (await repo.summary()).byField);
     },
-
-    /**
-     * English names of catalogue entries by their Vietnamese name (issue 17 item 2), cached like the lists: the
-     * cached rows keep the Vietnamese names and every page chooses the language when it renders.
-     */
-    englishNames(): Promise<Record<string, string>> {
-      return cache.get('names-en', () => repo.englishNames());
-    },
+    /** English catalogue names by Vietnamese name (issue 17 item 2), cached like the lists: never a rendered language. */
+    englishNames: (): Promise<Record<string, string>> => cache.get('names-en', () => repo.englishNames()),
 
     /**
      * The public data version (moves on any write to what public pages show; read at most every `checkMs`, so a
