@@ -40,7 +40,8 @@ ENV NODE_ENV=production \
     DATA_DIR=/app/data
 WORKDIR /app
 # The project root is the folder with package.json: the app reads <root>/views, <root>/locales, <root>/public and
-# <root>/node_modules/bootstrap/dist and <root>/docs/huong-dan. Code stays owned by root (read-only for the app user).
+# <root>/node_modules/bootstrap/dist, <root>/docs/huong-dan and <root>/docs/guide-en. Code stays owned by root (read-only
+# for the app user).
 COPY package.json package-lock.json ./
 COPY --from=deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
@@ -50,6 +51,7 @@ COPY locales ./locales
 COPY public ./public
 # The in-app user guide (R-6.3) is rendered from these Markdown files.
 COPY docs/huong-dan ./docs/huong-dan
+COPY docs/guide-en ./docs/guide-en
 # Writable places only: DATA_DIR (uploads; the embedded database if DATABASE_URL is unset) and backups.
 # Created here so that fresh named volumes mounted on them start owned by the app user.
 RUN mkdir -p /app/data/uploads /app/backups \

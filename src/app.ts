@@ -77,6 +77,7 @@ import { inFlightLimiter } from './middleware/overload.js';
 import { rejectPollutedParameters } from './middleware/parameters.js';
 import { apiKeyRateLimiter, type LimiterDeps, loginRateLimiter, registrationRateLimiter } from './middleware/rateLimit.js';
 import { createRateLimitStores, type RateLimitStores } from './middleware/rateLimitStore.js';
+import { readAfterWrite } from './middleware/read-after-write.js';
 import { cspNonce, noStoreWhenAuthenticated, securityHeaders, staticSecurityHeaders } from './middleware/security.js';
 import { createSessionMiddleware, KnexSessionStore, saveSessionBeforeRedirect } from './middleware/session.js';
 import { forcePasswordChange, sessionTimeouts } from './middleware/sessionPolicy.js';
@@ -185,11 +186,10 @@ export function createApp({ config, db, services, logger, clock, extraRoutes }: 
   // 2. Security headers on every response, static files included.
   app.use(cspNonce());
   app.use(securityHeaders(config.isProduction));
-  // 3. Static assets: our own and vendored copies from node_modules (no CDN on the intranet).
-  app.use(staticAssets(config));
-  app.use(languageRoutes({ secureCookies: config.session.secureCookie }));
+  // 3. Static assets: our own and vendored copies from node_modules (no CDN on the intranet); the language switch.
+  app.use(staticAssets(config), languageRoutes({ secureCookies: config.session.secureCookie }));
   // 4. Health probes answer before sessions are touched.
-  app.use(healthRoutes({ db, backupStatus: services.itCentre.backupStatus, jobsHealth: services.jobsHealth.view }));
+  app.use(healthProbes(db, services, metrics));
   // 4b. Load shedding (RELIABILITY check 41): past MAX_IN_FLIGHT requests in flight, 503 + Retry-After at once,
   // before any body parsing or session read; static files and health probes above are never refused.
   app.use(limiter.middleware);
@@ -205,6 +205,7 @@ export function createApp({ config, db, services, logger, clock, extraRoutes }: 
   app.use(csrf.csrfSynchronisedProtection);
   app.use(sessionTimeouts(config, clock, services.audit));
   app.use(forcePasswordChange());
+  app.use(readAfterWrite(services.reads, clock)); // with a read replica: a user's reads after their write (issue 19)
   // The grant in force for org_manager / exploiter, read from the database on every request.
   app.use(loadEffectiveAccess(services.access));
   app.use(noStoreWhenAuthenticated());
@@ -281,6 +282,20 @@ function rateLimiters(config: Readonly<Config>, db: Knex, clock: Clock, logger: 
     personalDataRequest: registrationRateLimiter(config, deps, 'personal-data-request'),
     apiKey: apiKeyRateLimiter(config, deps, rateLimitKeyOf),
   };
+}
+
+/**
+ * /healthz and /readyz (database, migrations, backup, jobs and — with DATABASE_REPLICA_URL — the read replica), and
+ * the replica's series in /metrics.
+ */
+function healthProbes(db: Knex, services: Services, metrics: ReturnType<typeof createMetrics>): Router {
+  if (services.reads.configured) metrics.trackReplica(services.reads.state);
+  return healthRoutes({
+    db,
+    backupStatus: services.itCentre.backupStatus,
+    jobsHealth: services.jobsHealth.view,
+    replica: services.reads.state,
+  });
 }
 
 /** The data API's router (features/api-keys): its controller, the key guard and the per-key rate limit. */

@@ -47,6 +47,14 @@ const envSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, { error: 'phải là một URL postgres://…' })
     .optional(),
+  // Issue 19 item 2: a streaming replica for the public pages, the open data and the reports (PostgreSQL only).
+  DATABASE_REPLICA_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, { error: 'phải là một URL postgres://…' })
+    .optional(),
+  DATABASE_REPLICA_MAX_LAG_SECONDS: int(5, 1, 3600),
+  DATABASE_REPLICA_CHECK_MS: int(1000, 100, 60_000),
+  DATABASE_REPLICA_READ_AFTER_WRITE_SECONDS: int(15, 1, 3600),
   DATABASE_POOL_MAX: int(10, 1, 200),
   DATABASE_ACQUIRE_TIMEOUT_MS: int(2500, 100, 600_000),
   DATABASE_QUEUE_MAX: int(40, 0, 100_000),
@@ -146,6 +154,12 @@ export interface Config {
   database:
     | { backend: 'postgres'; url: string; poolMax: number; acquireTimeoutMs: number; maxQueue: number }
     | { backend: 'pglite'; dataDir: string | null; acquireTimeoutMs: number; maxQueue: number };
+  /**
+   * The streaming replica for reads (issue 19 item 2, src/db/read-router.ts), null without DATABASE_REPLICA_URL:
+   * the public pages, the open data and the reports read it while its lag, probed every `checkMs`, is at most
+   * `maxLagSeconds`; a user's reads stay on the primary for `readAfterWriteMs` after each of their writes.
+   */
+  replica: { url: string; maxLagSeconds: number; checkMs: number; readAfterWriteMs: number } | null;
   /** Load shedding (RELIABILITY check 41): requests in flight past which the next ones get 503; 0 = off. */
   maxInFlight: number;
   /**
@@ -257,6 +271,22 @@ function secretProblems(env: Record<string, string | undefined>): string[] {
   return problems;
 }
 
+/**
+ * The replica needs a PostgreSQL primary (PGlite has none), a probe more frequent than the lag it enforces, and a
+ * read-after-write window longer than that lag plus one probe interval (else a user could miss their own write).
+ */
+function replicaProblems(e: z.output<typeof envSchema>): string[] {
+  if (!e.DATABASE_REPLICA_URL) return [];
+  const problems: string[] = [];
+  if (!e.DATABASE_URL) problems.push('DATABASE_REPLICA_URL: chỉ dùng được cùng DATABASE_URL (PostgreSQL); PGlite nhúng không có bản sao');
+  const lagMs = e.DATABASE_REPLICA_MAX_LAG_SECONDS * 1000;
+  if (e.DATABASE_REPLICA_CHECK_MS >= lagMs)
+    problems.push('DATABASE_REPLICA_CHECK_MS: phải nhỏ hơn DATABASE_REPLICA_MAX_LAG_SECONDS (đổi ra mili giây)');
+  if (e.DATABASE_REPLICA_READ_AFTER_WRITE_SECONDS * 1000 < lagMs + e.DATABASE_REPLICA_CHECK_MS)
+    problems.push('DATABASE_REPLICA_READ_AFTER_WRITE_SECONDS: phải ít nhất bằng độ trễ tối đa cộng một chu kỳ kiểm tra bản sao');
+  return problems;
+}
+
 function parseTrustProxy(raw: string): boolean | number | string {
   if (raw === 'false') return false;
   if (raw === 'true') return true;
@@ -287,6 +317,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   if (uploadDir === publicDir || uploadDir.startsWith(`${publicDir}${path.sep}`) || publicDir.startsWith(`${uploadDir}${path.sep}`)) {
     problems.push('UPLOAD_DIR: không được nằm trong (hoặc chứa) thư mục public/ — tệp tải lên không bao giờ được phục vụ trực tiếp');
   }
+  problems.push(...replicaProblems(e));
   if (problems.length > 0) throw new ConfigError(problems);
 
   const seedDemo = e.SEED_DEMO === undefined ? !isProduction : e.SEED_DEMO === 'true' || e.SEED_DEMO === '1';
@@ -310,6 +341,14 @@ export function loadConfig(source: Record<string, string | undefined> = process.
           acquireTimeoutMs: e.DATABASE_ACQUIRE_TIMEOUT_MS,
           maxQueue: e.DATABASE_QUEUE_MAX,
         },
+    replica: e.DATABASE_REPLICA_URL
+      ? {
+          url: e.DATABASE_REPLICA_URL,
+          maxLagSeconds: e.DATABASE_REPLICA_MAX_LAG_SECONDS,
+          checkMs: e.DATABASE_REPLICA_CHECK_MS,
+          readAfterWriteMs: e.DATABASE_REPLICA_READ_AFTER_WRITE_SECONDS * 1000,
+        }
+      : null,
     maxInFlight: e.MAX_IN_FLIGHT,
     requestDeadlineMs: e.REQUEST_DEADLINE_MS,
     dataDir,

@@ -6,6 +6,7 @@
 import type { RequestHandler } from 'express';
 import type { Knex } from 'knex';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { ReplicaState } from './db/read-router.js';
 
 interface JobsSource {
   jobs(): Promise<{ jobs: readonly { job: string; lastSuccess: Date | null; failures: number }[] }>;
@@ -109,5 +110,51 @@ export function createMetrics(db: Knex) {
     trackJobs(source: JobsSource) {
       jobsSource = source;
     },
+    /** Issue 19 item 2: the read replica's series, only when there is one. */
+    trackReplica(source: () => ReplicaState) {
+      replicaMetrics(registry, source);
+    },
   };
+}
+
+/** The read replica, from the read router's last probe (src/db/read-router.ts), read at scrape time. */
+function replicaMetrics(registry: Registry, source: () => ReplicaState): void {
+  const gauge = (name: string, help: string, value: (s: ReplicaState) => number) =>
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.set(value(source()));
+      },
+    });
+  gauge(
+    'csdl_hoi_replica_in_use',
+    'Whether the read replica answers the public pages, open data and reports (1) or the primary does (0)',
+    (s) => (s.inUse ? 1 : 0),
+  );
+  gauge(
+    'csdl_hoi_replica_lag_seconds',
+    'Upper bound of the read replica lag at the last probe (+Inf when unknown: unreachable, or nothing replayed yet)',
+    (s) => s.lagSeconds ?? Number.POSITIVE_INFINITY,
+  );
+  gauge(
+    'csdl_hoi_replica_lag_bytes',
+    'WAL bytes the read replica had not replayed at the last probe (NaN when unknown)',
+    (s) => s.lagBytes ?? Number.NaN,
+  );
+  new Counter({
+    name: 'csdl_hoi_replica_reads_total',
+    help: "Statements started through the read router, by where they went (replica or primary) and for what: a request's own reads or the shared caches' and search index's",
+    labelNames: ['target', 'via'] as const,
+    registers: [registry],
+    collect() {
+      const { statements, sharedStatements } = source();
+      this.reset();
+      for (const target of ['replica', 'primary'] as const) {
+        this.inc({ target, via: 'request' }, statements[target]);
+        this.inc({ target, via: 'shared' }, sharedStatements[target]);
+      }
+    },
+  });
 }

@@ -3,6 +3,7 @@
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
+import { primaryOnly, type ReadRouter } from './db/read-router.js';
 import { createAccessRepository } from './features/access/access.repository.js';
 import { createAccessService } from './features/access/access.service.js';
 import { createExploitationLogRepository } from './features/access/exploitation-log.repository.js';
@@ -78,6 +79,8 @@ export interface ServiceDeps {
   config: Readonly<Config>;
   clock: Clock;
   logger: Logger;
+  /** Where the public pages, open data and reports read (db/read-router.ts); without it, the primary (`db`). */
+  reads?: ReadRouter;
 }
 
 /** Personal-data requests (issue 17 item 1): its service with its two repositories. */
@@ -90,27 +93,52 @@ function personalDataService(deps: {
   return createPersonalDataService({ ...deps, repo: createPersonalDataRepository(deps.db), subjects: createSubjectRepository(deps.db) });
 }
 
-/** The public pages' data: the repository, the in-process search index and the service over both. */
-function publicServices({ db, config, clock, logger }: ServiceDeps) {
+/**
+ * The public pages' data: the repository, the in-process search index and the service over both. They read through
+ * the read router (issue 19 item 2): the index and the data version it keeps, the same for every visitor, through
+ * `shared`; the rest through `reads`, and a request of a user who has just written bypasses the caches and the index
+ * (`fresh`) to read the primary. The index's pruning of the change log writes, so it runs on the primary.
+ */
+function publicServices({ db, config, clock, logger, reads }: ServiceDeps & { reads: ReadRouter }) {
   // Withholdings are in force by the app's clock (a Vietnamese calendar day) in the search as on the pages.
   const today = () => vietnamToday(clock.now());
-  const publicRepo = createPublicRepository(db, today);
-  const publicSearch = createSearchEngine(
-    { repo: createIndexRepository(db, today), readVersion: () => publicRepo.dataVersion(), logger },
-    config.publicIndex,
-  );
+  const publicRepo = createPublicRepository(reads.reads, today);
+  const versionRepo = createPublicRepository(reads.shared, today);
+  const indexRepo = { ...createIndexRepository(reads.shared, today), pruneChanges: createIndexRepository(db, today).pruneChanges };
+  const publicSearch = createSearchEngine({ repo: indexRepo, readVersion: () => versionRepo.dataVersion(), logger }, config.publicIndex);
   const publicData = createPublicService({
     repo: publicRepo,
     regime: config.publicFieldsRegime,
     clock,
     cache: config.publicSearchCache,
     search: publicSearch,
-    withholdings: createWithholdingsRepository(db),
+    withholdings: createWithholdingsRepository(reads.reads),
+    fresh: () => reads.requestNeedsPrimary(),
   });
-  return { publicRepo, publicSearch, publicData };
+  return { publicSearch, publicData };
 }
 
-export function createServices({ db, config, clock, logger }: ServiceDeps) {
+/** The reports (R-17.1): their queries through the read router's `reads`; saved lists and audit rows on the primary. */
+function reportsService(
+  deps: Pick<ServiceDeps, 'db' | 'clock'> & {
+    reads: ReadRouter;
+    audit: ReturnType<typeof createAuditService>;
+    catalogues: ReturnType<typeof createCataloguesService>;
+  },
+) {
+  const { db, reads, audit, clock, catalogues } = deps;
+  return createReportsService({
+    db,
+    readDb: reads.reads,
+    repo: createReportsRepository(reads.reads),
+    legalDocuments: createLegalDocumentsRepository(reads.reads),
+    audit,
+    clock,
+    catalogues,
+  });
+}
+
+export function createServices({ db, config, clock, logger, reads = primaryOnly(db) }: ServiceDeps) {
   const users = createUsersRepository(db);
   const audit = createAuditService(createAuditRepository(db));
   const auth = createAuthService({ db, users, audit, clock, config });
@@ -129,7 +157,7 @@ export function createServices({ db, config, clock, logger }: ServiceDeps) {
     logger,
   });
   const charters = createChartersService({ db, repo: createChartersRepository(db), storage: documentStorage, audit, clock, logger });
-  const { publicRepo, publicSearch, publicData } = publicServices({ db, config, clock, logger });
+  const { publicSearch, publicData } = publicServices({ db, config, clock, logger, reads });
   const submissions = createSubmissionsService({
     db,
     repo: createSubmissionsRepository(db),
@@ -150,16 +178,8 @@ export function createServices({ db, config, clock, logger }: ServiceDeps) {
     logger,
   });
   const guide = createGuideService(config.rootDir);
-  const legalDocumentsRepo = createLegalDocumentsRepository(db);
-  const legalDocuments = createLegalDocumentsService({ db, repo: legalDocumentsRepo, audit, clock });
-  const reports = createReportsService({
-    db,
-    repo: createReportsRepository(db),
-    legalDocuments: legalDocumentsRepo,
-    audit,
-    clock,
-    catalogues,
-  });
+  const legalDocuments = createLegalDocumentsService({ db, repo: createLegalDocumentsRepository(db), audit, clock });
+  const reports = reportsService({ db, clock, reads, audit, catalogues });
   const fees = createFeesService({ db, repo: createFeesRepository(db), audit, clock });
   const violations = createViolationsService({
     db,
@@ -190,7 +210,8 @@ export function createServices({ db, config, clock, logger }: ServiceDeps) {
   const followJobs = {
     repo: followsRepo,
     effectiveAccess: (userId: number) => access.effectiveAccess(userId),
-    publicMatches: publicRepo.matchingAmong,
+    // The job reads the primary: a record published a moment ago must match (the replica may not have it yet).
+    publicMatches: createPublicRepository(db, () => vietnamToday(clock.now())).matchingAmong,
   };
   const jobRunner = createJobRunner({
     db,
@@ -224,6 +245,7 @@ export function createServices({ db, config, clock, logger }: ServiceDeps) {
   const personalData = personalDataService({ db, audit, notifications, clock });
   const worklist = createWorklist({ repo: createWorklistRepository(db), clock, personalDataOverdue: () => personalData.overdueCount() });
   return {
+    reads,
     users,
     access,
     apiKeys,

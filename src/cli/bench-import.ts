@@ -3,6 +3,10 @@
  * Runs on a scratch database — a new database on the server of DATABASE_URL (dropped afterwards), or an
  * in-memory PGlite — migrated and seeded with the reference catalogues; imports a generated file of new
  * associations, then the same file again (all unchanged), and prints rows/s for each pass.
+ * `--database <name>`: into that existing, migrated database on the server of DATABASE_URL instead (e.g. a copy of
+ * the bench's 100,000-association data set, so the duplicate checks and the triggers run at national scale); it is
+ * neither reseeded nor dropped, and the imported rows stay in it. `BENCH_PROFILE_SQL=1` prints the SQL time per
+ * statement.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -40,12 +44,19 @@ async function main(): Promise<void> {
   const rowsArg = args.indexOf('--rows');
   const n = rowsArg >= 0 ? Number(args[rowsArg + 1]) : 10_000;
   const xlsx = args.includes('--xlsx');
+  const dbArg = args.indexOf('--database');
+  const existing = dbArg >= 0 ? (args[dbArg + 1] ?? '') : null;
+  if (existing !== null && !/^[a-z_][a-z0-9_]*$/.test(existing)) throw new Error('--database: a database name (a-z, 0-9, _)');
   const uploadDir = mkdtempSync(path.join(os.tmpdir(), 'csdl-hoi-bench-'));
   const config = loadConfig({ ...process.env, UPLOAD_DIR: uploadDir, SEED_DEMO: 'false', LOG_LEVEL: 'silent' });
   const logger = createLogger('silent');
   let database: Database;
   let drop: (() => Promise<void>) | null = null;
-  if (config.database.backend === 'postgres') {
+  if (config.database.backend === 'postgres' && existing) {
+    const u = new URL(config.database.url);
+    u.pathname = `/${existing}`;
+    database = await createDatabase({ backend: 'postgres', url: u.toString(), poolMax: 4 });
+  } else if (config.database.backend === 'postgres') {
     const serverUrl = config.database.url;
     const name = `csdl_hoi_bench_import_${process.pid}`;
     const admin = new pg.Client({ connectionString: serverUrl });
@@ -67,7 +78,7 @@ async function main(): Promise<void> {
   }
   try {
     await migrateLatest(database.knex);
-    await seedReference(database.knex);
+    if (!existing) await seedReference(database.knex);
     const clock = createFakeClock(new Date());
     if (process.env.BENCH_PROFILE_SQL) {
       const started = new Map<string, number>();
@@ -87,7 +98,8 @@ async function main(): Promise<void> {
     }
     const services = createServices({ db: database.knex, config, clock, logger });
     const actor = { userId: null, username: 'bench', roles: ['ngo_staff'], ip: null, requestId: null };
-    const data = await benchFile(n, xlsx);
+    // Into an existing database: names of their own, so a second run creates again rather than matching the first.
+    const data = await benchFile(n, xlsx, existing ? Date.now().toString(36).toUpperCase() : '');
     const format = xlsx ? 'xlsx' : 'csv';
     console.log(`Nhập ${n.toLocaleString('vi-VN')} dòng (${format.toUpperCase()}, ${database.backend}):`);
     for (const pass of ['tạo mới', 'chạy lại, không đổi']) {

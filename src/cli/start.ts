@@ -3,13 +3,13 @@
  * (seeding.ts) → in production, no account with the demo password or TOTP secret (else exit 1) → services → app →
  * listen, then the URL and — in demo mode — the demo accounts.
  * Graceful shutdown on SIGTERM/SIGINT: stop accepting, finish requests in flight (≤ 25 s), stop the scheduler (a job
- * in flight gets ≤ 15 s), close the database.
+ * in flight gets ≤ 15 s), close the read replica's pool (DATABASE_REPLICA_URL) and the database.
  */
 import type { Server } from 'node:http';
 import { DEMO_ACCOUNTS } from '../../seeds/demo/users.js';
 import { createApp } from '../app.js';
 import { ConfigError, loadConfig } from '../config.js';
-import { openDatabase } from '../db/setup.js';
+import { openDatabase, openReadRouter } from '../db/setup.js';
 import { demoCredentialsRefusal } from '../features/auth/demo-credentials.js';
 import { createScheduler } from '../jobs/scheduler.js';
 import { systemClock } from '../lib/clock.js';
@@ -45,7 +45,10 @@ async function main(): Promise<void> {
   }
 
   const clock = systemClock;
-  const services = createServices({ db: database.knex, config, clock, logger });
+  // Issue 19 item 2: the public pages, open data and reports read the replica (DATABASE_REPLICA_URL) while it is well.
+  const reads = await openReadRouter(config, database.knex, logger);
+  reads.start();
+  const services = createServices({ db: database.knex, config, clock, logger, reads });
   const app = createApp({ config, db: database.knex, services, logger, clock });
   // Temp files of uploads cut off by a previous stop (RELIABILITY check 37).
   const swept = await services.documentStorage.sweepTemp(clock.now());
@@ -67,6 +70,7 @@ async function main(): Promise<void> {
         ? `PGlite nhúng (${config.database.backend === 'pglite' ? config.database.dataDir : ''})`
         : 'PostgreSQL';
     const lines = ['', `  CSDL hội và tổ chức phi chính phủ đang chạy: ${url}`, `  Cơ sở dữ liệu: ${backend}`];
+    if (reads.configured) lines.push('  Bản sao chỉ đọc (DATABASE_REPLICA_URL): trang công khai, dữ liệu mở và báo cáo');
     if (config.demo.enabled) {
       lines.push(
         '',
@@ -97,6 +101,7 @@ async function main(): Promise<void> {
       // Stop the cron tasks and let a job in flight finish (≤ 15 s) before the database closes.
       if (scheduler) await scheduler.stop(15_000).catch((err: unknown) => logger.error({ err }, 'stopping the scheduler failed'));
       services.mailer.close();
+      await reads.close().catch((err: unknown) => logger.error({ err }, 'closing the read replica failed'));
       await database.close().catch((err: unknown) => logger.error({ err }, 'closing the database failed'));
       logger.info('stopped');
       process.exit(0);

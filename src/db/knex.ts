@@ -24,7 +24,17 @@ export interface Database {
 }
 
 export type DatabaseOptions =
-  | { backend: 'postgres'; url: string; poolMax?: number; acquireTimeoutMs?: number; logger?: Logger }
+  | {
+      backend: 'postgres';
+      url: string;
+      poolMax?: number;
+      acquireTimeoutMs?: number;
+      logger?: Logger;
+      /** The connections' application_name (pg_stat_activity), 'csdl-hoi' by default. */
+      applicationName?: string;
+      /** Called when a pooled connection loses its server (besides the log), e.g. to stop reading a replica at once. */
+      onClientError?: (err: Error) => void;
+    }
   | { backend: 'pglite'; dataDir: string | null; loadDataDir?: Blob | File; acquireTimeoutMs?: number; logger?: Logger };
 
 /**
@@ -72,13 +82,16 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
     const logger = options.logger;
     const knex = knexFactory({
       client: 'pg',
-      connection: { connectionString: options.url, application_name: 'csdl-hoi' },
+      connection: { connectionString: options.url, application_name: options.applicationName ?? 'csdl-hoi' },
       pool: {
         min: 0,
         max: options.poolMax ?? 10,
         // RELIABILITY rule 7: an idle client that loses its server must not crash the process.
         afterCreate(conn: pg.Client, done: (err: Error | null, conn: pg.Client) => void) {
-          conn.on('error', (err) => logger?.error({ err }, 'postgres client error'));
+          conn.on('error', (err) => {
+            logger?.error({ err }, 'postgres client error');
+            options.onClientError?.(err);
+          });
           done(null, conn);
         },
       },

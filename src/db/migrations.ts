@@ -47,6 +47,7 @@ import * as m20261231003200 from '../../migrations/20261231003200_create_api_key
 import * as m20261231003300 from '../../migrations/20261231003300_add_notice_email.js';
 import * as m20261231003400 from '../../migrations/20261231003400_create_personal_data_requests.js';
 import * as m20261231003600 from '../../migrations/20261231003600_create_rate_limit_hits.js';
+import * as m20261231004400 from '../../migrations/20261231004400_bulk_import_speed.js';
 import * as m20261231004600 from '../../migrations/20261231004600_catalogue_english_names.js';
 
 interface MigrationModule {
@@ -99,6 +100,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, MigrationModule]> = [
   ['20261231003300_add_notice_email', m20261231003300],
   ['20261231003400_create_personal_data_requests', m20261231003400],
   ['20261231003600_create_rate_limit_hits', m20261231003600],
+  ['20261231004400_bulk_import_speed', m20261231004400],
   ['20261231004600_catalogue_english_names', m20261231004600],
 ];
 

@@ -7,6 +7,7 @@ import type { Router } from 'express';
 import { type App, createApp } from '../../src/app.js';
 import { type Config, loadConfig } from '../../src/config.js';
 import { createDatabase } from '../../src/db/knex.js';
+import type { ReadRouter } from '../../src/db/read-router.js';
 import { createFakeClock, type FakeClock } from '../../src/lib/clock.js';
 import { createLogger } from '../../src/logger.js';
 import { createServices, type Services } from '../../src/services.js';
@@ -30,7 +31,12 @@ export interface TestContext {
  */
 export async function buildTestApp(
   env: Record<string, string> = {},
-  options: { extraRoutes?: Router; sameDatabaseAs?: TestContext } = {},
+  options: {
+    extraRoutes?: Router;
+    sameDatabaseAs?: TestContext;
+    /** The read router (issue 19 item 2) over this app's database; without it, every read on that database. */
+    reads?: (db: TestDatabase) => ReadRouter | Promise<ReadRouter>;
+  } = {},
 ): Promise<TestContext> {
   // Each app writes its backups to its own temporary folder (never ./backups; test files run in parallel and the
   // retention rule would prune each other's backups).
@@ -55,7 +61,8 @@ export async function buildTestApp(
     },
   });
   const logger = createLogger(config.logLevel, sink);
-  const services = createServices({ db: db.knex, config, clock, logger });
+  const reads = options.reads ? await options.reads(db) : undefined;
+  const services = createServices({ db: db.knex, config, clock, logger, ...(reads ? { reads } : {}) });
   const app = createApp({
     config,
     db: db.knex,

@@ -111,3 +111,27 @@ describe('numbers per locale', () => {
     expect(formattersFor('en').date(new Date('2026-02-05T03:00:00Z'))).toBe('05/02/2026');
   });
 });
+
+describe('back to the page the switch was on', () => {
+  it('prefers a Referer of this site (query included) over `tiep`, never another site', async () => {
+    const host = '127.0.0.1';
+    const same = await request(t.app)
+      .get('/ngon-ngu?lang=en&tiep=/hoi')
+      .set('Host', host)
+      .set('Referer', `http://${host}/hoi?q=ngon+ngu&trang=2`)
+      .expect(303);
+    expect(same.headers.location).toBe('/hoi?q=ngon+ngu&trang=2');
+    const other = await request(t.app)
+      .get('/ngon-ngu?lang=en&tiep=/hoi')
+      .set('Host', host)
+      .set('Referer', 'http://evil.example/hoi?x=1')
+      .expect(303);
+    expect(other.headers.location).toBe('/hoi');
+    const loop = await request(t.app)
+      .get('/ngon-ngu?lang=en&tiep=/linh-vuc')
+      .set('Host', host)
+      .set('Referer', `http://${host}/ngon-ngu?lang=vi`)
+      .expect(303);
+    expect(loop.headers.location).toBe('/linh-vuc');
+  });
+});

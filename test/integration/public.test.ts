@@ -612,6 +612,34 @@ describe('user guide (R-6.3)', () => {
     expect(publicGuide.text).toContain('<a href="/du-lieu-mo/hoi.csv">');
   });
 
+  it('serves the English guide to a visitor who chose English, the Vietnamese one by default (issue 17 item 2)', async () => {
+    const en = await request(t.app).get('/huong-dan/cong-chung').set('Cookie', 'lang=en');
+    expect(en.status).toBe(200);
+    expect(en.text).toContain('<h1 class="h3">Guide for citizens and the public</h1>');
+    expect(en.text).toContain('<h2 id="english-interface">English interface</h2>');
+    expect(en.text).toContain('<a href="/du-lieu-ca-nhan/yeu-cau">personal data request form</a>');
+    // The other guides are listed by their English titles.
+    expect(en.text).toContain('>Staff of the Department of Non-Governmental Organisations</a>');
+    expect(en.text).not.toContain('Hướng dẫn cho người dân');
+    const index = await request(t.app).get('/huong-dan').set('Cookie', 'lang=en');
+    expect(index.text).toContain('Organisations and individuals using the data');
+    expect(new Set([...index.text.matchAll(/href="\/huong-dan\/([a-z-]+)"/g)].map((m) => m[1])).size).toBe(6);
+    for (const slug of ['can-bo-vu-tcpcp', 'lanh-dao', 'quan-tri-he-thong', 'can-bo-dau-moi-hoi', 'to-chuc-ca-nhan-khai-thac']) {
+      const res = await request(t.app).get(`/huong-dan/${slug}`).set('Cookie', 'lang=en');
+      expect(res.status, slug).toBe(200);
+      expect(res.text, slug).toMatch(/<h1 class="h3">Guide for /);
+    }
+    // Without the cookie (or with Vietnamese chosen), the same address is Vietnamese.
+    for (const cookie of [undefined, 'lang=vi']) {
+      const vi = cookie
+        ? await request(t.app).get('/huong-dan/cong-chung').set('Cookie', cookie)
+        : await request(t.app).get('/huong-dan/cong-chung');
+      expect(vi.text).toContain('<h1 class="h3">Hướng dẫn cho người dân, công chúng</h1>');
+      expect(vi.text).toContain('<h2 id="giao-dien-tieng-anh">Giao diện tiếng Anh</h2>');
+      expect(vi.text).not.toContain('Guide for citizens');
+    }
+  });
+
   it('refuses unknown guides and paths outside the folder', async () => {
     for (const path of ['/huong-dan/khong-co', '/huong-dan/..%2F..%2Fpackage', '/huong-dan/README']) {
       expect((await request(t.app).get(path)).status, path).toBe(404);

@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { benchFile } from '../../src/cli/bench-import-file.js';
 import { createAssociationsRepository } from '../../src/features/associations/associations.repository.js';
 import {
   createRegisterListRepository,
@@ -515,5 +516,39 @@ describe('who sees the scores', () => {
     expect(reports.text).not.toContain('Chất lượng dữ liệu hồ sơ hội');
     const staffReports = await staff.get('/bao-cao');
     expect(staffReports.text).toContain('Chất lượng dữ liệu hồ sơ hội');
+  });
+});
+
+// Last: the records these write (510 of them imported, one left unscored) would change the lists and reports above.
+describe('bulk import and the scores', () => {
+  it('an import applied in one transaction scores every record it wrote, across chunks, once for the batch', async () => {
+    // 510 rows: two write chunks of the "all" mode (500 a chunk), whose scores are recomputed once before the commit.
+    const actor = { userId: null, username: 'quality-test', roles: ['ngo_staff'], ip: null, requestId: null };
+    const data = await benchFile(510, false, 'CHATLUONG');
+    const s = await t.services.imports.runImport({ actor, data, originalName: 'chat-luong.csv', format: 'csv', mode: 'all' });
+    expect(s.status).toBe('applied');
+    expect(s.created).toBe(510);
+    const ids = (await knex('associations').where('name', 'like', '%CHATLUONG%').pluck('id')).map(Number);
+    expect(ids).toHaveLength(510);
+    const stored = await knex('association_quality').whereIn('association_id', ids).select('association_id', 'score', 'failed');
+    expect(stored).toHaveLength(510);
+    // Every one computed (no -1 placeholder left), and equal to a fresh recompute.
+    expect(stored.filter((r) => Number(r.score) < 0)).toEqual([]);
+    const fresh = await recompute(ids);
+    for (const r of stored) expect(Number(r.score)).toBe(fresh.get(Number(r.association_id))?.score);
+  });
+
+  it('versions written with the scores deferred leave them to the caller', async () => {
+    const [a] = await insertAssociations(knex, [complete({ name: 'Hội Nhập lô hoãn điểm' })]);
+    const id = (a as { id: number }).id;
+    const repo = createAssociationsRepository(knex);
+    await knex.transaction((trx) =>
+      repo.insertVersions(
+        trx,
+        [{ associationId: id, version: 1, snapshot: {}, source: 'import:2', reason: null, actorId: null, at: NOW() }],
+        'deferred',
+      ),
+    );
+    expect(await createQualityRepository(knex).stored(id)).toBeNull();
   });
 });

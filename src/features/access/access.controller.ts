@@ -3,8 +3,9 @@ import { actorFromRequest } from '../../lib/auth-context.js';
 import type { Clock } from '../../lib/clock.js';
 import { isConfirmed } from '../../lib/confirm.js';
 import { ForbiddenError, ValidationError } from '../../lib/errors.js';
-import { formatDate, formatDateTime, formatNumber, vietnamToday } from '../../lib/format.js';
+import { formatDate, formatDateTime, vietnamToday } from '../../lib/format.js';
 import { fieldErrors, keptValues, submitForm } from '../../lib/forms.js';
+import { translatorOf } from '../../lib/i18n.js';
 import { idParam } from '../../lib/params.js';
 import { hasAnyRole } from '../../lib/roles.js';
 import { paths } from '../../lib/urls.js';
@@ -83,7 +84,7 @@ function registrationPages({ access, clock }: Pick<AccessPagesDeps, 'access' | '
       .map(Number);
     const rows = Math.min(MAX_OFFICERS, Math.max(BLANK_OFFICER_ROWS, indices.length ? Math.max(...indices) + 2 : 0));
     res.status(status).render('access/register', {
-      title: 'Phiếu đăng ký khai thác dữ liệu',
+      title: translatorOf(res.req).t('access:register.title'),
       categories: CATEGORIES,
       values,
       errors,
@@ -101,13 +102,13 @@ function registrationPages({ access, clock }: Pick<AccessPagesDeps, 'access' | '
       if ('errors' in parsed) return registrationForm(res, 400, keptValues(req.body), parsed.errors);
       const { reference, token } = await access.submitRegistration(actorFromRequest(req), parsed.data);
       // The token is shown on this response only; the database keeps its hash.
-      res.status(201).render('access/registered', { title: 'Đã nhận phiếu đăng ký khai thác', reference, token });
+      res.status(201).render('access/registered', { title: translatorOf(req).t('access:registered.title'), reference, token });
     },
 
     statusForm(req: Request, res: Response) {
       const ref = String(req.params.ref ?? '').slice(0, 40);
       res.render('access/status', {
-        title: `Tình trạng phiếu đăng ký ${ref}`,
+        title: translatorOf(req).t('access:statusPage.title', { reference: ref }),
         ref,
         registration: null,
         errors: {},
@@ -121,7 +122,7 @@ function registrationPages({ access, clock }: Pick<AccessPagesDeps, 'access' | '
       const parsed = statusLookupForm.safeParse(req.body);
       const render = (status: number, errors: Record<string, string>, registration: unknown = null) =>
         res.status(status).render('access/status', {
-          title: `Tình trạng phiếu đăng ký ${ref}`,
+          title: translatorOf(req).t('access:statusPage.title', { reference: ref }),
           ref,
           registration,
           errors,
@@ -148,23 +149,20 @@ async function revokeConfirmPage(
   errors: Record<string, string>,
 ) {
   const { grant, organisationName, activeMembers } = await access.grantToRevoke(id);
+  const { t, fmt } = translatorOf(res.req);
   res.status(status).render('partials/confirm', {
-    title: 'Thu hồi quyền khai thác dữ liệu?',
+    title: t('access:revoke.title'),
     details: [
-      ['Tổ chức, cá nhân', organisationName],
-      ['Nhóm thông tin', categoryLetters(grant.categories)],
-      ['Thông tin cá nhân lãnh đạo', grant.personal ? 'Có' : 'Không'],
-      ['Hết hạn', formatDate(grant.expires_at)],
+      [t('access:revoke.organisation'), organisationName],
+      [t('access:revoke.categories'), categoryLetters(grant.categories)],
+      [t('access:revoke.personal'), grant.personal ? t('access:yes') : t('access:no')],
+      [t('access:revoke.expires'), formatDate(grant.expires_at)],
     ],
-    consequences: [
-      `Quyền khai thác chấm dứt ngay: ${formatNumber(activeMembers)} tài khoản đang hoạt động của tổ chức mất quyền xem, tìm kiếm và tải dữ liệu theo quyền này từ yêu cầu tiếp theo; khóa API của tổ chức cũng không còn đọc được dữ liệu theo quyền này.`,
-      'Các thành viên của tổ chức nhận thông báo kèm lý do thu hồi.',
-      'Không thể hoàn tác: muốn khai thác lại, tổ chức phải đăng ký và được Lãnh đạo Vụ duyệt lại.',
-    ],
+    consequences: [t('access:revoke.c1', { n: fmt.number(activeMembers) }), t('access:revoke.c2'), t('access:revoke.c3')],
     action: paths.access.revokeGrant(id),
     hidden: {},
-    field: { name: 'reason', label: 'Lý do thu hồi', hint: 'Lý do được ghi vào nhật ký và gửi cho tổ chức.', value: reason },
-    confirmLabel: 'Xác nhận thu hồi quyền khai thác',
+    field: { name: 'reason', label: t('access:revoke.reason'), hint: t('access:revoke.reasonHint'), value: reason },
+    confirmLabel: t('access:revoke.confirm'),
     cancelHref: paths.access.registrations(),
     errors,
   });
@@ -173,7 +171,7 @@ async function revokeConfirmPage(
 function leadPages({ access, clock }: Pick<AccessPagesDeps, 'access' | 'clock'>) {
   function handoverPage(res: Response, handover: Handover) {
     res.render('access/handover', {
-      title: 'Biên bản bàn giao tài khoản khai thác',
+      title: translatorOf(res.req).t('access:handover.title'),
       handover,
       categoryLetters,
       categories: CATEGORIES,
@@ -195,7 +193,7 @@ function leadPages({ access, clock }: Pick<AccessPagesDeps, 'access' | 'clock'>)
       ...(registration.personal ? { personal: '1' } : {}),
     };
     res.status(status).render('access/admin-show', {
-      title: `Phiếu đăng ký khai thác ${registration.reference}`,
+      title: translatorOf(req).t('access:adminShow.title', { reference: registration.reference }),
       registration,
       grants,
       categories: CATEGORIES,
@@ -219,7 +217,7 @@ function leadPages({ access, clock }: Pick<AccessPagesDeps, 'access' | 'clock'>)
         access.pendingRequests(),
       ]);
       res.render('access/admin-list', {
-        title: 'Đăng ký khai thác dữ liệu',
+        title: translatorOf(req).t('access:adminList.title'),
         list,
         page,
         pages: Math.max(1, Math.ceil(list.total / PAGE)),
@@ -270,7 +268,7 @@ function leadPages({ access, clock }: Pick<AccessPagesDeps, 'access' | 'clock'>)
         refused: (form) => showRegistration(req, res, 400, form),
       });
       if (!done) return;
-      flash(req, 'success', 'Đã ghi quyết định không chấp thuận phiếu đăng ký.');
+      flash(req, 'success', translatorOf(req).t('access:flash.refused'));
       res.redirect(303, paths.access.registration(id));
     },
 
@@ -291,7 +289,7 @@ function leadPages({ access, clock }: Pick<AccessPagesDeps, 'access' | 'clock'>)
         });
       }
       await access.revokeGrant(actorFromRequest(req), id, parsed.data.reason);
-      flash(req, 'success', 'Đã thu hồi quyền khai thác. Tài khoản của tổ chức mất quyền ngay từ yêu cầu tiếp theo.');
+      flash(req, 'success', translatorOf(req).t('access:flash.revoked'));
       res.redirect(303, paths.access.registrations());
     },
 
@@ -301,7 +299,7 @@ function leadPages({ access, clock }: Pick<AccessPagesDeps, 'access' | 'clock'>)
       if (!parsed.success) throw new ValidationError(fieldErrors(parsed.error), 'Ngày hết hạn mới không hợp lệ.');
       const handover = await access.approveRequest(actorFromRequest(req), id, { expiresOn: parsed.data.expires_on });
       if (handover) return handoverPage(res, handover);
-      flash(req, 'success', 'Đã duyệt đề nghị gia hạn quyền khai thác.');
+      flash(req, 'success', translatorOf(req).t('access:flash.renewalApproved'));
       res.redirect(303, paths.access.registrations());
     },
 
@@ -310,7 +308,7 @@ function leadPages({ access, clock }: Pick<AccessPagesDeps, 'access' | 'clock'>)
       const parsed = reasonForm.safeParse(req.body);
       if (!parsed.success) throw new ValidationError(fieldErrors(parsed.error), 'Hãy nhập lý do không chấp thuận.');
       await access.refuseRequest(actorFromRequest(req), id, parsed.data.reason);
-      flash(req, 'success', 'Đã ghi quyết định không chấp thuận đề nghị.');
+      flash(req, 'success', translatorOf(req).t('access:flash.requestRefused'));
       res.redirect(303, paths.access.registrations());
     },
   };
@@ -334,7 +332,7 @@ function organisationPages({ access, clock }: Pick<AccessPagesDeps, 'access' | '
     const readsReports = hasAnyRole(user.roles, GRANT_READER_ROLES);
     const overview = user.organisationId && isManager ? await access.organisationOverview(user.organisationId) : null;
     res.status(status).render('access/dashboard', {
-      title: 'Khai thác dữ liệu',
+      title: translatorOf(req).t('access:dashboard.title'),
       state,
       blockLabel: state?.blocked ? BLOCK_LABELS[state.blocked] : null,
       granted,
@@ -366,7 +364,7 @@ function organisationPages({ access, clock }: Pick<AccessPagesDeps, 'access' | '
         refused: (form) => dashboard(req, res, 400, form),
       });
       if (!done) return;
-      flash(req, 'success', 'Đã gửi đề nghị bổ sung cán bộ khai thác. Vụ Tổ chức phi chính phủ sẽ xét duyệt và bàn giao tài khoản.');
+      flash(req, 'success', translatorOf(req).t('access:flash.officerRequested'));
       res.redirect(303, paths.access.exploiterHome());
     },
 
@@ -376,21 +374,18 @@ function organisationPages({ access, clock }: Pick<AccessPagesDeps, 'access' | '
       const user = req.user;
       if (!user) throw new ForbiddenError();
       const officer = await access.officerToRemove({ userId: user.id }, organisationId, idParam(req));
+      const { t } = translatorOf(req);
       res.render('partials/confirm', {
-        title: 'Thôi sử dụng tài khoản của cán bộ khai thác?',
+        title: t('access:removeOfficer.title'),
         details: [
-          ['Cán bộ', officer.displayName],
-          ['Tên đăng nhập', officer.username],
-          ['Thư điện tử', officer.email ?? ''],
+          [t('access:removeOfficer.officer'), officer.displayName],
+          [t('access:removeOfficer.username'), officer.username],
+          [t('access:removeOfficer.email'), officer.email ?? ''],
         ],
-        consequences: [
-          'Tài khoản bị khóa ngay; các phiên đăng nhập đang mở của cán bộ kết thúc ở yêu cầu tiếp theo.',
-          'Cán bộ không còn xem, tìm kiếm hay tải dữ liệu của cơ sở dữ liệu hội.',
-          'Nhật ký khai thác của cán bộ vẫn được giữ. Muốn có lại tài khoản, tổ chức phải đề nghị bổ sung cán bộ và chờ Vụ duyệt.',
-        ],
+        consequences: [t('access:removeOfficer.c1'), t('access:removeOfficer.c2'), t('access:removeOfficer.c3')],
         action: paths.access.removeOfficer(officer.id),
         hidden: {},
-        confirmLabel: 'Xác nhận thôi sử dụng tài khoản',
+        confirmLabel: t('access:removeOfficer.confirm'),
         cancelHref: paths.access.exploiterHome(),
         errors: {},
       });
@@ -402,7 +397,7 @@ function organisationPages({ access, clock }: Pick<AccessPagesDeps, 'access' | '
       if (!user) throw new ForbiddenError();
       if (!isConfirmed(req)) return res.redirect(303, paths.access.removeOfficer(idParam(req)));
       await access.removeOfficer({ ...actorFromRequest(req), userId: user.id }, organisationId, idParam(req));
-      flash(req, 'success', 'Đã khóa tài khoản của cán bộ. Cán bộ không còn truy cập được dữ liệu.');
+      flash(req, 'success', translatorOf(req).t('access:flash.officerRemoved'));
       res.redirect(303, paths.access.exploiterHome());
     },
 
@@ -419,7 +414,7 @@ function organisationPages({ access, clock }: Pick<AccessPagesDeps, 'access' | '
         refused: (form) => dashboard(req, res, 400, form),
       });
       if (!done) return;
-      flash(req, 'success', 'Đã gửi đề nghị gia hạn quyền khai thác.');
+      flash(req, 'success', translatorOf(req).t('access:flash.renewalRequested'));
       res.redirect(303, paths.access.exploiterHome());
     },
   };
@@ -470,7 +465,7 @@ function logPages({ log, catalogues, clock }: Pick<AccessPagesDeps, 'log' | 'cat
         if (typeof v === 'string' && v) query[k] = v;
       }
       res.render('access/log', {
-        title: 'Nhật ký khai thác dữ liệu',
+        title: translatorOf(req).t('access:log.title'),
         result: { ...result, rows: result.rows.map((r) => ({ ...r, filterText: describeReportFilters(r.filters, names) })) },
         page,
         pages: Math.max(1, Math.ceil(result.total / 50)),
@@ -490,7 +485,7 @@ function logPages({ log, catalogues, clock }: Pick<AccessPagesDeps, 'log' | 'cat
       const page = pageParam(req);
       const result = associationId ? await log.readersOfAssociation(associationId, page) : { total: 0, rows: [] };
       res.render('access/association-readers', {
-        title: 'Tổ chức đã khai thác dữ liệu của hội',
+        title: translatorOf(req).t('access:readers.title'),
         result,
         page,
         pages: Math.max(1, Math.ceil(result.total / 50)),

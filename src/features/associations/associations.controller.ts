@@ -2,6 +2,7 @@ import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { actorFromRequest } from '../../lib/auth-context.js';
 import { StaleVersionError, ValidationError } from '../../lib/errors.js';
+import { translatorOf } from '../../lib/i18n.js';
 import { associationCodeParam } from '../../lib/params.js';
 import { hasAnyRole } from '../../lib/roles.js';
 import { paths } from '../../lib/urls.js';
@@ -195,7 +196,7 @@ async function listPage(service: AssociationsService, req: Request, res: Respons
     return paths.register.list(params.toString());
   };
   res.render('associations/list', {
-    title: 'Sổ đăng ký hội',
+    title: translatorOf(req).t('associations:register'),
     rows: named,
     total,
     more,
@@ -413,7 +414,7 @@ function recordHandlers(
       if (!isWithholdable(field)) throw new ValidationError({ field: 'Trường được chọn không thể không công khai.' });
       if (body.bo === '1') {
         await service.setWithholding(actorFromRequest(req), code, v.data.version, field, null);
-        flash(req, 'success', `Trường "${withholdableLabel(field)}" đã được công khai lại.`);
+        flash(req, 'success', translatorOf(req).t('associations:withholding.flashLifted', { field: withholdableLabel(field) }));
         return res.redirect(303, paths.register.record(code));
       }
       const reason = typeof body.reason === 'string' ? body.reason.trim() : '';
@@ -428,7 +429,7 @@ function recordHandlers(
         return renderShow(req, res, { errors, values: { field, reason, until } }, 400);
       }
       await service.setWithholding(actorFromRequest(req), code, v.data.version, field, { reason, until: until || null });
-      flash(req, 'success', `Trường "${withholdableLabel(field)}" không còn hiển thị với công chúng.`);
+      flash(req, 'success', translatorOf(req).t('associations:withholding.flashWithheld', { field: withholdableLabel(field) }));
       res.redirect(303, paths.register.record(code));
     },
 
@@ -438,7 +439,7 @@ function recordHandlers(
       if (!v.success) throw new ValidationError({ version: 'Thiếu phiên bản của hồ sơ.' });
       const published = (req.body as Record<string, unknown>).published === '1';
       await service.setPublished(actorFromRequest(req), code, published, v.data.version);
-      flash(req, 'success', published ? 'Hồ sơ đã được công khai trên cổng thông tin.' : 'Hồ sơ đã thôi công khai.');
+      flash(req, 'success', translatorOf(req).t(published ? 'associations:flash.published' : 'associations:flash.unpublished'));
       res.redirect(303, paths.register.record(code));
     },
 
@@ -449,7 +450,7 @@ function recordHandlers(
       const ref = (req.body as Record<string, unknown>).paper_dossier_ref;
       const dossierRef = typeof ref === 'string' && ref.trim() ? ref.trim().slice(0, 200) : null;
       await service.markPaperChecked(actorFromRequest(req), code, v.data.version, dossierRef);
-      flash(req, 'success', 'Đã ghi nhận đối chiếu hồ sơ với hồ sơ giấy.');
+      flash(req, 'success', translatorOf(req).t('associations:flash.paperChecked'));
       res.redirect(303, paths.register.record(code));
     },
 
@@ -461,7 +462,12 @@ function recordHandlers(
         .safeParse(req.query);
       let comparison = null;
       if (q.success && q.data.tu && q.data.den) comparison = await service.diff(code, q.data.tu, q.data.den);
-      res.render('associations/history', { title: `Lịch sử hồ sơ: ${record.name}`, record, versions, comparison });
+      res.render('associations/history', {
+        title: translatorOf(req).t('associations:history.title', { name: record.name }),
+        record,
+        versions,
+        comparison,
+      });
     },
   };
 }

@@ -2,6 +2,8 @@
  * The bulk writes of an import inside the caller's transaction (R-8.2): new records get codes, rows, sub-lists,
  * version 1 and an audit row; changed records are updated at their expected version (409 otherwise) with a new
  * version. Every version carries `source` (e.g. `import:12`). Inputs must have gone through `resolveMany`.
+ * `deferQuality`: the written records' data-quality scores are left to the caller, who recomputes them (by the
+ * returned `ids`) before its transaction ends.
  */
 import type { Knex } from 'knex';
 import type { Actor } from '../../lib/auth-context.js';
@@ -61,8 +63,8 @@ export async function importWrite(
   trx: Knex,
   actor: Actor,
   items: ImportItems,
-  meta: { source: string; reason: string | null; at: Date },
-): Promise<{ created: string[]; updated: string[] }> {
+  meta: { source: string; reason: string | null; at: Date; deferQuality?: boolean },
+): Promise<{ created: string[]; updated: string[]; ids: number[] }> {
   const { repo, audit } = deps;
   const { source, reason, at } = meta;
   const codes = await repo.nextCodes(trx, items.creates.length);
@@ -99,11 +101,12 @@ export async function importWrite(
       actorId: actor.userId,
       at,
     })),
+    meta.deferQuality ? 'deferred' : 'now',
   );
   await audit.recordMany(
     actor,
     written.map((w) => ({ action: w.action, targetType: 'association', targetId: w.code, details: { version: w.version, source } })),
     trx,
   );
-  return { created: rows.map((r) => r.code), updated: items.updates.map((u) => u.code) };
+  return { created: rows.map((r) => r.code), updated: items.updates.map((u) => u.code), ids: written.map((w) => w.id) };
 }

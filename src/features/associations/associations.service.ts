@@ -9,6 +9,7 @@ import type { Actor } from '../../lib/auth-context.js';
 import type { Clock } from '../../lib/clock.js';
 import { NotFoundError, StaleVersionError, ValidationError } from '../../lib/errors.js';
 import type { AuditService } from '../audit/audit.service.js';
+import { recomputeQuality } from '../quality/quality.repository.js';
 import { GROUPS, SUBLISTS } from '../register-form/definition.js';
 import { type Diff, diffSnapshots } from '../register-form/diff.js';
 import { type CatalogueOptions, codesOf, display } from '../register-form/display.js';
@@ -329,12 +330,16 @@ export function createAssociationsService(deps: Deps) {
       resolveMany(repo, items, trx),
 
     /** Bulk writes of an import inside the caller's transaction: associations.import-write.ts. */
-    importWrite: (trx: Knex, actor: Actor, items: ImportItems, source: string, reason: string | null) =>
+    importWrite: (trx: Knex, actor: Actor, items: ImportItems, source: string, reason: string | null, deferQuality = false) =>
       importWrite({ repo, audit, recordPatch, writeLists: (t, id, input) => writeLists(repo, t, id, input) }, trx, actor, items, {
         source,
         reason,
         at: clock.now(),
+        deferQuality,
       }),
+
+    /** The data-quality scores of records an import wrote with `deferQuality`, set-based, in its transaction. */
+    importQuality: (trx: Knex, ids: readonly number[]) => recomputeQuality(trx, [...new Set(ids)], clock.now()),
   };
 }
 

@@ -10,6 +10,7 @@
 import type { Request, Response } from 'express';
 import { type Actor, type AuthUser, actorFromRequest } from '../../lib/auth-context.js';
 import { ValidationError } from '../../lib/errors.js';
+import { translatorOf } from '../../lib/i18n.js';
 import { associationCodeParam } from '../../lib/params.js';
 import { paths } from '../../lib/urls.js';
 import type { AssociationsService } from './associations.service.js';
@@ -95,7 +96,7 @@ export function createViewAsController(deps: ViewAsDeps) {
       if (rawRole === undefined) {
         const organisations = new Map((await deps.currentGrants()).map((g) => [g.organisation_id, g.organisation_name]));
         return res.render('associations/view-as', {
-          title: `Xem trước hồ sơ: ${record.name}`,
+          title: translatorOf(req).t('associations:viewAs.previewTitle', { name: record.name }),
           record,
           back,
           organisations: [...organisations],
@@ -113,13 +114,13 @@ export function createViewAsController(deps: ViewAsDeps) {
       let organisationId: number | null = null;
       if (role === 'cong-chung') {
         if (record.published) page = await deps.publicRecord(code);
-        else notice = 'Hồ sơ này chưa được công khai: công chúng không xem được hồ sơ trên cổng thông tin.';
+        else notice = translatorOf(req).t('associations:viewAs.notPublishedNotice');
       } else if (role === 'khai-thac') {
         const { user, organisation } = await exploiterOf(req.query['to-chuc']);
         organisationId = user.organisationId;
         as = `${ROLES[role]} “${organisation}”`;
         const result = await deps.reportPreview(user, code);
-        if ('refused' in result) notice = `Tổ chức này nhận thông báo từ chối: “${result.refused}”`;
+        if ('refused' in result) notice = translatorOf(req).t('associations:viewAs.refusedNotice', { reason: result.refused });
         else page = result;
       } else {
         page = await deps.officerHome(record.id, 'cán bộ của hội');
@@ -133,7 +134,14 @@ export function createViewAsController(deps: ViewAsDeps) {
       const viewAs = { label: as, back };
       // The synthetic viewer follows nothing: the staff member's own follow state stays out of the preview.
       if (page) return res.render(page.view, { ...page.locals, viewAs, follow: null });
-      res.render('associations/view-as', { title: `Xem trước hồ sơ: ${record.name}`, record, back, viewAs, notice, organisations: [] });
+      res.render('associations/view-as', {
+        title: translatorOf(req).t('associations:viewAs.previewTitle', { name: record.name }),
+        record,
+        back,
+        viewAs,
+        notice,
+        organisations: [],
+      });
     },
   };
 }

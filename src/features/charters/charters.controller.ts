@@ -9,6 +9,7 @@ import multer from 'multer';
 import { actorFromRequest } from '../../lib/auth-context.js';
 import { NotFoundError, ValidationError } from '../../lib/errors.js';
 import { fieldErrors, keptValues } from '../../lib/forms.js';
+import { type Translate, translatorOf } from '../../lib/i18n.js';
 import { idParam } from '../../lib/params.js';
 import { hasAnyRole } from '../../lib/roles.js';
 import { paths } from '../../lib/urls.js';
@@ -94,26 +95,30 @@ export function officerArea(association: AssociationRef): CharterArea {
 
 type AreaOf = (req: Request) => Promise<CharterArea>;
 
-/** What the pages print for a version's source, who supplied its text, and an entry's status. */
-export const CHARTER_LABELS = Object.freeze({
-  source: { docx: 'Tệp DOCX', pdf: 'Tệp PDF', image: 'Tệp ảnh (bản quét)', other: 'Tệp khác', entered: 'Nhập văn bản' },
-  noText: {
-    docx: 'Không đọc được văn bản trong tệp DOCX này — hãy nhập văn bản.',
-    pdf: 'Không trích được văn bản từ PDF này — hãy nhập văn bản.',
-    image: 'Tệp ảnh (bản quét) không có văn bản — hãy nhập văn bản.',
-    other: 'Không trích được văn bản từ tệp này — hãy nhập văn bản.',
-    entered: '',
-  },
-  status: { added: 'Thêm', removed: 'Bỏ', changed: 'Sửa', unchanged: 'Giữ nguyên' },
-  provenance(p: string): string {
-    if (p === 'edit') return 'Do Vụ Tổ chức phi chính phủ cung cấp';
-    if (p === 'officer') return 'Do cán bộ đầu mối của hội nhập';
-    const m = /^submission:(\d+)$/.exec(p);
-    if (m) return `Hội gửi kèm Biểu mẫu 1 số ${m[1]}`;
-    if (p.startsWith('import:')) return 'Từ đợt nhập dữ liệu hàng loạt';
-    return 'Không rõ nguồn';
-  },
-});
+/**
+ * What the pages print for a version's source, who supplied its text, and an entry's status, in the reader's
+ * language (locales/<lang>/charters.json).
+ */
+export function charterLabels(t: Translate) {
+  const sources = ['docx', 'pdf', 'image', 'other', 'entered'] as const;
+  const statuses = ['added', 'removed', 'changed', 'unchanged'] as const;
+  return Object.freeze({
+    source: Object.fromEntries(sources.map((k) => [k, t(`charters:source.${k}`)])) as Record<string, string>,
+    noText: { ...Object.fromEntries(sources.slice(0, 4).map((k) => [k, t(`charters:noText.${k}`)])), entered: '' } as Record<
+      string,
+      string
+    >,
+    status: Object.fromEntries(statuses.map((k) => [k, t(`charters:status.${k}`)])) as Record<string, string>,
+    provenance(p: string): string {
+      if (p === 'edit') return t('charters:provenance.edit');
+      if (p === 'officer') return t('charters:provenance.officer');
+      const m = /^submission:(\d+)$/.exec(p);
+      if (m) return t('charters:provenance.submission', { n: m[1] });
+      if (p.startsWith('import:')) return t('charters:provenance.import');
+      return t('charters:provenance.unknown');
+    },
+  });
+}
 
 /** The selects' defaults: the last two versions that have a text. */
 function defaultChoice(versions: CharterVersion[]): { tu: string; den: string } {
@@ -156,13 +161,13 @@ export function createChartersController(service: ChartersService, areas: { staf
     }
     const values = choice.asked ? { tu: choice.tu, den: choice.den } : defaultChoice(versions);
     res.status(Object.keys(errors).length > 0 ? 400 : 200).render('charters/index', {
-      title: `So sánh điều lệ — ${area.association.name}`,
+      title: translatorOf(req).t('charters:titles.compare', { name: area.association.name }),
       area,
       versions,
       values,
       errors,
       comparison,
-      labels: CHARTER_LABELS,
+      labels: charterLabels(translatorOf(req).t),
     });
   }
 
@@ -173,7 +178,9 @@ export function createChartersController(service: ChartersService, areas: { staf
     form: { version: CharterVersion | null; values: Record<string, string>; errors: Record<string, string> },
   ) {
     res.status(status).render('charters/text-form', {
-      title: form.version ? `Nhập văn bản của bản ${form.version.number}` : 'Nhập phiên bản điều lệ mới',
+      title: form.version
+        ? translatorOf(res.req).t('charters:text.titleVersion', { n: form.version.number })
+        : translatorOf(res.req).t('charters:text.titleNew'),
       area,
       ...form,
     });
@@ -212,7 +219,7 @@ export function createChartersController(service: ChartersService, areas: { staf
       if (!data) return;
       const input = data as { title: string; text: string };
       const row = await service.createText(actorFromRequest(req), area.association, input, area.provenance);
-      flash(req, 'success', `Đã lưu bản ${row.version_no} của điều lệ: «${input.title}».`);
+      flash(req, 'success', translatorOf(req).t('charters:flash.created', { n: row.version_no, title: input.title }));
       res.redirect(303, area.urls.page());
     },
     async textForm(req: Request, res: Response) {
@@ -227,7 +234,7 @@ export function createChartersController(service: ChartersService, areas: { staf
       const data = await received(req, res, area, charterTextForm, version);
       if (!data) return;
       const n = await service.enterText(actorFromRequest(req), area.association, version.id, data.text, area.provenance);
-      flash(req, 'success', `Đã lưu văn bản của bản ${n}.`);
+      flash(req, 'success', translatorOf(req).t('charters:flash.text', { n }));
       res.redirect(303, area.urls.page());
     },
   });

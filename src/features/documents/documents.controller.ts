@@ -4,6 +4,7 @@ import type { Config } from '../../config.js';
 import { actorFromRequest } from '../../lib/auth-context.js';
 import { ValidationError } from '../../lib/errors.js';
 import { keptValues } from '../../lib/forms.js';
+import { translatorOf } from '../../lib/i18n.js';
 import { hasAnyRole } from '../../lib/roles.js';
 import { paths } from '../../lib/urls.js';
 import { flash } from '../../middleware/locals.js';
@@ -42,7 +43,7 @@ export function createDocumentsController(deps: {
   ) {
     const [list, documentTypes] = await Promise.all([documents.listForAssociation(association.id), documents.documentTypes()]);
     res.status(status).render('documents/index', {
-      title: `Tài liệu đính kèm — ${association.name}`,
+      title: translatorOf(req).t('documents:index.title', { name: association.name }),
       association,
       documents: list,
       documentTypes,
@@ -89,7 +90,7 @@ export function createDocumentsController(deps: {
           }
           throw err;
         }
-        flash(req, 'success', `Đã lưu tài liệu «${data.title}».`);
+        flash(req, 'success', translatorOf(req).t('documents:flash.saved', { title: data.title }));
         res.redirect(303, paths.register.documents(association.code));
       } finally {
         // Whatever happened, no temp file outlives the request.
@@ -106,7 +107,7 @@ export function createDocumentsController(deps: {
         if (!(err instanceof DamagedFileError)) throw err;
         res.setHeader('Cache-Control', 'no-store');
         return res.status(500).render('documents/damaged', {
-          title: 'Tệp tài liệu bị hỏng',
+          title: translatorOf(req).t('documents:damaged.title'),
           document: err.document,
           missing: err.damage === 'missing',
           message: err.publicMessage,

@@ -2,6 +2,7 @@ import type { Request, Response } from 'express';
 import { actorFromRequest } from '../../lib/auth-context.js';
 import { NotFoundError, ValidationError } from '../../lib/errors.js';
 import { fieldErrors, keptValues, type RefusedForm, submitForm } from '../../lib/forms.js';
+import { translator, translatorOf } from '../../lib/i18n.js';
 import { idParam } from '../../lib/params.js';
 import { hasAnyRole } from '../../lib/roles.js';
 import { paths } from '../../lib/urls.js';
@@ -47,7 +48,7 @@ export function createFeesController(deps: { fees: FeesService }) {
     locals: { mode: 'create' | 'edit'; id?: number; values: Record<string, string | string[]>; errors: Record<string, string> },
   ) =>
     res.status(status).render('fees/schedule-form', {
-      title: locals.mode === 'create' ? 'Thêm biểu phí khai thác' : 'Sửa biểu phí khai thác',
+      title: translatorOf(res.req).t(locals.mode === 'create' ? 'fees:titles.addSchedule' : 'fees:titles.editSchedule'),
       units: FEE_UNITS,
       categories: CATEGORIES,
       id: null,
@@ -57,7 +58,7 @@ export function createFeesController(deps: { fees: FeesService }) {
   const contractPage = async (res: Response, status: number, { values, errors }: RefusedForm) => {
     const [organisations, schedules] = await Promise.all([fees.listOrganisations(), fees.listSchedules()]);
     res.status(status).render('fees/contract-form', {
-      title: 'Ghi phí theo hợp đồng',
+      title: translatorOf(res.req).t('fees:contract.title'),
       organisations,
       schedules: schedules.filter((s) => s.unit === 'contract'),
       values,
@@ -75,7 +76,8 @@ export function createFeesController(deps: { fees: FeesService }) {
       // The organisation is still checked first: someone else's id is a 404, not a form error.
       const org = await fees.organisation(organisationId);
       return res.status(400).render('fees/statement', {
-        title: `Bảng kê phí khai thác — ${org.name}`,
+        title: translatorOf(req).t('fees:titles.statement', { name: org.name }),
+        doc: translator('vi'),
         org,
         rows: [],
         total: 0,
@@ -89,7 +91,8 @@ export function createFeesController(deps: { fees: FeesService }) {
     }
     const { org, rows, total } = await fees.statement(actorFromRequest(req), organisationId, period);
     res.render('fees/statement', {
-      title: `Bảng kê phí khai thác — ${org.name}`,
+      title: translatorOf(req).t('fees:titles.statement', { name: org.name }),
+      doc: translator('vi'),
       org,
       rows,
       total,
@@ -108,7 +111,7 @@ export function createFeesController(deps: { fees: FeesService }) {
       const page = q.success ? q.data.trang : 1;
       const [schedules, ledger, organisations] = await Promise.all([fees.listSchedules(), fees.ledgerPage(page), fees.listOrganisations()]);
       res.render('fees/index', {
-        title: 'Phí khai thác dữ liệu',
+        title: translatorOf(req).t('fees:index.title'),
         schedules,
         ledger: ledger.rows,
         page,
@@ -132,7 +135,7 @@ export function createFeesController(deps: { fees: FeesService }) {
         values: formValues,
       });
       if (!done) return;
-      flash(req, 'success', 'Đã thêm biểu phí.');
+      flash(req, 'success', translatorOf(req).t('fees:flash.added'));
       res.redirect(303, paths.fees.index());
     },
 
@@ -152,7 +155,7 @@ export function createFeesController(deps: { fees: FeesService }) {
         values: formValues,
       });
       if (!done) return;
-      flash(req, 'success', 'Đã lưu biểu phí.');
+      flash(req, 'success', translatorOf(req).t('fees:flash.saved'));
       res.redirect(303, paths.fees.index());
     },
 
@@ -167,7 +170,7 @@ export function createFeesController(deps: { fees: FeesService }) {
       });
       if (!done) return;
       const { org } = done.saved;
-      flash(req, 'success', `Đã ghi phí hợp đồng của ${org.name}.`);
+      flash(req, 'success', translatorOf(req).t('fees:flash.contract', { name: org.name }));
       res.redirect(303, paths.fees.statement(org.id));
     },
 

@@ -1,5 +1,6 @@
 /**
- * The user guide (R-6.3): one Markdown file per role in docs/huong-dan/, kept in the repository with the code.
+ * The user guide (R-6.3): one Markdown file per role in docs/huong-dan/ (Vietnamese) and its English translation in
+ * docs/guide-en/ (issue 17 item 2, same file names), kept in the repository with the code.
  * Markdown is parsed with marked's lexer and turned into a small tree of safe nodes that the views print with
  * escaped output only: raw HTML in a file is shown as text, never run; links go only to this site, http(s) or
  * mailto. Parsed guides are kept in memory (the files ship with each release).
@@ -8,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Lexer, type Token, type Tokens } from 'marked';
 import { NotFoundError } from '../../lib/errors.js';
+import { DEFAULT_LANG, type Lang } from '../../lib/i18n.js';
 
 export interface GuideInfo {
   slug: string;
@@ -15,27 +17,72 @@ export interface GuideInfo {
   audience: string;
 }
 
+/** One guide in both languages (issue 17 item 2): the slug is the file name in each language's folder. */
+export interface GuideEntry {
+  slug: string;
+  title: Record<Lang, string>;
+  audience: Record<Lang, string>;
+}
+
+/** Where each language's guides live: Vietnamese (the language of record) and the English translation. */
+export const GUIDE_DIRS: Record<Lang, string> = { vi: 'huong-dan', en: 'guide-en' };
+
 /** The guides, in the order the index lists them. The slug is also the file name: only these files are read. */
-export const GUIDES: readonly GuideInfo[] = [
-  { slug: 'cong-chung', title: 'Người dân, công chúng', audience: 'Tra cứu hội, tải dữ liệu mở — không cần đăng nhập.' },
+export const GUIDES: readonly GuideEntry[] = [
+  {
+    slug: 'cong-chung',
+    title: { vi: 'Người dân, công chúng', en: 'Citizens and the public' },
+    audience: {
+      vi: 'Tra cứu hội, tải dữ liệu mở — không cần đăng nhập.',
+      en: 'Find associations, download open data — no sign-in needed.',
+    },
+  },
   {
     slug: 'can-bo-vu-tcpcp',
-    title: 'Cán bộ Vụ Tổ chức phi chính phủ',
-    audience: 'Chuyên viên và lãnh đạo Vụ (ngo_staff, ngo_lead): sổ đăng ký hội, hồ sơ, tài liệu, danh mục.',
+    title: { vi: 'Cán bộ Vụ Tổ chức phi chính phủ', en: 'Staff of the Department of Non-Governmental Organisations' },
+    audience: {
+      vi: 'Chuyên viên và lãnh đạo Vụ (ngo_staff, ngo_lead): sổ đăng ký hội, hồ sơ, tài liệu, danh mục.',
+      en: 'Officers and leaders of the Department (ngo_staff, ngo_lead): register of associations, records, documents, catalogues.',
+    },
   },
-  { slug: 'lanh-dao', title: 'Lãnh đạo Bộ', audience: 'Xem sổ đăng ký hội, hồ sơ và lịch sử thay đổi; báo cáo, thống kê.' },
+  {
+    slug: 'lanh-dao',
+    title: { vi: 'Lãnh đạo Bộ', en: 'Ministry leaders' },
+    audience: {
+      vi: 'Xem sổ đăng ký hội, hồ sơ và lịch sử thay đổi; báo cáo, thống kê.',
+      en: 'View the register of associations, records and their history; reports and statistics.',
+    },
+  },
   {
     slug: 'quan-tri-he-thong',
-    title: 'Quản trị hệ thống (Trung tâm Thông tin)',
-    audience: 'Tài khoản, bảo mật, giám sát, sao lưu (it_admin).',
+    title: { vi: 'Quản trị hệ thống (Trung tâm Thông tin)', en: 'System administrators (Information Centre)' },
+    audience: {
+      vi: 'Tài khoản, bảo mật, giám sát, sao lưu (it_admin).',
+      en: 'Accounts, security, monitoring, backups (it_admin).',
+    },
   },
-  { slug: 'can-bo-dau-moi-hoi', title: 'Cán bộ đầu mối của hội', audience: 'Cập nhật thông tin của hội theo Biểu mẫu 1.' },
+  {
+    slug: 'can-bo-dau-moi-hoi',
+    title: { vi: 'Cán bộ đầu mối của hội', en: "Associations' liaison officers" },
+    audience: {
+      vi: 'Cập nhật thông tin của hội theo Biểu mẫu 1.',
+      en: "Keep the association's information up to date with Form 1.",
+    },
+  },
   {
     slug: 'to-chuc-ca-nhan-khai-thac',
-    title: 'Tổ chức, cá nhân khai thác dữ liệu',
-    audience: 'Đăng ký khai thác, tra cứu và kết xuất trong phạm vi được cấp.',
+    title: { vi: 'Tổ chức, cá nhân khai thác dữ liệu', en: 'Organisations and individuals using the data' },
+    audience: {
+      vi: 'Đăng ký khai thác, tra cứu và kết xuất trong phạm vi được cấp.',
+      en: 'Apply for access, look up and export data within the scope granted.',
+    },
   },
 ];
+
+/** A guide's title and audience in one language. */
+export function guideInfo(entry: GuideEntry, lang: Lang): GuideInfo {
+  return { slug: entry.slug, title: entry.title[lang], audience: entry.audience[lang] };
+}
 
 export type InlineNode =
   | { type: 'text'; text: string }
@@ -58,8 +105,6 @@ export type BlockNode =
 export interface Guide extends GuideInfo {
   heading: string;
   nodes: BlockNode[];
-  /** The language the guide's text is in: English where docs/huong-dan/en/<slug>.md exists, else Vietnamese. */
-  lang: 'vi' | 'en';
 }
 
 const ENTITIES: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'", '&nbsp;': '\u00a0' };
@@ -188,41 +233,29 @@ export function blocks(tokens: readonly Token[]): BlockNode[] {
 export function parseGuide(info: GuideInfo, markdown: string): Guide {
   const nodes = blocks(new Lexer({ gfm: true }).lex(markdown));
   const first = nodes[0];
-  if (first?.type === 'heading' && first.depth === 1) return { ...info, heading: plain(first.children), nodes: nodes.slice(1), lang: 'vi' };
-  return { ...info, heading: info.title, nodes, lang: 'vi' };
-}
-
-async function readIfExists(file: string): Promise<string | null> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw err;
-  }
+  if (first?.type === 'heading' && first.depth === 1) return { ...info, heading: plain(first.children), nodes: nodes.slice(1) };
+  return { ...info, heading: info.title, nodes };
 }
 
 export function createGuideService(rootDir: string) {
-  const dir = path.join(rootDir, 'docs', 'huong-dan');
+  const lists: Record<Lang, readonly GuideInfo[]> = {
+    vi: GUIDES.map((g) => guideInfo(g, 'vi')),
+    en: GUIDES.map((g) => guideInfo(g, 'en')),
+  };
+  /** Parsed guides by `<lang>:<slug>`. */
   const cache = new Map<string, Guide>();
   return {
-    list(): readonly GuideInfo[] {
-      return GUIDES;
+    list(lang: Lang = DEFAULT_LANG): readonly GuideInfo[] {
+      return lists[lang];
     },
-    /**
-     * A guide in the interface's language (issue 17 item 2): in English, docs/huong-dan/en/<slug>.md where it
-     * exists, else the Vietnamese text (the page then says so).
-     */
-    async get(slug: string, lang: 'vi' | 'en' = 'vi'): Promise<Guide> {
-      const info = GUIDES.find((g) => g.slug === slug);
-      if (!info) throw new NotFoundError('Không có hướng dẫn này.');
-      const key = `${lang}|${slug}`;
+    async get(slug: string, lang: Lang = DEFAULT_LANG): Promise<Guide> {
+      const info = lists[lang].find((g) => g.slug === slug);
+      if (!info) throw new NotFoundError(lang === 'en' ? 'There is no such guide.' : 'Không có hướng dẫn này.');
+      const key = `${lang}:${info.slug}`;
       const cached = cache.get(key);
       if (cached) return cached;
-      const english = lang === 'en' ? await readIfExists(path.join(dir, 'en', `${info.slug}.md`)) : null;
-      const guide =
-        english === null
-          ? parseGuide(info, await readFile(path.join(dir, `${info.slug}.md`), 'utf8'))
-          : { ...parseGuide(info, english), lang: 'en' as const };
+      const file = path.join(rootDir, 'docs', GUIDE_DIRS[lang], `${info.slug}.md`);
+      const guide = parseGuide(info, await readFile(file, 'utf8'));
       cache.set(key, guide);
       return guide;
     },

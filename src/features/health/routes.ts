@@ -4,6 +4,7 @@ import { type Request, Router } from 'express';
 import type { Knex } from 'knex';
 import type { Registry } from 'prom-client';
 import { pendingMigrations } from '../../db/migrations.js';
+import type { ReplicaState } from '../../db/read-router.js';
 import { mark, publicAccess, requireRole } from '../../middleware/auth.js';
 
 function bearerMatches(req: Request, token: string | null): boolean {
@@ -29,6 +30,8 @@ export function healthRoutes(deps: {
   backupStatus?: () => Promise<{ stale: boolean; ageDays: number | null; maxAgeDays: number }>;
   /** The jobs' latest runs (src/jobs/health.ts). */
   jobsHealth?: () => Promise<{ reasons: string[] }>;
+  /** The read replica's state (src/db/read-router.ts), from its last probe: never a query here. */
+  replica?: () => ReplicaState;
 }): Router {
   const r = Router();
   r.get('/healthz', publicAccess, (_req, res) => {
@@ -70,11 +73,42 @@ export function healthRoutes(deps: {
         warnings.jobs = 'không đọc được trạng thái các tác vụ định kỳ';
       }
     }
+    const replica = deps.replica?.();
+    if (replica?.configured) {
+      // Degraded, not unready: the primary answers the replica's reads meanwhile.
+      if (replica.reason) warnings.replica = `${replica.reason}; các trang công khai, dữ liệu mở và báo cáo đọc từ máy chủ chính`;
+      checks.replica = { ok: true, detail: replicaDetail(replica) };
+    }
     const reasons = Object.values(warnings);
     const status = !ready ? 'not_ready' : reasons.length > 0 ? 'degraded' : 'ready';
-    res.status(ready ? 200 : 503).json({ status, checks, ...(reasons.length > 0 ? { warnings, reasons } : {}) });
+    res.status(ready ? 200 : 503).json({
+      status,
+      checks,
+      ...(reasons.length > 0 ? { warnings, reasons } : {}),
+      ...(replica?.configured ? { replica: replicaJson(replica) } : {}),
+    });
   });
   return r;
+}
+
+/** The replica in a line of Vietnamese: in use or not, and its lag. */
+function replicaDetail(r: ReplicaState): string {
+  const lag = r.lagSeconds === null ? 'chưa đo được độ trễ' : `trễ ${r.lagSeconds.toFixed(3).replace('.', ',')} giây`;
+  return `${r.inUse ? 'đang dùng cho các lượt đọc' : 'không dùng'}, ${lag} (tối đa ${r.maxLagSeconds} giây)`;
+}
+
+/** The replica's figures for machines (the lag bound in seconds and bytes, where its reads went). */
+function replicaJson(r: ReplicaState) {
+  return {
+    inUse: r.inUse,
+    reachable: r.reachable,
+    lagSeconds: r.lagSeconds,
+    lagBytes: r.lagBytes,
+    maxLagSeconds: r.maxLagSeconds,
+    checkedAt: r.checkedAt?.toISOString() ?? null,
+    statements: r.statements,
+    sharedStatements: r.sharedStatements,
+  };
 }
 
 /** Not public: a scraper presents METRICS_TOKEN; a signed-in IT administrator may look too. */

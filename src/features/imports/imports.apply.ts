@@ -16,11 +16,22 @@ import type { BatchRow, RowStatus } from './imports.repository.js';
 /** Rows per write step (and per transaction in valid_only mode). */
 const CHUNK = 500;
 
-async function writeChunk(ctx: ImportContext, trx: Knex, actor: Actor, batch: BatchRow, chunk: readonly Evaluated[]): Promise<void> {
+/**
+ * Writes a chunk of rows; returns the ids of the records written. `deferQuality`: their data-quality scores are left
+ * to the caller (mode "all" recomputes the whole batch once, before its one transaction commits).
+ */
+async function writeChunk(
+  ctx: ImportContext,
+  trx: Knex,
+  actor: Actor,
+  batch: BatchRow,
+  chunk: readonly Evaluated[],
+  deferQuality = false,
+): Promise<number[]> {
   const { associations, repo } = ctx;
   const creates = chunk.filter((e) => !e.existing);
   const updates = chunk.filter((e) => e.existing && e.changed);
-  const { created } = await associations.importWrite(
+  const { created, ids } = await associations.importWrite(
     trx,
     actor,
     {
@@ -34,6 +45,7 @@ async function writeChunk(ctx: ImportContext, trx: Knex, actor: Actor, batch: Ba
     },
     `import:${batch.id}`,
     `Nhập dữ liệu hàng loạt từ tệp «${batch.original_name}»`.slice(0, 500),
+    deferQuality,
   );
   const outcomes: Array<{ rowNumber: number; naturalKey: string; status: RowStatus; code: string | null }> = [];
   creates.forEach((e, i) => {
@@ -49,6 +61,7 @@ async function writeChunk(ctx: ImportContext, trx: Knex, actor: Actor, batch: Ba
     });
   }
   await repo.recordOutcomes(trx, batch.id, outcomes);
+  return ids;
 }
 
 async function finishApply(ctx: ImportContext, trx: Knex, batchId: number): Promise<void> {
@@ -128,13 +141,17 @@ export async function applyBatch(
   await heartbeat(ctx, batchId, { phase: 'apply', done: 0, total });
   if (mode === 'all') {
     await db.transaction(async (trx) => {
+      const written: number[] = [];
       for (let i = 0; i < good.length; i += CHUNK) {
-        await writeChunk(ctx, trx, actor, current, good.slice(i, i + CHUNK));
+        written.push(...(await writeChunk(ctx, trx, actor, current, good.slice(i, i + CHUNK), true)));
         const done = Math.min(good.length, i + CHUNK);
         progress.set(batchId, { phase: 'apply', done, total });
         if (ctx.sideWrites) await repo.update(batchId, { progress_done: done, heartbeat_at: clock.now() });
         await options.hooks?.afterChunk?.(done);
       }
+      // The data-quality scores of every record written, in one set-based statement before the commit: the list
+      // and the record page never see a record without its score (issue 16 item 4).
+      await ctx.associations.importQuality(trx, written);
       await finishApply(ctx, trx, batchId);
       await audit.record(
         actor,

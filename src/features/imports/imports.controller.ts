@@ -5,6 +5,7 @@ import type { Config } from '../../config.js';
 import { actorFromRequest } from '../../lib/auth-context.js';
 import { isConfirmed } from '../../lib/confirm.js';
 import { submitForm } from '../../lib/forms.js';
+import { translatorOf } from '../../lib/i18n.js';
 import { idParam } from '../../lib/params.js';
 import { paths } from '../../lib/urls.js';
 import { flash } from '../../middleware/locals.js';
@@ -83,7 +84,7 @@ export function createImportsController(deps: {
     const filterStatus = q.success ? (q.data['trang-thai'] ?? null) : null;
     const { rows, total } = await imports.list(page, PAGE_SIZE, filterStatus);
     res.status(status).render('imports/index', {
-      title: 'Nhập dữ liệu hội hàng loạt',
+      title: translatorOf(req).t('imports:index.title'),
       batches: rows,
       total,
       filterStatus,
@@ -109,9 +110,9 @@ export function createImportsController(deps: {
     const done = batch.live?.done ?? batch.progress_done;
     const total = batch.live?.total ?? batch.progress_total;
     res.status(status).render('imports/show', {
-      title: `Lô nhập dữ liệu số ${id}`,
+      title: translatorOf(req).t('imports:show.title', { id }),
       batch,
-      statusLabel: STATUS_LABELS[batch.status] ?? batch.status,
+      statusLabel: STATUS_LABELS[batch.status] ? translatorOf(req).t(`imports:status.${batch.status}`) : batch.status,
       running,
       progress: { done, total, phase: batch.live?.phase ?? batch.phase },
       refreshSeconds: running ? 2 : 0,
@@ -168,7 +169,7 @@ export function createImportsController(deps: {
           originalName: sanitizeOriginalName(file.originalname),
           format,
         });
-        flash(req, 'info', `Đã nhận tệp «${batch.original_name}». Hệ thống đang kiểm tra từng dòng.`);
+        flash(req, 'info', translatorOf(req).t('imports:flash.received', { name: batch.original_name }));
         res.redirect(303, paths.imports.batch(batch.id));
       } finally {
         await storage.discardTemp(file?.path);
@@ -190,14 +191,14 @@ export function createImportsController(deps: {
         refused: (form) => renderBatch(req, res, 400, form.errors),
       });
       if (!done) return;
-      flash(req, 'info', 'Đang ghi dữ liệu vào cơ sở dữ liệu.');
+      flash(req, 'info', translatorOf(req).t('imports:flash.applying'));
       res.redirect(303, paths.imports.batch(id));
     },
 
     async rerun(req: Request<{ id: string }>, res: Response) {
       const id = idParam(req, NOT_FOUND);
       await imports.rerun(actorFromRequest(req), id);
-      flash(req, 'info', 'Đã chạy lại lô dữ liệu từ tệp gốc đã lưu.');
+      flash(req, 'info', translatorOf(req).t('imports:flash.rerun'));
       res.redirect(303, paths.imports.batch(id));
     },
 

@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import { type AuthUser, actorFromRequest } from '../../lib/auth-context.js';
 import { type RefusedForm, submitForm } from '../../lib/forms.js';
+import { translatorOf } from '../../lib/i18n.js';
 import { idParam } from '../../lib/params.js';
 import { paths } from '../../lib/urls.js';
 import { flash } from '../../middleware/locals.js';
@@ -24,7 +25,7 @@ function actor(req: Request) {
 export function createIncidentsController(service: IncidentsService) {
   const form = (res: Response, status: number, { values, errors }: RefusedForm) =>
     res.status(status).render('incidents/form', {
-      title: 'Ghi nhận sự cố hoặc yêu cầu thay đổi',
+      title: translatorOf(res.req).t('incidents:form.title'),
       kinds: KINDS,
       severities: SEVERITIES,
       values,
@@ -35,7 +36,7 @@ export function createIncidentsController(service: IncidentsService) {
     const id = idParam(req, NOT_FOUND);
     const { incident, events } = await service.detail(id);
     res.status(status).render('incidents/show', {
-      title: `Sự cố #${incident.id}: ${incident.title}`,
+      title: translatorOf(req).t('incidents:show.title', { id: incident.id, title: incident.title }),
       incident,
       events,
       labels: LABELS,
@@ -57,7 +58,7 @@ export function createIncidentsController(service: IncidentsService) {
       );
       const query = { q: f.q ?? '', 'trang-thai': f['trang-thai'] ?? '', loai: f.loai ?? '', 'muc-do': f['muc-do'] ?? '' };
       res.render('incidents/list', {
-        title: 'Sự cố và yêu cầu thay đổi phần mềm',
+        title: translatorOf(req).t('incidents:list.title'),
         rows,
         total,
         page,
@@ -81,7 +82,11 @@ export function createIncidentsController(service: IncidentsService) {
       });
       if (!done) return;
       const { row, kind } = done.saved;
-      flash(req, 'success', `Đã ghi nhận ${kind === 'su_co' ? 'sự cố' : 'yêu cầu'} #${row.id}.`);
+      flash(
+        req,
+        'success',
+        translatorOf(req).t(kind === 'su_co' ? 'incidents:flash.createdIncident' : 'incidents:flash.createdRequest', { id: row.id }),
+      );
       res.redirect(303, paths.incidents.show(row.id));
     },
 
@@ -100,11 +105,7 @@ export function createIncidentsController(service: IncidentsService) {
         },
       });
       if (!done) return;
-      flash(
-        req,
-        'success',
-        done.saved === 'chuyen_tttt' ? 'Đã chuyển Trung tâm Thông tin và thông báo cho cán bộ quản trị hệ thống.' : 'Đã cập nhật.',
-      );
+      flash(req, 'success', translatorOf(req).t(done.saved === 'chuyen_tttt' ? 'incidents:flash.routed' : 'incidents:flash.updated'));
       res.redirect(303, paths.incidents.show(id));
     },
   };

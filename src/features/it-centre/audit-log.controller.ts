@@ -9,6 +9,7 @@ import { actorFromRequest } from '../../lib/auth-context.js';
 import type { FieldErrors } from '../../lib/errors.js';
 import { vietnamToday } from '../../lib/format.js';
 import { fieldErrors } from '../../lib/forms.js';
+import { translatorOf } from '../../lib/i18n.js';
 import { paths, type Query } from '../../lib/urls.js';
 import { ACTION_LABELS, TARGET_TYPES } from '../audit/audit-labels.js';
 import type { AuditLogCursor, AuditLogFilters } from '../audit/audit-log.repository.js';
@@ -105,7 +106,7 @@ export function createAuditLogController(service: AuditLogService, clock: { now(
   function render(res: Response, status: number, locals: Record<string, unknown> & { values: Values }) {
     const query: Query = Object.fromEntries(Object.entries(locals.values).filter(([, v]) => v !== ''));
     res.status(status).render('it-centre/audit-log', {
-      title: 'Nhật ký thao tác',
+      title: translatorOf(res.req).t('it-centre:auditLog.title'),
       actionOptions: ACTION_OPTIONS,
       targetOptions: TARGET_OPTIONS,
       errors: {},

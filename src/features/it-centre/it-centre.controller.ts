@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { type AuthUser, actorFromRequest } from '../../lib/auth-context.js';
 import { ConflictError, NotFoundError } from '../../lib/errors.js';
 import { safeReturnTo } from '../../lib/forms.js';
+import { translatorOf } from '../../lib/i18n.js';
 import { idParam } from '../../lib/params.js';
 import { ROLE_LABELS, ROLES } from '../../lib/roles.js';
 import { paths } from '../../lib/urls.js';
@@ -44,12 +45,13 @@ function backTo(req: Request, fallback: string): string {
 export function createItCentreController(service: ItCentreService) {
   const pages = (total: number) => Math.max(1, Math.ceil(total / PAGE_SIZE));
 
+  /** `done`: the message key (locales/<lang>/it-centre.json) of the success notice. */
   async function userAction(req: Request, res: Response, run: (id: number) => Promise<void>, done: string) {
     const id = idParam(req, USER_NOT_FOUND);
     const fallback = paths.itCentre.user(id);
     try {
       await run(id);
-      flash(req, 'success', done);
+      flash(req, 'success', translatorOf(req).t(done));
     } catch (err) {
       if (!(err instanceof ConflictError)) throw err;
       flash(req, 'error', err.publicMessage);
@@ -58,8 +60,8 @@ export function createItCentreController(service: ItCentreService) {
   }
 
   return {
-    async index(_req: Request, res: Response) {
-      res.render('it-centre/index', { title: 'Trung tâm Thông tin — quản trị hệ thống', ...(await service.overview()) });
+    async index(req: Request, res: Response) {
+      res.render('it-centre/index', { title: translatorOf(req).t('it-centre:titles.home'), ...(await service.overview()) });
     },
 
     async backups(req: Request, res: Response) {
@@ -78,7 +80,7 @@ export function createItCentreController(service: ItCentreService) {
       ]);
       const query = { ...(f['ket-qua'] ? { 'ket-qua': f['ket-qua'] } : {}), ...(days ? { 'so-ngay': days } : {}) };
       res.render('it-centre/backups', {
-        title: 'Sao lưu và diễn tập khôi phục',
+        title: translatorOf(req).t('it-centre:backups.title'),
         rows,
         total,
         page,
@@ -96,7 +98,7 @@ export function createItCentreController(service: ItCentreService) {
       const page = pageOf(req);
       const { rows, total } = await service.activeSessions(page, PAGE_SIZE);
       res.render('it-centre/sessions', {
-        title: 'Phiên đăng nhập đang hoạt động',
+        title: translatorOf(req).t('it-centre:sessions.title'),
         rows,
         total,
         page,
@@ -109,19 +111,26 @@ export function createItCentreController(service: ItCentreService) {
       const ref = String((req.body as Record<string, unknown>)?.ref ?? '');
       if (!/^[0-9a-f]{64}$/.test(ref)) throw new NotFoundError('Không tìm thấy phiên này (có thể đã kết thúc).');
       await service.revokeSession(actorFromRequest(req), ref);
-      flash(req, 'success', 'Đã thu hồi phiên đăng nhập. Người dùng phải đăng nhập lại.');
+      flash(req, 'success', translatorOf(req).t('it-centre:flash.revoked'));
       res.redirect(303, paths.itCentre.sessions());
     },
 
     async errors(req: Request, res: Response) {
       const page = pageOf(req);
       const { rows, total } = await service.errors(page, PAGE_SIZE);
-      res.render('it-centre/errors', { title: 'Lỗi hệ thống gần đây', rows, total, page, pages: pages(total), query: {} });
+      res.render('it-centre/errors', {
+        title: translatorOf(req).t('it-centre:errors.title'),
+        rows,
+        total,
+        page,
+        pages: pages(total),
+        query: {},
+      });
     },
 
-    async lockouts(_req: Request, res: Response) {
+    async lockouts(req: Request, res: Response) {
       res.render('it-centre/lockouts', {
-        title: 'Tài khoản bị khóa tạm thời',
+        title: translatorOf(req).t('it-centre:lockouts.title'),
         rows: await service.lockouts(),
         now: service.now(),
       });
@@ -137,7 +146,7 @@ export function createItCentreController(service: ItCentreService) {
         PAGE_SIZE,
       );
       res.render('it-centre/users', {
-        title: 'Quản trị tài khoản',
+        title: translatorOf(req).t('it-centre:users.title'),
         rows,
         total,
         page,
@@ -151,7 +160,7 @@ export function createItCentreController(service: ItCentreService) {
     async user(req: Request, res: Response) {
       const { user, sessions } = await service.user(actorFromRequest(req), idParam(req, USER_NOT_FOUND));
       res.render('it-centre/user', {
-        title: `Tài khoản ${user.username}`,
+        title: translatorOf(req).t('it-centre:user.title', { username: user.username }),
         account: user,
         sessions,
         isSelf: user.id === (req.user as AuthUser).id,
@@ -160,22 +169,12 @@ export function createItCentreController(service: ItCentreService) {
     },
 
     disable: (req: Request, res: Response) =>
-      userAction(
-        req,
-        res,
-        (id) => service.setDisabled(actorFromRequest(req), id, true),
-        'Đã vô hiệu hóa tài khoản; mọi phiên của tài khoản đã kết thúc.',
-      ),
+      userAction(req, res, (id) => service.setDisabled(actorFromRequest(req), id, true), 'it-centre:flash.disabled'),
     enable: (req: Request, res: Response) =>
-      userAction(req, res, (id) => service.setDisabled(actorFromRequest(req), id, false), 'Đã kích hoạt lại tài khoản.'),
+      userAction(req, res, (id) => service.setDisabled(actorFromRequest(req), id, false), 'it-centre:flash.enabled'),
     unlock: (req: Request, res: Response) =>
-      userAction(req, res, (id) => service.unlock(actorFromRequest(req), id), 'Đã mở khóa tài khoản.'),
+      userAction(req, res, (id) => service.unlock(actorFromRequest(req), id), 'it-centre:flash.unlocked'),
     resetTotp: (req: Request, res: Response) =>
-      userAction(
-        req,
-        res,
-        (id) => service.resetTotp(actorFromRequest(req), id),
-        'Đã đặt lại xác thực hai lớp: người dùng sẽ đăng ký lại ứng dụng xác thực ở lần đăng nhập tới.',
-      ),
+      userAction(req, res, (id) => service.resetTotp(actorFromRequest(req), id), 'it-centre:flash.totpReset'),
   };
 }

@@ -5,6 +5,7 @@ import type { Clock } from '../../lib/clock.js';
 import { describeCron } from '../../lib/cron.js';
 import { NotFoundError } from '../../lib/errors.js';
 import { vietnamToday } from '../../lib/format.js';
+import { type Translator, translator, translatorOf } from '../../lib/i18n.js';
 import { paths } from '../../lib/urls.js';
 import { flash } from '../../middleware/locals.js';
 import type { CataloguesService } from '../catalogues/catalogues.service.js';
@@ -27,6 +28,18 @@ import { quarterLabel } from './quarters.js';
 const CYCLE_PAGE = 50;
 const RUNS_PAGE = 30;
 const FIRST_YEAR = 2013;
+
+/**
+ * A quarter as the reader's language writes it: 'Quý IV/2026' (never lower-cased, see formatQuarter) or 'Q4 2026';
+ * `inText` is how a sentence's middle carries it (the Vietnamese pages have always lower-cased it there).
+ */
+function quarterWords(tr: Translator) {
+  const label = (q: string): string => {
+    const vi = quarterLabel(q);
+    return tr.lang === 'vi' ? vi : tr.t('jobs:quarter', { n: Number(q.slice(-1)), year: q.slice(0, 4) });
+  };
+  return { quarterLabel: label, quarterInText: (q: string) => (tr.lang === 'vi' ? label(q).toLowerCase() : label(q)) };
+}
 
 const CATALOGUE_OF: Partial<Record<SnapshotDimension, string>> = {
   status: 'statuses',
@@ -57,13 +70,14 @@ export function createJobsController(deps: { jobs: JobsService; catalogues: Cata
   }
 
   return {
-    async cycles(_req: Request, res: Response) {
+    async cycles(req: Request, res: Response) {
       const current = jobs.currentQuarter();
+      const tr = translatorOf(req);
       res.render('jobs/cycles', {
-        title: 'Kỳ cập nhật dữ liệu hằng quý',
+        title: tr.t('jobs:cycles.title'),
         cycles: await jobs.listCycles(),
         current,
-        quarterLabel,
+        ...quarterWords(tr),
       });
     },
 
@@ -73,10 +87,12 @@ export function createJobsController(deps: { jobs: JobsService; catalogues: Cata
       const page = q.success ? (q.data.trang ?? 1) : 1;
       const data = await jobs.notUpdated(quarter, page, CYCLE_PAGE);
       const statuses = await labelsFor('status');
+      const tr = translatorOf(req);
+      const words = quarterWords(tr);
       res.render('jobs/cycle', {
-        title: `Hồ sơ chưa cập nhật — ${quarterLabel(quarter)}`,
+        title: tr.t('jobs:titles.cycle', { quarter: words.quarterLabel(quarter) }),
         quarter,
-        quarterLabel,
+        ...words,
         statuses,
         ...data,
         page,
@@ -87,13 +103,14 @@ export function createJobsController(deps: { jobs: JobsService; catalogues: Cata
     async compare(req: Request, res: Response) {
       const q = compareQuery.safeParse(req.query);
       const dimension: SnapshotDimension = q.success ? (q.data.theo ?? 'status') : 'status';
+      const tr = translatorOf(req);
       res.render('jobs/compare', {
-        title: 'So sánh số liệu các quý',
+        title: tr.t('jobs:cycles.compare'),
         dimension,
         dimensions: DIMENSION_LABELS,
         labels: await labelsFor(dimension),
         data: await jobs.compare(dimension),
-        quarterLabel,
+        ...quarterWords(tr),
       });
     },
 
@@ -109,13 +126,15 @@ export function createJobsController(deps: { jobs: JobsService; catalogues: Cata
         await jobs.recordAnnualPrint(actorFromRequest(req), year);
         const today = vietnamToday(clock.now()).split('-');
         return res.render('jobs/annual-print', {
-          title: `Báo cáo tình hình quản lý cơ sở dữ liệu hội năm ${year}`,
+          // The document is in Vietnamese, the language of record; the screen controls follow the reader's language.
+          title: translator('vi').t('jobs:titles.annualPrint', { year }),
+          doc: translator('vi'),
           year,
           sections,
           dateLine: `ngày ${today[2]} tháng ${today[1]} năm ${today[0]}`,
         });
       }
-      res.render('jobs/annual', { title: `Báo cáo năm ${year}`, year, years, sections });
+      res.render('jobs/annual', { title: translatorOf(req).t('jobs:titles.annual', { year }), year, years, sections });
     },
 
     async runs(req: Request, res: Response) {
@@ -130,7 +149,7 @@ export function createJobsController(deps: { jobs: JobsService; catalogues: Cata
       };
       const [{ rows, total }, latest] = await Promise.all([jobs.listRuns(filters, page, RUNS_PAGE), jobs.latestByJob()]);
       res.render('jobs/runs', {
-        title: 'Tác vụ tự động',
+        title: translatorOf(req).t('jobs:runs.title'),
         jobList: jobs.runner.jobs.map((j) => {
           const expression = jobs.runner.scheduleOf(j);
           return {
@@ -160,7 +179,7 @@ export function createJobsController(deps: { jobs: JobsService; catalogues: Cata
       if (!/^[a-z0-9-]{1,60}$/.test(name)) throw new NotFoundError('Không có tác vụ này.');
       await jobs.runNow(actorFromRequest(req), name);
       const job = jobs.runner.jobs.find((j) => j.name === name);
-      flash(req, 'success', `Đã yêu cầu chạy tác vụ "${job ? jobTitle(job) : name}". Kết quả xuất hiện trong danh sách lượt chạy.`);
+      flash(req, 'success', translatorOf(req).t('jobs:flash.runRequested', { title: job ? jobTitle(job) : name }));
       res.redirect(303, paths.jobs.runs());
     },
   };

@@ -2,6 +2,7 @@ import type { Request, Response } from 'express';
 import { actorFromRequest } from '../../lib/auth-context.js';
 import { ValidationError } from '../../lib/errors.js';
 import { type RefusedForm, submitForm } from '../../lib/forms.js';
+import { translatorOf } from '../../lib/i18n.js';
 import { idParam } from '../../lib/params.js';
 import { paths } from '../../lib/urls.js';
 import { flash } from '../../middleware/locals.js';
@@ -27,16 +28,16 @@ function valuesOf(row: LegalDocumentRow): Record<string, string> {
 export function createLegalDocumentsController(service: LegalDocumentsService) {
   const form = (res: Response, status: number, locals: RefusedForm & { mode: 'create' | 'edit'; id?: number }) =>
     res.status(status).render('legal-documents/form', {
-      title: locals.mode === 'create' ? 'Thêm văn bản về hội' : 'Sửa văn bản về hội',
+      title: translatorOf(res.req).t(locals.mode === 'create' ? 'legal-documents:form.createTitle' : 'legal-documents:form.editTitle'),
       types: LEGAL_DOC_TYPES,
       id: null,
       ...locals,
     });
 
   return {
-    async list(_req: Request, res: Response) {
+    async list(req: Request, res: Response) {
       res.render('legal-documents/list', {
-        title: 'Văn bản về hội',
+        title: translatorOf(req).t('legal-documents:legalDocuments'),
         rows: await service.list(),
         types: Object.fromEntries(LEGAL_DOC_TYPES),
       });
@@ -52,7 +53,7 @@ export function createLegalDocumentsController(service: LegalDocumentsService) {
         refused: (refused) => form(res, 400, { mode: 'create', ...refused }),
       });
       if (!done) return;
-      flash(req, 'success', `Đã thêm văn bản ${done.saved.number}.`);
+      flash(req, 'success', translatorOf(req).t('legal-documents:flash.added', { number: done.saved.number }));
       res.redirect(303, paths.legalDocuments.list());
     },
 
@@ -71,7 +72,7 @@ export function createLegalDocumentsController(service: LegalDocumentsService) {
         refused: (refused) => form(res, 400, { mode: 'edit', id, ...refused }),
       });
       if (!done) return;
-      flash(req, 'success', 'Đã lưu văn bản.');
+      flash(req, 'success', translatorOf(req).t('legal-documents:flash.saved'));
       res.redirect(303, paths.legalDocuments.list());
     },
   };

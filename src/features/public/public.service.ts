@@ -166,7 +166,7 @@ export interface OpenData {
   chunks(): AsyncGenerator<PublicRecord[]>;
 }
 
-export function createPublicService(deps: {
+export interface PublicServiceDeps {
   repo: PublicRepository;
   regime: PublicRegime;
   clock: Clock;
@@ -175,13 +175,22 @@ export function createPublicService(deps: {
   search?: SearchEngine;
   /** Fields withheld per record (issue 16 item 1): left out of the record page, the list and the open data. */
   withholdings?: Pick<WithholdingsRepository, 'inForce'>;
-}) {
-  const { repo, regime, clock, search, withholdings } = deps;
+  /**
+   * True while the current request must see its user's own writes (read-after-write, issue 19 item 2): it then
+   * reads the repository (the primary) directly, past the caches and the index, which follow the replica.
+   */
+  fresh?: () => boolean;
+}
+
+export function createPublicService(deps: PublicServiceDeps) {
+  const { repo, regime, clock, search, withholdings, fresh = () => false } = deps;
   // With the search engine, the version is the one its index reflects, kept current by its own poll: the cache
   // compares it on every call (in memory), so an entry never outlives the index data it came from.
   const cache = search
     ? createPublicCache({ ...(deps.cache ?? NO_CACHE), checkMs: 0 }, () => search.version())
     : createPublicCache(deps.cache ?? NO_CACHE, () => repo.dataVersion());
+  /** The cache's entry, or the computation itself for a request that must read fresh data. */
+  const cached = <T>(key: string, compute: () => Promise<T>): Promise<T> => (fresh() ? compute() : cache.get(key, compute));
   const fields: readonly PublicField[] = publicFields(regime);
   const withPresident = regimeIncludes(regime, 'president_name');
 
@@ -220,9 +229,9 @@ export function createPublicService(deps: {
       let read: Promise<PublicSummary> | null = null;
       const summary = () => (read ??= repo.summary());
       const [total, byField, byScope] = await Promise.all([
-        cache.get('total', async () => (await summary()).total),
-        cache.get('by-field', async () => (await summary()).byField),
-        cache.get('by-scope', async () => (await summary()).byScope),
+        cached('total', async () => (await summary()).total),
+        cached('by-field', async () => (await summary()).byField),
+        cached('by-scope', async () => (await summary()).byScope),
       ]);
       const scopeCount = new Map(byScope.map((s) => [s.scope, s.count]));
       const scopes = SCOPES.map(([code, label]) => ({ code, label, count: scopeCount.get(code) ?? 0 })).filter(
@@ -237,14 +246,14 @@ export function createPublicService(deps: {
      */
     async provinceStatistics(map: ProvinceMap): Promise<ReportTable> {
       const [counts, catalogue] = await Promise.all([
-        cache.get('by-province', () => repo.byProvince()),
-        cache.get('province-catalogue', () => repo.provinceCatalogue()),
+        cached('by-province', () => repo.byProvince()),
+        cached('province-catalogue', () => repo.provinceCatalogue()),
       ]);
       return provinceTable(counts, map, catalogue);
     },
 
     fieldCounts() {
-      return cache.get('by-field', async () => (await repo.summary()).byField);
+      return cached('by-field', async () => (await repo.summary()).byField);
     },
     /** English catalogue names by Vietnamese name (issue 17 item 2), cached like the lists: never a rendered language. */
     englishNames: (): Promise<Record<string, string>> => cache.get('names-en', () => repo.englishNames()),
@@ -262,7 +271,7 @@ export function createPublicService(deps: {
 
     filterOptions() {
       const today = vietnamToday(clock.now());
-      return cache.get(`options|${today}`, () => repo.filterOptions(today));
+      return cached(`options|${today}`, () => repo.filterOptions(today));
     },
 
     async list(filters: PublicFilters, sort: PublicSort, page: number, pageSize: number): Promise<PublicListPage> {
@@ -276,8 +285,8 @@ export function createPublicService(deps: {
         page,
         pageSize,
       ]);
-      const found = await cache.get(key, async () => {
-        const indexed = await search?.page(filters, sort, page, pageSize);
+      const found = await cached(key, async () => {
+        const indexed = fresh() ? null : await search?.page(filters, sort, page, pageSize);
         const { rows, total, more } = indexed
           ? { rows: indexed.index.display(indexed.ids), total: Math.min(indexed.count, COUNT_CAP), more: indexed.count > COUNT_CAP }
           : await repo.list(filters, sort, page, pageSize);
@@ -301,7 +310,7 @@ export function createPublicService(deps: {
 
     /** Everything the list shows for these filters (all pages), read in chunks: for CSV and JSON. */
     async openData(filters: PublicFilters, sort: PublicSort): Promise<OpenData> {
-      const ids = (await search?.allIds(filters, sort)) ?? (await repo.matchingIds(filters, sort));
+      const ids = (fresh() ? null : await search?.allIds(filters, sort)) ?? (await repo.matchingIds(filters, sort));
       return {
         count: ids.length,
         generatedAt: clock.now(),

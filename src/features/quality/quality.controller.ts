@@ -7,6 +7,7 @@ import type { Request, Response } from 'express';
 import { actorFromRequest } from '../../lib/auth-context.js';
 import { NotFoundError, ValidationError } from '../../lib/errors.js';
 import { neutralise } from '../../lib/excel.js';
+import { translatorOf } from '../../lib/i18n.js';
 import { hasAnyRole } from '../../lib/roles.js';
 import { paths } from '../../lib/urls.js';
 import { flash } from '../../middleware/locals.js';
@@ -59,7 +60,7 @@ export function createQualityController({ quality, catalogues }: Deps) {
   ) {
     const rule = await quality.rule(code);
     res.status(status).render('quality/rule-form', {
-      title: `Sửa quy tắc: ${rule.label}`,
+      title: translatorOf(res.req).t('quality:titles.editRule', { label: rule.label }),
       rule,
       description: describe(rule),
       param: paramOf(rule),
@@ -74,7 +75,7 @@ export function createQualityController({ quality, catalogues }: Deps) {
       const active = activeRules(rules);
       const total = active.reduce((n, r) => n + r.weight, 0);
       res.render('quality/rules', {
-        title: 'Quy tắc chấm điểm chất lượng dữ liệu',
+        title: translatorOf(req).t('quality:rules.title'),
         rules: rules.map((r) => ({ ...r, text: describe(r), share: r.enabled && total > 0 ? Math.round((100 * r.weight) / total) : 0 })),
         canEdit: hasAnyRole(req.user?.roles ?? [], [...EDIT_ROLES]),
       });
@@ -96,7 +97,8 @@ export function createQualityController({ quality, catalogues }: Deps) {
       const body = (req.body ?? {}) as Record<string, unknown>;
       try {
         const { recomputed } = await quality.updateRule(actorFromRequest(req), code, body);
-        flash(req, 'success', `Đã lưu quy tắc và tính lại điểm chất lượng của ${recomputed.toLocaleString('vi-VN')} hồ sơ.`);
+        const tr = translatorOf(req);
+        flash(req, 'success', tr.t('quality:flash.saved', { count: recomputed, n: tr.fmt.number(recomputed) }));
         res.redirect(303, paths.quality.rules());
       } catch (err) {
         if (!(err instanceof ValidationError)) throw err;
@@ -124,10 +126,11 @@ export function createQualityController({ quality, catalogues }: Deps) {
       const fields = namesOf(options, 'fields');
       const provinces = namesOf(options, 'provinces');
       const labels = new Map(rules.map((r) => [r.code, r.label]));
+      const { t } = translatorOf(req);
       const opt = (table: string) =>
-        (options[table] ?? []).map((o) => ({ value: o.code, text: o.current ? o.name : `${o.name} (hết hiệu lực)` }));
+        (options[table] ?? []).map((o) => ({ value: o.code, text: o.current ? o.name : t('quality:report.expired', { name: o.name }) }));
       res.render('quality/report', {
-        title: 'Báo cáo chất lượng dữ liệu hồ sơ hội',
+        title: t('quality:report.title'),
         rows: weakest.rows.map((r) => ({
           ...r,
           badge: scoreBadge(r.score),
@@ -143,7 +146,7 @@ export function createQualityController({ quality, catalogues }: Deps) {
         by,
         summary: summary.map((s) => ({
           ...s,
-          name: s.key === null ? 'Chưa ghi' : ((by === 'field' ? fields : provinces).get(s.key) ?? s.key),
+          name: s.key === null ? t('quality:report.notRecorded') : ((by === 'field' ? fields : provinces).get(s.key) ?? s.key),
         })),
         active,
         fieldOptions: opt('fields'),

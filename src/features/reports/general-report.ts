@@ -34,9 +34,9 @@ import {
   CODE_FIELD,
   fieldColumn,
   fieldValue,
+  limitOf,
   type Options,
   offsetOf,
-  PAGE_SIZE,
   type Paging,
   paged,
   type ReportBuilder,
@@ -266,7 +266,7 @@ async function associationList(
   if (paging.page !== null) {
     // The count first: how many match decides how the page is read (general-report.repository.ts).
     const count = await repo.countTotal(f);
-    const records = await repo.generalPage(f, RECORD_COLUMNS, PAGE_SIZE, offsetOf(paging), count);
+    const records = await repo.generalPage(f, RECORD_COLUMNS, limitOf(paging) as number, offsetOf(paging), count);
     return paged({ ...LIST_TABLE, rows: await listRows(repo, records, options, withheldOf) }, count, paging);
   }
   const all = await repo.generalIds(f);

@@ -12,6 +12,8 @@ export type Options = Record<string, CatalogueOption[]>;
 export interface Paging {
   /** null: every row (exports). */
   page: number | null;
+  /** Rows a page (PAGE_SIZE unless the category shows fewer on screen: report a, `screenRows`). */
+  size?: number;
 }
 
 export interface BuildContext {
@@ -45,14 +47,17 @@ export const SCOPE_SHORT: Record<string, string> = {
   huyen: 'Huyện',
 };
 
-export const limitOf = (paging: Paging): number | null => (paging.page === null ? null : PAGE_SIZE);
-export const offsetOf = (paging: Paging): number => (paging.page === null ? 0 : (paging.page - 1) * PAGE_SIZE);
+/** Rows a page of this paging. */
+export const sizeOf = (paging: Paging): number => paging.size ?? PAGE_SIZE;
+export const limitOf = (paging: Paging): number | null => (paging.page === null ? null : sizeOf(paging));
+export const offsetOf = (paging: Paging): number => (paging.page === null ? 0 : (paging.page - 1) * sizeOf(paging));
 
 /** `atLeast`: more than `count` rows exist (a capped count); the page after the count's last one is offered. */
 export function paged(table: ReportTable, count: number, paging: Paging, atLeast = false): ReportTable {
   if (paging.page === null) return { ...table, count };
-  if (atLeast) return { ...table, count, countAtLeast: true, page: paging.page, pages: Math.ceil(count / PAGE_SIZE) + 1 };
-  return { ...table, count, page: paging.page, pages: Math.max(1, Math.ceil(count / PAGE_SIZE)) };
+  const size = sizeOf(paging);
+  if (atLeast) return { ...table, count, countAtLeast: true, page: paging.page, pages: Math.ceil(count / size) + 1 };
+  return { ...table, count, page: paging.page, pages: Math.max(1, Math.ceil(count / size)) };
 }
 
 /** A catalogue entry's name (its code when the catalogue has none such; NONE when unset). */

@@ -4,6 +4,7 @@ import type { Clock } from '../../lib/clock.js';
 import { ForbiddenError, NotFoundError, ValidationError } from '../../lib/errors.js';
 import { vietnamToday } from '../../lib/format.js';
 import { fieldErrors } from '../../lib/forms.js';
+import { DEFAULT_LANG, type Lang, type Translate, translator, translatorOf } from '../../lib/i18n.js';
 import { hasAnyRole } from '../../lib/roles.js';
 import { paths } from '../../lib/urls.js';
 import { associationCodesOf, type ExploitationLogService } from '../access/exploitation-log.service.js';
@@ -13,6 +14,7 @@ import { LEGAL_DOC_TYPES } from '../legal-documents/legal-documents.schemas.js';
 import { SCOPES } from '../register-form/definition.js';
 import { CATEGORIES, type CategoryDef, categoryByKey } from './categories.js';
 import { estimatePrintPages, PRINT_WARN_PAGES, printOrientation } from './print-layout.js';
+import { PAGE_SIZE } from './report-builder.js';
 import type { Report } from './report-model.js';
 import { contentDisposition, writeCsv, writeXlsx } from './reports.export.js';
 import { columnsFromQuery, filtersFromQuery, queryFromFilters, type ReportQuery, reportQuery, savedReportForm } from './reports.schemas.js';
@@ -39,14 +41,31 @@ function vietnameseDateLine(iso: string): string {
   return `ngày ${iso.slice(8, 10)} tháng ${iso.slice(5, 7)} năm ${iso.slice(0, 4)}`;
 }
 
+/**
+ * A category as the screen shows it: its title and description in the reader's language (locales/<lang>/reports.json,
+ * `categories.<key>`). Exports and the printed document keep the Vietnamese of categories.ts, the language of record.
+ */
+function shownCategory(category: CategoryDef, t: Translate): CategoryDef {
+  return {
+    ...category,
+    title: t(`reports:categories.${category.key}.title`),
+    description: t(`reports:categories.${category.key}.description`),
+  };
+}
+
 /** The rows a print carries: a list printed page by page (report a) prints the page's rows, what the audit and a fee count. */
 function printedRows(category: CategoryDef, report: Report): number {
   return category.printsPage ? report.tables.reduce((n, t) => n + t.rows.length, 0) : report.rowCount;
 }
 
-/** The print link's query: a list printed page by page starts at the page shown. */
+/**
+ * The print link's query: a list printed page by page prints the page shown — for report a, whose screen shows fewer
+ * rows a page (`screenRows`) than a printed page (PAGE_SIZE), the printed page that holds the rows shown.
+ */
 function printQuery(category: CategoryDef, page: number | undefined): Record<string, number> {
-  return category.printsPage && page && page > 1 ? { trang: page, print: 1 } : { print: 1 };
+  if (!category.printsPage || !page || page <= 1) return { print: 1 };
+  const printPage = category.screenRows ? Math.floor(((page - 1) * category.screenRows) / PAGE_SIZE) + 1 : page;
+  return printPage > 1 ? { trang: printPage, print: 1 } : { print: 1 };
 }
 
 /** The report page's locals for a reader (the page itself, and a staff preview of it as an exploiter would see it). */
@@ -62,13 +81,15 @@ async function pageLocals(
     columns: string[] | undefined;
     template: { id: number; name: string } | null;
     extra: { errors?: Record<string, string>; saveName?: string };
+    t: Translate;
   },
 ): Promise<Record<string, unknown>> {
-  const { report, options, query, q, columns, template, extra } = p;
+  const { report, options, query, q, columns, template, extra, t } = p;
   const qs = new URLSearchParams(query).toString();
+  const shown = shownCategory(category, t);
   return {
-    title: `Báo cáo (${category.letter}): ${category.title}`,
-    category,
+    title: t('reports:report.pageTitle', { letter: category.letter, title: shown.title }),
+    category: shown,
     report: report as Report,
     options,
     query,
@@ -102,6 +123,7 @@ async function associationPreview(
   reports: ReportsService,
   viewer: AuthUser,
   code: string,
+  lang: Lang = DEFAULT_LANG,
 ): Promise<{ view: string; locals: Record<string, unknown> } | { refused: string }> {
   const category = categoryByKey('a');
   if (!category || !canReadCategory(viewer, category.key)) return { refused: REFUSED_CATEGORY };
@@ -109,8 +131,36 @@ async function associationPreview(
   const filters = filtersFromQuery(q);
   const { report, options } = await reports.build(category, filters, { page: 1 }, { personal: canSeePersonal(viewer), ownerId: viewer.id });
   const query = queryFromFilters(filters);
-  const locals = await pageLocals(reports, viewer, category, { report, options, query, q, columns: undefined, template: null, extra: {} });
+  const locals = await pageLocals(reports, viewer, category, {
+    report,
+    options,
+    query,
+    q,
+    columns: undefined,
+    template: null,
+    extra: {},
+    t: translator(lang).t,
+  });
   return { view: 'reports/report', locals };
+}
+
+/** The custom list (n): a saved template's filters and columns, or the columns chosen on the page. */
+async function customList(
+  reports: ReportsService,
+  req: Request,
+  q: ReportQuery,
+): Promise<{ filters: ReturnType<typeof filtersFromQuery>; columns: string[]; template: { id: number; name: string } | null }> {
+  const user = req.user;
+  if (q.mau && user) {
+    const saved = await reports.savedReport(user.id, q.mau);
+    return { filters: filtersFromQuery(parseQuery(saved.query)), columns: saved.columns, template: { id: saved.id, name: saved.name } };
+  }
+  const chosen = columnsFromQuery(
+    req.method === 'POST' ? (req.body as Record<string, unknown>) : (req.query as Record<string, unknown>),
+    reports.customNames,
+  );
+  if (chosen === null) throw new ValidationError({ cot: 'Cột được chọn không hợp lệ.' }, 'Cột được chọn không hợp lệ.');
+  return { filters: filtersFromQuery(q), columns: chosen, template: null };
 }
 
 export function createReportsController(deps: { reports: ReportsService; exploitationLog: ExploitationLogService; clock: Clock }) {
@@ -124,24 +174,8 @@ export function createReportsController(deps: { reports: ReportsService; exploit
     extra: { status?: number; errors?: Record<string, string>; saveName?: string } = {},
   ) {
     const user = req.user;
-    let filters = filtersFromQuery(q);
-    let columns: string[] | undefined;
-    let template: { id: number; name: string } | null = null;
-    if (category.key === 'n') {
-      if (q.mau && user) {
-        const saved = await reports.savedReport(user.id, q.mau);
-        template = { id: saved.id, name: saved.name };
-        filters = filtersFromQuery(parseQuery(saved.query));
-        columns = saved.columns;
-      } else {
-        const chosen = columnsFromQuery(
-          req.method === 'POST' ? (req.body as Record<string, unknown>) : (req.query as Record<string, unknown>),
-          reports.customNames,
-        );
-        if (chosen === null) throw new ValidationError({ cot: 'Cột được chọn không hợp lệ.' }, 'Cột được chọn không hợp lệ.');
-        columns = chosen;
-      }
-    }
+    const { filters, columns, template } =
+      category.key === 'n' ? await customList(reports, req, q) : { filters: filtersFromQuery(q), columns: undefined, template: null };
     const personal = canSeePersonal(user);
     const withhold = !hasAnyRole(user?.roles ?? [], REPORT_ROLES); // issue 16 item 1: withheld fields stay out
     const context = { personal, withhold, ownerId: user?.id ?? null, ...(columns ? { columns } : {}) };
@@ -152,13 +186,16 @@ export function createReportsController(deps: { reports: ReportsService; exploit
       const probe = (await reports.build(category, filters, { page: 1 }, context)).report;
       const pages = estimatePrintPages(probe);
       if (pages > PRINT_WARN_PAGES) {
-        res.render('reports/print-confirm', { title: category.title, category, query, pages, rows: probe.rowCount });
+        const shown = shownCategory(category, translatorOf(req).t);
+        res.render('reports/print-confirm', { title: shown.title, category: shown, query, pages, rows: probe.rowCount });
         return;
       }
     }
     // Files carry every row; a print view too, but for a list too long to print whole (report a), the page shown.
     const exporting = q.format !== undefined || (q.print !== undefined && !category.printsPage);
-    const { report, options } = await reports.build(category, filters, { page: exporting ? null : (q.trang ?? 1) }, context);
+    // On screen, report a shows `screenRows` a page; its print, PAGE_SIZE.
+    const size = !exporting && !q.print && category.screenRows ? { size: category.screenRows } : {};
+    const { report, options } = await reports.build(category, filters, { page: exporting ? null : (q.trang ?? 1), ...size }, context);
     const actor = actorFromRequest(req);
     const today = vietnamToday(clock.now());
     const fileBase = `Báo cáo ${category.letter} - ${category.title} - ${today}`;
@@ -203,6 +240,8 @@ export function createReportsController(deps: { reports: ReportsService; exploit
         report,
         query,
         dateLine: vietnameseDateLine(today),
+        // The document itself is in Vietnamese whatever the reader's language; the screen controls follow `t`.
+        doc: translator('vi'),
         orientation: printOrientation(report),
       });
       return;
@@ -210,18 +249,22 @@ export function createReportsController(deps: { reports: ReportsService; exploit
     if ((extra.status ?? 200) === 200) await logUse('html');
     res
       .status(extra.status ?? 200)
-      .render('reports/report', await pageLocals(reports, user, category, { report, options, query, q, columns, template, extra }));
+      .render(
+        'reports/report',
+        await pageLocals(reports, user, category, { report, options, query, q, columns, template, extra, t: translatorOf(req).t }),
+      );
   }
 
   return {
-    associationPreview: (viewer: AuthUser, code: string) => associationPreview(reports, viewer, code),
+    associationPreview: (viewer: AuthUser, code: string, lang?: Lang) => associationPreview(reports, viewer, code, lang),
 
     index(req: Request, res: Response) {
       const categories = CATEGORIES.filter((c) => canReadCategory(req.user, c.key));
       // An exploiter whose grant expired, was revoked or suspended reads nothing: 403, not an empty page.
       if (categories.length === 0)
         throw new ForbiddenError('Bạn chưa được cấp quyền khai thác loại thông tin nào, hoặc quyền đã hết hiệu lực.');
-      res.render('reports/index', { title: 'Báo cáo, thống kê', categories });
+      const { t } = translatorOf(req);
+      res.render('reports/index', { title: t('reports:index.title'), categories: categories.map((c) => shownCategory(c, t)) });
     },
 
     async show(req: Request, res: Response) {

@@ -27,6 +27,8 @@ import { fundsReport, staffQuotaReport } from './support-reports.js';
 
 export function createReportsService(deps: {
   db: Knex;
+  /** Where the reports read the withholdings (the read router's `reads`, issue 19 item 2); `db` by default. */
+  readDb?: Knex;
   repo: ReportsRepository;
   legalDocuments: LegalDocumentsRepository;
   audit: AuditService;
@@ -35,7 +37,7 @@ export function createReportsService(deps: {
 }) {
   const { db, repo, legalDocuments, audit, clock, catalogues } = deps;
 
-  const withheld = { withholdings: createWithholdingsRepository(db), clock };
+  const withheld = { withholdings: createWithholdingsRepository(deps.readDb ?? db), clock };
   const builders: Record<CategoryKey, ReportBuilder> = {
     a: generalReport(repo, withheld),
     b: fieldReport(repo, withheld),

@@ -9,6 +9,7 @@ import type { Config } from '../../config.js';
 import { actorFromRequest } from '../../lib/auth-context.js';
 import { ValidationError } from '../../lib/errors.js';
 import { keptValues } from '../../lib/forms.js';
+import { translatorOf } from '../../lib/i18n.js';
 import { idParam } from '../../lib/params.js';
 import { paths } from '../../lib/urls.js';
 import { flash } from '../../middleware/locals.js';
@@ -45,7 +46,7 @@ async function renderPackage(d: PackageControllerDeps, req: Request, res: Respon
   const { sub, full } = data;
   const values = form.values ?? data.values;
   res.status(status).render('submissions/package', {
-    title: `Hồ sơ đại hội số ${sub.id}`,
+    title: translatorOf(req).t('submissions:packageReview.crumb', { id: sub.id }),
     sub,
     record: full.record,
     pkg: values,

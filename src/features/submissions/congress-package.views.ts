@@ -5,6 +5,7 @@
  */
 import type { Request, Response } from 'express';
 import { actorFromRequest } from '../../lib/auth-context.js';
+import { translatorOf } from '../../lib/i18n.js';
 import type { DocumentsService } from '../documents/documents.service.js';
 import type { CatalogueOptions } from '../register-form/display.js';
 import { CONGRESS_FIELDS, DOCUMENT_ROLES, NEW_LEADERS, packageDocuments, packageFromBody, packageTitle } from './congress-package.js';
@@ -40,7 +41,7 @@ export async function renderPackageReview(
   const waiting = sub.status === 'submitted' || sub.status === 'resubmitted';
   const posted = form.body ?? {};
   res.status(status).render('submissions/package-review', {
-    title: `Xét duyệt hồ sơ đại hội số ${sub.id}`,
+    title: translatorOf(req).t('submissions:packageReview.title', { id: sub.id }),
     sub,
     record: full.record,
     pkg,

@@ -5,6 +5,7 @@ import type { Config } from '../../config.js';
 import { actorFromRequest } from '../../lib/auth-context.js';
 import { StaleVersionError, ValidationError } from '../../lib/errors.js';
 import { keptValues } from '../../lib/forms.js';
+import { translatorOf } from '../../lib/i18n.js';
 import { idParam } from '../../lib/params.js';
 import { paths } from '../../lib/urls.js';
 import { flash } from '../../middleware/locals.js';
@@ -159,7 +160,7 @@ async function renderReview(
   };
   const attachments = (await documents.listForAssociation(sub.association_id)).filter((d) => data.attachmentIds.has(d.id));
   res.status(status).render('submissions/review', {
-    title: `Xét duyệt Biểu mẫu 1 số ${sub.id}`,
+    title: translatorOf(req).t('submissions:review.title', { id: sub.id }),
     sub,
     record: full.record,
     items,
@@ -338,7 +339,7 @@ function reviewHandlers(c: ControllerContext) {
       const { rows, total } = await submissions.queue(all, page, PAGE_SIZE, kindParam ? KIND_OF_PARAM[kindParam] : null);
       const now = Date.now();
       res.render('submissions/queue', {
-        title: 'Biểu mẫu 1 chờ xét duyệt',
+        title: translatorOf(req).t('submissions:queue.titleWaiting'),
         rows: rows.map((r) => ({ ...r, ageDays: Math.max(0, Math.floor((now - new Date(r.submitted_at).getTime()) / DAY_MS)) })),
         total,
         page,
@@ -384,17 +385,9 @@ function reviewHandlers(c: ControllerContext) {
           return renderReview(c, req, res, id, 400, { errors: err.fieldErrors, body });
         throw err;
       }
-      const done: Record<string, string> = {
-        approve: 'Đã duyệt biểu mẫu: các thay đổi được chấp nhận đã cập nhật vào hồ sơ hội.',
-        return: 'Đã trả lại biểu mẫu cho hội kèm ý kiến.',
-        reject: 'Đã từ chối biểu mẫu.',
-      };
-      const packageDone: Record<string, string> = {
-        approve: 'Đã duyệt hồ sơ đại hội: toàn bộ nội dung hồ sơ đã cập nhật vào hồ sơ hội.',
-        return: 'Đã trả lại hồ sơ đại hội cho hội kèm ý kiến.',
-        reject: 'Đã từ chối hồ sơ đại hội.',
-      };
-      flash(req, 'success', (decided?.kind === 'congress' ? packageDone : done)[parsed.data.action] ?? 'Đã lưu.');
+      const { t } = translatorOf(req);
+      const group = decided?.kind === 'congress' ? 'congress' : 'form';
+      flash(req, 'success', t([`submissions:flash.${group}.${parsed.data.action}`, 'submissions:flash.saved']));
       res.redirect(303, paths.submissions.queue());
     },
   };

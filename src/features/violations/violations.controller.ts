@@ -4,6 +4,7 @@ import type { Config } from '../../config.js';
 import { actorFromRequest } from '../../lib/auth-context.js';
 import { ConflictError, ValidationError } from '../../lib/errors.js';
 import { fieldErrors, keptValues, type RefusedForm, submitForm } from '../../lib/forms.js';
+import { translatorOf } from '../../lib/i18n.js';
 import { idParam } from '../../lib/params.js';
 import { hasAnyRole } from '../../lib/roles.js';
 import { checkUploadedFile } from '../../lib/uploads.js';
@@ -41,7 +42,7 @@ function recordPages({ violations, storage, config }: ViolationPagesDeps) {
 
   const formPage = async (res: Response, status: number, values: Record<string, string>, errors: Record<string, string>) =>
     res.status(status).render('violations/form', {
-      title: 'Ghi nhận vi phạm',
+      title: translatorOf(res.req).t('violations:form.title'),
       organisations: await violations.listOrganisations(),
       targetTypes: TARGET_TYPES,
       classifications: CLASSIFICATIONS,
@@ -57,7 +58,7 @@ function recordPages({ violations, storage, config }: ViolationPagesDeps) {
       const f = parsed.success ? parsed.data : { q: '', 'doi-tuong': '' as const, trang: 1 };
       const { rows, total } = await violations.list({ q: f.q.trim(), targetType: f['doi-tuong'], page: f.trang });
       res.render('violations/list', {
-        title: 'Vi phạm quy chế khai thác',
+        title: translatorOf(req).t('violations:list.title'),
         rows,
         query: { q: f.q, 'doi-tuong': f['doi-tuong'] },
         page: f.trang,
@@ -97,7 +98,7 @@ function recordPages({ violations, storage, config }: ViolationPagesDeps) {
               ? { tempPath: file.path, size: file.size, sha256: file.sha256, originalName: sanitizeOriginalName(file.originalname), type }
               : null,
           );
-          flash(req, 'success', `Đã ghi nhận vi phạm số ${row.id}.`);
+          flash(req, 'success', translatorOf(req).t('violations:flash.recorded', { id: row.id }));
           res.redirect(303, paths.violations.show(row.id));
         } catch (err) {
           if (err instanceof ValidationError) {
@@ -142,7 +143,7 @@ function decisionPages({ violations }: Pick<ViolationPagesDeps, 'violations'>) {
     const v = await violations.get(id);
     const [actions, related] = await Promise.all([violations.actions(v.id), violations.related(v)]);
     res.status(status).render('violations/show', {
-      title: `Vi phạm số ${v.id}`,
+      title: translatorOf(req).t('violations:numbered', { id: v.id }),
       v,
       actions,
       related,
@@ -171,7 +172,11 @@ function decisionPages({ violations }: Pick<ViolationPagesDeps, 'violations'>) {
         refused: (form: RefusedForm) => showPage(req, res, id, 400, form),
       });
       if (!done) return;
-      flash(req, 'success', `Đã ghi quyết định: ${ACTION_LABELS[done.saved]}. Quyết định có hiệu lực ngay.`);
+      flash(
+        req,
+        'success',
+        translatorOf(req).t('violations:flash.decided', { action: translatorOf(req).t(`violations:action.${done.saved}`) }),
+      );
       res.redirect(303, paths.violations.show(id));
     },
 
@@ -189,7 +194,7 @@ function decisionPages({ violations }: Pick<ViolationPagesDeps, 'violations'>) {
         if (err instanceof ConflictError) return showPage(req, res, id, 409, { liftErrors: { lift_note: err.publicMessage } });
         throw err;
       }
-      flash(req, 'success', 'Đã chấm dứt tạm đình chỉ. Quyền truy cập được khôi phục ngay.');
+      flash(req, 'success', translatorOf(req).t('violations:flash.lifted'));
       res.redirect(303, paths.violations.show(id));
     },
   };
