@@ -49,6 +49,7 @@ import * as m20261231003400 from '../../migrations/20261231003400_create_persona
 import * as m20261231003600 from '../../migrations/20261231003600_create_rate_limit_hits.js';
 import * as m20261231004300 from '../../migrations/20261231004300_submission_sections_saved.js';
 import * as m20261231004400 from '../../migrations/20261231004400_bulk_import_speed.js';
+import * as m20261231004600 from '../../migrations/20261231004600_catalogue_english_names.js';
 
 interface MigrationModule {
   up(knex: Knex): Promise<void>;
@@ -102,6 +103,7 @@ export const MIGRATIONS: ReadonlyArray<readonly [string, MigrationModule]> = [
   ['20261231003600_create_rate_limit_hits', m20261231003600],
   ['20261231004300_submission_sections_saved', m20261231004300],
   ['20261231004400_bulk_import_speed', m20261231004400],
+  ['20261231004600_catalogue_english_names', m20261231004600],
 ];
 
 class ListMigrationSource implements Knex.MigrationSource<string> {

@@ -95,10 +95,19 @@ export function translator(lang: Lang): Translator {
   return found;
 }
 
-/** What a view needs of the language: `lang`, `t`, `fmt` and the other language to offer. */
-export function languageLocals(lang: Lang): { lang: Lang; t: Translate; fmt: Formatters; otherLang: Lang } {
+/** A catalogue entry's name in a language: the English name when the interface is English and there is one. */
+export type LocalName = (vi: string, en?: string | null) => string;
+
+const VI_NAME: LocalName = (vi) => vi;
+const EN_NAME: LocalName = (vi, en) => (en ? en : vi);
+
+/**
+ * What a view needs of the language: `lang`, `t`, `fmt`, the other language to offer, and `localName(vi, en)` for
+ * catalogue names (the English name where the catalogue has one, else the Vietnamese name).
+ */
+export function languageLocals(lang: Lang): { lang: Lang; t: Translate; fmt: Formatters; otherLang: Lang; localName: LocalName } {
   const tr = translator(lang);
-  return { lang, t: tr.t, fmt: tr.fmt, otherLang: lang === 'vi' ? 'en' : 'vi' };
+  return { lang, t: tr.t, fmt: tr.fmt, otherLang: lang === 'vi' ? 'en' : 'vi', localName: lang === 'en' ? EN_NAME : VI_NAME };
 }
 
 declare global {

@@ -9,16 +9,14 @@ import { actorFromRequest } from '../../lib/auth-context.js';
 import type { Clock } from '../../lib/clock.js';
 import { ForbiddenError, NotFoundError } from '../../lib/errors.js';
 import { submitForm } from '../../lib/forms.js';
+import { translatorOf } from '../../lib/i18n.js';
 import { idParam } from '../../lib/params.js';
 import { paths } from '../../lib/urls.js';
 import { flash } from '../../middleware/locals.js';
-import { BLOCK_LABELS } from '../access/effective-access.js';
 import { CATEGORIES } from '../reports/categories.js';
 import type { ApiKeyRow } from './api-keys.repository.js';
 import { apiKeyForm, KEYS_PAGE, LABEL_MAX } from './api-keys.schemas.js';
 import { type ApiKeysService, keyStatus } from './api-keys.service.js';
-
-const STATUS_LABELS = { active: 'Đang dùng', revoked: 'Đã thu hồi', expired: 'Đã hết hạn' } as const;
 
 function ownOrganisation(req: Request): number {
   const id = req.user?.organisationId;
@@ -55,13 +53,13 @@ export function createApiKeysController(deps: { keys: ApiKeysService; clock: Clo
     const [list, access] = await Promise.all([keys.list(organisationId, current), keys.organisationAccess(organisationId)]);
     const now = clock.now();
     res.status(extra.status ?? 200).render('api-keys/index', {
-      title: 'Khóa API của tổ chức',
-      keys: list.rows.map((k) => ({ ...k, status: keyStatus(k, now), statusLabel: STATUS_LABELS[keyStatus(k, now)] })),
+      // Status and block words: locales/<lang>/api-keys.json (status.*, blocks.*).
+      keys: list.rows.map((k) => ({ ...k, status: keyStatus(k, now) })),
       total: list.total,
       page: current,
       pages: Math.max(1, Math.ceil(list.total / KEYS_PAGE)),
       access,
-      blockLabel: access.blocked ? BLOCK_LABELS[access.blocked] : null,
+      blocked: access.blocked ?? null,
       categories: CATEGORIES.filter((c) => access.categories.includes(c.key)),
       labelMax: LABEL_MAX,
       created: extra.created ?? null,
@@ -91,13 +89,13 @@ export function createApiKeysController(deps: { keys: ApiKeysService; clock: Clo
       const id = idParam(req, 'Không tìm thấy khóa API này.');
       const key = await keys.find(organisationId, id);
       if (!key) throw new NotFoundError('Không tìm thấy khóa API này.');
-      res.render('api-keys/revoke', { title: 'Thu hồi khóa API', key, status: keyStatus(key, clock.now()) });
+      res.render('api-keys/revoke', { key, status: keyStatus(key, clock.now()) });
     },
 
     async revoke(req: Request, res: Response) {
       const organisationId = ownOrganisation(req);
       const key = await keys.revoke(manager(req), organisationId, idParam(req, 'Không tìm thấy khóa API này.'));
-      flash(req, 'success', `Đã thu hồi khóa API "${key.label}" (${key.prefix}). Mọi lời gọi bằng khóa này từ nay bị từ chối.`);
+      flash(req, 'success', translatorOf(req).t('api-keys:revoke.done', { label: key.label, prefix: key.prefix }));
       res.redirect(303, paths.access.apiKeys());
     },
   };

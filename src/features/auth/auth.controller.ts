@@ -4,6 +4,7 @@ import type { AuthUser } from '../../lib/auth-context.js';
 import { actorFromRequest } from '../../lib/auth-context.js';
 import type { Clock } from '../../lib/clock.js';
 import { fieldErrors, keptValues, safeReturnTo, submitForm } from '../../lib/forms.js';
+import { translatorOf } from '../../lib/i18n.js';
 import { hasAnyRole, STAFF_ROLES } from '../../lib/roles.js';
 import { paths } from '../../lib/urls.js';
 import { flash } from '../../middleware/locals.js';
@@ -13,8 +14,9 @@ import { toAuthUser } from './passport.js';
 import { newTotpSecret, qrDataUrl, totpUri } from './totp.js';
 import type { UserRow } from './users.repository.js';
 
-const GENERIC_FAILURE = 'Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đang tạm khóa. Vui lòng thử lại sau ít phút.';
-const CODE_FAILURE = 'Mã xác thực không đúng hoặc đã được dùng. Hãy nhập mã mới trên ứng dụng xác thực.';
+/** The failures' words, in the request's language (locales/<lang>/auth.json). */
+const genericFailure = (req: Request) => translatorOf(req).t('auth:login.failure');
+const codeFailure = (req: Request) => translatorOf(req).t('auth:totp.failure');
 const PENDING_TTL_MS = 5 * 60_000;
 
 export function homeFor(user: Pick<AuthUser, 'roles'>): string {
@@ -45,7 +47,6 @@ function signInPages(deps: AuthPagesDeps) {
 
   function renderLogin(req: Request, res: Response, status: number, extra: Record<string, unknown> = {}) {
     res.status(status).render('auth/login', {
-      title: 'Đăng nhập',
       values: { username: '', tiep: safeReturnTo(req.query.tiep, '') },
       errors: {},
       expired: req.query['het-han'] === '1',
@@ -83,7 +84,7 @@ function signInPages(deps: AuthPagesDeps) {
       const { username, password } = parsed.data;
       const outcome = await auth.checkPassword(actorFromRequest(req), username, password);
       if (!outcome.ok) {
-        return renderLogin(req, res, 401, { values, errors: { _form: GENERIC_FAILURE } });
+        return renderLogin(req, res, 401, { values, errors: { _form: genericFailure(req) } });
       }
       const returnTo = values.tiep;
       if (outcome.secondFactor === 'none') {
@@ -105,22 +106,22 @@ function signInPages(deps: AuthPagesDeps) {
     showCode(req: Request, res: Response) {
       const p = pending(req);
       if (!p || p.enrolSecret) return res.redirect(303, paths.auth.login());
-      res.render('auth/totp', { title: 'Xác thực hai bước', errors: {} });
+      res.render('auth/totp', { errors: {} });
     },
 
     async verifyCode(req: Request, res: Response) {
       const p = pending(req);
       if (!p || p.enrolSecret) return res.redirect(303, paths.auth.login({ 'het-han': 1 }));
       const parsed = codeSchema.safeParse(req.body);
-      if (!parsed.success) return res.status(400).render('auth/totp', { title: 'Xác thực hai bước', errors: fieldErrors(parsed.error) });
+      if (!parsed.success) return res.status(400).render('auth/totp', { errors: fieldErrors(parsed.error) });
       const user = await auth.checkSecondFactor(actorFromRequest(req), p.userId, parsed.data.code);
       if (!user || user.session_generation !== p.gen) {
-        return res.status(401).render('auth/totp', { title: 'Xác thực hai bước', errors: { code: CODE_FAILURE } });
+        return res.status(401).render('auth/totp', { errors: { code: codeFailure(req) } });
       }
       const target = await finishLogin(req, res, user, p.returnTo, 'totp');
       const codes = await auth.recoveryCodes(user.id);
       if (codes.total > 0 && codes.unused <= 2) {
-        flash(req, 'warning', `Bạn chỉ còn ${codes.unused} mã khôi phục chưa dùng. Hãy liên hệ Trung tâm Thông tin để cấp lại.`);
+        flash(req, 'warning', translatorOf(req).t('auth:totp.fewCodes', { count: codes.unused }));
       }
       res.redirect(303, target);
     },
@@ -137,10 +138,10 @@ function signInPages(deps: AuthPagesDeps) {
       const parsed = codeSchema.safeParse(req.body);
       if (!parsed.success) return renderEnrol(req, res, 400, fieldErrors(parsed.error));
       const result = await auth.enrolTotp(actorFromRequest(req), p.userId, p.enrolSecret, parsed.data.code, p.gen);
-      if (!result) return renderEnrol(req, res, 401, { code: CODE_FAILURE });
+      if (!result) return renderEnrol(req, res, 401, { code: codeFailure(req) });
       const target = await finishLogin(req, res, result.user, p.returnTo, 'totp');
       res.setHeader('Cache-Control', 'no-store');
-      res.render('auth/recovery-codes', { title: 'Mã khôi phục', codes: result.recoveryCodes, next: target });
+      res.render('auth/recovery-codes', { codes: result.recoveryCodes, next: target });
     },
 
     logout(req: Request, res: Response, next: NextFunction) {
@@ -166,7 +167,6 @@ function signInPages(deps: AuthPagesDeps) {
     const user = await auth.userForPending(p.userId);
     const uri = totpUri(p.enrolSecret, user?.username ?? 'user');
     res.status(status).render('auth/totp-enrol', {
-      title: 'Đăng ký xác thực hai bước',
       errors,
       secret: p.enrolSecret.replace(/(.{4})/g, '$1 ').trim(),
       qr: await qrDataUrl(uri),
@@ -178,13 +178,13 @@ function signInPages(deps: AuthPagesDeps) {
 function passwordChangePages({ auth, clock }: Pick<AuthPagesDeps, 'auth' | 'clock'>) {
   return {
     showChangePassword(req: Request, res: Response) {
-      res.render('auth/change-password', { title: 'Đổi mật khẩu', errors: {}, forced: req.user?.mustChangePassword ?? false });
+      res.render('auth/change-password', { errors: {}, forced: req.user?.mustChangePassword ?? false });
     },
 
     async changePassword(req: Request, res: Response) {
       const user = req.user as AuthUser;
       const render400 = (errors: Record<string, string>) =>
-        res.status(400).render('auth/change-password', { title: 'Đổi mật khẩu', errors, forced: user.mustChangePassword });
+        res.status(400).render('auth/change-password', { errors, forced: user.mustChangePassword });
       const done = await submitForm(req.body, changePasswordSchema, {
         save: (data) => auth.changePassword(actorFromRequest(req), user.id, data.currentPassword, data.newPassword, data.confirmPassword),
         refused: ({ errors }) => render400(errors),
@@ -198,7 +198,7 @@ function passwordChangePages({ auth, clock }: Pick<AuthPagesDeps, 'auth' | 'cloc
       await login(req, fresh);
       req.session.authAt = authAt ?? clock.now().getTime();
       req.session.seenAt = clock.now().getTime();
-      flash(req, 'success', 'Đã đổi mật khẩu. Các phiên đăng nhập khác của tài khoản đã được kết thúc.');
+      flash(req, 'success', translatorOf(req).t('auth:password.done'));
       res.redirect(303, homeFor(fresh as unknown as AuthUser));
     },
   };

@@ -3,6 +3,7 @@ import type { Request, Response } from 'express';
 import { actorFromRequest } from '../../lib/auth-context.js';
 import { ValidationError } from '../../lib/errors.js';
 import { fieldErrors, keptValues, submitForm } from '../../lib/forms.js';
+import { translatorOf } from '../../lib/i18n.js';
 import { paths } from '../../lib/urls.js';
 import { flash } from '../../middleware/locals.js';
 import type { CatalogueKind } from './catalogue-kinds.js';
@@ -14,7 +15,18 @@ export const CATALOGUES_PATH = '/quan-tri/danh-muc';
 type FormValues = Record<string, string>;
 
 /** The form's field order, so the error summary lists mistakes top to bottom. */
-const FIELD_ORDER = ['_form', 'code', 'name', 'sortOrder', 'validFrom', 'validTo', 'successorCode', 'defaultMinistryCode', 'note'];
+const FIELD_ORDER = [
+  '_form',
+  'code',
+  'name',
+  'nameEn',
+  'sortOrder',
+  'validFrom',
+  'validTo',
+  'successorCode',
+  'defaultMinistryCode',
+  'note',
+];
 
 function inFormOrder(errors: Record<string, string>): Record<string, string> {
   const rank = (k: string) => (FIELD_ORDER.includes(k) ? FIELD_ORDER.indexOf(k) : FIELD_ORDER.length);
@@ -40,7 +52,6 @@ export function createCataloguesController(deps: { catalogues: CataloguesService
   ) {
     const options = await catalogues.formOptions(kind, entry);
     res.status(status).render('catalogues/form', {
-      title: mode === 'create' ? `Thêm mục vào danh mục ${kind.label.toLowerCase()}` : `Sửa mục ${entry?.code ?? ''} — ${kind.label}`,
       kind,
       mode,
       code: entry?.code ?? null,
@@ -53,7 +64,7 @@ export function createCataloguesController(deps: { catalogues: CataloguesService
 
   return {
     async index(_req: Request, res: Response) {
-      res.render('catalogues/index', { title: 'Danh mục dùng chung', rows: await catalogues.overview() });
+      res.render('catalogues/index', { rows: await catalogues.overview() });
     },
 
     async entries(req: Request, res: Response) {
@@ -61,7 +72,7 @@ export function createCataloguesController(deps: { catalogues: CataloguesService
       const query = listQuerySchema.safeParse(req.query);
       const currentOnly = query.success && query.data['hieu-luc'] === '1';
       const entries = await catalogues.entries(kind, { currentOnly });
-      res.render('catalogues/entries', { title: kind.label, kind, entries, currentOnly });
+      res.render('catalogues/entries', { kind, entries, currentOnly });
     },
 
     async showCreate(req: Request, res: Response) {
@@ -87,7 +98,13 @@ export function createCataloguesController(deps: { catalogues: CataloguesService
       }
       try {
         const row = await catalogues.create(actorFromRequest(req), kind, parsed.data);
-        flash(req, 'success', `Đã thêm "${row.name}" (mã ${row.code}) vào danh mục ${kind.label.toLowerCase()}.`);
+        const { t, lang } = translatorOf(req);
+        const label = t(`catalogues:kinds.${kind.slug}.label`, { defaultValue: kind.label });
+        flash(
+          req,
+          'success',
+          t('catalogues:flash.created', { name: row.name, code: row.code, label: lang === 'vi' ? label.toLowerCase() : label }),
+        );
         res.redirect(303, paths.catalogues.entries(kind.slug));
       } catch (err) {
         if (err instanceof ValidationError) return renderForm(res, 400, kind, 'create', values, err.fieldErrors, null);
@@ -100,6 +117,7 @@ export function createCataloguesController(deps: { catalogues: CataloguesService
       const entry = await catalogues.entry(kind, param(req, 'code'));
       const values: FormValues = {
         name: entry.name,
+        nameEn: entry.name_en ?? '',
         note: entry.note ?? '',
         sortOrder: String(entry.sort_order),
         validFrom: isoToVietnamese(entry.valid_from),
@@ -121,7 +139,7 @@ export function createCataloguesController(deps: { catalogues: CataloguesService
         values: (body) => keptValues(body, ['code']),
       });
       if (!done) return;
-      flash(req, 'success', `Đã lưu thay đổi của "${done.saved.name}" (mã ${done.saved.code}).`);
+      flash(req, 'success', translatorOf(req).t('catalogues:flash.updated', { name: done.saved.name, code: done.saved.code }));
       res.redirect(303, paths.catalogues.entries(kind.slug));
     },
   };

@@ -8,6 +8,8 @@ import { CATALOGUE_TABLES, type CatalogueTable } from './catalogue-kinds.js';
 export interface CatalogueRow {
   code: string;
   name: string;
+  /** The English name (issue 17 item 2), where there is one. */
+  name_en: string | null;
   sort_order: number;
   /** 'YYYY-MM-DD' (DATE columns are returned as the calendar day, see src/db/knex.ts). */
   valid_from: string | null;
@@ -23,6 +25,7 @@ export interface CatalogueRow {
 /** The writable columns. */
 export interface CatalogueValues {
   name: string;
+  name_en?: string | null;
   sort_order: number;
   valid_from: string | null;
   valid_to: string | null;

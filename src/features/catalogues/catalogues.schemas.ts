@@ -68,6 +68,9 @@ const nameField = str
   .min(1, { error: 'Nhập tên gọi.' })
   .max(NAME_MAX, { error: `Tên gọi không được dài quá ${NAME_MAX} ký tự.` });
 
+/** The English name (issue 17 item 2): optional; the English interface shows it where there is one. */
+const nameEnField = optionalText('Tên tiếng Anh', NAME_MAX);
+
 const sortField = str
   .trim()
   .optional()
@@ -84,6 +87,8 @@ const sortField = str
 export interface EntryInput {
   code?: string;
   name: string;
+  /** The English name; null clears it; absent (a caller other than the form) leaves it as it is. */
+  nameEn?: string | null;
   note: string | null;
   sortOrder?: number | null;
   validFrom?: string | null;
@@ -99,11 +104,17 @@ export function entrySchema(kind: CatalogueKind, mode: 'create' | 'edit'): z.Zod
   const version = mode === 'edit' ? { version: str.max(40).optional() } : {};
   if (kind.fixedCodes) {
     // Codes the application relies on: only the name and the note are editable.
-    return z.object({ name: nameField, note: optionalText('Ghi chú', NOTE_MAX), ...version }) as unknown as z.ZodType<EntryInput>;
+    return z.object({
+      name: nameField,
+      nameEn: nameEnField,
+      note: optionalText('Ghi chú', NOTE_MAX),
+      ...version,
+    }) as unknown as z.ZodType<EntryInput>;
   }
   const shape = {
     ...(mode === 'create' ? { code: codeField } : {}),
     name: nameField,
+    nameEn: nameEnField,
     sortOrder: sortField,
     validFrom: date('Ngày bắt đầu hiệu lực'),
     validTo: date('Ngày hết hiệu lực'),

@@ -59,6 +59,7 @@ function snapshot(kind: CatalogueKind, row: CatalogueRow): Record<string, unknow
   return {
     code: row.code,
     name: row.name,
+    name_en: row.name_en ?? null,
     sort_order: row.sort_order,
     valid_from: row.valid_from,
     valid_to: row.valid_to,
@@ -77,9 +78,11 @@ function duplicateCode(kind: CatalogueKind, code: string): ValidationError {
 }
 
 function values(kind: CatalogueKind, input: EntryInput, before: CatalogueRow | null, nextOrder: number): Partial<CatalogueValues> {
-  if (kind.fixedCodes) return { name: input.name, note: input.note };
+  const nameEn = input.nameEn !== undefined ? { name_en: input.nameEn } : {};
+  if (kind.fixedCodes) return { name: input.name, ...nameEn, note: input.note };
   return {
     name: input.name,
+    ...nameEn,
     note: input.note,
     sort_order: input.sortOrder ?? before?.sort_order ?? nextOrder,
     valid_from: input.validFrom ?? null,

@@ -2,6 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { type Actor, type AuthUser, actorFromRequest } from '../../lib/auth-context.js';
 import { NotFoundError, ValidationError } from '../../lib/errors.js';
 import { fieldErrors, safeReturnTo } from '../../lib/forms.js';
+import { translatorOf } from '../../lib/i18n.js';
 import { associationCodeOf, idParam } from '../../lib/params.js';
 import { hasAnyRole } from '../../lib/roles.js';
 import { paths } from '../../lib/urls.js';
@@ -63,16 +64,16 @@ export function createFollowsController({ follows }: { follows: FollowsService }
 
     async mine(req: Request, res: Response) {
       const data = await follows.mine(follower(req));
-      res.render('follows/list', { title: 'Theo dõi của tôi', ...data, maxFollows: MAX_FOLLOWS, maxSearches: MAX_SAVED_SEARCHES });
+      res.render('follows/list', { ...data, maxFollows: MAX_FOLLOWS, maxSearches: MAX_SAVED_SEARCHES });
     },
 
     async follow(req: Request, res: Response) {
       const code = routeCode(req);
       const { result, name } = await follows.follow(actor(req), follower(req), code);
-      if (result === 'full')
-        flash(req, 'warning', `Bạn đã theo dõi ${MAX_FOLLOWS} hội, là số tối đa. Hãy bỏ theo dõi bớt trước khi theo dõi ${name}.`);
-      else if (result === 'added') flash(req, 'success', `Bạn đã theo dõi ${name}. Khi hồ sơ có thay đổi, bạn sẽ nhận được thông báo.`);
-      else flash(req, 'info', `Bạn đang theo dõi ${name}.`);
+      const { t } = translatorOf(req);
+      if (result === 'full') flash(req, 'warning', t('follows:flash.full', { max: MAX_FOLLOWS, name }));
+      else if (result === 'added') flash(req, 'success', t('follows:flash.added', { name }));
+      else flash(req, 'info', t('follows:flash.already', { name }));
       res.redirect(303, back(req, paths.follows.mine()));
     },
 
@@ -82,7 +83,7 @@ export function createFollowsController({ follows }: { follows: FollowsService }
       flash(
         req,
         result === 'removed' ? 'success' : 'info',
-        result === 'removed' ? `Đã bỏ theo dõi ${name}.` : `Bạn không theo dõi ${name}.`,
+        translatorOf(req).t(result === 'removed' ? 'follows:flash.removed' : 'follows:flash.notFollowing', { name }),
       );
       res.redirect(303, back(req, paths.follows.mine()));
     },
@@ -95,18 +96,17 @@ export function createFollowsController({ follows }: { follows: FollowsService }
       }
       const query = savedQueryOf(parsed.data);
       const { result, label } = await follows.saveSearch(actor(req), follower(req).id, query);
-      if (result === 'full')
-        flash(req, 'warning', `Bạn đã lưu ${MAX_SAVED_SEARCHES} tìm kiếm, là số tối đa. Hãy xóa bớt trước khi lưu tìm kiếm mới.`);
-      else if (result === 'added')
-        flash(req, 'success', `Đã lưu tìm kiếm ${label}. Bạn sẽ nhận được thông báo khi có hội mới công khai phù hợp.`);
-      else flash(req, 'info', `Bạn đã lưu tìm kiếm ${label} trước đó.`);
+      const { t } = translatorOf(req);
+      if (result === 'full') flash(req, 'warning', t('follows:flash.searchesFull', { max: MAX_SAVED_SEARCHES }));
+      else if (result === 'added') flash(req, 'success', t('follows:flash.searchAdded', { label }));
+      else flash(req, 'info', t('follows:flash.searchAlready', { label }));
       res.redirect(303, back(req, paths.public.list(query as Record<string, string>)));
     },
 
     async removeSearch(req: Request, res: Response) {
       const id = idParam(req, 'Không tìm thấy tìm kiếm đã lưu này.', { max: Number.MAX_SAFE_INTEGER });
       const label = await follows.removeSearch(actor(req), follower(req).id, id);
-      flash(req, 'success', `Đã xóa tìm kiếm đã lưu ${label}.`);
+      flash(req, 'success', translatorOf(req).t('follows:flash.searchRemoved', { label }));
       res.redirect(303, back(req, paths.follows.mine()));
     },
   };

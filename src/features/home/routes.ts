@@ -7,7 +7,7 @@ import { hasAnyRole } from '../../lib/roles.js';
 import { requireRole } from '../../middleware/auth.js';
 import { REPORT_ROLES } from '../access/report-access.js';
 import type { ReportsService } from '../reports/reports.service.js';
-import { WORKLIST_CAP, type Worklist } from './worklist.js';
+import { FAILURE_DAYS, WORKLIST_CAP, type Worklist } from './worklist.js';
 
 /**
  * The staff and leaders' home: first the work list "Việc cần làm" of the user's roles (issue 18 item 4), then the
@@ -21,7 +21,13 @@ export function homeRoutes(deps: { reports: Pick<ReportsService, 'dashboard'>; w
       hasAnyRole(roles, REPORT_ROLES) ? deps.reports.dashboard() : null,
       deps.worklist.forRoles(roles),
     ]);
-    res.render('home/staff', { title: 'Trang quản trị', figures, isLeader: hasAnyRole(roles, ['leader']), work, workCap: WORKLIST_CAP });
+    res.render('home/staff', {
+      figures,
+      isLeader: hasAnyRole(roles, ['leader']),
+      work,
+      workCap: WORKLIST_CAP,
+      failureDays: FAILURE_DAYS,
+    });
   });
   return r;
 }

@@ -7,26 +7,19 @@
  */
 import type { Request, Response } from 'express';
 import { type AuthUser, actorFromRequest } from '../../lib/auth-context.js';
+import { translatorOf } from '../../lib/i18n.js';
 import { paths } from '../../lib/urls.js';
 import { flash } from '../../middleware/locals.js';
 import type { NoticeEmailService } from './notice-email.service.js';
-import { NOTICE_EMAIL_CHOICES, NOTICE_EMAIL_LABELS } from './notice-mail.js';
+import { NOTICE_EMAIL_CHOICES } from './notice-mail.js';
 import { noticeEmailForm } from './notifications.schemas.js';
-
-const HINTS: Record<string, string> = {
-  immediately: 'Mỗi thông báo mới được gửi thành một thư trong vòng vài phút.',
-  daily: 'Một thư mỗi sáng liệt kê các thông báo mới chưa đọc (kể cả tin theo dõi).',
-  never: 'Chỉ xem thông báo trên cổng, mục "Thông báo".',
-};
-
-const OPTIONS = NOTICE_EMAIL_CHOICES.map((c) => ({ value: c, text: NOTICE_EMAIL_LABELS[c], hint: HINTS[c] }));
 
 export function createNoticeEmailController({ noticeEmail }: { noticeEmail: NoticeEmailService }) {
   async function renderSettings(req: Request, res: Response, status: number, value: string, errors: Record<string, string>) {
     const account = await noticeEmail.settings((req.user as AuthUser).id);
     res.status(status).render('notifications/email-settings', {
-      title: 'Cài đặt nhận thư thông báo',
-      options: OPTIONS,
+      // The choices' words and hints are in locales/<lang>/notifications.json (settings.choices, settings.hints).
+      choices: NOTICE_EMAIL_CHOICES,
       value,
       email: account?.email ?? null,
       smtpConfigured: noticeEmail.smtpConfigured,
@@ -35,7 +28,7 @@ export function createNoticeEmailController({ noticeEmail }: { noticeEmail: Noti
   }
 
   function invalidLink(res: Response) {
-    res.status(400).render('notifications/unsubscribe', { title: 'Liên kết không hợp lệ', state: 'invalid', token: '' });
+    res.status(400).render('notifications/unsubscribe', { state: 'invalid', token: '' });
   }
 
   return {
@@ -55,7 +48,12 @@ export function createNoticeEmailController({ noticeEmail }: { noticeEmail: Noti
       }
       const user = req.user as AuthUser;
       await noticeEmail.update({ ...actorFromRequest(req), userId: user.id }, parsed.data.notice_email);
-      flash(req, 'success', `Đã lưu: ${NOTICE_EMAIL_LABELS[parsed.data.notice_email].toLowerCase()}.`);
+      const { t } = translatorOf(req);
+      flash(
+        req,
+        'success',
+        t('notifications:settings.saved', { choice: t(`notifications:settings.choices.${parsed.data.notice_email}`).toLowerCase() }),
+      );
       res.redirect(303, paths.notifications.emailSettings());
     },
 
@@ -63,13 +61,13 @@ export function createNoticeEmailController({ noticeEmail }: { noticeEmail: Noti
     async unsubscribePage(req: Request, res: Response) {
       const token = req.query.t;
       if (noticeEmail.tokenUser(token) === null) return invalidLink(res);
-      res.render('notifications/unsubscribe', { title: 'Ngừng nhận thư thông báo', state: 'confirm', token });
+      res.render('notifications/unsubscribe', { state: 'confirm', token });
     },
 
     /** POST: from the page's button or the mail program's one-click request. */
     async unsubscribe(req: Request, res: Response) {
       if (!(await noticeEmail.unsubscribe(actorFromRequest(req), req.query.t))) return invalidLink(res);
-      res.render('notifications/unsubscribe', { title: 'Đã ngừng nhận thư thông báo', state: 'done', token: '' });
+      res.render('notifications/unsubscribe', { state: 'done', token: '' });
     },
   };
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { AuthUser } from '../../lib/auth-context.js';
 import type { Clock } from '../../lib/clock.js';
 import { NotFoundError } from '../../lib/errors.js';
+import { translatorOf } from '../../lib/i18n.js';
 import { idParam } from '../../lib/params.js';
 import { paths } from '../../lib/urls.js';
 import { flash } from '../../middleware/locals.js';
@@ -28,7 +29,6 @@ export function createNotificationsController({ notifications, clock }: { notifi
       const page = q.success ? (q.data.trang ?? 1) : 1;
       const { rows, total } = await notifications.list(user.id, page, PAGE_SIZE);
       res.render('notifications/list', {
-        title: 'Thông báo',
         rows,
         total,
         page,
@@ -50,7 +50,8 @@ export function createNotificationsController({ notifications, clock }: { notifi
 
     async markAllRead(req: Request, res: Response) {
       const n = await notifications.markAllRead((req.user as AuthUser).id, clock.now());
-      flash(req, 'success', n > 0 ? `Đã đánh dấu ${n} thông báo là đã đọc.` : 'Không có thông báo chưa đọc.');
+      const { t } = translatorOf(req);
+      flash(req, 'success', n > 0 ? t('notifications:list.readDone', { count: n }) : t('notifications:list.readNone'));
       res.redirect(303, paths.notifications.list());
     },
   };

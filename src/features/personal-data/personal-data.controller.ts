@@ -9,6 +9,7 @@ import { actorFromRequest } from '../../lib/auth-context.js';
 import { ConflictError, ValidationError } from '../../lib/errors.js';
 import { formatDate, vietnamToday } from '../../lib/format.js';
 import { fieldErrors, keptValues } from '../../lib/forms.js';
+import { translatorOf } from '../../lib/i18n.js';
 import { idParam } from '../../lib/params.js';
 import { paths } from '../../lib/urls.js';
 import { flash } from '../../middleware/locals.js';
@@ -88,7 +89,6 @@ function csvCells(r: RequestListRow, now: Date): string[] {
 function intakePages(service: PersonalDataService) {
   const formPage = (res: Response, status: number, mode: 'web' | 'paper', values: Record<string, string>, errors: Record<string, string>) =>
     res.status(status).render('personal-data/request', {
-      title: mode === 'web' ? 'Yêu cầu về dữ liệu cá nhân' : 'Ghi nhận yêu cầu về dữ liệu cá nhân nhận bằng văn bản',
       mode,
       values,
       errors,
@@ -107,7 +107,7 @@ function intakePages(service: PersonalDataService) {
       try {
         // The visitor has no account; the audit row keeps their address and request id.
         const { row, receipt } = await service.submit(actorFromRequest(req), parsed.data, 'web');
-        res.status(200).render('personal-data/received', { title: 'Đã tiếp nhận yêu cầu', receipt, row, ...LABELS });
+        res.status(200).render('personal-data/received', { receipt, row, ...LABELS });
       } catch (err) {
         if (err instanceof ValidationError) return formPage(res, 400, 'web', values, err.fieldErrors);
         throw err;
@@ -131,7 +131,7 @@ function intakePages(service: PersonalDataService) {
       }
       try {
         const { row, receipt } = await service.submit(actorFromRequest(req), parsed.data, 'paper', extra.data.received_on);
-        flash(req, 'success', `Đã ghi nhận yêu cầu số ${receipt}. Hạn trả lời: ${formatDate(row.due_at)}.`);
+        flash(req, 'success', translatorOf(req).t('personal-data:request.paperDone', { receipt, due: formatDate(row.due_at) }));
         res.redirect(303, paths.personalData.show(row.id));
       } catch (err) {
         if (err instanceof ValidationError) return formPage(res, 400, 'paper', values, err.fieldErrors);
@@ -148,7 +148,6 @@ function registerPages(service: PersonalDataService) {
       const { rows, total } = await service.list(filters, page);
       const query = Object.fromEntries(Object.entries(values).filter(([, v]) => v !== ''));
       res.render('personal-data/list', {
-        title: 'Sổ yêu cầu về dữ liệu cá nhân',
         rows,
         total,
         page,
@@ -182,7 +181,6 @@ function registerPages(service: PersonalDataService) {
       // An officer without an association sees none (the id -1 never exists).
       const { rows, total } = await service.list({ ...filters, associationId: associationId ?? -1 }, page);
       res.render('personal-data/list', {
-        title: 'Yêu cầu về dữ liệu cá nhân liên quan đến hội',
         rows,
         total,
         page,
@@ -200,7 +198,6 @@ function registerPages(service: PersonalDataService) {
     async deadlines(_req: Request, res: Response) {
       const rows = await service.deadlines();
       res.render('personal-data/deadlines', {
-        title: 'Thời hạn giải quyết yêu cầu về dữ liệu cá nhân',
         rows,
         values: {},
         errors: {},
@@ -213,7 +210,6 @@ function registerPages(service: PersonalDataService) {
       if (!parsed.success) {
         const rows = await service.deadlines();
         return res.status(400).render('personal-data/deadlines', {
-          title: 'Thời hạn giải quyết yêu cầu về dữ liệu cá nhân',
           rows,
           values: keptValues(req.body),
           errors: fieldErrors(parsed.error),
@@ -225,9 +221,7 @@ function registerPages(service: PersonalDataService) {
       flash(
         req,
         'success',
-        changed > 0
-          ? `Đã lưu thời hạn (${changed} loại yêu cầu thay đổi). Thời hạn mới áp dụng cho yêu cầu tiếp nhận từ nay.`
-          : 'Không có thay đổi.',
+        translatorOf(req).t(changed > 0 ? 'personal-data:deadlines.saved' : 'personal-data:deadlines.unchanged', { count: changed }),
       );
       res.redirect(303, paths.personalData.deadlines());
     },
@@ -246,7 +240,6 @@ function requestPages(service: PersonalDataService) {
   ) {
     const data = await service.show(viewer(req), id);
     res.status(status).render('personal-data/show', {
-      title: `Yêu cầu ${data.receipt}`,
       ...data,
       officer,
       next: TRANSITIONS[data.row.state],
@@ -270,7 +263,7 @@ function requestPages(service: PersonalDataService) {
         return showPage(req, res, id, officer, 409, { verification_method: err.publicMessage }, keptValues(req.body));
       throw err;
     }
-    flash(req, 'success', 'Đã ghi kết quả xác minh danh tính người yêu cầu.');
+    flash(req, 'success', translatorOf(req).t('personal-data:show.verifiedFlash'));
     res.redirect(303, officer ? paths.personalData.officerShow(id) : paths.personalData.show(id));
   }
 
@@ -294,7 +287,8 @@ function requestPages(service: PersonalDataService) {
         if (err instanceof ValidationError) return showPage(req, res, id, false, 400, err.fieldErrors, keptValues(req.body));
         throw err;
       }
-      flash(req, 'success', `Đã chuyển yêu cầu sang “${STATE_LABELS[parsed.data.to]}”.`);
+      const { t } = translatorOf(req);
+      flash(req, 'success', t('personal-data:show.movedFlash', { state: t(`personal-data:states.${parsed.data.to}`) }));
       res.redirect(303, paths.personalData.show(id));
     },
 

@@ -11,14 +11,26 @@ import { associationCodeParam } from '../../lib/params.js';
 import { paths } from '../../lib/urls.js';
 import type { AnonymousPage, AnonymousPageResolver, PageView } from '../../middleware/anonymous-pages.js';
 import { SCOPES } from '../register-form/definition.js';
-import { PROVINCE_MAP_LABELS, PROVINCE_MAPS, type ProvinceMap } from '../reports/reports.schemas.js';
+import { NO_PROVINCE } from '../reports/province-grouping.js';
+import { PROVINCE_MAPS, type ProvinceMap } from '../reports/reports.schemas.js';
 import { BOM, csvHeader, csvRow, jsonMetadata, openApi } from './open-data.js';
 import type { PublicFilters, PublicSort } from './public.repository.js';
 import type { PublicService } from './public.service.js';
-import { PUBLIC_GROUP_TITLES, PUBLIC_REGIMES } from './public-fields.js';
+import { PUBLIC_GROUP_TITLES } from './public-fields.js';
 import { searchWords } from './search-query.js';
 
 export const PAGE_SIZE = 20;
+/** The record page's values that are a catalogue entry's name (printed in English where the entry has one). */
+const CATALOGUE_VALUES = [
+  'kind',
+  'status',
+  'main_field',
+  'other_fields',
+  'managing_ministry',
+  'hq_province',
+  'nature',
+  'president_position',
+];
 const CATALOGUE_CODE = /^[A-Za-z0-9_.-]{1,40}$/;
 const BAD_QUERY = 'Điều kiện tìm kiếm không hợp lệ. Hãy kiểm tra lại từ khóa, lĩnh vực, phạm vi, tỉnh hoặc số trang.';
 
@@ -95,24 +107,28 @@ async function write(res: Response, text: string): Promise<boolean> {
   return !res.destroyed;
 }
 
-export function createPublicController(service: PublicService, publicUrl: string | null) {
-  const regime = PUBLIC_REGIMES[service.regime];
+/**
+ * Each public page's view and locals: rendered by the controller's routes, or by the anonymous page path. Catalogue
+ * names come with their English names (`namesEn`); the view picks the language (`localName`).
+ */
+function publicPageViews(service: PublicService) {
+  const regime = service.regime;
   const groups = (Object.keys(PUBLIC_GROUP_TITLES) as Array<keyof typeof PUBLIC_GROUP_TITLES>)
     .map((g) => ({ key: g, title: PUBLIC_GROUP_TITLES[g], fields: service.fields.filter((f) => f.group === g) }))
     .filter((g) => g.fields.length > 0);
 
-  /** Each page's view and locals: rendered by the routes below, or by the anonymous page path (`anonymous`). */
-  const pageViews = {
+  return {
     async home(): Promise<PageView> {
-      const home = await service.home();
-      return { view: 'public/home', locals: { title: 'Trang chủ', ...home } };
+      const [home, namesEn] = await Promise.all([service.home(), service.englishNames()]);
+      return { view: 'public/home', locals: { ...home, namesEn } };
     },
 
     async list(q: ListQuery): Promise<PageView> {
       const page = q.trang ?? 1;
-      const [{ rows, total, more }, options] = await Promise.all([
+      const [{ rows, total, more }, options, namesEn] = await Promise.all([
         service.list(filtersOf(q), sortOf(q), page, PAGE_SIZE),
         service.filterOptions(),
+        service.englishNames(),
       ]);
       const query = linkQuery(q);
       // Past the capped count the pages go on while a page is full (the pager then shows no last page).
@@ -123,7 +139,6 @@ export function createPublicController(service: PublicService, publicUrl: string
       return {
         view: 'public/list',
         locals: {
-          title: q.q ? `Tìm hội: ${q.q}` : 'Danh sách hội',
           rows,
           total,
           more,
@@ -133,6 +148,7 @@ export function createPublicController(service: PublicService, publicUrl: string
           sort: sortOf(q),
           options,
           scopes: SCOPES,
+          namesEn,
           csvHref: paths.public.openDataCsv(search),
           jsonHref: paths.public.openDataJson(search),
         },
@@ -140,20 +156,37 @@ export function createPublicController(service: PublicService, publicUrl: string
     },
 
     async show(code: string): Promise<PageView> {
-      const { record, updatedAt, quarterly } = await service.detailPage(code);
-      return { view: 'public/show', locals: { title: record.name, record, updatedAt, quarterly, groups, regime } };
+      const [{ record, updatedAt, quarterly }, namesEn] = await Promise.all([service.detailPage(code), service.englishNames()]);
+      return {
+        view: 'public/show',
+        locals: {
+          title: record.name,
+          record,
+          updatedAt,
+          quarterly,
+          groups,
+          regime,
+          namesEn,
+          scopes: SCOPES,
+          catalogueKeys: CATALOGUE_VALUES,
+        },
+      };
     },
 
     async fields(): Promise<PageView> {
-      const byField = await service.fieldCounts();
-      return { view: 'public/fields', locals: { title: 'Hội theo lĩnh vực hoạt động', byField } };
+      const [byField, namesEn] = await Promise.all([service.fieldCounts(), service.englishNames()]);
+      return { view: 'public/fields', locals: { byField, namesEn } };
     },
 
     async statistics(map: ProvinceMap): Promise<PageView> {
-      const locals = { title: 'Thống kê hội theo tỉnh, thành phố', map, maps: Object.entries(PROVINCE_MAP_LABELS) };
-      return { view: 'public/statistics', locals: { ...locals, table: await service.provinceStatistics(map) } };
+      const [table, namesEn] = await Promise.all([service.provinceStatistics(map), service.englishNames()]);
+      return { view: 'public/statistics', locals: { map, maps: PROVINCE_MAPS, table, namesEn, noProvince: NO_PROVINCE } };
     },
   };
+}
+
+export function createPublicController(service: PublicService, publicUrl: string | null) {
+  const pageViews = publicPageViews(service);
 
   const render = (res: Response, page: PageView) => res.render(page.view, page.locals);
 

@@ -532,6 +532,21 @@ export function createPublicRepository(db: Knex, today: () => string = () => vie
     /** The public statistics by province (issue 16 item 7): published associations per province and scope. */
     byProvince: provinces.publishedByProvince,
     provinceCatalogue: provinces.provinceCatalogue,
+
+    /**
+     * The English names of the catalogue entries public pages name (issue 17 item 2), keyed by the Vietnamese name
+     * the pages read (a list row, the record page, the statistics): the English interface prints
+     * `localName(name, namesEn[name])`. Entries without an English name are left out. One statement.
+     */
+    async englishNames(): Promise<Record<string, string>> {
+      const tables = ['fields', 'provinces', 'statuses', 'natures', 'association_kinds', 'leader_positions', 'ministries'];
+      const res = await db.raw<{ rows: Array<{ name: string; name_en: string }> }>(
+        tables.map((t) => `SELECT name, name_en FROM ${t} WHERE name_en IS NOT NULL`).join(' UNION ALL '),
+      );
+      const out: Record<string, string> = Object.create(null);
+      for (const r of res.rows) out[r.name] ??= r.name_en;
+      return out;
+    },
   };
 }
 

@@ -37,6 +37,8 @@ export interface PublicListPage {
 
 /** The quarterly update badge of a list row (R-13.2): live associations only; no dates on public pages. */
 export interface PublicQuarterlyBadge {
+  /** The state's key (dung_han, qua_han): the page prints its words in the interface's language. */
+  state: string;
   text: string;
   badge: string;
 }
@@ -45,7 +47,7 @@ export interface PublicQuarterlyBadge {
 function quarterlyBadge(row: Pick<PublicListItem, 'status' | 'updated_at'>, today: string): PublicQuarterlyBadge | null {
   const state = quarterlyState(row.status, row.updated_at, today);
   if (state === 'khong_ap_dung') return null;
-  return { text: `${QUARTERLY_PREFIX}: ${QUARTERLY_BADGE[state].label}`, badge: QUARTERLY_BADGE[state].badge };
+  return { state, text: `${QUARTERLY_PREFIX}: ${QUARTERLY_BADGE[state].label}`, badge: QUARTERLY_BADGE[state].badge };
 }
 
 /** A list row without what is withheld from its record: the abbreviation, the field and the province it shows. */
@@ -253,6 +255,8 @@ export function createPublicService(deps: PublicServiceDeps) {
     fieldCounts() {
       return cached('by-field', async () => (await repo.summary()).byField);
     },
+    /** English catalogue names by Vietnamese name (issue 17 item 2), cached like the lists: never a rendered language. */
+    englishNames: (): Promise<Record<string, string>> => cache.get('names-en', () => repo.englishNames()),
 
     /**
      * The public data version (moves on any write to what public pages show; read at most every `checkMs`, so a

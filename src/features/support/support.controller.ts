@@ -2,11 +2,12 @@ import type { Request, Response } from 'express';
 import { type Actor, actorFromRequest } from '../../lib/auth-context.js';
 import { ConflictError, NotFoundError } from '../../lib/errors.js';
 import { keptValues, type RefusedForm, submitForm } from '../../lib/forms.js';
+import { translatorOf } from '../../lib/i18n.js';
 import { idParam } from '../../lib/params.js';
 import { paths } from '../../lib/urls.js';
 import { flash } from '../../middleware/locals.js';
 import type { ThreadStatus } from './support.repository.js';
-import { pageQuery, questionForm, replyForm, STATUS_LABELS, staffListQuery } from './support.schemas.js';
+import { pageQuery, questionForm, replyForm, staffListQuery } from './support.schemas.js';
 import type { SupportService } from './support.service.js';
 
 const NOT_FOUND = 'Không tìm thấy câu hỏi này.';
@@ -31,18 +32,16 @@ export function createSupportController(deps: { support: SupportService }) {
   ) {
     const { thread, messages } = await support.thread(id, mode === 'own' ? signedIn(req).userId : null);
     res.status(status).render('support/thread', {
-      title: thread.subject,
       thread,
       messages,
       mode,
-      statusLabels: STATUS_LABELS,
       values: form.values,
       errors: form.errors,
     });
   }
 
   const newPage = (res: Response, status: number, { values, errors }: RefusedForm) =>
-    res.status(status).render('support/new', { title: 'Đặt câu hỏi', values, errors });
+    res.status(status).render('support/new', { values, errors });
 
   /**
    * A reply to a thread (the asker's or the ministry's): refused with the form's errors (400), or with the conflict's
@@ -68,11 +67,9 @@ export function createSupportController(deps: { support: SupportService }) {
       const page = q.success ? q.data.trang : 1;
       const { rows, total } = await support.listOwn(signedIn(req).userId, page);
       res.render('support/own-list', {
-        title: 'Hỏi đáp, hướng dẫn',
         rows,
         page,
         pages: Math.max(1, Math.ceil(total / support.perPage)),
-        statusLabels: STATUS_LABELS,
       });
     },
 
@@ -86,7 +83,7 @@ export function createSupportController(deps: { support: SupportService }) {
         refused: (form) => newPage(res, 400, form),
       });
       if (!done) return;
-      flash(req, 'success', 'Đã gửi câu hỏi. Vụ Tổ chức phi chính phủ sẽ trả lời tại đây; bạn nhận được thông báo khi có trả lời.');
+      flash(req, 'success', translatorOf(req).t('support:flash.asked'));
       res.redirect(303, paths.support.ownThread(done.saved.id));
     },
 
@@ -99,7 +96,7 @@ export function createSupportController(deps: { support: SupportService }) {
       // Scope first: another user's thread is a 404 whatever the body holds.
       await support.thread(id, signedIn(req).userId);
       if (!(await reply(req, res, id, 'own', (body) => support.replyAsAsker(signedIn(req), id, body)))) return;
-      flash(req, 'success', 'Đã gửi trả lời.');
+      flash(req, 'success', translatorOf(req).t('support:flash.replied'));
       res.redirect(303, paths.support.ownThread(id));
     },
 
@@ -108,13 +105,11 @@ export function createSupportController(deps: { support: SupportService }) {
       const f = parsed.success ? parsed.data : { 'trang-thai': 'open' as const, trang: 1 };
       const { rows, total } = await support.listForStaff(f['trang-thai'] as ThreadStatus | 'all', f.trang);
       res.render('support/staff-list', {
-        title: 'Hỏi đáp của người dùng',
         rows,
         status: f['trang-thai'],
         page: f.trang,
         pages: Math.max(1, Math.ceil(total / support.perPage)),
         total,
-        statusLabels: STATUS_LABELS,
       });
     },
 
@@ -126,14 +121,14 @@ export function createSupportController(deps: { support: SupportService }) {
       const id = idParam(req, NOT_FOUND);
       await support.thread(id, null);
       if (!(await reply(req, res, id, 'staff', (body) => support.answer(signedIn(req), id, body)))) return;
-      flash(req, 'success', 'Đã gửi trả lời. Người hỏi nhận được thông báo.');
+      flash(req, 'success', translatorOf(req).t('support:flash.answered'));
       res.redirect(303, paths.support.staffThread(id));
     },
 
     async staffClose(req: Request, res: Response) {
       const id = idParam(req, NOT_FOUND);
       await support.close(signedIn(req), id);
-      flash(req, 'success', 'Đã đóng câu hỏi.');
+      flash(req, 'success', translatorOf(req).t('support:flash.closed'));
       res.redirect(303, paths.support.staffThread(id));
     },
   };
