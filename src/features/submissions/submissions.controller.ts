@@ -203,7 +203,7 @@ function officerHandlers(c: ControllerContext) {
     /** The officer's home (replaces the placeholder): the record, its submissions and the way into the form. */
     async home(req: Request, res: Response) {
       const page = await homeView(req.user?.associationId ?? null, req.user?.displayName ?? '');
-      res.render(page.view, page.locals);
+      res.render(page.view, { ...page.locals, title: translatorOf(req).t('submissions:myAssociation') });
     },
 
     async start(req: Request, res: Response) {
