@@ -5,7 +5,9 @@
  * and section states are there, no message key is left unresolved, and without the cookie the Vietnamese text is
  * unchanged. The flash message after a section is saved follows the language too.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FieldDef, SECTIONS, SUBLISTS } from '../../src/features/register-form/definition.js';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
 import { formFields, VALID_STAFF_FORM } from '../helpers/forms.js';
 import { type Agent, createAssociationViaForm, csrfFrom, loggedInAgent } from '../helpers/http.js';
@@ -86,12 +88,16 @@ describe('the staff edit of Biểu mẫu 1 in English and Vietnamese', () => {
       '· section 6 of 10',
       'Save and continue</button>',
       'Return to the sections without saving</a>',
+      '>Full name <span class="text-danger"',
+      'Add leader</button>',
     ]);
     expectVietnamese((await staffVi.get(path).expect(200)).text, [
       'F. Lãnh đạo hội</h1>',
       '· mục 6/10',
       'Lưu và tiếp tục</button>',
       'Không lưu, về danh sách mục</a>',
+      '>Họ và tên <span class="text-danger"',
+      'Thêm người lãnh đạo</button>',
     ]);
   });
 
@@ -140,8 +146,8 @@ describe("the officer's Biểu mẫu 1 in English and Vietnamese", () => {
   it('a section page, and the flash message after it is saved', async () => {
     const path = `/hoi-cua-toi/bieu-mau/${id}/muc/hoi-vien`;
     const en = (await officerEn.get(path).expect(200)).text;
-    expectEnglish(en, ['E. Members</h1>', 'Save and continue</button>', 'are required when sending']);
-    expectVietnamese((await officerVi.get(path).expect(200)).text, ['E. Hội viên</h1>', 'là bắt buộc khi gửi']);
+    expectEnglish(en, ['E. Members</h1>', 'Save and continue</button>', 'are required when sending', 'Total members']);
+    expectVietnamese((await officerVi.get(path).expect(200)).text, ['E. Hội viên</h1>', 'là bắt buộc khi gửi', 'Tổng số hội viên']);
     const saved = await officerEn
       .post(path)
       .type('form')
@@ -171,5 +177,33 @@ describe("the officer's Biểu mẫu 1 in English and Vietnamese", () => {
       'Gửi biểu mẫu</button>',
       'lỗi)</h2>',
     ]);
+  });
+});
+
+describe("Biểu mẫu 1's field labels", () => {
+  /** The Vietnamese labels in locales/vi/form.json are the definition's: definition.ts stays the text of record. */
+  it('the Vietnamese messages repeat definition.ts exactly, and every field has an English label', () => {
+    const vi = JSON.parse(readFileSync('locales/vi/form.json', 'utf8'));
+    const en = JSON.parse(readFileSync('locales/en/form.json', 'utf8'));
+    const texts = (d: FieldDef) => ({
+      label: d.label,
+      ...(d.hint ? { hint: d.hint } : {}),
+      ...(d.heading ? { heading: d.heading } : {}),
+      ...(d.options && 'values' in d.options ? { options: Object.fromEntries(d.options.values) } : {}),
+    });
+    const fields = Object.fromEntries(SECTIONS.flatMap((s) => s.fields.map((d) => [d.name, texts(d)])));
+    const lists = Object.fromEntries(
+      SUBLISTS.map((l) => [
+        l.name,
+        { title: l.title, item: l.itemLabel, fields: Object.fromEntries(l.fields.map((d) => [d.name, texts(d)])) },
+      ]),
+    );
+    expect(vi.fields).toEqual(fields);
+    expect(vi.lists).toEqual(lists);
+    for (const name of Object.keys(fields)) expect(en.fields[name]?.label, name).toBeTruthy();
+    for (const [name, list] of Object.entries(lists))
+      for (const field of Object.keys(list.fields)) expect(en.lists[name]?.fields[field]?.label, `${name}.${field}`).toBeTruthy();
+    expect(Object.keys(vi.sections).sort()).toEqual(SECTIONS.map((s) => s.key).sort());
+    for (const s of SECTIONS) expect(vi.sections[s.key]).toBe(s.title);
   });
 });
