@@ -90,6 +90,7 @@ describe('the staff edit of Biểu mẫu 1 in English and Vietnamese', () => {
       'Return to the sections without saving</a>',
       '>Full name <span class="text-danger"',
       'Add leader</button>',
+      'data-row-word="Row"',
     ]);
     expectVietnamese((await staffVi.get(path).expect(200)).text, [
       'F. Lãnh đạo hội</h1>',
@@ -98,6 +99,7 @@ describe('the staff edit of Biểu mẫu 1 in English and Vietnamese', () => {
       'Không lưu, về danh sách mục</a>',
       '>Họ và tên <span class="text-danger"',
       'Thêm người lãnh đạo</button>',
+      'data-row-word="Dòng"',
     ]);
   });
 
