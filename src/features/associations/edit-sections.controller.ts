@@ -152,8 +152,7 @@ export function editSectionHandlers(service: AssociationsService) {
         return again(
           409,
           {
-            _form:
-              'Hồ sơ đã được người khác lưu sau khi bạn mở trang. Thay đổi của bạn CHƯA được lưu. Xem thay đổi của họ bên dưới, rồi lưu lại nếu vẫn muốn.',
+            _form: translatorOf(req).t('form:conflict.message'),
           },
           {
             version: latest.record.version,

@@ -12,7 +12,8 @@ import { type FormValues, shownValue } from './schema.js';
 
 export type SectionState = 'not_started' | 'in_progress' | 'done' | 'errors';
 
-/** The task list's status tags (Vietnamese labels, Bootstrap badge classes with a contrast of 4.5:1 or more). */
+/** The task list's status tags (Vietnamese labels — on screen they come from form:state.<state>, see stateTag — and
+ * Bootstrap badge classes with a contrast of 4.5:1 or more). */
 export const SECTION_STATES: Readonly<Record<SectionState, { label: string; badge: string }>> = {
   not_started: { label: 'Chưa bắt đầu', badge: 'text-bg-light border' },
   in_progress: { label: 'Đang khai', badge: 'text-bg-info' },
