@@ -12,18 +12,15 @@
  * Comments (`<%# %>`, `<!-- -->`) and <script>/<style> blocks are not the interface and are skipped.
  * A document of record printed in Vietnamese whatever the reader's language (a Decree 30 letter) says so in its first
  * comment with the marker `view-text: vietnamese document of record`, and is skipped.
- * Views not converted yet are listed in scripts/view-text-pending.txt: they are reported, not failed — and a listed
- * view that has become clean fails the check until it is taken off the list, so the list only shrinks.
  * Run: npm run check:view-text
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const viewsDir = path.join(root, 'views');
 const localesDir = path.join(root, 'locales');
-const pendingFile = path.join(root, 'scripts/view-text-pending.txt');
 
 function* files(dir, ext) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -114,16 +111,7 @@ const problems = [];
 for (const key of messages.vi) if (!messages.en.has(key)) problems.push(`locales/en: missing ${key}`);
 for (const key of messages.en) if (!messages.vi.has(key)) problems.push(`locales/vi: missing ${key} (English has it)`);
 
-const pending = new Set(
-  existsSync(pendingFile)
-    ? readFileSync(pendingFile, 'utf8')
-        .split('\n')
-        .map((l) => l.trim())
-        .filter((l) => l && !l.startsWith('#'))
-    : [],
-);
 let views = 0;
-const pendingLeft = [];
 const documents = [];
 for (const file of files(viewsDir, '.ejs')) {
   views += 1;
@@ -137,16 +125,8 @@ for (const file of files(viewsDir, '.ejs')) {
     documents.push(rel);
     continue;
   }
-  const found = problemsIn(file);
-  if (pending.has(rel)) {
-    if (found.length === 0) problems.push(`${rel}: has no literal any more — take it off scripts/view-text-pending.txt`);
-    else pendingLeft.push(`${rel} (${found.length})`);
-    pending.delete(rel);
-    continue;
-  }
-  for (const [line, what] of found) problems.push(`${rel}:${line}  ${what}`);
+  for (const [line, what] of problemsIn(file)) problems.push(`${rel}:${line}  ${what}`);
 }
-for (const gone of pending) problems.push(`scripts/view-text-pending.txt lists ${gone}, which does not exist`);
 
 if (problems.length > 0) {
   // exitCode, not exit(): a long report to a pipe must be written out before the process ends.
@@ -156,7 +136,6 @@ if (problems.length > 0) {
   process.exitCode = 1;
 } else {
   console.log(
-    `check:view-text: ${views} views (${documents.length} Vietnamese document(s) of record), ${messages.vi.size} messages in each language; ${pendingLeft.length} view(s) not converted yet` +
-      (pendingLeft.length ? ` (scripts/view-text-pending.txt): ${pendingLeft.join(', ')}` : ''),
+    `check:view-text: ${views} views (${documents.length} Vietnamese document(s) of record), ${messages.vi.size} messages in each language, no word outside them`,
   );
 }

@@ -52,7 +52,7 @@
     const button = document.createElement('button');
     button.type = 'button';
     button.className = 'btn btn-sm btn-outline-primary';
-    button.textContent = 'Thêm dòng';
+    button.textContent = fieldset.dataset.addLabel || 'Thêm dòng';
     button.addEventListener('click', () => {
       const rows = fieldset.querySelectorAll('.sublist-row');
       const next = Math.max(...Array.from(rows, (r) => Number(r.dataset.index))) + 1;

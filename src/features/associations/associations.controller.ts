@@ -265,7 +265,7 @@ function formHandlers(service: AssociationsService) {
   ) {
     const options = await service.catalogueOptions();
     res.status(status).render('associations/form', {
-      title: locals.mode === 'create' ? 'Thêm hội mới' : 'Sửa hồ sơ hội',
+      title: translatorOf(res.req).t(locals.mode === 'create' ? 'form:create.heading' : 'form:create.editTitle'),
       ...FORM_VIEW,
       options,
       record: null,
@@ -292,7 +292,7 @@ function formHandlers(service: AssociationsService) {
       if (!parsed.ok) return renderForm(res, 400, { mode: 'create', values: parsed.values, errors: parsed.errors, reason: reason ?? '' });
       try {
         const row = await service.create(actorFromRequest(req), parsed.input, reason);
-        flash(req, 'success', `Đã thêm hội ${row.name} (mã ${row.code}).`);
+        flash(req, 'success', translatorOf(req).t('form:flash.created', { name: row.name, code: row.code }));
         res.redirect(303, paths.register.record(row.code));
       } catch (err) {
         if (err instanceof ValidationError)

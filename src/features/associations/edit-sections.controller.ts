@@ -8,6 +8,7 @@ import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { actorFromRequest } from '../../lib/auth-context.js';
 import { NotFoundError, StaleVersionError, ValidationError } from '../../lib/errors.js';
+import { type Translate, translatorOf } from '../../lib/i18n.js';
 import { associationCodeParam } from '../../lib/params.js';
 import { paths } from '../../lib/urls.js';
 import { flash } from '../../middleware/locals.js';
@@ -19,11 +20,12 @@ import {
   nextSection,
   postedSectionValues,
   rowAction,
-  SECTION_STATES,
   sectionBySlug,
   sectionErrors,
   sectionLists,
   sectionState,
+  sectionTitle,
+  stateTag,
 } from '../register-form/sections.js';
 import type { AssociationsService } from './associations.service.js';
 import { parseSectionEdit } from './section-edit.js';
@@ -47,16 +49,16 @@ function reasonOf(body: unknown): string | null {
 }
 
 /** The task list's lines for a record: each section's state and, when it has errors, links to the fields. */
-export function staffTasks(code: string, values: FormValues, errors: Record<string, string>) {
+export function staffTasks(code: string, values: FormValues, errors: Record<string, string>, t: Translate) {
   return SECTIONS.map((section) => {
     const state = sectionState(section, values, errors);
     const href = paths.register.editSection(code, section.slug);
     const own = state === 'errors' ? Object.entries(sectionErrors(errors, section)) : [];
     return {
       id: `muc-${section.slug}`,
-      title: section.title,
+      title: sectionTitle(section, t),
       href,
-      state: SECTION_STATES[state],
+      state: stateTag(state, t),
       errors: own.map(([k, message]) => ({ message, href: `${href}#${fieldId(k)}` })),
     };
   });
@@ -74,8 +76,9 @@ export function editSectionHandlers(service: AssociationsService) {
   async function renderSection(req: Request, res: Response, status: number, section: SectionDef, page: SectionPage) {
     const code = codeParam(req);
     const full = await service.get(code);
+    const { t } = translatorOf(req);
     res.status(status).render('associations/edit-section', {
-      title: `${section.title} — Sửa hồ sơ hội`,
+      title: t('form:editSection.title', { section: sectionTitle(section, t) }),
       record: full.record,
       section,
       lists: sectionLists(section),
@@ -96,10 +99,11 @@ export function editSectionHandlers(service: AssociationsService) {
       const full = await service.get(code);
       const options = await service.catalogueOptions();
       const parsed = parseAssociationForm(toFlatBody(valuesFromRecord(full.record, full.lists)), service.codesOf(options));
+      const { t } = translatorOf(req);
       res.render('associations/edit-tasks', {
-        title: `Sửa hồ sơ hội: ${full.record.name}`,
+        title: t('form:editTasks.title', { name: full.record.name }),
         record: full.record,
-        tasks: staffTasks(code, parsed.values, parsed.errors),
+        tasks: staffTasks(code, parsed.values, parsed.errors, t),
       });
     },
 
@@ -135,7 +139,8 @@ export function editSectionHandlers(service: AssociationsService) {
       if (!parsed.ok) return again(400, parsed.errors);
       try {
         const saved = await service.update(actorFromRequest(req), code, parsed.input, v.data.version, reasonOf(body));
-        flash(req, 'success', `Đã lưu mục «${section.title}» (phiên bản ${saved.version} của hồ sơ).`);
+        const { t } = translatorOf(req);
+        flash(req, 'success', t('form:flash.sectionSaved', { section: sectionTitle(section, t), version: saved.version }));
         const next = body.action === 'tiep' ? nextSection(SECTIONS, section) : null;
         res.redirect(303, next ? paths.register.editSection(code, next.slug) : paths.register.edit(code));
       } catch (err) {
@@ -147,8 +152,7 @@ export function editSectionHandlers(service: AssociationsService) {
         return again(
           409,
           {
-            _form:
-              'Hồ sơ đã được người khác lưu sau khi bạn mở trang. Thay đổi của bạn CHƯA được lưu. Xem thay đổi của họ bên dưới, rồi lưu lại nếu vẫn muốn.',
+            _form: translatorOf(req).t('form:conflict.message'),
           },
           {
             version: latest.record.version,

@@ -5,19 +5,31 @@
  * section's errors, its state on the task list, and the row buttons that work without JavaScript
  * (`action=add:leaders`, `action=remove:leaders:3`, `action=keep:leaders:3`).
  */
+import type { Translate } from '../../lib/i18n.js';
 import { type FieldDef, SECTIONS, type SectionDef, SUBLISTS, type SubListDef } from './definition.js';
 import type { FlatBody } from './flat-body.js';
 import { type FormValues, shownValue } from './schema.js';
 
 export type SectionState = 'not_started' | 'in_progress' | 'done' | 'errors';
 
-/** The task list's status tags (Vietnamese labels, Bootstrap badge classes with a contrast of 4.5:1 or more). */
+/** The task list's status tags (Vietnamese labels — on screen they come from form:state.<state>, see stateTag — and
+ * Bootstrap badge classes with a contrast of 4.5:1 or more). */
 export const SECTION_STATES: Readonly<Record<SectionState, { label: string; badge: string }>> = {
   not_started: { label: 'Chưa bắt đầu', badge: 'text-bg-light border' },
   in_progress: { label: 'Đang khai', badge: 'text-bg-info' },
   done: { label: 'Đã xong', badge: 'text-bg-success' },
   errors: { label: 'Có lỗi', badge: 'text-bg-danger' },
 };
+
+/** A state's tag on the task list with its label in the reader's language (`form:state.<state>`). */
+export function stateTag(state: SectionState, t: Translate): { label: string; badge: string } {
+  return { label: t(`form:state.${state}`), badge: SECTION_STATES[state].badge };
+}
+
+/** A section's title in the reader's language (`form:sections.<key>`; the definition's Vietnamese title otherwise). */
+export function sectionTitle(section: SectionDef, t: Translate): string {
+  return t(`form:sections.${section.key}`, { defaultValue: section.title });
+}
 
 const LIST_BY_NAME: ReadonlyMap<string, SubListDef> = new Map(SUBLISTS.map((l) => [l.name, l]));
 

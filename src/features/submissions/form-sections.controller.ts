@@ -7,6 +7,7 @@ import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { actorFromRequest } from '../../lib/auth-context.js';
 import { NotFoundError, ValidationError } from '../../lib/errors.js';
+import { type Translate, translatorOf } from '../../lib/i18n.js';
 import { idParam } from '../../lib/params.js';
 import { paths } from '../../lib/urls.js';
 import { flash } from '../../middleware/locals.js';
@@ -19,12 +20,13 @@ import {
   nextSection,
   postedSectionValues,
   rowAction,
-  SECTION_STATES,
   sectionBySlug,
   sectionErrors,
   sectionLists,
   sectionOfKey,
   sectionState,
+  sectionTitle,
+  stateTag,
 } from '../register-form/sections.js';
 import { STATUS_LABELS, type SubmissionsService } from './submissions.service.js';
 
@@ -51,7 +53,14 @@ export function errorHref(id: number, key: string): string {
  * The task list's lines of a draft. `sending`: on the check-and-send step every error counts (a required value left
  * empty too) and is listed under its section.
  */
-export function officerTasks(id: number, body: FlatBody, saved: readonly string[], errors: Record<string, string>, sending = false) {
+export function officerTasks(
+  id: number,
+  body: FlatBody,
+  saved: readonly string[],
+  errors: Record<string, string>,
+  t: Translate,
+  sending = false,
+) {
   const values = fromFlatBody(body);
   return OFFICER_SECTIONS.map((section) => {
     const own = sectionErrors(errors, section);
@@ -59,9 +68,9 @@ export function officerTasks(id: number, body: FlatBody, saved: readonly string[
     const href = paths.submissions.section(id, section.slug);
     return {
       id: `muc-${section.slug}`,
-      title: section.title,
+      title: sectionTitle(section, t),
       href,
-      state: SECTION_STATES[state],
+      state: stateTag(state, t),
       errors: state === 'errors' ? Object.entries(own).map(([k, message]) => ({ message, href: `${href}#${fieldId(k)}` })) : [],
     };
   });
@@ -81,8 +90,9 @@ export function formSectionHandlers(submissions: SubmissionsService) {
     // Only a draft is filled by section; a returned or sent one has its own page.
     if (sub.status !== 'draft') return res.redirect(303, paths.submissions.form(sub.id));
     const i = OFFICER_SECTIONS.indexOf(section);
+    const { t } = translatorOf(req);
     res.status(status).render('submissions/section', {
-      title: `${section.title} — Biểu mẫu 1 số ${sub.id}`,
+      title: t('submissions:officerSection.title', { section: sectionTitle(section, t), id: sub.id }),
       sub,
       record: full.record,
       statusLabels: STATUS_LABELS,
@@ -122,7 +132,8 @@ export function formSectionHandlers(submissions: SubmissionsService) {
       });
       if (!result.ok)
         return renderSection(req, res, 400, section, { values: result.values, errors: result.errors, version: v.data.version });
-      flash(req, 'success', `Đã lưu mục «${section.title}».`);
+      const { t } = translatorOf(req);
+      flash(req, 'success', t('submissions:officerSection.saved', { section: sectionTitle(section, t) }));
       const next = body.action === 'tiep' ? nextSection(OFFICER_SECTIONS, section) : null;
       res.redirect(303, next ? paths.submissions.section(id, next.slug) : paths.submissions.form(id));
     },
@@ -148,20 +159,21 @@ export async function renderCheck(
   if (sub.status !== 'draft') return res.redirect(303, paths.submissions.form(sub.id));
   const formErrors = status === 400 ? errors : cmp.errors;
   const { declaration, ...fieldErrors } = formErrors;
+  const { t } = translatorOf(req);
   res.status(status).render('submissions/check', {
-    title: `Kiểm tra và gửi Biểu mẫu 1 số ${sub.id}`,
+    title: t('submissions:officerCheck.title', { id: sub.id }),
     sub,
     record: full.record,
     statusLabels: STATUS_LABELS,
     items: cmp.items,
-    tasks: officerTasks(sub.id, sub.body, sub.sections_saved, fieldErrors, true).filter((t) => t.errors.length > 0),
+    tasks: officerTasks(sub.id, sub.body, sub.sections_saved, fieldErrors, t, true).filter((task) => task.errors.length > 0),
     // The error summary (a refused send only) links each error to its field on its section's page.
     errors: status === 400 ? errors : {},
     errorLinks: Object.fromEntries(Object.keys(formErrors).map((k) => [k, k === 'declaration' ? '#declaration' : errorHref(sub.id, k)])),
     pending: Object.keys(fieldErrors).length,
     // Sections never saved in this filing go as pre-filled from the record: named, so nothing is sent unseen.
     unseen: OFFICER_SECTIONS.filter((s) => !sub.sections_saved.includes(s.key)).map((s) => ({
-      title: s.title,
+      title: sectionTitle(s, t),
       href: paths.submissions.section(sub.id, s.slug),
     })),
     declared: status === 400 && Boolean((req.body as Record<string, unknown>)?.declaration),

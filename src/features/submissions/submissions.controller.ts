@@ -105,8 +105,9 @@ async function renderOfficer(
     .filter(([, d]) => d.decision === 'accepted')
     .map(([key, d]) => ({ key, comment: d.comment }));
   const attachments = (await documents.listForAssociation(sub.association_id)).filter((d) => d.source === `submission:${sub.id}`);
+  const { t } = translatorOf(req);
   res.status(status).render('submissions/form', {
-    title: `Biểu mẫu 1 số ${sub.id}`,
+    title: t('submissions:officerForm.title', { id: sub.id }),
     sub,
     record: full.record,
     statusLabels: STATUS_LABELS,
@@ -119,7 +120,7 @@ async function renderOfficer(
     groups: GROUPS,
     sublists: SUBLISTS,
     sections: OFFICER_SECTIONS,
-    tasks: sub.status === 'draft' ? officerTasks(sub.id, sub.body, sub.sections_saved, cmp.errors) : [],
+    tasks: sub.status === 'draft' ? officerTasks(sub.id, sub.body, sub.sections_saved, cmp.errors, t) : [],
     returnedItems,
     accepted,
     attachments,
@@ -203,7 +204,7 @@ function officerHandlers(c: ControllerContext) {
     /** The officer's home (replaces the placeholder): the record, its submissions and the way into the form. */
     async home(req: Request, res: Response) {
       const page = await homeView(req.user?.associationId ?? null, req.user?.displayName ?? '');
-      res.render(page.view, page.locals);
+      res.render(page.view, { ...page.locals, title: translatorOf(req).t('submissions:myAssociation') });
     },
 
     async start(req: Request, res: Response) {
@@ -227,9 +228,7 @@ function officerHandlers(c: ControllerContext) {
       flash(
         req,
         'success',
-        submit
-          ? 'Đã gửi Biểu mẫu 1 đến Vụ Tổ chức phi chính phủ. Hội sẽ nhận thông báo khi có kết quả xét duyệt.'
-          : 'Đã lưu bản nháp. Có thể quay lại hoàn thiện và gửi sau.',
+        translatorOf(req).t(submit ? 'submissions:officerForm.flash.sent' : 'submissions:officerForm.flash.draftSaved'),
       );
       res.redirect(303, submit ? paths.submissions.officerHome() : paths.submissions.form(id));
     },
@@ -275,7 +274,7 @@ function attachHandlers(c: ControllerContext) {
           }
           throw err;
         }
-        flash(req, 'success', `Đã đính kèm tài liệu «${checked.data.title}» vào biểu mẫu.`);
+        flash(req, 'success', translatorOf(req).t('submissions:officerForm.flash.attached', { title: checked.data.title }));
         res.redirect(303, `${paths.submissions.form(id)}#tai-lieu`);
       } finally {
         await storage.discardTemp(file?.path);
@@ -320,7 +319,7 @@ function workbookHandlers(c: ControllerContext) {
         if (fileCode && fileCode !== code) return fail([`Tệp là Biểu mẫu 1 của hội mã ${fileCode}, không phải của hội bạn (mã ${code}).`]);
         const { [CODE_KEY]: _code, ...values } = read.values;
         const sub = await submissions.draftFromWorkbook(actorFromRequest(req), associationId, values);
-        flash(req, 'success', 'Đã nạp tệp Excel vào bản nháp. Kiểm tra lại nội dung dưới đây rồi gửi biểu mẫu.');
+        flash(req, 'success', translatorOf(req).t('submissions:officerForm.flash.workbookLoaded'));
         res.redirect(303, paths.submissions.form(sub.id));
       } finally {
         await storage.discardTemp(file?.path);
