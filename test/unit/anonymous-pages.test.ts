@@ -347,6 +347,7 @@ describe('the view engine (templates compiled once)', () => {
     ...anonymousLocals('CSDL hội', '/linh-vuc'),
     title: 'Hội theo lĩnh vực hoạt động',
     byField: [{ code: 'YTE', name: 'Y tế <dược>', count: 1234 }],
+    namesEn: {},
   });
 
   it('renders what EJS renders', async () => {

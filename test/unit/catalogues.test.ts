@@ -91,8 +91,8 @@ describe('entry form schema', () => {
     expect(r.error?.issues.map((i) => i.path.join('.'))).toEqual(['validTo']);
   });
 
-  it('keeps only name and note for fixed-code kinds', () => {
+  it('keeps only the names and note for fixed-code kinds', () => {
     const r = entrySchema(statuses, 'edit').safeParse({ name: ' Tên ', note: '', code: 'x', validTo: '01/01/2020' });
-    expect(r.data).toEqual({ name: 'Tên', note: null });
+    expect(r.data).toEqual({ name: 'Tên', nameEn: null, note: null });
   });
 });
