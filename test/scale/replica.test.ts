@@ -31,7 +31,7 @@ import pg from 'pg';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { totpCode } from '../../src/features/auth/totp.js';
-import { formFields } from '../helpers/forms.js';
+import { editRecord } from '../helpers/register-edit.js';
 import {
   createStandby,
   dropAbandonedSlots,
@@ -309,13 +309,9 @@ describe('a streaming standby of the local PostgreSQL for reads', () => {
     const url = standby?.url(database) ?? '';
     await query(url, 'SELECT pg_wal_replay_pause()');
     try {
-      const form = await staff.get(`/quan-tri/hoi/${record.code}/sua`);
-      expect(form.status).toBe(200);
-      const fields = formFields(form.text, `/quan-tri/hoi/${record.code}/sua`);
+      // The staff edit saves one section of Biểu mẫu 1 (issue 18 item 2): the name is in section A.
       const renamed = `${record.name} (đổi tên thử bản sao)`;
-      fields.name = renamed;
-      fields.reason = 'Kiểm tra đọc sau khi ghi với bản sao chỉ đọc';
-      const saved = await staff.post(`/quan-tri/hoi/${record.code}/sua`).type('form').send(fields);
+      const saved = await editRecord(staff, record.code, { name: renamed, reason: 'Kiểm tra đọc sau khi ghi với bản sao chỉ đọc' });
       expect(saved.status, saved.text.slice(0, 2000)).toBe(303);
 
       // The writer's next page shows the new name: read from the primary, while the paused standby has the old one.
