@@ -61,12 +61,17 @@ export function formatQuarter(key: string | null | undefined): string {
   return m ? `Quý ${ROMAN_QUARTERS[Number(m[2]) - 1]}/${m[1]}` : '';
 }
 
-/** 1.234.567 */
-export function formatNumber(value: number | string | bigint | null | undefined): string {
+/** A number as `fmt` writes it; '' for nothing or not a number. */
+function numberWith(fmt: Intl.NumberFormat, value: number | string | bigint | null | undefined): string {
   if (value === null || value === undefined || value === '') return '';
   const n = typeof value === 'string' ? Number(value) : value;
   if (typeof n === 'number' && Number.isNaN(n)) return '';
-  return numberFmt.format(n);
+  return fmt.format(n);
+}
+
+/** 1.234.567 */
+export function formatNumber(value: number | string | bigint | null | undefined): string {
+  return numberWith(numberFmt, value);
 }
 
 /** 1.234.567 đ */
@@ -98,12 +103,7 @@ const VI_FORMATTERS: Formatters = Object.freeze({ date: formatDate, dateTime: fo
 const EN_FORMATTERS: Formatters = Object.freeze({
   date: formatDate,
   dateTime: formatDateTime,
-  number: (value: number | string | bigint | null | undefined) => {
-    if (value === null || value === undefined || value === '') return '';
-    const n = typeof value === 'string' ? Number(value) : value;
-    if (typeof n === 'number' && Number.isNaN(n)) return '';
-    return enNumberFmt.format(n);
-  },
+  number: (value: number | string | bigint | null | undefined) => numberWith(enNumberFmt, value),
   vnd: (value: number | string | bigint | null | undefined) => {
     const s = EN_FORMATTERS.number(value);
     return s === '' ? '' : `${s} VND`;

@@ -54,12 +54,14 @@ function signedOutLocals(currentPath: string, lang: Lang) {
 }
 
 export function locals(csrf: Csrf, appName: string): RequestHandler {
+  // Both languages' translators made here, at start (message files read once), not on a first request.
+  const byLang = { vi: languageLocals('vi'), en: languageLocals('en') } as const;
   return (req, res, next) => {
     const user = req.user ?? null;
     // The interface language (issue 17 item 2): the `lang` cookie set by /ngon-ngu; Vietnamese when none.
     const lang = langFromCookieHeader(req.headers.cookie);
     req.lang = lang;
-    Object.assign(res.locals, languageLocals(lang));
+    Object.assign(res.locals, byLang[lang]);
     res.locals.currentUser = user;
     res.locals.currentPath = req.path;
     res.locals.appName = appName;
