@@ -143,6 +143,9 @@ describe('two schedulers, the lock held by the previous period (fake clock)', ()
 
       release();
       await settle(async () => (await rowsOf('P1'))[0]?.status === 'succeeded');
+      // The row says 'succeeded' before the run gives its lock back: wait for the firings to end, or the next tick can
+      // still find the lock held and put P2 off to the one-minute retry (a real flake on PostgreSQL under load).
+      await Promise.all(schedulers.map((s) => s.settle(10_000)));
       await vi.advanceTimersByTimeAsync(1_000); // the next tick runs P2
       await settle(async () => (await rowsOf('P2')).some((r) => r.status === 'succeeded'));
       for (const s of schedulers) await s.stop(5_000);
