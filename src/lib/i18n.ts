@@ -14,6 +14,7 @@ import path from 'node:path';
 import i18next, { type i18n as I18n, type TFunction } from 'i18next';
 import { type Formatters, formattersFor } from './format.js';
 import { projectRoot } from './paths.js';
+import { createTextTranslator, keepText, loadTextCatalogue, type TranslateText } from './server-text.js';
 
 export const LANGS = ['vi', 'en'] as const;
 export type Lang = (typeof LANGS)[number];
@@ -81,6 +82,8 @@ export interface Translator {
   fmt: Formatters;
   /** A locale tag for Intl and `<html lang>`. */
   locale: string;
+  /** A text the server made in Vietnamese (a message, a report heading, a job's name), in this language. */
+  tx: TranslateText;
 }
 
 const translators = new Map<Lang, Translator>();
@@ -89,7 +92,13 @@ const translators = new Map<Lang, Translator>();
 export function translator(lang: Lang): Translator {
   let found = translators.get(lang);
   if (!found) {
-    found = { lang, t: i18n().getFixedT(lang), fmt: formattersFor(lang), locale: lang === 'vi' ? 'vi-VN' : 'en-GB' };
+    found = {
+      lang,
+      t: i18n().getFixedT(lang),
+      fmt: formattersFor(lang),
+      locale: lang === 'vi' ? 'vi-VN' : 'en-GB',
+      tx: lang === 'vi' ? keepText : createTextTranslator(loadTextCatalogue()),
+    };
     translators.set(lang, found);
   }
   return found;
@@ -102,12 +111,20 @@ const VI_NAME: LocalName = (vi) => vi;
 const EN_NAME: LocalName = (vi, en) => (en ? en : vi);
 
 /**
- * What a view needs of the language: `lang`, `t`, `fmt`, the other language to offer, and `localName(vi, en)` for
- * catalogue names (the English name where the catalogue has one, else the Vietnamese name).
+ * What a view needs of the language: `lang`, `t`, `fmt`, the other language to offer, `localName(vi, en)` for
+ * catalogue names (the English name where the catalogue has one, else the Vietnamese name) and `tx(text)` for texts
+ * the server made in Vietnamese (src/lib/server-text.ts).
  */
-export function languageLocals(lang: Lang): { lang: Lang; t: Translate; fmt: Formatters; otherLang: Lang; localName: LocalName } {
+export function languageLocals(lang: Lang): {
+  lang: Lang;
+  t: Translate;
+  fmt: Formatters;
+  otherLang: Lang;
+  localName: LocalName;
+  tx: TranslateText;
+} {
   const tr = translator(lang);
-  return { lang, t: tr.t, fmt: tr.fmt, otherLang: lang === 'vi' ? 'en' : 'vi', localName: lang === 'en' ? EN_NAME : VI_NAME };
+  return { lang, t: tr.t, fmt: tr.fmt, otherLang: lang === 'vi' ? 'en' : 'vi', localName: lang === 'en' ? EN_NAME : VI_NAME, tx: tr.tx };
 }
 
 declare global {

@@ -1,0 +1,123 @@
+/**
+ * Texts the server makes (validation and flash messages, report headings and row labels, job and rule names, audit
+ * labels, notices) are written in Vietnamese, the language of record, where they are made — services and schemas know
+ * no reader — and translated where they are printed: a view prints such a text with `tx(text)` (issue 17 item 2).
+ * In Vietnamese `tx` returns the text; in English it looks the text up in locales/texts/en/*.json, a catalogue keyed
+ * by the Vietnamese text itself (as gettext keys by the source text), and falls back to the Vietnamese text.
+ *
+ * A key may hold placeholders, `{{name}}`, each standing for any text (a label, a number, a person's name): the
+ * English text uses the same names. A captured part is translated in its turn when the catalogue knows it, so that
+ * "Nhập tên đăng nhập." finds "Nhập {{label}}." and "Tên đăng nhập" and reads "Enter the username.". Exact keys win
+ * over patterns, and among patterns the one with the most literal text. Results are remembered (a bounded map).
+ * `npm run check:server-text` fails on a Vietnamese text in src/ that the catalogue does not cover.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { projectRoot } from './paths.js';
+
+export type TextCatalogue = Record<string, string>;
+
+/** Translates one server-made text; the identity in Vietnamese. */
+export type TranslateText = (text: unknown) => string;
+
+const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
+const MEMO_LIMIT = 20_000;
+
+interface Pattern {
+  re: RegExp;
+  names: string[];
+  english: string;
+  literal: number;
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function compile(key: string, english: string): Pattern {
+  const names: string[] = [];
+  let source = '';
+  let last = 0;
+  let literal = 0;
+  for (const m of key.matchAll(PLACEHOLDER)) {
+    const chunk = key.slice(last, m.index);
+    source += escapeRegExp(chunk);
+    literal += chunk.length;
+    source += '([\\s\\S]+?)';
+    names.push(m[1] ?? '');
+    last = (m.index ?? 0) + m[0].length;
+  }
+  const tail = key.slice(last);
+  literal += tail.length;
+  source += escapeRegExp(tail);
+  return { re: new RegExp(`^${source}$`, 'u'), names, english, literal };
+}
+
+const upperFirst = (s: string) => s.charAt(0).toLocaleUpperCase('vi') + s.slice(1);
+const lowerFirst = (s: string) => s.charAt(0).toLocaleLowerCase('en') + s.slice(1);
+
+/** A translator over one catalogue (tests build their own; the app reads locales/texts/en once). */
+export function createTextTranslator(catalogue: TextCatalogue): TranslateText {
+  const exact = new Map<string, string>();
+  const patterns: Pattern[] = [];
+  for (const [key, english] of Object.entries(catalogue)) {
+    if (PLACEHOLDER.test(key)) patterns.push(compile(key, english));
+    else exact.set(key, english);
+    PLACEHOLDER.lastIndex = 0;
+  }
+  patterns.sort((a, b) => b.literal - a.literal);
+  const memo = new Map<string, string>();
+
+  /** A captured part: itself when the catalogue does not know it (a name, a number). */
+  const part = (s: string): string => {
+    const trimmed = s.trim();
+    if (trimmed === '') return s;
+    const found = exact.get(trimmed);
+    if (found !== undefined) return s.replace(trimmed, found);
+    // A label written lower-case inside a sentence ("Nhập tên đăng nhập."): the catalogue has it capitalised.
+    const capital = exact.get(upperFirst(trimmed));
+    if (capital !== undefined && trimmed !== upperFirst(trimmed)) return s.replace(trimmed, lowerFirst(capital));
+    return s;
+  };
+
+  const translate = (text: string): string => {
+    const found = exact.get(text);
+    if (found !== undefined) return found;
+    for (const p of patterns) {
+      const m = p.re.exec(text);
+      if (!m) continue;
+      const values = new Map(p.names.map((name, i) => [name, part(m[i + 1] ?? '')]));
+      return p.english.replace(PLACEHOLDER, (whole, name: string) => values.get(name) ?? whole);
+    }
+    return text;
+  };
+
+  return (value) => {
+    if (value === null || value === undefined) return '';
+    const text = String(value);
+    const known = memo.get(text);
+    if (known !== undefined) return known;
+    const out = translate(text);
+    if (memo.size >= MEMO_LIMIT) memo.clear();
+    memo.set(text, out);
+    return out;
+  };
+}
+
+/** Every locales/texts/en/*.json merged (a key in two files must have one English text). */
+export function loadTextCatalogue(dir = path.join(projectRoot(), 'locales', 'texts', 'en')): TextCatalogue {
+  const out: TextCatalogue = {};
+  if (!existsSync(dir)) return out;
+  for (const file of readdirSync(dir).sort()) {
+    if (!file.endsWith('.json')) continue;
+    const entries = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as TextCatalogue;
+    for (const [key, english] of Object.entries(entries)) {
+      if (out[key] !== undefined && out[key] !== english) throw new Error(`locales/texts/en/${file}: "${key}" has another English text elsewhere`);
+      out[key] = english;
+    }
+  }
+  return out;
+}
+
+/** The identity: Vietnamese texts are printed as written (null and undefined as nothing). */
+export const keepText: TranslateText = (value) => (value === null || value === undefined ? '' : String(value));
