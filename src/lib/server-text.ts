@@ -8,7 +8,8 @@
  * A key may hold placeholders, `{{name}}`, each standing for any text (a label, a number, a person's name): the
  * English text uses the same names. A captured part is translated in its turn when the catalogue knows it, so that
  * "Nhập tên đăng nhập." finds "Nhập {{label}}." and "Tên đăng nhập" and reads "Enter the username.". Exact keys win
- * over patterns, and among patterns the one with the most literal text. Results are remembered (a bounded map).
+ * over patterns, and among patterns the one with the most literal text; a captured part that is a made text itself
+ * (a row's message inside "{{list}}, dòng {{row}}: {{error}}") is translated through the patterns too. Results are remembered (a bounded map).
  * `npm run check:server-text` fails on a Vietnamese text in src/ that the catalogue does not cover.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -68,8 +69,12 @@ export function createTextTranslator(catalogue: TextCatalogue): TranslateText {
   patterns.sort((a, b) => b.literal - a.literal);
   const memo = new Map<string, string>();
 
-  /** A captured part: itself when the catalogue does not know it (a name, a number). */
-  const part = (s: string): string => {
+  /**
+   * A captured part: itself when the catalogue does not know it (a name, a number). A part that is itself a made
+   * text ("Lãnh đạo hội, dòng 2: Họ và tên là bắt buộc." holds "Họ và tên là bắt buộc.") goes through the patterns
+   * in its turn; it is shorter than the text it was taken from, so this ends.
+   */
+  const part = (s: string, whole: string): string => {
     const trimmed = s.trim();
     if (trimmed === '') return s;
     const found = exact.get(trimmed);
@@ -77,20 +82,24 @@ export function createTextTranslator(catalogue: TextCatalogue): TranslateText {
     // A label written lower-case inside a sentence ("Nhập tên đăng nhập."): the catalogue has it capitalised.
     const capital = exact.get(upperFirst(trimmed));
     if (capital !== undefined && trimmed !== upperFirst(trimmed)) return s.replace(trimmed, lowerFirst(capital));
+    if (trimmed.length < whole.length) {
+      const inner = translate(trimmed);
+      if (inner !== trimmed) return s.replace(trimmed, inner);
+    }
     return s;
   };
 
-  const translate = (text: string): string => {
+  function translate(text: string): string {
     const found = exact.get(text);
     if (found !== undefined) return found;
     for (const p of patterns) {
       const m = p.re.exec(text);
       if (!m) continue;
-      const values = new Map(p.names.map((name, i) => [name, part(m[i + 1] ?? '')]));
+      const values = new Map(p.names.map((name, i) => [name, part(m[i + 1] ?? '', text)]));
       return p.english.replace(PLACEHOLDER, (whole, name: string) => values.get(name) ?? whole);
     }
     return text;
-  };
+  }
 
   return (value) => {
     if (value === null || value === undefined) return '';
@@ -112,7 +121,8 @@ export function loadTextCatalogue(dir = path.join(projectRoot(), 'locales', 'tex
     if (!file.endsWith('.json')) continue;
     const entries = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as TextCatalogue;
     for (const [key, english] of Object.entries(entries)) {
-      if (out[key] !== undefined && out[key] !== english) throw new Error(`locales/texts/en/${file}: "${key}" has another English text elsewhere`);
+      if (out[key] !== undefined && out[key] !== english)
+        throw new Error(`locales/texts/en/${file}: "${key}" has another English text elsewhere`);
       out[key] = english;
     }
   }
