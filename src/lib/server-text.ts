@@ -85,6 +85,11 @@ export function createTextTranslator(catalogue: TextCatalogue): TranslateText {
     if (trimmed.length < whole.length) {
       const inner = translate(trimmed);
       if (inner !== trimmed) return s.replace(trimmed, inner);
+      // A made text written lower-case inside a sentence ("đã gửi hồ sơ đại hội nhiệm kỳ khóa 5 …").
+      if (trimmed !== upperFirst(trimmed)) {
+        const upper = translate(upperFirst(trimmed));
+        if (upper !== upperFirst(trimmed)) return s.replace(trimmed, lowerFirst(upper));
+      }
     }
     return s;
   };

@@ -5,6 +5,7 @@
  * the Excel template and bulk import (workbook.ts), the public fields and open data (public/public-fields.ts) and
  * report (a). Adding a field, public and reported or not, = one entry here + a migration.
  */
+// server-text-file: the field labels, hints, section titles and options are translated by field name in locales/<lang>/form.json (form:fields.<name>, form:lists.<list>.fields.<name>); the format messages, and the labels and list titles that validation messages quote, have English texts in locales/texts/en/register-form.json
 
 export type FieldType =
   | 'text'

@@ -74,6 +74,7 @@ function parseDecimal(raw: string): number | null {
 /** A state-secret stamp as written on documents: TUYỆT MẬT, TỐI MẬT, or MẬT standing alone, in capitals (R-4). */
 const CLASSIFIED_MARK = /(TUYỆT MẬT|TỐI MẬT)|^\s*MẬT\s*($|[\n.,:;)\]-])|\(MẬT\)|ĐỘ MẬT/u;
 
+// server-text: words a checkbox or a cell may hold, read, never shown
 const TRUE_VALUES = new Set(['on', 'true', '1', 'co', 'có', 'yes']);
 
 /** Convert one raw form value; returns [value, error]. */
@@ -132,7 +133,8 @@ export function convertField(def: FieldDef, raw: unknown, catalogues: CatalogueC
     case 'year':
     case 'money': {
       const n = parseWhole(s);
-      if (n === null) return [s, `${label} phải là số nguyên${def.type === 'money' ? ' (đồng), ví dụ 1.500.000' : ''}.`];
+      if (n === null)
+        return [s, def.type === 'money' ? `${label} phải là số nguyên (đồng), ví dụ 1.500.000.` : `${label} phải là số nguyên.`];
       if (tooBig(n)) return [s, range()];
       return [n, null];
     }
@@ -298,16 +300,26 @@ function crossFieldRules(record: Record<string, ScalarValue>, errors: FieldError
 
 /** Rules across rows of a sub-list, reported on the row that breaks them. */
 function crossRowRules(lists: Record<string, ListRow[]>, errors: FieldErrors): void {
-  const dup = (name: string, key: (r: ListRow) => string, field: string, message: string) => {
+  const dup = (name: string, key: (r: ListRow) => string, field: string, message: (row: number) => string) => {
     const seen = new Set<string>();
     (lists[name] ?? []).forEach((r, i) => {
       const k = key(r);
-      if (seen.has(k)) errors[`${name}.${i}.${field}`] ??= message.replace('{n}', String(i + 1));
+      if (seen.has(k)) errors[`${name}.${i}.${field}`] ??= message(i + 1);
       seen.add(k);
     });
   };
-  dup('staff_quotas', (r) => String(r.year), 'year', 'Biên chế được giao, dòng {n}: năm này đã có ở dòng khác.');
-  dup('funds', (r) => `${r.year}|${r.source}`, 'source', 'Kinh phí hoạt động, dòng {n}: nguồn này của năm này đã có ở dòng khác.');
+  dup(
+    'staff_quotas',
+    (r) => String(r.year),
+    'year',
+    (row) => `Biên chế được giao, dòng ${row}: năm này đã có ở dòng khác.`,
+  );
+  dup(
+    'funds',
+    (r) => `${r.year}|${r.source}`,
+    'source',
+    (row) => `Kinh phí hoạt động, dòng ${row}: nguồn này của năm này đã có ở dòng khác.`,
+  );
   (lists.leaders ?? []).forEach((r, i) => {
     if (typeof r.elected_on === 'string' && typeof r.left_on === 'string' && r.left_on < r.elected_on) {
       errors[`leaders.${i}.left_on`] ??= `Lãnh đạo hội, dòng ${i + 1}: ngày thôi phải sau ngày bầu.`;

@@ -14,11 +14,12 @@ export type SectionState = 'not_started' | 'in_progress' | 'done' | 'errors';
 
 /** The task list's status tags (Vietnamese labels — on screen they come from form:state.<state>, see stateTag — and
  * Bootstrap badge classes with a contrast of 4.5:1 or more). */
+// server-text: the Vietnamese labels are not printed; the page shows form:state.<state> (stateTag)
 export const SECTION_STATES: Readonly<Record<SectionState, { label: string; badge: string }>> = {
-  not_started: { label: 'Chưa bắt đầu', badge: 'text-bg-light border' },
-  in_progress: { label: 'Đang khai', badge: 'text-bg-info' },
-  done: { label: 'Đã xong', badge: 'text-bg-success' },
-  errors: { label: 'Có lỗi', badge: 'text-bg-danger' },
+  not_started: { label: 'Chưa bắt đầu', badge: 'text-bg-light border' }, // server-text: not printed (form:state)
+  in_progress: { label: 'Đang khai', badge: 'text-bg-info' }, // server-text: not printed (form:state)
+  done: { label: 'Đã xong', badge: 'text-bg-success' }, // server-text: not printed (form:state)
+  errors: { label: 'Có lỗi', badge: 'text-bg-danger' }, // server-text: not printed (form:state)
 };
 
 /** A state's tag on the task list with its label in the reader's language (`form:state.<state>`). */
@@ -86,7 +87,7 @@ function shownAt(values: FormValues, key: string): string {
 
 /** Only a required value left empty: what a draft may still hold, and what sets a section "in progress". */
 export function isMissing(values: FormValues, key: string, message: string): boolean {
-  return shownAt(values, key) === '' && message.endsWith('là bắt buộc.');
+  return shownAt(values, key) === '' && message.endsWith('là bắt buộc.'); // server-text: matches a message, not shown
 }
 
 /** The errors a draft may not keep: wrong values (a bad date, an unknown code), not required ones left empty. */

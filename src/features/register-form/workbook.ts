@@ -19,7 +19,9 @@ import type { CatalogueOptions } from './display.js';
 import { type FlatBody, flatRows } from './flat-body.js';
 import { isoToVietnameseDate, parseVietnameseDate } from './schema.js';
 
+// server-text: a sheet name of the Vietnamese Excel template
 export const MAIN_SHEET = 'Biểu mẫu 1';
+// server-text: a sheet name of the Vietnamese Excel template
 export const CATALOGUE_SHEET = 'Danh mục';
 /** Data rows of a sub-list sheet start here (row 1 labels, row 2 hidden keys). */
 export const SUBLIST_FIRST_ROW = 3;
@@ -28,8 +30,10 @@ const VALIDATED_ROWS = 500;
 export const OPTION_SEPARATOR = ' — ';
 export const MULTI_SEPARATOR = ',';
 export const CODE_KEY = 'code';
+// server-text: a row label of the Vietnamese Excel template
 export const CODE_LABEL = 'Mã hội (do Bộ cấp; để trống nếu là hội mới)';
 export const ROW_ID_KEY = 'id';
+// server-text: a column heading of the Vietnamese Excel template
 export const ROW_ID_LABEL = 'Mã dòng (không sửa)';
 
 export interface TemplateOptions {
@@ -76,10 +80,13 @@ function optionKey(source: OptionSource): string {
 
 function optionEntries(source: OptionSource, catalogues: CatalogueOptions): Array<[string, string]> {
   if ('values' in source) return source.values.map(([c, n]) => [c, n]);
+  // server-text: an entry of the template's drop-down lists
   return (catalogues[source.catalogue] ?? []).map((o) => [o.code, o.current ? o.name : `${o.name} (không còn hiệu lực)`]);
 }
 
+// server-text: a cell value of the template
 export const BOOL_YES = 'Có';
+// server-text: a cell value of the template
 export const BOOL_NO = 'Không';
 
 /** Adds the hidden catalogue sheet; returns, per option source, the absolute range for a validation formula. */
@@ -131,6 +138,7 @@ export function validationFor(def: FieldDef, rangeOf: (def: FieldDef) => string 
       showErrorMessage: true,
       errorStyle: 'warning',
       errorTitle: def.label,
+      // server-text: Excel's own message for a cell of the template
       error: 'Chọn một mục trong danh sách.',
     };
   }
@@ -143,6 +151,7 @@ export function validationFor(def: FieldDef, rangeOf: (def: FieldDef) => string 
       showErrorMessage: true,
       errorStyle: 'warning',
       errorTitle: def.label,
+      // server-text: Excel's own message for a cell of the template
       error: 'Nhập ngày dạng ngày/tháng/năm, ví dụ 05/02/2013.',
     };
   }
@@ -152,12 +161,19 @@ export function validationFor(def: FieldDef, rangeOf: (def: FieldDef) => string 
 export function hintFor(def: FieldDef): string {
   const parts: string[] = [];
   if (def.hint) parts.push(def.hint);
+  // server-text: a hint column of the template
   if (def.type === 'date') parts.push('Ngày/tháng/năm.');
+  // server-text: a hint column of the template
   if (def.type === 'money') parts.push('Số tiền (đồng), ví dụ 1.500.000.');
+  // server-text: a hint column of the template
   if (def.type === 'decimal') parts.push('Số, phần thập phân sau dấu phẩy, ví dụ 120,5.');
+  // server-text: a hint column of the template
   if (def.type === 'multiselect') parts.push('Ghi các mã trong danh mục, cách nhau bởi dấu phẩy.');
+  // server-text: a hint column of the template
   if ((def.type === 'select' || def.type === 'bool') && def.required) parts.push('Bắt buộc; chọn trong danh sách.');
+  // server-text: a hint column of the template
   else if (def.type === 'select' || def.type === 'bool') parts.push('Chọn trong danh sách.');
+  // server-text: a hint column of the template
   else if (def.required) parts.push('Bắt buộc.');
   return parts.join(' ');
 }
@@ -328,7 +344,9 @@ function stringFromCell(def: FieldDef, value: ExcelJS.CellValue, lookup: OptionL
   const s = unneutralise(v.trim());
   if (def.type === 'bool') {
     const low = s.toLowerCase();
+    // server-text: words read from a cell
     if (low === '' || low === 'không' || low === 'khong' || low === 'false' || low === '0' || low === 'no') return '';
+    // server-text: words read from a cell
     return ['có', 'co', 'x', 'true', '1', 'on', 'yes'].includes(low) ? 'on' : s;
   }
   if (def.type === 'select') return s === '' ? '' : lookup(def, s);
@@ -438,6 +456,7 @@ export async function formTemplateWorkbook(options: TemplateOptions, values: Fla
   const { catalogues } = options;
   const { Workbook } = await excel();
   const wb = new Workbook();
+  // server-text: the workbook's author property
   wb.creator = 'Cơ sở dữ liệu hội và tổ chức phi chính phủ — Bộ Nội vụ';
   wb.created = new Date(0);
   const main = wb.addWorksheet(MAIN_SHEET, { views: [{ state: 'frozen', ySplit: 3 }] });
@@ -451,14 +470,17 @@ export async function formTemplateWorkbook(options: TemplateOptions, values: Fla
     { key: 'key', width: 24, hidden: true },
   ];
   main.getCell('A1').value =
+    // server-text: the template's title
     `BIỂU MẪU 1 — PHIẾU THÔNG TIN ĐẦU VÀO VỀ HỘI, TỔ CHỨC PHI CHÍNH PHỦ${options.title ? `: ${options.title}` : ''}`;
   main.getCell('A1').font = { bold: true, size: 13 };
   main.getCell('A2').value =
+    // server-text: the template's instructions
     'Ghi giá trị vào cột B. Mục có dấu * là bắt buộc. Danh sách lặp lại (lãnh đạo, đại hội, kinh phí …) ghi ở các trang tính tiếp theo, mỗi dòng một mục.';
   main.getCell('A2').alignment = { wrapText: true };
   main.mergeCells('A2:C2');
   main.getRow(2).height = 32;
   const header = main.getRow(3);
+  // server-text: column headings of the template
   header.values = ['Nội dung', 'Giá trị', 'Hướng dẫn', 'Khóa'];
   header.font = { bold: true };
 
@@ -484,6 +506,7 @@ export async function formTemplateWorkbook(options: TemplateOptions, values: Fla
     r += 1;
   };
 
+  // server-text: a hint column of the template
   put(CODE_LABEL, CODE_KEY, null, (values[CODE_KEY] as string | undefined) || null, 'Mã hội gồm chữ H và 6 chữ số, ví dụ H000123.');
   for (const section of SECTIONS) {
     const titleRow = main.getRow(r);
@@ -497,6 +520,7 @@ export async function formTemplateWorkbook(options: TemplateOptions, values: Fla
     for (const name of section.sublists) {
       const list = SUBLISTS.find((s) => s.name === name) as SubListDef;
       const row = main.getRow(r);
+      // server-text: a row of the template
       row.getCell(1).value = `${list.title}: ghi ở trang tính «${sheetName(list.title)}».`;
       row.getCell(1).font = { italic: true };
       r += 1;
@@ -605,7 +629,8 @@ export async function readFormWorkbook(buffer: Buffer, options: { catalogues?: C
         const text = col.def ? stringFromCell(col.def, row.getCell(c).value, lookup) : String(cellText(row.getCell(c).value) ?? '').trim();
         if (col.key === ROW_ID_KEY) {
           if (text && !/^\d{1,10}$/.test(text)) {
-            errors.push(`Trang tính «${ws.name}», ô ${columnLetter(c)}${r}: ${ROW_ID_LABEL} đã bị sửa.`);
+            const cell = `${columnLetter(c)}${r}`;
+            errors.push(`Trang tính «${ws.name}», ô ${cell}: ${ROW_ID_LABEL} đã bị sửa.`);
             continue;
           }
         }
