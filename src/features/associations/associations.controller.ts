@@ -234,7 +234,7 @@ async function listExport(service: AssociationsService, req: Request, res: Respo
   const { filters, sort, query } = parseListQuery(req, service.today());
   const options = await service.catalogueOptions();
   const result = await service.exportList(actorFromRequest(req), filters, sort, query, format);
-  const fileBase = `Sổ đăng ký hội - ${result.today}`;
+  const fileBase = `Sổ đăng ký hội - ${result.today}`; // server-text: the export's file name, in Vietnamese like its contents
   res.setHeader('Cache-Control', 'no-store');
   if (format === 'csv') {
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
@@ -243,6 +243,7 @@ async function listExport(service: AssociationsService, req: Request, res: Respo
   } else {
     res.setHeader('Content-Type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     res.setHeader('Content-Disposition', contentDisposition(`${fileBase}.xlsx`));
+    // server-text: properties of the exported workbook, in Vietnamese like its contents
     await writeListXlsx(res, result.chunks(), listNames(options), { title: 'Sổ đăng ký hội', creator: 'CSDL hội — Bộ Nội vụ' });
   }
   res.end();

@@ -72,13 +72,13 @@ export function quarterlyInfo(status: string | null | undefined, updatedAt: Date
   const { label, badge } = QUARTERLY_BADGE[state];
   const lastQuarter = quarterOf(vietnamToday(updatedAt));
   const due = nextQuarter(lastQuarter);
-  const last = `Cập nhật lần cuối ngày ${formatDate(updatedAt)}`;
+  const lastDay = formatDate(updatedAt);
   const dueDay = formatDate(`${quarterRange(due).end}T12:00:00+07:00`);
   const detail =
     state === 'khong_ap_dung'
       ? 'Hội không còn hoạt động: không thuộc kỳ cập nhật hằng quý.'
       : state === 'dung_han'
-        ? `${last}; hạn cập nhật tiếp theo: ngày ${dueDay} (${formatQuarter(due)}).`
-        : `${last}; chưa cập nhật cho ${formatQuarter(due)} (hạn ngày ${dueDay}).`;
+        ? `Cập nhật lần cuối ngày ${lastDay}; hạn cập nhật tiếp theo: ngày ${dueDay} (${formatQuarter(due)}).`
+        : `Cập nhật lần cuối ngày ${lastDay}; chưa cập nhật cho ${formatQuarter(due)} (hạn ngày ${dueDay}).`;
   return { state, label, text: `${QUARTERLY_PREFIX}: ${label}`, badge, detail };
 }

@@ -5,6 +5,7 @@
  * autofilter, the update date as a date cell. Both neutralise formula injection with the one helper every export uses
  * (lib/excel.ts `neutralise`, RELIABILITY check 20).
  */
+// server-text-file: the CSV and Excel export of the register, a document in Vietnamese whatever the reader's language
 import type { Writable } from 'node:stream';
 import { excel, neutralise } from '../../lib/excel.js';
 import { formatDate, vietnamToday } from '../../lib/format.js';

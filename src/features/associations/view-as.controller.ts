@@ -118,12 +118,12 @@ export function createViewAsController(deps: ViewAsDeps) {
       } else if (role === 'khai-thac') {
         const { user, organisation } = await exploiterOf(req.query['to-chuc']);
         organisationId = user.organisationId;
-        as = `${ROLES[role]} “${organisation}”`;
+        as = `tổ chức khai thác “${organisation}”`;
         const result = await deps.reportPreview(user, code);
         if ('refused' in result) notice = translatorOf(req).t('associations:viewAs.refusedNotice', { reason: result.refused });
         else page = result;
       } else {
-        page = await deps.officerHome(record.id, 'cán bộ của hội');
+        page = await deps.officerHome(record.id, translatorOf(req).tx('cán bộ của hội'));
       }
       await deps.audit.record(actorFromRequest(req), {
         action: 'record.view_as',
@@ -131,7 +131,7 @@ export function createViewAsController(deps: ViewAsDeps) {
         targetId: record.id,
         details: { code, as: role, ...(organisationId !== null ? { organisationId } : {}) },
       });
-      const viewAs = { label: as, back };
+      const viewAs = { label: translatorOf(req).tx(as), back };
       // The synthetic viewer follows nothing: the staff member's own follow state stays out of the preview.
       if (page) return res.render(page.view, { ...page.locals, viewAs, follow: null });
       res.render('associations/view-as', {
