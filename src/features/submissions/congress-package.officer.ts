@@ -140,8 +140,12 @@ async function savePackage(
       stale: 'Hồ sơ đại hội đã được lưu ở nơi khác sau khi bạn mở trang. Hãy mở lại hồ sơ.',
       details: { association: full.record.code, kind: 'congress' },
       notice: (resubmit) => ({
-        title: `${resubmit ? 'Hồ sơ đại hội gửi lại' : 'Hồ sơ đại hội mới'} chờ xét duyệt: ${full.record.name}`,
-        body: `Hội ${full.record.name} (mã ${full.record.code}) đã ${resubmit ? 'sửa và gửi lại' : 'gửi'} ${packageTitle(pkg).toLowerCase()} (hồ sơ số ${sub.id}).`,
+        title: resubmit
+          ? `Hồ sơ đại hội gửi lại chờ xét duyệt: ${full.record.name}`
+          : `Hồ sơ đại hội mới chờ xét duyệt: ${full.record.name}`,
+        body: resubmit
+          ? `Hội ${full.record.name} (mã ${full.record.code}) đã sửa và gửi lại ${packageTitle(pkg).toLowerCase()} (hồ sơ số ${sub.id}).`
+          : `Hội ${full.record.name} (mã ${full.record.code}) đã gửi ${packageTitle(pkg).toLowerCase()} (hồ sơ số ${sub.id}).`,
       }),
     });
   });

@@ -74,7 +74,7 @@ export async function decidePackage(deps: SubmissionsDeps, actor: Actor, id: num
       // All or nothing: every item of the package is applied.
       const record = applyAccepted(cmp, new Set(cmp.items.map((i) => i.key)));
       record.record.data_level = full.record.data_level === 'advanced' ? 'advanced' : 'basic';
-      const reason = `${title} (hồ sơ số ${id})${comment ? `: ${comment}` : ''}`.slice(0, 500);
+      const reason = (comment ? `${title} (hồ sơ số ${id}): ${comment}` : `${title} (hồ sơ số ${id})`).slice(0, 500);
       const row = await associations.update(
         actor,
         code,

@@ -158,6 +158,7 @@ export function packageBody(full: RecordSnapshot, pkg: PackageValues): FlatBody 
     for (const r of leaders) {
       if (r.left_on) continue;
       r.left_on = held;
+      // server-text: stored in the record as the leader's reason for leaving (data, in Vietnamese)
       r.left_reason ||= `Hết nhiệm kỳ, ${typePhrase(pkg.congress.congress_type)} ngày ${held} bầu ban lãnh đạo mới`;
     }
   }
@@ -171,7 +172,12 @@ export function packageBody(full: RecordSnapshot, pkg: PackageValues): FlatBody 
 export function packageTitle(pkg: PackageValues): string {
   const iso = parseVietnameseDate(pkg.congress.held_on ?? '');
   const term = (pkg.congress.term_number ?? '').trim();
-  return `Hồ sơ ${typePhrase(pkg.congress.congress_type)}${term ? ` khóa ${term}` : ''}${iso ? ` ngày ${isoToVietnameseDate(iso)}` : ''}`;
+  const congress = typePhrase(pkg.congress.congress_type);
+  const day = iso ? isoToVietnameseDate(iso) : '';
+  if (term && day) return `Hồ sơ ${congress} khóa ${term} ngày ${day}`;
+  if (term) return `Hồ sơ ${congress} khóa ${term}`;
+  if (day) return `Hồ sơ ${congress} ngày ${day}`;
+  return `Hồ sơ ${congress}`;
 }
 
 export interface PackageContext {

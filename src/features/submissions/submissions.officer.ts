@@ -123,8 +123,10 @@ export async function saveByOfficer(
       stale: 'Biểu mẫu đã được lưu ở nơi khác sau khi bạn mở trang. Hãy mở lại biểu mẫu.',
       details: { association: full.record.code },
       notice: (resubmit) => ({
-        title: `${resubmit ? 'Biểu mẫu 1 gửi lại' : 'Biểu mẫu 1 mới'} chờ xét duyệt: ${full.record.name}`,
-        body: `Hội ${full.record.name} (mã ${full.record.code}) đã ${resubmit ? 'sửa và gửi lại' : 'gửi'} Biểu mẫu 1 số ${sub.id}.`,
+        title: resubmit ? `Biểu mẫu 1 gửi lại chờ xét duyệt: ${full.record.name}` : `Biểu mẫu 1 mới chờ xét duyệt: ${full.record.name}`,
+        body: resubmit
+          ? `Hội ${full.record.name} (mã ${full.record.code}) đã sửa và gửi lại Biểu mẫu 1 số ${sub.id}.`
+          : `Hội ${full.record.name} (mã ${full.record.code}) đã gửi Biểu mẫu 1 số ${sub.id}.`,
       }),
     }),
   );

@@ -97,7 +97,7 @@ export async function decide(deps: SubmissionsDeps, actor: Actor, id: number, in
         code,
         record,
         input.recordVersion,
-        `Duyệt Biểu mẫu 1 số ${id} của hội${comment ? `: ${comment}` : ''}`.slice(0, 500),
+        (comment ? `Duyệt Biểu mẫu 1 số ${id} của hội: ${comment}` : `Duyệt Biểu mẫu 1 số ${id} của hội`).slice(0, 500),
         `submission:${id}`,
         trx,
       );
