@@ -54,3 +54,26 @@ describe('tx: server texts in English', () => {
     expect(() => loadTextCatalogue(dir)).toThrow(/another English text/);
   });
 });
+
+describe('tx: a captured part that is a made text itself', () => {
+  const nested = createTextTranslator({
+    'Lãnh đạo hội': 'Leadership of the association',
+    'Họ và tên': 'Full name',
+    '{{label}} là bắt buộc.': '{{label}} is required.',
+    '{{list}}, dòng {{row}}: {{error}}': '{{list}}, row {{row}}: {{error}}',
+    'Đại hội nhiệm kỳ': 'Term congress',
+    'Hồ sơ {{congress}} khóa {{term}}': 'Dossier of the {{congress}} (term {{term}})',
+    'Hội {{name}} đã gửi {{what}}.': 'The association {{name}} has sent the {{what}}.',
+  });
+
+  it("translates a row's message inside the row's prefix, through the patterns", () => {
+    expect(nested('Lãnh đạo hội, dòng 2: Họ và tên là bắt buộc.')).toBe('Leadership of the association, row 2: Full name is required.');
+  });
+
+  it('translates a made text written lower-case inside a sentence, and leaves unknown parts as they are', () => {
+    expect(nested('Hội Luật gia đã gửi hồ sơ đại hội nhiệm kỳ khóa 5.')).toBe(
+      'The association Luật gia has sent the dossier of the term congress (term 5).',
+    );
+    expect(nested('Lãnh đạo hội, dòng 2: điều gì đó khác')).toBe('Leadership of the association, row 2: điều gì đó khác');
+  });
+});

@@ -50,12 +50,15 @@ export function fundsChart(funds: readonly FundRow[]): FundsChart | null {
   );
   const first = formatYear(recent[0]?.year);
   const last = formatYear(recent.at(-1)?.year);
-  const span = first === last ? `năm ${first}` : `${first}–${last}`;
-  const years = recent.length === CHART_YEARS ? `${CHART_YEARS} năm gần nhất có số liệu` : `${recent.length} năm có số liệu`;
-  return barChart({
-    stacked: true,
-    labels: recent.map((y) => formatYear(y.year)),
-    datasets,
-    about: `kinh phí hoạt động theo nguồn, ${years} (${span}), đơn vị: đồng. Số liệu chi tiết ở bảng dưới.`,
-  });
+  const count = recent.length;
+  // One whole sentence per case, so that each has its English text (locales/texts/en/associations.json).
+  const about =
+    count === CHART_YEARS
+      ? first === last
+        ? `kinh phí hoạt động theo nguồn, ${count} năm gần nhất có số liệu (năm ${first}), đơn vị: đồng. Số liệu chi tiết ở bảng dưới.`
+        : `kinh phí hoạt động theo nguồn, ${count} năm gần nhất có số liệu (${first}–${last}), đơn vị: đồng. Số liệu chi tiết ở bảng dưới.`
+      : first === last
+        ? `kinh phí hoạt động theo nguồn, ${count} năm có số liệu (năm ${first}), đơn vị: đồng. Số liệu chi tiết ở bảng dưới.`
+        : `kinh phí hoạt động theo nguồn, ${count} năm có số liệu (${first}–${last}), đơn vị: đồng. Số liệu chi tiết ở bảng dưới.`;
+  return barChart({ stacked: true, labels: recent.map((y) => formatYear(y.year)), datasets, about });
 }
