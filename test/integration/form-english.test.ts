@@ -126,10 +126,17 @@ describe("the staff's record pages in English", () => {
     const page = await staffEn.get(`/quan-tri/hoi/${code}`).expect(200);
     const form = formFields(page.text, `/quan-tri/hoi/${code}/cong-khai`);
     expect((await staffEn.post(`/quan-tri/hoi/${code}/cong-khai`).type('form').send(form)).status).toBe(303);
-    const en = (await staffEn.get(`/quan-tri/hoi/${code}/lich-su`).expect(200)).text;
+    const { version } = await t.db.knex('associations').where({ code }).first('version');
+    const history = `/quan-tri/hoi/${code}/lich-su?tu=${version - 1}&den=${version}`;
+    const en = (await staffEn.get(history).expect(200)).text;
     expect(en).toContain('<td>Published</td>');
-    const vi = (await staffVi.get(`/quan-tri/hoi/${code}/lich-su`).expect(200)).text;
+    // The comparison of the last two versions: the label and the yes/no values of the form, in English.
+    expect(en).toContain('<th scope="row">Published on the portal</th><td class="diff-before">No</td><td class="diff-after">Yes</td>');
+    const vi = (await staffVi.get(history).expect(200)).text;
     expect(vi).toContain('<td>Công khai</td>');
+    expect(vi).toContain(
+      '<th scope="row">Công khai trên cổng thông tin</th><td class="diff-before">Không</td><td class="diff-after">Có</td>',
+    );
   });
 
   it("the view-as preview of the officer's page: the banner and the greeting", async () => {

@@ -18,6 +18,8 @@ export interface FieldChange {
   label: string;
   before: string;
   after: string;
+  /** The values are texts of the form itself ("Có", a fixed option's name), not data: a view may translate them. */
+  fixed?: true;
 }
 export interface ListChange {
   /** `<list>.<row id>`: identifies the row (used by the submissions review to accept or return each change). */
@@ -32,6 +34,10 @@ export interface Diff {
   lists: ListChange[];
 }
 
+/** Values that are texts of the form (yes/no, a fixed list's option), which a view translates; not typed data. */
+const fixedTexts = (def: FieldDef): { fixed?: true } =>
+  def.type === 'bool' || (def.options !== undefined && 'values' in def.options) ? { fixed: true } : {};
+
 /** Record attributes outside the form that the history still shows. */
 const RECORD_EXTRAS: ReadonlyArray<[string, string, (v: unknown) => string]> = [
   ['published', 'Công khai trên cổng thông tin', (v) => (v ? 'Có' : 'Không')],
@@ -44,11 +50,18 @@ function fieldChanges(a: RecordSnapshot, b: RecordSnapshot, options: CatalogueOp
     for (const def of g.fields) {
       const before = display(def, a.record[def.name], options);
       const after = display(def, b.record[def.name], options);
-      if (before !== after) fields.push({ key: def.name, label: def.label, before, after });
+      if (before !== after) fields.push({ key: def.name, label: def.label, before, after, ...fixedTexts(def) });
     }
   }
   for (const [key, label, fmt] of RECORD_EXTRAS) {
-    if (fmt(a.record[key]) !== fmt(b.record[key])) fields.push({ key, label, before: fmt(a.record[key]), after: fmt(b.record[key]) });
+    if (fmt(a.record[key]) !== fmt(b.record[key]))
+      fields.push({
+        key,
+        label,
+        before: fmt(a.record[key]),
+        after: fmt(b.record[key]),
+        ...(key === 'published' ? { fixed: true as const } : {}),
+      });
   }
   return fields;
 }
@@ -71,7 +84,7 @@ function listChanges(a: RecordSnapshot, b: RecordSnapshot, options: CatalogueOpt
       after: Record<string, unknown>,
     ) => {
       const changes = def.fields
-        .map((f) => ({ label: f.label, before: show(before, f), after: show(after, f) }))
+        .map((f) => ({ label: f.label, before: show(before, f), after: show(after, f), ...fixedTexts(f) }))
         .filter((c) => c.before !== c.after);
       return { key: `${def.name}.${String(row.id)}`, title: def.title, kind, row: label(row), changes };
     };
