@@ -93,9 +93,7 @@ describe('the problems of an import file in English', () => {
       .type('form')
       .send({ _csrf: csrfFrom(page.text), 'xac-nhan': '1', mode: 'all' });
     expect(res.status).toBe(400);
-    expect(res.text).toContain(
-      'The file still has rows with errors: apply only the valid rows, or correct the file and upload it again.',
-    );
+    expect(res.text).toContain('The file still has rows with errors: apply only the valid rows, or correct the file and upload it again.');
     expect(res.text).not.toContain('Tệp còn dòng sai');
   });
 });
