@@ -86,6 +86,15 @@ describe('the problems of an import file in English', () => {
     expect(html).toContain('<td>Mã hội (để trống nếu là hội mới)</td>');
   });
 
+  it('the confirmation page before applying is English', async () => {
+    const html = body((await staffEn.get(`${BASE}/${id}/ap-dung?mode=all`).expect(200)).text);
+    expect(html).toContain('Apply the whole file to the database?');
+    expect(html).toContain('Associations in the file');
+    expect(html).toContain('There is no automatic undo: to correct it, import a new file or edit each record.');
+    expect(html).toContain('Confirm: apply the whole file');
+    for (const vi of ['Áp dụng toàn bộ tệp', 'Không hoàn tác tự động', 'Số hội trong tệp']) expect(html).not.toContain(vi);
+  });
+
   it('applying the whole file while rows are bad is refused in English (400)', async () => {
     const page = await staffEn.get(`${BASE}/${id}`).expect(200);
     const res = await staffEn
