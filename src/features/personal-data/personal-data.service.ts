@@ -356,7 +356,7 @@ function subjectExport({ repo, subjects, audit, clock }: PersonalDataServiceDeps
         request: receiptNumber(row.id, row.received_at),
         generatedAt: clock.now().toISOString(),
         person: { name: row.requester_name, birthYear: row.birth_year, phone: row.phone, email: row.email },
-        matchingRule:
+        matchingRule: // server-text: part of the data-subject JSON export, a document of record in Vietnamese (not a page)
           'Họ và tên trùng (không phân biệt hoa thường, dấu) và trùng ít nhất một trong: năm sinh, số điện thoại (chỉ so chữ số), thư điện tử. Phiên bản hồ sơ: các hội liên quan (hội được nêu trong yêu cầu và hội có dòng lãnh đạo trùng) có dòng lãnh đạo trùng theo cùng quy tắc. Nhật ký: thao tác trên hồ sơ các hội đó có nêu họ tên, và thao tác trên các yêu cầu của chính người này.',
         leaders,
         versions,
