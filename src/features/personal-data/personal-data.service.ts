@@ -165,17 +165,19 @@ function requestIntake({ db, repo, audit, notifications, clock }: PersonalDataSe
           trx,
         );
         const receipt = receiptNumber(row.id, row.received_at);
+        const names = associations.map((a) => a.name).join('; ');
         const notice = {
           kind: 'personal_data.received',
           title: `Yêu cầu về dữ liệu cá nhân ${receipt}: ${TYPE_LABELS[row.request_type]}`,
-          body: `Hạn trả lời: ${row.deadline_days} ngày kể từ khi tiếp nhận. Hội liên quan: ${associations.map((a) => a.name).join('; ')}.`,
+          body: `Hạn trả lời: ${row.deadline_days} ngày kể từ khi tiếp nhận. Hội liên quan: ${names}.`,
           dedupeKey: `personal-data:${row.id}:received`,
         };
         await notifications.notifyRoles(trx, [...STAFF], { ...notice, link: paths.personalData.show(row.id) });
         for (const a of associations) {
+          // One sentence pattern (not "notice + sentence"), so that the English catalogue can hold it.
           await notifications.notifyAssociation(trx, a.id, {
             ...notice,
-            body: `${notice.body} Đề nghị cán bộ đầu mối xác minh danh tính người yêu cầu.`,
+            body: `Hạn trả lời: ${row.deadline_days} ngày kể từ khi tiếp nhận. Hội liên quan: ${names}. Đề nghị cán bộ đầu mối xác minh danh tính người yêu cầu.`,
             link: paths.personalData.officerShow(row.id),
           });
         }
