@@ -183,7 +183,7 @@ describe('personal-data requests in English', () => {
     for (const english of [
       'Choose the type of request.',
       'The year of birth has 4 digits, e.g. 1965.',
-      'Your relationship to the association must be at most 200 characters.',
+      'Relationship to the association must be at most 200 characters.',
     ]) {
       expect(res.text).toContain(english);
     }
