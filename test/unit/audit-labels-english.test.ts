@@ -55,6 +55,12 @@ describe('audit labels in English', () => {
     expect(tx(targetText('job', 'backup'))).toBe('Scheduled job: Scheduled backup');
     expect(tx(targetText('annual_report', '2025'))).toBe('Annual report 2025');
     expect(tx(targetText('route', 'POST /quan-tri/hoi/moi'))).toBe('Page /quan-tri/hoi/moi (form submitted)');
+    // Every kind named by its number has a text of its own (no "label no. id" pattern that would catch other texts).
+    for (const t of TARGET_TYPES.filter((x) => x.id === 'number')) {
+      const vi = targetText(t.type, '7');
+      expect(vi).toBe(`${t.label} số 7`);
+      expect(expectEnglish(vi)).toMatch(/ no\. 7$/);
+    }
     // Vietnamese unchanged.
     expect(targetText('incident', '12')).toBe('Sự cố số 12');
   });

@@ -239,9 +239,31 @@ export function targetText(
   }
   if (!id) return label;
   const kind = TARGET_TYPES.find((t) => t.type === type)?.id;
-  if (kind === 'number') return `${label} số ${id}`;
+  if (kind === 'number') return NUMBER_TEXTS[type]?.(id) ?? `${label} #${id}`;
   return CODE_TEXTS[type]?.(id) ?? `${label} ${id}`;
 }
+
+/**
+ * Records named by their number, one text per kind: a pattern as wide as "… số …" in the English catalogue would
+ * catch other texts that hold the word (test/unit/audit-labels-english.test.ts checks every numbered kind is here).
+ */
+const NUMBER_TEXTS: Readonly<Record<string, (id: string) => string>> = {
+  submission: (id) => `Biểu mẫu 1 trực tuyến số ${id}`,
+  attachment: (id) => `Tài liệu số ${id}`,
+  import_batch: (id) => `Lô nhập dữ liệu số ${id}`,
+  saved_report: (id) => `Mẫu báo cáo tự chọn số ${id}`,
+  access_registration: (id) => `Đăng ký khai thác dữ liệu số ${id}`,
+  access_request: (id) => `Đề nghị của tổ chức khai thác số ${id}`,
+  access_grant: (id) => `Quyền khai thác số ${id}`,
+  organisation: (id) => `Tổ chức khai thác số ${id}`,
+  api_key: (id) => `Khóa API số ${id}`,
+  fee_schedule: (id) => `Mức phí số ${id}`,
+  violation: (id) => `Vi phạm số ${id}`,
+  legal_document: (id) => `Văn bản về hội số ${id}`,
+  support_thread: (id) => `Câu hỏi số ${id}`,
+  incident: (id) => `Sự cố số ${id}`,
+  personal_data_request: (id) => `Yêu cầu về dữ liệu cá nhân số ${id}`,
+};
 
 /** Records named by a code (the catalogues' entries keep "Danh mục … code"). */
 const CODE_TEXTS: Readonly<Record<string, (id: string) => string>> = {
