@@ -166,9 +166,11 @@ export function createQualityController({ quality, catalogues }: Deps) {
       const provinces = namesOf(options, 'provinces');
       const labels = new Map(rules.map((r) => [r.code, r.label]));
       res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+      // server-text: the CSV export's file name and header row: an export, in Vietnamese whatever the reader's language
       res.setHeader('Content-Disposition', contentDisposition(`Chất lượng dữ liệu - ${quality.today()}.csv`));
       res.write('\uFEFF');
       res.write(
+        // server-text: the CSV export's header row (an export, in Vietnamese)
         `${['Mã hội', 'Tên hội', 'Lĩnh vực chính', 'Tỉnh, thành phố (trụ sở)', 'Điểm', 'Tiêu chí chưa đạt'].map(csvCell).join(',')}\r\n`,
       );
       let after: { score: number; id: number } | null = null;

@@ -41,7 +41,7 @@ export function provinceRows(
       const undetermined = map === 'truoc-sap-nhap' && !c.former && c.current !== null;
       row = {
         key,
-        name: undetermined ? `${nameOf(c.current)} (${UNDETERMINED})` : nameOf(map === 'hien-nay' ? c.current : c.former),
+        name: undetermined ? `${nameOf(c.current)} (chưa xác định tỉnh cũ)` : nameOf(map === 'hien-nay' ? c.current : c.former),
         ...(map === 'truoc-sap-nhap' ? { current: c.current ? nameOf(c.current) : NO_PROVINCE } : {}),
         total: 0,
         // Former provinces under their current one, the undetermined row last; no province at the very end.
