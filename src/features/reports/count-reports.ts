@@ -30,7 +30,13 @@ type Repo = Pick<ReportsRepository, 'countBy' | 'countTotal' | 'listAssociations
 const LIST_FIELDS = ['name', 'scope', 'hq_province_code', 'main_field_code', 'managing_ministry_code', 'nature_code', 'status'];
 const LIST_COLUMNS: ReportColumn[] = [
   CODE_COLUMN,
-  ...LIST_FIELDS.map((name) => fieldColumn(ALL_FIELDS.find((d) => d.name === name) as FieldDef)),
+  ...LIST_FIELDS.map((name) => {
+    const column = fieldColumn(ALL_FIELDS.find((d) => d.name === name) as FieldDef);
+    // The scope's cells are its short names (SCOPE_SHORT), not the form's option labels.
+    if (name !== 'scope') return column;
+    const { valueKeys: _long, ...short } = column;
+    return { ...short, translate: true };
+  }),
 ];
 
 /** A detail list's row for its reader: fields withheld from the public left empty for readers outside the ministry. */
@@ -82,7 +88,7 @@ async function countByScope(repo: Repo, group: 'field' | 'ministry', table: stri
     id: 'tong-hop',
     title: `Số hội theo ${label}`,
     columns: [
-      { key: 'name', label: label[0]?.toUpperCase() + label.slice(1), type: 'text' },
+      { key: 'name', label: label[0]?.toUpperCase() + label.slice(1), type: 'text', translate: true },
       ...scopes.map((s) => ({ key: s, label: SCOPE_SHORT[s] ?? s, type: 'int' as const })),
       { key: 'total', label: 'Tổng số hội', type: 'int' },
     ],
@@ -159,7 +165,7 @@ export function headquartersReport(repo: Repo): ReportBuilder {
       id: 'nguon-goc',
       title: 'Trụ sở theo nguồn gốc',
       columns: [
-        { key: 'name', label: 'Nguồn gốc trụ sở', type: 'text' },
+        { key: 'name', label: 'Nguồn gốc trụ sở', type: 'text', translate: true },
         { key: 'n', label: 'Số hội', type: 'int' },
         { key: 'with_area', label: 'Số hội có số liệu diện tích', type: 'int' },
         { key: 'area', label: 'Tổng diện tích (m²)', type: 'decimal' },
@@ -194,7 +200,7 @@ export function natureReport(repo: Repo, w?: Withheld): ReportBuilder {
       id: 'tinh-chat',
       title: 'Số hội theo tính chất',
       columns: [
-        { key: 'name', label: 'Tính chất', type: 'text' },
+        { key: 'name', label: 'Tính chất', type: 'text', translate: true },
         { key: 'n', label: 'Tổng số hội', type: 'int' },
         { key: 'tasked', label: 'Trong đó: được Đảng, Nhà nước giao nhiệm vụ', type: 'int' },
         { key: 'other', label: 'Hội khác', type: 'int' },

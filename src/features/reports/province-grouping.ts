@@ -73,8 +73,9 @@ export function provinceTable(counts: readonly ProvinceCount[], map: ProvinceMap
       key: 'name',
       label: map === 'hien-nay' ? 'Tỉnh, thành phố (hiện nay)' : 'Tỉnh, thành phố trước 01/07/2025',
       type: 'text',
+      translate: true,
     },
-    ...(map === 'truoc-sap-nhap' ? [{ key: 'current', label: 'Nay thuộc tỉnh, thành phố', type: 'text' as const }] : []),
+    ...(map === 'truoc-sap-nhap' ? [{ key: 'current', label: 'Nay thuộc tỉnh, thành phố', type: 'text' as const, translate: true }] : []),
     ...scopes.map((s) => ({ key: s, label: SCOPE_SHORT[s] ?? s, type: 'int' as const })),
     { key: 'total', label: 'Tổng số hội', type: 'int' },
   ];
