@@ -59,6 +59,9 @@ export interface ChartSpec {
   horizontal?: boolean;
   /** Alternative text: what the chart shows (the table stays the accessible source). */
   description: string;
+  /** The description's two parts (lib/bar-chart.ts), translated apart on screen. */
+  kind?: string;
+  about?: string;
   /** Labels (`labels`) to their keys in the interface's messages, where they have one. */
   labelKeys?: Record<string, string>;
 }
