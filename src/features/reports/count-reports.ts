@@ -69,8 +69,19 @@ async function associationList(
   );
 }
 
-/** b, c: associations per group value, one column per scope, with totals and a bar chart. */
-async function countByScope(repo: Repo, group: 'field' | 'ministry', table: string, label: string, f: ReportFilters, options: Options) {
+/**
+ * b, c: associations per group value, one column per scope, with totals and a bar chart. `texts`: the table's title
+ * and what the chart shows, whole sentences (each has its English text).
+ */
+async function countByScope(
+  repo: Repo,
+  group: 'field' | 'ministry',
+  table: string,
+  label: string,
+  texts: { title: string; about: string },
+  f: ReportFilters,
+  options: Options,
+) {
   const counts = await repo.countBy(group, f);
   const byKey = new Map<string | null, ReportRow>();
   for (const c of counts) {
@@ -86,7 +97,7 @@ async function countByScope(repo: Repo, group: 'field' | 'ministry', table: stri
   for (const s of scopes) totals[s] = sum(rows, s);
   const summary: ReportTable = {
     id: 'tong-hop',
-    title: `Số hội theo ${label}`,
+    title: texts.title,
     columns: [
       { key: 'name', label: label[0]?.toUpperCase() + label.slice(1), type: 'text', translate: true },
       ...scopes.map((s) => ({ key: s, label: SCOPE_SHORT[s] ?? s, type: 'int' as const })),
@@ -100,7 +111,7 @@ async function countByScope(repo: Repo, group: 'field' | 'ministry', table: stri
     stacked: true,
     labels: rows.map((r) => String(r.name)),
     datasets: scopes.map((s) => ({ label: SCOPE_SHORT[s] ?? s, data: rows.map((r) => Number(r[s] ?? 0)) })),
-    about: `số hội theo ${label}, chia theo phạm vi hoạt động. Số liệu ở bảng bên dưới.`,
+    about: texts.about,
   });
   return { summary, chart };
 }
@@ -108,7 +119,11 @@ async function countByScope(repo: Repo, group: 'field' | 'ministry', table: stri
 /** b: associations by main field; a field chosen, its associations. */
 export function fieldReport(repo: Repo, w?: Withheld): ReportBuilder {
   return async (f, options, paging, ctx) => {
-    const { summary, chart } = await countByScope(repo, 'field', 'fields', 'lĩnh vực', f, options);
+    const texts = {
+      title: 'Số hội theo lĩnh vực',
+      about: 'số hội theo lĩnh vực, chia theo phạm vi hoạt động. Số liệu ở bảng bên dưới.',
+    };
+    const { summary, chart } = await countByScope(repo, 'field', 'fields', 'lĩnh vực', texts, f, options);
     const tables = [summary];
     if (f.field)
       tables.push(
@@ -127,7 +142,11 @@ export function fieldReport(repo: Repo, w?: Withheld): ReportBuilder {
 /** c: associations by managing ministry; a ministry chosen, its associations. */
 export function ministryReport(repo: Repo, w?: Withheld): ReportBuilder {
   return async (f, options, paging, ctx) => {
-    const { summary, chart } = await countByScope(repo, 'ministry', 'ministries', 'bộ, ngành quản lý', f, options);
+    const texts = {
+      title: 'Số hội theo bộ, ngành quản lý',
+      about: 'số hội theo bộ, ngành quản lý, chia theo phạm vi hoạt động. Số liệu ở bảng bên dưới.',
+    };
+    const { summary, chart } = await countByScope(repo, 'ministry', 'ministries', 'bộ, ngành quản lý', texts, f, options);
     const tables = [summary];
     if (f.ministry)
       tables.push(
