@@ -94,6 +94,9 @@ describe('report pages in English', () => {
     expect(html).toContain('A. Identification');
     expect(html).toContain('Name of the association (Vietnamese)');
     expect(html).toContain('Current leaders of the association');
+    // A fixed option's label among the values: the form's English; free text stays as stored.
+    expect(html).toContain('<td>Nationwide</td>');
+    expect(html).not.toContain('<td>Toàn quốc</td>');
     expectNoOwnVietnamese(html);
   });
 

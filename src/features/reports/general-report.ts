@@ -133,6 +133,20 @@ const GENERAL_SECTIONS = SECTIONS.map((s) => ({
 })).filter((s) => s.fields.length > 0 || s.subLists.length > 0);
 
 const RECORD_FIELDS = GENERAL_SECTIONS.flatMap((s) => s.fields);
+/**
+ * The one-association page's values that are the form's words (yes, no, a fixed option's label), to their keys in
+ * the interface's messages; any other value is data, printed as stored.
+ */
+const VALUE_KEYS: Record<string, string> = {
+  ...Object.fromEntries(
+    RECORD_FIELDS.flatMap((f) => {
+      const column = fieldColumn(f);
+      return column.valueKeys ? Object.entries(column.valueKeys) : [];
+    }).reverse(),
+  ),
+  Có: 'reports:table.yes',
+  Không: 'reports:table.no',
+};
 /** The record's own columns (a multiselect lives in its own table). */
 const RECORD_COLUMNS = RECORD_FIELDS.filter((f) => !f.table).map((f) => f.name);
 const MULTI_FIELDS = RECORD_FIELDS.filter((f) => f.table);
@@ -338,7 +352,7 @@ async function onePage(repo: Repo, code: string, options: Options, withheldOf: W
     columns: [
       { key: 'group', label: 'Nhóm thông tin', type: 'text', translate: true, valueKeys: sectionKeys },
       { key: 'label', label: 'Thông tin', type: 'text', translate: true, valueKeys: fieldKeys },
-      { key: 'value', label: 'Nội dung', type: 'text' },
+      { key: 'value', label: 'Nội dung', type: 'text', valueKeys: VALUE_KEYS },
     ],
     rows,
     totals: null,
