@@ -148,15 +148,17 @@ export function createJobsController(deps: { jobs: JobsService; catalogues: Cata
         ...(days ? { since: new Date(clock.now().getTime() - Number(days) * 86_400_000) } : {}),
       };
       const [{ rows, total }, latest] = await Promise.all([jobs.listRuns(filters, page, RUNS_PAGE), jobs.latestByJob()]);
+      const tr = translatorOf(req);
+      const words = quarterWords(tr);
       res.render('jobs/runs', {
-        title: translatorOf(req).t('jobs:runs.title'),
+        title: tr.t('jobs:runs.title'),
         jobList: jobs.runner.jobs.map((j) => {
           const expression = jobs.runner.scheduleOf(j);
           return {
             name: j.name,
             title: jobTitle(j),
             description: j.description,
-            schedule: expression ? describeCron(expression) : null,
+            schedule: expression ? describeCron(expression, tr.tx) : null,
             latest: latest.get(j.name) ?? null,
           };
         }),
@@ -169,7 +171,8 @@ export function createJobsController(deps: { jobs: JobsService; catalogues: Cata
         daysLabels: DAYS_LABELS,
         triggerLabels: TRIGGER_LABELS,
         jobTitles: Object.fromEntries(jobs.runner.jobs.map((j) => [j.name, jobTitle(j)])),
-        periodLabel,
+        // A quarter in the reader's language; the other periods are dates or Vietnamese texts the view translates.
+        periodLabel: (key: string) => periodLabel(key, words.quarterLabel),
         countsText,
       });
     },
