@@ -2,6 +2,7 @@
  * Configuration: the only module that reads process.env. Every variable is validated with zod,
  * every bad one is reported at once, and the result is frozen.
  */
+// server-text-file: configuration errors, printed to the operator's console at start (never on a page)
 import path from 'node:path';
 import { z } from 'zod';
 import { cronProblem } from './lib/cron.js';

@@ -16,6 +16,7 @@
  * replayed on the replica (from the primary's WAL position sampled at each probe), or since the replica's last
  * replayed commit, whichever is shorter; 0 when the replica has replayed everything the primary had at the probe.
  */
+// server-text-file: replica states for /readyz (JSON for monitoring) and the logs, not a page
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Knex } from 'knex';
 

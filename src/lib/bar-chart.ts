@@ -11,14 +11,20 @@ export interface BarChart {
   horizontal?: boolean;
   /** The caption and the canvas's text alternative: the kind of chart, then what it shows. */
   description: string;
+  /** The two parts of the description, for a view that translates them (`tx(kind)`, `tx(about)`). */
+  kind: string;
+  about: string;
 }
 
+/** Whole phrases, one per kind, so that each has its English text (locales/texts/en/common.json). */
 export function barChartKind(chart: { horizontal?: boolean; stacked?: boolean }): string {
-  return `Biểu đồ ${chart.horizontal ? 'thanh ngang' : 'cột'}${chart.stacked ? ' chồng' : ''}`;
+  if (chart.horizontal) return chart.stacked ? 'Biểu đồ thanh ngang chồng' : 'Biểu đồ thanh ngang';
+  return chart.stacked ? 'Biểu đồ cột chồng' : 'Biểu đồ cột';
 }
 
 /** `about`: what the chart shows, after the kind ("số hội theo lĩnh vực. Số liệu ở bảng bên dưới."). */
-export function barChart(spec: Omit<BarChart, 'type' | 'description'> & { about: string }): BarChart {
+export function barChart(spec: Omit<BarChart, 'type' | 'description' | 'kind' | 'about'> & { about: string }): BarChart {
   const { about, ...rest } = spec;
-  return { type: 'bar', ...rest, description: `${barChartKind(rest)}: ${about}` };
+  const kind = barChartKind(rest);
+  return { type: 'bar', ...rest, description: `${kind}: ${about}`, kind, about };
 }

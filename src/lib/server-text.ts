@@ -21,6 +21,8 @@ export type TextCatalogue = Record<string, string>;
 export type TranslateText = (text: unknown) => string;
 
 const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
+/** Not global: `test` on a global expression keeps a position that a later `matchAll` would start from. */
+const HAS_PLACEHOLDER = /\{\{\s*[A-Za-z_][A-Za-z0-9_]*\s*\}\}/;
 const MEMO_LIMIT = 20_000;
 
 interface Pattern {
@@ -61,9 +63,8 @@ export function createTextTranslator(catalogue: TextCatalogue): TranslateText {
   const exact = new Map<string, string>();
   const patterns: Pattern[] = [];
   for (const [key, english] of Object.entries(catalogue)) {
-    if (PLACEHOLDER.test(key)) patterns.push(compile(key, english));
+    if (HAS_PLACEHOLDER.test(key)) patterns.push(compile(key, english));
     else exact.set(key, english);
-    PLACEHOLDER.lastIndex = 0;
   }
   patterns.sort((a, b) => b.literal - a.literal);
   const memo = new Map<string, string>();
@@ -112,7 +113,8 @@ export function loadTextCatalogue(dir = path.join(projectRoot(), 'locales', 'tex
     if (!file.endsWith('.json')) continue;
     const entries = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as TextCatalogue;
     for (const [key, english] of Object.entries(entries)) {
-      if (out[key] !== undefined && out[key] !== english) throw new Error(`locales/texts/en/${file}: "${key}" has another English text elsewhere`);
+      if (out[key] !== undefined && out[key] !== english)
+        throw new Error(`locales/texts/en/${file}: "${key}" has another English text elsewhere`);
       out[key] = english;
     }
   }

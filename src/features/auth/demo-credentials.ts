@@ -4,6 +4,7 @@
  * are published: production start (cli/start.ts) refuses to serve while any account still has either. The
  * password is verified against each stored argon2id hash; the refusal names accounts, never a secret.
  */
+// server-text-file: the refusal to start, printed to the operator's console (never on a page)
 import type { Knex } from 'knex';
 import { type Config, DEFAULT_DEMO_PASSWORD, DEFAULT_DEMO_TOTP_SECRET } from '../../config.js';
 import { verifyPassword } from './password.js';

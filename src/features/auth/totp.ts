@@ -5,6 +5,7 @@ import QRCode from 'qrcode';
 
 // The well-known demo secret (JBSWY3DPEHPK3PXP) decodes to 10 bytes; generated secrets have 20.
 const guardrails = createGuardrails({ MIN_SECRET_BYTES: 10 });
+// server-text: the issuer name shown by the authenticator app, the same in every language
 export const TOTP_ISSUER = 'CSDL Hội - Bộ Nội vụ';
 
 export function newTotpSecret(): string {

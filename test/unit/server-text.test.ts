@@ -1,0 +1,56 @@
+/**
+ * Issue 17 item 2: texts the server makes in Vietnamese are printed in English through `tx` (src/lib/server-text.ts).
+ */
+import { describe, expect, it } from 'vitest';
+import { translator } from '../../src/lib/i18n.js';
+import { createTextTranslator, keepText, loadTextCatalogue } from '../../src/lib/server-text.js';
+
+const tx = createTextTranslator({
+  'Tên đăng nhập': 'Username',
+  'Nhập {{label}}.': 'Enter the {{label}}.',
+  '{{label}} không được dài quá {{max}} ký tự.': '{{label}} must not be longer than {{max}} characters.',
+  'Số {{number}}': 'No. {{number}}',
+  'Số hội': 'Number of associations',
+  'Đã gửi {{count}} thông báo cho {{name}}.': 'Sent {{count}} notices to {{name}}.',
+});
+
+describe('tx: server texts in English', () => {
+  it('translates an exact text, and leaves what it does not know (data, names) as it is', () => {
+    expect(tx('Tên đăng nhập')).toBe('Username');
+    expect(tx('Hội Luật gia Việt Nam')).toBe('Hội Luật gia Việt Nam');
+    expect(tx(null)).toBe('');
+    expect(tx(undefined)).toBe('');
+    expect(tx(42)).toBe('42');
+  });
+
+  it('fills placeholders, translating a captured label, also when written lower-case inside the sentence', () => {
+    expect(tx('Nhập tên đăng nhập.')).toBe('Enter the username.');
+    expect(tx('Tên đăng nhập không được dài quá 100 ký tự.')).toBe('Username must not be longer than 100 characters.');
+    expect(tx('Đã gửi 3 thông báo cho Hội Nông dân.')).toBe('Sent 3 notices to Hội Nông dân.');
+  });
+
+  it('prefers an exact key to a pattern', () => {
+    expect(tx('Số hội')).toBe('Number of associations');
+    expect(tx('Số 12')).toBe('No. 12');
+  });
+
+  it('is the identity in Vietnamese', () => {
+    expect(keepText('Nhập tên đăng nhập.')).toBe('Nhập tên đăng nhập.');
+    expect(translator('vi').tx('Lỗi hệ thống')).toBe('Lỗi hệ thống');
+  });
+
+  it('reads the project catalogue: the English translator knows the error titles', () => {
+    expect(translator('en').tx('Lỗi hệ thống')).toBe('System error');
+    expect(Object.keys(loadTextCatalogue()).length).toBeGreaterThan(100);
+  });
+
+  it('refuses a catalogue where one key has two English texts', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const path = await import('node:path');
+    const dir = mkdtempSync(path.join(tmpdir(), 'texts-'));
+    writeFileSync(path.join(dir, 'a.json'), JSON.stringify({ Lỗi: 'Error' }));
+    writeFileSync(path.join(dir, 'b.json'), JSON.stringify({ Lỗi: 'Fault' }));
+    expect(() => loadTextCatalogue(dir)).toThrow(/another English text/);
+  });
+});
