@@ -80,6 +80,16 @@ describe('the job runs page in English', () => {
     expect(html).not.toMatch(/hằng ngày|Hằng ngày|lúc \d\d:\d\d/);
   });
 
+  it('the run-now flash names the job in English; the compare page names scopes in English', async () => {
+    const token = await csrfToken(admin, '/quan-tri/he-thong/tac-vu');
+    await admin.post('/quan-tri/he-thong/tac-vu/annual-report-reminder/chay').type('form').send({ _csrf: token }).expect(303);
+    const html = (await admin.get('/quan-tri/he-thong/tac-vu').expect(200)).text;
+    expect(html).toContain('The job &#34;Annual report reminder&#34; has been asked to run.');
+    const compare = (await staff.get('/quan-tri/chu-ky-cap-nhat/so-sanh?theo=scope').expect(200)).text;
+    expect(compare).toContain('<th scope="row" class="fw-normal">Nationwide</th>');
+    expect(compare).not.toMatch(/>(Toàn quốc|Liên tỉnh|Tỉnh|Xã)</);
+  });
+
   it('stays Vietnamese in Vietnamese', async () => {
     const vi = await signedIn(['it_admin'], 'vi');
     const html = (await vi.get('/quan-tri/he-thong/tac-vu').expect(200)).text;

@@ -53,9 +53,10 @@ export function createJobsController(deps: { jobs: JobsService; catalogues: Cata
   const { jobs, catalogues, clock } = deps;
   const currentYear = () => Number(vietnamToday(clock.now()).slice(0, 4));
 
-  async function labelsFor(dim: SnapshotDimension): Promise<Record<string, string>> {
-    if (dim === 'scope') return Object.fromEntries(SCOPES);
-    if (dim === 'data_level') return Object.fromEntries(DATA_LEVELS);
+  /** Labels of a dimension's values: the code's own (scope, data level) in the reader's language; catalogue names. */
+  async function labelsFor(dim: SnapshotDimension, say: (text: string) => string = (text) => text): Promise<Record<string, string>> {
+    if (dim === 'scope') return Object.fromEntries(SCOPES.map(([code, label]) => [code, say(label)]));
+    if (dim === 'data_level') return Object.fromEntries(DATA_LEVELS.map(([code, label]) => [code, say(label)]));
     const table = CATALOGUE_OF[dim];
     const all = (await catalogues.loadAll()) as Record<string, Array<{ code: string; name: string }>>;
     return Object.fromEntries((table ? (all[table] ?? []) : []).map((o) => [o.code, o.name]));
@@ -108,7 +109,7 @@ export function createJobsController(deps: { jobs: JobsService; catalogues: Cata
         title: tr.t('jobs:cycles.compare'),
         dimension,
         dimensions: DIMENSION_LABELS,
-        labels: await labelsFor(dimension),
+        labels: await labelsFor(dimension, tr.tx),
         data: await jobs.compare(dimension),
         ...quarterWords(tr),
       });
@@ -182,7 +183,8 @@ export function createJobsController(deps: { jobs: JobsService; catalogues: Cata
       if (!/^[a-z0-9-]{1,60}$/.test(name)) throw new NotFoundError('Không có tác vụ này.');
       await jobs.runNow(actorFromRequest(req), name);
       const job = jobs.runner.jobs.find((j) => j.name === name);
-      flash(req, 'success', translatorOf(req).t('jobs:flash.runRequested', { title: job ? jobTitle(job) : name }));
+      const tr = translatorOf(req);
+      flash(req, 'success', tr.t('jobs:flash.runRequested', { title: job ? tr.tx(jobTitle(job)) : name }));
       res.redirect(303, paths.jobs.runs());
     },
   };
