@@ -50,6 +50,7 @@ beforeAll(async () => {
   const now = t.clock.now();
   await t.db.knex('backup_runs').insert([
     { kind: 'backup', status: 'failed', started_at: now, finished_at: now, error: 'Thiếu DATABASE_URL cho pg_dump.' },
+    { kind: 'drill', status: 'succeeded', started_at: now, finished_at: now, restore_seconds: 2.5 },
     {
       kind: 'drill',
       status: 'failed',
@@ -122,12 +123,14 @@ describe('the annual report', () => {
     expect(html).toContain('<caption class="caption-top">Update cycles in the year</caption>');
     expect(html).toContain('<th scope="col">Quarter</th>');
     expect(html).toContain('Backups and restore drills</h2>');
+    expect(html).toContain('- Average restore time in drills: <strong>2.5 seconds</strong>.');
     expect(html).toContain('>Job</th>');
     expect(html).toContain('>Quarterly data update cycle</th>');
     expect(leftovers(html)).toEqual([]);
     const print = (await staff.get('/quan-tri/bao-cao-nam/2026?print=1').expect(200)).text;
     expect(print).toContain('1. Hồ sơ hội trong cơ sở dữ liệu</h2>');
     expect(print).toContain('Kỳ cập nhật dữ liệu hằng quý');
+    expect(print).toContain('- Thời gian phục hồi trung bình khi diễn tập: <strong>2,5 giây</strong>.');
     expect(print).not.toContain('Association records in the database');
   });
 });
