@@ -4,6 +4,7 @@
  * periods without a success. Read with one query (job-runs.repository.ts `healthOf`), cached a few seconds so a
  * probe polled often and a scrape share it; the runner drops the cache whenever it records a run.
  */
+// server-text-file: the reasons go only to /readyz JSON for monitoring and operators (docs/alerts.md), never a page
 import type { Clock } from '../lib/clock.js';
 import { previousFire } from '../lib/cron.js';
 import { jobTitle } from './job.js';

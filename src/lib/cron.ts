@@ -21,13 +21,17 @@ function fields(expression: string): string[] {
 /** null when the expression is usable; otherwise a Vietnamese explanation (for config errors). */
 export function cronProblem(expression: string): string | null {
   const parts = fields(expression);
+  // server-text: a configuration error, shown to operators at start-up
   if (parts.length !== 5 && parts.length !== 6) return 'phải có 5 trường (phút giờ ngày tháng thứ) hoặc 6 trường (thêm giây ở đầu)';
+  // server-text: a configuration error, shown to operators at start-up
   if (!cron.validate(expression)) return 'không phải biểu thức cron hợp lệ';
   const [dom, , dow] = parts.slice(-3);
   const restricted = (v: string | undefined) => v !== undefined && v !== '*' && v !== '?';
   if (restricted(dom) && restricted(dow)) {
+    // server-text: a configuration error, shown to operators at start-up
     return 'không được giới hạn đồng thời ngày trong tháng và thứ trong tuần: node-cron 4 ghép hai điều kiện bằng AND (chỉ chạy khi cả hai cùng đúng)';
   }
+  // server-text: a configuration error, shown to operators at start-up
   if (previousFire(expression, new Date(Date.UTC(2031, 0, 1)), 4 * 366) === null) return 'không bao giờ đến lượt chạy';
   return null;
 }
@@ -85,17 +89,22 @@ export function localStamp(date: Date): string {
 const WEEKDAYS = ['Chủ nhật', 'Thứ Hai', 'Thứ Ba', 'Thứ Tư', 'Thứ Năm', 'Thứ Sáu', 'Thứ Bảy'];
 const two = (n: number) => String(n).padStart(2, '0');
 
+/** A text as the page's language prints it (`tx` of a view); the identity keeps the Vietnamese. */
+type Say = (text: string) => string;
+const asWritten: Say = (text) => text;
+
 /** "1, 2 và 3" */
-function listVi(items: readonly (string | number)[]): string {
+function listVi(items: readonly (string | number)[], say: Say = asWritten): string {
   const all = items.map(String);
-  return all.length <= 1 ? (all[0] ?? '') : `${all.slice(0, -1).join(', ')} và ${all.at(-1)}`;
+  return all.length <= 1 ? (all[0] ?? '') : `${all.slice(0, -1).join(', ')} ${say('và')} ${all.at(-1)}`;
 }
 
 /**
  * A schedule in plain Vietnamese for screens ("Hằng ngày lúc 07:00", "Chủ nhật hằng tuần lúc 02:00",
- * "Hằng ngày trong tháng 12 lúc 08:00"): the cron expression itself stays in the configuration.
+ * "Hằng ngày trong tháng 12 lúc 08:00"): the cron expression itself stays in the configuration. `say` translates
+ * each piece as it is made (a view's `tx`: the pieces are locales/texts/en keys), so that the English reads whole.
  */
-export function describeCron(expression: string): string {
+export function describeCron(expression: string, say: Say = asWritten): string {
   const p = cron.parse(expression);
   const sorted = (s: Iterable<number | string>) => [...s].map(Number).sort((a, b) => a - b);
   const [seconds, minutes, hours, doms, months, dows] = [p.second, p.minute, p.hour, p.dayOfMonth, p.month, p.dayOfWeek].map(sorted) as [
@@ -106,27 +115,36 @@ export function describeCron(expression: string): string {
     number[],
     number[],
   ];
+  const list = (items: readonly (string | number)[]) => listVi(items, say);
   const weekdays = [...new Set(dows.map((d) => d % 7))].sort((a, b) => a - b);
   let time: string;
-  if (seconds.length === 60) time = 'mỗi giây';
+  /** Whether the time is a clock time ("lúc 07:00"), joined to the days by a space rather than a comma. */
+  let atClock = false;
+  if (seconds.length === 60) time = say('mỗi giây');
   else if (minutes.length === 60 && hours.length === 24)
-    time = seconds.length === 1 ? 'mỗi phút' : `giây thứ ${listVi(seconds)} của mỗi phút`;
+    time = seconds.length === 1 ? say('mỗi phút') : say(`giây thứ ${list(seconds)} của mỗi phút`);
   else if (hours.length === 24) {
     const step = minutes.length > 1 ? (minutes[1] as number) - (minutes[0] as number) : 60;
     const even = minutes[0] === 0 && 60 % step === 0 && minutes.every((m, i) => m === i * step);
-    time = even ? (step === 60 ? 'mỗi giờ một lần, đúng đầu giờ' : `${step} phút một lần`) : `phút thứ ${listVi(minutes)} của mỗi giờ`;
+    time = even
+      ? step === 60
+        ? say('mỗi giờ một lần, đúng đầu giờ')
+        : say(`${step} phút một lần`)
+      : say(`phút thứ ${list(minutes)} của mỗi giờ`);
   } else {
     const stamps = hours.flatMap((h) => minutes.map((m) => `${two(h)}:${two(m)}`));
-    time = stamps.length <= 6 ? `lúc ${listVi(stamps)}` : `mỗi phút ${listVi(minutes)} trong các giờ ${listVi(hours)}`;
+    atClock = stamps.length <= 6;
+    time = atClock ? say(`lúc ${list(stamps)}`) : say(`mỗi phút ${list(minutes)} trong các giờ ${list(hours)}`);
   }
   const parts: string[] = [];
-  if (weekdays.length < 7) parts.push(`${listVi(weekdays.map((d) => WEEKDAYS[d] as string))} hằng tuần`);
-  else if (doms.length < 31) parts.push(months.length < 12 ? `ngày ${listVi(doms)}` : `ngày ${listVi(doms)} hằng tháng`);
-  else parts.push('hằng ngày');
+  const everyDay = weekdays.length === 7 && doms.length === 31 && months.length === 12;
+  if (weekdays.length < 7) parts.push(say(`${list(weekdays.map((d) => say(WEEKDAYS[d] as string)))} hằng tuần`));
+  else if (doms.length < 31) parts.push(months.length < 12 ? say(`ngày ${list(doms)}`) : say(`ngày ${list(doms)} hằng tháng`));
+  else parts.push(say('hằng ngày'));
   if (months.length < 12)
-    parts.push(doms.length < 31 && weekdays.length === 7 ? `các tháng ${listVi(months)}` : `trong tháng ${listVi(months)}`);
+    parts.push(doms.length < 31 && weekdays.length === 7 ? say(`các tháng ${list(months)}`) : say(`trong tháng ${list(months)}`));
   // Every day, several times an hour: the period alone says it ("15 phút một lần").
-  const when = parts.join(' ') === 'hằng ngày' && hours.length === 24 ? '' : `${parts.join(' ')}${time.startsWith('lúc') ? ' ' : ', '}`;
+  const when = everyDay && hours.length === 24 ? '' : `${parts.join(' ')}${atClock ? ' ' : ', '}`;
   const text = `${when}${time}`;
   return `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
 }

@@ -8,8 +8,11 @@
  * A key may hold placeholders, `{{name}}`, each standing for any text (a label, a number, a person's name): the
  * English text uses the same names. A captured part is translated in its turn when the catalogue knows it, so that
  * "Nhập tên đăng nhập." finds "Nhập {{label}}." and "Tên đăng nhập" and reads "Enter the username.". Exact keys win
- * over patterns, and among patterns the one with the most literal text; a captured part that is a made text itself
- * (a row's message inside "{{list}}, dòng {{row}}: {{error}}") is translated through the patterns too. Results are remembered (a bounded map).
+ * over patterns, and among patterns the one with the most literal text. A placeholder named for a number — `n`,
+ * `count`, `number`, `year`, `month`, `day`, or ending in `Count`, `Number` or `Year` — stands only for digits (with
+ * `.`, `,`, `/`, `:` or `-`), so "Số {{number}}" reads "Số 12" and never half-translates "Số hội theo …". A captured
+ * part that is a made text itself (a row's message inside "{{list}}, dòng {{row}}: {{error}}") is translated through
+ * the patterns too. Results are remembered (a bounded map).
  * `npm run check:server-text` fails on a Vietnamese text in src/ that the catalogue does not cover.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -25,6 +28,8 @@ const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
 /** Not global: `test` on a global expression keeps a position that a later `matchAll` would start from. */
 const HAS_PLACEHOLDER = /\{\{\s*[A-Za-z_][A-Za-z0-9_]*\s*\}\}/;
 const MEMO_LIMIT = 20_000;
+/** Placeholders that stand for a number only. */
+const NUMERIC_NAME = /^(?:n|count|number|year|month|day|[A-Za-z]+(?:Count|Number|Year))$/;
 
 interface Pattern {
   re: RegExp;
@@ -46,8 +51,9 @@ function compile(key: string, english: string): Pattern {
     const chunk = key.slice(last, m.index);
     source += escapeRegExp(chunk);
     literal += chunk.length;
-    source += '([\\s\\S]+?)';
-    names.push(m[1] ?? '');
+    const name = m[1] ?? '';
+    source += NUMERIC_NAME.test(name) ? '(\\d[\\d.,/:-]*)' : '([\\s\\S]+?)';
+    names.push(name);
     last = (m.index ?? 0) + m[0].length;
   }
   const tail = key.slice(last);

@@ -18,6 +18,8 @@ describe('bar chart captions', () => {
       labels: ['A'],
       datasets: [{ label: 'Số hội', data: [3] }],
       description: 'Biểu đồ thanh ngang: số hội theo lĩnh vực.',
+      kind: 'Biểu đồ thanh ngang',
+      about: 'số hội theo lĩnh vực.',
     });
   });
 });

@@ -1,6 +1,7 @@
 /** Schedules on screens in plain Vietnamese (issue 15 item 16): the cron expression stays in the configuration. */
 import { describe, expect, it } from 'vitest';
 import { describeCron } from '../../src/lib/cron.js';
+import { createTextTranslator, loadTextCatalogue } from '../../src/lib/server-text.js';
 
 describe('describeCron', () => {
   it.each([
@@ -15,5 +16,23 @@ describe('describeCron', () => {
     ['* * * * * *', 'Mỗi giây'],
   ])('%s → %s', (expression, text) => {
     expect(describeCron(expression)).toBe(text);
+  });
+});
+
+describe('describeCron in English (issue 17 item 2)', () => {
+  const tx = createTextTranslator(loadTextCatalogue());
+  it.each([
+    ['0 7 * * *', 'Every day at 07:00'],
+    ['0 2 * * 0', 'Every Sunday at 02:00'],
+    ['0 8 * 12 *', 'Every day in month 12 at 08:00'],
+    ['0 1 1 1,4,7,10 *', 'On day 1 of months 1, 4, 7 and 10 at 01:00'],
+    ['0 0 8,20 * * 1-5', 'Every Monday, Tuesday, Wednesday, Thursday and Friday at 08:00 and 20:00'],
+    ['*/15 * * * *', 'Every 15 minutes'],
+    ['0 * * * *', 'Once an hour, on the hour'],
+    ['*/15 * * * 1', 'Every Monday, every 15 minutes'],
+    ['* * * * * *', 'Every second'],
+    ['0 30 9 1,15 * *', 'On day 1 and 15 of every month at 09:30'],
+  ])('%s → %s', (expression, text) => {
+    expect(describeCron(expression, tx)).toBe(text);
   });
 });

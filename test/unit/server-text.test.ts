@@ -34,6 +34,11 @@ describe('tx: server texts in English', () => {
     expect(tx('Số 12')).toBe('No. 12');
   });
 
+  it('lets a placeholder named for a number stand for digits only (no half-translated sentence)', () => {
+    expect(tx('Số 1.234')).toBe('No. 1.234');
+    expect(tx('Số hội theo tỉnh')).toBe('Số hội theo tỉnh');
+  });
+
   it('is the identity in Vietnamese', () => {
     expect(keepText('Nhập tên đăng nhập.')).toBe('Nhập tên đăng nhập.');
     expect(translator('vi').tx('Lỗi hệ thống')).toBe('Lỗi hệ thống');

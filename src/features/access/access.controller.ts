@@ -453,6 +453,7 @@ function logPages({ log, catalogues, clock }: Pick<AccessPagesDeps, 'log' | 'cat
           totals: null,
         };
         res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+        // server-text: the CSV file's name (the export is a document in Vietnamese)
         res.setHeader('Content-Disposition', contentDisposition(`Nhật ký khai thác - ${vietnamToday(clock.now())}.csv`));
         res.send(toCsv([table]));
         return;

@@ -10,12 +10,19 @@ import { CATEGORY_KEYS, type CategoryKey } from '../reports/categories.js';
 export const MAX_OFFICERS = 10;
 export const BLANK_OFFICER_ROWS = 3;
 
+/**
+ * A field's label as written at the start of a message and inside one ("Địa chỉ tối đa…", "Hãy nhập địa chỉ."): the
+ * labels below are written capitalised, as the English catalogue holds them (locales/texts/en/access.json).
+ */
+const upperFirst = (label: string) => `${label[0]?.toUpperCase()}${label.slice(1)}`;
+const lowerFirst = (label: string) => `${label[0]?.toLowerCase()}${label.slice(1)}`;
+
 const text = (label: string, max: number) =>
   z
-    .string({ error: `Hãy nhập ${label}.` })
+    .string({ error: `Hãy nhập ${lowerFirst(label)}.` })
     .trim()
-    .min(1, `Hãy nhập ${label}.`)
-    .max(max, `${label[0]?.toUpperCase()}${label.slice(1)} tối đa ${max} ký tự.`);
+    .min(1, `Hãy nhập ${lowerFirst(label)}.`)
+    .max(max, `${upperFirst(label)} tối đa ${max} ký tự.`);
 
 const optionalText = (label: string, max: number) =>
   z
@@ -27,18 +34,18 @@ const optionalText = (label: string, max: number) =>
 
 const email = (label: string) =>
   z
-    .string({ error: `Hãy nhập ${label}.` })
+    .string({ error: `Hãy nhập ${lowerFirst(label)}.` })
     .trim()
-    .min(1, `Hãy nhập ${label}.`)
-    .max(200, `${label} tối đa 200 ký tự.`)
-    .regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, `${label[0]?.toUpperCase()}${label.slice(1)} không đúng dạng, ví dụ ten@coquan.gov.vn.`);
+    .min(1, `Hãy nhập ${lowerFirst(label)}.`)
+    .max(200, `${lowerFirst(label)} tối đa 200 ký tự.`)
+    .regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, `${upperFirst(label)} không đúng dạng, ví dụ ten@coquan.gov.vn.`);
 
 const phone = (label: string) =>
   z
-    .string({ error: `Hãy nhập ${label}.` })
+    .string({ error: `Hãy nhập ${lowerFirst(label)}.` })
     .trim()
-    .min(1, `Hãy nhập ${label}.`)
-    .regex(/^[0-9+().\s-]{8,20}$/, `${label[0]?.toUpperCase()}${label.slice(1)} chỉ gồm chữ số (8–20 ký tự), ví dụ 024 3824 0000.`);
+    .min(1, `Hãy nhập ${lowerFirst(label)}.`)
+    .regex(/^[0-9+().\s-]{8,20}$/, `${upperFirst(label)} chỉ gồm chữ số (8–20 ký tự), ví dụ 024 3824 0000.`);
 
 const optionalPhone = (label: string) =>
   z
@@ -50,15 +57,15 @@ const optionalPhone = (label: string) =>
 
 export const vnDate = (label: string) =>
   z
-    .string({ error: `Hãy nhập ${label}.` })
+    .string({ error: `Hãy nhập ${lowerFirst(label)}.` })
     .trim()
-    .min(1, `Hãy nhập ${label}.`)
+    .min(1, `Hãy nhập ${lowerFirst(label)}.`)
     .transform((v, ctx) => {
       const iso = parseVietnameseDate(v);
       if (!iso) {
         ctx.addIssue({
           code: 'custom',
-          message: `${label[0]?.toUpperCase()}${label.slice(1)} phải là một ngày có thật, dạng ngày/tháng/năm (ví dụ 31/12/2027).`,
+          message: `${upperFirst(label)} phải là một ngày có thật, dạng ngày/tháng/năm (ví dụ 31/12/2027).`,
         });
         return z.NEVER;
       }
@@ -67,26 +74,26 @@ export const vnDate = (label: string) =>
 
 const registrationBase = z.object({
   kind: z.enum(['organisation', 'person'], { error: 'Hãy chọn người đăng ký là tổ chức hay cá nhân.' }),
-  name: text('tên tổ chức hoặc họ và tên cá nhân', 300),
-  identifier: text('mã số thuế, số quyết định thành lập hoặc số định danh cá nhân', 60),
-  address: text('địa chỉ', 500),
-  email: email('thư điện tử liên hệ'),
-  phone: phone('số điện thoại liên hệ'),
-  manager_name: text('họ và tên người quản lý tài khoản', 200),
+  name: text('Tên tổ chức hoặc họ và tên cá nhân', 300),
+  identifier: text('Mã số thuế, số quyết định thành lập hoặc số định danh cá nhân', 60),
+  address: text('Địa chỉ', 500),
+  email: email('Thư điện tử liên hệ'),
+  phone: phone('Số điện thoại liên hệ'),
+  manager_name: text('Họ và tên người quản lý tài khoản', 200),
   manager_position: optionalText('Chức vụ người quản lý', 200),
-  manager_email: email('thư điện tử của người quản lý'),
+  manager_email: email('Thư điện tử của người quản lý'),
   manager_phone: optionalPhone('Số điện thoại người quản lý'),
-  purpose: text('mục đích khai thác', 4000),
-  legal_basis: text('căn cứ pháp lý hoặc văn bản đề nghị', 2000),
+  purpose: text('Mục đích khai thác', 4000),
+  legal_basis: text('Căn cứ pháp lý hoặc văn bản đề nghị', 2000),
   personal: z.literal('1', { error: 'Giá trị không hợp lệ.' }).optional(),
-  period_from: vnDate('ngày bắt đầu khai thác'),
-  period_to: vnDate('ngày kết thúc khai thác'),
+  period_from: vnDate('Ngày bắt đầu khai thác'),
+  period_to: vnDate('Ngày kết thúc khai thác'),
 });
 
 const officerSchema = z.object({
-  full_name: text('họ và tên cán bộ', 200),
-  position: text('chức vụ của cán bộ', 200),
-  email: email('thư điện tử của cán bộ'),
+  full_name: text('Họ và tên cán bộ', 200),
+  position: text('Chức vụ của cán bộ', 200),
+  email: email('Thư điện tử của cán bộ'),
   phone: optionalPhone('Số điện thoại của cán bộ'),
 });
 export type OfficerForm = z.infer<typeof officerSchema>;
@@ -157,21 +164,21 @@ export const statusLookupForm = z.object({
 });
 
 export const approvalForm = z.object({
-  expires_on: vnDate('ngày hết hạn quyền khai thác'),
+  expires_on: vnDate('Ngày hết hạn quyền khai thác'),
   personal: z.literal('1', { error: 'Giá trị không hợp lệ.' }).optional(),
 });
 
 export const reasonForm = z.object({
-  reason: text('lý do', 2000),
+  reason: text('Lý do', 2000),
 });
 
 export const renewalForm = z.object({
-  expires_on: vnDate('ngày hết hạn đề nghị'),
-  reason: text('lý do gia hạn', 2000),
+  expires_on: vnDate('Ngày hết hạn đề nghị'),
+  reason: text('Lý do gia hạn', 2000),
 });
 
 export const renewalDecisionForm = z.object({
-  expires_on: vnDate('ngày hết hạn mới').optional(),
+  expires_on: vnDate('Ngày hết hạn mới').optional(),
 });
 
 export const officerForm = officerSchema;

@@ -19,11 +19,12 @@ import { generateKey, keyHashOf } from './api-token.js';
 
 export type KeyRefusal = 'missing' | 'unknown' | 'revoked' | 'expired';
 
+/** The data API's 401 messages: JSON bodies for a program, not a page (the API speaks Vietnamese, api.openapi.ts). */
 export const REFUSAL_MESSAGES: Record<KeyRefusal, string> = {
-  missing: 'Thiếu khóa API: gửi tiêu đề "Authorization: Bearer <khóa API>".',
-  unknown: 'Khóa API không đúng.',
-  revoked: 'Khóa API đã bị thu hồi.',
-  expired: 'Khóa API đã hết hạn.',
+  missing: 'Thiếu khóa API: gửi tiêu đề "Authorization: Bearer <khóa API>".', // server-text: JSON API message, not a page
+  unknown: 'Khóa API không đúng.', // server-text: JSON API message, not a page
+  revoked: 'Khóa API đã bị thu hồi.', // server-text: JSON API message, not a page
+  expired: 'Khóa API đã hết hạn.', // server-text: JSON API message, not a page
 };
 
 export type Authenticated = { ok: true; key: ApiKeyRow; access: EffectiveAccess } | { ok: false; refusal: KeyRefusal };

@@ -6,6 +6,7 @@
  * data is written to the exploitation log through its one entry point, as format 'api' (charged like an export
  * where a fee schedule applies, R-8.7), with the key's id.
  */
+// server-text-file: the data API's JSON error messages, read by programs, not HTML pages (the API documents its messages as Vietnamese).
 import type { NextFunction, Request, Response } from 'express';
 import type { Actor } from '../../lib/auth-context.js';
 import { AppError, ForbiddenError, NotFoundError, ValidationError } from '../../lib/errors.js';

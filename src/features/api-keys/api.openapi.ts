@@ -2,6 +2,7 @@
  * The data API's part of the OpenAPI description (issue 17 item 3): paths, the bearer scheme and the schemas, merged
  * into the open data's description (public/open-data.ts) so /du-lieu-mo/openapi.json describes both. Pure data.
  */
+// server-text-file: the machine-readable OpenAPI description served as JSON at /du-lieu-mo/openapi.json; no page of the portal shows its descriptions.
 import { CATEGORY_KEYS } from '../reports/categories.js';
 import { PAGE_SIZE } from '../reports/report-builder.js';
 

@@ -224,18 +224,52 @@ export function targetText(
 ): string {
   if (!type) return '';
   const label = targetTypeLabel(type);
-  if (type === 'user') return extra.username ? `${label} ${extra.username}` : id ? `${label} số ${id}` : label;
-  if (type === 'association' && typeof extra.association === 'string') return `${label} ${extra.association}`;
-  if (type === 'job' && id) return `${label}: ${JOB_TITLES[id] ?? id}`;
+  // Each text is one template with words in it (not "label id"), so that the English catalogue can hold it.
+  if (type === 'user') return extra.username ? `Tài khoản ${extra.username}` : id ? `Tài khoản số ${id}` : label;
+  if (type === 'association' && typeof extra.association === 'string') return `Hồ sơ hội ${extra.association}`;
+  if (type === 'job' && id) return `Tác vụ định kỳ: ${JOB_TITLES[id] ?? id}`;
   if (type === 'report' && id) {
     const category = categoryByKey(id);
-    return category ? `${label} (${category.letter}) ${category.title}` : `${label} ${id}`;
+    return category ? `Báo cáo (${category.letter}) ${category.title}` : `Báo cáo ${id}`;
   }
   if (type === 'route' && id) {
     const [method, path] = id.split(' ', 2);
-    return path ? `${label} ${path}${method === 'GET' ? '' : ' (gửi biểu mẫu)'}` : `${label} ${id}`;
+    if (!path) return `Trang ${id}`;
+    return method === 'GET' ? `Trang ${path}` : `Trang ${path} (gửi biểu mẫu)`;
   }
   if (!id) return label;
   const kind = TARGET_TYPES.find((t) => t.type === type)?.id;
-  return kind === 'number' ? `${label} số ${id}` : `${label} ${id}`;
+  if (kind === 'number') return NUMBER_TEXTS[type]?.(id) ?? `${label} #${id}`;
+  return CODE_TEXTS[type]?.(id) ?? `${label} ${id}`;
 }
+
+/**
+ * Records named by their number, one text per kind: a pattern as wide as "… số …" in the English catalogue would
+ * catch other texts that hold the word (test/unit/audit-labels-english.test.ts checks every numbered kind is here).
+ */
+const NUMBER_TEXTS: Readonly<Record<string, (id: string) => string>> = {
+  submission: (id) => `Biểu mẫu 1 trực tuyến số ${id}`,
+  attachment: (id) => `Tài liệu số ${id}`,
+  import_batch: (id) => `Lô nhập dữ liệu số ${id}`,
+  saved_report: (id) => `Mẫu báo cáo tự chọn số ${id}`,
+  access_registration: (id) => `Đăng ký khai thác dữ liệu số ${id}`,
+  access_request: (id) => `Đề nghị của tổ chức khai thác số ${id}`,
+  access_grant: (id) => `Quyền khai thác số ${id}`,
+  organisation: (id) => `Tổ chức khai thác số ${id}`,
+  api_key: (id) => `Khóa API số ${id}`,
+  fee_schedule: (id) => `Mức phí số ${id}`,
+  violation: (id) => `Vi phạm số ${id}`,
+  legal_document: (id) => `Văn bản về hội số ${id}`,
+  support_thread: (id) => `Câu hỏi số ${id}`,
+  incident: (id) => `Sự cố số ${id}`,
+  personal_data_request: (id) => `Yêu cầu về dữ liệu cá nhân số ${id}`,
+};
+
+/** Records named by a code (the catalogues' entries keep "Danh mục … code"). */
+const CODE_TEXTS: Readonly<Record<string, (id: string) => string>> = {
+  association: (id) => `Hồ sơ hội ${id}`,
+  annual_report: (id) => `Báo cáo năm ${id}`,
+  personal_data_deadline: (id) => `Thời hạn yêu cầu về dữ liệu cá nhân ${id}`,
+  backup: (id) => `Bản sao lưu ${id}`,
+  quality_rule: (id) => `Quy tắc chất lượng dữ liệu ${id}`,
+};

@@ -133,11 +133,11 @@ export class RawFilesDamagedError extends Error {
         (p) =>
           `${REGISTER_LABELS[p.register]} #${p.id} (${p.path}): ${p.damage === 'missing' ? 'thiếu tệp trong kho' : 'nội dung đã thay đổi'}`,
       );
-    const more = problems.length > LISTED_PROBLEMS ? `; và ${problems.length - LISTED_PROBLEMS} tệp khác` : '';
+    const listed = items.join('; ');
+    const list = problems.length > LISTED_PROBLEMS ? `${listed}; và ${problems.length - LISTED_PROBLEMS} tệp khác` : listed;
+    // One template (the IT Centre's pages translate it whole: locales/texts/en/backup.json).
     super(
-      `Sao lưu thất bại: ${problems.length} tệp gốc không còn khớp mã kiểm tra SHA-256 ghi khi tải lên (tệp bị hỏng hoặc bị mất) — ` +
-        `${items.join('; ')}${more}. Bản sao lưu này không được giữ và không được tính là bản tốt; bản sao lưu tốt gần nhất ` +
-        'được giữ lại. Hãy chép lại các tệp trên từ thư mục files/ của bản sao lưu tốt gần nhất rồi chạy lại sao lưu.',
+      `Sao lưu thất bại: ${problems.length} tệp gốc không còn khớp mã kiểm tra SHA-256 ghi khi tải lên (tệp bị hỏng hoặc bị mất) — ${list}. Bản sao lưu này không được giữ và không được tính là bản tốt; bản sao lưu tốt gần nhất được giữ lại. Hãy chép lại các tệp trên từ thư mục files/ của bản sao lưu tốt gần nhất rồi chạy lại sao lưu.`,
     );
     this.signature = createHash('sha256')
       .update(problems.map((p) => `${p.register}:${p.id}:${p.damage}`).join('\n'))

@@ -7,6 +7,8 @@
  * depends on a few settings (time zone, date style, float digits, bytea output); `pinOutputSettings` fixes them for
  * the transaction on every side.
  */
+// server-text-file: the excluded tables' reasons document the manifest in code, and the comparison table is printed by the
+// operators' console (npm run backup / restore); neither is shown on a page
 import type { Knex } from 'knex';
 
 /** Tables whose data is never part of a backup, with the reason (documented in README). */

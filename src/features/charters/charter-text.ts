@@ -2,6 +2,7 @@
  * A charter's text split into its articles ("Điều 1.", "Điều 2:", "Điều 12 Tên gọi"), each with the chapter
  * ("Chương II …", "Mục 1 …") it sits under, and the text before the first article as the preamble. Pure functions.
  */
+// server-text-file: the words here are the charter's own headings ("Chương", "Mục"), read from and rebuilt for the association's Vietnamese charter text (data), not the interface
 
 export interface CharterArticle {
   /** Unique within one version: `dieu-12`, or `dieu-12-2` for a second article numbered 12. */

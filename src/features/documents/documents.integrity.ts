@@ -47,8 +47,7 @@ export async function checkStoredFile(handle: fsp.FileHandle | null, recorded: {
 }
 
 export const DAMAGED_FILE_MESSAGE =
-  'Hệ thống không gửi tệp cho bạn, để bạn không nhận một bản khác với bản gốc đã lưu. ' +
-  'Trung tâm Thông tin đã được thông báo để khôi phục tệp từ bản sao lưu.';
+  'Hệ thống không gửi tệp cho bạn, để bạn không nhận một bản khác với bản gốc đã lưu. Trung tâm Thông tin đã được thông báo để khôi phục tệp từ bản sao lưu.';
 
 /** A download refused because the stored file is missing or no longer matches its recorded SHA-256. */
 export class DamagedFileError extends AppError {
@@ -77,14 +76,13 @@ export interface IntegrityDeps {
 
 function noticeBody(r: DamagedFileReport): string {
   const file = storedRelativePath(r.storageName);
-  const what =
-    r.check.damage === 'missing'
-      ? `Tệp gốc ${file} của tài liệu #${r.attachmentId} (hội ${r.associationCode}) không còn trong kho tệp.`
-      : `Tệp gốc ${file} của tài liệu #${r.attachmentId} (hội ${r.associationCode}) không còn khớp mã kiểm tra SHA-256 ghi khi tải lên: tệp đã bị hỏng hoặc bị thay đổi.`;
-  return (
-    `${what} Lượt tải tài liệu này đã bị từ chối. Hãy chép lại tệp từ thư mục files/ của bản sao lưu thành công gần nhất ` +
-    `(bản này được giữ lại, không bị xóa theo quy tắc lưu giữ), rồi kiểm tra tệp có SHA-256 ${r.recorded.sha256}.`
-  );
+  const id = r.attachmentId;
+  const code = r.associationCode;
+  const sha = r.recorded.sha256;
+  // One template per case, so that the whole notice is one text to translate (src/lib/server-text.ts).
+  return r.check.damage === 'missing'
+    ? `Tệp gốc ${file} của tài liệu #${id} (hội ${code}) không còn trong kho tệp. Lượt tải tài liệu này đã bị từ chối. Hãy chép lại tệp từ thư mục files/ của bản sao lưu thành công gần nhất (bản này được giữ lại, không bị xóa theo quy tắc lưu giữ), rồi kiểm tra tệp có SHA-256 ${sha}.`
+    : `Tệp gốc ${file} của tài liệu #${id} (hội ${code}) không còn khớp mã kiểm tra SHA-256 ghi khi tải lên: tệp đã bị hỏng hoặc bị thay đổi. Lượt tải tài liệu này đã bị từ chối. Hãy chép lại tệp từ thư mục files/ của bản sao lưu thành công gần nhất (bản này được giữ lại, không bị xóa theo quy tắc lưu giữ), rồi kiểm tra tệp có SHA-256 ${sha}.`;
 }
 
 /** The audit row of the refused download and the IT Centre's notice, in one transaction. */

@@ -9,9 +9,7 @@ export const CLASSIFICATIONS = [
 ] as const;
 
 export const CLASSIFIED_REFUSAL =
-  'Không được lưu tài liệu có độ mật «Mật», «Tối mật» hoặc «Tuyệt mật» vào Cơ sở dữ liệu hội: theo Điều 4 Quy chế ban hành kèm ' +
-  'Quyết định 113/QĐ-BNV, thông tin thuộc danh mục bí mật nhà nước không được lưu trữ tại đây. Tài liệu chưa được lưu; ' +
-  'hãy quản lý tài liệu này theo chế độ bảo vệ bí mật nhà nước.';
+  'Không được lưu tài liệu có độ mật «Mật», «Tối mật» hoặc «Tuyệt mật» vào Cơ sở dữ liệu hội: theo Điều 4 Quy chế ban hành kèm Quyết định 113/QĐ-BNV, thông tin thuộc danh mục bí mật nhà nước không được lưu trữ tại đây. Tài liệu chưa được lưu; hãy quản lý tài liệu này theo chế độ bảo vệ bí mật nhà nước.';
 
 const classification = z
   .string({ error: 'Chọn độ mật của tài liệu.' })

@@ -17,11 +17,17 @@ export const MAX_VND = 100_000_000_000;
 
 const str = z.string({ error: 'Giá trị không hợp lệ.' });
 
+/**
+ * Field labels are written capitalised, as a heading, and start lower-case inside a sentence: each message is one
+ * template with the label as one placeholder (server texts are translated by pattern, src/lib/server-text.ts).
+ */
+export const lowerFirst = (label: string) => label.charAt(0).toLocaleLowerCase('vi') + label.slice(1);
+
 export const text = (label: string, max: number) =>
   str
     .trim()
-    .min(1, `Hãy nhập ${label}.`)
-    .max(max, `${label[0]?.toUpperCase()}${label.slice(1)} tối đa ${max} ký tự.`);
+    .min(1, `Hãy nhập ${lowerFirst(label)}.`)
+    .max(max, `${label} tối đa ${max} ký tự.`);
 
 /** A required (or optional) dd/mm/yyyy date → 'YYYY-MM-DD'. */
 export function dateField(label: string, required: true): z.ZodType<string, unknown>;
@@ -31,13 +37,13 @@ export function dateField(label: string, required: boolean): z.ZodType<string | 
     const iso = parseVietnameseDate(v ?? '');
     if (iso === null) {
       if (!required) return null;
-      ctx.addIssue({ code: 'custom', message: `Hãy nhập ${label}.` });
+      ctx.addIssue({ code: 'custom', message: `Hãy nhập ${lowerFirst(label)}.` });
       return z.NEVER;
     }
     if (iso === undefined) {
       ctx.addIssue({
         code: 'custom',
-        message: `${label[0]?.toUpperCase()}${label.slice(1)} phải là một ngày có thật, dạng ngày/tháng/năm (ví dụ 05/02/2027).`,
+        message: `${label} phải là một ngày có thật, dạng ngày/tháng/năm (ví dụ 05/02/2027).`,
       });
       return z.NEVER;
     }
@@ -50,13 +56,13 @@ export const vndField = (label: string, min: number) =>
   str.optional().transform((v, ctx) => {
     const raw = (v ?? '').trim().replace(/[.\s]/g, '').replace(/đ$/i, '');
     if (raw === '') {
-      ctx.addIssue({ code: 'custom', message: `Hãy nhập ${label}.` });
+      ctx.addIssue({ code: 'custom', message: `Hãy nhập ${lowerFirst(label)}.` });
       return z.NEVER;
     }
     if (!/^\d{1,12}$/.test(raw) || Number(raw) > MAX_VND || Number(raw) < min) {
       ctx.addIssue({
         code: 'custom',
-        message: `${label[0]?.toUpperCase()}${label.slice(1)} phải là số nguyên đồng từ ${min} đến 100.000.000.000, ví dụ 1.500.000.`,
+        message: `${label} phải là số nguyên đồng từ ${min} đến 100.000.000.000, ví dụ 1.500.000.`,
       });
       return z.NEVER;
     }
@@ -81,11 +87,11 @@ const categoriesField = z
 
 export const scheduleForm = z
   .object({
-    legal_basis: text('căn cứ pháp lý', 2000),
-    valid_from: dateField('ngày bắt đầu áp dụng', true),
-    valid_to: dateField('ngày hết hiệu lực', false),
+    legal_basis: text('Căn cứ pháp lý', 2000),
+    valid_from: dateField('Ngày bắt đầu áp dụng', true),
+    valid_to: dateField('Ngày hết hiệu lực', false),
     unit: z.enum(FEE_UNIT_CODES, { error: 'Hãy chọn đơn vị tính phí.' }),
-    unit_price_vnd: vndField('đơn giá', 0),
+    unit_price_vnd: vndField('Đơn giá', 0),
     categories: categoriesField,
     note: str.trim().max(2000, 'Ghi chú tối đa 2000 ký tự.').optional().default(''),
   })
@@ -114,8 +120,8 @@ export const contractForm = z.object({
     }
     return Number(v);
   }),
-  description: text('số và nội dung hợp đồng', 1000),
-  amount_vnd: vndField('số tiền', 1),
+  description: text('Số và nội dung hợp đồng', 1000),
+  amount_vnd: vndField('Số tiền', 1),
   legal_basis: str.trim().max(2000, 'Căn cứ pháp lý tối đa 2000 ký tự.').optional().default(''),
 });
 export type ContractInput = z.infer<typeof contractForm>;

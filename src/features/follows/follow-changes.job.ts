@@ -73,11 +73,13 @@ const filtersOf = (q: SavedQuery): PublicFilters => ({
   ...(q.tinh ? { province: q.tinh } : {}),
 });
 
+/** One template per shape (locales/texts/en translates the notices on the notices page). */
 function changeText(name: string, code: string, at: Date, labels: string[] | null): string {
-  const head = `${name} (mã ${code}) đã được cập nhật lúc ${formatDateTime(at)}.`;
-  if (!labels) return head;
-  const more = labels.length > MAX_LABELS ? ` và ${labels.length - MAX_LABELS} mục khác` : '';
-  return `${head} Nội dung thay đổi: ${labels.slice(0, MAX_LABELS).join('; ')}${more}.`;
+  const when = formatDateTime(at);
+  if (!labels) return `${name} (mã ${code}) đã được cập nhật lúc ${when}.`;
+  const shown = labels.slice(0, MAX_LABELS).join('; ');
+  const list = labels.length > MAX_LABELS ? `${shown} và ${labels.length - MAX_LABELS} mục khác` : shown;
+  return `${name} (mã ${code}) đã được cập nhật lúc ${when}. Nội dung thay đổi: ${list}.`;
 }
 
 /** Step 1: the followers of one record, told of its new versions. */
@@ -154,11 +156,12 @@ function searchNotifier(deps: FollowChangesJobDeps) {
         const r = byId.get(id);
         return r ? `${r.name} (mã ${r.code})` : '';
       });
-      const more = found.length > MAX_NAMES ? ` và ${found.length - MAX_NAMES} hội khác` : '';
+      const shown = names.join('; ');
+      const list = found.length > MAX_NAMES ? `${shown} và ${found.length - MAX_NAMES} hội khác` : shown;
       return notifications.notifyUsers(trx, [s.user_id], {
         kind: 'follow.search',
         title: `Tìm kiếm đã lưu có ${found.length} hội mới phù hợp: ${s.label}`,
-        body: `Hội mới công khai hoặc vừa thay đổi phù hợp với tìm kiếm của bạn: ${names.join('; ')}${more}.`,
+        body: `Hội mới công khai hoặc vừa thay đổi phù hợp với tìm kiếm của bạn: ${list}.`,
         link: paths.public.list(s.query as Record<string, string>),
         dedupeKey: `saved-search:${s.id}:${found[0]}`,
         savedSearchId: s.id,

@@ -8,7 +8,7 @@ import { hasAnyRole } from '../../lib/roles.js';
 import { paths } from '../../lib/urls.js';
 import { flash } from '../../middleware/locals.js';
 import { savedQueryOf, savedSearchForm } from './follows.schemas.js';
-import { type Follower, type FollowsService, MAX_FOLLOWS, MAX_SAVED_SEARCHES } from './follows.service.js';
+import { type Follower, type FollowsService, MAX_FOLLOWS, MAX_SAVED_SEARCHES, searchLabelText } from './follows.service.js';
 
 const NOT_FOUND = 'Không tìm thấy hội với mã này, hoặc bạn không có quyền xem hồ sơ này.';
 
@@ -64,7 +64,7 @@ export function createFollowsController({ follows }: { follows: FollowsService }
 
     async mine(req: Request, res: Response) {
       const data = await follows.mine(follower(req));
-      res.render('follows/list', { ...data, maxFollows: MAX_FOLLOWS, maxSearches: MAX_SAVED_SEARCHES });
+      res.render('follows/list', { ...data, maxFollows: MAX_FOLLOWS, maxSearches: MAX_SAVED_SEARCHES, searchLabelText });
     },
 
     async follow(req: Request, res: Response) {
@@ -95,8 +95,10 @@ export function createFollowsController({ follows }: { follows: FollowsService }
         throw new ValidationError(errors, Object.values(errors).join(' '));
       }
       const query = savedQueryOf(parsed.data);
-      const { result, label } = await follows.saveSearch(actor(req), follower(req).id, query);
-      const { t } = translatorOf(req);
+      const saved = await follows.saveSearch(actor(req), follower(req).id, query);
+      const { t, tx } = translatorOf(req);
+      const { result } = saved;
+      const label = searchLabelText(saved.label, tx);
       if (result === 'full') flash(req, 'warning', t('follows:flash.searchesFull', { max: MAX_SAVED_SEARCHES }));
       else if (result === 'added') flash(req, 'success', t('follows:flash.searchAdded', { label }));
       else flash(req, 'info', t('follows:flash.searchAlready', { label }));
@@ -105,8 +107,9 @@ export function createFollowsController({ follows }: { follows: FollowsService }
 
     async removeSearch(req: Request, res: Response) {
       const id = idParam(req, 'Không tìm thấy tìm kiếm đã lưu này.', { max: Number.MAX_SAFE_INTEGER });
-      const label = await follows.removeSearch(actor(req), follower(req).id, id);
-      flash(req, 'success', translatorOf(req).t('follows:flash.searchRemoved', { label }));
+      const removed = await follows.removeSearch(actor(req), follower(req).id, id);
+      const { t, tx } = translatorOf(req);
+      flash(req, 'success', t('follows:flash.searchRemoved', { label: searchLabelText(removed, tx) }));
       res.redirect(303, back(req, paths.follows.mine()));
     },
   };

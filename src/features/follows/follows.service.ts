@@ -47,6 +47,17 @@ export function searchLabel(q: SavedQuery, names: { field: string | null; provin
   return parts.length > 0 ? parts.join(' · ') : 'Tất cả hội công khai';
 }
 
+/**
+ * A saved label (searchLabel, stored in Vietnamese) in the reader's language: each part translated by `say` (a
+ * view's `tx`), the words searched and the catalogue names as they are.
+ */
+export function searchLabelText(label: string, say: (text: string) => string): string {
+  return label
+    .split(' · ')
+    .map((part) => say(part))
+    .join(' · ');
+}
+
 function followMethods({ db, repo, audit, clock }: Deps) {
   async function readable(user: Follower, code: string) {
     const record = await repo.findAssociation({ code });

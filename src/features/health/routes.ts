@@ -1,4 +1,5 @@
 /** Liveness, readiness and Prometheus metrics. */
+// server-text-file: /readyz answers JSON to monitoring and operators (docs/alerts.md), never a page
 import { timingSafeEqual } from 'node:crypto';
 import { type Request, Router } from 'express';
 import type { Knex } from 'knex';

@@ -33,6 +33,7 @@ import {
   sheetName,
 } from '../register-form/workbook.js';
 
+// server-text: the name of a sheet of the Vietnamese template file, shown as the file names it
 export const LIST_SHEET = 'Danh sách hội';
 export const GUIDE_SHEET = 'Hướng dẫn';
 export const ASSOCIATION_KEY = 'association';
@@ -86,16 +87,26 @@ function bulkSubColumns(list: SubListDef): SheetColumn[] {
   ];
 }
 
+// The guide sheet of the Vietnamese template file (a file of record, like the CSV/XLSX exports): not the interface.
 const GUIDE_LINES = [
+  // server-text: a line of the template file's guide sheet (the file is in Vietnamese)
   'MẪU NHẬP DỮ LIỆU HỘI HÀNG LOẠT (Biểu mẫu 1)',
   '',
+  // server-text: a line of the template file's guide sheet (the file is in Vietnamese)
   '1. Trang «Danh sách hội»: mỗi dòng một hội, bắt đầu từ dòng 3. Cột «Mã hội» để trống nếu là hội mới; nếu có mã, dòng đó cập nhật hội mang mã ấy.',
+  // server-text: a line of the template file's guide sheet (the file is in Vietnamese)
   '   Hội không có mã được nhận ra theo tên hội cùng phạm vi hoạt động: nhập lại cùng một tệp không tạo hội trùng.',
+  // server-text: a line of the template file's guide sheet (the file is in Vietnamese)
   '2. Các trang danh sách (Lãnh đạo hội, Đại hội, Kinh phí hoạt động …): mỗi dòng một mục; cột A ghi mã hội hoặc tên hội đúng như ở trang «Danh sách hội».',
+  // server-text: a line of the template file's guide sheet (the file is in Vietnamese)
   '   Các dòng của một hội trong một trang thay thế toàn bộ danh sách đó của hội. Xóa hẳn một trang khỏi tệp nếu không muốn thay đổi danh sách ấy.',
+  // server-text: a line of the template file's guide sheet (the file is in Vietnamese)
   '3. Bỏ hẳn một cột thì giá trị đang lưu của hội được giữ nguyên; để trống một ô thì giá trị đó bị xóa.',
+  // server-text: a line of the template file's guide sheet (the file is in Vietnamese)
   '4. Ngày ghi ngày/tháng/năm; số tiền ghi bằng số (đồng); mục có dấu * là bắt buộc; mục có danh sách chọn thì chọn trong danh sách.',
+  // server-text: a line of the template file's guide sheet (the file is in Vietnamese)
   '5. Tệp CSV (UTF-8) chỉ gồm các cột của trang «Danh sách hội», dòng đầu là tên cột.',
+  // server-text: a line of the template file's guide sheet (the file is in Vietnamese)
   '6. Không có dữ liệu nào được ghi nếu tệp còn dòng sai, trừ khi cán bộ chọn «chỉ áp dụng các dòng hợp lệ».',
 ];
 
@@ -198,7 +209,7 @@ function gridOfCsv(rows: string[][]): Grid {
 function mapColumns(
   grid: Grid,
   columns: readonly SheetColumn[],
-): { map: Map<number, SheetColumn>; firstRow: number; duplicates: string[] } {
+): { map: Map<number, SheetColumn>; firstRow: number; duplicates: Array<{ letter: string; label: string }> } {
   const byKey = new Map(columns.map((c) => [c.key, c]));
   const byLabel = new Map<string, SheetColumn>();
   for (const c of columns) {
@@ -209,7 +220,7 @@ function mapColumns(
   const map = new Map<number, SheetColumn>();
   let keyRow = 0;
   const seen = new Set<string>();
-  const duplicates: string[] = [];
+  const duplicates: Array<{ letter: string; label: string }> = [];
   for (let c = 1; c <= grid.columnCount; c++) {
     const key = String(cellText(grid.cell(2, c)) ?? '').trim();
     if (byKey.has(key)) keyRow += 1;
@@ -221,7 +232,7 @@ function mapColumns(
     const col = byKey.get(key) ?? byLabel.get(label);
     if (!col) continue;
     if (seen.has(col.key)) {
-      duplicates.push(`${columnLetter(c)} (${col.label})`);
+      duplicates.push({ letter: columnLetter(c), label: col.label });
       continue;
     }
     seen.add(col.key);
@@ -274,7 +285,7 @@ export async function readBulkFile(buffer: Buffer, format: FileFormat, catalogue
   }
 
   const { map, firstRow, duplicates } = mapColumns(main, bulkColumns());
-  for (const d of duplicates) out.fatal.push(`Trang «${main.name}»: cột ${d} bị lặp.`);
+  for (const d of duplicates) out.fatal.push(`Trang «${main.name}»: cột ${d.letter} (${d.label}) bị lặp.`);
   if (![...map.values()].some((c) => c.key === 'name')) {
     out.fatal.push(
       `Trang «${main.name}»: không tìm thấy cột «Tên hội (tiếng Việt)» ở dòng tiêu đề (dòng 1). Hãy dùng mẫu tải về từ hệ thống.`,
@@ -310,7 +321,7 @@ export async function readBulkFile(buffer: Buffer, format: FileFormat, catalogue
     for (const [c, col] of cols.map) letters.set(col.key, { letter: columnLetter(c), label: col.label });
     out.lists.set(list.name, { sheet: grid.name, columns: letters });
     for (const d of cols.duplicates)
-      out.fileErrors.push({ sheet: grid.name, row: 1, column: d.split(' ')[0] ?? '', label: d, message: 'Cột bị lặp.' });
+      out.fileErrors.push({ sheet: grid.name, row: 1, column: d.letter, label: d.label, message: 'Cột bị lặp.' });
     if (!keyCol) {
       out.fileErrors.push({
         sheet: grid.name,

@@ -105,6 +105,7 @@ export async function evaluate(
       const where = file.lists.get(m[1] as string);
       const col = where?.columns.get(m[3] as string);
       const field = list?.fields.find((f) => f.name === m[3]);
+      // server-text: only matched, to strip the form's own prefix from the message (the sheet and row have their columns)
       const prefix = list ? `${list.title}, dòng ${Number(m[2]) + 1}: ` : '';
       return {
         sheet: where?.sheet ?? list?.title ?? '',

@@ -1,6 +1,7 @@
 /** Incidents and software change requests (R-18.2): the form, the statuses and the transitions. */
 import { z } from 'zod';
 import type { Role } from '../../lib/roles.js';
+import { lowerFirst } from '../fees/fees.schemas.js';
 
 export const INCIDENT_ROLES: readonly Role[] = ['ngo_staff', 'ngo_lead', 'it_admin'];
 
@@ -70,15 +71,15 @@ export function allowedActions(status: IncidentStatus, roles: readonly string[])
 
 const text = (label: string, max: number) =>
   z
-    .string({ error: `Hãy nhập ${label}.` })
+    .string({ error: `Hãy nhập ${lowerFirst(label)}.` })
     .trim()
-    .min(1, `Hãy nhập ${label}.`)
-    .max(max, `${label[0]?.toUpperCase()}${label.slice(1)} tối đa ${max} ký tự.`);
+    .min(1, `Hãy nhập ${lowerFirst(label)}.`)
+    .max(max, `${label} tối đa ${max} ký tự.`);
 
 export const incidentForm = z.object({
   kind: z.enum(KIND_CODES, { error: 'Hãy chọn loại: sự cố hay yêu cầu thay đổi phần mềm.' }),
-  title: text('tiêu đề', 200),
-  description: text('mô tả', 5000),
+  title: text('Tiêu đề', 200),
+  description: text('Mô tả', 5000),
   severity: z.enum(SEVERITY_CODES, { error: 'Hãy chọn mức độ.' }),
 });
 export type IncidentInput = z.infer<typeof incidentForm>;

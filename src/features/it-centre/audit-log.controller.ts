@@ -142,6 +142,7 @@ export function createAuditLogController(service: AuditLogService, clock: { now(
       if (!p.ok) return render(res, 400, { values: p.values, errors: p.errors });
       const batches = await service.export(actorFromRequest(req), p.filters, p.recorded);
       res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+      // server-text: the CSV export's file name, in Vietnamese as the export is
       res.setHeader('Content-Disposition', contentDisposition(`Nhật ký thao tác - ${vietnamToday(clock.now())}.csv`));
       if (!(await write(res, BOM + csvLine(CSV_HEADER)))) return;
       for await (const { rows, users } of batches) {

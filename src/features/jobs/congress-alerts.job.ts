@@ -22,6 +22,14 @@ export const THRESHOLD_LABELS: Record<Threshold, string> = {
   overdue: 'đã quá hạn',
 };
 
+/** "3 hội còn không quá 6 tháng": one template per threshold (the notices page translates each one whole). */
+const THRESHOLD_COUNTS: Record<Threshold, (n: number) => string> = {
+  '6m': (n) => `${n} hội còn không quá 6 tháng`,
+  '3m': (n) => `${n} hội còn không quá 3 tháng`,
+  '1m': (n) => `${n} hội còn không quá 1 tháng`,
+  overdue: (n) => `${n} hội đã quá hạn`,
+};
+
 function addMonths(iso: string, months: number): string {
   const [y, m, d] = iso.split('-').map(Number) as [number, number, number];
   const date = new Date(Date.UTC(y, m - 1 + months, d));
@@ -83,15 +91,16 @@ export const createCongressAlertsJob = ({ db, alerts, notifications, clock }: Co
       }
       if (fresh.length > 0) {
         const by = (t: Threshold) => fresh.filter((d) => d.threshold === t).length;
-        const parts = (['overdue', '1m', '3m', '6m'] as const).filter((t) => by(t) > 0).map((t) => `${by(t)} hội ${THRESHOLD_LABELS[t]}`);
-        const sample = fresh
+        const parts = (['overdue', '1m', '3m', '6m'] as const).filter((t) => by(t) > 0).map((t) => THRESHOLD_COUNTS[t](by(t)));
+        const codes = fresh
           .slice(0, 10)
           .map((d) => d.code)
           .join(', ');
+        const sample = fresh.length > 10 ? `${codes}…` : codes;
         counts.staff_notices = await notifications.notifyRoles(trx, ['ngo_staff', 'ngo_lead'], {
           kind: 'congress.alert',
           title: `Cảnh báo đại hội nhiệm kỳ: ${fresh.length} hội mới đến mốc`,
-          body: `${parts.join('; ')}. Ví dụ: ${sample}${fresh.length > 10 ? '…' : ''}.`,
+          body: `${parts.join('; ')}. Ví dụ: ${sample}.`,
           link: paths.reports.category('e', { 'trong-n-thang': 6 }),
           dedupeKey: `congress-digest:${today}`,
         });

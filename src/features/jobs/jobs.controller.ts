@@ -53,9 +53,10 @@ export function createJobsController(deps: { jobs: JobsService; catalogues: Cata
   const { jobs, catalogues, clock } = deps;
   const currentYear = () => Number(vietnamToday(clock.now()).slice(0, 4));
 
-  async function labelsFor(dim: SnapshotDimension): Promise<Record<string, string>> {
-    if (dim === 'scope') return Object.fromEntries(SCOPES);
-    if (dim === 'data_level') return Object.fromEntries(DATA_LEVELS);
+  /** Labels of a dimension's values: the code's own (scope, data level) in the reader's language; catalogue names. */
+  async function labelsFor(dim: SnapshotDimension, say: (text: string) => string = (text) => text): Promise<Record<string, string>> {
+    if (dim === 'scope') return Object.fromEntries(SCOPES.map(([code, label]) => [code, say(label)]));
+    if (dim === 'data_level') return Object.fromEntries(DATA_LEVELS.map(([code, label]) => [code, say(label)]));
     const table = CATALOGUE_OF[dim];
     const all = (await catalogues.loadAll()) as Record<string, Array<{ code: string; name: string }>>;
     return Object.fromEntries((table ? (all[table] ?? []) : []).map((o) => [o.code, o.name]));
@@ -108,7 +109,7 @@ export function createJobsController(deps: { jobs: JobsService; catalogues: Cata
         title: tr.t('jobs:cycles.compare'),
         dimension,
         dimensions: DIMENSION_LABELS,
-        labels: await labelsFor(dimension),
+        labels: await labelsFor(dimension, tr.tx),
         data: await jobs.compare(dimension),
         ...quarterWords(tr),
       });
@@ -148,15 +149,17 @@ export function createJobsController(deps: { jobs: JobsService; catalogues: Cata
         ...(days ? { since: new Date(clock.now().getTime() - Number(days) * 86_400_000) } : {}),
       };
       const [{ rows, total }, latest] = await Promise.all([jobs.listRuns(filters, page, RUNS_PAGE), jobs.latestByJob()]);
+      const tr = translatorOf(req);
+      const words = quarterWords(tr);
       res.render('jobs/runs', {
-        title: translatorOf(req).t('jobs:runs.title'),
+        title: tr.t('jobs:runs.title'),
         jobList: jobs.runner.jobs.map((j) => {
           const expression = jobs.runner.scheduleOf(j);
           return {
             name: j.name,
             title: jobTitle(j),
             description: j.description,
-            schedule: expression ? describeCron(expression) : null,
+            schedule: expression ? describeCron(expression, tr.tx) : null,
             latest: latest.get(j.name) ?? null,
           };
         }),
@@ -169,7 +172,8 @@ export function createJobsController(deps: { jobs: JobsService; catalogues: Cata
         daysLabels: DAYS_LABELS,
         triggerLabels: TRIGGER_LABELS,
         jobTitles: Object.fromEntries(jobs.runner.jobs.map((j) => [j.name, jobTitle(j)])),
-        periodLabel,
+        // A quarter in the reader's language; the other periods are dates or Vietnamese texts the view translates.
+        periodLabel: (key: string) => periodLabel(key, words.quarterLabel),
         countsText,
       });
     },
@@ -179,7 +183,8 @@ export function createJobsController(deps: { jobs: JobsService; catalogues: Cata
       if (!/^[a-z0-9-]{1,60}$/.test(name)) throw new NotFoundError('Không có tác vụ này.');
       await jobs.runNow(actorFromRequest(req), name);
       const job = jobs.runner.jobs.find((j) => j.name === name);
-      flash(req, 'success', translatorOf(req).t('jobs:flash.runRequested', { title: job ? jobTitle(job) : name }));
+      const tr = translatorOf(req);
+      flash(req, 'success', tr.t('jobs:flash.runRequested', { title: job ? tr.tx(jobTitle(job)) : name }));
       res.redirect(303, paths.jobs.runs());
     },
   };

@@ -112,22 +112,25 @@ export const COUNT_LABELS: Record<string, string> = {
   notices_skipped: 'thông báo không gửi thư (không nhận, chưa có địa chỉ, đã đọc, quá cũ)',
 };
 
-/** "thư điện tử đã gửi: 4, …" from a run's counts (an object, or JSON text on some drivers). */
-export function countsText(counts: unknown, number: (n: number) => string): string {
+/**
+ * "thư điện tử đã gửi: 4, …" from a run's counts (an object, or JSON text on some drivers); `say` translates each
+ * label (a view's `tx`), the identity keeps the Vietnamese.
+ */
+export function countsText(counts: unknown, number: (n: number) => string, say: (text: string) => string = (text) => text): string {
   if (counts === null || counts === undefined || counts === '') return '';
   const obj = (typeof counts === 'string' ? JSON.parse(counts) : counts) as Record<string, unknown>;
   return Object.entries(obj)
-    .map(([k, v]) => `${COUNT_LABELS[k] ?? 'số liệu khác'}: ${number(Number(v))}`)
+    .map(([k, v]) => `${say(COUNT_LABELS[k] ?? 'số liệu khác')}: ${number(Number(v))}`)
     .join(', ');
 }
 
 /**
- * A run's period as people write it: a quarter 'Quý IV/2026', a day '06/01/2027', a scheduled firing (Viet Nam
+ * A run's period as people write it (`quarter`: how the page writes a quarter): a quarter 'Quý IV/2026', a day '06/01/2027', a scheduled firing (Viet Nam
  * time) '27/12/2026 02:00', a year 'Năm 2027', a manual run 'Chạy tay lúc 27/12/2026 02:00'.
  */
-export function periodLabel(key: string): string {
-  if (key.startsWith('manual:')) return `Chạy tay lúc ${periodLabel(key.slice('manual:'.length))}`;
-  if (/^\d{4}-Q[1-4]$/.test(key)) return formatQuarter(key);
+export function periodLabel(key: string, quarter: (key: string) => string = formatQuarter): string {
+  if (key.startsWith('manual:')) return `Chạy tay lúc ${periodLabel(key.slice('manual:'.length), quarter)}`;
+  if (/^\d{4}-Q[1-4]$/.test(key)) return quarter(key);
   if (/^\d{4}$/.test(key)) return `Năm ${key}`;
   if (/^\d{4}-\d{2}-\d{2}$/.test(key)) return formatDate(`${key}T00:00:00+07:00`);
   if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(key)) return formatDateTime(`${key}+07:00`);

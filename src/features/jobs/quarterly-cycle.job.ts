@@ -55,7 +55,10 @@ export const createQuarterlyCycleJob = ({
   period: dueQuarter,
   async run({ logger, period: quarter }) {
     const { from, to, start, end } = quarterRange(quarter);
-    const label = quarterLabel(quarter);
+    // 'Quý IV/2026' (quarterLabel) written out in each notice's template, so that the notices page can translate
+    // each notice as one text (locales/texts/en/jobs.json): the quarter's numeral and its year.
+    // server-text: the prefix cut off quarterLabel, never printed
+    const [roman, year] = quarterLabel(quarter).slice('Quý '.length).split('/');
     const prefix = `cycle:${quarter}:`;
     const counts = { associations: 0, officer_notices: 0, staff_notices: 0, emails_sent: 0, emails_without_address: 0, snapshot_total: 0 };
 
@@ -65,8 +68,8 @@ export const createQuarterlyCycleJob = ({
       await repo.freezeSnapshot(trx, quarter, from, to, clock.now());
       counts.staff_notices = await notifications.notifyRoles(trx, ['ngo_staff', 'ngo_lead'], {
         kind: 'cycle.quarterly',
-        title: `Kỳ cập nhật dữ liệu ${label} đã mở`,
-        body: `Hôm nay là ngày cuối ${label}: Vụ Tổ chức phi chính phủ cập nhật các thay đổi, bổ sung của hồ sơ hội. Danh sách hồ sơ chưa được cập nhật trong quý ở trang Kỳ cập nhật.`,
+        title: `Kỳ cập nhật dữ liệu Quý ${roman}/${year} đã mở`,
+        body: `Hôm nay là ngày cuối Quý ${roman}/${year}: Vụ Tổ chức phi chính phủ cập nhật các thay đổi, bổ sung của hồ sơ hội. Danh sách hồ sơ chưa được cập nhật trong quý ở trang Kỳ cập nhật.`,
         link: paths.jobs.cycle(quarter),
         dedupeKey: `${prefix}staff`,
       });
@@ -87,8 +90,8 @@ export const createQuarterlyCycleJob = ({
         for (const [associationId, a] of entries.slice(i, i + BATCH)) {
           counts.officer_notices += await notifications.notifyUsers(trx, a.users, {
             kind: 'cycle.quarterly',
-            title: `Đề nghị cập nhật thông tin của hội — ${label}`,
-            body: `Kỳ cập nhật dữ liệu ${label} đã mở. Đề nghị ${a.name} (mã ${a.code}) rà soát và gửi các thay đổi, bổ sung thông tin của hội (Biểu mẫu 1) cho Vụ Tổ chức phi chính phủ.`,
+            title: `Đề nghị cập nhật thông tin của hội — Quý ${roman}/${year}`,
+            body: `Kỳ cập nhật dữ liệu Quý ${roman}/${year} đã mở. Đề nghị ${a.name} (mã ${a.code}) rà soát và gửi các thay đổi, bổ sung thông tin của hội (Biểu mẫu 1) cho Vụ Tổ chức phi chính phủ.`,
             link: paths.submissions.officerHome(),
             dedupeKey: `${prefix}assoc:${associationId}`,
           });

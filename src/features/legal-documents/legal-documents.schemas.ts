@@ -1,6 +1,7 @@
 /** The form of a legal document in the catalogue (R-17.1 m): zod, Vietnamese messages next to each field. */
 import { z } from 'zod';
 import { parseVietnameseDate } from '../catalogues/catalogues.schemas.js';
+import { lowerFirst } from '../fees/fees.schemas.js';
 
 export const LEGAL_DOC_TYPES = [
   ['hien_phap', 'Hiến pháp'],
@@ -19,15 +20,15 @@ export const LEGAL_DOC_TYPE_CODES = LEGAL_DOC_TYPES.map(([c]) => c) as [string, 
 
 const text = (label: string, max: number) =>
   z
-    .string({ error: `Hãy nhập ${label}.` })
+    .string({ error: `Hãy nhập ${lowerFirst(label)}.` })
     .trim()
-    .min(1, `Hãy nhập ${label}.`)
-    .max(max, `${label[0]?.toUpperCase()}${label.slice(1)} tối đa ${max} ký tự.`);
+    .min(1, `Hãy nhập ${lowerFirst(label)}.`)
+    .max(max, `${label} tối đa ${max} ký tự.`);
 
 export const legalDocumentForm = z.object({
-  number: text('số, ký hiệu văn bản', 60),
+  number: text('Số, ký hiệu văn bản', 60),
   doc_type: z.enum(LEGAL_DOC_TYPE_CODES, { error: 'Hãy chọn loại văn bản.' }),
-  issuer: text('cơ quan ban hành', 200),
+  issuer: text('Cơ quan ban hành', 200),
   issued_on: z
     .string({ error: 'Hãy nhập ngày ban hành.' })
     .trim()
@@ -40,7 +41,7 @@ export const legalDocumentForm = z.object({
       }
       return iso;
     }),
-  summary: text('trích yếu', 2000),
+  summary: text('Trích yếu', 2000),
   attachment_ref: z
     .string()
     .trim()

@@ -4,6 +4,8 @@
  * RFC 8058 headers, and the signed unsubscribe token — HMAC-SHA256 under the session secret of "user id and last
  * valid day", so a link works without signing in, cannot be made for another user, and expires.
  */
+// server-text-file: the e-mails of notices are written in Vietnamese (the language of record) whatever the reader's
+// language; the settings page names the choices with t('notifications:…')
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { formatDate, formatDateTime } from '../../lib/format.js';
 import type { MailMessage } from '../../lib/mailer.js';

@@ -53,19 +53,20 @@ async function write(res: Response, text: string): Promise<boolean> {
   return !res.destroyed;
 }
 
+/** The register's CSV export: a document in Vietnamese whatever the reader's language. */
 const CSV_HEADER = [
-  'Số tiếp nhận',
-  'Loại yêu cầu',
-  'Kênh',
-  'Trạng thái',
-  'Người yêu cầu',
-  'Hội liên quan',
-  'Ngày tiếp nhận',
-  'Hạn trả lời',
-  'Quá hạn',
-  'Đã xác minh',
-  'Ngày trả lời',
-  'Số văn bản',
+  'Số tiếp nhận', // server-text: CSV header
+  'Loại yêu cầu', // server-text: CSV header
+  'Kênh', // server-text: CSV header
+  'Trạng thái', // server-text: CSV header
+  'Người yêu cầu', // server-text: CSV header
+  'Hội liên quan', // server-text: CSV header
+  'Ngày tiếp nhận', // server-text: CSV header
+  'Hạn trả lời', // server-text: CSV header
+  'Quá hạn', // server-text: CSV header
+  'Đã xác minh', // server-text: CSV header
+  'Ngày trả lời', // server-text: CSV header
+  'Số văn bản', // server-text: CSV header
 ];
 
 function csvCells(r: RequestListRow, now: Date): string[] {
@@ -167,6 +168,7 @@ function registerPages(service: PersonalDataService) {
       const batches = await service.export(actorFromRequest(req), filters);
       const now = service.now();
       res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+      // server-text: the CSV file's name (the export is a document in Vietnamese)
       res.setHeader('Content-Disposition', contentDisposition(`Sổ yêu cầu dữ liệu cá nhân - ${vietnamToday(now)}.csv`));
       if (!(await write(res, BOM + csvLine(CSV_HEADER)))) return;
       for await (const rows of batches) {
@@ -296,10 +298,11 @@ function requestPages(service: PersonalDataService) {
       const id = idParam(req, NOT_FOUND);
       const data = await service.letter(actorFromRequest(req), id);
       const at = vietnamToday(data.row.answered_at ?? service.now()).split('-');
+      // The answer letter (Decree 30 layout) is a document of record in Vietnamese whatever the reader's language.
       res.render('personal-data/letter', {
-        title: `Văn bản trả lời yêu cầu ${data.receipt}`,
+        title: `Văn bản trả lời yêu cầu ${data.receipt}`, // server-text: the Decree 30 letter's title, a document of record
         ...data,
-        dateLine: `ngày ${at[2]} tháng ${at[1]} năm ${at[0]}`,
+        dateLine: `ngày ${at[2]} tháng ${at[1]} năm ${at[0]}`, // server-text: the Decree 30 letter's date line
         ...LABELS,
       });
     },

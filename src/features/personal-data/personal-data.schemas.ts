@@ -61,12 +61,16 @@ export function dueAt(receivedAt: Date, days: number): Date {
   return new Date(receivedAt.getTime() + days * 86_400_000);
 }
 
+/** Labels are written capitalised, as the English catalogue holds them (locales/texts/en/personal-data.json). */
+const upperFirst = (label: string) => `${label[0]?.toUpperCase()}${label.slice(1)}`;
+const lowerFirst = (label: string) => `${label[0]?.toLowerCase()}${label.slice(1)}`;
+
 const text = (label: string, max: number) =>
   z
-    .string({ error: `Hãy nhập ${label}.` })
+    .string({ error: `Hãy nhập ${lowerFirst(label)}.` })
     .trim()
-    .min(1, `Hãy nhập ${label}.`)
-    .max(max, `${label[0]?.toUpperCase()}${label.slice(1)} tối đa ${max} ký tự.`);
+    .min(1, `Hãy nhập ${lowerFirst(label)}.`)
+    .max(max, `${upperFirst(label)} tối đa ${max} ký tự.`);
 
 const optional = (label: string, max: number) =>
   z
@@ -80,7 +84,7 @@ const optional = (label: string, max: number) =>
 export const requestForm = z
   .object({
     request_type: z.enum(REQUEST_TYPES, { error: 'Hãy chọn loại yêu cầu.' }),
-    requester_name: text('họ và tên', 200),
+    requester_name: text('Họ và tên', 200),
     birth_year: z
       .string()
       .trim()
@@ -108,10 +112,10 @@ export const requestForm = z
       .optional()
       .transform((v) => (v ? v : null)),
     address: optional('Địa chỉ nhận văn bản', 300),
-    associations: text('tên hoặc mã hội liên quan', 2000),
-    relation: text('quan hệ của ông/bà với hội', 200),
-    data_concerned: text('dữ liệu cá nhân được yêu cầu', 2000),
-    details: text('nội dung yêu cầu', 5000),
+    associations: text('Tên hoặc mã hội liên quan', 2000),
+    relation: text('Quan hệ của ông/bà với hội', 200),
+    data_concerned: text('Dữ liệu cá nhân được yêu cầu', 2000),
+    details: text('Nội dung yêu cầu', 5000),
     // A field hidden from people (CSS and aria-hidden): a robot that fills it is refused.
     website: z.string().optional(),
   })
@@ -149,7 +153,7 @@ export const paperExtra = z.object({
 });
 
 export const verifyForm = z.object({
-  verification_method: text('cách xác minh danh tính', 500),
+  verification_method: text('Cách xác minh danh tính', 500),
 });
 
 export const transitionForm = z

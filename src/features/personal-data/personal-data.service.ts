@@ -165,17 +165,19 @@ function requestIntake({ db, repo, audit, notifications, clock }: PersonalDataSe
           trx,
         );
         const receipt = receiptNumber(row.id, row.received_at);
+        const names = associations.map((a) => a.name).join('; ');
         const notice = {
           kind: 'personal_data.received',
           title: `Yêu cầu về dữ liệu cá nhân ${receipt}: ${TYPE_LABELS[row.request_type]}`,
-          body: `Hạn trả lời: ${row.deadline_days} ngày kể từ khi tiếp nhận. Hội liên quan: ${associations.map((a) => a.name).join('; ')}.`,
+          body: `Hạn trả lời: ${row.deadline_days} ngày kể từ khi tiếp nhận. Hội liên quan: ${names}.`,
           dedupeKey: `personal-data:${row.id}:received`,
         };
         await notifications.notifyRoles(trx, [...STAFF], { ...notice, link: paths.personalData.show(row.id) });
         for (const a of associations) {
+          // One sentence pattern (not "notice + sentence"), so that the English catalogue can hold it.
           await notifications.notifyAssociation(trx, a.id, {
             ...notice,
-            body: `${notice.body} Đề nghị cán bộ đầu mối xác minh danh tính người yêu cầu.`,
+            body: `Hạn trả lời: ${row.deadline_days} ngày kể từ khi tiếp nhận. Hội liên quan: ${names}. Đề nghị cán bộ đầu mối xác minh danh tính người yêu cầu.`,
             link: paths.personalData.officerShow(row.id),
           });
         }
@@ -356,7 +358,7 @@ function subjectExport({ repo, subjects, audit, clock }: PersonalDataServiceDeps
         request: receiptNumber(row.id, row.received_at),
         generatedAt: clock.now().toISOString(),
         person: { name: row.requester_name, birthYear: row.birth_year, phone: row.phone, email: row.email },
-        matchingRule:
+        matchingRule: // server-text: part of the data-subject JSON export, a document of record in Vietnamese (not a page)
           'Họ và tên trùng (không phân biệt hoa thường, dấu) và trùng ít nhất một trong: năm sinh, số điện thoại (chỉ so chữ số), thư điện tử. Phiên bản hồ sơ: các hội liên quan (hội được nêu trong yêu cầu và hội có dòng lãnh đạo trùng) có dòng lãnh đạo trùng theo cùng quy tắc. Nhật ký: thao tác trên hồ sơ các hội đó có nêu họ tên, và thao tác trên các yêu cầu của chính người này.',
         leaders,
         versions,

@@ -3,6 +3,8 @@
  * metadata, and a short OpenAPI 3.1 description of the JSON. Pure functions. The columns are the regime's public
  * fields (public-fields.ts, derived from Biểu mẫu 1's definition): labels and kinds come from there.
  */
+// server-text-file: the published open data (CSV with Vietnamese headers, the dataset metadata and the OpenAPI description,
+// JSON) is one document in Vietnamese, the language of record, whatever the reader's language; not an HTML page.
 import { neutralise } from '../../lib/excel.js';
 import { formatDate } from '../../lib/format.js';
 import { API_SCHEMAS, API_SECURITY_SCHEMES, API_TAG, apiPaths } from '../api-keys/api.openapi.js';

@@ -40,11 +40,13 @@ export const REQUIRED_LISTS = ['decisions', 'leaders'] as const;
 
 const requiredFieldDefs = REQUIRED_FIELDS.map((name) => {
   const def = ALL_FIELDS.find((f) => f.name === name && !f.table);
+  // server-text: a programming error at start-up (operators' log)
   if (!def) throw new Error(`quality rule: field ${name} is not a column of Biểu mẫu 1`);
   return def;
 });
 const requiredListDefs = REQUIRED_LISTS.map((name) => {
   const def = SUBLISTS.find((l) => l.name === name);
+  // server-text: a programming error at start-up (operators' log)
   if (!def) throw new Error(`quality rule: sub-list ${name} is not in Biểu mẫu 1`);
   return def;
 });

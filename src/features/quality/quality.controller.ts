@@ -14,7 +14,7 @@ import { flash } from '../../middleware/locals.js';
 import type { CatalogueOptions } from '../register-form/display.js';
 import { contentDisposition } from '../reports/reports.export.js';
 import { reportQuery } from './quality.schemas.js';
-import { describe, paramOf, type QualityService } from './quality.service.js';
+import { paramOf, type QualityService, ruleWords } from './quality.service.js';
 import type { ReportFilters } from './quality-report.repository.js';
 import { activeRules, SCORE_BANDS, scoreBadge } from './quality-rules.js';
 
@@ -59,11 +59,14 @@ export function createQualityController({ quality, catalogues }: Deps) {
     status: number,
   ) {
     const rule = await quality.rule(code);
+    const tr = translatorOf(res.req);
+    const words = ruleWords(rule, tr);
+    const param = paramOf(rule);
     res.status(status).render('quality/rule-form', {
-      title: translatorOf(res.req).t('quality:titles.editRule', { label: rule.label }),
-      rule,
-      description: describe(rule),
-      param: paramOf(rule),
+      title: tr.t('quality:titles.editRule', { label: words.label }),
+      rule: { ...rule, label: words.label },
+      description: words.description,
+      param: param ? { ...param, label: words.paramLabel ?? param.label } : null,
       values,
       errors,
     });
@@ -74,9 +77,18 @@ export function createQualityController({ quality, catalogues }: Deps) {
       const rules = await quality.rules();
       const active = activeRules(rules);
       const total = active.reduce((n, r) => n + r.weight, 0);
+      const tr = translatorOf(req);
       res.render('quality/rules', {
-        title: translatorOf(req).t('quality:rules.title'),
-        rules: rules.map((r) => ({ ...r, text: describe(r), share: r.enabled && total > 0 ? Math.round((100 * r.weight) / total) : 0 })),
+        title: tr.t('quality:rules.title'),
+        rules: rules.map((r) => {
+          const words = ruleWords(r, tr);
+          return {
+            ...r,
+            label: words.label,
+            text: words.description,
+            share: r.enabled && total > 0 ? Math.round((100 * r.weight) / total) : 0,
+          };
+        }),
         canEdit: hasAnyRole(req.user?.roles ?? [], [...EDIT_ROLES]),
       });
     },
@@ -125,8 +137,9 @@ export function createQualityController({ quality, catalogues }: Deps) {
       ]);
       const fields = namesOf(options, 'fields');
       const provinces = namesOf(options, 'provinces');
-      const labels = new Map(rules.map((r) => [r.code, r.label]));
-      const { t } = translatorOf(req);
+      const tr = translatorOf(req);
+      const { t } = tr;
+      const labels = new Map(rules.map((r) => [r.code, ruleWords(r, tr).label]));
       const opt = (table: string) =>
         (options[table] ?? []).map((o) => ({ value: o.code, text: o.current ? o.name : t('quality:report.expired', { name: o.name }) }));
       res.render('quality/report', {
@@ -148,7 +161,7 @@ export function createQualityController({ quality, catalogues }: Deps) {
           ...s,
           name: s.key === null ? t('quality:report.notRecorded') : ((by === 'field' ? fields : provinces).get(s.key) ?? s.key),
         })),
-        active,
+        active: active.map((r) => ({ ...r, label: ruleWords(r, tr).label })),
         fieldOptions: opt('fields'),
         provinceOptions: opt('provinces'),
         bandOptions: Object.entries(SCORE_BANDS).map(([value, b]) => ({ value, text: b.label })),
@@ -166,9 +179,11 @@ export function createQualityController({ quality, catalogues }: Deps) {
       const provinces = namesOf(options, 'provinces');
       const labels = new Map(rules.map((r) => [r.code, r.label]));
       res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+      // server-text: the CSV export's file name and header row: an export, in Vietnamese whatever the reader's language
       res.setHeader('Content-Disposition', contentDisposition(`Chất lượng dữ liệu - ${quality.today()}.csv`));
       res.write('\uFEFF');
       res.write(
+        // server-text: the CSV export's header row (an export, in Vietnamese)
         `${['Mã hội', 'Tên hội', 'Lĩnh vực chính', 'Tỉnh, thành phố (trụ sở)', 'Điểm', 'Tiêu chí chưa đạt'].map(csvCell).join(',')}\r\n`,
       );
       let after: { score: number; id: number } | null = null;

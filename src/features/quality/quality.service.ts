@@ -8,6 +8,7 @@ import type { Actor } from '../../lib/auth-context.js';
 import type { Clock } from '../../lib/clock.js';
 import { NotFoundError, ValidationError } from '../../lib/errors.js';
 import { vietnamToday } from '../../lib/format.js';
+import type { Translator } from '../../lib/i18n.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { QualityRepository } from './quality.repository.js';
 import { ruleFormSchema } from './quality.schemas.js';
@@ -28,6 +29,10 @@ export interface ChecklistItem {
   code: string;
   label: string;
   description: string;
+  /** The description without its parameter, the parameter and its label (the words in another language). */
+  explanation: string;
+  param: number | null;
+  paramLabel: string | null;
   hint: string;
   weight: number;
   state: CheckState;
@@ -48,6 +53,25 @@ export function paramOf(rule: QualityRule): { label: string; min: number; max: n
 /** The rule's explanation with its parameter ("… 3 năm"). */
 export function describe(rule: QualityRule): string {
   return rule.param !== null && rule.param_label ? `${rule.description} ${rule.param_label}: ${rule.param}.` : rule.description;
+}
+
+type RuleText = Pick<QualityRule, 'code' | 'label' | 'description' | 'hint' | 'param' | 'param_label'>;
+
+/**
+ * A rule's words in the reader's language. The rules are stored in Vietnamese (seeded by the migration that made
+ * them, not edited on screen); their English is in the quality messages by code (`quality:ruleTexts.<code>`), the
+ * Vietnamese row standing in for a rule the messages do not know.
+ */
+export function ruleWords(rule: RuleText, tr: Pick<Translator, 'lang' | 't'>) {
+  const word = (part: string, vi: string) => (tr.lang === 'vi' ? vi : tr.t(`quality:ruleTexts.${rule.code}.${part}`, { defaultValue: vi }));
+  const paramLabel = rule.param_label === null ? null : word('param', rule.param_label);
+  const explanation = word('description', rule.description);
+  return {
+    label: word('label', rule.label),
+    description: rule.param !== null && paramLabel ? `${explanation} ${paramLabel}: ${rule.param}.` : explanation,
+    hint: word('hint', rule.hint),
+    paramLabel,
+  };
 }
 
 export function createQualityService({ db, repo, report, audit, clock }: Deps) {
@@ -118,6 +142,9 @@ export function createQualityService({ db, repo, report, audit, clock }: Deps) {
         code: r.code,
         label: r.label,
         description: describe(r),
+        explanation: r.description,
+        param: r.param,
+        paramLabel: r.param_label,
         hint: r.hint,
         weight: r.weight,
         state: (stored.passed.includes(r.code) ? 'dat' : stored.failed.includes(r.code) ? 'chua_dat' : 'khong_ap_dung') as CheckState,

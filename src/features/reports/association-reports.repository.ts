@@ -90,6 +90,7 @@ export function createAssociationReportsRepository(db: Knex) {
       // By the 63 provinces before 01/07/2025: the former province (issue 16 item 7), as report k groups it.
       if (f.provinceMap)
         q.leftJoin('provinces as fp', 'fp.code', 'a.former_province_code').select(
+          // server-text: SQL (the province cell of a list, data read from the catalogue)
           db.raw(`CASE WHEN a.hq_province_code IS NULL THEN NULL
                        ELSE coalesce(fp.name, p.name || ' (chưa xác định tỉnh cũ)') END AS hq_province_code`),
         );

@@ -89,7 +89,7 @@ export const CATEGORIES: readonly CategoryDef[] = [
   },
   {
     key: 'dd',
-    letter: 'đ',
+    letter: 'đ', // server-text: the report's letter in Article 17(1) of Decision 113, printed as is in both languages
     title: 'Danh sách Chủ tịch hội',
     description: 'Chủ tịch đương nhiệm của các hội.',
     filters: [...ASSOC, 'sap-xep'],

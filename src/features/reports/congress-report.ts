@@ -22,6 +22,11 @@ export interface CongressTracking {
   states: Map<TrackedTermState, number>;
 }
 
+/** The states' names in the interface's messages (the report's filter offers the same). */
+const STATE_KEYS: Record<string, string> = Object.fromEntries(
+  Object.entries(TRACKED_TERM_STATE_LABELS).map(([state, label]) => [label, `reports:filters.termStates.${state}`]),
+);
+
 const STATE_ORDER: TrackedTermState[] = ['qua_han_gia_han', 'qua_han', 'dang_gia_han', 'sap_den_han', 'chua_den_han', 'chua_co_dai_hoi'];
 
 /** The term filters of report e's filters on `today`; `states` null: every state. */
@@ -75,7 +80,7 @@ export async function congressTracking(repo: Repo, clock: Clock, f: ReportFilter
     id: 'tinh-trang',
     title: 'Số hội theo tình trạng đại hội nhiệm kỳ',
     columns: [
-      { key: 'state', label: 'Tình trạng', type: 'text' },
+      { key: 'state', label: 'Tình trạng', type: 'text', valueKeys: STATE_KEYS },
       { key: 'n', label: 'Số hội', type: 'int' },
     ],
     rows: summaryRows,
@@ -88,11 +93,14 @@ export async function congressTracking(repo: Repo, clock: Clock, f: ReportFilter
 export function congressReport(repo: Repo, clock: Clock): ReportBuilder {
   return async (f, _options, paging) => {
     const { rows, count, summary } = await congressTracking(repo, clock, f, paging);
-    const chart: ChartSpec = barChart({
-      labels: summary.rows.map((r) => String(r.state)),
-      datasets: [{ label: 'Số hội', data: summary.rows.map((r) => Number(r.n)) }],
-      about: 'số hội theo tình trạng đại hội nhiệm kỳ. Số liệu ở bảng bên dưới.',
-    });
+    const chart: ChartSpec = {
+      ...barChart({
+        labels: summary.rows.map((r) => String(r.state)),
+        datasets: [{ label: 'Số hội', data: summary.rows.map((r) => Number(r.n)) }],
+        about: 'số hội theo tình trạng đại hội nhiệm kỳ. Số liệu ở bảng bên dưới.',
+      }),
+      labelKeys: STATE_KEYS,
+    };
     const list = paged(
       {
         id: 'theo-doi',
@@ -106,7 +114,7 @@ export function congressReport(repo: Repo, clock: Clock): ReportBuilder {
           { key: 'term_end', label: 'Hết nhiệm kỳ', type: 'date' },
           { key: 'extension', label: 'Văn bản gia hạn', type: 'text' },
           { key: 'deadline', label: 'Hạn tổ chức đại hội', type: 'date' },
-          { key: 'state', label: 'Tình trạng', type: 'text' },
+          { key: 'state', label: 'Tình trạng', type: 'text', valueKeys: STATE_KEYS },
         ],
         rows,
         totals: null,

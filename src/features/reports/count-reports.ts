@@ -30,7 +30,13 @@ type Repo = Pick<ReportsRepository, 'countBy' | 'countTotal' | 'listAssociations
 const LIST_FIELDS = ['name', 'scope', 'hq_province_code', 'main_field_code', 'managing_ministry_code', 'nature_code', 'status'];
 const LIST_COLUMNS: ReportColumn[] = [
   CODE_COLUMN,
-  ...LIST_FIELDS.map((name) => fieldColumn(ALL_FIELDS.find((d) => d.name === name) as FieldDef)),
+  ...LIST_FIELDS.map((name) => {
+    const column = fieldColumn(ALL_FIELDS.find((d) => d.name === name) as FieldDef);
+    // The scope's cells are its short names (SCOPE_SHORT), not the form's option labels.
+    if (name !== 'scope') return column;
+    const { valueKeys: _long, ...short } = column;
+    return { ...short, translate: true };
+  }),
 ];
 
 /** A detail list's row for its reader: fields withheld from the public left empty for readers outside the ministry. */
@@ -63,8 +69,19 @@ async function associationList(
   );
 }
 
-/** b, c: associations per group value, one column per scope, with totals and a bar chart. */
-async function countByScope(repo: Repo, group: 'field' | 'ministry', table: string, label: string, f: ReportFilters, options: Options) {
+/**
+ * b, c: associations per group value, one column per scope, with totals and a bar chart. `texts`: the table's title
+ * and what the chart shows, whole sentences (each has its English text).
+ */
+async function countByScope(
+  repo: Repo,
+  group: 'field' | 'ministry',
+  table: string,
+  label: string,
+  texts: { title: string; about: string },
+  f: ReportFilters,
+  options: Options,
+) {
   const counts = await repo.countBy(group, f);
   const byKey = new Map<string | null, ReportRow>();
   for (const c of counts) {
@@ -80,9 +97,9 @@ async function countByScope(repo: Repo, group: 'field' | 'ministry', table: stri
   for (const s of scopes) totals[s] = sum(rows, s);
   const summary: ReportTable = {
     id: 'tong-hop',
-    title: `Số hội theo ${label}`,
+    title: texts.title,
     columns: [
-      { key: 'name', label: label[0]?.toUpperCase() + label.slice(1), type: 'text' },
+      { key: 'name', label: label[0]?.toUpperCase() + label.slice(1), type: 'text', translate: true },
       ...scopes.map((s) => ({ key: s, label: SCOPE_SHORT[s] ?? s, type: 'int' as const })),
       { key: 'total', label: 'Tổng số hội', type: 'int' },
     ],
@@ -94,7 +111,7 @@ async function countByScope(repo: Repo, group: 'field' | 'ministry', table: stri
     stacked: true,
     labels: rows.map((r) => String(r.name)),
     datasets: scopes.map((s) => ({ label: SCOPE_SHORT[s] ?? s, data: rows.map((r) => Number(r[s] ?? 0)) })),
-    about: `số hội theo ${label}, chia theo phạm vi hoạt động. Số liệu ở bảng bên dưới.`,
+    about: texts.about,
   });
   return { summary, chart };
 }
@@ -102,7 +119,11 @@ async function countByScope(repo: Repo, group: 'field' | 'ministry', table: stri
 /** b: associations by main field; a field chosen, its associations. */
 export function fieldReport(repo: Repo, w?: Withheld): ReportBuilder {
   return async (f, options, paging, ctx) => {
-    const { summary, chart } = await countByScope(repo, 'field', 'fields', 'lĩnh vực', f, options);
+    const texts = {
+      title: 'Số hội theo lĩnh vực',
+      about: 'số hội theo lĩnh vực, chia theo phạm vi hoạt động. Số liệu ở bảng bên dưới.',
+    };
+    const { summary, chart } = await countByScope(repo, 'field', 'fields', 'lĩnh vực', texts, f, options);
     const tables = [summary];
     if (f.field)
       tables.push(
@@ -121,7 +142,11 @@ export function fieldReport(repo: Repo, w?: Withheld): ReportBuilder {
 /** c: associations by managing ministry; a ministry chosen, its associations. */
 export function ministryReport(repo: Repo, w?: Withheld): ReportBuilder {
   return async (f, options, paging, ctx) => {
-    const { summary, chart } = await countByScope(repo, 'ministry', 'ministries', 'bộ, ngành quản lý', f, options);
+    const texts = {
+      title: 'Số hội theo bộ, ngành quản lý',
+      about: 'số hội theo bộ, ngành quản lý, chia theo phạm vi hoạt động. Số liệu ở bảng bên dưới.',
+    };
+    const { summary, chart } = await countByScope(repo, 'ministry', 'ministries', 'bộ, ngành quản lý', texts, f, options);
     const tables = [summary];
     if (f.ministry)
       tables.push(
@@ -159,7 +184,7 @@ export function headquartersReport(repo: Repo): ReportBuilder {
       id: 'nguon-goc',
       title: 'Trụ sở theo nguồn gốc',
       columns: [
-        { key: 'name', label: 'Nguồn gốc trụ sở', type: 'text' },
+        { key: 'name', label: 'Nguồn gốc trụ sở', type: 'text', translate: true },
         { key: 'n', label: 'Số hội', type: 'int' },
         { key: 'with_area', label: 'Số hội có số liệu diện tích', type: 'int' },
         { key: 'area', label: 'Tổng diện tích (m²)', type: 'decimal' },
@@ -194,7 +219,7 @@ export function natureReport(repo: Repo, w?: Withheld): ReportBuilder {
       id: 'tinh-chat',
       title: 'Số hội theo tính chất',
       columns: [
-        { key: 'name', label: 'Tính chất', type: 'text' },
+        { key: 'name', label: 'Tính chất', type: 'text', translate: true },
         { key: 'n', label: 'Tổng số hội', type: 'int' },
         { key: 'tasked', label: 'Trong đó: được Đảng, Nhà nước giao nhiệm vụ', type: 'int' },
         { key: 'other', label: 'Hội khác', type: 'int' },

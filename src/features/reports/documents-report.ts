@@ -4,6 +4,10 @@ import { LEGAL_DOC_TYPES } from '../legal-documents/legal-documents.schemas.js';
 import type { ReportBuilder } from './report-builder.js';
 
 const TYPE_LABEL: Record<string, string> = Object.fromEntries(LEGAL_DOC_TYPES);
+/** The types' names in the interface's messages (the report's filter offers the same). */
+const TYPE_KEYS: Record<string, string> = Object.fromEntries(
+  LEGAL_DOC_TYPES.map(([code, label]) => [label, `reports:filters.docTypes.${code}`]),
+);
 
 export function documentsReport(legalDocuments: Pick<LegalDocumentsRepository, 'list'>): ReportBuilder {
   return async (f) => {
@@ -15,7 +19,7 @@ export function documentsReport(legalDocuments: Pick<LegalDocumentsRepository, '
           title: 'Danh mục văn bản về hội',
           columns: [
             { key: 'number', label: 'Số, ký hiệu', type: 'text' },
-            { key: 'type', label: 'Loại văn bản', type: 'text' },
+            { key: 'type', label: 'Loại văn bản', type: 'text', valueKeys: TYPE_KEYS },
             { key: 'issuer', label: 'Cơ quan ban hành', type: 'text' },
             { key: 'issued_on', label: 'Ngày ban hành', type: 'date' },
             { key: 'summary', label: 'Trích yếu', type: 'text' },

@@ -77,6 +77,8 @@ interface ListSummary {
   countLabel?: string;
   /** Fields the title already says (the decision's event). */
   omit?: readonly string[];
+  /** The title (and count) are the sub-list's own, from the form: its title's key in the form's messages. */
+  formTitle?: boolean;
 }
 
 interface GeneralSubList {
@@ -114,12 +116,14 @@ function generalSubList(def: SubListDef): GeneralSubList | null {
       pick: { kind: 'all', orderBy: def.orderBy },
       title: def.title,
       countLabel: `Số ${def.itemLabel}`,
+      formTitle: true,
     },
   };
 }
 
 /** Report a's part of each section of the form: its record fields, then its sub-lists, in the form's order. */
 const GENERAL_SECTIONS = SECTIONS.map((s) => ({
+  key: s.key,
   title: s.title,
   fields: s.fields.filter(feedsA),
   subLists: s.sublists
@@ -129,6 +133,20 @@ const GENERAL_SECTIONS = SECTIONS.map((s) => ({
 })).filter((s) => s.fields.length > 0 || s.subLists.length > 0);
 
 const RECORD_FIELDS = GENERAL_SECTIONS.flatMap((s) => s.fields);
+/**
+ * The one-association page's values that are the form's words (yes, no, a fixed option's label), to their keys in
+ * the interface's messages; any other value is data, printed as stored.
+ */
+const VALUE_KEYS: Record<string, string> = {
+  ...Object.fromEntries(
+    RECORD_FIELDS.flatMap((f) => {
+      const column = fieldColumn(f);
+      return column.valueKeys ? Object.entries(column.valueKeys) : [];
+    }).reverse(),
+  ),
+  Có: 'reports:table.yes',
+  Không: 'reports:table.no',
+};
 /** The record's own columns (a multiselect lives in its own table). */
 const RECORD_COLUMNS = RECORD_FIELDS.filter((f) => !f.table).map((f) => f.name);
 const MULTI_FIELDS = RECORD_FIELDS.filter((f) => f.table);
@@ -144,12 +162,27 @@ const oneKey = (l: GeneralSubList, f: FieldDef) => `${l.def.name}.${f.name}`;
 const countKey = (l: GeneralSubList) => `${l.def.name}.n`;
 const shownFields = (l: GeneralSubList) => l.fields.filter((f) => !l.list.omit?.includes(f.name));
 
+/** The sub-list's title in the form's messages, for a column whose header is the sub-list's own title. */
+const listTitle = (l: GeneralSubList) => ({ key: `form:lists.${l.def.name}.title`, label: l.def.title });
+
 function summaryColumns(l: GeneralSubList): ReportColumn[] {
+  const own = l.list.formTitle ? { form: listTitle(l) } : {};
   const cols: ReportColumn[] =
     l.list.shape === 'joined'
-      ? [{ key: l.def.name, label: l.list.title, type: 'text', long: true }]
-      : shownFields(l).map((f) => ({ ...fieldColumn(f), key: oneKey(l, f), label: `${l.list.title}: ${lowerFirst(f.label)}` }));
-  if (l.list.countLabel) cols.push({ key: countKey(l), label: l.list.countLabel, type: 'int' });
+      ? [{ key: l.def.name, label: l.list.title, type: 'text', long: true, ...own }]
+      : shownFields(l).map((f) => {
+          const column = fieldColumn(f, l.def.name);
+          const form = column.form ? { ...column.form, prefix: l.list.title } : undefined;
+          return { ...column, key: oneKey(l, f), label: `${l.list.title}: ${lowerFirst(f.label)}`, ...(form ? { form } : {}) };
+        });
+  // A count under the form's title ("Số văn phòng đại diện") reads, translated, as the title and a count.
+  if (l.list.countLabel)
+    cols.push({
+      key: countKey(l),
+      label: l.list.countLabel,
+      type: 'int',
+      ...(l.list.formTitle ? { form: { ...listTitle(l), count: true } } : {}),
+    });
   return cols;
 }
 
@@ -298,8 +331,12 @@ async function onePage(repo: Repo, code: string, options: Options, withheldOf: W
   ]);
   const hidden = withheld.get(id);
   const rows: ReportRow[] = [{ group: CODE_FIELD.label, label: CODE_FIELD.label, value: code }];
+  const sectionKeys: Record<string, string> = {};
+  const fieldKeys: Record<string, string> = {};
   for (const s of GENERAL_SECTIONS) {
+    sectionKeys[s.title] = `form:sections.${s.key}`;
     for (const def of s.fields) {
+      fieldKeys[def.label] ??= `form:fields.${def.name}.label`;
       if (hidden?.has(def.name)) continue;
       const i = MULTI_FIELDS.indexOf(def);
       rows.push({
@@ -313,9 +350,9 @@ async function onePage(repo: Repo, code: string, options: Options, withheldOf: W
     id: 'thong-tin-chung',
     title: `Thông tin chung: ${String(record.name)}`,
     columns: [
-      { key: 'group', label: 'Nhóm thông tin', type: 'text' },
-      { key: 'label', label: 'Thông tin', type: 'text' },
-      { key: 'value', label: 'Nội dung', type: 'text' },
+      { key: 'group', label: 'Nhóm thông tin', type: 'text', translate: true, valueKeys: sectionKeys },
+      { key: 'label', label: 'Thông tin', type: 'text', translate: true, valueKeys: fieldKeys },
+      { key: 'value', label: 'Nội dung', type: 'text', valueKeys: VALUE_KEYS },
     ],
     rows,
     totals: null,
@@ -328,7 +365,8 @@ async function onePage(repo: Repo, code: string, options: Options, withheldOf: W
       {
         id: l.def.name,
         title: l.pageTitle,
-        columns: l.fields.map(fieldColumn),
+        ...(l.pageTitle === l.def.title ? { titleKey: `form:lists.${l.def.name}.title` } : {}),
+        columns: l.fields.map((d) => fieldColumn(d, l.def.name)),
         rows: found.map((r) => Object.fromEntries(l.fields.map((d) => [d.name, fieldValue(d, r[d.name], options)]))),
         totals: null,
       },

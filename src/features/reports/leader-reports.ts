@@ -1,5 +1,15 @@
 /** Reports d and đ: the leaders in office (all key positions, or the presidents), with personal fields for readers entitled to them. */
-import { CODE_COLUMN, limitOf, offsetOf, PAGE_SIZE, type Paging, paged, type ReportBuilder } from './report-builder.js';
+import {
+  CODE_COLUMN,
+  formKey,
+  limitOf,
+  offsetOf,
+  optionKeys,
+  PAGE_SIZE,
+  type Paging,
+  paged,
+  type ReportBuilder,
+} from './report-builder.js';
 import type { ReportColumn, ReportTable } from './report-model.js';
 import type { ReportsRepository } from './reports.repository.js';
 import type { ReportFilters } from './reports.schemas.js';
@@ -23,12 +33,17 @@ function leaderColumns(personal: boolean): ReportColumn[] {
     ...(personal
       ? ([
           { key: 'birth_year', label: 'Năm sinh', type: 'year' },
-          { key: 'gender', label: 'Giới tính', type: 'text' },
+          { key: 'gender', label: 'Giới tính', type: 'text', valueKeys: optionKeys(formKey('gender', 'leaders'), GENDER_LABEL) },
           { key: 'academic_title', label: 'Học hàm, học vị', type: 'text' },
           { key: 'outside_position', label: 'Chức vụ, đơn vị công tác ngoài hội', type: 'text' },
         ] as const)
       : []),
-    { key: 'official_status', label: 'Cán bộ, công chức, viên chức', type: 'text' },
+    {
+      key: 'official_status',
+      label: 'Cán bộ, công chức, viên chức',
+      type: 'text',
+      valueKeys: optionKeys(formKey('official_status', 'leaders'), OFFICIAL_LABEL),
+    },
     { key: 'full_time', label: 'Chuyên trách', type: 'bool' },
   ];
 }

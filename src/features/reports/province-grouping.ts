@@ -41,7 +41,7 @@ export function provinceRows(
       const undetermined = map === 'truoc-sap-nhap' && !c.former && c.current !== null;
       row = {
         key,
-        name: undetermined ? `${nameOf(c.current)} (${UNDETERMINED})` : nameOf(map === 'hien-nay' ? c.current : c.former),
+        name: undetermined ? `${nameOf(c.current)} (chưa xác định tỉnh cũ)` : nameOf(map === 'hien-nay' ? c.current : c.former),
         ...(map === 'truoc-sap-nhap' ? { current: c.current ? nameOf(c.current) : NO_PROVINCE } : {}),
         total: 0,
         // Former provinces under their current one, the undetermined row last; no province at the very end.
@@ -73,8 +73,9 @@ export function provinceTable(counts: readonly ProvinceCount[], map: ProvinceMap
       key: 'name',
       label: map === 'hien-nay' ? 'Tỉnh, thành phố (hiện nay)' : 'Tỉnh, thành phố trước 01/07/2025',
       type: 'text',
+      translate: true,
     },
-    ...(map === 'truoc-sap-nhap' ? [{ key: 'current', label: 'Nay thuộc tỉnh, thành phố', type: 'text' as const }] : []),
+    ...(map === 'truoc-sap-nhap' ? [{ key: 'current', label: 'Nay thuộc tỉnh, thành phố', type: 'text' as const, translate: true }] : []),
     ...scopes.map((s) => ({ key: s, label: SCOPE_SHORT[s] ?? s, type: 'int' as const })),
     { key: 'total', label: 'Tổng số hội', type: 'int' },
   ];

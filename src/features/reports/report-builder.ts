@@ -85,9 +85,25 @@ const COLUMN_TYPES: Partial<Record<FieldDef['type'], ColumnType>> = {
   bool: 'bool',
 };
 
-/** A report column of a form field: its label, and its type (a field with options shows the option's name). */
-export function fieldColumn(def: FieldDef): ReportColumn {
-  return { key: def.name, label: def.label, type: def.options ? 'text' : (COLUMN_TYPES[def.type] ?? 'text') };
+/** A form field's key in the form's messages (locales/<lang>/form.json): a record field's, or a sub-list's (`list`). */
+export const formKey = (field: string, list?: string): string => (list ? `form:lists.${list}.fields.${field}` : `form:fields.${field}`);
+
+/** Option labels to their keys in the form's messages (`base`: the field's key), for a column whose cells are labels. */
+export function optionKeys(base: string, labels: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(labels).map(([code, label]) => [label, `${base}.options.${code}`]));
+}
+
+/**
+ * A report column of a form field (`list`: of that sub-list): its label, and its type (a field with options shows the
+ * option's name); its keys in the form's messages, for the screen in the reader's language.
+ */
+export function fieldColumn(def: FieldDef, list?: string): ReportColumn {
+  const column: ReportColumn = { key: def.name, label: def.label, type: def.options ? 'text' : (COLUMN_TYPES[def.type] ?? 'text') };
+  if (def === CODE_FIELD) return column;
+  const base = formKey(def.name, list);
+  column.form = { key: `${base}.label`, label: def.label };
+  if (def.options && 'values' in def.options) column.valueKeys = optionKeys(base, Object.fromEntries(def.options.values));
+  return column;
 }
 
 /** A field's value for a report cell: an option's name for a coded field (names joined by "; " for a multi-valued one, as the register shows them: a name may hold a comma). */

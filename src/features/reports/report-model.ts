@@ -10,6 +10,16 @@ export interface ReportColumn {
   link?: 'association';
   /** Long text (a textarea of the form): the cell keeps a readable width in a wide table. */
   long?: boolean;
+  /**
+   * A field of Biểu mẫu 1: its label's key in the form's messages (locales/<lang>/form.json), the Vietnamese label,
+   * and a server text before it ("Đại hội gần nhất: ngày"). The screen prints the header from there; exports and
+   * prints keep `label`, the language of record.
+   */
+  form?: { key: string; label: string; prefix?: string; count?: boolean };
+  /** The cells are option labels of the form: each label's key in the form's messages (the screen translates them). */
+  valueKeys?: Record<string, string>;
+  /** The cells are labels the code makes (a scope, a state, "Chưa xác định"): the screen prints them with `tx`. */
+  translate?: boolean;
 }
 
 export type ReportRow = Record<string, unknown>;
@@ -17,6 +27,8 @@ export type ReportRow = Record<string, unknown>;
 export interface ReportTable {
   id: string;
   title: string;
+  /** The title's key in the interface's messages (a sub-list's title from the form), when it has one. */
+  titleKey?: string;
   columns: ReportColumn[];
   rows: ReportRow[];
   totals: ReportRow | null;
@@ -41,11 +53,17 @@ export interface ReportTable {
 export interface ChartSpec {
   type: 'bar' | 'doughnut';
   labels: string[];
-  datasets: Array<{ label: string; data: number[] }>;
+  /** `labelKey`: the series label's key in the interface's messages (a form option), when it has one. */
+  datasets: Array<{ label: string; labelKey?: string; data: number[] }>;
   stacked?: boolean;
   horizontal?: boolean;
   /** Alternative text: what the chart shows (the table stays the accessible source). */
   description: string;
+  /** The description's two parts (lib/bar-chart.ts), translated apart on screen. */
+  kind?: string;
+  about?: string;
+  /** Labels (`labels`) to their keys in the interface's messages, where they have one. */
+  labelKeys?: Record<string, string>;
 }
 
 export interface Report {

@@ -198,6 +198,7 @@ export function createReportsController(deps: { reports: ReportsService; exploit
     const { report, options } = await reports.build(category, filters, { page: exporting ? null : (q.trang ?? 1), ...size }, context);
     const actor = actorFromRequest(req);
     const today = vietnamToday(clock.now());
+    // server-text: the export's file name (an export is in Vietnamese whatever the reader's language)
     const fileBase = `Báo cáo ${category.letter} - ${category.title} - ${today}`;
     // R-16: every read and export by an exploiter or organisation manager goes through this one entry point.
     const logUse = (format: 'html' | 'csv' | 'xlsx' | 'print', rows = report.rowCount) =>

@@ -4,6 +4,7 @@
  * Excel: typed numeric and date cells, bold frozen header row with an autofilter. Both are streamed to the response,
  * a batched table's rows (report a's list) batch by batch as they are read, waiting for the client when it is slow.
  */
+// server-text-file: CSV and Excel exports are documents of record, in Vietnamese whatever the reader's language.
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import type ExcelJS from 'exceljs';

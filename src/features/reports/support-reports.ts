@@ -1,7 +1,7 @@
 /** Reports h and i: the State's support — staff quotas and operating funds per year, and per association for a year. */
 import { barChart } from '../../lib/bar-chart.js';
 import { FUND_SOURCES } from '../register-form/definition.js';
-import { CODE_COLUMN, offsetOf, PAGE_SIZE, type Paging, paged, type ReportBuilder, sum } from './report-builder.js';
+import { CODE_COLUMN, formKey, offsetOf, PAGE_SIZE, type Paging, paged, type ReportBuilder, sum } from './report-builder.js';
 import type { ChartSpec, ReportColumn, ReportRow, ReportTable } from './report-model.js';
 import type { ReportsRepository } from './reports.repository.js';
 import type { ReportFilters } from './reports.schemas.js';
@@ -10,7 +10,14 @@ type Repo = Pick<ReportsRepository, 'quotaByYear' | 'quotaDetail' | 'fundsByYear
 
 const FUND_LABEL: Record<string, string> = Object.fromEntries(FUND_SOURCES);
 const SOURCES: string[] = FUND_SOURCES.map(([s]) => s);
-const MONEY_COLUMNS: ReportColumn[] = SOURCES.map((s) => ({ key: s, label: FUND_LABEL[s] ?? s, type: 'money' as const }));
+/** A source's name in the form's messages (the option of the fund's source). */
+const sourceKey = (s: string) => `${formKey('source', 'funds')}.options.${s}`;
+const MONEY_COLUMNS: ReportColumn[] = SOURCES.map((s) => ({
+  key: s,
+  label: FUND_LABEL[s] ?? s,
+  type: 'money' as const,
+  form: { key: sourceKey(s), label: FUND_LABEL[s] ?? s },
+}));
 
 /** h: staff quotas per year; a year chosen, per association. */
 export function staffQuotaReport(repo: Repo): ReportBuilder {
@@ -145,7 +152,7 @@ export function fundsReport(repo: Repo): ReportBuilder {
     const chart: ChartSpec = barChart({
       stacked: true,
       labels: rows.map((r) => String(r.year)),
-      datasets: SOURCES.map((s) => ({ label: FUND_LABEL[s] ?? s, data: rows.map((r) => Number(r[s] ?? 0)) })),
+      datasets: SOURCES.map((s) => ({ label: FUND_LABEL[s] ?? s, labelKey: sourceKey(s), data: rows.map((r) => Number(r[s] ?? 0)) })),
       about: 'kinh phí hoạt động theo năm, chia theo nguồn (đồng). Số liệu ở bảng bên dưới.',
     });
     return { tables, chart };

@@ -3,12 +3,12 @@ import { z } from 'zod';
 import { text } from '../fees/fees.schemas.js';
 
 export const questionForm = z.object({
-  subject: text('tiêu đề câu hỏi', 200),
-  body: text('nội dung câu hỏi', 8000),
+  subject: text('Tiêu đề câu hỏi', 200),
+  body: text('Nội dung câu hỏi', 8000),
 });
 export type QuestionInput = z.infer<typeof questionForm>;
 
-export const replyForm = z.object({ body: text('nội dung trả lời', 8000) });
+export const replyForm = z.object({ body: text('Nội dung trả lời', 8000) });
 
 export const STATUS_LABELS: Record<string, string> = {
   open: 'Chờ trả lời',

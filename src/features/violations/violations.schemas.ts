@@ -28,10 +28,10 @@ export const violationForm = z
     target_type: z.enum(['organisation', 'user'], { error: 'Hãy chọn đối tượng vi phạm.' }),
     organisation_id: str.trim().optional().default(''),
     username: str.trim().max(100, 'Tên đăng nhập tối đa 100 ký tự.').optional().default(''),
-    description: text('nội dung vi phạm', 4000),
-    occurred_on: dateField('ngày xảy ra vi phạm', true),
+    description: text('Nội dung vi phạm', 4000),
+    occurred_on: dateField('Ngày xảy ra vi phạm', true),
     evidence: str.trim().max(8000, 'Mô tả chứng cứ tối đa 8000 ký tự.').optional().default(''),
-    reporter: text('người, cơ quan phát hiện hoặc báo cáo', 300),
+    reporter: text('Người, cơ quan phát hiện hoặc báo cáo', 300),
     classification: str.optional(),
   })
   .superRefine((v, ctx) => {
@@ -51,8 +51,8 @@ export type ViolationInput = z.infer<typeof violationForm>;
 export const actionForm = z
   .object({
     action: z.enum(['warning', 'suspension', 'revocation'], { error: 'Hãy chọn hình thức xử lý.' }),
-    until: dateField('ngày hết tạm đình chỉ', false),
-    note: text('số quyết định hoặc lý do xử lý', 2000),
+    until: dateField('Ngày hết tạm đình chỉ', false),
+    note: text('Số quyết định hoặc lý do xử lý', 2000),
   })
   .superRefine((v, ctx) => {
     if (v.action === 'suspension' && !v.until) {
@@ -61,7 +61,7 @@ export const actionForm = z
   });
 export type ActionInput = z.infer<typeof actionForm>;
 
-export const liftForm = z.object({ note: text('lý do chấm dứt tạm đình chỉ', 2000) });
+export const liftForm = z.object({ note: text('Lý do chấm dứt tạm đình chỉ', 2000) });
 
 export const listQuery = z.object({
   q: z.string().max(200).optional().default(''),

@@ -21,9 +21,16 @@ import type { DocumentStorage } from '../documents/documents.storage.js';
 import { addDays, vietnamDayStart } from '../fees/fees.service.js';
 import type { NotificationsService } from '../notifications/notifications.service.js';
 import type { ViolationRow, ViolationsRepository } from './violations.repository.js';
-import { ACTION_LABELS, type ActionInput, type ViolationInput } from './violations.schemas.js';
+import type { ActionInput, ViolationInput } from './violations.schemas.js';
 
 const NOT_FOUND = 'Không tìm thấy vi phạm này.';
+
+/** The title of the notice of an action taken (ACTION_LABELS' words): one template each, to translate as one text. */
+function actionTitle(action: ActionInput['action'], until: string | null, targetName: string): string {
+  if (action === 'suspension') return `Tạm đình chỉ đến hết ngày ${(until as string).split('-').reverse().join('/')}: ${targetName}`;
+  if (action === 'revocation') return `Thu hồi quyền truy cập: ${targetName}`;
+  return `Cảnh cáo: ${targetName}`;
+}
 /** Accounts a violation may name: those who exploit or supply data, never the ministry's own staff. */
 const TARGET_ROLES = ['exploiter', 'org_manager', 'association'] as const;
 export interface ViolationsServiceDeps {
@@ -212,10 +219,9 @@ function violationDecisions({ db, repo, audit, clock, notifications }: Omit<Viol
           },
           trx,
         );
-        const untilText = input.action === 'suspension' ? ` đến hết ngày ${(input.until as string).split('-').reverse().join('/')}` : '';
         await notifications.notifyUsers(trx, await recipients(trx, v), {
           kind: `violation.${input.action}`,
-          title: `${ACTION_LABELS[input.action]}${untilText}: ${targetName}`,
+          title: actionTitle(input.action, input.until, targetName),
           body: input.note,
           link: null,
           dedupeKey: `violation-action:${action.id}`,
@@ -265,7 +271,7 @@ function violationDecisions({ db, repo, audit, clock, notifications }: Omit<Viol
         );
         await notifications.notifyUsers(trx, await recipients(trx, v), {
           kind: 'violation.lift',
-          title: `${ACTION_LABELS.lift}: ${targetName}`,
+          title: `Chấm dứt tạm đình chỉ trước hạn: ${targetName}`,
           body: note,
           link: null,
           dedupeKey: `violation-action:${action.id}`,

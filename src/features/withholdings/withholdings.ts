@@ -39,6 +39,7 @@ export function withholdPublic(record: PublicRecord, withheld: ReadonlySet<strin
 export function withholdingReason(field: string, withhold: { reason: string; until: string | null } | null): string {
   const label = withholdableLabel(field);
   if (!withhold) return `Công khai lại trường "${label}"`;
-  const until = withhold.until ? ` đến hết ngày ${withhold.until.split('-').reverse().join('/')}` : '';
-  return `Không công khai trường "${label}"${until}: ${withhold.reason}`;
+  if (!withhold.until) return `Không công khai trường "${label}": ${withhold.reason}`;
+  const until = withhold.until.split('-').reverse().join('/');
+  return `Không công khai trường "${label}" đến hết ngày ${until}: ${withhold.reason}`;
 }

@@ -16,7 +16,7 @@
 /** Words of the query that count (the SQL search takes the first 8 lexemes in query order). */
 export const MAX_WORDS = 8;
 
-const VOWELS = 'aăâeêioôơuưy';
+const VOWELS = 'aăâeêioôơuưy'; // server-text: letters for the search folding, not a text
 const TONES = ['\u0300', '\u0301', '\u0309', '\u0303', '\u0323'];
 
 /** ASCII printable characters and every precomposed Vietnamese letter, both cases. */
@@ -29,14 +29,14 @@ export function candidateCharacters(): string[] {
       out.add(ch.toUpperCase());
     }
   }
-  out.add('đ');
-  out.add('Đ');
+  out.add('đ'); // server-text: letters for the search folding, not a text
+  out.add('Đ'); // server-text: letters for the search folding, not a text
   return [...out];
 }
 
 /** The table's own folding of one character: decomposed, combining marks dropped, đ → d, lower case. */
 function foldChar(ch: string): string {
-  if (ch === 'đ' || ch === 'Đ') return 'd';
+  if (ch === 'đ' || ch === 'Đ') return 'd'; // server-text: letters, not a text
   return ch.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
 }
 

@@ -1,0 +1,88 @@
+/**
+ * Issue 17 item 2: texts the server makes in Vietnamese — validation messages, error pages — reach an English reader
+ * in English (src/lib/server-text.ts, locales/texts/en), and a Vietnamese reader exactly as written.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApp, type TestContext } from '../helpers/app.js';
+import { type Agent, agent, csrfFrom, login } from '../helpers/http.js';
+import { createUser } from '../helpers/users.js';
+
+let t: TestContext;
+
+beforeAll(async () => {
+  t = await buildTestApp();
+});
+afterAll(async () => {
+  await t?.db.destroy();
+});
+
+async function inEnglish(a: Agent): Promise<Agent> {
+  await a.get('/ngon-ngu?lang=en&tiep=/').expect(303);
+  return a;
+}
+
+/** Vietnamese letters a page's main text must not hold in English (names of records aside: none here). */
+const VIETNAMESE = /[ạảãàáâậầấẩẫăắằặẳẵđêềếểễệôồốổỗộơờớởỡợưừứửữựỳýỷỹỵìíỉĩịòóỏõọùúủũụèéẻẽẹ]/i;
+const mainText = (html: string) =>
+  (/<main[\s\S]*?<\/main>/.exec(html)?.[0] ?? html)
+    .replace(/<script[\s\S]*?<\/script>/g, '')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/\s+/g, ' ');
+
+describe('validation messages in English', () => {
+  it('the sign-in form: the message next to the field and in the summary, 400, values kept', async () => {
+    const a = await inEnglish(agent(t));
+    const page = await a.get('/dang-nhap').expect(200);
+    const res = await a
+      .post('/dang-nhap')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), username: '', password: 'x' });
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('Enter the username.');
+    expect(res.text).not.toContain('Nhập tên đăng nhập.');
+    expect(mainText(res.text)).not.toMatch(VIETNAMESE);
+  });
+
+  it('the same form in Vietnamese keeps the Vietnamese text of record', async () => {
+    const a = agent(t);
+    const page = await a.get('/dang-nhap').expect(200);
+    const res = await a
+      .post('/dang-nhap')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), username: '', password: 'x' });
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('Nhập tên đăng nhập.');
+  });
+
+  it('a service refusal (the change-password form) with a number in it', async () => {
+    const user = await createUser(t.db.knex, ['association']);
+    const a = await inEnglish(agent(t));
+    await login(t, a, user);
+    const page = await a.get('/tai-khoan/doi-mat-khau').expect(200);
+    const res = await a
+      .post('/tai-khoan/doi-mat-khau')
+      .type('form')
+      .send({ _csrf: csrfFrom(page.text), currentPassword: user.password, newPassword: 'short', confirmPassword: 'short' });
+    expect(res.status).toBe(400);
+    expect(res.text).toMatch(/The password must have at least \d+ characters\./);
+    expect(mainText(res.text)).not.toMatch(VIETNAMESE);
+  });
+});
+
+describe('error pages in English', () => {
+  it('a form whose token has expired: 403 with the English explanation', async () => {
+    const a = await inEnglish(agent(t));
+    const res = await a.post('/dang-nhap').type('form').send({ _csrf: 'stale', username: 'x', password: 'y' });
+    expect(res.status).toBe(403);
+    expect(res.text).toContain('The form&#39;s session has expired or is not valid.');
+    expect(mainText(res.text)).not.toMatch(VIETNAMESE);
+  });
+
+  it('a bad request: the title and message of the generic page', async () => {
+    const a = await inEnglish(agent(t));
+    const res = await a.get('/hoi?q=%01').set('Accept', 'text/html');
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('Invalid request');
+    expect(res.text).toContain('The page address holds a character that is not allowed');
+  });
+});
