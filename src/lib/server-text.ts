@@ -64,6 +64,19 @@ function compile(key: string, english: string): Pattern {
 const upperFirst = (s: string) => s.charAt(0).toLocaleUpperCase('vi') + s.slice(1);
 const lowerFirst = (s: string) => s.charAt(0).toLocaleLowerCase('en') + s.slice(1);
 
+/**
+ * The catalogue entries' English names (a province, a field, a status: `name` → `name_en`), which staff edit in
+ * "Danh mục": set by the catalogues feature, consulted after the text catalogue's exact keys, so that a report row
+ * or an option naming a catalogue entry reads in English wherever it is printed through `tx`.
+ */
+let entryNames: ReadonlyMap<string, string> = new Map();
+let entryNamesVersion = 0;
+
+export function setCatalogueEntryNames(names: ReadonlyMap<string, string>): void {
+  entryNames = names;
+  entryNamesVersion++;
+}
+
 /** A translator over one catalogue (tests build their own; the app reads locales/texts/en once). */
 export function createTextTranslator(catalogue: TextCatalogue): TranslateText {
   const exact = new Map<string, string>();
@@ -74,21 +87,23 @@ export function createTextTranslator(catalogue: TextCatalogue): TranslateText {
   }
   patterns.sort((a, b) => b.literal - a.literal);
   const memo = new Map<string, string>();
+  let memoVersion = entryNamesVersion;
+  const known = (text: string) => exact.get(text) ?? entryNames.get(text);
 
   /** A captured part: itself when the catalogue does not know it (a name, a number). */
   const part = (s: string): string => {
     const trimmed = s.trim();
     if (trimmed === '') return s;
-    const found = exact.get(trimmed);
+    const found = known(trimmed);
     if (found !== undefined) return s.replace(trimmed, found);
     // A label written lower-case inside a sentence ("Nhập tên đăng nhập."): the catalogue has it capitalised.
-    const capital = exact.get(upperFirst(trimmed));
+    const capital = known(upperFirst(trimmed));
     if (capital !== undefined && trimmed !== upperFirst(trimmed)) return s.replace(trimmed, lowerFirst(capital));
     return s;
   };
 
   const translate = (text: string): string => {
-    const found = exact.get(text);
+    const found = known(text);
     if (found !== undefined) return found;
     for (const p of patterns) {
       const m = p.re.exec(text);
@@ -102,8 +117,12 @@ export function createTextTranslator(catalogue: TextCatalogue): TranslateText {
   return (value) => {
     if (value === null || value === undefined) return '';
     const text = String(value);
-    const known = memo.get(text);
-    if (known !== undefined) return known;
+    if (memoVersion !== entryNamesVersion) {
+      memo.clear();
+      memoVersion = entryNamesVersion;
+    }
+    const remembered = memo.get(text);
+    if (remembered !== undefined) return remembered;
     const out = translate(text);
     if (memo.size >= MEMO_LIMIT) memo.clear();
     memo.set(text, out);
