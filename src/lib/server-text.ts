@@ -27,6 +27,8 @@ const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
 /** Not global: `test` on a global expression keeps a position that a later `matchAll` would start from. */
 const HAS_PLACEHOLDER = /\{\{\s*[A-Za-z_][A-Za-z0-9_]*\s*\}\}/;
 const MEMO_LIMIT = 20_000;
+/** Between the items of a list inside a text (kept by `split`: odd indexes are the separators). */
+const LIST_SEPARATOR = /(; |, )/;
 /** Placeholders that stand for a number only. */
 const NUMERIC_NAME = /^(?:n|count|number|year|month|day|[A-Za-z]+(?:Count|Number|Year))$/;
 
@@ -90,25 +92,32 @@ export function createTextTranslator(catalogue: TextCatalogue): TranslateText {
   let memoVersion = entryNamesVersion;
   const known = (text: string) => exact.get(text) ?? entryNames.get(text);
 
-  /** A captured part: itself when the catalogue does not know it (a name, a number). */
-  const part = (s: string): string => {
+  /**
+   * A captured part: a known text; a label written lower-case inside a sentence ("Nhập tên đăng nhập.", the catalogue
+   * has it capitalised); a sentence of its own or a list of them ("44 hội đã quá hạn; 7 hội sắp đến hạn"), each
+   * item translated in its turn (two levels deep at most); else itself (a name, a number).
+   */
+  const part = (s: string, depth: number): string => {
     const trimmed = s.trim();
     if (trimmed === '') return s;
     const found = known(trimmed);
     if (found !== undefined) return s.replace(trimmed, found);
-    // A label written lower-case inside a sentence ("Nhập tên đăng nhập."): the catalogue has it capitalised.
     const capital = known(upperFirst(trimmed));
     if (capital !== undefined && trimmed !== upperFirst(trimmed)) return s.replace(trimmed, lowerFirst(capital));
-    return s;
+    if (depth >= 2) return s;
+    const pieces = trimmed.split(LIST_SEPARATOR);
+    const out =
+      pieces.length > 1 ? pieces.map((piece, i) => (i % 2 === 1 ? piece : part(piece, depth + 1))).join('') : translate(trimmed, depth + 1);
+    return out === trimmed ? s : s.replace(trimmed, out);
   };
 
-  const translate = (text: string): string => {
+  const translate = (text: string, depth = 0): string => {
     const found = known(text);
     if (found !== undefined) return found;
     for (const p of patterns) {
       const m = p.re.exec(text);
       if (!m) continue;
-      const values = new Map(p.names.map((name, i) => [name, part(m[i + 1] ?? '')]));
+      const values = new Map(p.names.map((name, i) => [name, part(m[i + 1] ?? '', depth)]));
       return p.english.replace(PLACEHOLDER, (whole, name: string) => values.get(name) ?? whole);
     }
     return text;
