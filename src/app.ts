@@ -23,6 +23,7 @@ import { createAuthController } from './features/auth/auth.controller.js';
 import { createPassport } from './features/auth/passport.js';
 import { authRoutes } from './features/auth/routes.js';
 import { createCataloguesController } from './features/catalogues/catalogues.controller.js';
+import { catalogueNamesInEnglish } from './features/catalogues/english-names.js';
 import { catalogueRoutes } from './features/catalogues/routes.js';
 import { chartersRoutes } from './features/charters/routes.js';
 import { createDocumentsController } from './features/documents/documents.controller.js';
@@ -209,7 +210,7 @@ export function createApp({ config, db, services, logger, clock, extraRoutes }: 
   // The grant in force for org_manager / exploiter, read from the database on every request.
   app.use(loadEffectiveAccess(services.access));
   app.use(noStoreWhenAuthenticated());
-  app.use(locals(csrf, APP_NAME));
+  app.use(locals(csrf, APP_NAME), catalogueNamesInEnglish(services.catalogues, logger));
   const notificationsController = createNotificationsController({ notifications: services.notifications, clock });
   app.use(notificationsController.unreadBadge);
   // The "Theo dõi" button's state on the record pages (features/follows): signed-in GETs of those pages only.

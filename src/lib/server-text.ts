@@ -10,9 +10,8 @@
  * "Nhập tên đăng nhập." finds "Nhập {{label}}." and "Tên đăng nhập" and reads "Enter the username.". Exact keys win
  * over patterns, and among patterns the one with the most literal text. A placeholder named for a number — `n`,
  * `count`, `number`, `year`, `month`, `day`, or ending in `Count`, `Number` or `Year` — stands only for digits (with
- * `.`, `,`, `/`, `:` or `-`), so "Số {{number}}" reads "Số 12" and never half-translates "Số hội theo …". A captured
- * part that is a made text itself (a row's message inside "{{list}}, dòng {{row}}: {{error}}") is translated through
- * the patterns too. Results are remembered (a bounded map).
+ * `.`, `,`, `/`, `:` or `-`), so "Số {{number}}" reads "Số 12" and never half-translates "Số hội theo …".
+ * Results are remembered (a bounded map).
  * `npm run check:server-text` fails on a Vietnamese text in src/ that the catalogue does not cover.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -28,6 +27,8 @@ const PLACEHOLDER = /\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g;
 /** Not global: `test` on a global expression keeps a position that a later `matchAll` would start from. */
 const HAS_PLACEHOLDER = /\{\{\s*[A-Za-z_][A-Za-z0-9_]*\s*\}\}/;
 const MEMO_LIMIT = 20_000;
+/** Between the items of a list inside a text (kept by `split`: odd indexes are the separators). */
+const LIST_SEPARATOR = /(; |, )/;
 /** Placeholders that stand for a number only. */
 const NUMERIC_NAME = /^(?:n|count|number|year|month|day|[A-Za-z]+(?:Count|Number|Year))$/;
 
@@ -65,6 +66,19 @@ function compile(key: string, english: string): Pattern {
 const upperFirst = (s: string) => s.charAt(0).toLocaleUpperCase('vi') + s.slice(1);
 const lowerFirst = (s: string) => s.charAt(0).toLocaleLowerCase('en') + s.slice(1);
 
+/**
+ * The catalogue entries' English names (a province, a field, a status: `name` → `name_en`), which staff edit in
+ * "Danh mục": set by the catalogues feature, consulted after the text catalogue's exact keys, so that a report row
+ * or an option naming a catalogue entry reads in English wherever it is printed through `tx`.
+ */
+let entryNames: ReadonlyMap<string, string> = new Map();
+let entryNamesVersion = 0;
+
+export function setCatalogueEntryNames(names: ReadonlyMap<string, string>): void {
+  entryNames = names;
+  entryNamesVersion++;
+}
+
 /** A translator over one catalogue (tests build their own; the app reads locales/texts/en once). */
 export function createTextTranslator(catalogue: TextCatalogue): TranslateText {
   const exact = new Map<string, string>();
@@ -75,49 +89,58 @@ export function createTextTranslator(catalogue: TextCatalogue): TranslateText {
   }
   patterns.sort((a, b) => b.literal - a.literal);
   const memo = new Map<string, string>();
+  let memoVersion = entryNamesVersion;
+  const known = (text: string) => exact.get(text) ?? entryNames.get(text);
 
   /**
-   * A captured part: itself when the catalogue does not know it (a name, a number). A part that is itself a made
-   * text ("Lãnh đạo hội, dòng 2: Họ và tên là bắt buộc." holds "Họ và tên là bắt buộc.") goes through the patterns
-   * in its turn; it is shorter than the text it was taken from, so this ends.
+   * A captured part: a known text; a label written lower-case inside a sentence ("Nhập tên đăng nhập.", the catalogue
+   * has it capitalised); a sentence of its own, whole ("Lãnh đạo hội, dòng 2: Họ và tên" inside "… là bắt buộc.") or
+   * written lower-case inside another ("đã gửi hồ sơ đại hội nhiệm kỳ khóa 5 …"), or a list of them ("44 hội đã quá
+   * hạn; 7 hội sắp đến hạn"), each item translated in its turn (two levels deep at most); else itself (a name, a number).
    */
-  const part = (s: string, whole: string): string => {
+  const part = (s: string, depth: number): string => {
     const trimmed = s.trim();
     if (trimmed === '') return s;
-    const found = exact.get(trimmed);
+    const found = known(trimmed);
     if (found !== undefined) return s.replace(trimmed, found);
-    // A label written lower-case inside a sentence ("Nhập tên đăng nhập."): the catalogue has it capitalised.
-    const capital = exact.get(upperFirst(trimmed));
+    const capital = known(upperFirst(trimmed));
     if (capital !== undefined && trimmed !== upperFirst(trimmed)) return s.replace(trimmed, lowerFirst(capital));
-    if (trimmed.length < whole.length) {
-      const inner = translate(trimmed);
-      if (inner !== trimmed) return s.replace(trimmed, inner);
-      // A made text written lower-case inside a sentence ("đã gửi hồ sơ đại hội nhiệm kỳ khóa 5 …").
-      if (trimmed !== upperFirst(trimmed)) {
-        const upper = translate(upperFirst(trimmed));
-        if (upper !== upperFirst(trimmed)) return s.replace(trimmed, lowerFirst(upper));
-      }
+    if (depth >= 2) return s;
+    const whole = translate(trimmed, depth + 1);
+    if (whole !== trimmed) return s.replace(trimmed, whole);
+    const pieces = trimmed.split(LIST_SEPARATOR);
+    if (pieces.length > 1) {
+      const out = pieces.map((piece, i) => (i % 2 === 1 ? piece : part(piece, depth + 1))).join('');
+      return out === trimmed ? s : s.replace(trimmed, out);
+    }
+    if (trimmed !== upperFirst(trimmed)) {
+      const upper = translate(upperFirst(trimmed), depth + 1);
+      if (upper !== upperFirst(trimmed)) return s.replace(trimmed, lowerFirst(upper));
     }
     return s;
   };
 
-  function translate(text: string): string {
-    const found = exact.get(text);
+  const translate = (text: string, depth = 0): string => {
+    const found = known(text);
     if (found !== undefined) return found;
     for (const p of patterns) {
       const m = p.re.exec(text);
       if (!m) continue;
-      const values = new Map(p.names.map((name, i) => [name, part(m[i + 1] ?? '', text)]));
+      const values = new Map(p.names.map((name, i) => [name, part(m[i + 1] ?? '', depth)]));
       return p.english.replace(PLACEHOLDER, (whole, name: string) => values.get(name) ?? whole);
     }
     return text;
-  }
+  };
 
   return (value) => {
     if (value === null || value === undefined) return '';
     const text = String(value);
-    const known = memo.get(text);
-    if (known !== undefined) return known;
+    if (memoVersion !== entryNamesVersion) {
+      memo.clear();
+      memoVersion = entryNamesVersion;
+    }
+    const remembered = memo.get(text);
+    if (remembered !== undefined) return remembered;
     const out = translate(text);
     if (memo.size >= MEMO_LIMIT) memo.clear();
     memo.set(text, out);

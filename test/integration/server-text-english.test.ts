@@ -86,3 +86,33 @@ describe('error pages in English', () => {
     expect(res.text).toContain('The page address holds a character that is not allowed');
   });
 });
+
+describe('catalogue entries named in English (tx reads the catalogues English names)', () => {
+  it('a report row names the field in English, and an edit of the English name shows once the names are read again', async () => {
+    const { anAssociation, insertAssociations } = await import('../helpers/builders.js');
+    await insertAssociations(t.db.knex, [anAssociation({ name: 'Hội Thử Tên Danh Mục', main_field_code: 'YTE', scope: 'toan_quoc' })]);
+    const field = await t.db.knex('fields').where({ code: 'YTE' }).first('name', 'name_en');
+    expect(field?.name_en).toBeTruthy();
+    const staff = await inEnglish(agent(t));
+    await login(t, staff, await createUser(t.db.knex, ['ngo_staff']));
+    const rows = (html: string) => [...html.matchAll(/<th scope="row"[^>]*>([^<]*)<\/th>/g)].map((m) => m[1]);
+    const before = (await staff.get('/bao-cao/b').expect(200)).text;
+    expect(rows(before)).toContain(field?.name_en);
+    expect(rows(before)).not.toContain(field?.name);
+
+    // Edited on another instance: read again once the names are older than a minute.
+    await t.db.knex('fields').where({ code: 'YTE' }).update({ name_en: 'Health care (edited)' });
+    t.clock.advance(61_000);
+    await staff.get('/bao-cao/b').expect(200);
+    let after = '';
+    for (let i = 0; i < 20 && !after.includes('Health care (edited)'); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      after = (await staff.get('/bao-cao/b').expect(200)).text;
+    }
+    expect(rows(after)).toContain('Health care (edited)');
+    // Vietnamese readers keep the Vietnamese name.
+    const vi = agent(t);
+    await login(t, vi, await createUser(t.db.knex, ['ngo_staff']));
+    expect(rows((await vi.get('/bao-cao/b').expect(200)).text)).toContain(field?.name);
+  });
+});

@@ -12,6 +12,9 @@ const tx = createTextTranslator({
   'Số {{number}}': 'No. {{number}}',
   'Số hội': 'Number of associations',
   'Đã gửi {{count}} thông báo cho {{name}}.': 'Sent {{count}} notices to {{name}}.',
+  'Tình hình đại hội: {{summary}}.': 'Congresses: {{summary}}.',
+  '{{count}} hội đã quá hạn': '{{count}} associations overdue',
+  '{{count}} hội sắp đến hạn': '{{count}} associations due soon',
 });
 
 describe('tx: server texts in English', () => {
@@ -27,6 +30,14 @@ describe('tx: server texts in English', () => {
     expect(tx('Nhập tên đăng nhập.')).toBe('Enter the username.');
     expect(tx('Tên đăng nhập không được dài quá 100 ký tự.')).toBe('Username must not be longer than 100 characters.');
     expect(tx('Đã gửi 3 thông báo cho Hội Nông dân.')).toBe('Sent 3 notices to Hội Nông dân.');
+  });
+
+  it('translates a captured sentence, or each item of a captured list, in its turn', () => {
+    expect(tx('Tình hình đại hội: 44 hội đã quá hạn.')).toBe('Congresses: 44 associations overdue.');
+    expect(tx('Tình hình đại hội: 44 hội đã quá hạn; 7 hội sắp đến hạn.')).toBe(
+      'Congresses: 44 associations overdue; 7 associations due soon.',
+    );
+    expect(tx('Tình hình đại hội: Hội A, Hội B.')).toBe('Congresses: Hội A, Hội B.');
   });
 
   it('prefers an exact key to a pattern', () => {

@@ -79,6 +79,16 @@ export function createCataloguesRepository(db: Knex) {
       return out;
     },
 
+    /** Every entry's English name where it has one, keyed by its Vietnamese name (the first wins on a tie). */
+    async englishNames(tables: readonly CatalogueTable[]): Promise<Map<string, string>> {
+      const out = new Map<string, string>();
+      if (tables.length === 0) return out;
+      const parts = tables.map((table) => `SELECT name, name_en FROM ${checked(table)} WHERE name_en IS NOT NULL AND name_en <> ''`);
+      const result = (await db.raw(parts.join(' UNION ALL '))) as { rows: Array<{ name: string; name_en: string }> };
+      for (const r of result.rows) if (!out.has(r.name)) out.set(r.name, r.name_en);
+      return out;
+    },
+
     async find(table: CatalogueTable, code: string, trx: Knex = db): Promise<CatalogueRow | undefined> {
       return trx(checked(table)).where({ code }).first();
     },

@@ -9,6 +9,7 @@ import type { Actor } from '../../lib/auth-context.js';
 import type { Clock } from '../../lib/clock.js';
 import { ForbiddenError, NotFoundError, StaleVersionError, ValidationError } from '../../lib/errors.js';
 import { vietnamToday } from '../../lib/format.js';
+import { setCatalogueEntryNames } from '../../lib/server-text.js';
 import type { AuditService } from '../audit/audit.service.js';
 import { CATALOGUE_KINDS, type CatalogueKind, type CatalogueTable, catalogueBySlug, catalogueByTable } from './catalogue-kinds.js';
 import type { CatalogueCounts, CatalogueRow, CataloguesRepository, CatalogueValues } from './catalogues.repository.js';
@@ -293,8 +294,60 @@ function catalogueWrites({ db, repo, audit, clock }: CataloguesServiceDeps) {
   };
 }
 
+/** How long the English names of catalogue entries are used before they are read again (another instance's edit). */
+export const ENGLISH_NAMES_MAX_AGE_MS = 60_000;
+
+/**
+ * The entries' English names for the English interface (issue 17 item 2; src/lib/server-text.ts): read once, again
+ * after an edit here, and again when older than ENGLISH_NAMES_MAX_AGE_MS (an edit on another instance). `ensure`
+ * waits only for the first read; a later one runs behind the request that found the names old.
+ */
+function englishNames({ repo, clock }: Pick<CataloguesServiceDeps, 'repo' | 'clock'>) {
+  let loadedAt = Number.NEGATIVE_INFINITY;
+  let loaded = false;
+  let loading: Promise<void> | null = null;
+  const load = () => {
+    loading ??= repo
+      .englishNames(CATALOGUE_KINDS.map((k) => k.table))
+      .then((names) => {
+        setCatalogueEntryNames(names);
+        loaded = true;
+        loadedAt = clock.now().getTime();
+      })
+      .finally(() => {
+        loading = null;
+      });
+    return loading;
+  };
+  return {
+    async ensureEnglishNames(): Promise<void> {
+      if (!loaded) return load();
+      if (clock.now().getTime() - loadedAt > ENGLISH_NAMES_MAX_AGE_MS) void load().catch(() => {});
+    },
+    englishNamesChanged(): void {
+      loadedAt = Number.NEGATIVE_INFINITY;
+    },
+  };
+}
+
 export function createCataloguesService(deps: CataloguesServiceDeps) {
-  return { ...catalogueReads(deps), ...catalogueWrites(deps) };
+  const names = englishNames(deps);
+  const writes = catalogueWrites(deps);
+  return {
+    ...catalogueReads(deps),
+    ...writes,
+    ensureEnglishNames: names.ensureEnglishNames,
+    async create(...args: Parameters<typeof writes.create>) {
+      const row = await writes.create(...args);
+      names.englishNamesChanged();
+      return row;
+    },
+    async update(...args: Parameters<typeof writes.update>) {
+      const row = await writes.update(...args);
+      names.englishNamesChanged();
+      return row;
+    },
+  };
 }
 
 export type CataloguesService = ReturnType<typeof createCataloguesService>;

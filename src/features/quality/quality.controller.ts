@@ -48,29 +48,31 @@ const csvCell = (v: string | number | null): string => {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 };
 
+/** The rule's edit form, with the reader's words for the rule (a refused save shows it again with status 400). */
+async function renderRuleForm(
+  quality: Deps['quality'],
+  res: Response,
+  code: string,
+  values: Record<string, string>,
+  errors: Record<string, string>,
+  status: number,
+) {
+  const rule = await quality.rule(code);
+  const tr = translatorOf(res.req);
+  const words = ruleWords(rule, tr);
+  const param = paramOf(rule);
+  res.status(status).render('quality/rule-form', {
+    title: tr.t('quality:titles.editRule', { label: words.label }),
+    rule: { ...rule, label: words.label },
+    description: words.description,
+    param: param ? { ...param, label: words.paramLabel ?? param.label } : null,
+    values,
+    errors,
+  });
+}
+
 export function createQualityController({ quality, catalogues }: Deps) {
   const namesOf = (options: CatalogueOptions, table: string) => new Map((options[table] ?? []).map((o) => [o.code, o.name]));
-
-  async function renderRuleForm(
-    res: Response,
-    code: string,
-    values: Record<string, string>,
-    errors: Record<string, string>,
-    status: number,
-  ) {
-    const rule = await quality.rule(code);
-    const tr = translatorOf(res.req);
-    const words = ruleWords(rule, tr);
-    const param = paramOf(rule);
-    res.status(status).render('quality/rule-form', {
-      title: tr.t('quality:titles.editRule', { label: words.label }),
-      rule: { ...rule, label: words.label },
-      description: words.description,
-      param: param ? { ...param, label: words.paramLabel ?? param.label } : null,
-      values,
-      errors,
-    });
-  }
 
   return {
     async rules(req: Request, res: Response) {
@@ -96,6 +98,7 @@ export function createQualityController({ quality, catalogues }: Deps) {
     async editRule(req: Request, res: Response) {
       const rule = await quality.rule(codeParam(req));
       await renderRuleForm(
+        quality,
         res,
         rule.code,
         { weight: String(rule.weight), enabled: rule.enabled ? 'co' : 'khong', param: rule.param === null ? '' : String(rule.param) },
@@ -117,7 +120,7 @@ export function createQualityController({ quality, catalogues }: Deps) {
         const values = Object.fromEntries(
           ['weight', 'enabled', 'param'].map((k) => [k, typeof body[k] === 'string' ? String(body[k]) : '']),
         );
-        await renderRuleForm(res, code, values, err.fieldErrors, 400);
+        await renderRuleForm(quality, res, code, values, err.fieldErrors, 400);
       }
     },
 
