@@ -116,6 +116,9 @@ describe("the staff's record pages in English", () => {
     expect(en).toContain('&#34;label&#34;:&#34;Membership fees&#34;');
     expect(en).toContain('Name of the association (Vietnamese)</dt>');
     expect(en).toContain('A. Identification</h2>');
+    // A fixed option from form.json, and a catalogue entry by its English name.
+    expect(en).toContain('>Nationwide</dd>');
+    expect(en).toContain('>Association</dd>');
     expectNoVietnameseMessages(en);
     const vi = (await staffVi.get(`/quan-tri/hoi/${code}`).expect(200)).text;
     expect(vi).toContain('Biểu đồ cột chồng: kinh phí hoạt động theo nguồn, 2 năm có số liệu (2024–2025), đơn vị: đồng.');
