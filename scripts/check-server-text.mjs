@@ -10,7 +10,8 @@
  *   - src/cli/ (the operators' console);
  *   - a file holding the comment `server-text-file: <why>` (a document of record printed in Vietnamese whatever the
  *     reader's language, such as a Decree 30 letter; texts only logged);
- *   - a literal on a line holding, or just below a line holding, the comment `server-text: <why>`.
+ *   - a literal on a line holding, or just below a line holding, the comment `server-text: <why>`, and the lines from
+ *     a comment `server-text-start: <why>` to a comment `server-text-end` (a list of them).
  * Comments are not the interface. Run: npm run check:server-text  (`-- --todo` prints the missing keys as JSON, by file)
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -203,7 +204,15 @@ export function interfaceTexts() {
     const { literals, comments } = scan(source);
     const skipFile = comments.some((c) => c.comment.includes('server-text-file:'));
     const quiet = new Set();
-    for (const c of comments) if (/server-text:/.test(c.comment)) quiet.add(c.line).add(c.line + 1);
+    let from = null;
+    for (const c of comments) {
+      if (/server-text:/.test(c.comment)) quiet.add(c.line).add(c.line + 1);
+      if (/server-text-start:/.test(c.comment)) from = c.line;
+      if (/server-text-end\b/.test(c.comment) && from !== null) {
+        for (let l = from; l <= c.line; l++) quiet.add(l);
+        from = null;
+      }
+    }
     for (const lit of literals) {
       if (!VIETNAMESE.test(lit.text)) continue;
       shapes.add(skeleton(lit.text));

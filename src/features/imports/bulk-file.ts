@@ -88,27 +88,20 @@ function bulkSubColumns(list: SubListDef): SheetColumn[] {
 }
 
 // The guide sheet of the Vietnamese template file (a file of record, like the CSV/XLSX exports): not the interface.
+// server-text-start: the lines of the template file's guide sheet (the file is in Vietnamese)
 const GUIDE_LINES = [
-  // server-text: a line of the template file's guide sheet (the file is in Vietnamese)
   'MẪU NHẬP DỮ LIỆU HỘI HÀNG LOẠT (Biểu mẫu 1)',
   '',
-  // server-text: a line of the template file's guide sheet (the file is in Vietnamese)
   '1. Trang «Danh sách hội»: mỗi dòng một hội, bắt đầu từ dòng 3. Cột «Mã hội» để trống nếu là hội mới; nếu có mã, dòng đó cập nhật hội mang mã ấy.',
-  // server-text: a line of the template file's guide sheet (the file is in Vietnamese)
   '   Hội không có mã được nhận ra theo tên hội cùng phạm vi hoạt động: nhập lại cùng một tệp không tạo hội trùng.',
-  // server-text: a line of the template file's guide sheet (the file is in Vietnamese)
   '2. Các trang danh sách (Lãnh đạo hội, Đại hội, Kinh phí hoạt động …): mỗi dòng một mục; cột A ghi mã hội hoặc tên hội đúng như ở trang «Danh sách hội».',
-  // server-text: a line of the template file's guide sheet (the file is in Vietnamese)
   '   Các dòng của một hội trong một trang thay thế toàn bộ danh sách đó của hội. Xóa hẳn một trang khỏi tệp nếu không muốn thay đổi danh sách ấy.',
-  // server-text: a line of the template file's guide sheet (the file is in Vietnamese)
   '3. Bỏ hẳn một cột thì giá trị đang lưu của hội được giữ nguyên; để trống một ô thì giá trị đó bị xóa.',
-  // server-text: a line of the template file's guide sheet (the file is in Vietnamese)
   '4. Ngày ghi ngày/tháng/năm; số tiền ghi bằng số (đồng); mục có dấu * là bắt buộc; mục có danh sách chọn thì chọn trong danh sách.',
-  // server-text: a line of the template file's guide sheet (the file is in Vietnamese)
   '5. Tệp CSV (UTF-8) chỉ gồm các cột của trang «Danh sách hội», dòng đầu là tên cột.',
-  // server-text: a line of the template file's guide sheet (the file is in Vietnamese)
   '6. Không có dữ liệu nào được ghi nếu tệp còn dòng sai, trừ khi cán bộ chọn «chỉ áp dụng các dòng hợp lệ».',
 ];
+// server-text-end
 
 /** The empty bulk template (XLSX) with drop-downs from the catalogues. */
 export async function bulkTemplateWorkbook(catalogues: CatalogueOptions): Promise<Buffer> {

@@ -54,20 +54,22 @@ async function write(res: Response, text: string): Promise<boolean> {
 }
 
 /** The register's CSV export: a document in Vietnamese whatever the reader's language. */
+// server-text-start: the CSV's header row
 const CSV_HEADER = [
-  'Số tiếp nhận', // server-text: CSV header
-  'Loại yêu cầu', // server-text: CSV header
-  'Kênh', // server-text: CSV header
-  'Trạng thái', // server-text: CSV header
-  'Người yêu cầu', // server-text: CSV header
-  'Hội liên quan', // server-text: CSV header
-  'Ngày tiếp nhận', // server-text: CSV header
-  'Hạn trả lời', // server-text: CSV header
-  'Quá hạn', // server-text: CSV header
-  'Đã xác minh', // server-text: CSV header
-  'Ngày trả lời', // server-text: CSV header
-  'Số văn bản', // server-text: CSV header
+  'Số tiếp nhận',
+  'Loại yêu cầu',
+  'Kênh',
+  'Trạng thái',
+  'Người yêu cầu',
+  'Hội liên quan',
+  'Ngày tiếp nhận',
+  'Hạn trả lời',
+  'Quá hạn',
+  'Đã xác minh',
+  'Ngày trả lời',
+  'Số văn bản',
 ];
+// server-text-end
 
 function csvCells(r: RequestListRow, now: Date): string[] {
   return [

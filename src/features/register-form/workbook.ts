@@ -161,20 +161,15 @@ export function validationFor(def: FieldDef, rangeOf: (def: FieldDef) => string 
 export function hintFor(def: FieldDef): string {
   const parts: string[] = [];
   if (def.hint) parts.push(def.hint);
-  // server-text: a hint column of the template
+  // server-text-start: the template's hint column (the file is in Vietnamese)
   if (def.type === 'date') parts.push('Ngày/tháng/năm.');
-  // server-text: a hint column of the template
   if (def.type === 'money') parts.push('Số tiền (đồng), ví dụ 1.500.000.');
-  // server-text: a hint column of the template
   if (def.type === 'decimal') parts.push('Số, phần thập phân sau dấu phẩy, ví dụ 120,5.');
-  // server-text: a hint column of the template
   if (def.type === 'multiselect') parts.push('Ghi các mã trong danh mục, cách nhau bởi dấu phẩy.');
-  // server-text: a hint column of the template
   if ((def.type === 'select' || def.type === 'bool') && def.required) parts.push('Bắt buộc; chọn trong danh sách.');
-  // server-text: a hint column of the template
   else if (def.type === 'select' || def.type === 'bool') parts.push('Chọn trong danh sách.');
-  // server-text: a hint column of the template
   else if (def.required) parts.push('Bắt buộc.');
+  // server-text-end
   return parts.join(' ');
 }
 
