@@ -113,3 +113,8 @@ const EN_FORMATTERS: Formatters = Object.freeze({
 export function formattersFor(lang: 'vi' | 'en'): Formatters {
   return lang === 'en' ? EN_FORMATTERS : VI_FORMATTERS;
 }
+
+/** A label's first letter in capitals (a heading) … */
+export const upperFirst = (s: string): string => (s ? s.charAt(0).toUpperCase() + s.slice(1) : s);
+/** … or in lower case (inside a sentence: "Hãy nhập ${lowerFirst(label)}."). */
+export const lowerFirst = (s: string): string => (s ? s.charAt(0).toLowerCase() + s.slice(1) : s);

@@ -14,8 +14,10 @@
  * Results are remembered (a bounded map).
  * `npm run check:server-text` fails on a Vietnamese text in src/ that the catalogue does not cover.
  */
+
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { lowerFirst, upperFirst } from './format.js';
 import { projectRoot } from './paths.js';
 
 export type TextCatalogue = Record<string, string>;
@@ -62,9 +64,6 @@ function compile(key: string, english: string): Pattern {
   source += escapeRegExp(tail);
   return { re: new RegExp(`^${source}$`, 'u'), names, english, literal };
 }
-
-const upperFirst = (s: string) => s.charAt(0).toLocaleUpperCase('vi') + s.slice(1);
-const lowerFirst = (s: string) => s.charAt(0).toLocaleLowerCase('en') + s.slice(1);
 
 /**
  * The catalogue entries' English names (a province, a field, a status: `name` → `name_en`), which staff edit in

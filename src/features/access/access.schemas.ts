@@ -3,7 +3,9 @@
  * it, the manager's requests. Sub-lists use dotted names (`officers.0.full_name`, `cat.a`); zod messages in
  * Vietnamese, keyed by the posted field name.
  */
+
 import { z } from 'zod';
+import { lowerFirst, upperFirst } from '../../lib/format.js';
 import { parseVietnameseDate } from '../catalogues/catalogues.schemas.js';
 import { CATEGORY_KEYS, type CategoryKey } from '../reports/categories.js';
 
@@ -14,8 +16,6 @@ export const BLANK_OFFICER_ROWS = 3;
  * A field's label as written at the start of a message and inside one ("Địa chỉ tối đa…", "Hãy nhập địa chỉ."): the
  * labels below are written capitalised, as the English catalogue holds them (locales/texts/en/access.json).
  */
-const upperFirst = (label: string) => `${label[0]?.toUpperCase()}${label.slice(1)}`;
-const lowerFirst = (label: string) => `${label[0]?.toLowerCase()}${label.slice(1)}`;
 
 const text = (label: string, max: number) =>
   z

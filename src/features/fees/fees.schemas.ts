@@ -1,5 +1,7 @@
 /** Forms of the fee schedule and of a contract fee: zod, Vietnamese messages next to each field. */
+
 import { z } from 'zod';
+import { lowerFirst } from '../../lib/format.js';
 import { parseVietnameseDate } from '../catalogues/catalogues.schemas.js';
 import { CATEGORY_KEYS } from '../reports/categories.js';
 
@@ -17,11 +19,8 @@ export const MAX_VND = 100_000_000_000;
 
 const str = z.string({ error: 'Giá trị không hợp lệ.' });
 
-/**
- * Field labels are written capitalised, as a heading, and start lower-case inside a sentence: each message is one
- * template with the label as one placeholder (server texts are translated by pattern, src/lib/server-text.ts).
- */
-export const lowerFirst = (label: string) => label.charAt(0).toLocaleLowerCase('vi') + label.slice(1);
+// Field labels are written capitalised, as a heading, and start lower-case inside a sentence: each message is one
+// template with the label as one placeholder (server texts are translated by pattern, src/lib/server-text.ts).
 
 export const text = (label: string, max: number) =>
   str

@@ -1,7 +1,7 @@
 /** Incidents and software change requests: the form, the statuses and the transitions. */
 import { z } from 'zod';
+import { lowerFirst } from '../../lib/format.js';
 import type { Role } from '../../lib/roles.js';
-import { lowerFirst } from '../fees/fees.schemas.js';
 
 export const INCIDENT_ROLES: readonly Role[] = ['ngo_staff', 'ngo_lead', 'it_admin'];
 

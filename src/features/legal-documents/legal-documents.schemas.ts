@@ -1,7 +1,7 @@
 /** The form of a legal document in the catalogue (R-17.1 m): zod, Vietnamese messages next to each field. */
 import { z } from 'zod';
+import { lowerFirst } from '../../lib/format.js';
 import { parseVietnameseDate } from '../catalogues/catalogues.schemas.js';
-import { lowerFirst } from '../fees/fees.schemas.js';
 
 export const LEGAL_DOC_TYPES = [
   ['hien_phap', 'Hiến pháp'],

@@ -2,7 +2,9 @@
  * Personal-data requests (issue 17 item 1): the kinds, the states and their transitions, and the forms (zod, messages
  * in Vietnamese keyed by the posted field name). Pure data and functions.
  */
+
 import { z } from 'zod';
+import { lowerFirst, upperFirst } from '../../lib/format.js';
 import { parseVietnameseDate } from '../catalogues/catalogues.schemas.js';
 
 export const REQUEST_TYPES = ['access', 'correction', 'deletion', 'objection'] as const;
@@ -62,8 +64,6 @@ export function dueAt(receivedAt: Date, days: number): Date {
 }
 
 /** Labels are written capitalised, as the English catalogue holds them (locales/texts/en/personal-data.json). */
-const upperFirst = (label: string) => `${label[0]?.toUpperCase()}${label.slice(1)}`;
-const lowerFirst = (label: string) => `${label[0]?.toLowerCase()}${label.slice(1)}`;
 
 const text = (label: string, max: number) =>
   z

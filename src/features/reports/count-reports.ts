@@ -3,7 +3,9 @@
  * totals and a chart, and — a group chosen — the list of its associations, whose columns are fields of Biểu mẫu 1
  * (labels from the form definition).
  */
+
 import { barChart } from '../../lib/bar-chart.js';
+import { upperFirst } from '../../lib/format.js';
 import { ALL_FIELDS, type FieldDef, SCOPES } from '../register-form/definition.js';
 import { type Withheld, withheldReader } from './general-report.js';
 import { provinceTable } from './province-grouping.js';
@@ -99,7 +101,7 @@ async function countByScope(
     id: 'tong-hop',
     title: texts.title,
     columns: [
-      { key: 'name', label: label[0]?.toUpperCase() + label.slice(1), type: 'text', translate: true },
+      { key: 'name', label: upperFirst(label), type: 'text', translate: true },
       ...scopes.map((s) => ({ key: s, label: SCOPE_SHORT[s] ?? s, type: 'int' as const })),
       { key: 'total', label: 'Tổng số hội', type: 'int' },
     ],

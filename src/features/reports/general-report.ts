@@ -24,7 +24,7 @@
 
 import type { Clock } from '../../lib/clock.js';
 import { NotFoundError } from '../../lib/errors.js';
-import { formatNumber, vietnamToday } from '../../lib/format.js';
+import { formatNumber, lowerFirst, vietnamToday } from '../../lib/format.js';
 import { type FieldDef, SECTIONS, SUBLISTS, type SubListDef } from '../register-form/definition.js';
 import type { WithholdingsRepository } from '../withholdings/withholdings.repository.js';
 import type { SubListPick, SubListRow } from './general-report.repository.js';
@@ -157,7 +157,6 @@ export const JOINED_CAP = 10;
 /** Associations read per statement while an export streams. */
 const EXPORT_BATCH = 500;
 
-const lowerFirst = (s: string) => (s ? (s[0] as string).toLowerCase() + s.slice(1) : s);
 const oneKey = (l: GeneralSubList, f: FieldDef) => `${l.def.name}.${f.name}`;
 const countKey = (l: GeneralSubList) => `${l.def.name}.n`;
 const shownFields = (l: GeneralSubList) => l.fields.filter((f) => !l.list.omit?.includes(f.name));
