@@ -62,6 +62,12 @@ export async function login(t: TestContext, a: Agent, user: Pick<TestUser, 'user
   return res;
 }
 
+/** The agent with the English interface chosen (the `lang` cookie set by the switch, issue 17 item 2). */
+export async function inEnglish(a: Agent): Promise<Agent> {
+  await a.get('/ngon-ngu?lang=en').expect(303);
+  return a;
+}
+
 export async function loggedInAgent(t: TestContext, user: TestUser): Promise<Agent> {
   const a = agent(t);
   await login(t, a, user);

@@ -8,17 +8,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
 import { anAssociation, anOrganisation } from '../helpers/builders.js';
-import { type Agent, agent, csrfFrom, loggedInAgent } from '../helpers/http.js';
+import { type Agent, agent, csrfFrom, inEnglish, loggedInAgent } from '../helpers/http.js';
 import { createUser } from '../helpers/users.js';
 
 let t: TestContext;
 let assocCode: string;
 
 /** A fresh visitor's agent that chose English (the `lang` cookie). */
-async function english(a: Agent = agent(t)): Promise<Agent> {
-  await a.get('/ngon-ngu?lang=en').expect(303);
-  return a;
-}
+const english = (a: Agent = agent(t)): Promise<Agent> => inEnglish(a);
 
 async function post(a: Agent, page: string, action: string, fields: Record<string, string>) {
   const html = await a.get(page);

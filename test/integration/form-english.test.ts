@@ -8,7 +8,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
 import { formFields, VALID_STAFF_FORM } from '../helpers/forms.js';
-import { type Agent, createAssociationViaForm, loggedInAgent } from '../helpers/http.js';
+import { type Agent, createAssociationViaForm, inEnglish, loggedInAgent } from '../helpers/http.js';
 import { createUser } from '../helpers/users.js';
 
 let t: TestContext;
@@ -22,14 +22,12 @@ const NAME = 'Hội Thử Văn bản Máy chủ';
 beforeAll(async () => {
   t = await buildTestApp();
   staffVi = await loggedInAgent(t, await createUser(t.db.knex, ['ngo_staff']));
-  staffEn = await loggedInAgent(t, await createUser(t.db.knex, ['ngo_staff']));
-  await staffEn.get('/ngon-ngu?lang=en').expect(303);
+  staffEn = await inEnglish(await loggedInAgent(t, await createUser(t.db.knex, ['ngo_staff'])));
   const res = await createAssociationViaForm(staffVi, { ...VALID_STAFF_FORM, name: NAME });
   expect(res.status, res.text.slice(0, 1500)).toBe(303);
   code = String(res.headers.location).split('/').pop() as string;
   const associationId = (await t.db.knex('associations').where({ code }).first('id')).id;
-  officerEn = await loggedInAgent(t, await createUser(t.db.knex, ['association'], { associationId }));
-  await officerEn.get('/ngon-ngu?lang=en').expect(303);
+  officerEn = await inEnglish(await loggedInAgent(t, await createUser(t.db.knex, ['association'], { associationId })));
 });
 
 afterAll(async () => {

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FieldDef, SECTIONS, SUBLISTS } from '../../src/features/register-form/definition.js';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
 import { formFields, VALID_STAFF_FORM } from '../helpers/forms.js';
-import { type Agent, createAssociationViaForm, csrfFrom, loggedInAgent } from '../helpers/http.js';
+import { type Agent, createAssociationViaForm, csrfFrom, inEnglish, loggedInAgent } from '../helpers/http.js';
 import { createUser } from '../helpers/users.js';
 
 let t: TestContext;
@@ -26,15 +26,13 @@ const NAME = 'Hội Thử Ngôn ngữ Biểu mẫu';
 beforeAll(async () => {
   t = await buildTestApp();
   staffVi = await loggedInAgent(t, await createUser(t.db.knex, ['ngo_staff']));
-  staffEn = await loggedInAgent(t, await createUser(t.db.knex, ['ngo_staff']));
-  await staffEn.get('/ngon-ngu?lang=en').expect(303);
+  staffEn = await inEnglish(await loggedInAgent(t, await createUser(t.db.knex, ['ngo_staff'])));
   const res = await createAssociationViaForm(staffVi, { ...VALID_STAFF_FORM, name: NAME });
   expect(res.status, res.text.slice(0, 1500)).toBe(303);
   code = String(res.headers.location).split('/').pop() as string;
   const associationId = (await t.db.knex('associations').where({ code }).first('id')).id;
   officerVi = await loggedInAgent(t, await createUser(t.db.knex, ['association'], { associationId }));
-  officerEn = await loggedInAgent(t, await createUser(t.db.knex, ['association'], { associationId }));
-  await officerEn.get('/ngon-ngu?lang=en').expect(303);
+  officerEn = await inEnglish(await loggedInAgent(t, await createUser(t.db.knex, ['association'], { associationId })));
   const home = await officerVi.get('/hoi-cua-toi/').expect(200);
   const start = await officerVi
     .post('/hoi-cua-toi/bieu-mau')

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { translator } from '../../src/lib/i18n.js';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
 import { anAssociation, insertAssociations } from '../helpers/builders.js';
-import { type Agent, loggedInAgent } from '../helpers/http.js';
+import { type Agent, inEnglish, loggedInAgent } from '../helpers/http.js';
 import { createUser } from '../helpers/users.js';
 
 let t: TestContext;
@@ -26,11 +26,9 @@ beforeAll(async () => {
   t = await buildTestApp();
   await insertAssociations(t.db.knex, [anAssociation({ code: CODE, name: NAME, published: true })]);
   staffVi = await loggedInAgent(t, await createUser(t.db.knex, ['ngo_staff']));
-  staffEn = await loggedInAgent(t, await createUser(t.db.knex, ['ngo_staff']));
-  await staffEn.get('/ngon-ngu?lang=en').expect(303);
+  staffEn = await inEnglish(await loggedInAgent(t, await createUser(t.db.knex, ['ngo_staff'])));
   leadVi = await loggedInAgent(t, await createUser(t.db.knex, ['ngo_lead']));
-  leadEn = await loggedInAgent(t, await createUser(t.db.knex, ['ngo_lead']));
-  await leadEn.get('/ngon-ngu?lang=en').expect(303);
+  leadEn = await inEnglish(await loggedInAgent(t, await createUser(t.db.knex, ['ngo_lead'])));
 });
 
 afterAll(async () => {

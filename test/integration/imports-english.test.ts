@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bulkColumns } from '../../src/features/imports/bulk-file.js';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
-import { type Agent, csrfFrom, loggedInAgent } from '../helpers/http.js';
+import { type Agent, csrfFrom, inEnglish, loggedInAgent } from '../helpers/http.js';
 import { createUser } from '../helpers/users.js';
 
 const BASE = '/quan-tri/nhap-du-lieu';
@@ -53,8 +53,7 @@ const body = (html: string) => html.slice(html.indexOf('<main'));
 
 beforeAll(async () => {
   t = await buildTestApp({ LOGIN_RATE_LIMIT: '1000' });
-  staffEn = await loggedInAgent(t, await createUser(t.db.knex, ['ngo_staff']));
-  await staffEn.get('/ngon-ngu?lang=en').expect(303);
+  staffEn = await inEnglish(await loggedInAgent(t, await createUser(t.db.knex, ['ngo_staff'])));
   staffVi = await loggedInAgent(t, await createUser(t.db.knex, ['ngo_staff']));
 }, 120_000);
 afterAll(() => t.db.destroy());

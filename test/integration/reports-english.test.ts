@@ -10,7 +10,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
 import { anAssociation, insertAssociations } from '../helpers/builders.js';
-import { type Agent, csrfFrom, loggedInAgent } from '../helpers/http.js';
+import { type Agent, csrfFrom, inEnglish, loggedInAgent } from '../helpers/http.js';
 import { createUser } from '../helpers/users.js';
 
 let t: TestContext;
@@ -54,8 +54,7 @@ beforeAll(async () => {
     anAssociation({ name: 'Hội Chưa Đại hội', main_field_code: 'YTE', scope: 'tinh', hq_province_code: '01' }),
   ]);
   code = inserted?.code as string;
-  staffEn = await loggedInAgent(t, await createUser(t.db.knex, ['ngo_staff']));
-  await staffEn.get('/ngon-ngu?lang=en').expect(303);
+  staffEn = await inEnglish(await loggedInAgent(t, await createUser(t.db.knex, ['ngo_staff'])));
   staffVi = await loggedInAgent(t, await createUser(t.db.knex, ['ngo_staff']));
 });
 

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
 import { VALID_STAFF_FORM } from '../helpers/forms.js';
-import { type Agent, createAssociationViaForm, csrfFrom, loggedInAgent } from '../helpers/http.js';
+import { type Agent, createAssociationViaForm, csrfFrom, inEnglish, loggedInAgent } from '../helpers/http.js';
 import { createUser } from '../helpers/users.js';
 
 let t: TestContext;
@@ -22,7 +22,7 @@ beforeAll(async () => {
   staffVi = await loggedInAgent(t, await createUser(t.db.knex, ['ngo_staff']));
   leadEn = await loggedInAgent(t, await createUser(t.db.knex, ['ngo_lead']));
   askerEn = await loggedInAgent(t, await createUser(t.db.knex, ['exploiter']));
-  for (const a of [staffEn, leadEn, askerEn]) await a.get('/ngon-ngu?lang=en').expect(303);
+  for (const a of [staffEn, leadEn, askerEn]) await inEnglish(a);
 }, 120_000);
 afterAll(() => t.db.destroy());
 

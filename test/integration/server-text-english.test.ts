@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
-import { type Agent, agent, csrfFrom, login } from '../helpers/http.js';
+import { agent, csrfFrom, inEnglish, login } from '../helpers/http.js';
 import { createUser } from '../helpers/users.js';
 
 let t: TestContext;
@@ -15,11 +15,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await t?.db.destroy();
 });
-
-async function inEnglish(a: Agent): Promise<Agent> {
-  await a.get('/ngon-ngu?lang=en&tiep=/').expect(303);
-  return a;
-}
 
 /** Vietnamese letters a page's main text must not hold in English (names of records aside: none here). */
 const VIETNAMESE = /[ạảãàáâậầấẩẫăắằặẳẵđêềếểễệôồốổỗộơờớởỡợưừứửữựỳýỷỹỵìíỉĩịòóỏõọùúủũụèéẻẽẹ]/i;
