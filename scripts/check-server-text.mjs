@@ -193,7 +193,7 @@ export function loadCatalogue(dir = catalogueDir) {
 
 /**
  * The Vietnamese literals of src/: `texts`, those people may read (`{ file, line, text }`), and `shapes`, the shapes
- * of all of them, skipped ones included (a key made only in a skipped file is not stale: a format message of the
+ * of every literal, skipped ones included (a key made only in a skipped file is not stale: a format message of the
  * form definition, whose labels are translated by field name in locales/<lang>/form.json).
  */
 export function interfaceTexts() {
@@ -214,8 +214,10 @@ export function interfaceTexts() {
       }
     }
     for (const lit of literals) {
-      if (!VIETNAMESE.test(lit.text)) continue;
+      // Every literal can make a key (a Vietnamese word without diacritics: "Nam", "Chia"); only those with a
+      // Vietnamese letter must have one.
       shapes.add(skeleton(lit.text));
+      if (!VIETNAMESE.test(lit.text)) continue;
       if (skipFile || quiet.has(lit.line)) continue;
       texts.push({ file: path.relative(root, file), line: lit.line, text: lit.text });
     }

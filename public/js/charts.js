@@ -13,7 +13,8 @@
     return lines.length > 1 ? lines : label;
   };
   const palette = ['#a4161a', '#0b4f9c', '#e09f3e', '#2a9d8f', '#6c757d', '#8338ec', '#588157'];
-  const vi = new Intl.NumberFormat('vi-VN');
+  // Numbers as the page writes them: 1.234.567 in Vietnamese, 1,234,567 in English (<html lang>).
+  const numbers = new Intl.NumberFormat(document.documentElement.lang === 'en' ? 'en-GB' : 'vi-VN');
   for (const canvas of document.querySelectorAll('canvas[data-chart]')) {
     let spec;
     try {
@@ -55,10 +56,10 @@
         animation: false,
         plugins: {
           legend: { display: spec.datasets.length > 1, position: 'bottom' },
-          tooltip: { callbacks: { label: (ctx) => `${ctx.dataset.label}: ${vi.format(ctx.parsed[valueAxis])}` } },
+          tooltip: { callbacks: { label: (ctx) => `${ctx.dataset.label}: ${numbers.format(ctx.parsed[valueAxis])}` } },
         },
         scales: {
-          [valueAxis]: { stacked: !!spec.stacked, beginAtZero: true, ticks: { callback: (v) => vi.format(v) } },
+          [valueAxis]: { stacked: !!spec.stacked, beginAtZero: true, ticks: { callback: (v) => numbers.format(v) } },
           [labelAxis]: { stacked: !!spec.stacked, ticks: { autoSkip: false, ...(narrow ? { maxRotation: 0, font: { size: 11 } } : {}) } },
         },
       },
