@@ -13,6 +13,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import i18next, { type i18n as I18n, type TFunction } from 'i18next';
 import { type Formatters, formattersFor } from './format.js';
+import { fastT } from './i18n-fast.js';
 import { projectRoot } from './paths.js';
 import { createTextTranslator, keepText, loadTextCatalogue, type TranslateText } from './server-text.js';
 
@@ -75,6 +76,11 @@ function i18n(): I18n {
 
 export type Translate = TFunction;
 
+/** i18next's own `t` for a language, without the remembered look-up of `translator(lang).t` (for tests). */
+export function i18nextT(lang: Lang): Translate {
+  return i18n().getFixedT(lang);
+}
+
 export interface Translator {
   lang: Lang;
   /** `t('namespace:key', { name })`; `t('key')` reads `common`. */
@@ -94,7 +100,7 @@ export function translator(lang: Lang): Translator {
   if (!found) {
     found = {
       lang,
-      t: i18n().getFixedT(lang),
+      t: fastT(i18n(), lang, DEFAULT_LANG, i18n().getFixedT(lang)),
       fmt: formattersFor(lang),
       locale: lang === 'vi' ? 'vi-VN' : 'en-GB',
       tx: lang === 'vi' ? keepText : createTextTranslator(loadTextCatalogue()),
