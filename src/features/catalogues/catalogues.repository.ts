@@ -48,6 +48,19 @@ function checked(table: CatalogueTable): CatalogueTable {
 /** SQL for "in force on ?": no start or started, and no end or not yet ended. */
 const CURRENT_SQL = '(valid_from IS NULL OR valid_from <= ?::date) AND (valid_to IS NULL OR valid_to >= ?::date)';
 
+/**
+ * Every entry's English name where it has one, keyed by its Vietnamese name (the first table listed wins on a tie),
+ * in one statement: the catalogues feature's names for `tx` and the public pages' `localName` read it.
+ */
+export async function catalogueEnglishNames(db: Knex, tables: readonly CatalogueTable[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  if (tables.length === 0) return out;
+  const parts = tables.map((table) => `SELECT name, name_en FROM ${checked(table)} WHERE name_en IS NOT NULL AND name_en <> ''`);
+  const result = (await db.raw(parts.join(' UNION ALL '))) as { rows: Array<{ name: string; name_en: string }> };
+  for (const r of result.rows) if (!out.has(r.name)) out.set(r.name, r.name_en);
+  return out;
+}
+
 export function createCataloguesRepository(db: Knex) {
   return {
     /** Every entry, in force first (on `today`), then by order and name. */
@@ -79,15 +92,7 @@ export function createCataloguesRepository(db: Knex) {
       return out;
     },
 
-    /** Every entry's English name where it has one, keyed by its Vietnamese name (the first wins on a tie). */
-    async englishNames(tables: readonly CatalogueTable[]): Promise<Map<string, string>> {
-      const out = new Map<string, string>();
-      if (tables.length === 0) return out;
-      const parts = tables.map((table) => `SELECT name, name_en FROM ${checked(table)} WHERE name_en IS NOT NULL AND name_en <> ''`);
-      const result = (await db.raw(parts.join(' UNION ALL '))) as { rows: Array<{ name: string; name_en: string }> };
-      for (const r of result.rows) if (!out.has(r.name)) out.set(r.name, r.name_en);
-      return out;
-    },
+    englishNames: (tables: readonly CatalogueTable[]) => catalogueEnglishNames(db, tables),
 
     async find(table: CatalogueTable, code: string, trx: Knex = db): Promise<CatalogueRow | undefined> {
       return trx(checked(table)).where({ code }).first();

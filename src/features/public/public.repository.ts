@@ -17,6 +17,8 @@ import { likeEscape, whereInProvince } from '../../db/filters.js';
 import { createSearchTermsRepository } from '../../db/search-terms.repository.js';
 import { vietnamToday } from '../../lib/format.js';
 import { prefixTsquery } from '../../lib/search-terms.js';
+import type { CatalogueTable } from '../catalogues/catalogue-kinds.js';
+import { catalogueEnglishNames } from '../catalogues/catalogues.repository.js';
 import { createProvinceReportsRepository } from '../reports/province-reports.repository.js';
 import { withheldSql } from '../withholdings/withholdings.repository.js';
 import { fixedCodeColumn, type PublicFieldDef, publicKey, RECORD_PUBLIC_FIELDS } from './public-fields.js';
@@ -524,6 +526,17 @@ function createRecordQueries(db: Knex, today: () => string) {
  * `today`: the Vietnamese calendar day (yyyy-mm-dd) on which withholdings are in force for the search (the app's
  * clock in the portal; the machine's by default).
  */
+/** The catalogues whose entries the public pages name. */
+const PUBLIC_NAMED_CATALOGUES: readonly CatalogueTable[] = [
+  'fields',
+  'provinces',
+  'statuses',
+  'natures',
+  'association_kinds',
+  'leader_positions',
+  'ministries',
+];
+
 export function createPublicRepository(db: Knex, today: () => string = () => vietnamToday(new Date())) {
   const provinces = createProvinceReportsRepository(db);
   return {
@@ -539,13 +552,8 @@ export function createPublicRepository(db: Knex, today: () => string = () => vie
      * `localName(name, namesEn[name])`. Entries without an English name are left out. One statement.
      */
     async englishNames(): Promise<Record<string, string>> {
-      const tables = ['fields', 'provinces', 'statuses', 'natures', 'association_kinds', 'leader_positions', 'ministries'];
-      const res = await db.raw<{ rows: Array<{ name: string; name_en: string }> }>(
-        tables.map((t) => `SELECT name, name_en FROM ${t} WHERE name_en IS NOT NULL`).join(' UNION ALL '),
-      );
-      const out: Record<string, string> = Object.create(null);
-      for (const r of res.rows) out[r.name] ??= r.name_en;
-      return out;
+      const names = await catalogueEnglishNames(db, PUBLIC_NAMED_CATALOGUES);
+      return Object.assign(Object.create(null) as Record<string, string>, Object.fromEntries(names));
     },
   };
 }
